@@ -1,0 +1,171 @@
+"""featherflow: the Keras workflow on a small autodiff engine over NumPy.
+
+``import featherflow as tf`` gives TensorFlow's core names (``constant``, ``Variable``,
+``GradientTape``, ``matmul``, ``reduce_sum``, ``nn``, ``math``, ``random``...) and
+``tf.keras`` with Sequential and Functional models, layers, losses, optimizers and callbacks.
+"""
+
+import importlib
+
+import numpy as _np
+
+from featherflow.autodiff import (
+    GradientTape,
+    Tensor,
+    TensorShape,
+    Variable,
+    constant,
+    convert_to_tensor,
+)
+from featherflow.ops.math import (
+    abs,
+    add,
+    add_n,
+    argmax,
+    argmin,
+    cast,
+    clip_by_value,
+    cos,
+    count_nonzero,
+    cumsum,
+    divide,
+    divide_no_nan,
+    equal,
+    exp,
+    greater,
+    greater_equal,
+    identity,
+    less,
+    less_equal,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    matmul,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    not_equal,
+    pow,
+    reduce_all,
+    reduce_any,
+    reduce_logsumexp,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_std,
+    reduce_sum,
+    reduce_variance,
+    round,
+    rsqrt,
+    sign,
+    sin,
+    sqrt,
+    square,
+    squared_difference,
+    stop_gradient,
+    subtract,
+    tan,
+    tensordot,
+    truediv,
+    where,
+)
+from featherflow.ops.nn import sigmoid, tanh
+from featherflow.ops.shape import (
+    boolean_mask,
+    broadcast_to,
+    concat,
+    expand_dims,
+    eye,
+    fill,
+    gather,
+    gather_nd,
+    linspace,
+    meshgrid,
+    one_hot,
+    ones,
+    ones_like,
+    pad,
+    rank,
+    reshape,
+    reverse,
+    shape,
+    size,
+    sort,
+    split,
+    squeeze,
+    stack,
+    tile,
+    transpose,
+    unique,
+    unstack,
+    zeros,
+    zeros_like,
+)
+from featherflow.ops.shape import argsort, range_ as range  # noqa: A004
+from featherflow.version import __version__
+
+float16 = _np.dtype("float16")
+float32 = _np.dtype("float32")
+float64 = _np.dtype("float64")
+int8 = _np.dtype("int8")
+int16 = _np.dtype("int16")
+int32 = _np.dtype("int32")
+int64 = _np.dtype("int64")
+uint8 = _np.dtype("uint8")
+bool = _np.dtype("bool")  # noqa: A001
+string = _np.dtype("object")
+newaxis = None
+
+# Submodules loaded on first use keep `import featherflow` fast.
+_LAZY = {
+    "keras": "featherflow.keras",
+    "nn": "featherflow.api.nn",
+    "math": "featherflow.api.math",
+    "random": "featherflow.api.random",
+    "linalg": "featherflow.api.linalg",
+    "test": "featherflow.api.test",
+    "config": "featherflow.api.config",
+    "data": "featherflow.api.data",
+    "summary": "featherflow.summary",
+    "testing": "featherflow.testing",
+    "backend": "featherflow.backend",
+    "utils": "featherflow.utils",
+    "losses": "featherflow.losses",
+    "metrics": "featherflow.metrics",
+    "optimizers": "featherflow.optimizers",
+    "layers": "featherflow.layers",
+    "models": "featherflow.models",
+    "callbacks": "featherflow.callbacks",
+    "initializers": "featherflow.initializers",
+    "regularizers": "featherflow.regularizers",
+    "activations": "featherflow.activations",
+    "saving": "featherflow.saving",
+}
+
+
+def __getattr__(name):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'featherflow' has no attribute {name!r}")
+    module = importlib.import_module(target)
+    globals()[name] = module
+    return module
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+def executing_eagerly():
+    """featherflow always runs eagerly: True."""
+    return True
+
+
+def function(func=None, **kwargs):
+    """``tf.function`` compatibility: featherflow runs eagerly, so the function is returned."""
+    if func is None:
+        return lambda f: f
+    return func

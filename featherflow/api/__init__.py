@@ -1,0 +1,1 @@
+"""TensorFlow-style namespaces (tf.nn, tf.math, tf.random, ...): re-exports only."""

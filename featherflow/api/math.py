@@ -1,0 +1,15 @@
+"""``tf.math``: elementwise maths and reductions."""
+
+from featherflow.ops.math import (  # noqa: F401
+    abs, add, add_n, argmax, argmin, ceil, cos, count_nonzero, cumsum, divide, divide_no_nan,
+    equal, exp, expm1, floor, floordiv, floormod, greater, greater_equal, is_finite, is_inf,
+    is_nan, l2_normalize, less, less_equal, log, log1p, logical_and, logical_not, logical_or,
+    logical_xor, maximum, minimum, mod, multiply, negative, not_equal, pow, reciprocal,
+    reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
+    reduce_std, reduce_sum, reduce_variance, round, rsqrt, sign, sin, sqrt, square,
+    squared_difference, subtract, tan, truediv,
+)
+from featherflow.ops.nn import (  # noqa: F401
+    log_softmax, sigmoid, softmax, softplus, tanh,
+)
+from featherflow.ops.shape import top_k  # noqa: F401

@@ -1,0 +1,49 @@
+"""``tf.random``: random tensors drawn from featherflow's seeded generator."""
+
+import numpy as np
+
+from featherflow.autodiff.tensor import Tensor
+from featherflow.backend import config
+from featherflow.utils.random import generator, set_random_seed
+
+
+def _shape(shape):
+    return tuple(int(s) for s in np.asarray(shape).reshape(-1))
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+    dt = dtype or config.floatx_dtype()
+    return Tensor(generator(seed).normal(mean, stddev, _shape(shape)).astype(dt))
+
+
+def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
+    dt = np.dtype(dtype or config.floatx_dtype())
+    if dt.kind in "iu":
+        if maxval is None:
+            raise ValueError("random.uniform: integer dtypes need maxval.")
+        return Tensor(generator(seed).integers(minval, maxval, _shape(shape)).astype(dt))
+    hi = 1.0 if maxval is None else maxval
+    return Tensor(generator(seed).uniform(minval, hi, _shape(shape)).astype(dt))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+    gen = generator(seed)
+    shape = _shape(shape)
+    out = gen.normal(0.0, 1.0, shape)
+    bad = np.abs(out) > 2
+    while bad.any():
+        out[bad] = gen.normal(0.0, 1.0, int(bad.sum()))
+        bad = np.abs(out) > 2
+    return Tensor((mean + stddev * out).astype(dtype or config.floatx_dtype()))
+
+
+def shuffle(value, seed=None, name=None):
+    a = np.asarray(value)
+    return Tensor(a[generator(seed).permutation(a.shape[0])])
+
+
+def set_seed(seed):
+    set_random_seed(seed)
+
+
+__all__ = ["normal", "set_seed", "shuffle", "truncated_normal", "uniform"]

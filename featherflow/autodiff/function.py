@@ -1,0 +1,93 @@
+"""Function: one differentiable primitive, forward and backward side by side.
+
+A primitive subclasses :class:`Function`, writes ``forward(*arrays)`` (NumPy in, NumPy out,
+saving on ``self`` what the backward needs) and ``backward(grad)`` (one gradient, or ``None``,
+per input, each with that input's shape). Calling an instance on tensors runs the forward and,
+while a :class:`~featherflow.autodiff.tape.GradientTape` records and an input is tracked, links
+the output to the instance so the tape can walk back through it.
+"""
+
+import numpy as np
+
+from featherflow.autodiff import state
+from featherflow.autodiff.tensor import Tensor
+
+
+class Function:
+    """Base class of every primitive.
+
+    Attributes set when the call is recorded: ``inputs`` (the input tensors or arrays) and
+    ``needs`` (per input, whether a gradient is wanted), so a backward can skip work.
+
+    Example::
+
+        class Square(Function):
+            def forward(self, x):
+                self.x = x
+                return x * x
+
+            def backward(self, g):
+                return (2 * self.x * g,)
+    """
+
+    #: number of outputs; a primitive with several returns a tuple from ``forward`` and gets a
+    #: list of output gradients (zeros where an output was not used) in ``backward``.
+    n_out = 1
+    #: False for primitives with no gradient (argmax, comparisons): never recorded.
+    differentiable = True
+
+    def forward(self, *arrays):
+        raise NotImplementedError
+
+    def backward(self, grad):
+        raise NotImplementedError
+
+    def __call__(self, *inputs):
+        arrays = []
+        track = False
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x.data)
+                if x._track:
+                    track = True
+            else:
+                arrays.append(x)
+        out = self.forward(*arrays)
+        if state.recording and track and self.differentiable:
+            self.inputs = inputs
+            self.needs = tuple(isinstance(x, Tensor) and x._track for x in inputs)
+            if self.n_out == 1:
+                t = Tensor(out)
+                t._node = self
+                t._track = True
+                return t
+            outs = []
+            for i, o in enumerate(out):
+                t = Tensor(o)
+                t._node = self
+                t._idx = i
+                t._track = True
+                outs.append(t)
+            self.out_meta = [(o.shape, o.dtype) for o in out]
+            return tuple(outs)
+        if self.n_out == 1:
+            return Tensor(out)
+        return tuple(Tensor(o) for o in out)
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` down to ``shape``: the gradient of a broadcast from ``shape``."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+def zeros_for(meta):
+    shape, dtype = meta
+    return np.zeros(shape, dtype)

@@ -1,0 +1,235 @@
+"""GradientTape: records primitives while active and walks them back for gradients."""
+
+import numpy as np
+
+from featherflow.autodiff import state
+from featherflow.autodiff.function import zeros_for
+from featherflow.autodiff.tensor import Tensor
+from featherflow.autodiff.variable import Variable
+
+
+class GradientTape:
+    """Record operations for automatic differentiation, as ``tf.GradientTape``.
+
+    Trainable Variables are watched automatically; other tensors with :meth:`watch`.
+    The gradient of a non-scalar target is the gradient of its sum.
+
+    Example::
+
+        >>> w = tf.Variable(3.0)
+        >>> with tf.GradientTape() as tape:
+        ...     y = w * w
+        >>> float(tape.gradient(y, w))
+        6.0
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self.persistent = persistent
+        self.watch_accessed_variables = watch_accessed_variables
+        self._watched = []
+        self._recording = False
+        self._used = False
+
+    def __enter__(self):
+        state.recording += 1
+        self._recording = True
+        return self
+
+    def __exit__(self, *exc):
+        if self._recording:
+            state.recording -= 1
+            self._recording = False
+        for t in self._watched:
+            if t._node is None and not (isinstance(t, Variable) and t.trainable):
+                t._track = False
+        return False
+
+    def watch(self, tensor):
+        """Ask the tape to track ``tensor`` (a Tensor, Variable or a nest of them)."""
+        for t in _flatten(tensor):
+            if not isinstance(t, Tensor):
+                raise TypeError(
+                    f"GradientTape.watch: expected a Tensor or Variable, received "
+                    f"{type(t).__name__}. Wrap arrays with tf.constant(x) first."
+                )
+            t._track = True
+            self._watched.append(t)
+
+    def watched_variables(self):
+        return tuple(t for t in self._watched if isinstance(t, Variable))
+
+    def stop_recording(self):
+        return _StopRecording(self)
+
+    def reset(self):
+        self._watched = []
+        self._used = False
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients="none"):
+        """Gradients of ``target`` with respect to ``sources`` (a tensor, list or dict)."""
+        if self._used and not self.persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can compute gradients only once. Use "
+                "tf.GradientTape(persistent=True) to call gradient() several times."
+            )
+        self._used = True
+        if unconnected_gradients not in ("none", "zero"):
+            raise ValueError(
+                f"unconnected_gradients: expected 'none' or 'zero', received "
+                f"{unconnected_gradients!r}."
+            )
+        targets = _flatten(target)
+        if output_gradients is None:
+            seeds = [None] * len(targets)
+        else:
+            seeds = [None if g is None else np.asarray(g) for g in _flatten(output_gradients)]
+        for t in targets:
+            if not isinstance(t, Tensor):
+                raise TypeError(
+                    f"GradientTape.gradient: the target must be a Tensor computed inside the "
+                    f"tape, received {type(t).__name__}."
+                )
+            if t.data.dtype.kind not in "fc":
+                raise TypeError(
+                    f"GradientTape.gradient: the target has dtype {t.data.dtype.name}; "
+                    "gradients are defined only for float tensors. Compute it from float "
+                    "values, e.g. tf.cast(x, tf.float32)."
+                )
+        flat_sources = _flatten(sources)
+        for s in flat_sources:
+            if not isinstance(s, Tensor):
+                raise TypeError(
+                    f"GradientTape.gradient: sources must be Tensors or Variables, received "
+                    f"{type(s).__name__}."
+                )
+        grads = backprop(targets, seeds, flat_sources)
+        if not self.watch_accessed_variables:
+            watched = {id(t) for t in self._watched}
+            grads = [None if isinstance(s, Variable) and id(s) not in watched else g
+                     for s, g in zip(flat_sources, grads)]
+        out = []
+        for s, g in zip(flat_sources, grads):
+            if g is None:
+                if unconnected_gradients == "zero":
+                    out.append(Tensor(np.zeros_like(s.data)))
+                else:
+                    out.append(None)
+            else:
+                out.append(Tensor(g))
+        return _pack(sources, out)
+
+
+class _StopRecording:
+    def __init__(self, tape):
+        self.tape = tape
+
+    def __enter__(self):
+        if self.tape._recording:
+            state.recording -= 1
+        return self
+
+    def __exit__(self, *exc):
+        if self.tape._recording:
+            state.recording += 1
+        return False
+
+
+def backprop(targets, seeds, sources):
+    """Reverse-mode sweep from ``targets`` (seeded with ``seeds`` or ones) to ``sources``.
+
+    Returns one ndarray (or None when unconnected) per source.
+    """
+    order = _toposort(targets)
+    node_grads = {}
+    leaf_grads = {}
+
+    def accumulate(t, g):
+        node = t._node
+        if node is None:
+            key = id(t)
+            prev = leaf_grads.get(key)
+            leaf_grads[key] = g if prev is None else prev + g
+        else:
+            buf = node_grads.get(node)
+            if buf is None:
+                buf = node_grads[node] = [None] * node.n_out
+            i = t._idx
+            buf[i] = g if buf[i] is None else buf[i] + g
+
+    for t, s in zip(targets, seeds):
+        if s is None:
+            s = np.ones_like(t.data)
+        else:
+            s = np.broadcast_to(s.astype(t.data.dtype, copy=False), t.data.shape)
+        accumulate(t, s)
+
+    for node in order:
+        buf = node_grads.get(node)
+        if buf is None:
+            continue
+        if node.n_out == 1:
+            g = buf[0]
+        else:
+            g = [b if b is not None else zeros_for(m) for b, m in zip(buf, node.out_meta)]
+        in_grads = node.backward(g)
+        if not isinstance(in_grads, (tuple, list)):
+            in_grads = (in_grads,)
+        for x, need, ig in zip(node.inputs, node.needs, in_grads):
+            if need and ig is not None:
+                accumulate(x, ig)
+
+    result = []
+    for s in sources:
+        if s._node is None:
+            result.append(leaf_grads.get(id(s)))
+        else:
+            buf = node_grads.get(s._node)
+            result.append(None if buf is None else buf[s._idx])
+    return result
+
+
+def _toposort(targets):
+    """Nodes reachable from ``targets``, each after every node that consumes it."""
+    order = []
+    seen = set()
+    for t in targets:
+        root = t._node
+        if root is None or root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.inputs))]
+        while stack:
+            node, it = stack[-1]
+            for x in it:
+                child = getattr(x, "_node", None)
+                if child is not None and child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(child.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
+
+
+def _flatten(x):
+    if isinstance(x, dict):
+        return [v for k in x for v in _flatten(x[k])]
+    if isinstance(x, (list, tuple)):
+        return [v for item in x for v in _flatten(item)]
+    return [x]
+
+
+def _pack(structure, flat):
+    it = iter(flat)
+
+    def build(s):
+        if isinstance(s, dict):
+            return {k: build(s[k]) for k in s}
+        if isinstance(s, (list, tuple)):
+            return type(s)(build(v) for v in s)
+        return next(it)
+
+    return build(structure)

@@ -1,0 +1,302 @@
+"""Tensor: an immutable NumPy array that the tape can differentiate through."""
+
+import numpy as np
+
+from featherflow.backend import config
+
+
+class TensorShape(tuple):
+    """A tuple of dimensions (``None`` for unknown) with TensorFlow's helper methods."""
+
+    __slots__ = ()
+
+    def as_list(self):
+        return list(self)
+
+    @property
+    def rank(self):
+        return len(self)
+
+    @property
+    def ndims(self):
+        return len(self)
+
+    def num_elements(self):
+        if any(d is None for d in self):
+            return None
+        return int(np.prod(self, dtype=np.int64))
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+
+def as_array(x, dtype=None):
+    """Turn a Tensor, array, list or scalar into an ndarray, following featherflow's rules.
+
+    Float64 data and Python floats become ``floatx()``; 64-bit integers become int32 (as in
+    TensorFlow); an explicit ``dtype`` wins. Strings and objects are refused.
+    """
+    if isinstance(x, Tensor):
+        a = x.data
+    elif isinstance(x, np.ndarray):
+        a = x
+    else:
+        a = np.asarray(x)
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        return a if a.dtype == dtype else a.astype(dtype)
+    kind = a.dtype.kind
+    if kind == "f":
+        if a.dtype.itemsize == 8 and config._FLOATX.itemsize != 8:
+            return a.astype(config._FLOATX)
+        return a
+    if kind in "iu":
+        if a.dtype.itemsize == 8 and not isinstance(x, np.ndarray):
+            return a.astype(np.int32)
+        return a
+    if kind == "b" or kind == "c":
+        return a
+    raise TypeError(
+        f"Expected numbers (a number, list of numbers or numeric array), received an array of "
+        f"dtype {a.dtype} ({_describe(x)}). Convert strings or objects to numbers first, e.g. "
+        f"np.asarray(x, dtype='float32')."
+    )
+
+
+def _describe(x):
+    text = repr(x)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+class Tensor:
+    """A value in a computation, wrapping a NumPy array.
+
+    Behaves like ``tf.Tensor``: ``shape``, ``dtype``, ``numpy()``, Python operators with
+    broadcasting, indexing, and ``np.asarray(t)``.
+
+    Example::
+
+        >>> import featherflow as tf
+        >>> t = tf.constant([[1.0, 2.0]])
+        >>> (t * 2 + 1).numpy()
+        array([[3., 5.]], dtype=float32)
+    """
+
+    __slots__ = ("data", "_node", "_idx", "_track", "__weakref__")
+    # NumPy defers binary operators to ours (ndarray + Tensor gives a Tensor), while
+    # np.exp(tensor) and friends still see an array through __array__.
+    __array_priority__ = 100
+
+    def __init__(self, data):
+        self.data = data
+        self._node = None
+        self._idx = 0
+        self._track = False
+
+    # -- properties -------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return TensorShape(self.data.shape)
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    def numpy(self):
+        """Return the value as a NumPy array (a copy for Variables, a view otherwise)."""
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        if copy:
+            return self.data.copy()
+        return self.data
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a scalar Tensor (shape ()) is not defined.")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar Tensor (shape ()).")
+        for i in range(self.data.shape[0]):
+            yield self[i]
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(
+                f"The truth value of a Tensor with shape {self.data.shape} is ambiguous; "
+                "use tf.reduce_any(t) or tf.reduce_all(t)."
+            )
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __index__(self):
+        return self.data.__index__()
+
+    def __repr__(self):
+        return (
+            f"<featherflow.Tensor: shape={self.data.shape}, dtype={self.data.dtype.name}, "
+            f"numpy={self.data!r}>"
+        )
+
+    def __str__(self):
+        return f"tf.Tensor({self.data}, shape={self.data.shape}, dtype={self.data.dtype.name})"
+
+    def __format__(self, spec):
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        return format(str(self), spec)
+
+    __hash__ = object.__hash__
+
+    # -- operators (defined in ops.math / ops.shape, bound here lazily) ----------------------
+    def __add__(self, other):
+        return _m().add(self, other)
+
+    def __radd__(self, other):
+        return _m().add(other, self)
+
+    def __sub__(self, other):
+        return _m().subtract(self, other)
+
+    def __rsub__(self, other):
+        return _m().subtract(other, self)
+
+    def __mul__(self, other):
+        return _m().multiply(self, other)
+
+    def __rmul__(self, other):
+        return _m().multiply(other, self)
+
+    def __truediv__(self, other):
+        return _m().divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _m().divide(other, self)
+
+    def __floordiv__(self, other):
+        return _m().floordiv(self, other)
+
+    def __rfloordiv__(self, other):
+        return _m().floordiv(other, self)
+
+    def __mod__(self, other):
+        return _m().mod(self, other)
+
+    def __rmod__(self, other):
+        return _m().mod(other, self)
+
+    def __pow__(self, other):
+        return _m().pow(self, other)
+
+    def __rpow__(self, other):
+        return _m().pow(other, self)
+
+    def __matmul__(self, other):
+        return _m().matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _m().matmul(other, self)
+
+    def __neg__(self):
+        return _m().negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _m().abs(self)
+
+    def __lt__(self, other):
+        return _m().less(self, other)
+
+    def __le__(self, other):
+        return _m().less_equal(self, other)
+
+    def __gt__(self, other):
+        return _m().greater(self, other)
+
+    def __ge__(self, other):
+        return _m().greater_equal(self, other)
+
+    def __eq__(self, other):
+        return _m().equal(self, other)
+
+    def __ne__(self, other):
+        return _m().not_equal(self, other)
+
+    def __and__(self, other):
+        return _m().logical_and(self, other)
+
+    def __or__(self, other):
+        return _m().logical_or(self, other)
+
+    def __invert__(self):
+        return _m().logical_not(self)
+
+    def __getitem__(self, key):
+        from featherflow.ops import shape
+
+        return shape.getitem(self, key)
+
+
+_math = None
+
+
+def _m():
+    global _math
+    if _math is None:
+        from featherflow.ops import math
+
+        _math = math
+    return _math
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    """Return ``value`` as a Tensor (a Tensor of the right dtype is returned as is)."""
+    if isinstance(value, Tensor):
+        if dtype is None or value.data.dtype == np.dtype(dtype):
+            return value
+        from featherflow.ops import math
+
+        return math.cast(value, dtype)
+    if dtype is None and dtype_hint is not None:
+        a = as_array(value)
+        if a.dtype.kind == "f" or np.dtype(dtype_hint).kind == "f":
+            a = a.astype(dtype_hint)
+        return Tensor(a)
+    return Tensor(as_array(value, dtype))
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    """Make a constant Tensor, as ``tf.constant``."""
+    a = as_array(value, dtype)
+    if shape is not None:
+        shape = tuple(shape)
+        if a.size == 1:
+            a = np.full(shape, a.reshape(()), dtype=a.dtype)
+        elif a.size == int(np.prod(shape)):
+            a = a.reshape(shape)
+        else:
+            raise ValueError(
+                f"constant: cannot give a value of {a.size} elements the shape {shape}."
+            )
+    elif a is value:
+        a = a.copy()
+    return Tensor(a)

@@ -1,0 +1,39 @@
+"""Global numeric settings: default float type and the fuzz factor epsilon."""
+
+import numpy as np
+
+_FLOATX = np.dtype("float32")
+_EPSILON = 1e-7
+_ALLOWED = ("float16", "float32", "float64")
+
+
+def floatx():
+    """Return the default float type as a string, e.g. ``"float32"``."""
+    return _FLOATX.name
+
+
+def floatx_dtype():
+    """Return the default float type as a NumPy dtype (used on hot paths)."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    """Set the default float type: one of ``"float16"``, ``"float32"``, ``"float64"``."""
+    global _FLOATX
+    name = np.dtype(value).name
+    if name not in _ALLOWED:
+        raise ValueError(
+            f"set_floatx: expected one of {_ALLOWED}, received {value!r}."
+        )
+    _FLOATX = np.dtype(name)
+
+
+def epsilon():
+    """Return the fuzz factor used to keep logs and divisions finite (Keras: 1e-7)."""
+    return _EPSILON
+
+
+def set_epsilon(value):
+    """Set the fuzz factor returned by :func:`epsilon`."""
+    global _EPSILON
+    _EPSILON = float(value)

@@ -1,0 +1,1 @@
+"""Differentiable primitives grouped by kind (math, shape, nn, conv, rnn, ctc)."""
