@@ -56,6 +56,9 @@ def _run_group(group: str) -> None:
     # Float64 makes the references exact enough for 1e-5/1e-4 comparisons; the model files
     # are float32 because that is what real saved models hold.
     keras.config.set_floatx("float32" if group.startswith("models") else "float64")
+    # A fresh session per group keeps auto-generated layer names ("dense_3") stable
+    # whichever groups are regenerated.
+    keras.backend.clear_session()
     keras.utils.set_random_seed(1234)
     for mod in GROUP_MODULES[group]:
         importlib.import_module(f"keras_fixtures.{mod}").run()

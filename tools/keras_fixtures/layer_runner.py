@@ -110,12 +110,18 @@ def run_layer(
         out[f"dw{paths.index(v.path)}"] = as_numpy(tf.convert_to_tensor(g))
 
     if hasattr(layer, "compute_mask") and getattr(layer, "supports_masking", False):
-        m = layer.compute_mask(txs[0] if len(txs) == 1 else txs, None if mask is None else
-                               tf.constant(mask))
+        m = layer.compute_mask(
+            txs[0] if len(txs) == 1 else txs, None if mask is None else tf.constant(mask)
+        )
         if m is not None and not isinstance(m, (list, tuple)):
             out["y_mask"] = as_numpy(m)
     if after is not None:
         after(layer, txs, out)
+    # Reset name counters so the next case's layer is "dense", not "dense_17": stored
+    # configs then do not depend on how many cases ran before.
+    import keras
+
+    keras.backend.clear_session()
     if save:
         save_npz(f"layers/{name}", out)
     return out

@@ -33,26 +33,36 @@ def conv_cases():
     run_layer("conv2d_groups2", L.Conv2D(4, 3, groups=2), [x2])
     run_layer("conv2d_relu_nobias", L.Conv2D(3, 1, activation="relu", use_bias=False), [x2])
 
-    run_layer("conv2d_transpose_s2_same", L.Conv2DTranspose(3, 3, strides=2, padding="same"),
-              [x2])
-    run_layer("conv2d_transpose_s2_valid", L.Conv2DTranspose(3, 3, strides=2), [x2])
-    run_layer("conv2d_transpose_s1_valid", L.Conv2DTranspose(2, (2, 3)), [x2])
-    run_layer("conv2d_transpose_s2_outpad",
-              L.Conv2DTranspose(2, 3, strides=2, output_padding=1), [x2])
-    run_layer("conv1d_transpose_s2_same", L.Conv1DTranspose(2, 3, strides=2, padding="same"),
-              [x1])
+    xt = _x("conv2d_transpose/x", (2, 4, 3, 3))
+    run_layer("conv2d_transpose_s2_same", L.Conv2DTranspose(3, 3, strides=2, padding="same"), [xt])
+    run_layer("conv2d_transpose_s2_valid", L.Conv2DTranspose(3, 3, strides=2), [xt])
+    run_layer("conv2d_transpose_s1_valid", L.Conv2DTranspose(2, (2, 3)), [xt])
+    run_layer(
+        "conv2d_transpose_s2_outpad", L.Conv2DTranspose(2, 3, strides=2, output_padding=1), [xt]
+    )
+    run_layer("conv1d_transpose_s2_same", L.Conv1DTranspose(2, 3, strides=2, padding="same"), [x1])
 
     run_layer("depthwise_conv2d", L.DepthwiseConv2D(3), [x2])
-    run_layer("depthwise_conv2d_mult2_s2_same",
-              L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2), [x2])
+    run_layer(
+        "depthwise_conv2d_mult2_s2_same",
+        L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2),
+        [x2],
+    )
     run_layer("separable_conv2d", L.SeparableConv2D(3, 3), [x2])
-    run_layer("separable_conv2d_mult2_same",
-              L.SeparableConv2D(3, 3, padding="same", depth_multiplier=2), [x2])
+    run_layer(
+        "separable_conv2d_mult2_same",
+        L.SeparableConv2D(3, 3, padding="same", depth_multiplier=2),
+        [x2],
+    )
     run_layer("separable_conv1d", L.SeparableConv1D(3, 3), [x1])
 
     _channels_first_conv("conv2d_channels_first", L.Conv2D, dict(filters=3, kernel_size=3), x2)
-    _channels_first_conv("conv2d_channels_first_same_s2", L.Conv2D,
-                         dict(filters=3, kernel_size=3, strides=2, padding="same"), x2)
+    _channels_first_conv(
+        "conv2d_channels_first_same_s2",
+        L.Conv2D,
+        dict(filters=3, kernel_size=3, strides=2, padding="same"),
+        x2,
+    )
     _channels_first_conv("conv1d_channels_first", L.Conv1D, dict(filters=2, kernel_size=3), x1)
 
 
@@ -84,8 +94,9 @@ def pooling_cases():
     run_layer("max_pooling1d", L.MaxPooling1D(2), [x1])
     run_layer("max_pooling1d_p3_s2_same", L.MaxPooling1D(3, strides=2, padding="same"), [x1])
     run_layer("average_pooling1d", L.AveragePooling1D(2), [x1])
-    run_layer("average_pooling1d_p3_s2_same",
-              L.AveragePooling1D(3, strides=2, padding="same"), [x1])
+    run_layer(
+        "average_pooling1d_p3_s2_same", L.AveragePooling1D(3, strides=2, padding="same"), [x1]
+    )
     run_layer("average_pooling1d_p2_s1_valid", L.AveragePooling1D(2, strides=1), [x1])
 
     x2 = _x("pool2d/x", (2, 7, 6, 3))
@@ -94,17 +105,23 @@ def pooling_cases():
     run_layer("max_pooling2d_p3_s1_valid", L.MaxPooling2D(3, strides=1), [x2])
     run_layer("max_pooling2d_p2_s1_same", L.MaxPooling2D(2, strides=1, padding="same"), [x2])
     run_layer("average_pooling2d", L.AveragePooling2D(2), [x2])
-    run_layer("average_pooling2d_p3_s2_same",
-              L.AveragePooling2D(3, strides=2, padding="same"), [x2])
-    run_layer("average_pooling2d_p2_s1_same",
-              L.AveragePooling2D(2, strides=1, padding="same"), [x2])
+    run_layer(
+        "average_pooling2d_p3_s2_same", L.AveragePooling2D(3, strides=2, padding="same"), [x2]
+    )
+    run_layer(
+        "average_pooling2d_p2_s1_same", L.AveragePooling2D(2, strides=1, padding="same"), [x2]
+    )
     run_layer("average_pooling2d_p3_s1_valid", L.AveragePooling2D(3, strides=1), [x2])
     # Pooling does run channels_first on CPU (Keras transposes around the op).
     x2cf = np.transpose(x2, (0, 3, 1, 2))
-    run_layer("max_pooling2d_channels_first", L.MaxPooling2D(2, data_format="channels_first"),
-              [x2cf])
-    run_layer("average_pooling2d_channels_first",
-              L.AveragePooling2D(2, padding="same", data_format="channels_first"), [x2cf])
+    run_layer(
+        "max_pooling2d_channels_first", L.MaxPooling2D(2, data_format="channels_first"), [x2cf]
+    )
+    run_layer(
+        "average_pooling2d_channels_first",
+        L.AveragePooling2D(2, padding="same", data_format="channels_first"),
+        [x2cf],
+    )
 
     run_layer("global_max_pooling1d", L.GlobalMaxPooling1D(), [x1])
     run_layer("global_average_pooling1d", L.GlobalAveragePooling1D(), [x1])

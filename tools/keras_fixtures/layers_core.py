@@ -66,15 +66,16 @@ def activation_cases():
         if attr in ("softmax", "log_softmax", "sparsemax"):
             # A 12-wide row of +-50 saturates softmax completely; keep one moderate row.
             x[0] = np.clip(x[0], -8.0, 8.0)
-        x_edge = np.array([_EDGE])
+        x_edge = np.array(_EDGE).reshape(2, 6)
         fn = getattr(keras.activations, attr)
         out = {"function": attr, "kwargs": to_json(kwargs), "x": x, "x_edge": x_edge}
         for suffix, arr in (("", x), ("_edge", x_edge)):
             t = tf.constant(arr)
-            r = rng.normal(size=arr.shape) if not suffix else np.ones(arr.shape)
             with tf.GradientTape() as tape:
                 tape.watch(t)
                 y = fn(t, **kwargs)
+                # glu halves the last axis, so r takes the output's shape.
+                r = rng.normal(size=tuple(y.shape)) if not suffix else np.ones(tuple(y.shape))
                 loss = tf.reduce_sum(y * r)
             out["y" + suffix] = as_numpy(y)
             out["dx" + suffix] = as_numpy(tape.gradient(loss, t))

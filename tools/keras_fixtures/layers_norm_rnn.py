@@ -24,21 +24,32 @@ def norm_cases():
     x4 = rng.normal(size=(2, 3, 3, 2))
     x3 = rng.normal(size=(2, 3, 4))
     train = {"training": True}
-    run_layer("batch_norm_train", L.BatchNormalization(), [x2], call_kwargs=train,
-              after=_bn_after)
-    run_layer("batch_norm_train_4d", L.BatchNormalization(momentum=0.9, epsilon=1e-3), [x4],
-              call_kwargs=train, after=_bn_after)
-    run_layer("batch_norm_train_axis1", L.BatchNormalization(axis=1), [x3], call_kwargs=train,
-              after=_bn_after)
-    run_layer("batch_norm_train_no_center_scale",
-              L.BatchNormalization(center=False, scale=False), [x2], call_kwargs=train,
-              after=_bn_after)
-    run_layer("batch_norm_inference", L.BatchNormalization(), [x2],
-              call_kwargs={"training": False})
+    run_layer("batch_norm_train", L.BatchNormalization(), [x2], call_kwargs=train, after=_bn_after)
+    run_layer(
+        "batch_norm_train_4d",
+        L.BatchNormalization(momentum=0.9, epsilon=1e-3),
+        [x4],
+        call_kwargs=train,
+        after=_bn_after,
+    )
+    run_layer(
+        "batch_norm_train_axis1",
+        L.BatchNormalization(axis=1),
+        [x3],
+        call_kwargs=train,
+        after=_bn_after,
+    )
+    run_layer(
+        "batch_norm_train_no_center_scale",
+        L.BatchNormalization(center=False, scale=False),
+        [x2],
+        call_kwargs=train,
+        after=_bn_after,
+    )
+    run_layer("batch_norm_inference", L.BatchNormalization(), [x2], call_kwargs={"training": False})
     run_layer("layer_norm", L.LayerNormalization(), [x3])
     run_layer("layer_norm_axes12", L.LayerNormalization(axis=[1, 2], epsilon=1e-5), [x3])
-    run_layer("layer_norm_no_center_scale", L.LayerNormalization(center=False, scale=False),
-              [x3])
+    run_layer("layer_norm_no_center_scale", L.LayerNormalization(center=False, scale=False), [x3])
 
 
 # Rows: full length, post-padded, pre-padded (Keras keeps the previous state on masked steps).
@@ -57,10 +68,18 @@ def _rnn_family(prefix, make, n_states):
     run_layer(f"{prefix}_backwards_last", make(go_backwards=True), [x])
     run_layer(f"{prefix}_mask_seq", make(return_sequences=True), [x], mask=_MASK)
     run_layer(f"{prefix}_mask_last_state", make(return_state=True), [x], mask=_MASK)
-    run_layer(f"{prefix}_mask_backwards_seq", make(return_sequences=True, go_backwards=True),
-              [x], mask=_MASK)
-    run_layer(f"{prefix}_initial_state",
-              make(return_sequences=True, return_state=True), [x], states=states)
+    run_layer(
+        f"{prefix}_mask_backwards_seq",
+        make(return_sequences=True, go_backwards=True),
+        [x],
+        mask=_MASK,
+    )
+    run_layer(
+        f"{prefix}_initial_state",
+        make(return_sequences=True, return_state=True),
+        [x],
+        states=states,
+    )
     run_layer(f"{prefix}_no_bias", make(use_bias=False, return_sequences=True), [x])
 
 
@@ -76,15 +95,22 @@ def rnn_cases():
 
     rng = rng_for("bidirectional/x")
     x = rng.normal(size=(3, 5, 4))
-    run_layer("bidirectional_lstm_concat_seq",
-              L.Bidirectional(L.LSTM(3, return_sequences=True)), [x])
+    run_layer(
+        "bidirectional_lstm_concat_seq", L.Bidirectional(L.LSTM(3, return_sequences=True)), [x]
+    )
     run_layer("bidirectional_lstm_concat_last", L.Bidirectional(L.LSTM(3)), [x])
-    run_layer("bidirectional_lstm_concat_mask_seq",
-              L.Bidirectional(L.LSTM(3, return_sequences=True)), [x], mask=_MASK)
-    run_layer("bidirectional_gru_sum_seq",
-              L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode="sum"), [x])
-    run_layer("bidirectional_lstm_state",
-              L.Bidirectional(L.LSTM(2, return_state=True)), [x])
+    run_layer(
+        "bidirectional_lstm_concat_mask_seq",
+        L.Bidirectional(L.LSTM(3, return_sequences=True)),
+        [x],
+        mask=_MASK,
+    )
+    run_layer(
+        "bidirectional_gru_sum_seq",
+        L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode="sum"),
+        [x],
+    )
+    run_layer("bidirectional_lstm_state", L.Bidirectional(L.LSTM(2, return_state=True)), [x])
 
 
 def run():
