@@ -18,8 +18,8 @@ import json
 import time
 
 import numpy as np
-
 from common import (
+    Repeats,
     classification_data,
     emit,
     error_text,
@@ -83,7 +83,7 @@ def last(history, key):
 def repeat_fit(tf, repeat, build, compile_kwargs, x, y, fit_kwargs, warmup=False, check=None):
     samples, compile_samples = [], []
     model = history = None
-    for _ in range(repeat):
+    for _ in repeat:
         tf.keras.utils.set_random_seed(0)
         fit_s, compile_s, model, history = timed_fit(
             tf, build, compile_kwargs, x, y, fit_kwargs, warmup
@@ -124,7 +124,12 @@ def w_linreg(tf, p, repeat):
         return model
 
     return repeat_fit(
-        tf, repeat, build, lambda: {"optimizer": "sgd", "loss": "mse"}, x, y,
+        tf,
+        repeat,
+        build,
+        lambda: {"optimizer": "sgd", "loss": "mse"},
+        x,
+        y,
         {"epochs": p["epochs"], "batch_size": 32},
     )
 
@@ -141,8 +146,14 @@ def w_and(tf, p, repeat):
         return {"optimizer": "sgd", "loss": "binary_crossentropy", "metrics": ["accuracy"]}
 
     return repeat_fit(
-        tf, repeat, build, compile_kwargs, x, y,
-        {"epochs": p["epochs"], "batch_size": 4}, check=truth_check(x),
+        tf,
+        repeat,
+        build,
+        compile_kwargs,
+        x,
+        y,
+        {"epochs": p["epochs"], "batch_size": 4},
+        check=truth_check(x),
     )
 
 
@@ -157,14 +168,20 @@ def xor_compile_kwargs(tf):
 def w_xor(tf, p, repeat):
     x, y = truth_table("xor")
     return repeat_fit(
-        tf, repeat, lambda: xor_model(tf), xor_compile_kwargs(tf), x, y,
-        {"epochs": p["epochs"], "batch_size": 4}, check=truth_check(x),
+        tf,
+        repeat,
+        lambda: xor_model(tf),
+        xor_compile_kwargs(tf),
+        x,
+        y,
+        {"epochs": p["epochs"], "batch_size": 4},
+        check=truth_check(x),
     )
 
 
 def per_call_repeats(tf, repeat, budget_s, make_call):
     samples, calls = [], []
-    for _ in range(repeat):
+    for _ in repeat:
         tf.keras.utils.set_random_seed(0)
         seconds, count = per_call_seconds(make_call(), budget_s)
         samples.append(seconds)
@@ -203,7 +220,7 @@ def w_custom_loop(tf, p, repeat):
     x_np, y_np = truth_table("xor")
     lr = 0.1
     samples, loss = [], None
-    for _ in range(repeat):
+    for _ in repeat:
         weights = [tf.Variable(w) for w in xor_initial_weights()]
         x = tf.constant(x_np)
         y = tf.constant(y_np)
@@ -237,15 +254,21 @@ def adam_sparse(tf):
 def w_mlp(tf, p, repeat):
     x, y = classification_data(p["rows"], (784,), 10)
     return repeat_fit(
-        tf, repeat, lambda: mlp_model(tf), adam_sparse(tf), x, y,
-        {"epochs": 1, "batch_size": 128}, warmup=True,
+        tf,
+        repeat,
+        lambda: mlp_model(tf),
+        adam_sparse(tf),
+        x,
+        y,
+        {"epochs": 1, "batch_size": 128},
+        warmup=True,
     )
 
 
 def w_mlp_predict(tf, p, repeat):
     x, _ = classification_data(p["rows"], (784,), 10)
     samples, out = [], None
-    for _ in range(repeat):
+    for _ in repeat:
         tf.keras.utils.set_random_seed(0)
         model = mlp_model(tf)
         model.compile(**adam_sparse(tf)())
@@ -313,6 +336,12 @@ def main() -> None:
     parser.add_argument("--workload", choices=sorted(WORKLOADS), required=True)
     parser.add_argument("--params", default="{}", help="JSON object of workload settings")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=0.0,
+        help="stop repeating once this many seconds are spent (0: take every repeat)",
+    )
     args = parser.parse_args()
     try:
         tf = load_framework(args.framework)
@@ -320,8 +349,9 @@ def main() -> None:
         emit({"status": "unavailable", "error": error_text(exc), "versions": numpy_versions()})
         return
     info = versions(tf, args.framework)
+    repeat = Repeats(args.repeat, args.budget)
     try:
-        result = WORKLOADS[args.workload](tf, json.loads(args.params), args.repeat)
+        result = WORKLOADS[args.workload](tf, json.loads(args.params), repeat)
     except Exception as exc:  # noqa: BLE001 - reported in the table instead of crashing the run
         emit({"status": "error", "error": error_text(exc), "versions": info})
         return

@@ -16,8 +16,8 @@ import json
 import time
 
 import numpy as np
-
 from common import (
+    Repeats,
     classification_data,
     emit,
     error_text,
@@ -55,12 +55,22 @@ def train(torch, model, optimizer, loss_fn, x, y, epochs, batch_size, count_corr
     return mean_loss, accuracy
 
 
-def repeat_train(torch, repeat, build, x_np, y_np, epochs, batch_size, warmup=False,
-                 count_correct=None, loss_fn=None):
+def repeat_train(
+    torch,
+    repeat,
+    build,
+    x_np,
+    y_np,
+    epochs,
+    batch_size,
+    warmup=False,
+    count_correct=None,
+    loss_fn=None,
+):
     """Fresh model and optimizer per repeat (not timed), then the training loop (timed)."""
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
     samples, model, mean_loss, accuracy = [], None, None, None
-    for _ in range(repeat):
+    for _ in repeat:
         torch.manual_seed(0)
         model, optimizer, default_loss = build()
         criterion = loss_fn or default_loss
@@ -121,7 +131,7 @@ def w_xor(torch, p, repeat):
 
 def per_call_repeats(torch, repeat, budget_s, make_call):
     samples, calls = [], []
-    for _ in range(repeat):
+    for _ in repeat:
         torch.manual_seed(0)
         seconds, count = per_call_seconds(make_call(), budget_s)
         samples.append(seconds)
@@ -162,7 +172,7 @@ def w_custom_loop(torch, p, repeat):
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
     lr = 0.1
     samples, loss = [], None
-    for _ in range(repeat):
+    for _ in repeat:
         weights = [torch.tensor(w, requires_grad=True) for w in xor_initial_weights()]
         start = time.perf_counter()
         for _step in range(p["steps"]):
@@ -200,11 +210,13 @@ def w_mlp_predict(torch, p, repeat):
 
     def predict(model, rows):
         with torch.no_grad():
-            chunks = [torch.softmax(model(rows[i : i + 1024]), dim=1)
-                      for i in range(0, rows.shape[0], 1024)]
+            chunks = [
+                torch.softmax(model(rows[i : i + 1024]), dim=1)
+                for i in range(0, rows.shape[0], 1024)
+            ]
             return torch.cat(chunks).numpy()
 
-    for _ in range(repeat):
+    for _ in repeat:
         torch.manual_seed(0)
         model = mlp_net(torch)
         predict(model, x[:1024])
@@ -222,9 +234,14 @@ def w_cnn(torch, p, repeat):
 
     def build():
         model = nn.Sequential(
-            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(64 * 5 * 5, 10),
+            nn.Conv2d(1, 32, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(64 * 5 * 5, 10),
         )
         return model, torch.optim.Adam(model.parameters()), nn.CrossEntropyLoss()
 
@@ -273,6 +290,12 @@ def main() -> None:
     parser.add_argument("--workload", choices=sorted(WORKLOADS), required=True)
     parser.add_argument("--params", default="{}", help="JSON object of workload settings")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=0.0,
+        help="stop repeating once this many seconds are spent (0: take every repeat)",
+    )
     args = parser.parse_args()
     try:
         import torch
@@ -283,8 +306,9 @@ def main() -> None:
     info = numpy_versions()
     info["torch"] = torch.__version__
     info["torch_threads"] = torch.get_num_threads()
+    repeat = Repeats(args.repeat, args.budget)
     try:
-        result = WORKLOADS[args.workload](torch, json.loads(args.params), args.repeat)
+        result = WORKLOADS[args.workload](torch, json.loads(args.params), repeat)
     except Exception as exc:  # noqa: BLE001 - reported in the table instead of crashing the run
         emit({"status": "error", "error": error_text(exc), "versions": info})
         return

@@ -73,7 +73,8 @@ from featherflow.ops.math import (
     where,
 )
 from featherflow.ops.nn import sigmoid, tanh
-from featherflow.ops.shape import (
+from featherflow.ops.shape import (  # noqa: A004
+    argsort,
     boolean_mask,
     broadcast_to,
     concat,
@@ -104,7 +105,7 @@ from featherflow.ops.shape import (
     zeros,
     zeros_like,
 )
-from featherflow.ops.shape import argsort, range_ as range  # noqa: A004
+from featherflow.ops.shape import range_ as range
 from featherflow.version import __version__
 
 float16 = _np.dtype("float16")
@@ -128,7 +129,6 @@ _LAZY = {
     "linalg": "featherflow.api.linalg",
     "test": "featherflow.api.test",
     "config": "featherflow.api.config",
-    "data": "featherflow.api.data",
     "summary": "featherflow.summary",
     "testing": "featherflow.testing",
     "backend": "featherflow.backend",

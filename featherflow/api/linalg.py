@@ -1,4 +1,6 @@
-"""``tf.linalg``: matrix products."""
+"""``tf.linalg``: matrix products, norms and transposes."""
 
-from featherflow.ops.math import l2_normalize, matmul, tensordot  # noqa: F401
-from featherflow.ops.shape import eye, transpose  # noqa: F401
+from featherflow.ops.math import einsum, global_norm, l2_normalize, matmul, matvec, norm, tensordot
+from featherflow.ops.shape import eye, matrix_transpose, transpose
+
+adjoint = matrix_transpose

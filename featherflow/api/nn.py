@@ -1,11 +1,16 @@
-"""``tf.nn``: activations, softmax and cross-entropies."""
+"""``tf.nn``: activations, softmax, cross-entropies and normalisation helpers."""
 
 from featherflow.ops.math import l2_normalize
 from featherflow.ops.nn import (
+    batch_normalization,
+    bias_add,
     dropout,
     elu,
+    embedding_lookup,
     gelu,
+    l2_loss,
     leaky_relu,
+    log_sigmoid,
     log_softmax,
     moments,
     relu,
@@ -21,11 +26,15 @@ from featherflow.ops.nn import (
     sparse_softmax_cross_entropy_with_logits,
     swish,
     tanh,
+    weighted_cross_entropy_with_logits,
 )
+from featherflow.ops.shape import top_k
 
 __all__ = [
-    "dropout", "elu", "gelu", "l2_normalize", "leaky_relu", "log_softmax", "moments", "relu",
+    "batch_normalization", "bias_add", "dropout", "elu", "embedding_lookup", "gelu",
+    "l2_loss", "l2_normalize", "leaky_relu", "log_sigmoid", "log_softmax", "moments", "relu",
     "relu6", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "silu", "softmax",
     "softmax_cross_entropy_with_logits", "softplus", "softsign",
-    "sparse_softmax_cross_entropy_with_logits", "swish", "tanh",
+    "sparse_softmax_cross_entropy_with_logits", "swish", "tanh", "top_k",
+    "weighted_cross_entropy_with_logits",
 ]

@@ -43,19 +43,19 @@ class Function:
         raise NotImplementedError
 
     def __call__(self, *inputs):
-        arrays = []
-        track = False
-        for x in inputs:
-            if isinstance(x, Tensor):
-                arrays.append(x.data)
-                if x._track:
-                    track = True
-            else:
-                arrays.append(x)
-        out = self.forward(*arrays)
-        if state.recording and track and self.differentiable:
+        out = self.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
+        # ufuncs on 0-d arrays return NumPy scalars: keep Tensor.data an ndarray
+        if self.n_out == 1:
+            if type(out) is not np.ndarray:
+                out = np.asarray(out)
+        else:
+            out = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
+        if state.recording and self.differentiable:
+            needs = tuple(isinstance(x, Tensor) and x._track for x in inputs)
+            if True not in needs:
+                return Tensor(out) if self.n_out == 1 else tuple(Tensor(o) for o in out)
             self.inputs = inputs
-            self.needs = tuple(isinstance(x, Tensor) and x._track for x in inputs)
+            self.needs = needs
             if self.n_out == 1:
                 t = Tensor(out)
                 t._node = self

@@ -29,19 +29,23 @@ class GradientTape:
         self._watched = []
         self._recording = False
         self._used = False
+        self._entered = False
 
     def __enter__(self):
         state.recording += 1
         self._recording = True
+        self._entered = True
         return self
 
     def __exit__(self, *exc):
         if self._recording:
             state.recording -= 1
             self._recording = False
-        for t in self._watched:
-            if t._node is None and not (isinstance(t, Variable) and t.trainable):
-                t._track = False
+        # an enclosing tape that is still recording may have watched the same tensors
+        if not state.recording:
+            for t in self._watched:
+                if t._node is None and not (isinstance(t, Variable) and t.trainable):
+                    t._track = False
         return False
 
     def watch(self, tensor):
@@ -68,6 +72,12 @@ class GradientTape:
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients="none"):
         """Gradients of ``target`` with respect to ``sources`` (a tensor, list or dict)."""
+        if not self._entered:
+            raise RuntimeError(
+                "GradientTape.gradient: this tape recorded nothing because it was never "
+                "entered. Compute the target inside `with tf.GradientTape() as tape:`, then "
+                "call tape.gradient(target, sources)."
+            )
         if self._used and not self.persistent:
             raise RuntimeError(
                 "A non-persistent GradientTape can compute gradients only once. Use "
@@ -109,6 +119,7 @@ class GradientTape:
             grads = [None if isinstance(s, Variable) and id(s) not in watched else g
                      for s, g in zip(flat_sources, grads)]
         out = []
+        given = set()
         for s, g in zip(flat_sources, grads):
             if g is None:
                 if unconnected_gradients == "zero":
@@ -116,6 +127,13 @@ class GradientTape:
                 else:
                     out.append(None)
             else:
+                # a backward may hand the same array to several inputs (add) or a read-only
+                # broadcast view: copy so an optimizer can update gradients in place
+                if type(g) is not np.ndarray:
+                    g = np.array(g)
+                elif id(g) in given or not g.flags.writeable:
+                    g = g.copy()
+                given.add(id(g))
                 out.append(Tensor(g))
         return _pack(sources, out)
 
@@ -138,31 +156,18 @@ class _StopRecording:
 def backprop(targets, seeds, sources):
     """Reverse-mode sweep from ``targets`` (seeded with ``seeds`` or ones) to ``sources``.
 
-    Returns one ndarray (or None when unconnected) per source.
+    Returns one ndarray (or None when unconnected) per source. This runs once per training
+    step, so the accumulation is written out inline.
     """
     order = _toposort(targets)
     node_grads = {}
     leaf_grads = {}
-
-    def accumulate(t, g):
-        node = t._node
-        if node is None:
-            key = id(t)
-            prev = leaf_grads.get(key)
-            leaf_grads[key] = g if prev is None else prev + g
-        else:
-            buf = node_grads.get(node)
-            if buf is None:
-                buf = node_grads[node] = [None] * node.n_out
-            i = t._idx
-            buf[i] = g if buf[i] is None else buf[i] + g
-
     for t, s in zip(targets, seeds):
         if s is None:
             s = np.ones_like(t.data)
         else:
             s = np.broadcast_to(s.astype(t.data.dtype, copy=False), t.data.shape)
-        accumulate(t, s)
+        _accumulate(t, s, node_grads, leaf_grads)
 
     for node in order:
         buf = node_grads.get(node)
@@ -177,7 +182,17 @@ def backprop(targets, seeds, sources):
             in_grads = (in_grads,)
         for x, need, ig in zip(node.inputs, node.needs, in_grads):
             if need and ig is not None:
-                accumulate(x, ig)
+                parent = x._node
+                if parent is None:
+                    key = id(x)
+                    prev = leaf_grads.get(key)
+                    leaf_grads[key] = ig if prev is None else prev + ig
+                else:
+                    pbuf = node_grads.get(parent)
+                    if pbuf is None:
+                        pbuf = node_grads[parent] = [None] * parent.n_out
+                    i = x._idx
+                    pbuf[i] = ig if pbuf[i] is None else pbuf[i] + ig
 
     result = []
     for s in sources:
@@ -187,6 +202,19 @@ def backprop(targets, seeds, sources):
             buf = node_grads.get(s._node)
             result.append(None if buf is None else buf[s._idx])
     return result
+
+
+def _accumulate(t, g, node_grads, leaf_grads):
+    node = t._node
+    if node is None:
+        prev = leaf_grads.get(id(t))
+        leaf_grads[id(t)] = g if prev is None else prev + g
+    else:
+        buf = node_grads.get(node)
+        if buf is None:
+            buf = node_grads[node] = [None] * node.n_out
+        i = t._idx
+        buf[i] = g if buf[i] is None else buf[i] + g
 
 
 def _toposort(targets):

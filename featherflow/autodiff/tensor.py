@@ -82,7 +82,7 @@ class Tensor:
         array([[3., 5.]], dtype=float32)
     """
 
-    __slots__ = ("data", "_node", "_idx", "_track", "__weakref__")
+    __slots__ = ("data", "_node", "_idx", "_track", "_keras_mask", "__weakref__")
     # NumPy defers binary operators to ours (ndarray + Tensor gives a Tensor), while
     # np.exp(tensor) and friends still see an array through __array__.
     __array_priority__ = 100
@@ -92,6 +92,7 @@ class Tensor:
         self._node = None
         self._idx = 0
         self._track = False
+        self._keras_mask = None
 
     # -- properties -------------------------------------------------------------------------
     @property
@@ -115,11 +116,12 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is not None and dtype != self.data.dtype:
-            return self.data.astype(dtype)
+        a = self.data if type(self.data) is np.ndarray else np.asarray(self.data)
+        if dtype is not None and dtype != a.dtype:
+            return a.astype(dtype)
         if copy:
-            return self.data.copy()
-        return self.data
+            return a.copy()
+        return a
 
     def __len__(self):
         if self.data.ndim == 0:
@@ -287,6 +289,10 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 def constant(value, dtype=None, shape=None, name=None):
     """Make a constant Tensor, as ``tf.constant``."""
     a = as_array(value, dtype)
+    # never share memory with the caller's array or with a Variable (assign would change it)
+    if a is value or (type(value) is not Tensor and isinstance(value, Tensor)
+                      and a is value.data):
+        a = a.copy()
     if shape is not None:
         shape = tuple(shape)
         if a.size == 1:
@@ -297,6 +303,4 @@ def constant(value, dtype=None, shape=None, name=None):
             raise ValueError(
                 f"constant: cannot give a value of {a.size} elements the shape {shape}."
             )
-    elif a is value:
-        a = a.copy()
     return Tensor(a)

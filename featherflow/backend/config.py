@@ -3,13 +3,14 @@
 import numpy as np
 
 _FLOATX = np.dtype("float32")
+_FLOATX_NAME = "float32"  # dtype.name is slow; floatx() is on the per-step path
 _EPSILON = 1e-7
 _ALLOWED = ("float16", "float32", "float64")
 
 
 def floatx():
     """Return the default float type as a string, e.g. ``"float32"``."""
-    return _FLOATX.name
+    return _FLOATX_NAME
 
 
 def floatx_dtype():
@@ -19,13 +20,14 @@ def floatx_dtype():
 
 def set_floatx(value):
     """Set the default float type: one of ``"float16"``, ``"float32"``, ``"float64"``."""
-    global _FLOATX
+    global _FLOATX, _FLOATX_NAME
     name = np.dtype(value).name
     if name not in _ALLOWED:
         raise ValueError(
             f"set_floatx: expected one of {_ALLOWED}, received {value!r}."
         )
     _FLOATX = np.dtype(name)
+    _FLOATX_NAME = name
 
 
 def epsilon():

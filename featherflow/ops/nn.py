@@ -7,7 +7,8 @@ import numpy as np
 from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
-from featherflow.ops._convert import data, norm_axis, operand
+from featherflow.ops._convert import data, float_operand, norm_axis, operand
+from featherflow.ops.math import erf_array
 
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2_PI = math.sqrt(2.0 / math.pi)
@@ -15,63 +16,13 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _low(dtype):
-    # exp(-x) overflows past these; sigmoid is below the smallest normal there anyway
-    return -88.0 if dtype.itemsize <= 4 else -708.0
+# exp(-x) overflows below these; sigmoid is below the smallest normal number there anyway
+_LOW = {2: -11.0, 4: -88.0, 8: -708.0}
 
 
 def sigmoid_array(x):
-    return 1.0 / (1.0 + np.exp(-np.maximum(x, _low(x.dtype))))
-
-
-def _erf(x):
-    """Vectorized erf to double precision (W. J. Cody's rational approximations).
-
-    Short polynomial fits are too coarse for 1e-5 parity with Keras's exact gelu.
-    """
-    ax = np.abs(x).astype(np.float64)
-    out = np.empty_like(ax)
-    small = ax < 0.5
-    big = ~small
-    if small.any():
-        t = ax[small] ** 2
-        p = ((((1.857777061846031526730e-1 * t + 3.161123743870565596947e0) * t
-               + 1.138641541510501556495e2) * t + 3.774852376853020208137e2) * t
-             + 3.209377589138469472562e3)
-        q = ((((t + 2.360129095234412093499e1) * t + 2.440246379344441733056e2) * t
-              + 1.282616526077372275645e3) * t + 2.844236833439170622273e3)
-        out[small] = ax[small] * p / q
-    if big.any():
-        out[big] = 1.0 - _erfc_big(ax[big])
-    return (np.sign(x) * out).astype(x.dtype)
-
-
-def _erfc_big(a):
-    out = np.empty_like(a)
-    mid = a <= 4.0
-    if mid.any():
-        y = a[mid]
-        p = (((((((5.64188496988670089e-1 * y + 8.88314979438837594e0) * y
-                  + 6.61191906371416295e1) * y + 2.98635138197400131e2) * y
-                + 8.81952221241769090e2) * y + 1.71204761263407058e3) * y
-              + 2.05107837782607147e3) * y + 1.23033935479799725e3)
-        q = (((((((y + 1.57449261107098347e1) * y + 1.17693950891312499e2) * y
-                 + 5.37181101862009858e2) * y + 1.62138957456669019e3) * y
-               + 3.29079923573345963e3) * y + 4.36261909014324716e3) * y
-             + 3.43936767414372164e3)
-        out[mid] = np.exp(-y * y) * p / q
-    far = ~mid
-    if far.any():
-        y = a[far]
-        z = 1.0 / (y * y)
-        p = ((((1.63153871373020978e-2 * z + 3.05326634961232344e-1) * z
-               + 3.60344899949804439e-1) * z + 1.25781726111229246e-1) * z
-             + 1.60837851487422766e-2) * z + 6.58749161529837803e-4
-        q = ((((z + 2.56852019228982242e0) * z + 1.87295284992346725e0) * z
-              + 5.27905102951428412e-1) * z + 6.05183413124413191e-2) * z + 2.33520497626869185e-3
-        r = z * p / q
-        out[far] = np.exp(-y * y) / y * (1 / math.sqrt(math.pi) - r)
-    return out
+    """``1 / (1 + exp(-x))`` without overflow warnings for very negative ``x``."""
+    return 1.0 / (1.0 + np.exp(-np.maximum(x, _LOW.get(x.dtype.itemsize, -88.0))))
 
 
 # -- elementwise activations: (forward, derivative) pairs -------------------------------
@@ -114,7 +65,8 @@ def _selu(x):
 
 
 def _d_selu(x, y):
-    return np.where(x > 0, SELU_SCALE, y + SELU_SCALE * SELU_ALPHA).astype(x.dtype, copy=False)
+    # TF's SeluGrad takes the linear branch at 0
+    return np.where(x < 0, y + SELU_SCALE * SELU_ALPHA, SELU_SCALE).astype(x.dtype, copy=False)
 
 
 def _softplus(x):
@@ -160,11 +112,11 @@ def _d_hard_silu(x, y):
 
 
 def _gelu(x):
-    return (0.5 * x * (1 + _erf(x / _SQRT2))).astype(x.dtype, copy=False)
+    return (0.5 * x * (1 + erf_array(x / _SQRT2))).astype(x.dtype, copy=False)
 
 
 def _d_gelu(x, y):
-    cdf = 0.5 * (1 + _erf(x / _SQRT2))
+    cdf = 0.5 * (1 + erf_array(x / _SQRT2))
     pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
     return (cdf + x * pdf).astype(x.dtype, copy=False)
 
@@ -206,6 +158,15 @@ def _d_linear(x, y):
     return 1
 
 
+def _log_sigmoid(x):
+    # log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): no overflow, no log(0)
+    return (np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
+
+
+def _d_log_sigmoid(x, y):
+    return sigmoid_array(-x)
+
+
 ELEMENTWISE = {
     "sigmoid": (sigmoid_array, _d_sigmoid),
     "tanh": (np.tanh, _d_tanh),
@@ -225,9 +186,12 @@ ELEMENTWISE = {
     "mish": (_mish, _d_mish),
     "exponential": (_exponential, _d_exponential),
     "linear": (_linear, _d_linear),
+    "log_sigmoid": (_log_sigmoid, _d_log_sigmoid),
 }
-# derivatives computable from the output alone: the fused dense keeps only y
+# derivatives computable from the output alone: a fused op can keep only y
 FROM_OUTPUT = {"sigmoid", "tanh", "relu", "relu6", "exponential", "linear", "softmax"}
+#: every activation the fused dense accepts (the others keep the pre-activation too)
+FUSABLE = FROM_OUTPUT | set(ELEMENTWISE)
 
 
 class Elementwise(Function):
@@ -310,35 +274,42 @@ class LogSoftmax(Function):
 class Dense(Function):
     """``activation(x @ kernel + bias)`` as one node: one GEMM forward, two backward.
 
-    ``x`` may have any rank >= 2; the kernel applies to the last axis (as Keras's Dense).
-    ``activation`` is None or a name in :data:`FROM_OUTPUT` (softmax over the last axis).
+    ``x`` may have any rank >= 1; the kernel applies to the last axis (as Keras's Dense).
+    ``activation`` is None or a name in :data:`FUSABLE` (softmax over the last axis); for
+    those outside :data:`FROM_OUTPUT` the pre-activation is kept for the backward.
+
+    Example::
+
+        >>> y = Dense("relu")(x, kernel, bias)   # or ops.nn.dense(x, kernel, bias, "relu")
     """
 
     def __init__(self, activation=None):
-        self.activation = activation
+        self.activation = None if activation == "linear" else activation
 
     def forward(self, x, kernel, bias=None):
         self.x, self.kernel = x, kernel
         if x.ndim == 2:
             z = x @ kernel
         else:
-            z = np.matmul(x.reshape(-1, x.shape[-1]), kernel).reshape(x.shape[:-1] + (-1,))
+            z = (x.reshape(-1, x.shape[-1]) @ kernel).reshape(x.shape[:-1] + kernel.shape[1:])
         if bias is not None:
             z += bias
         act = self.activation
-        if act is None or act == "linear":
+        if act is None:
             y = z
         elif act == "softmax":
             y = softmax_array(z)
         else:
             y = ELEMENTWISE[act][0](z)
+            if act not in FROM_OUTPUT:
+                self.z = z
         self.y = y
         return y
 
     def backward(self, g):
         act = self.activation
         y = self.y
-        if act is None or act == "linear":
+        if act is None:
             gz = g
         elif act == "sigmoid":
             gz = g * y * (1 - y)
@@ -347,9 +318,11 @@ class Dense(Function):
         elif act == "tanh":
             gz = g * (1 - y * y)
         elif act == "softmax":
-            gz = y * (g - np.sum(g * y, axis=-1, keepdims=True))
-        else:
+            gz = y * (g - np.add.reduce(g * y, axis=-1, keepdims=True))
+        elif act in FROM_OUTPUT:
             gz = g * ELEMENTWISE[act][1](None, y)
+        else:
+            gz = g * ELEMENTWISE[act][1](self.z, y)
         x, kernel = self.x, self.kernel
         if x.ndim != 2:
             x = x.reshape(-1, x.shape[-1])
@@ -362,36 +335,73 @@ class Dense(Function):
                 gx = gx.reshape(self.x.shape)
         gk = x.T @ gz if needs[1] else None
         if len(needs) > 2:
-            return gx, gk, (gz.sum(axis=0) if needs[2] else None)
+            return gx, gk, (np.add.reduce(gz, axis=0) if needs[2] else None)
         return gx, gk
 
 
 def dense(x, kernel, bias=None, activation=None):
-    """Fused ``activation(x @ kernel + bias)``; activation a name in FROM_OUTPUT or None."""
+    """Fused ``activation(x @ kernel + bias)`` as one tape node.
+
+    ``activation`` is None or a name in :data:`FUSABLE`. Integer or float64 inputs take the
+    kernel's dtype.
+    """
+    k = operand(kernel)
+    kd = data(k)
+    if kd.ndim != 2:
+        raise ValueError(f"dense: the kernel must be 2-D (in, units), received shape {kd.shape}.")
     x = operand(x)
-    xs, ks = np.shape(data(x)), np.shape(data(kernel))
-    if not xs or xs[-1] != ks[0]:
+    xd = data(x)
+    if xd.dtype != kd.dtype and kd.dtype.kind == "f" and not isinstance(x, Tensor):
+        x = xd.astype(kd.dtype)
+    elif xd.dtype.kind != "f" and kd.dtype.kind == "f":
+        x = Tensor(xd.astype(kd.dtype))
+    xs = np.shape(data(x))
+    if not xs or xs[-1] != kd.shape[0]:
         raise ValueError(
-            f"dense: input of shape {tuple(xs)} does not fit a kernel of shape {tuple(ks)}: "
-            f"the input's last dimension must be {ks[0]}."
+            f"dense: input of shape {tuple(xs)} does not fit a kernel of shape {kd.shape}: "
+            f"the input's last dimension must be {kd.shape[0]}."
         )
-    if activation is not None and activation not in FROM_OUTPUT:
+    if activation is not None and activation not in FUSABLE:
         raise ValueError(
-            f"dense: activation {activation!r} cannot be fused; expected one of "
-            f"{sorted(FROM_OUTPUT)}. Apply it after a linear dense instead."
+            f"dense: unknown activation {activation!r}; expected None or one of "
+            f"{sorted(FUSABLE)}. Apply other activations after a linear dense."
         )
     fn = Dense(activation)
     if bias is None:
-        return fn(x, kernel)
-    return fn(x, kernel, bias)
+        return fn(x, k)
+    b = operand(bias)
+    if np.shape(data(b)) != (kd.shape[1],):
+        raise ValueError(
+            f"dense: the bias must have shape ({kd.shape[1]},) to match the kernel "
+            f"{kd.shape}, received {tuple(np.shape(data(b)))}."
+        )
+    return fn(x, k, b)
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """``value + bias`` over the channel axis (last, or 1 for "NC..." formats)."""
+    from featherflow.ops import math as M
+    from featherflow.ops import shape as S
+
+    x = operand(value)
+    if data_format is not None and str(data_format).upper().startswith("NC"):
+        nd = np.ndim(data(x))
+        b = S.reshape(operand(bias), (-1,) + (1,) * (nd - 2))
+        return M.add(x, b)
+    return M.add(x, bias)
 
 
 # -- fused cross-entropies (per sample: reduced over the last axis) -------------------------
+def _clip_eps(p):
+    eps = config._EPSILON
+    return np.minimum(np.maximum(p, eps), 1 - eps)
+
+
 class BinaryCrossentropy(Function):
     """Per-sample binary cross-entropy (mean over the last axis), probabilities or logits.
 
-    Probabilities are clipped to [epsilon, 1 - epsilon] as Keras does; logits use the stable
-    ``max(z, 0) - z * y + log(1 + exp(-|z|))``.
+    Probabilities are clipped to [epsilon, 1 - epsilon] as Keras does (gradient 0 outside);
+    logits use the stable ``max(z, 0) - z * y + log(1 + exp(-|z|))``.
     """
 
     def __init__(self, from_logits=False):
@@ -404,36 +414,48 @@ class BinaryCrossentropy(Function):
         if self.from_logits:
             loss = np.maximum(p, 0) - p * y + np.log1p(np.exp(-np.abs(p)))
         else:
-            eps = config._EPSILON
-            c = np.clip(p, eps, 1 - eps)
+            c = _clip_eps(p)
             self.c = c
             loss = -(y * np.log(c) + (1 - y) * np.log(1 - c))
-        out = loss.mean(axis=-1) if p.ndim else loss
-        return out.astype(p.dtype, copy=False)
+        if not p.ndim:
+            return loss
+        if n == 1:
+            return loss.reshape(loss.shape[:-1])
+        return np.add.reduce(loss, axis=-1) / n
 
     def backward(self, g):
         y, p = self.y, self.p
-        gl = np.expand_dims(g, -1) / self.n if p.ndim else g
-        if self.from_logits:
-            gp = (sigmoid_array(p) - y) * gl
+        if p.ndim:
+            gl = g.reshape(g.shape + (1,))
+            if self.n != 1:
+                gl = gl / self.n
         else:
-            eps = config._EPSILON
+            gl = g
+        gp = gy = None
+        if self.from_logits:
+            if self.needs[1]:
+                gp = (sigmoid_array(p) - y) * gl
+            if self.needs[0]:
+                gy = -p * gl
+        else:
             c = self.c
-            inside = (p > eps) & (p < 1 - eps)
-            gp = ((c - y) / (c * (1 - c))) * inside * gl
-        gy = None
-        if self.needs[0]:
-            gy = (-(np.log(self.c) - np.log(1 - self.c)) * gl if not self.from_logits
-                  else -p * gl)
-            gy = unbroadcast(gy.astype(y.dtype, copy=False), y.shape)
-        return gy, unbroadcast(gp.astype(p.dtype, copy=False), p.shape)
+            if self.needs[1]:
+                # the clip passes the gradient only where it left p unchanged
+                gp = (c - y) / (c * (1 - c)) * (c == p) * gl
+            if self.needs[0]:
+                gy = (np.log(1 - c) - np.log(c)) * gl
+        if gp is not None:
+            gp = unbroadcast(gp, p.shape)
+        if gy is not None:
+            gy = unbroadcast(gy, y.shape)
+        return gy, gp
 
 
 class CategoricalCrossentropy(Function):
     """Per-sample categorical cross-entropy over ``axis``, probabilities or logits.
 
     Probabilities are renormalised to sum to one and clipped to [epsilon, 1 - epsilon], as
-    Keras does.
+    Keras does; logits go through a stable log-softmax.
     """
 
     def __init__(self, from_logits=False, axis=-1):
@@ -444,29 +466,35 @@ class CategoricalCrossentropy(Function):
         self.y = y
         if self.from_logits:
             self.logp = log_softmax_array(p, ax)
-            return -np.sum(y * self.logp, axis=ax)
-        s = np.sum(p, axis=ax, keepdims=True)
+            return -np.add.reduce(y * self.logp, axis=ax)
+        s = np.add.reduce(p, axis=ax, keepdims=True)
         q = p / s
-        eps = config._EPSILON
-        c = np.clip(q, eps, 1 - eps)
+        c = _clip_eps(q)
         self.s, self.q, self.c = s, q, c
-        return -np.sum(y * np.log(c), axis=ax)
+        return -np.add.reduce(y * np.log(c), axis=ax)
 
     def backward(self, g):
         ax = self.axis
         y = self.y
         gk = np.expand_dims(g, ax)
+        gp = gy = None
         if self.from_logits:
-            sm = np.exp(self.logp)
-            gp = (sm * np.sum(y, axis=ax, keepdims=True) - y) * gk
-            gy = -self.logp * gk if self.needs[0] else None
+            if self.needs[1]:
+                sm = np.exp(self.logp)
+                gp = (sm * np.add.reduce(y, axis=ax, keepdims=True) - y) * gk
+            if self.needs[0]:
+                gy = -self.logp * gk
         else:
-            eps = config._EPSILON
-            inside = (self.q > eps) & (self.q < 1 - eps)
-            dq = -(y / self.c) * inside * gk
-            gp = (dq - np.sum(dq * self.q, axis=ax, keepdims=True)) / self.s
-            gy = -np.log(self.c) * gk if self.needs[0] else None
-        return gy, gp.astype(self.y.dtype if gy is not None else gp.dtype, copy=False)
+            if self.needs[1]:
+                eps = config._EPSILON
+                inside = (self.q >= eps) & (self.q <= 1 - eps)
+                dq = -(y / self.c) * inside * gk
+                gp = (dq - np.add.reduce(dq * self.q, axis=ax, keepdims=True)) / self.s
+            if self.needs[0]:
+                gy = -np.log(self.c) * gk
+        if gy is not None:
+            gy = unbroadcast(gy, y.shape)
+        return gy, gp
 
 
 class SparseCategoricalCrossentropy(Function):
@@ -480,6 +508,12 @@ class SparseCategoricalCrossentropy(Function):
         lab = labels.astype(np.int64, copy=False)
         if lab.ndim == p.ndim and lab.shape[-1] == 1:
             lab = lab[..., 0]
+        if lab.shape != p.shape[:-1]:
+            raise ValueError(
+                f"sparse_categorical_crossentropy: labels of shape {labels.shape} do not match "
+                f"predictions of shape {p.shape}; expected labels of shape {p.shape[:-1]} "
+                f"(or {p.shape[:-1] + (1,)})."
+            )
         if lab.size and (lab.min() < 0 or lab.max() >= k):
             bad = lab[(lab < 0) | (lab >= k)]
             raise ValueError(
@@ -496,14 +530,13 @@ class SparseCategoricalCrossentropy(Function):
             self.logp = logp
             out = -logp[rows, lf]
         else:
-            s = flat.sum(axis=1, keepdims=True)
+            s = np.add.reduce(flat, axis=1, keepdims=True)
             q = flat / s
-            eps = config._EPSILON
-            c = np.clip(q, eps, 1 - eps)
+            c = _clip_eps(q)
             self.s, self.q, self.c = s, q, c
             out = -np.log(c[rows, lf])
         self.rows, self.lf = rows, lf
-        return out.reshape(lab.shape).astype(p.dtype, copy=False)
+        return out.reshape(lab.shape)
 
     def backward(self, g):
         gf = g.reshape(-1)
@@ -516,20 +549,20 @@ class SparseCategoricalCrossentropy(Function):
             eps = config._EPSILON
             q, c = self.q, self.c
             dq = np.zeros_like(q)
-            ok = (q[rows, lf] > eps) & (q[rows, lf] < 1 - eps)
+            picked = q[rows, lf]
+            ok = (picked >= eps) & (picked <= 1 - eps)
             dq[rows, lf] = -(1 / c[rows, lf]) * ok * gf
-            gp = (dq - np.sum(dq * q, axis=1, keepdims=True)) / self.s
-        shape = self.lab.shape + (gp.shape[-1],)
-        return None, gp.reshape(shape)
+            gp = (dq - np.add.reduce(dq * q, axis=1, keepdims=True)) / self.s
+        return None, gp.reshape(self.lab.shape + (gp.shape[-1],))
 
 
 # -- public functions -----------------------------------------------------------------------
 def _act(kind):
     def fn(x, name=None):
-        return Elementwise(kind)(operand(x))
+        return Elementwise(kind)(float_operand(x))
 
-    fn.__name__ = kind
-    fn.__doc__ = f"Elementwise {kind} activation, differentiable."
+    fn.__name__ = fn.__qualname__ = kind
+    fn.__doc__ = f"Elementwise ``{kind}`` activation, differentiable."
     return fn
 
 
@@ -547,88 +580,134 @@ hard_silu = _act("hard_silu")
 hard_swish = hard_silu
 mish = _act("mish")
 exponential = _act("exponential")
+log_sigmoid = _act("log_sigmoid")
 
 
 def linear(x, name=None):
+    """The identity activation: returns its input."""
     return operand(x)
 
 
 def elu(x, alpha=1.0, name=None):
+    """``x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``."""
     if alpha == 1.0:
-        return Elementwise("elu")(operand(x))
-    return ParamElu(alpha)(operand(x))
+        return Elementwise("elu")(float_operand(x))
+    return ParamElu(alpha)(float_operand(x))
 
 
 def leaky_relu(features, alpha=0.2, name=None, negative_slope=None):
+    """``x`` if ``x > 0`` else ``alpha * x`` (TF's default alpha 0.2)."""
     if negative_slope is not None:
         alpha = negative_slope
-    return LeakyRelu(alpha)(operand(features))
+    return LeakyRelu(alpha)(float_operand(features))
 
 
 def gelu(features, approximate=False, name=None):
-    return Elementwise("gelu_tanh" if approximate else "gelu")(operand(features))
+    """Gaussian error linear unit: exact (erf) or the tanh approximation."""
+    return Elementwise("gelu_tanh" if approximate else "gelu")(float_operand(features))
 
 
 def softmax(logits, axis=-1, name=None):
-    x = operand(logits)
+    """Softmax over ``axis``, computed stably (the maximum is subtracted first)."""
+    x = float_operand(logits)
     return Softmax(norm_axis(axis, np.ndim(data(x))))(x)
 
 
 def log_softmax(logits, axis=-1, name=None):
-    x = operand(logits)
+    """Log-softmax over ``axis``, computed stably."""
+    x = float_operand(logits)
     return LogSoftmax(norm_axis(axis, np.ndim(data(x))))(x)
 
 
 def _labels_like(labels, logits):
-    lab = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
+    """Labels in the predictions' float type (a Tensor through a cast, which keeps the tape)."""
     dt = data(logits).dtype
-    return lab.astype(dt, copy=False)
+    if isinstance(labels, Tensor):
+        if labels.data.dtype == dt:
+            return labels
+        from featherflow.ops.math import cast
+
+        return cast(labels, dt)
+    return np.asarray(labels).astype(dt, copy=False)
+
+
+def _check_same_shape(op, y, p):
+    ys, ps = np.shape(data(y)), np.shape(data(p))
+    if ys == ps:
+        return
+    try:
+        np.broadcast_shapes(ys, ps)
+    except ValueError:
+        raise ValueError(
+            f"{op}: labels of shape {tuple(ys)} and predictions of shape {tuple(ps)} are "
+            f"incompatible; they must have the same shape."
+        ) from None
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Elementwise sigmoid cross-entropy of ``logits`` (as ``tf.nn``): no reduction."""
-    z = operand(logits)
-    y = labels if isinstance(labels, Tensor) else _labels_like(labels, z)
-    return _bce_elementwise(y, z)
+    from featherflow.ops.shape import expand_dims
+
+    z = float_operand(logits)
+    y = _labels_like(labels, z)
+    _check_same_shape("sigmoid_cross_entropy_with_logits", y, z)
+    # a trailing axis of size 1: the per-sample mean over it is the elementwise loss
+    yy = expand_dims(y, -1) if isinstance(y, Tensor) else y[..., None]
+    return BinaryCrossentropy(from_logits=True)(yy, expand_dims(z, -1))
 
 
-def _bce_elementwise(y, z):
-    from featherflow.ops.shape import expand_dims, squeeze
+def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
+    """Sigmoid cross-entropy with the positive term weighted by ``pos_weight``."""
+    from featherflow.ops import math as M
 
-    zz = expand_dims(z, -1)
-    yy = expand_dims(y, -1) if isinstance(y, Tensor) else np.expand_dims(y, -1)
-    return squeeze(BinaryCrossentropy(from_logits=True)(yy, zz), -1)
+    z = float_operand(logits)
+    y = _labels_like(labels, z)
+    # (1 - y) * z + (1 + (w - 1) * y) * log(1 + exp(-z)), with log(1 + exp(-z)) = softplus(-z)
+    lw = M.add(1.0, M.multiply(M.subtract(pos_weight, 1.0), y))
+    return M.add(M.multiply(M.subtract(1.0, y), z), M.multiply(lw, softplus(M.negative(z))))
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
-    z = operand(logits)
-    y = labels if isinstance(labels, Tensor) else _labels_like(labels, z)
+    """Cross-entropy between label distributions and ``softmax(logits)`` (no reduction)."""
+    z = float_operand(logits)
+    y = _labels_like(labels, z)
+    _check_same_shape("softmax_cross_entropy_with_logits", y, z)
     return CategoricalCrossentropy(from_logits=True, axis=norm_axis(axis, np.ndim(data(z))))(
         y, z)
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
-    z = operand(logits)
-    lab = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
+    """Cross-entropy of integer class ``labels`` against ``softmax(logits)``."""
+    z = float_operand(logits)
+    lab = np.asarray(data(labels))
     return SparseCategoricalCrossentropy(from_logits=True)(lab, z)
 
 
 def binary_crossentropy(target, output, from_logits=False):
     """Per-sample binary cross-entropy (mean over the last axis), Keras semantics."""
-    p = operand(output)
-    y = target if isinstance(target, Tensor) else _labels_like(target, p)
+    p = float_operand(output)
+    y = _labels_like(target, p)
+    _check_same_shape("binary_crossentropy", y, p)
     return BinaryCrossentropy(from_logits)(y, p)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    p = operand(output)
-    y = target if isinstance(target, Tensor) else _labels_like(target, p)
+    """Per-sample categorical cross-entropy over ``axis``, Keras semantics."""
+    p = float_operand(output)
+    y = _labels_like(target, p)
+    _check_same_shape("categorical_crossentropy", y, p)
     return CategoricalCrossentropy(from_logits, norm_axis(axis, np.ndim(data(p))))(y, p)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    p = operand(output)
-    lab = target.data if isinstance(target, Tensor) else np.asarray(target)
+    """Per-sample cross-entropy of integer labels over the last axis, Keras semantics."""
+    p = float_operand(output)
+    if norm_axis(axis, np.ndim(data(p))) != np.ndim(data(p)) - 1:
+        raise ValueError(
+            f"sparse_categorical_crossentropy: only axis=-1 (the last axis) is supported, "
+            f"received axis={axis}. Move the class axis last with tf.transpose first."
+        )
+    lab = np.asarray(data(target))
     if lab.dtype.kind == "f":
         if not np.all(np.isfinite(lab)) or np.any(lab != np.round(lab)):
             raise ValueError(
@@ -638,9 +717,25 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return SparseCategoricalCrossentropy(from_logits)(lab, p)
 
 
-def moments(x, axes, shift=None, keepdims=False, name=None):
+def l2_loss(t, name=None):
+    """``sum(t ** 2) / 2`` (``tf.nn.l2_loss``)."""
     from featherflow.ops import math as M
 
+    return M.multiply(M.reduce_sum(M.square(float_operand(t))), 0.5)
+
+
+def embedding_lookup(params, ids, max_norm=None, name=None):
+    """Rows of ``params`` at ``ids`` (``tf.nn.embedding_lookup``)."""
+    from featherflow.ops.shape import gather
+
+    return gather(params, ids)
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None):
+    """Mean and variance over ``axes``; the variance does not backprop into the mean, as TF."""
+    from featherflow.ops import math as M
+
+    x = float_operand(x)
     mean = M.reduce_mean(x, axis=axes, keepdims=True)
     var = M.reduce_mean(M.square(M.subtract(x, M.stop_gradient(mean))), axis=axes,
                         keepdims=True)
@@ -652,11 +747,26 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     return mean, var
 
 
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """``(x - mean) / sqrt(variance + eps) * scale + offset`` (``tf.nn.batch_normalization``)."""
+    from featherflow.ops import math as M
+
+    inv = M.rsqrt(M.add(variance, variance_epsilon))
+    if scale is not None:
+        inv = M.multiply(inv, scale)
+    out = M.multiply(M.subtract(float_operand(x), mean), inv)
+    return out if offset is None else M.add(out, offset)
+
+
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zero each element with probability ``rate`` and scale the rest by ``1 / (1 - rate)``."""
     from featherflow.ops import math as M
     from featherflow.utils import random as R
 
-    x = operand(x)
-    shape = np.shape(data(x)) if noise_shape is None else tuple(noise_shape)
+    x = float_operand(x)
+    rate = float(data(rate))
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout: rate must be in [0, 1), received {rate}.")
+    shape = np.shape(data(x)) if noise_shape is None else tuple(int(v) for v in noise_shape)
     keep = (R.generator(seed).random(shape) >= rate).astype(data(x).dtype) / (1 - rate)
     return M.multiply(x, keep)

@@ -7,15 +7,36 @@ from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
 
 
+def _outputs(result):
+    """The float outputs of ``fn`` as a flat list: ``fn`` returns a Tensor or a list/tuple
+    of them; integer outputs (indices) have no gradient and are left out."""
+    if isinstance(result, (list, tuple)):
+        out = []
+        for r in result:
+            out.extend(_outputs(r))
+        return out
+    value = result.data if isinstance(result, Tensor) else np.asarray(result)
+    return [result] if value.dtype.kind == "f" else []
+
+
+def _values(result):
+    return [np.asarray(o.data if isinstance(o, Tensor) else o, dtype=np.float64)
+            for o in _outputs(result)]
+
+
 def numerical_gradients(fn, arrays, eps=1e-6, weights=None):
-    """Central-difference gradients of ``sum(fn(*arrays) * weights)`` for each array."""
+    """Central-difference gradients of ``sum_k sum(out_k * weights_k)`` for each array.
+
+    ``fn`` takes Tensors and returns a Tensor or a list of Tensors; ``weights`` is a list with
+    one array per output (all ones when None). Non-float arrays get ``None``.
+    """
     def scalar(*xs):
-        out = fn(*[Tensor(x) for x in xs])
-        out = np.asarray(out.data if isinstance(out, Tensor) else out, dtype=np.float64)
-        return float(np.sum(out if weights is None else out * weights))
+        outs = _values(fn(*[Tensor(x) for x in xs]))
+        ws = weights if weights is not None else [1.0] * len(outs)
+        return float(sum(np.sum(o * w) for o, w in zip(outs, ws)))
 
     grads = []
-    for i, a in enumerate(arrays):
+    for a in arrays:
         if a.dtype.kind != "f":
             grads.append(None)
             continue
@@ -37,26 +58,36 @@ def numerical_gradients(fn, arrays, eps=1e-6, weights=None):
 def check_gradients(fn, inputs, atol=1e-6, rtol=1e-5, eps=1e-6, seed=0, wrt=None):
     """Assert that the tape's gradients of ``fn`` match central differences, in float64.
 
-    ``fn`` takes Tensors and returns a Tensor; ``inputs`` are arrays (float ones are
-    differentiated, others passed as constants). The checked scalar is ``sum(fn(...) * r)``
-    for a fixed random ``r``, so every output element matters. ``wrt`` restricts the check to
-    some input positions. Returns ``(analytic, numeric)``.
+    ``fn`` takes Tensors and returns a Tensor (or a list/tuple of Tensors); ``inputs`` are
+    arrays (float ones are differentiated, others passed as constants). The checked scalar is
+    ``sum_k sum(out_k * r_k)`` for fixed random weights ``r_k``, so every output element
+    matters. ``wrt`` restricts the check to some input positions. Also asserts that outputs
+    and gradients stay float64 (an op that silently computes in float32 fails here).
+    Returns ``(analytic, numeric)``: two lists with one array per checked input.
 
     Example::
 
         >>> from featherflow.testing import check_gradients
-        >>> check_gradients(lambda x: x * x, [np.array([1.0, 2.0])])
+        >>> analytic, numeric = check_gradients(lambda x: x * x, [np.array([1.0, 2.0])])
     """
     previous = config.floatx()
     config.set_floatx("float64")
     try:
         arrays = [np.array(a, dtype=np.float64) if np.asarray(a).dtype.kind == "f"
                   else np.array(a) for a in inputs]
-        tensors = [Tensor(a.copy()) for a in arrays]
-        probe = fn(*tensors)
-        out = probe.data if isinstance(probe, Tensor) else np.asarray(probe)
+        probe = _outputs(fn(*[Tensor(a.copy()) for a in arrays]))
+        if not probe:
+            raise AssertionError("fn returned no float output: nothing to differentiate")
+        for k, o in enumerate(probe):
+            dt = np.asarray(o.data if isinstance(o, Tensor) else o).dtype
+            if dt != np.float64:
+                raise AssertionError(
+                    f"output {k} has dtype {dt} for float64 inputs: the op lost precision "
+                    f"(a float32 constant or cast inside it?)"
+                )
         rng = np.random.default_rng(seed)
-        weights = rng.uniform(0.5, 1.5, size=np.shape(out))
+        weights = [rng.uniform(0.5, 1.5, size=np.shape(o.data if isinstance(o, Tensor) else o))
+                   for o in probe]
         positions = [i for i, a in enumerate(arrays) if a.dtype.kind == "f"]
         if wrt is not None:
             positions = [i for i in positions if i in wrt]
@@ -64,13 +95,17 @@ def check_gradients(fn, inputs, atol=1e-6, rtol=1e-5, eps=1e-6, seed=0, wrt=None
         with GradientTape() as tape:
             for i in positions:
                 tape.watch(tensors[i])
-            y = fn(*tensors)
-        analytic = tape.gradient(y, [tensors[i] for i in positions],
-                                 output_gradients=[weights])
+            outs = _outputs(fn(*tensors))
+        analytic = tape.gradient(outs, [tensors[i] for i in positions],
+                                 output_gradients=weights)
         numeric = numerical_gradients(fn, arrays, eps=eps, weights=weights)
-        results = []
+        results_a, results_n = [], []
         for k, i in enumerate(positions):
             a = analytic[k]
+            if a is not None and a.dtype != np.float64:
+                raise AssertionError(
+                    f"gradient of input {i} has dtype {a.dtype}, expected float64 like the input"
+                )
             a = np.zeros_like(arrays[i]) if a is None else np.asarray(a.data, np.float64)
             n = numeric[i]
             if a.shape != n.shape:
@@ -85,7 +120,8 @@ def check_gradients(fn, inputs, atol=1e-6, rtol=1e-5, eps=1e-6, seed=0, wrt=None
                     f"{np.max(np.abs(a - n)):.3e} at {worst} (analytic {a[worst]:.6e}, numeric "
                     f"{n[worst]:.6e}); atol={atol}, rtol={rtol}"
                 )
-            results.append((a, n))
-        return [r[0] for r in results], [r[1] for r in results]
+            results_a.append(a)
+            results_n.append(n)
+        return results_a, results_n
     finally:
         config.set_floatx(previous)

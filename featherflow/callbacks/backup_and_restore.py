@@ -1,0 +1,139 @@
+"""BackupAndRestore: resume an interrupted ``fit`` where its last backup left off."""
+
+import contextlib
+import json
+import os
+import shutil
+import warnings
+
+from featherflow.callbacks.callback import Callback
+
+_STATE_ATTR = "featherflow_training_state"
+
+
+class BackupAndRestore(Callback):
+    """Back up the training state so a crashed or killed ``fit`` can resume, as in Keras.
+
+    At the end of every epoch (or every ``save_freq`` batches) the weights, the optimizer state,
+    the epoch reached and the random generator's state are written, atomically and in one
+    file, to ``backup_dir/latest.weights.h5``. When ``fit`` starts with a backup present, the
+    model is restored and training continues at the next epoch; with per-epoch backups the
+    result is identical to an uninterrupted run (shuffling included). The backup is deleted
+    when ``fit`` completes, unless ``delete_checkpoint=False``. Use one ``backup_dir`` per run.
+    ``double_checkpoint=True`` keeps the previous backup too, used if the latest is damaged.
+
+    Example::
+
+        >>> backup = tf.keras.callbacks.BackupAndRestore(backup_dir="/tmp/backup")
+        >>> model.fit(x, y, epochs=10, callbacks=[backup])  # interrupted at epoch 4...
+        >>> model.fit(x, y, epochs=10, callbacks=[backup])  # ...runs epochs 5 to 10 only
+    """
+
+    def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
+                 delete_checkpoint=True):
+        super().__init__()
+        if not backup_dir:
+            raise ValueError("BackupAndRestore: backup_dir must be a folder path, received "
+                             f"{backup_dir!r}.")
+        if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
+            raise ValueError(
+                f"BackupAndRestore: save_freq must be 'epoch' or a positive number of batches, "
+                f"received {save_freq!r}."
+            )
+        self.backup_dir = os.fspath(backup_dir)
+        self.save_freq = save_freq
+        self.double_checkpoint = double_checkpoint
+        self.delete_checkpoint = delete_checkpoint
+        self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
+        self._prev_weights_path = self._weights_path + ".bkp"
+        self._current_epoch = 0
+        self._batches_seen = 0
+
+    def _wants_hook(self, hook):
+        if hook in ("on_train_batch_end", "on_train_batch_begin", "on_batch_end",
+                    "on_batch_begin"):
+            return self.save_freq != "epoch"
+        return True
+
+    # -- restoring ---------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        self._batches_seen = 0
+        if not os.path.exists(self._weights_path) and not os.path.exists(
+                self._prev_weights_path):
+            self._current_epoch = 0
+            return
+        if not self.model.built:
+            raise ValueError(
+                f"BackupAndRestore found a backup in '{self.backup_dir}' but model "
+                f"{self.model.name!r} is not built, so its weights cannot be restored. Build "
+                "it first (give the first layer input_shape=..., or call it on a batch)."
+            )
+        from featherflow.saving.h5_io import CorruptFileError
+
+        try:
+            state = self._restore(self._weights_path)
+        except (CorruptFileError, OSError, ValueError) as err:
+            if not os.path.exists(self._prev_weights_path):
+                raise
+            warnings.warn(
+                f"BackupAndRestore: the latest backup could not be read ({err}); using the "
+                "previous one.",
+                stacklevel=2,
+            )
+            state = self._restore(self._prev_weights_path)
+        self._current_epoch = int(state.get("epoch", 0))
+        # fit reads this after on_train_begin and starts at that epoch (as Keras 3 does)
+        self.model._initial_epoch = self._current_epoch
+
+    def _restore(self, path):
+        from featherflow.saving import h5_io
+        from featherflow.utils.random import generator
+
+        with h5_io.open_for_read(path, path) as f:
+            text = h5_io.read_str_attr(f, _STATE_ATTR)
+        state = json.loads(text) if text else {}
+        self.model.load_weights(path)
+        rng_state = state.get("rng_state")
+        if rng_state is not None:
+            generator().bit_generator.state = rng_state
+        return state
+
+    # -- backing up --------------------------------------------------------------------------
+    def on_epoch_end(self, epoch, logs=None):
+        self._current_epoch = epoch + 1
+        if self.save_freq == "epoch":
+            self._save(batch=None)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        self._batches_seen += 1
+        if self._batches_seen >= self.save_freq:
+            self._batches_seen = 0
+            self._save(batch=batch)
+
+    def _save(self, batch):
+        from featherflow.saving import keras3_format
+        from featherflow.utils.random import generator
+
+        os.makedirs(self.backup_dir, exist_ok=True)
+        if self.double_checkpoint and os.path.exists(self._weights_path):
+            shutil.copyfile(self._weights_path, self._prev_weights_path)
+        state = {
+            # mid-epoch backups resume at the start of the epoch they were taken in
+            "epoch": self._current_epoch,
+            "batch": -1 if batch is None else int(batch),
+            "rng_state": generator().bit_generator.state if batch is None else None,
+        }
+        keras3_format.save_weights(self.model, self._weights_path, overwrite=True,
+                                   attrs={_STATE_ATTR: json.dumps(state)})
+
+    def on_train_end(self, logs=None):
+        if not self.delete_checkpoint:
+            return
+        for path in (self._weights_path, self._prev_weights_path):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        # remove the folder only if nothing else was put in it
+        with contextlib.suppress(OSError):
+            os.rmdir(self.backup_dir)

@@ -1,0 +1,521 @@
+"""TensorBoard callback: Keras's log layout and tags, written without TensorFlow."""
+
+import operator
+import os
+import time
+import warnings
+
+import numpy as np
+
+from featherflow.callbacks.callback import Callback
+from featherflow.summary import _proto
+from featherflow.summary.ops import histogram_buckets, image_tensor
+from featherflow.summary.writer import create_file_writer, state
+
+_TRAIN_BATCH_HOOKS = frozenset(
+    {"on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"}
+)
+_TEST_BATCH_HOOKS = frozenset({"on_test_batch_begin", "on_test_batch_end"})
+_GRAPH_MODEL_CLASSES = ("Sequential", "Functional")
+
+
+def _as_float(value):
+    """A float from a number, or a 0-d / one-element array or tensor."""
+    return float(value) if type(value) is float else float(np.asarray(value).reshape(()))
+
+
+def learning_rate_reader(optimizer):
+    """A function returning the optimizer's current learning rate as a float, or None.
+
+    Tries, in order: ``_current_learning_rate()``, ``_get_current_learning_rate()`` and the
+    ``learning_rate`` attribute (a number, a variable or tensor, or a schedule called with
+    ``optimizer.iterations``). Decided once, so reading it each epoch stays cheap.
+    """
+    if optimizer is None:
+        return None
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+    candidates = []
+    for method in ("_current_learning_rate", "_get_current_learning_rate"):
+        getter = getattr(optimizer, method, None)
+        if callable(getter):
+            candidates.append(lambda getter=getter: float(getter()))
+    if hasattr(optimizer, "learning_rate"):
+        lr = optimizer.learning_rate
+        if callable(lr) and not hasattr(lr, "__float__"):
+            candidates.append(lambda: float(lr(optimizer.iterations)))
+        else:
+            candidates.append(lambda: float(optimizer.learning_rate))
+    for reader in candidates:
+        try:
+            reader()
+        except (TypeError, ValueError, AttributeError):
+            continue
+        return reader
+    return None
+
+
+class _EpochPlan:
+    """Where the entries of an epoch's ``logs`` go, for one tuple of log keys.
+
+    ``train_take``/``val_take`` pick the values for each run out of the list of all values
+    (a slice when the keys come grouped, as fit writes them).
+    """
+
+    __slots__ = ("train_layout", "train_take", "val_layout", "val_take", "lr")
+
+    def __init__(self, train_layout, train_take, val_layout, val_take, lr):
+        self.train_layout = train_layout
+        self.train_take = train_take
+        self.val_layout = val_layout
+        self.val_take = val_take
+        self.lr = lr
+
+
+def _taker(index, total):
+    """A function picking ``index`` positions out of a list of ``total`` values, as a list."""
+    if list(index) == list(range(total)):
+        return None  # all of them, in order: use the list itself
+    if index and list(index) == list(range(index[0], index[0] + len(index))):
+        return operator.itemgetter(slice(index[0], index[0] + len(index)))
+    return lambda values: [values[i] for i in index]
+
+
+class TensorBoard(Callback):
+    """Write logs for TensorBoard, as ``keras.callbacks.TensorBoard``.
+
+    Layout and tags follow Keras: runs ``<log_dir>/train`` and ``<log_dir>/validation``;
+    each epoch ``epoch_loss``, ``epoch_<metric>`` (validation values in the validation run
+    under the same tags) and ``epoch_learning_rate``; ``evaluation_<metric>_vs_iterations``
+    in the validation run after each evaluation; ``batch_<metric>`` every ``update_freq``
+    batches; with ``histogram_freq`` a histogram per weight (``<weight path>/histogram``,
+    and ``<weight path>/image`` with ``write_images``); with ``write_graph`` the model's
+    JSON under the tag "keras" for the Graphs dashboard.
+
+    Scalars are queued in memory and written in batches (at least every 2 seconds while
+    training runs, and when training ends), which keeps logging to about a microsecond per
+    epoch. Viewing needs the ``tensorboard`` package (``pip install featherflow[tensorboard]``);
+    writing does not.
+
+    Example::
+
+        tb = tf.keras.callbacks.TensorBoard(log_dir="logs", histogram_freq=1)
+        model.fit(x, y, epochs=100, validation_split=0.2, callbacks=[tb])
+        # then: tensorboard --logdir logs
+
+    Args:
+        log_dir: directory for the runs.
+        histogram_freq: log weight histograms every this many epochs (0: never).
+        write_graph: log the model structure (Sequential and Functional models).
+        write_images: with ``histogram_freq``, also log weights as images.
+        write_steps_per_second: log training steps per second (epoch and batch level).
+        update_freq: "epoch", "batch" or an int N (log ``batch_*`` every N batches).
+        profile_batch: profiling is not available in featherflow; a nonzero value warns.
+        embeddings_freq: save weights for the embedding projector every this many epochs.
+        embeddings_metadata: metadata file for embedding layers (one name, or a dict from
+            layer name to file).
+    """
+
+    def __init__(
+        self,
+        log_dir="logs",
+        histogram_freq=0,
+        write_graph=True,
+        write_images=False,
+        write_steps_per_second=False,
+        update_freq="epoch",
+        profile_batch=0,
+        embeddings_freq=0,
+        embeddings_metadata=None,
+    ):
+        super().__init__()
+        self.log_dir = os.fspath(log_dir)
+        self.histogram_freq = self._check_freq("histogram_freq", histogram_freq)
+        self.write_graph = write_graph
+        self.write_images = write_images
+        self.write_steps_per_second = write_steps_per_second
+        if update_freq == "batch":
+            update_freq = 1
+        elif update_freq != "epoch" and (
+            isinstance(update_freq, bool) or not isinstance(update_freq, int) or update_freq < 1
+        ):
+            raise ValueError(
+                "TensorBoard: update_freq must be 'epoch', 'batch' or a positive int; "
+                f"received {update_freq!r}"
+            )
+        self.update_freq = update_freq
+        self.embeddings_freq = self._check_freq("embeddings_freq", embeddings_freq)
+        self.embeddings_metadata = embeddings_metadata
+        self._check_profile_batch(profile_batch)
+        self._writers = {}
+        self._train_dir = os.path.join(self.log_dir, "train")
+        self._val_dir = os.path.join(self.log_dir, "validation")
+        self._reset_run_state()
+        self._global_train_batch = 0
+        self._global_test_batch = 0
+        self._saved_state = None
+
+    @staticmethod
+    def _check_freq(name, value):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"TensorBoard: {name} must be an int >= 0; received {value!r}")
+        return value
+
+    @staticmethod
+    def _check_profile_batch(profile_batch):
+        if isinstance(profile_batch, str):
+            profile_batch = [int(p) for p in profile_batch.split(",")]
+        if isinstance(profile_batch, int):
+            ok = profile_batch >= 0
+            active = profile_batch > 0
+        elif isinstance(profile_batch, (tuple, list)) and len(profile_batch) == 2:
+            ok = 0 <= profile_batch[0] <= profile_batch[1]
+            active = profile_batch[1] > 0
+        else:
+            ok = active = False
+        if not ok:
+            raise ValueError(
+                "TensorBoard: profile_batch must be a non-negative int or a pair (start, stop) "
+                f"of non-negative ints with start <= stop; received {profile_batch!r}"
+            )
+        if active:
+            warnings.warn(
+                "TensorBoard: featherflow has no profiler, so profile_batch="
+                f"{profile_batch!r} is ignored (use profile_batch=0 to silence this)",
+                stacklevel=3,
+            )
+
+    def _reset_run_state(self):
+        self._plans = {}
+        self._batch_plans = {}
+        self._eval_layouts = {}
+        self._lr_reader = None
+        self._lr_resolved = False
+        self._epoch_start = None
+        self._epoch_start_iterations = None
+
+    # ----------------------------------------------------------------------------- writers
+
+    def _writer(self, key):
+        writer = self._writers.get(key)
+        if writer is None or writer.closed:
+            path = self._train_dir if key == "train" else self._val_dir
+            writer = create_file_writer(path)
+            self._writers[key] = writer
+            # Layouts belong to one file writer.
+            self._plans = {}
+            self._batch_plans = {}
+            self._eval_layouts = {}
+        return writer
+
+    @property
+    def _train_writer(self):
+        return self._writer("train")
+
+    @property
+    def _val_writer(self):
+        return self._writer("val")
+
+    def _close_writers(self):
+        for writer in self._writers.values():
+            writer.close()
+        self._writers = {}
+        self._plans = {}
+        self._batch_plans = {}
+        self._eval_layouts = {}
+
+    # ------------------------------------------------------------------------------- hooks
+
+    def set_model(self, model):
+        self.model = model
+        self._close_writers()
+        self._reset_run_state()
+        if self.write_graph:
+            self._write_keras_model_summary()
+        if self.embeddings_freq:
+            self._configure_embeddings()
+
+    def _wants_hook(self, hook):
+        """Which hooks do work with these settings; fit skips calling the others."""
+        if hook in _TRAIN_BATCH_HOOKS or hook in _TEST_BATCH_HOOKS:
+            return self.update_freq != "epoch" and hook in (
+                "on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin"
+            )
+        if hook == "on_epoch_begin":
+            return bool(self.write_steps_per_second)
+        if hook == "on_test_begin":
+            return self.update_freq != "epoch"
+        return True
+
+    def _implements(self, hook):
+        return self._wants_hook(hook) and super()._implements(hook)
+
+    def on_train_begin(self, logs=None):
+        self._global_train_batch = 0
+        # The optimizer may have changed since the last fit: read the learning rate anew.
+        self._lr_resolved = False
+        self._plans = {}
+        if self.update_freq != "epoch":
+            self._push_default(self._train_writer, 0)
+
+    def on_train_end(self, logs=None):
+        self._pop_default()
+        self._close_writers()
+
+    def on_test_begin(self, logs=None):
+        if self.update_freq != "epoch":
+            self._push_default(self._val_writer, self._global_test_batch)
+
+    def on_test_end(self, logs=None):
+        optimizer = getattr(self.model, "optimizer", None)
+        if logs and optimizer is not None and hasattr(optimizer, "iterations"):
+            keys = tuple(logs)
+            layout = self._eval_layouts.get(keys)
+            if layout is None:
+                layout = self._val_writer._events.layout(
+                    [f"evaluation_{k}_vs_iterations" for k in keys]
+                )
+                self._eval_layouts[keys] = layout
+            step = optimizer.iterations
+            if type(step) is not int:
+                step = int(np.asarray(step))
+            try:
+                values = list(map(float, logs.values()))
+            except (TypeError, ValueError):
+                values = self._floats(logs.values())
+            # The layout was made with the open validation writer (layouts are dropped
+            # whenever a writer is replaced).
+            self._writers["val"]._events.add_row(layout, step, time.time(), values)
+        if self.update_freq != "epoch":
+            self._pop_default()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._global_train_batch += 1
+        if self.update_freq != "epoch":
+            state.step = self._global_train_batch
+            state.record = self._global_train_batch % self.update_freq == 0
+        if self.write_steps_per_second:
+            self._batch_start_time = time.time()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.update_freq == "epoch" or self._global_train_batch % self.update_freq:
+            return
+        now = time.time()
+        names = list(logs) if isinstance(logs, dict) else []
+        values = [logs[n] for n in names]
+        if self.write_steps_per_second:
+            names.append("steps_per_second")
+            values.append(1.0 / max(now - self._batch_start_time, 1e-12))
+        if not names:
+            return
+        writer = self._train_writer
+        key = tuple(names)
+        layout = self._batch_plans.get(key)
+        if layout is None:
+            layout = writer._events.layout([f"batch_{n}" for n in names])
+            self._batch_plans[key] = layout
+        writer._events.add_row(layout, self._global_train_batch, now, self._floats(values))
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self._global_test_batch += 1
+        if self.update_freq != "epoch":
+            state.step = self._global_test_batch
+            state.record = self._global_test_batch % self.update_freq == 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.write_steps_per_second:
+            self._epoch_start = time.time()
+            self._epoch_start_iterations = self._iterations()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs:
+            self._log_epoch_metrics(epoch, logs)
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            self._log_weights(epoch)
+        if self.embeddings_freq and epoch % self.embeddings_freq == 0:
+            self._log_embeddings(epoch)
+
+    # ----------------------------------------------------------------------------- helpers
+
+    def _push_default(self, writer, step):
+        """Make ``writer`` the default for summaries written inside train/test steps."""
+        if self._saved_state is None:
+            self._saved_state = (state.writer, state.step, state.record)
+        state.writer = writer
+        state.step = step
+        state.record = step % self.update_freq == 0
+
+    def _pop_default(self):
+        """Back to the train writer after an evaluation inside fit, or to the user's state."""
+        if self._saved_state is None:
+            return
+        train = self._writers.get("train")
+        if state.writer is not train and train is not None and not train.closed:
+            state.writer = train
+            state.step = self._global_train_batch
+            return
+        state.writer, state.step, state.record = self._saved_state
+        self._saved_state = None
+
+    def _iterations(self):
+        """The optimizer's step count, or None without an optimizer that counts."""
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is not None and hasattr(optimizer, "iterations"):
+            return int(np.asarray(optimizer.iterations))
+        return None
+
+    def _epoch_steps(self):
+        """Training steps done in the current epoch."""
+        now = self._iterations()
+        if now is not None and self._epoch_start_iterations is not None:
+            return now - self._epoch_start_iterations
+        return self.params.get("steps") or 0
+
+    @staticmethod
+    def _floats(values):
+        try:
+            return [v if type(v) is float else _as_float(v) for v in values]
+        except (TypeError, ValueError):
+            raise TypeError(
+                "TensorBoard: every entry of logs must be a single number; received "
+                f"{[type(v).__name__ for v in values]}"
+            ) from None
+
+    def _plan(self, keys):
+        if not self._lr_resolved:
+            self._lr_reader = learning_rate_reader(getattr(self.model, "optimizer", None))
+            self._lr_resolved = True
+        train_index = [i for i, k in enumerate(keys) if not k.startswith("val_")]
+        val_index = [i for i, k in enumerate(keys) if k.startswith("val_")]
+        train_names = [f"epoch_{keys[i]}" for i in train_index]
+        if self._lr_reader is not None:
+            train_names.append("epoch_learning_rate")
+        if self.write_steps_per_second:
+            train_names.append("epoch_steps_per_second")
+        train_layout = self._train_writer._events.layout(train_names)
+        val_layout = None
+        if val_index:
+            val_layout = self._val_writer._events.layout(
+                [f"epoch_{keys[i][4:]}" for i in val_index]
+            )
+        plan = _EpochPlan(train_layout, _taker(train_index, len(keys)), val_layout,
+                          _taker(val_index, len(keys)), self._lr_reader)
+        self._plans[keys] = plan
+        return plan
+
+    def _log_epoch_metrics(self, epoch, logs):
+        # Runs every epoch: kept to a few list operations (see _events.py for why).
+        keys = tuple(logs)
+        plan = self._plans.get(keys)
+        if plan is None:
+            plan = self._plan(keys)
+        try:
+            values = list(map(float, logs.values()))
+        except (TypeError, ValueError):
+            values = self._floats(logs.values())
+        now = time.time()
+        train = values if plan.train_take is None else plan.train_take(values)
+        if plan.lr is not None:
+            train.append(plan.lr())
+        if self.write_steps_per_second:
+            elapsed = now - (self._epoch_start or now)
+            train.append(self._epoch_steps() / elapsed if elapsed > 0 else 0.0)
+        if plan.train_layout:
+            self._writers["train"]._events.add_row(plan.train_layout, epoch, now, train)
+        if plan.val_layout is not None:
+            self._writers["val"]._events.add_row(plan.val_layout, epoch, now,
+                                                 plan.val_take(values))
+
+    def _write_keras_model_summary(self):
+        """The model's JSON under the tag "keras" (plugin graph_keras_model) at step 0."""
+        model = self.model
+        to_json = getattr(model, "to_json", None)
+        if to_json is None:
+            return
+        try:
+            text = to_json()
+        except Exception as exc:  # noqa: BLE001 - a model that cannot be serialized is skipped
+            if type(model).__name__ in _GRAPH_MODEL_CLASSES:
+                warnings.warn(
+                    f"TensorBoard: the model failed to serialize as JSON, so the Graphs "
+                    f"dashboard will not show it: {exc}",
+                    stacklevel=3,
+                )
+            return
+        tensor = _proto.tensor(_proto.DT_STRING, [], strings=[text.encode("utf-8")])
+        metadata = _proto.summary_metadata("graph_keras_model", content=b"1")
+        self._train_writer._events.add_value("keras", tensor, metadata, 0)
+
+    def _weights(self):
+        for layer in getattr(self.model, "layers", ()):
+            for weight in getattr(layer, "weights", ()):
+                name = getattr(weight, "path", None) or weight.name
+                yield name.replace(":", "_"), weight
+
+    def _log_weights(self, epoch):
+        # Keras flushes here; the writer's time-based flush keeps TensorBoard as current
+        # and lets all histograms be framed together, which is much cheaper.
+        events = self._train_writer._events
+        metadata = _proto.summary_metadata("histograms")
+        now = time.time()
+        for name, weight in self._weights():
+            values = np.asarray(weight)
+            table = histogram_buckets(values)
+            tensor = _proto.tensor(
+                _proto.DT_DOUBLE, table.shape, content=table.astype("<f8").tobytes()
+            )
+            events.add_value(f"{name}/histogram", tensor, metadata, epoch, now)
+            if self.write_images:
+                self._log_weight_as_image(values, f"{name}/image", epoch)
+
+    def _log_weight_as_image(self, values, tag, epoch):
+        """As Keras: vectors and matrices as one grey image, 3-D kernels one per channel."""
+        w = np.squeeze(values)
+        if w.ndim == 1:
+            w = w.reshape(1, w.shape[0], 1, 1)
+        elif w.ndim == 2:
+            if w.shape[0] > w.shape[1]:
+                w = w.T
+            w = w.reshape(1, w.shape[0], w.shape[1], 1)
+        elif w.ndim == 3:
+            w = np.transpose(w, (2, 0, 1))[..., None]
+        if w.ndim == 4 and w.shape[-1] in (1, 3, 4):
+            self._train_writer._events.add_value(
+                tag, image_tensor(tag, w), _proto.summary_metadata("images"), epoch
+            )
+
+    def _configure_embeddings(self):
+        """Write projector_config.pbtxt naming each Embedding layer's weights."""
+        metadata = self.embeddings_metadata
+        if isinstance(metadata, dict):
+            metadata = dict(metadata)
+        entries = []
+        for layer in getattr(self.model, "layers", ()):
+            if type(layer).__name__ != "Embedding":
+                continue
+            lines = [
+                '  tensor_name: "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"'
+            ]
+            path = metadata if isinstance(metadata, str) else None
+            if isinstance(metadata, dict) and layer.name in metadata:
+                path = metadata.pop(layer.name)
+            if path is not None:
+                lines.append(f"  metadata_path: {_pbtxt_string(path)}")
+            entries.append("embeddings {\n" + "\n".join(lines) + "\n}\n")
+        if isinstance(metadata, dict) and metadata:
+            raise ValueError(
+                "TensorBoard: embeddings_metadata names layers that are not Embedding layers "
+                f"of the model: {sorted(metadata)}"
+            )
+        os.makedirs(self.log_dir, exist_ok=True)
+        with open(os.path.join(self.log_dir, "projector_config.pbtxt"), "w") as f:
+            f.write("".join(entries))
+
+    def _log_embeddings(self, epoch):
+        path = os.path.join(self.log_dir, "train", f"keras_embedding.ckpt-{epoch}.weights.h5")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        self.model.save_weights(path)
+
+
+def _pbtxt_string(text):
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'

@@ -1,0 +1,534 @@
+"""Weight initializers with Keras 3 names, defaults and fan rules.
+
+An initializer is a callable ``init(shape, dtype=None)`` returning a NumPy array (``floatx()``
+by default). Random ones draw from ``featherflow.utils.random.generator(seed)``: with
+``seed=None`` the global generator, so ``tf.keras.utils.set_random_seed(n)`` makes a whole
+model reproducible; with an integer seed, every call returns the same values (as in Keras 3).
+
+Example::
+
+    >>> from featherflow import initializers
+    >>> init = initializers.get("glorot_uniform")
+    >>> init((2, 3)).shape
+    (2, 3)
+"""
+
+import math
+
+import numpy as np
+
+from featherflow import _lookup
+from featherflow.backend import config
+from featherflow.utils import random as _random
+
+
+def _dtype(dtype):
+    return config.floatx_dtype() if dtype is None else np.dtype(dtype)
+
+
+def _shape(shape):
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    return tuple(int(d) for d in shape)
+
+
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """``(fan_in, fan_out)`` as Keras computes them.
+
+    Dense kernels ``(in, out)`` give ``(in, out)``; convolution kernels
+    ``(*spatial, in, out)`` multiply both by the receptive field size.
+    """
+    shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        fan_in = math.prod(shape[a] for a in input_axes)
+        fan_out = math.prod(shape[a] for a in output_axes)
+        return int(fan_in), int(fan_out)
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _truncated_normal(gen, shape, mean, stddev, dtype):
+    """Normal draws cut at two standard deviations (redrawn, as TensorFlow does)."""
+    z = gen.standard_normal(shape)
+    bad = np.abs(z) > 2.0
+    while bad.any():
+        z[bad] = gen.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2.0
+    return (z * stddev + mean).astype(dtype)
+
+
+class Initializer:
+    """Base class: subclasses implement ``__call__(shape, dtype=None)`` and ``get_config``.
+
+    Example::
+
+        >>> class Halves(Initializer):
+        ...     def __call__(self, shape, dtype=None):
+        ...         return np.full(shape, 0.5, dtype or "float32")
+    """
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement __call__(shape, dtype=None)."
+        )
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def clone(self):
+        return self.__class__.from_config(self.get_config())
+
+
+class RandomInitializer(Initializer):
+    """Base of the random initializers: holds the seed."""
+
+    def __init__(self, seed=None):
+        if seed is not None and not isinstance(seed, (int, np.integer)):
+            raise ValueError(
+                f"{type(self).__name__}: `seed` must be None or an integer, received {seed!r}."
+            )
+        self.seed = None if seed is None else int(seed)
+
+    def _generator(self):
+        return _random.generator(self.seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class Zeros(Initializer):
+    """All zeros.
+
+    Example::
+
+        >>> Zeros()((2,)).tolist()
+        [0.0, 0.0]
+    """
+
+    def __call__(self, shape, dtype=None):
+        return np.zeros(_shape(shape), _dtype(dtype))
+
+
+class Ones(Initializer):
+    """All ones.
+
+    Example::
+
+        >>> Ones()((2,)).tolist()
+        [1.0, 1.0]
+    """
+
+    def __call__(self, shape, dtype=None):
+        return np.ones(_shape(shape), _dtype(dtype))
+
+
+class Constant(Initializer):
+    """Every entry equal to ``value`` (a scalar or an array broadcastable to the shape).
+
+    Example::
+
+        >>> Constant(0.5)((2,)).tolist()
+        [0.5, 0.5]
+    """
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        return np.broadcast_to(np.asarray(self.value, dt), _shape(shape)).copy()
+
+    def get_config(self):
+        value = self.value
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        elif isinstance(value, np.generic):
+            value = value.item()
+        return {"value": value}
+
+    @classmethod
+    def from_config(cls, config):
+        value = config.get("value", 0.0)
+        if isinstance(value, dict):
+            value = value.get("config", {}).get("value", value)
+        return cls(value)
+
+
+class Identity(Initializer):
+    """``gain`` times the identity matrix (2-D shapes only; rectangular allowed).
+
+    Example::
+
+        >>> Identity()((2, 2)).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = _shape(shape)
+        if len(shape) != 2:
+            raise ValueError(
+                f"Identity initializer: expected a 2-D shape, received {shape} "
+                f"(rank {len(shape)}). Use it for square or rectangular kernels only."
+            )
+        return (self.gain * np.eye(*shape)).astype(_dtype(dtype))
+
+    def get_config(self):
+        # Keras writes {} (it drops the gain); a gain other than 1 is kept so it round-trips.
+        return {} if self.gain == 1.0 else {"gain": self.gain}
+
+
+class RandomNormal(RandomInitializer):
+    """Normal draws with ``mean`` and ``stddev``.
+
+    Example::
+
+        >>> RandomNormal(stddev=1.0, seed=1)((1000,)).std().round(1)
+        1.0
+    """
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean = mean
+        self.stddev = stddev
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        z = self._generator().standard_normal(_shape(shape))
+        return (z * self.stddev + self.mean).astype(_dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class RandomUniform(RandomInitializer):
+    """Uniform draws in ``[minval, maxval)``.
+
+    Example::
+
+        >>> float(RandomUniform(seed=1)((1000,)).max()) <= 0.05
+        True
+    """
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval = minval
+        self.maxval = maxval
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        u = self._generator().uniform(self.minval, self.maxval, _shape(shape))
+        return u.astype(_dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
+
+
+class TruncatedNormal(RandomInitializer):
+    """Normal draws with values beyond two standard deviations redrawn.
+
+    Example::
+
+        >>> float(abs(TruncatedNormal(stddev=1.0, seed=1)((1000,))).max()) <= 2.0
+        True
+    """
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean = mean
+        self.stddev = stddev
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        return _truncated_normal(self._generator(), _shape(shape), self.mean, self.stddev,
+                                 _dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class VarianceScaling(RandomInitializer):
+    """Draws whose variance is ``scale / n`` with ``n`` the fan-in, fan-out or their mean.
+
+    ``distribution`` is ``"truncated_normal"`` (``"normal"`` is an alias), ``"untruncated_normal"``
+    or ``"uniform"`` (limit ``sqrt(3 * scale / n)``).
+
+    Example::
+
+        >>> VarianceScaling(scale=2.0, mode="fan_in", seed=0)((4, 3)).shape
+        (4, 3)
+    """
+
+    _MODES = ("fan_in", "fan_out", "fan_avg")
+    _DISTRIBUTIONS = ("uniform", "truncated_normal", "untruncated_normal")
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
+        if scale <= 0.0:
+            raise ValueError(f"VarianceScaling: `scale` must be positive, received {scale}.")
+        if mode not in self._MODES:
+            raise ValueError(
+                f"VarianceScaling: `mode` must be one of {self._MODES}, received {mode!r}."
+            )
+        distribution = distribution.lower()
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in self._DISTRIBUTIONS:
+            raise ValueError(
+                f"VarianceScaling: `distribution` must be one of {self._DISTRIBUTIONS}, "
+                f"received {distribution!r}."
+            )
+        self.scale = scale
+        self.mode = mode
+        self.distribution = distribution
+        self.input_axes = input_axes
+        self.output_axes = output_axes
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape = _shape(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
+        if self.mode == "fan_in":
+            n = fan_in
+        elif self.mode == "fan_out":
+            n = fan_out
+        else:
+            n = (fan_in + fan_out) / 2.0
+        scale = self.scale / max(1.0, n)
+        gen = self._generator()
+        dt = _dtype(dtype)
+        if self.distribution == "truncated_normal":
+            # The constant is the stddev of a unit normal cut at +-2: dividing by it keeps
+            # the variance at `scale` after truncation.
+            stddev = math.sqrt(scale) / 0.87962566103423978
+            return _truncated_normal(gen, shape, 0.0, stddev, dt)
+        if self.distribution == "untruncated_normal":
+            return (gen.standard_normal(shape) * math.sqrt(scale)).astype(dt)
+        limit = math.sqrt(3.0 * scale)
+        return gen.uniform(-limit, limit, shape).astype(dt)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
+
+
+class _Preset(VarianceScaling):
+    """A VarianceScaling with fixed settings: only the seed and axes are configurable."""
+
+    _PRESET = (1.0, "fan_in", "truncated_normal")
+
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        scale, mode, distribution = self._PRESET
+        super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed,
+                         input_axes=input_axes, output_axes=output_axes)
+
+    def get_config(self):
+        return {"seed": self.seed, "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
+
+
+class GlorotUniform(_Preset):
+    """Uniform in ``+-sqrt(6 / (fan_in + fan_out))``: Keras's default kernel initializer.
+
+    Example::
+
+        >>> GlorotUniform(seed=0)((2, 3)).dtype
+        dtype('float32')
+    """
+
+    _PRESET = (1.0, "fan_avg", "uniform")
+
+
+class GlorotNormal(_Preset):
+    """Truncated normal with stddev ``sqrt(2 / (fan_in + fan_out))``.
+
+    Example::
+
+        >>> GlorotNormal(seed=0)((2, 3)).shape
+        (2, 3)
+    """
+
+    _PRESET = (1.0, "fan_avg", "truncated_normal")
+
+
+class HeNormal(_Preset):
+    """Truncated normal with stddev ``sqrt(2 / fan_in)`` (for relu layers).
+
+    Example::
+
+        >>> HeNormal(seed=0)((2, 3)).shape
+        (2, 3)
+    """
+
+    _PRESET = (2.0, "fan_in", "truncated_normal")
+
+
+class HeUniform(_Preset):
+    """Uniform in ``+-sqrt(6 / fan_in)``.
+
+    Example::
+
+        >>> HeUniform(seed=0)((2, 3)).shape
+        (2, 3)
+    """
+
+    _PRESET = (2.0, "fan_in", "uniform")
+
+
+class LecunNormal(_Preset):
+    """Truncated normal with stddev ``sqrt(1 / fan_in)`` (for selu layers).
+
+    Example::
+
+        >>> LecunNormal(seed=0)((2, 3)).shape
+        (2, 3)
+    """
+
+    _PRESET = (1.0, "fan_in", "truncated_normal")
+
+
+class LecunUniform(_Preset):
+    """Uniform in ``+-sqrt(3 / fan_in)``.
+
+    Example::
+
+        >>> LecunUniform(seed=0)((2, 3)).shape
+        (2, 3)
+    """
+
+    _PRESET = (1.0, "fan_in", "uniform")
+
+
+class Orthogonal(RandomInitializer):
+    """A (semi-)orthogonal matrix times ``gain``, from the QR decomposition of normal draws.
+
+    Shapes of rank > 2 are flattened to ``(prod(shape[:-1]), shape[-1])``.
+
+    Example::
+
+        >>> q = Orthogonal(seed=0)((3, 3))
+        >>> bool(np.allclose(q @ q.T, np.eye(3), atol=1e-5))
+        True
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain = gain
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape = _shape(shape)
+        if len(shape) < 2:
+            raise ValueError(
+                f"Orthogonal initializer: expected a shape of rank >= 2, received {shape}."
+            )
+        rows = math.prod(shape[:-1])
+        cols = shape[-1]
+        a = self._generator().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        # Sign fix makes the result uniformly distributed over orthogonal matrices.
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return (self.gain * q.reshape(shape)).astype(_dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "gain": self.gain}
+
+
+# Keras 3 spellings: `keras.initializers.glorot_uniform` etc. are the classes themselves.
+zeros = Zeros
+ones = Ones
+constant = Constant
+identity = Identity
+random_normal = RandomNormal
+random_uniform = RandomUniform
+truncated_normal = TruncatedNormal
+variance_scaling = VarianceScaling
+glorot_uniform = GlorotUniform
+glorot_normal = GlorotNormal
+he_normal = HeNormal
+he_uniform = HeUniform
+lecun_normal = LecunNormal
+lecun_uniform = LecunUniform
+orthogonal = Orthogonal
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal
+
+_CLASSES = [Initializer, Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform,
+            TruncatedNormal, VarianceScaling, GlorotUniform, GlorotNormal, HeNormal, HeUniform,
+            LecunNormal, LecunUniform, Orthogonal]
+ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
+ALL_OBJECTS_DICT.update({
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "identity": Identity,
+    "random_normal": RandomNormal, "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_normal": HeNormal,
+    "he_uniform": HeUniform, "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
+    "orthogonal": Orthogonal, "IdentityInitializer": Identity,
+    "OrthogonalInitializer": Orthogonal, "normal": RandomNormal, "uniform": RandomUniform,
+    "one": Ones, "zero": Zeros, "initializer": Initializer,
+})
+
+
+def serialize(initializer):
+    """Keras 3 config dict of an initializer."""
+    return _lookup.serialize_object(initializer, "keras.initializers")
+
+
+def deserialize(config, custom_objects=None):
+    """The initializer a name or config dict describes."""
+    obj = _lookup.deserialize(config, ALL_OBJECTS_DICT, "initializer", custom_objects)
+    return obj() if isinstance(obj, type) else obj
+
+
+def get(identifier):
+    """Resolve an initializer: None, a name, a config dict, an array, an instance or a callable.
+
+    Example::
+
+        >>> type(get("he_normal")).__name__
+        'HeNormal'
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, (np.ndarray, np.generic)) or hasattr(identifier, "numpy"):
+        obj = _from_array(np.asarray(identifier))
+    else:
+        obj = identifier
+    if isinstance(obj, type):
+        obj = obj()
+    if callable(obj):
+        return obj
+    raise ValueError(
+        f"Could not interpret initializer identifier {identifier!r}: expected a name (one of "
+        f"{sorted(ALL_OBJECTS_DICT)}), a config dict, an array or a callable."
+    )
+
+
+def _from_array(value):
+    def initialize(shape, dtype=None):
+        if _shape(shape) != value.shape:
+            raise ValueError(
+                f"An array used as initializer has shape {value.shape}, but the weight needs "
+                f"shape {_shape(shape)}. Pass an array of the weight's shape."
+            )
+        return value.astype(_dtype(dtype))
+
+    return initialize

@@ -1,0 +1,35 @@
+"""The ``tf.keras`` namespace: the same objects as ``featherflow.layers``, ``.models``, ...
+
+Re-exports only. ``featherflow.keras.layers`` *is* ``featherflow.layers`` (registered under
+both names), so ``from featherflow.keras.layers import Dense`` works as with TensorFlow.
+"""
+
+import importlib
+import sys
+
+_SUBMODULES = {
+    "activations": "featherflow.activations",
+    "backend": "featherflow.backend",
+    "callbacks": "featherflow.callbacks",
+    "constraints": "featherflow.constraints",
+    "initializers": "featherflow.initializers",
+    "layers": "featherflow.layers",
+    "losses": "featherflow.losses",
+    "metrics": "featherflow.metrics",
+    "models": "featherflow.models",
+    "optimizers": "featherflow.optimizers",
+    "regularizers": "featherflow.regularizers",
+    "saving": "featherflow.saving",
+    "utils": "featherflow.utils",
+}
+
+for _name, _target in _SUBMODULES.items():
+    _module = importlib.import_module(_target)
+    sys.modules[f"{__name__}.{_name}"] = _module
+    globals()[_name] = _module
+
+from featherflow.layers import Input, Layer  # noqa: E402
+from featherflow.models import Model, Sequential  # noqa: E402
+from featherflow.version import __version__  # noqa: E402
+
+del _name, _target, _module

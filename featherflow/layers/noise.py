@@ -1,0 +1,162 @@
+"""Noise layers active only in training: SpatialDropout1D/2D, GaussianNoise, GaussianDropout.
+
+Each multiplies or shifts its input by a constant random array drawn from featherflow's seeded
+generator (``featherflow.utils.random``), so the gradient is the ordinary product/sum rule.
+"""
+
+import math
+
+from featherflow.layers.conv import _data_format
+from featherflow.layers.layer import Layer
+from featherflow.ops import math as M
+
+
+class _Noise(Layer):
+    """Shared seed handling: a layer with a ``seed`` draws from its own generator."""
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.supports_masking = True
+        self._rng = None
+
+    def _generator(self):
+        from featherflow.utils.random import generator
+
+        if self.seed is not None:
+            if self._rng is None:
+                self._rng = generator(self.seed)
+            return self._rng
+        return generator()
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+
+def _check_rate(rate, where):
+    if not 0 <= rate < 1:
+        raise ValueError(f"{where}: rate must be in [0, 1), received {rate!r}.")
+    return float(rate)
+
+
+class _SpatialDropout(_Noise):
+    _rank = 2
+
+    def __init__(self, rate, seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        where = f"{type(self).__name__} '{self.name}'"
+        self.rate = _check_rate(rate, where)
+        self.data_format = _data_format(data_format, where)
+
+    def call(self, inputs, training=None):
+        if not training or self.rate == 0:
+            return inputs
+        x = inputs.data
+        if x.ndim != self._rank + 2:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': expected inputs of rank "
+                f"{self._rank + 2}, received shape {x.shape}."
+            )
+        # one draw per (sample, channel): whole feature maps are dropped together
+        shape = [x.shape[0]] + [1] * (x.ndim - 1)
+        shape[1 if self.data_format == "channels_first" else -1] = x.shape[
+            1 if self.data_format == "channels_first" else -1]
+        keep = self._generator().random(tuple(shape)) >= self.rate
+        scale = (keep / (1.0 - self.rate)).astype(x.dtype)
+        return M.multiply(inputs, scale)
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update({"rate": self.rate, "seed": self.seed})
+        if self._rank == 2:
+            cfg["data_format"] = self.data_format
+        return cfg
+
+
+class SpatialDropout1D(_SpatialDropout):
+    """Dropout of whole channels of ``(batch, steps, channels)`` inputs, in training only.
+
+    Example::
+
+        >>> layer = tf.keras.layers.SpatialDropout1D(0.5, seed=1)
+        >>> y = layer(np.ones((2, 4, 3)), training=True)
+        >>> bool(np.all((y.numpy() == 0) | (y.numpy() == 2)))
+        True
+    """
+
+    _rank = 1
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(rate, seed=seed, **kwargs)
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Dropout of whole feature maps of ``(batch, h, w, channels)`` inputs, in training only.
+
+    Example::
+
+        >>> layer = tf.keras.layers.SpatialDropout2D(0.2, seed=0)
+        >>> layer(np.ones((2, 4, 4, 3))).shape  # inference: unchanged
+        TensorShape([2, 4, 4, 3])
+    """
+
+
+class GaussianNoise(_Noise):
+    """Adds zero-mean Gaussian noise of standard deviation ``stddev`` in training.
+
+    Example::
+
+        >>> layer = tf.keras.layers.GaussianNoise(0.1, seed=0)
+        >>> layer(np.zeros((2, 3)), training=True).numpy().std() > 0
+        True
+    """
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if stddev < 0:
+            raise ValueError(
+                f"GaussianNoise '{self.name}': stddev must be >= 0, received {stddev!r}."
+            )
+        self.stddev = float(stddev)
+
+    def call(self, inputs, training=None):
+        if not training or self.stddev == 0:
+            return inputs
+        x = inputs.data
+        noise = self._generator().normal(0.0, self.stddev, x.shape).astype(x.dtype)
+        return M.add(inputs, noise)
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update({"stddev": self.stddev, "seed": self.seed})
+        return cfg
+
+
+class GaussianDropout(_Noise):
+    """Multiplies by Gaussian noise of mean 1 and std ``sqrt(rate / (1 - rate))`` in training.
+
+    Example::
+
+        >>> layer = tf.keras.layers.GaussianDropout(0.2, seed=0)
+        >>> layer(np.ones((2, 3))).numpy()  # inference: unchanged
+        array([[1., 1., 1.],
+               [1., 1., 1.]], dtype=float32)
+    """
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.rate = _check_rate(rate, f"GaussianDropout '{self.name}'")
+
+    def call(self, inputs, training=None):
+        if not training or self.rate == 0:
+            return inputs
+        x = inputs.data
+        stddev = math.sqrt(self.rate / (1.0 - self.rate))
+        noise = self._generator().normal(1.0, stddev, x.shape).astype(x.dtype)
+        return M.multiply(inputs, noise)
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update({"rate": self.rate, "seed": self.seed})
+        return cfg
+

@@ -1,0 +1,111 @@
+"""GRUCell and GRU (Keras gate order z, r, h; ``reset_after`` True or False)."""
+
+from featherflow.layers.rnn.cell import RecurrentCell, RecurrentLayer, split_kwargs
+from featherflow.ops import math as M
+from featherflow.ops import rnn as R
+from featherflow.ops import shape as S
+
+
+class GRUCell(RecurrentCell):
+    """One GRU step: ``h = z * h_prev + (1 - z) * activation(candidate)``.
+
+    Weights: kernel (input_dim, 3 * units), recurrent_kernel (units, 3 * units), gates z, r, h.
+    With ``reset_after=True`` (Keras's default) the bias is (2, 3 * units), an input row and a
+    recurrent row, and the reset gate scales the recurrent projection of the candidate; with
+    ``reset_after=False`` the bias is (3 * units,) and the reset gate scales the state first.
+
+    Example::
+
+        >>> layer = tf.keras.layers.RNN(tf.keras.layers.GRUCell(8, reset_after=False))
+        >>> layer(np.zeros((2, 5, 3))).shape
+        TensorShape([2, 8])
+    """
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", reset_after=True, **kwargs):
+        super().__init__(units, activation=activation,
+                         recurrent_activation=recurrent_activation, use_bias=use_bias,
+                         kernel_initializer=kernel_initializer,
+                         recurrent_initializer=recurrent_initializer,
+                         bias_initializer=bias_initializer, **kwargs)
+        self.reset_after = bool(reset_after)
+
+    @property
+    def state_size(self):
+        return self.units
+
+    def build(self, input_shape):
+        u = self.units
+        self._make_weights(input_shape, 3, (2, 3 * u) if self.reset_after else (3 * u,))
+
+    def call(self, inputs, states, training=None):
+        h = states[0] if isinstance(states, (list, tuple)) else states
+        inputs, hm = self._step_inputs(inputs, h)
+        u = self.units
+        xz = M.matmul(inputs, self.kernel)
+        b_in = b_rec = None
+        if self.use_bias:
+            b_in, b_rec = (self.bias[0], self.bias[1]) if self.reset_after else (self.bias, None)
+            xz = M.add(xz, b_in)
+        x_z, x_r, x_h = S.split(xz, 3, axis=-1)
+        ract = self.recurrent_activation
+        if self.reset_after:
+            rz = M.matmul(hm, self.recurrent_kernel)
+            if b_rec is not None:
+                rz = M.add(rz, b_rec)
+            r_z, r_r, r_h = S.split(rz, 3, axis=-1)
+            z = ract(M.add(x_z, r_z))
+            r = ract(M.add(x_r, r_r))
+            hh = self.activation(M.add(x_h, M.multiply(r, r_h)))
+        else:
+            r_z, r_r = S.split(M.matmul(hm, self.recurrent_kernel[:, : 2 * u]), 2, axis=-1)
+            z = ract(M.add(x_z, r_z))
+            r = ract(M.add(x_r, r_r))
+            hh = self.activation(M.add(x_h, M.matmul(M.multiply(r, hm),
+                                                     self.recurrent_kernel[:, 2 * u:])))
+        h = M.add(hh, M.multiply(z, M.subtract(h, hh)))
+        return h, [h]
+
+    def fused_sequence(self, x, states, mask, return_sequences, go_backwards, zero_output):
+        names = self._fused_names()
+        if names is None:
+            return None
+        out, h = R.gru(self._sequence_inputs(x), self.kernel, self.recurrent_kernel, self.bias,
+                       initial_state=None if states is None else states[0], mask=mask,
+                       recurrent_mask=self._recurrent_dropout_mask, activation=names[0],
+                       recurrent_activation=names[1], reset_after=self.reset_after,
+                       return_sequences=return_sequences, go_backwards=go_backwards,
+                       zero_output_for_mask=zero_output)
+        return out, [h]
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg["reset_after"] = self.reset_after
+        return cfg
+
+
+class GRU(RecurrentLayer):
+    """Gated Recurrent Unit layer (Cho et al., 2014), as ``keras.layers.GRU``.
+
+    The whole sequence runs as one fused primitive with a hand-written backward through time;
+    weights match Keras's for both ``reset_after`` variants.
+
+    Example::
+
+        >>> gru = tf.keras.layers.GRU(4, return_sequences=True, return_state=True)
+        >>> seq, h = gru(np.zeros((2, 5, 3)))
+    """
+
+    cell_class = GRUCell
+    cell_name = "gru_cell"
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, reset_after=True, **kwargs):
+        cell_kwargs, rnn_kwargs = split_kwargs(locals())
+        super().__init__(cell_kwargs, rnn_kwargs, **kwargs)

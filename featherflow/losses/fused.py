@@ -1,0 +1,91 @@
+"""Fused loss primitives for the training hot path: one tape node per loss call.
+
+``fit`` calls the loss every step on small batches, where NumPy's per-call cost dominates;
+these primitives compute the batch mean (forward) and its gradient (backward) with a handful of
+ufunc calls and no intermediate Tensors. Semantics are Keras's: probabilities are clipped to
+``[epsilon, 1 - epsilon]`` with no gradient where the clip binds, as TensorFlow's clip does.
+"""
+
+import numpy as np
+
+from featherflow.autodiff.function import Function, unbroadcast
+from featherflow.backend import config
+
+
+class MeanSquaredErrorPerSample(Function):
+    """``mean((y_pred - y_true)^2, axis=-1)``; ``y_true`` may broadcast against ``y_pred``."""
+
+    def forward(self, y, p):
+        d = p - y
+        self.d = d
+        self.sy, self.sp = y.shape, p.shape
+        n = d.shape[-1] if d.ndim else 1
+        self.n = n
+        if not d.ndim:
+            return d * d
+        return (np.add.reduce(d * d, axis=-1) / n).astype(d.dtype, copy=False)
+
+    def backward(self, g):
+        d = self.d
+        gd = d * ((2.0 / self.n) * (np.expand_dims(g, -1) if d.ndim else g))
+        gd = gd.astype(d.dtype, copy=False)
+        gy = unbroadcast(-gd, self.sy) if self.needs[0] else None
+        gp = unbroadcast(gd, self.sp) if self.needs[1] else None
+        return gy, gp
+
+
+class MeanSquaredErrorMean(Function):
+    """Mean of ``(y_pred - y_true)^2`` over every element (same shapes): a scalar."""
+
+    def forward(self, y, p):
+        d = np.subtract(p, y)
+        self.d = d
+        flat = d.reshape(-1)
+        self.size = flat.size
+        return np.asarray(np.dot(flat, flat) / flat.size, dtype=d.dtype)
+
+    def backward(self, g):
+        gd = self.d * (float(g) * 2.0 / self.size)
+        return (-gd if self.needs[0] else None), gd
+
+
+class BinaryCrossentropyMean(Function):
+    """Mean binary cross-entropy over every element (same shapes): a scalar.
+
+    Equal to Keras's per-sample mean over the last axis followed by the mean over samples.
+    """
+
+    def __init__(self, from_logits=False):
+        self.from_logits = from_logits
+
+    def forward(self, y, p):
+        self.y, self.p = y, p
+        self.size = p.size
+        if self.from_logits:
+            # max(z, 0) - z * y + log(1 + exp(-|z|)): no overflow for any z.
+            loss = np.maximum(p, 0) - p * y + np.log1p(np.exp(-np.abs(p)))
+            return np.asarray(np.add.reduce(loss, axis=None) / self.size, dtype=p.dtype)
+        eps = config._EPSILON
+        c = np.minimum(np.maximum(p, eps), 1.0 - eps)
+        omc = 1.0 - c
+        self.c, self.omc = c, omc
+        log_c = np.log(c)
+        log_omc = np.log(omc)
+        self.log_ratio = log_c - log_omc
+        # y * log(c) + (1 - y) * log(1 - c), rearranged to save two array operations.
+        total = np.add.reduce(log_omc + y * self.log_ratio, axis=None)
+        return np.asarray(-total / self.size, dtype=p.dtype)
+
+    def backward(self, g):
+        scale = float(g) / self.size
+        y, p = self.y, self.p
+        if self.from_logits:
+            s = 1.0 / (1.0 + np.exp(-np.maximum(p, -88.0 if p.dtype.itemsize <= 4 else -708.0)))
+            gp = (s - y) * scale
+            gy = (p * -scale) if self.needs[0] else None
+            return gy, gp.astype(p.dtype, copy=False)
+        c, omc = self.c, self.omc
+        # c == p exactly where the clip did not bind: there the gradient passes (inclusive).
+        gp = (c - y) / (c * omc) * (c == p) * scale
+        gy = (self.log_ratio * -scale) if self.needs[0] else None
+        return gy, gp.astype(p.dtype, copy=False)

@@ -1,0 +1,232 @@
+"""The Loss base class, its reductions and Keras's rank alignment of ``y_true``/``y_pred``."""
+
+import numpy as np
+
+from featherflow import _lookup
+from featherflow.autodiff.tensor import Tensor, as_array
+from featherflow.backend import config
+from featherflow.ops import math as M
+from featherflow.ops import shape as S
+from featherflow.ops._convert import data
+from featherflow.utils import naming
+
+REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight", None)
+_MEAN_LIKE = ("sum_over_batch_size", "mean", "mean_with_sample_weight")
+
+
+def standardize_reduction(reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(
+            f"Invalid value for argument `reduction`: expected one of {REDUCTIONS}, received "
+            f"{reduction!r}."
+        )
+    return reduction
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Align ranks that differ by one when the longer shape ends in 1, as Keras does.
+
+    A 1-D ``x1`` against ``(n, 1)`` is expanded to ``(n, 1)`` (so labels ``(n,)`` meet
+    predictions ``(n, 1)`` element by element); otherwise the trailing 1 is squeezed.
+    Works on arrays and Tensors (Tensor reshapes stay differentiable).
+    """
+    r1, r2 = np.ndim(data(x1)), np.ndim(data(x2))
+    if r1 == r2:
+        return x1, x2
+    s1, s2 = np.shape(data(x1)), np.shape(data(x2))
+    if r1 == r2 + 1 and s1[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = _expand(x2)
+        else:
+            x1 = _squeeze(x1)
+    elif r2 == r1 + 1 and s2[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = _expand(x1)
+        else:
+            x2 = _squeeze(x2)
+    return x1, x2
+
+
+def _expand(x):
+    return S.expand_dims(x, -1) if isinstance(x, Tensor) else np.expand_dims(x, -1)
+
+
+def _squeeze(x):
+    return S.squeeze(x, -1) if isinstance(x, Tensor) else np.squeeze(x, -1)
+
+
+def apply_mask(sample_weight, mask, dtype, reduction):
+    """Fold a boolean mask into the sample weights (masked entries get weight 0).
+
+    For mean reductions the kept entries are scaled by ``total / valid`` so the mean is over
+    the valid entries only.
+    """
+    if mask is None:
+        return sample_weight
+    mask = np.asarray(data(mask)).astype(bool)
+    if reduction in ("mean", "sum_over_batch_size"):
+        valid = int(mask.sum())
+        scale = mask.size / valid if valid else 0.0
+        float_mask = np.where(mask, scale, 0.0).astype(dtype)
+    else:
+        float_mask = mask.astype(dtype)
+    if sample_weight is None:
+        return float_mask
+    float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, sample_weight)
+    return M.multiply(sample_weight, float_mask)
+
+
+def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+    shape = np.shape(data(values))
+    if reduction is None or reduction == "none" or shape in ((), (0,)):
+        return values
+    if reduction == "sum":
+        return M.reduce_sum(values)
+    if reduction != "mean_with_sample_weight" or sample_weight is None:
+        # sum / number of entries: one Mean node.
+        return M.reduce_mean(values)
+    total = M.reduce_sum(values)
+    divisor = float(np.sum(data(sample_weight)))
+    if divisor == 0.0:
+        return M.multiply(total, np.zeros((), data(total).dtype))
+    return M.multiply(total, np.asarray(1.0 / divisor, data(total).dtype))
+
+
+def reduce_weighted_values(values, sample_weight=None, mask=None,
+                           reduction="sum_over_batch_size", dtype=None):
+    """Weight per-sample ``values`` by ``sample_weight`` (and ``mask``) and reduce them."""
+    reduction = standardize_reduction(reduction)
+    dt = data(values).dtype if dtype is None else np.dtype(dtype)
+    if sample_weight is not None and not isinstance(sample_weight, Tensor):
+        sample_weight = as_array(sample_weight, dt)
+    sample_weight = apply_mask(sample_weight, mask, dt, reduction)
+    if sample_weight is not None:
+        if isinstance(sample_weight, Tensor) and sample_weight.data.dtype != dt:
+            sample_weight = M.cast(sample_weight, dt)
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        try:
+            values = M.multiply(values, sample_weight)
+        except ValueError:
+            raise ValueError(
+                f"sample_weight of shape {tuple(np.shape(data(sample_weight)))} does not fit "
+                f"per-sample losses of shape {tuple(np.shape(data(values)))}: give one weight "
+                f"per sample (shape (batch,))."
+            ) from None
+    return reduce_values(values, sample_weight, reduction)
+
+
+def prepare(y_true, y_pred):
+    """``(y_true, y_pred)`` as arrays/Tensors of one float dtype with aligned ranks."""
+    p = y_pred if isinstance(y_pred, Tensor) else as_array(y_pred)
+    pd = data(p).dtype
+    if pd.kind != "f":
+        pd = config.floatx_dtype()
+        p = M.cast(p, pd) if isinstance(p, Tensor) else p.astype(pd)
+    if isinstance(y_true, Tensor):
+        y = y_true if y_true.data.dtype == pd else M.cast(y_true, pd)
+    else:
+        y = np.asarray(y_true)
+        if y.dtype != pd:
+            y = as_array(y, pd)
+    return squeeze_or_expand_to_same_rank(y, p)
+
+
+class Loss:
+    """Base class of losses: ``__call__(y_true, y_pred, sample_weight=None)`` -> scalar.
+
+    Subclasses write ``call(y_true, y_pred)`` returning per-sample losses; the base applies
+    sample weights and the ``reduction``: ``"sum_over_batch_size"`` (default, also
+    ``"mean"``), ``"sum"``, ``"mean_with_sample_weight"`` or ``"none"``/``None``.
+
+    Example::
+
+        >>> class MeanCube(Loss):
+        ...     def call(self, y_true, y_pred):
+        ...         return tf.reduce_mean((y_pred - y_true) ** 3, axis=-1)
+        >>> float(MeanCube()([[0.0]], [[2.0]]))
+        8.0
+    """
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
+        self.reduction = standardize_reduction(reduction)
+        self._dtype = None if dtype is None else np.dtype(dtype)
+
+    @property
+    def dtype(self):
+        return (self._dtype or config.floatx_dtype()).name
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        values = self.call(y_true, y_pred)
+        return reduce_weighted_values(values, sample_weight, None, self.reduction)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement call(y_true, y_pred) returning per-sample "
+            f"losses."
+        )
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class LossFunctionWrapper(Loss):
+    """A Loss from a per-sample function ``fn(y_true, y_pred, **kwargs)``.
+
+    ``y_true`` and ``y_pred`` are rank-aligned first (``(n,)`` labels against ``(n, 1)``
+    predictions), as Keras does. ``_fused`` (set by subclasses) computes the mean loss in
+    a single primitive when no sample weights are given: the training hot path.
+
+    Example::
+
+        >>> loss = LossFunctionWrapper(lambda y, p: tf.reduce_mean(tf.abs(p - y), axis=-1))
+        >>> float(loss([[1.0]], [[3.0]]))
+        2.0
+    """
+
+    _fused = None
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+        self._fast = self._fused if reduction in _MEAN_LIKE else None
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if sample_weight is None and self._fast is not None:
+            out = self._fast(y_true, y_pred)
+            if out is not None:
+                return out
+        return super().__call__(y_true, y_pred, sample_weight)
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = prepare(y_true, y_pred)
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg["fn"] = _lookup.serialize_function(self.fn, "keras.losses")
+        cfg.update(self._fn_kwargs)
+        return cfg
+
+    @classmethod
+    def from_config(cls, config):
+        if "fn" not in config:
+            return cls(**config)
+        config = dict(config)
+        fn = config.pop("fn")
+        if isinstance(fn, (dict, str)):
+            from featherflow import losses
+
+            fn = losses.get(fn)
+        return cls(fn, **config)
+
+    def __repr__(self):
+        return f"<LossFunctionWrapper({self.fn}, kwargs={self._fn_kwargs})>"

@@ -1,0 +1,51 @@
+"""Models: Model (subclassing), Functional and Sequential, and loading them from files.
+
+The classes load on first use: ``featherflow.layers`` imports the symbolic graph
+(``models.keras_tensor``) and the models import the layers, so neither may import the other
+at package level.
+"""
+
+import importlib
+
+_CLASSES = {
+    "Functional": "featherflow.models.functional",
+    "Model": "featherflow.models.model",
+    "Sequential": "featherflow.models.sequential",
+}
+
+
+def __getattr__(name):
+    module = _CLASSES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'featherflow.models' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Load a model saved by featherflow or Keras (``.keras`` or ``.h5``)."""
+    from featherflow.saving import load_model as _load
+
+    return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+
+def model_from_json(json_string, custom_objects=None):
+    """Rebuild a model (without weights) from ``model.to_json()``."""
+    from featherflow.saving.serialization import model_from_json as _from_json
+
+    return _from_json(json_string, custom_objects=custom_objects)
+
+
+def clone_model(model, input_tensors=None, clone_function=None):
+    """A new model with the same architecture and freshly initialised weights."""
+    from featherflow.saving.serialization import clone_model as _clone
+
+    return _clone(model)
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_CLASSES))
+
+
+__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_json"]

@@ -1,0 +1,106 @@
+"""Model: a Layer that can be trained (compile/fit/evaluate/predict), saved and summarised."""
+
+from featherflow.layers.layer import Layer
+from featherflow.trainers.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable model, as ``keras.Model``.
+
+    ``Model(inputs, outputs)`` builds a Functional model; subclassing ``Model`` and writing
+    ``__init__`` (make layers) and ``call`` (use them) gives a subclassed model.
+
+    Example::
+
+        class MLP(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.hidden = tf.keras.layers.Dense(8, activation="relu")
+                self.out = tf.keras.layers.Dense(1)
+
+            def call(self, inputs, training=None):
+                return self.out(self.hidden(inputs))
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from featherflow.models.functional import Functional
+
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        Layer.__init__(self, trainable=trainable, name=name, dtype=dtype)
+        Trainer.__init__(self)
+        self.stop_training = False
+
+    @property
+    def layers(self):
+        return [la for la in self._layers]
+
+    def get_layer(self, name=None, index=None):
+        """Find a layer by ``name`` or by ``index`` in ``model.layers``."""
+        if index is not None:
+            layers = self.layers
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Model '{self.name}' has {len(layers)} layers; index {index} is out of range."
+                )
+            return layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No layer named {name!r} in model '{self.name}'. Layers: "
+            f"{[la.name for la in self.layers]}."
+        )
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Print a table of layers, output shapes and parameter counts (Keras 2 layout)."""
+        from featherflow.utils.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      show_trainable=show_trainable)
+
+    def to_json(self, **kwargs):
+        """The model's architecture as JSON (``model_from_json`` rebuilds it)."""
+        import json
+
+        from featherflow.saving.serialization import model_to_dict
+
+        return json.dumps(model_to_dict(self), **kwargs)
+
+    def save(self, filepath, overwrite=True, save_format=None, include_optimizer=True, **kwargs):
+        """Save the whole model: ``.keras`` (Keras 3 zip) or ``.h5`` (Keras 2 HDF5)."""
+        from featherflow.saving import save_model
+
+        save_model(self, filepath, overwrite=overwrite, save_format=save_format,
+                   include_optimizer=include_optimizer)
+
+    def save_weights(self, filepath, overwrite=True, save_format=None):
+        """Save the weights: ``*.weights.h5`` (Keras 3 layout) or ``.h5`` (Keras 2 layout)."""
+        from featherflow.saving import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, **kwargs):
+        """Load weights saved by featherflow or Keras (``.h5``, ``.weights.h5``, ``.keras``)."""
+        from featherflow.saving import load_weights
+
+        load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+
+    def get_config(self):
+        cfg = {"name": self.name, "trainable": self.trainable}
+        return cfg
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if "layers" in config and "input_layers" in config:
+            from featherflow.models.functional import Functional
+
+            return Functional.from_config(config, custom_objects=custom_objects)
+        return cls(**{k: v for k, v in config.items() if k in ("name", "trainable")})

@@ -1,0 +1,69 @@
+"""Optimizers with Keras 3 names and defaults, learning-rate schedules and ``get``.
+
+Example::
+
+    >>> from featherflow import optimizers
+    >>> opt = optimizers.get("sgd")
+    >>> float(opt.learning_rate)
+    0.01
+"""
+
+from featherflow import _lookup
+from featherflow.optimizers import schedules
+from featherflow.optimizers.adadelta import Adadelta
+from featherflow.optimizers.adagrad import Adagrad
+from featherflow.optimizers.adam import Adam, AdamW
+from featherflow.optimizers.adamax import Adamax
+from featherflow.optimizers.ftrl import Ftrl
+from featherflow.optimizers.lion import Lion
+from featherflow.optimizers.nadam import Nadam
+from featherflow.optimizers.optimizer import Optimizer
+from featherflow.optimizers.rmsprop import RMSprop
+from featherflow.optimizers.sgd import SGD
+
+__all__ = [
+    "ALL_OBJECTS_DICT", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl",
+    "Lion", "Nadam", "Optimizer", "RMSprop", "deserialize", "get", "schedules", "serialize",
+]
+
+# Keras looks optimizer names up case-insensitively ("SGD", "sgd", "Adam", "adam", ...).
+ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in (
+    Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Nadam, Ftrl, Lion)}
+
+
+def serialize(optimizer):
+    """Keras 3 config dict of an optimizer."""
+    return _lookup.serialize_object(optimizer, "keras.optimizers")
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer a name or config dict describes (names are case-insensitive)."""
+    if isinstance(config, str):
+        config = {"class_name": config, "config": {}}
+    config = dict(config)
+    name = config.get("class_name")
+    if isinstance(name, str) and name.lower() in ALL_OBJECTS_DICT and not (
+            custom_objects and name in custom_objects):
+        config["class_name"] = name.lower()
+    return _lookup.deserialize(config, ALL_OBJECTS_DICT, "optimizer", custom_objects)
+
+
+def get(identifier):
+    """Resolve an optimizer: a name (``"adam"``), a config dict or an Optimizer instance.
+
+    Example::
+
+        >>> type(get("Adam")).__name__
+        'Adam'
+    """
+    if identifier is None:
+        return None
+    obj = deserialize(identifier) if isinstance(identifier, (str, dict)) else identifier
+    if isinstance(obj, type) and issubclass(obj, Optimizer):
+        obj = obj()
+    if isinstance(obj, Optimizer):
+        return obj
+    raise ValueError(
+        f"Could not interpret optimizer identifier {identifier!r}: expected an optimizer name "
+        f"(one of {sorted(ALL_OBJECTS_DICT)}), a config dict or an Optimizer instance."
+    )

@@ -1,0 +1,32 @@
+"""Saving and loading models and weights in the files Keras reads and writes.
+
+- ``model.save("m.keras")`` / ``load_model``: the Keras 3 zip; ``model.save("m.h5")``: the
+  Keras 2 HDF5 file (config, training config, weights, optimizer state).
+- ``model.save_weights("w.weights.h5")`` (Keras 3 layout) or ``("w.h5")`` (Keras 2 layout);
+  ``load_weights`` reads both, full-model ``.h5`` files and ``.keras`` archives.
+- ``register_keras_serializable`` / ``custom_objects`` for your own classes.
+
+Writes are atomic; loads never run code from the file and change nothing unless every weight
+fits. See docs/saving.md.
+"""
+
+from featherflow.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from featherflow.saving.saving_api import load_model, load_weights, save_model, save_weights
+from featherflow.saving.serialization import (
+    deserialize_keras_object,
+    serialize_keras_object,
+)
+
+__all__ = [
+    "CustomObjectScope", "custom_object_scope", "deserialize_keras_object",
+    "get_custom_objects", "get_registered_name", "get_registered_object", "load_model",
+    "load_weights", "register_keras_serializable", "save_model", "save_weights",
+    "serialize_keras_object",
+]

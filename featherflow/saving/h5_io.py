@@ -1,0 +1,217 @@
+"""HDF5 access for the savers: optional h5py, safe reads, checksummed writes, clear errors.
+
+Reading refuses what could make h5py reach outside the file or allocate without bound
+(soft/external links, external or virtual datasets, datasets declaring far more bytes than the
+file stores). Writing uses the HDF5 1.8 file format, whose metadata carries checksums, and
+stores every non-scalar array with the Fletcher-32 checksum filter, so flipped bytes in a
+featherflow file are reported instead of loaded; both are read by any h5py/Keras.
+"""
+
+import math
+import os
+
+import numpy as np
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+ZIP_SIGNATURE = b"PK\x03\x04"
+# HDF5 attributes over this size must be split (Keras does the same: layer_names0, 1, ...)
+ATTRIBUTE_LIMIT = 64512
+_BOMB_FLOOR = 1 << 30
+_BOMB_RATIO = 1000
+
+
+class CorruptFileError(ValueError):
+    """A file that cannot be read as the format its name or content announce."""
+
+
+def require_h5py():
+    """Import h5py, or explain how to install it."""
+    try:
+        import h5py
+    except ImportError:
+        raise ImportError(
+            "Reading and writing .h5, .weights.h5 and .keras files needs h5py, which is not "
+            "installed. Install the extra: pip install featherflow[h5]  (or pip install h5py)."
+        ) from None
+    return h5py
+
+
+def sniff(path):
+    """What ``path`` holds, from its first bytes: 'hdf5', 'zip', 'dir', 'missing', 'empty'..."""
+    if os.path.isdir(path):
+        return "dir"
+    if not os.path.exists(path):
+        return "missing"
+    with open(path, "rb") as f:
+        head = f.read(8)
+        if not head:
+            return "empty"
+        if head == HDF5_SIGNATURE:
+            return "hdf5"
+        if head[:4] == ZIP_SIGNATURE:
+            return "zip"
+        # HDF5 allows a user block of 512, 1024, 2048... bytes before the signature
+        offset = 512
+        size = os.path.getsize(path)
+        while offset + 8 <= size:
+            f.seek(offset)
+            if f.read(8) == HDF5_SIGNATURE:
+                return "hdf5"
+            offset *= 2
+    return "unknown"
+
+
+def open_for_read(source, path_label):
+    """An h5py File opened read-only; a :class:`CorruptFileError` saying why it cannot be."""
+    h5py = require_h5py()
+    try:
+        return h5py.File(source, "r")
+    except OSError as err:
+        raise CorruptFileError(
+            f"Cannot read '{path_label}' as an HDF5 file: it is truncated or corrupted "
+            f"(h5py: {err}). If a program stopped while writing it, use an earlier copy; "
+            "featherflow writes atomically, so its own interrupted saves keep the previous file."
+        ) from None
+
+
+def open_for_write(path):
+    h5py = require_h5py()
+    # HDF5 1.8 format: checksummed metadata, large attributes; readable by h5py >= 2
+    return h5py.File(path, "w", libver=("v108", "v108"))
+
+
+def _decode(value):
+    if isinstance(value, (bytes, np.bytes_)):
+        return bytes(value).decode("utf-8")
+    return str(value) if isinstance(value, np.str_) else value
+
+
+def read_str_attr(obj, name):
+    """A string attribute as ``str`` (files store ``str`` or ``bytes``), or None."""
+    if name not in obj.attrs:
+        return None
+    value = obj.attrs[name]
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    return _decode(value)
+
+
+def read_str_list_attr(obj, name):
+    """A list-of-strings attribute, joining Keras's ``name0``, ``name1``... chunks."""
+    if name in obj.attrs:
+        chunks = [obj.attrs[name]]
+    else:
+        chunks = []
+        i = 0
+        while f"{name}{i}" in obj.attrs:
+            chunks.append(obj.attrs[f"{name}{i}"])
+            i += 1
+    out = []
+    for chunk in chunks:
+        arr = np.asarray(chunk)
+        if arr.dtype.kind == "f" and arr.size == 0:
+            continue  # Keras writes an empty float array for "no weights"
+        out.extend(_decode(v) for v in arr.reshape(-1))
+    return out
+
+
+def write_str_attr(obj, name, value):
+    obj.attrs[name] = value
+
+
+def write_str_list_attr(obj, name, values):
+    """Store a list of strings, split into ``name0, name1, ...`` when over the HDF5 limit."""
+    h5py = require_h5py()
+    if not values:
+        obj.attrs[name] = np.asarray([], dtype=np.float64)
+        return
+    encoded = [v.encode("utf-8") for v in values]
+    too_long = [v for v in encoded if len(v) > ATTRIBUTE_LIMIT]
+    if too_long:
+        raise ValueError(
+            f"Cannot store the name {too_long[0][:80]!r}...: HDF5 attributes hold at most "
+            f"{ATTRIBUTE_LIMIT} bytes per name. Use shorter layer names."
+        )
+    n_chunks = 1
+    while True:
+        chunks = np.array_split(np.asarray(encoded, dtype=object), n_chunks)
+        if all(sum(len(v) + 16 for v in c) <= ATTRIBUTE_LIMIT for c in chunks):
+            break
+        n_chunks += 1
+    dtype = h5py.string_dtype("utf-8")
+    if n_chunks == 1:
+        obj.attrs.create(name, [v.decode("utf-8") for v in encoded], dtype=dtype)
+        return
+    for i, chunk in enumerate(chunks):
+        obj.attrs.create(f"{name}{i}", [v.decode("utf-8") for v in chunk], dtype=dtype)
+
+
+def write_array(group, name, value):
+    """A dataset holding ``value``; arrays get a Fletcher-32 checksum (scalars cannot)."""
+    value = np.asarray(value)
+    if value.ndim and value.size:
+        return group.create_dataset(name, data=value, fletcher32=True, chunks=True)
+    return group.create_dataset(name, data=value)
+
+
+def get_group(parent, path, label):
+    """A sub-group by ``a/b/c`` path, refusing links that could leave the file."""
+    h5py = require_h5py()
+    current = parent
+    for part in path.split("/"):
+        if not part:
+            continue
+        if part not in current:
+            raise CorruptFileError(f"{label}: the file has no group '{path}'.")
+        kind = current.get(part, getclass=True, getlink=True)
+        if kind in (h5py.SoftLink, h5py.ExternalLink):
+            raise CorruptFileError(
+                f"{label}: '{path}' is an HDF5 {kind.__name__}; featherflow only reads data "
+                "stored inside the file itself."
+            )
+        current = current[part]
+        if not isinstance(current, h5py.Group):
+            raise CorruptFileError(f"{label}: '{path}' should be a group, found a dataset.")
+    return current
+
+
+def read_array(group, name, label):
+    """The array stored at ``group[name]`` (``name`` may contain ``/``), checked for safety."""
+    h5py = require_h5py()
+    if "/" in name:
+        sub, name = name.rsplit("/", 1)
+        group = get_group(group, sub, label)
+    if name not in group:
+        raise CorruptFileError(f"{label}: the file has no dataset '{name}' in '{group.name}'.")
+    kind = group.get(name, getclass=True, getlink=True)
+    if kind in (h5py.SoftLink, h5py.ExternalLink):
+        raise CorruptFileError(
+            f"{label}: dataset '{name}' is an HDF5 {kind.__name__}; featherflow only reads data "
+            "stored inside the file itself."
+        )
+    ds = group[name]
+    if not isinstance(ds, h5py.Dataset):
+        raise CorruptFileError(f"{label}: '{name}' in '{group.name}' should be a dataset.")
+    if ds.external or ds.is_virtual:
+        raise CorruptFileError(
+            f"{label}: dataset '{name}' keeps its data outside the file (external or virtual "
+            "dataset); featherflow refuses to follow it."
+        )
+    if ds.dtype.kind not in "biuf":
+        raise CorruptFileError(
+            f"{label}: dataset '{name}' holds {ds.dtype} values, not numbers."
+        )
+    declared = math.prod(ds.shape) * ds.dtype.itemsize if ds.shape else ds.dtype.itemsize
+    stored = ds.id.get_storage_size()
+    if declared > _BOMB_FLOOR and declared > _BOMB_RATIO * max(stored, 1):
+        raise CorruptFileError(
+            f"{label}: dataset '{name}' declares {declared} bytes but the file stores {stored}; "
+            "refusing to allocate it (a corrupted or malicious file)."
+        )
+    try:
+        return np.asarray(ds[()])
+    except OSError as err:
+        raise CorruptFileError(
+            f"{label}: the data of '{group.name}/{name}' is corrupted (h5py: {err}). The file "
+            "was damaged after it was written; use an earlier copy."
+        ) from None

@@ -1,0 +1,283 @@
+"""The Keras 3 formats: ``*.weights.h5`` and the ``.keras`` zip.
+
+Weights are stored per object, at the path Keras 3 gives it when it walks the model: a
+model's ``layers`` list first (``layers/dense``, ``layers/dense_1``: snake-case class names
+numbered in order), then the other attributes holding layers, sorted by name with private
+ones last (``layers/lstm/cell``, ``layers/bidirectional/forward_layer/cell``), then the
+``optimizer``. Each object's own variables go to ``<path>/vars/0, 1, ...`` (trainable first).
+A ``.keras`` file is a zip of ``metadata.json``, ``config.json`` and ``model.weights.h5``.
+"""
+
+import datetime
+import io
+import json
+import re
+import warnings
+import zipfile
+
+from featherflow.saving import h5_io
+from featherflow.saving.atomic import atomic_path
+from featherflow.saving.weight_plan import WeightPlan
+
+KERAS3_VERSION = "3.0.0"
+_CONFIG = "config.json"
+_METADATA = "metadata.json"
+_WEIGHTS = "model.weights.h5"
+# refuse zip members that would inflate far beyond what the archive stores
+_ZIP_RATIO = 100
+_ZIP_FLOOR = 1 << 28
+
+# attributes of featherflow's base classes that are bookkeeping, not child objects
+_BASE_ATTRS = frozenset({
+    "_layers", "_trainable_variables", "_non_trainable_variables", "_inbound_nodes",
+    "_losses", "_trainable", "built", "name", "_dtype", "_build_shape", "input_spec",
+    "_batch_input_shape", "_output_shape", "_seq_input_shape",
+    # models
+    "_input_layer", "_plan", "_all_layers", "_nodes", "inputs", "outputs", "_input_struct",
+    "_output_struct", "_input_names", "_output_names", "_single_chain", "_train_vars",
+    "_compiled_loss", "_compiled_metrics", "_loss_tracker", "history", "loss",
+    "compile_config", "_regularized", "_want_step_logs", "stop_training", "compiled",
+})
+
+
+def to_snake_case(name):
+    """Keras's snake case of a class name (``Conv2D`` -> ``conv2d``)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _is_layer(obj):
+    from featherflow.layers.layer import Layer
+
+    return isinstance(obj, Layer)
+
+
+def _is_optimizer(obj):
+    return hasattr(obj, "apply") and hasattr(obj, "variables") and hasattr(obj, "build") \
+        and not _is_layer(obj)
+
+
+def _own_variables(obj):
+    if _is_layer(obj):
+        return list(obj._trainable_variables) + list(obj._non_trainable_variables)
+    return list(obj.variables)
+
+
+def _children(obj):
+    from featherflow.models.functional import Functional
+    from featherflow.models.sequential import Sequential
+
+    if isinstance(obj, (Sequential, Functional)):
+        yield "layers", obj.layers
+    attrs = [k for k in vars(obj) if k not in _BASE_ATTRS and not k.startswith("__")]
+    for key in sorted(attrs, key=lambda k: f"~{k}" if k.startswith("_") else k):
+        yield key, vars(obj)[key]
+
+
+def saveable_tree(model, include_optimizer=True):
+    """``[(path, object, own variables)]`` for every layer/optimizer, in Keras 3's order."""
+    out = []
+    visited = set()
+
+    def join(path, name):
+        return f"{path}/{name}" if path else name
+
+    def visit(obj, path):
+        if id(obj) in visited:
+            return
+        visited.add(id(obj))
+        out.append((path, obj, _own_variables(obj)))
+        for key, child in _children(obj):
+            if key == "optimizer" and not include_optimizer:
+                continue
+            if _is_layer(child) or (key == "optimizer" and _is_optimizer(child)):
+                visit(child, join(path, key))
+            elif isinstance(child, (list, tuple, dict)):
+                container(child, join(path, key), set())
+
+    def container(items, path, seen):
+        if id(items) in seen:
+            return
+        seen.add(id(items))
+        used = {}
+        for item in (items.values() if isinstance(items, dict) else items):
+            if _is_layer(item):
+                visit(item, join(path, _unique(to_snake_case(type(item).__name__), used)))
+            elif isinstance(item, (list, tuple, dict)):
+                container(item, join(path, _unique("container", used)), seen)
+
+    visit(model, "")
+    return out
+
+
+def _unique(name, used):
+    if name in used:
+        used[name] += 1
+        return f"{name}_{used[name]}"
+    used[name] = 0
+    return name
+
+
+# -- writing ----------------------------------------------------------------------------------
+def write_weights(f, model, include_optimizer=True):
+    for path, obj, variables in saveable_tree(model, include_optimizer):
+        if _is_optimizer(obj) and not variables:
+            continue
+        group = f.require_group(f"{path}/vars" if path else "vars")
+        name = getattr(obj, "name", None)
+        if isinstance(name, str):
+            group.attrs["name"] = name
+        for i, v in enumerate(variables):
+            h5_io.write_array(group, str(i), v.numpy())
+
+
+def save_weights(model, filepath, overwrite=True, attrs=None):
+    """``model.save_weights("x.weights.h5")`` in the Keras 3 layout, atomically.
+
+    ``attrs``: extra string attributes for the file's root (e.g. training progress), written
+    in the same atomic step as the weights so the two always agree.
+    """
+    from featherflow.saving.legacy_h5 import _require_built
+
+    _require_built(model, "save_weights")
+    with atomic_path(filepath, overwrite) as tmp:
+        with h5_io.open_for_write(tmp) as f:
+            write_weights(f, model)
+            for key, value in (attrs or {}).items():
+                f.attrs[key] = value
+
+
+def save_model(model, filepath, overwrite=True):
+    """``model.save("m.keras")``: config, compile config, weights and optimizer state."""
+    from featherflow.saving import compile_config, serialization
+    from featherflow.saving.legacy_h5 import _require_built, _version
+
+    _require_built(model, "save")
+    config = serialization.layer_to_dict(model, keras3=True)
+    config["compile_config"] = (compile_config.keras3_compile_config(model)
+                                if getattr(model, "compiled", False) and model.optimizer
+                                else None)
+    config_json = serialization.dumps(config)
+    metadata = json.dumps({
+        "keras_version": KERAS3_VERSION,
+        "featherflow_version": _version(),
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    })
+    buffer = io.BytesIO()
+    h5py = h5_io.require_h5py()
+    with h5py.File(buffer, "w", libver=("v108", "v108")) as f:
+        write_weights(f, model)
+    with atomic_path(filepath, overwrite) as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+            zf.writestr(_METADATA, metadata)
+            zf.writestr(_CONFIG, config_json)
+            zf.writestr(_WEIGHTS, buffer.getvalue())
+
+
+# -- reading ----------------------------------------------------------------------------------
+def _stored(f, path, label):
+    """The arrays under ``<path>/vars`` in index order ([] when the group is absent)."""
+    group_path = f"{path}/vars" if path else "vars"
+    if group_path not in f:
+        return []
+    group = h5_io.get_group(f, group_path, label)
+    keys = sorted(group.keys(), key=lambda k: int(k) if k.isdigit() else k)
+    return [(k, h5_io.read_array(group, k, label)) for k in keys]
+
+
+def load_weights(f, model, skip_mismatch=False, label="file", include_optimizer=True):
+    """Check then assign weights stored in the Keras 3 layout (nothing changes on errors)."""
+    plan = WeightPlan(skip_mismatch)
+    optimizer_entry = None
+    for path, obj, variables in saveable_tree(model, include_optimizer):
+        if _is_optimizer(obj):
+            optimizer_entry = (path, obj)
+            continue
+        stored = _stored(f, path, label)
+        where = (f"Loading {label}: {type(obj).__name__} {obj.name!r} (file path "
+                 f"'{path or '/'}')")
+        if len(stored) != len(variables):
+            message = (
+                f"{where} has {len(variables)} weight(s) "
+                f"{[tuple(v.data.shape) for v in variables]}; the file holds {len(stored)} "
+                f"{[tuple(a.shape) for _, a in stored]}."
+            )
+            if skip_mismatch:
+                warnings.warn(f"{message} Skipped (skip_mismatch=True).", stacklevel=3)
+                continue
+            raise ValueError(
+                f"{message} The model's weights were left unchanged. Build the model with the "
+                "architecture the file was saved from, or pass skip_mismatch=True."
+            )
+        for v, (key, array) in zip(variables, stored):
+            plan.add(v, array, where, f"{v.name} (file: vars/{key})")
+    opt_plan = None
+    if optimizer_entry is not None:
+        opt_plan = _optimizer_plan(f, optimizer_entry, model, label)
+    count = plan.apply()
+    if opt_plan is not None:
+        opt_plan.apply()
+    return count
+
+
+def _optimizer_plan(f, entry, model, label):
+    from featherflow.saving.legacy_h5 import plan_optimizer_state
+
+    path, optimizer = entry
+    stored = _stored(f, path, label)
+    if not stored:
+        return None
+    return plan_optimizer_state(model, [k for k, _ in stored], [a for _, a in stored], label)
+
+
+def _check_zip(zf, label):
+    for info in zf.infolist():
+        if info.file_size > _ZIP_FLOOR and info.file_size > _ZIP_RATIO * max(
+                info.compress_size, 1):
+            raise h5_io.CorruptFileError(
+                f"{label}: zip member '{info.filename}' would inflate to {info.file_size} bytes "
+                f"from {info.compress_size}; refusing a decompression bomb."
+            )
+
+
+def read_zip(path, label):
+    """``(config dict, weights bytes)`` from a ``.keras`` archive, with clear errors."""
+    try:
+        zf = zipfile.ZipFile(path, "r")
+    except (zipfile.BadZipFile, OSError) as err:
+        raise h5_io.CorruptFileError(
+            f"Cannot read '{label}' as a .keras archive: it is truncated or corrupted ({err})."
+        ) from None
+    with zf:
+        names = zf.namelist()
+        missing = [n for n in (_CONFIG, _WEIGHTS) if n not in names]
+        if missing:
+            raise h5_io.CorruptFileError(
+                f"'{label}' is a zip file but not a .keras model: it lacks {missing} "
+                f"(members: {names[:10]})."
+            )
+        _check_zip(zf, label)
+        try:
+            config = json.loads(zf.read(_CONFIG).decode("utf-8"))
+            weights = zf.read(_WEIGHTS)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+            raise h5_io.CorruptFileError(
+                f"'{label}' is corrupted: {err}. Use an earlier copy of the file."
+            ) from None
+    return config, weights
+
+
+def load_model(path, label, custom_objects=None, compile=True):
+    """Rebuild, fill and (optionally) compile the model of a ``.keras`` archive."""
+    from featherflow.saving import compile_config
+    from featherflow.saving.serialization import layer_from_dict
+
+    config, weights = read_zip(path, label)
+    compile_cfg = config.pop("compile_config", None)
+    model = layer_from_dict(config, custom_objects, where="the model")
+    if compile and compile_cfg:
+        compile_config.compile_from_keras3(model, compile_cfg, custom_objects)
+    with h5_io.open_for_read(io.BytesIO(weights), f"{label}/{_WEIGHTS}") as f:
+        load_weights(f, model, label=label, include_optimizer=bool(compile and compile_cfg))
+    return model

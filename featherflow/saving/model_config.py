@@ -1,0 +1,348 @@
+"""Sequential and Functional configs: writing them as Keras 2 or Keras 3 do, reading either.
+
+Keras 2 (``.h5``, ``to_json``): ``inbound_nodes`` as ``[[["dense", 0, 0, {}]]]``, InputLayer
+with ``batch_input_shape``, ``input_layers: [["input_1", 0, 0]]``. Keras 3 (``.keras``): nodes
+as ``{"args": [...], "kwargs": {...}}`` holding ``__keras_tensor__`` dicts, InputLayer with
+``batch_shape``, a single input as a flat ``["input_1", 0, 0]``.
+"""
+
+import json
+
+from featherflow.saving import object_registration as reg
+
+# what featherflow writes as the Keras version of a Keras 2 style file or JSON
+KERAS2_VERSION = "2.15.0"
+
+
+def _serialization():
+    from featherflow.saving import serialization
+
+    return serialization
+
+
+def _input_layer_cls():
+    from featherflow.layers.input_layer import InputLayer
+
+    return InputLayer
+
+
+# -- Sequential ----------------------------------------------------------------------------
+def sequential_config(model, keras3=False):
+    """The config of a Sequential model (its InputLayer first, when it has one)."""
+    S = _serialization()
+    entries = []
+    input_layer = model._input_layer
+    if input_layer is not None:
+        entries.append(S.layer_to_dict(input_layer, keras3=keras3))
+    for layer in model.layers:
+        entries.append(S.layer_to_dict(layer, keras3=keras3, in_model=input_layer is not None))
+    config = {"name": model.name, "trainable": model.trainable, "layers": entries}
+    if keras3:
+        config["dtype"] = model.dtype
+    if input_layer is None and model.built and model._build_shape is not None:
+        config["build_input_shape"] = list(model._build_shape)
+    return config
+
+
+def sequential_from_config(config, custom_objects=None):
+    """A Sequential model from a Keras 1/2/3 config (layer list, InputLayer or build shape)."""
+    from featherflow.models.sequential import Sequential
+
+    S = _serialization()
+    if isinstance(config, list):
+        config = {"layers": config}
+    entries = config.get("layers")
+    if not isinstance(entries, list):
+        raise ValueError(
+            f"A Sequential config needs a 'layers' list, received keys {sorted(config)}."
+        )
+    model = Sequential(name=config.get("name"))
+    with reg.CustomObjectScope(custom_objects):
+        for i, entry in enumerate(entries):
+            where = f"layer #{i} of Sequential {model.name!r}"
+            model.add(S.layer_from_dict(entry, custom_objects, where=_named(entry, where)))
+    shape = config.get("build_input_shape")
+    if not model.built and shape is not None:
+        model.build(tuple(shape))
+    if config.get("trainable") is False:
+        model.trainable = False
+    return model
+
+
+def _named(entry, fallback):
+    cfg = entry.get("config") if isinstance(entry, dict) else None
+    name = cfg.get("name") if isinstance(cfg, dict) else None
+    return f"layer {name!r}" if name else fallback
+
+
+# -- Functional ----------------------------------------------------------------------------
+def _node_indices(model):
+    """Map each node of the model to its index among its layer's nodes *in this model*."""
+    InputLayer = _input_layer_cls()
+    in_model = {id(n) for n in model._nodes}
+    for layer in model.layers:
+        if isinstance(layer, InputLayer):
+            in_model.update(id(n) for n in layer._inbound_nodes[:1])
+    index = {}
+    for layer in model.layers:
+        kept = [n for n in layer._inbound_nodes if id(n) in in_model]
+        for i, node in enumerate(kept):
+            index[id(node)] = i
+    return index, in_model
+
+
+def _history(tensor, index):
+    layer, node_index, tensor_index = tensor._keras_history
+    node = layer._inbound_nodes[node_index]
+    return [layer.name, index[id(node)], tensor_index]
+
+
+def functional_config(model, keras3=False):
+    """The config of a Functional model: layers with their inbound nodes, inputs, outputs."""
+    S = _serialization()
+    InputLayer = _input_layer_cls()
+    index, in_model = _node_indices(model)
+    entries = []
+    for layer in model.layers:
+        entry = S.layer_to_dict(layer, keras3=keras3, in_model=True)
+        entry["name"] = layer.name
+        nodes = []
+        if not isinstance(layer, InputLayer):
+            for node in layer._inbound_nodes:
+                if id(node) in in_model:
+                    nodes.append(_node_keras3(node, index) if keras3 else _node_keras2(node, index))
+        entry["inbound_nodes"] = nodes
+        entries.append(entry)
+    ins = [_history(t, index) for t in model.inputs]
+    outs = [_history(t, index) for t in model.outputs]
+    config = {"name": model.name, "trainable": model.trainable, "layers": entries}
+    if keras3:
+        config["input_layers"] = _keras3_endpoints(model._input_struct, ins)
+        config["output_layers"] = _keras3_endpoints(model._output_struct, outs)
+    else:
+        config["input_layers"] = ins
+        config["output_layers"] = outs
+    return config
+
+
+def _keras3_endpoints(struct, triples):
+    if isinstance(struct, dict):
+        return dict(zip(struct.keys(), triples))
+    if isinstance(struct, (list, tuple)) or len(triples) > 1:
+        return triples
+    return triples[0]
+
+
+def _plain_kwargs(node):
+    S = _serialization()
+    return json.loads(json.dumps(dict(node.kwargs), default=S.json_default))
+
+
+def _node_keras2(node, index):
+    kwargs = _plain_kwargs(node)
+    return [_history(t, index) + [kwargs] for t in node.inputs]
+
+
+def _node_keras3(node, index):
+    from featherflow.models.keras_tensor import pack
+
+    tensors = [{"class_name": "__keras_tensor__",
+                "config": {"shape": list(t.shape), "dtype": t.dtype,
+                           "keras_history": _history(t, index)}} for t in node.inputs]
+    kwargs = _plain_kwargs(node)
+    extra = kwargs.pop("_args", [])
+    first = pack(node.args_structure, tensors) if node.args_structure is not None else tensors[0]
+    return {"args": [first] + list(extra), "kwargs": kwargs}
+
+
+def functional_from_config(config, custom_objects=None):
+    """A Functional model from a Keras 2 or Keras 3 config (nodes in either style)."""
+    from featherflow.models.functional import Functional
+
+    S = _serialization()
+    for key in ("layers", "input_layers", "output_layers"):
+        if key not in config:
+            raise ValueError(
+                f"A Functional model config needs 'layers', 'input_layers' and 'output_layers'; "
+                f"'{key}' is missing (keys: {sorted(config)})."
+            )
+    created = {}
+    order = []
+    pending = {}
+    with reg.CustomObjectScope(custom_objects):
+        for i, entry in enumerate(config["layers"]):
+            name = entry.get("name") or (entry.get("config") or {}).get("name")
+            layer = S.layer_from_dict(entry, custom_objects,
+                                      where=f"layer {name!r}" if name else f"layer #{i}")
+            name = name or layer.name
+            created[name] = layer
+            order.append(name)
+            pending[name] = list(entry.get("inbound_nodes") or [])
+        while any(pending.values()):
+            progress = False
+            for name in order:
+                queue = pending[name]
+                while queue:
+                    call = _resolve_node(queue[0], created, name)
+                    if call is None:
+                        break
+                    args, kwargs = call
+                    created[name](*args, **kwargs)
+                    queue.pop(0)
+                    progress = True
+            if not progress:
+                stuck = {n: q[0] for n, q in pending.items() if q}
+                raise ValueError(
+                    f"Cannot connect the layers of model {config.get('name')!r}: the inputs "
+                    f"of {sorted(stuck)} are never produced. Is the config complete? "
+                    f"(first unresolved node: {next(iter(stuck.values()))!r})"
+                )
+    inputs = _endpoints(config["input_layers"], created, "input_layers")
+    outputs = _endpoints(config["output_layers"], created, "output_layers")
+    model = Functional(inputs, outputs, name=config.get("name"))
+    if config.get("trainable") is False:
+        model.trainable = False
+    return model
+
+
+def _tensor(created, name, node_index, tensor_index, where):
+    layer = created.get(name)
+    if layer is None:
+        raise ValueError(
+            f"{where} refers to layer {name!r}, which is not in the model's layer list "
+            f"({sorted(created)})."
+        )
+    if len(layer._inbound_nodes) <= node_index:
+        return None
+    outputs = layer._inbound_nodes[node_index].outputs
+    if tensor_index >= len(outputs):
+        raise ValueError(
+            f"{where}: layer {name!r} node {node_index} has {len(outputs)} output(s); the "
+            f"config asks for output #{tensor_index}."
+        )
+    return outputs[tensor_index]
+
+
+def _resolve_node(node, created, layer_name):
+    """``(args, kwargs)`` for one saved call, or None while an input is not made yet."""
+    where = f"An inbound node of layer {layer_name!r}"
+    if isinstance(node, dict):
+        missing = []
+
+        def revive(x):
+            if isinstance(x, dict) and x.get("class_name") == "__keras_tensor__":
+                name, ni, ti = x["config"]["keras_history"]
+                t = _tensor(created, name, ni, ti, where)
+                if t is None:
+                    missing.append(name)
+                return t
+            if isinstance(x, dict) and x.get("class_name") == "__tuple__":
+                return tuple(revive(v) for v in x["config"]["value"])
+            if isinstance(x, dict):
+                return {k: revive(v) for k, v in x.items()}
+            if isinstance(x, list):
+                return [revive(v) for v in x]
+            return x
+
+        args = revive(node.get("args", []))
+        kwargs = revive(node.get("kwargs", {}))
+        return None if missing else (args, kwargs)
+    tensors = []
+    kwargs = {}
+    for item in node:
+        name, ni, ti = item[0], item[1], item[2]
+        if len(item) > 3 and item[3]:
+            kwargs = dict(item[3])
+        t = _tensor(created, name, ni, ti, where)
+        if t is None:
+            return None
+        tensors.append(t)
+    extra = kwargs.pop("_args", [])
+    first = tensors[0] if len(tensors) == 1 else tensors
+    return [first] + list(extra), kwargs
+
+
+def _endpoints(spec, created, key):
+    where = f"The model's {key}"
+    if isinstance(spec, dict):
+        return {k: _tensor(created, *v[:3], where) for k, v in spec.items()}
+    if spec and isinstance(spec[0], str):
+        spec = [spec]
+    tensors = []
+    for item in spec:
+        t = _tensor(created, item[0], item[1], item[2], where)
+        if t is None:
+            raise ValueError(f"{where} name node {item[1]} of layer {item[0]!r}, never built.")
+        tensors.append(t)
+    return tensors[0] if len(tensors) == 1 else tensors
+
+
+# -- whole models --------------------------------------------------------------------------
+def model_to_dict(model, keras3=False):
+    """``{"class_name", "config", ...}`` of a model, as ``to_json`` and ``.h5`` files hold it."""
+    from featherflow.models.functional import Functional
+    from featherflow.models.sequential import Sequential
+
+    S = _serialization()
+    if keras3:
+        return S.layer_to_dict(model, keras3=True)
+    if type(model) is Sequential:
+        config = sequential_config(model)
+        class_name = "Sequential"
+    elif type(model) is Functional:
+        config = functional_config(model)
+        class_name = "Functional"
+    else:
+        config = _subclass_config(model)
+        class_name = S.class_name_of(model, keras2=True)
+    return {"class_name": class_name, "config": config, "keras_version": KERAS2_VERSION,
+            "backend": "tensorflow"}
+
+
+def _subclass_config(model):
+    from featherflow.models.model import Model
+
+    if type(model).get_config is Model.get_config and not reg.is_registered(type(model)):
+        raise NotImplementedError(
+            f"Model {model.name!r} is a subclassed model ({type(model).__name__}); its "
+            "architecture is Python code, which a config cannot hold. Save it with "
+            "model.save_weights(...) and rebuild it in code, or give the class get_config() "
+            "and @tf.keras.saving.register_keras_serializable() so files can name it."
+        )
+    return model.get_config()
+
+
+def model_from_config(config, custom_objects=None):
+    """A model from ``{"class_name": ..., "config": ...}`` (Keras 2 or Keras 3)."""
+    from featherflow.saving import serialization
+
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            "A model config is a dict with 'class_name' and 'config' keys (what "
+            f"model.to_json() writes); received {type(config).__name__}."
+        )
+    with reg.CustomObjectScope(custom_objects):
+        return serialization.layer_from_dict(config, custom_objects, where="the model")
+
+
+def model_from_json(json_string, custom_objects=None):
+    """Rebuild a model (new weights) from ``model.to_json()`` or a Keras JSON string.
+
+    Example::
+
+        >>> clone = tf.keras.models.model_from_json(model.to_json())
+    """
+    try:
+        config = json.loads(json_string)
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"model_from_json expects the JSON text from model.to_json(); it could not be "
+            f"parsed: {err}."
+        ) from None
+    return model_from_config(config, custom_objects=custom_objects)
+
+
+def clone_model(model):
+    """A model with the same architecture and freshly initialised weights."""
+    return model_from_config(json.loads(json.dumps(model_to_dict(model),
+                                                   default=_serialization().json_default)))

@@ -1,0 +1,40 @@
+"""Check every weight before assigning any: a failed load leaves the model unchanged."""
+
+import warnings
+
+import numpy as np
+
+
+class WeightPlan:
+    """Pairs of (variable, array) collected and checked first, assigned in one go."""
+
+    def __init__(self, skip_mismatch=False):
+        self.skip_mismatch = skip_mismatch
+        self.pairs = []
+
+    def add(self, variable, value, where, weight_label):
+        """Queue ``value`` for ``variable``; a shape mismatch raises (or warns and skips)."""
+        value = np.asarray(value)
+        expected = tuple(variable.data.shape)
+        if tuple(value.shape) != expected:
+            message = (
+                f"{where}: weight '{weight_label}' has shape {expected} in the model but "
+                f"{tuple(value.shape)} in the file."
+            )
+            if self.skip_mismatch:
+                warnings.warn(f"{message} Skipped (skip_mismatch=True).", stacklevel=4)
+                return
+            raise ValueError(
+                f"{message} The model's weights were left unchanged. Build the model with the "
+                "architecture the file was saved from, or pass skip_mismatch=True to load only "
+                "the weights whose shapes match."
+            )
+        if value.dtype.kind not in "biuf":
+            raise ValueError(f"{where}: weight '{weight_label}' holds {value.dtype} values.")
+        self.pairs.append((variable, value))
+
+    def apply(self):
+        """Assign everything in place (optimizers keep references to the arrays)."""
+        for variable, value in self.pairs:
+            variable.data[...] = value.astype(variable.data.dtype, copy=False)
+        return len(self.pairs)
