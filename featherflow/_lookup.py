@@ -30,7 +30,10 @@ def serialize_function(fn, module):
 
 
 def split_config(identifier, kind):
-    """Return ``(class_name, config)`` from a Keras 2 or Keras 3 config dict."""
+    """Return ``(class_name, config, registered_name)`` from a Keras 2 or 3 config dict.
+
+    ``config`` is None for a serialized function.
+    """
     if "class_name" not in identifier:
         raise ValueError(
             f"Could not interpret {kind} identifier {identifier!r}: a config dict needs a "
@@ -39,22 +42,26 @@ def split_config(identifier, kind):
         )
     class_name = identifier["class_name"]
     config = identifier.get("config")
+    registered = identifier.get("registered_name")
+    registered = registered if isinstance(registered, str) and ">" in registered else None
     if class_name in ("function", "builtins.function"):
         # Keras 3 stores functions as {"class_name": "function", "config": "<name>"}.
-        return config if isinstance(config, str) else identifier.get("registered_name"), None
-    registered = identifier.get("registered_name")
-    if registered and isinstance(registered, str) and ">" in registered:
-        class_name = registered.split(">")[-1]
-    return class_name, ({} if config is None else config)
+        name = config if isinstance(config, str) else identifier.get("registered_name")
+        return name, None, registered
+    return class_name, ({} if config is None else config), registered
 
 
-def find(name, table, kind, custom_objects=None):
-    """Look ``name`` up in ``custom_objects`` then ``table``; a clear error when unknown."""
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    obj = table.get(name)
+def find(name, table, kind, custom_objects=None, registered=None):
+    """Look ``name`` up (custom objects and registered user objects first for names of the
+    ``"Package>Name"`` form); raise a clear error listing the valid names when unknown."""
+    for key in (registered, name):
+        if key and custom_objects and key in custom_objects:
+            return custom_objects[key]
+    obj = _registered(registered, custom_objects) if registered else None
     if obj is None:
-        obj = _registered(name)
+        obj = table.get(name)
+    if obj is None:
+        obj = _registered(name, custom_objects)
     if obj is None:
         valid = ", ".join(sorted(table))
         raise ValueError(
@@ -64,14 +71,13 @@ def find(name, table, kind, custom_objects=None):
     return obj
 
 
-def _registered(name):
-    """Objects registered with ``register_keras_serializable`` (if the saving module is there)."""
+def _registered(name, custom_objects=None):
+    """User objects from ``register_keras_serializable`` or an active custom object scope."""
     try:
         from featherflow.saving import object_registration
     except ImportError:
         return None
-    lookup = getattr(object_registration, "get_registered_object", None)
-    return lookup(name) if lookup is not None else None
+    return object_registration.get_registered_object(name, custom_objects)
 
 
 def deserialize(identifier, table, kind, custom_objects=None, functions=None):
@@ -82,10 +88,10 @@ def deserialize(identifier, table, kind, custom_objects=None, functions=None):
     """
     if isinstance(identifier, str):
         return find(identifier, table, kind, custom_objects)
-    class_name, config = split_config(identifier, kind)
-    if config is None and functions and class_name in functions:
+    class_name, config, registered = split_config(identifier, kind)
+    if config is None and not registered and functions and class_name in functions:
         return functions[class_name]
-    obj = find(class_name, table, kind, custom_objects)
+    obj = find(class_name, table, kind, custom_objects, registered)
     if config is None or not inspect.isclass(obj):
         return obj
     if hasattr(obj, "from_config"):

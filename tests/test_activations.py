@@ -139,3 +139,24 @@ def test_softmax_axis_and_glu_errors():
     np.testing.assert_allclose(A.softmax(x, axis=0).numpy().sum(axis=0), 1.0, rtol=1e-6)
     with pytest.raises(ValueError, match="must be even"):
         A.glu(np.ones((2, 3)))
+
+
+def test_registered_and_scoped_custom_activations():
+    from featherflow import saving
+
+    @saving.register_keras_serializable(package="TestActs")
+    def doubled(x):
+        return x * 2.0
+
+    cfg = {"module": None, "class_name": "function", "config": "doubled",
+           "registered_name": "TestActs>doubled"}
+    assert A.get(cfg) is doubled
+    assert A.get("TestActs>doubled") is doubled
+
+    def halved(x):
+        return x * 0.5
+
+    with saving.custom_object_scope({"halved": halved}):
+        assert A.get("halved") is halved
+    with pytest.raises(ValueError, match="Unknown activation"):
+        A.get("halved")

@@ -131,6 +131,13 @@ def prepare(y_true, y_pred):
     return squeeze_or_expand_to_same_rank(y, p)
 
 
+def _cast(y_pred, dtype):
+    """``y_pred`` in the loss's explicit ``dtype`` (differentiably for Tensors)."""
+    if isinstance(y_pred, Tensor):
+        return y_pred if y_pred.data.dtype == dtype else M.cast(y_pred, dtype)
+    return as_array(y_pred, dtype)
+
+
 class Loss:
     """Base class of losses: ``__call__(y_true, y_pred, sample_weight=None)`` -> scalar.
 
@@ -157,6 +164,8 @@ class Loss:
         return (self._dtype or config.floatx_dtype()).name
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        if self._dtype is not None:
+            y_pred = _cast(y_pred, self._dtype)
         values = self.call(y_true, y_pred)
         return reduce_weighted_values(values, sample_weight, None, self.reduction)
 
@@ -200,6 +209,8 @@ class LossFunctionWrapper(Loss):
         self._fast = self._fused if reduction in _MEAN_LIKE else None
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        if self._dtype is not None:
+            y_pred = _cast(y_pred, self._dtype)
         if sample_weight is None and self._fast is not None:
             out = self._fast(y_true, y_pred)
             if out is not None:

@@ -8,6 +8,12 @@ import sys
 
 import numpy as np
 
+# plot_model lives beside its graph code; both are part of this module's public face.
+from featherflow.utils.model_visualization import model_to_dot, plot_model
+
+__all__ = ["model_to_dot", "output_dir", "plot_decision_boundary", "plot_history", "plot_model",
+           "pyplot", "require_matplotlib", "show_or_save"]
+
 _NOTICE_SHOWN = False
 
 
@@ -360,21 +366,3 @@ def plot_decision_boundary(model, x, y=None, to_file=None, resolution=200, ax=No
         fig.tight_layout()
     _save(fig, to_file, dpi if own_figure else fig.dpi)
     return fig
-
-
-def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
-               show_layer_names=True, rankdir="TB", dpi=96, show_layer_activations=False,
-               show_trainable=False, **kwargs):
-    """Draw the model's layer graph (see :func:`featherflow.utils.model_visualization.plot_model`).
-
-    Example::
-
-        >>> tf.keras.utils.plot_model(model, "model.png", show_shapes=True)
-    """
-    from featherflow.utils import model_visualization
-
-    return model_visualization.plot_model(
-        model, to_file=to_file, show_shapes=show_shapes, show_dtype=show_dtype,
-        show_layer_names=show_layer_names, rankdir=rankdir, dpi=dpi,
-        show_layer_activations=show_layer_activations, show_trainable=show_trainable,
-        **kwargs)

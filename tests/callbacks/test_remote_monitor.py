@@ -1,6 +1,7 @@
 """RemoteMonitor posting to a local http.server on 127.0.0.1."""
 
 import json
+import socket
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -29,7 +30,8 @@ def server():
             pass
 
     httpd = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", received
     httpd.shutdown()
@@ -63,9 +65,12 @@ def test_unreachable_server_and_http_errors_only_warn(server):
     root, _ = server
     with pytest.warns(UserWarning, match="answered HTTP 404"):
         RemoteMonitor(root=root, path="/missing").on_epoch_end(0, {"loss": 1.0})
+    # a port that was free a moment ago: nothing listens there now
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
     with pytest.warns(UserWarning, match="Could not reach RemoteMonitor root server"):
-        # port 9 (discard) on loopback: nothing listens there in the test environment
-        RemoteMonitor(root="http://127.0.0.1:9").on_epoch_end(0, {"loss": 1.0})
+        RemoteMonitor(root=f"http://127.0.0.1:{closed_port}").on_epoch_end(0, {"loss": 1.0})
 
 
 def test_end_to_end_fit_posts_every_epoch(server):

@@ -240,3 +240,12 @@ def test_loss_on_plain_arrays_returns_tensors():
 ])
 def test_fused_primitives_against_finite_differences(make, y, p):
     check_gradients(lambda a, b: make()(a, b), [y, p], atol=1e-6, rtol=1e-5)
+
+
+def test_explicit_loss_dtype_casts_predictions():
+    p = Variable(PROB_P[:, :1].astype(np.float32))
+    with GradientTape() as tape:
+        value = L.BinaryCrossentropy(dtype="float64")(PROB_T[:, 0].round(), p)
+    assert value.numpy().dtype == np.float64
+    assert tape.gradient(value, p).numpy().dtype == np.float32
+    assert L.MeanSquaredError(dtype="float64").dtype == "float64"
