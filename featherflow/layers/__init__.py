@@ -1,5 +1,15 @@
 """Layers, as ``keras.layers``."""
 
+from featherflow.layers.conv import (
+    Conv1D,
+    Conv1DTranspose,
+    Conv2D,
+    Conv2DTranspose,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    SeparableConv1D,
+    SeparableConv2D,
+)
 from featherflow.layers.core import (
     Activation,
     Dense,
@@ -11,6 +21,7 @@ from featherflow.layers.core import (
     RepeatVector,
     Reshape,
 )
+from featherflow.layers.embedding import Embedding, Masking
 from featherflow.layers.input_layer import Input, InputLayer
 from featherflow.layers.layer import Layer
 from featherflow.layers.merging import (
@@ -31,3 +42,52 @@ from featherflow.layers.merging import (
     multiply,
     subtract,
 )
+from featherflow.layers.noise import (
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+)
+from featherflow.layers.normalization import BatchNormalization, LayerNormalization
+from featherflow.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
+from featherflow.layers.reshaping import (
+    Cropping1D,
+    Cropping2D,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
+from featherflow.layers.rnn import (
+    GRU,
+    LSTM,
+    RNN,
+    Bidirectional,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+    TimeDistributed,
+)
+
+# Keras aliases
+Convolution1D = Conv1D
+Convolution2D = Conv2D
+MaxPool1D = MaxPooling1D
+MaxPool2D = MaxPooling2D
+AvgPool1D = AveragePooling1D
+AvgPool2D = AveragePooling2D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalMaxPool1D = GlobalMaxPooling1D
+GlobalMaxPool2D = GlobalMaxPooling2D

@@ -76,7 +76,17 @@ def _named(entry, fallback):
 
 
 # -- Functional ----------------------------------------------------------------------------
-def _node_indices(model):
+def _skips_first_node(layer):
+    """Keras 2 counts a construction node for nested models that start with an Input, so it
+    numbers their calls from 1 (``["inner", 1, 0]`` is the first call)."""
+    from featherflow.models.functional import Functional
+    from featherflow.models.sequential import Sequential
+
+    return isinstance(layer, Functional) or (
+        isinstance(layer, Sequential) and layer._input_layer is not None)
+
+
+def _node_indices(model, keras2=False):
     """Map each node of the model to its index among its layer's nodes *in this model*."""
     InputLayer = _input_layer_cls()
     in_model = {id(n) for n in model._nodes}
@@ -86,8 +96,9 @@ def _node_indices(model):
     index = {}
     for layer in model.layers:
         kept = [n for n in layer._inbound_nodes if id(n) in in_model]
+        offset = 1 if keras2 and _skips_first_node(layer) else 0
         for i, node in enumerate(kept):
-            index[id(node)] = i
+            index[id(node)] = i + offset
     return index, in_model
 
 
@@ -101,7 +112,7 @@ def functional_config(model, keras3=False):
     """The config of a Functional model: layers with their inbound nodes, inputs, outputs."""
     S = _serialization()
     InputLayer = _input_layer_cls()
-    index, in_model = _node_indices(model)
+    index, in_model = _node_indices(model, keras2=not keras3)
     entries = []
     for layer in model.layers:
         entry = S.layer_to_dict(layer, keras3=keras3, in_model=True)
@@ -169,6 +180,7 @@ def functional_from_config(config, custom_objects=None):
     created = {}
     order = []
     pending = {}
+    offsets = _keras2_offsets(config)
     with reg.CustomObjectScope(custom_objects):
         for i, entry in enumerate(config["layers"]):
             name = entry.get("name") or (entry.get("config") or {}).get("name")
@@ -183,7 +195,7 @@ def functional_from_config(config, custom_objects=None):
             for name in order:
                 queue = pending[name]
                 while queue:
-                    call = _resolve_node(queue[0], created, name)
+                    call = _resolve_node(queue[0], created, name, offsets)
                     if call is None:
                         break
                     args, kwargs = call
@@ -197,15 +209,43 @@ def functional_from_config(config, custom_objects=None):
                     f"of {sorted(stuck)} are never produced. Is the config complete? "
                     f"(first unresolved node: {next(iter(stuck.values()))!r})"
                 )
-    inputs = _endpoints(config["input_layers"], created, "input_layers")
-    outputs = _endpoints(config["output_layers"], created, "output_layers")
+    inputs = _endpoints(config["input_layers"], created, "input_layers", offsets)
+    outputs = _endpoints(config["output_layers"], created, "output_layers", offsets)
     model = Functional(inputs, outputs, name=config.get("name"))
     if config.get("trainable") is False:
         model.trainable = False
     return model
 
 
-def _tensor(created, name, node_index, tensor_index, where):
+def _keras2_offsets(config):
+    """``{layer name: 1}`` for nested models whose calls a Keras 2 file numbers from 1."""
+    calls = {}
+    for entry in config["layers"]:
+        inner = entry.get("config")
+        is_model = entry.get("class_name") in ("Functional", "Model", "Sequential") or (
+            isinstance(inner, dict) and "layers" in inner)
+        if is_model:
+            calls[entry.get("name") or (inner or {}).get("name")] = len(
+                entry.get("inbound_nodes") or [])
+    if not calls:
+        return {}
+    refs = {}
+    for entry in config["layers"]:
+        for node in entry.get("inbound_nodes") or []:
+            if isinstance(node, list):
+                for item in node:
+                    refs.setdefault(item[0], []).append(item[1])
+    out_spec = config["output_layers"]
+    if isinstance(out_spec, list):
+        for item in ([out_spec] if out_spec and isinstance(out_spec[0], str) else out_spec):
+            refs.setdefault(item[0], []).append(item[1])
+    return {name: 1 for name, n in calls.items()
+            if refs.get(name) and min(refs[name]) >= 1 and max(refs[name]) >= n}
+
+
+def _tensor(created, name, node_index, tensor_index, where, offsets=None):
+    if offsets:
+        node_index -= offsets.get(name, 0)
     layer = created.get(name)
     if layer is None:
         raise ValueError(
@@ -223,7 +263,7 @@ def _tensor(created, name, node_index, tensor_index, where):
     return outputs[tensor_index]
 
 
-def _resolve_node(node, created, layer_name):
+def _resolve_node(node, created, layer_name, offsets):
     """``(args, kwargs)`` for one saved call, or None while an input is not made yet."""
     where = f"An inbound node of layer {layer_name!r}"
     if isinstance(node, dict):
@@ -253,7 +293,7 @@ def _resolve_node(node, created, layer_name):
         name, ni, ti = item[0], item[1], item[2]
         if len(item) > 3 and item[3]:
             kwargs = dict(item[3])
-        t = _tensor(created, name, ni, ti, where)
+        t = _tensor(created, name, ni, ti, where, offsets)
         if t is None:
             return None
         tensors.append(t)
@@ -262,7 +302,7 @@ def _resolve_node(node, created, layer_name):
     return [first] + list(extra), kwargs
 
 
-def _endpoints(spec, created, key):
+def _endpoints(spec, created, key, offsets):
     where = f"The model's {key}"
     if isinstance(spec, dict):
         return {k: _tensor(created, *v[:3], where) for k, v in spec.items()}
@@ -270,7 +310,7 @@ def _endpoints(spec, created, key):
         spec = [spec]
     tensors = []
     for item in spec:
-        t = _tensor(created, item[0], item[1], item[2], where)
+        t = _tensor(created, item[0], item[1], item[2], where, offsets)
         if t is None:
             raise ValueError(f"{where} name node {item[1]} of layer {item[0]!r}, never built.")
         tensors.append(t)

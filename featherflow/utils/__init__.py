@@ -38,7 +38,7 @@ def normalize(x, axis=-1, order=2):
     return x / norm
 
 
-_PLOTS = ("plot_history", "plot_decision_boundary", "plot_model")
+_PLOTS = ("plot_history", "plot_decision_boundary", "plot_model", "model_to_dot")
 
 
 def __getattr__(name):
