@@ -1,9 +1,11 @@
 """Seed notes, Dense layers 1) AND: one sigmoid unit learns the AND truth table."""
 
+import os
+
 import numpy as np
 
 import featherflow as tf
-from featherflow.utils.plotting import pyplot, show_or_save
+from featherflow.utils.plotting import output_dir, pyplot, show_or_save
 
 plt = pyplot()
 tf.keras.utils.set_random_seed(0)
@@ -43,6 +45,16 @@ b = -biases[0] / weights[1]
 plt.rcParams["figure.figsize"] = (15, 5)
 plt.plot(x, [a * i + b for i in x], color="green")
 show_or_save("and_decision_line")
+
+# the learned regions and the network's graph, drawn by featherflow (needs matplotlib)
+try:
+    tf.keras.utils.plot_decision_boundary(model_and, x_data, y_data)
+    show_or_save("and_regions")
+    tf.keras.utils.plot_model(model_and, to_file=os.path.join(output_dir(), "and_model.png"),
+                              show_shapes=True)
+except ImportError:
+    pass
+
 
 # changing the learning rate (the default is 0.01)
 sgd = tf.keras.optimizers.SGD(learning_rate=0.001)

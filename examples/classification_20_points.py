@@ -1,9 +1,11 @@
 """Seed notes, binary classification practice: 20 labelled points, MinMaxScaler, one unit."""
 
+import os
+
 import numpy as np
 
 import featherflow as tf
-from featherflow.utils.plotting import pyplot, show_or_save
+from featherflow.utils.plotting import output_dir, pyplot, show_or_save
 
 plt = pyplot()
 tf.keras.utils.set_random_seed(0)
@@ -72,6 +74,16 @@ b = -biases[0] / weights[1]
 plt.rcParams["figure.figsize"] = (15, 5)
 plt.plot(x, [a * i + b for i in x], color="green")
 show_or_save("classification_20_points")
+
+# the learned regions and the network's graph, drawn by featherflow (needs matplotlib)
+try:
+    tf.keras.utils.plot_decision_boundary(model, x_data, y_data)
+    show_or_save("classification_20_points_regions")
+    tf.keras.utils.plot_model(model, to_file=os.path.join(output_dir(), "points_model.png"),
+                              show_shapes=True)
+except ImportError:
+    pass
+
 
 predicted = np.round(model.predict(x_data))
 if scaler is not None:

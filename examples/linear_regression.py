@@ -53,6 +53,12 @@ plt.xlabel("epochs")
 plt.ylabel("Loss")
 show_or_save("linear_loss")
 
+try:  # the same curve drawn by featherflow's helper (needs matplotlib)
+    tf.keras.utils.plot_history(history)
+    show_or_save("linear_history")
+except ImportError:
+    pass
+
 x_arr = np.arange(-2, 2, 0.1)
 y_arr = model.predict(x_arr)
 plt.plot(x, y, "o")

@@ -1,9 +1,11 @@
 """Seed notes, Dense layers 2) OR: one sigmoid unit learns the OR truth table."""
 
+import os
+
 import numpy as np
 
 import featherflow as tf
-from featherflow.utils.plotting import pyplot, show_or_save
+from featherflow.utils.plotting import output_dir, pyplot, show_or_save
 
 plt = pyplot()
 tf.keras.utils.set_random_seed(0)
@@ -41,3 +43,13 @@ b = -biases[0] / weights[1]
 plt.rcParams["figure.figsize"] = (15, 5)
 plt.plot(x, [a * i + b for i in x], color="green")
 show_or_save("or_decision_line")
+
+# the learned regions and the network's graph, drawn by featherflow (needs matplotlib)
+try:
+    tf.keras.utils.plot_decision_boundary(model_or, x_data, y_data)
+    show_or_save("or_regions")
+    tf.keras.utils.plot_model(model_or, to_file=os.path.join(output_dir(), "or_model.png"),
+                              show_shapes=True)
+except ImportError:
+    pass
+

@@ -1,9 +1,11 @@
 """Seed notes, Dense layers 3) XOR: two hidden sigmoid units, then one output unit."""
 
+import os
+
 import numpy as np
 
 import featherflow as tf
-from featherflow.utils.plotting import pyplot, show_or_save
+from featherflow.utils.plotting import output_dir, pyplot, show_or_save
 
 plt = pyplot()
 # With these settings (SGD, learning rate 0.1, 2000 full-batch steps) most random starts are
@@ -56,3 +58,13 @@ plt.rcParams["figure.figsize"] = (15, 5)
 plt.plot(x, [a_0 * i + b_0 for i in x], color="green")
 plt.plot(x, [a_1 * i + b_1 for i in x], color="red")
 show_or_save("xor_lines")
+
+# the learned regions and the network's graph, drawn by featherflow (needs matplotlib)
+try:
+    tf.keras.utils.plot_decision_boundary(model_xor, x_data, y_data)
+    show_or_save("xor_regions")
+    tf.keras.utils.plot_model(model_xor, to_file=os.path.join(output_dir(), "xor_model.png"),
+                              show_shapes=True)
+except ImportError:
+    pass
+

@@ -302,8 +302,7 @@ class LSTM(_Recurrent):
         dc_carry = np.ascontiguousarray(g_c.T)
         dc = np.empty_like(dc_carry)
         D = np.empty_like(G)
-        ds = np.empty((u3, self.batch), G.dtype)
-        dg = np.empty_like(dc)
+        F = np.empty((4 * u, self.batch), G.dtype)
         dtc = np.empty_like(dc)
         dh_prev = np.empty_like(dc)
         if not self.fast:
@@ -314,17 +313,17 @@ class LSTM(_Recurrent):
                 dh += per_step[t]
             g = G[t]
             s, gg, tc = g[:u3], g[u3:], TC[t]
+            # F: the gates' activation derivatives, s(1 - s) and 1 - g^2 when fast
             if self.fast:
-                np.subtract(1, s, out=ds)
-                ds *= s
-                np.multiply(gg, gg, out=dg)
-                np.subtract(1, dg, out=dg)
+                np.multiply(g, g, out=F)
+                np.subtract(s, F[:u3], out=F[:u3])
+                np.subtract(1, F[u3:], out=F[u3:])
                 np.multiply(tc, tc, out=dtc)
                 np.subtract(1, dtc, out=dtc)
             else:
                 zp = self.Zp[t]
-                ds[...] = ract_d(zp[:u3], s)
-                dg[...] = act_d(zp[u3:], gg)
+                F[:u3] = ract_d(zp[:u3], s)
+                F[u3:] = act_d(zp[u3:], gg)
                 dtc[...] = act_d(C[t + 1], tc)
             # dc = dc_carry + dh * o * activation'(c)
             dtc *= g[u2:u3]
@@ -335,8 +334,7 @@ class LSTM(_Recurrent):
             np.multiply(dc, C[t], out=d[u:u2])
             np.multiply(dh, tc, out=d[u2:u3])
             np.multiply(dc, g[:u], out=d[u3:])
-            d[:u3] *= ds
-            d[u3:] *= dg
+            d *= F
             mf = self._masked(t)
             if mf is not None:
                 d *= mf
