@@ -15,6 +15,7 @@ from featherflow.optimizers.adagrad import Adagrad
 from featherflow.optimizers.adam import Adam, AdamW
 from featherflow.optimizers.adamax import Adamax
 from featherflow.optimizers.ftrl import Ftrl
+from featherflow.optimizers.lamb import Lamb
 from featherflow.optimizers.lion import Lion
 from featherflow.optimizers.nadam import Nadam
 from featherflow.optimizers.optimizer import Optimizer
@@ -23,12 +24,13 @@ from featherflow.optimizers.sgd import SGD
 
 __all__ = [
     "ALL_OBJECTS_DICT", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl",
-    "Lion", "Nadam", "Optimizer", "RMSprop", "deserialize", "get", "schedules", "serialize",
+    "Lamb", "Lion", "Nadam", "Optimizer", "RMSprop", "deserialize", "get", "schedules", "serialize",
 ]
 
 # Keras looks optimizer names up case-insensitively ("SGD", "sgd", "Adam", "adam", ...).
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in (
-    Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Nadam, Ftrl, Lion)}
+    Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Nadam, Ftrl, Lion,
+    Lamb)}
 
 
 def serialize(optimizer):

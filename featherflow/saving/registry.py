@@ -136,7 +136,16 @@ def find_object(class_name, kind_module=None, custom_objects=None, registered_na
         table = module_table(key)
         if table and bare in table:
             return table[bare]
+        # optimizers are keyed in lower case ("adam"), files say "Adam"
+        lowered = {k.lower(): v for k, v in (table or {}).items()}
+        if bare.lower() in lowered and key == "optimizers":
+            return lowered[bare.lower()]
     return None
+
+
+def kind_name(key):
+    """``"loss"`` for the table key ``"losses"`` (for messages)."""
+    return _MODULES.get(key, (None, "object"))[1]
 
 
 def module_table(key):

@@ -176,7 +176,8 @@ def _deserialize(config, module_objects, kind):
         name = config.get("config") if isinstance(config.get("config"), str) else registered
         return _deserialize(name, module_objects, kind)
     kind_key = registry.kind_of_module(config.get("module"))
-    if kind_key == "layers" or _names_a_layer(class_name, registered, module_objects):
+    if kind_key == "layers" or (kind_key is None and _names_a_layer(class_name, registered,
+                                                                    module_objects)):
         return layer_from_dict(config)
     obj = None
     if module_objects:
@@ -184,8 +185,9 @@ def _deserialize(config, module_objects, kind):
     if obj is None:
         obj = registry.find_object(class_name, kind_key, None, registered)
     if obj is None:
-        raise registry.unknown_name_error(kind, class_name, sorted(registry.module_table(
-            kind_key)) if kind_key else [], None)
+        known = sorted(registry.module_table(kind_key)) if kind_key else []
+        raise registry.unknown_name_error(registry.kind_name(kind_key) if kind_key else kind,
+                                          class_name, known, None)
     inner = config.get("config") or {}
     if not inspect.isclass(obj):
         return obj

@@ -9,8 +9,7 @@ from featherflow.backend import config
 from featherflow.optimizers import schedules as S
 from tests.fixtures.keras_loader import load, names
 
-# Lamb is a Keras extra that featherflow does not provide.
-OPTIMIZERS = [n for n in names("optimizers") if load(n)["class_name"] != "Lamb"]
+OPTIMIZERS = names("optimizers")
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,12 @@ def deserialize_layer(config, custom_objects=None):
     shared = getattr(layers, "deserialize", None)
     if shared is not None:
         return shared(config, custom_objects=custom_objects)
-    name, cfg = _lookup.split_config(config, "layer")
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"Expected a layer or a layer config dict with 'class_name' and 'config', "
+            f"received {config!r}."
+        )
+    name, cfg = config["class_name"], config.get("config") or {}
     table = {}
     for module in (embedding, rnn, layers):
         table.update({k: v for k, v in vars(module).items()
