@@ -24,14 +24,18 @@ from featherflow.ops.math import (
     argmax,
     argmin,
     cast,
+    clip_by_global_norm,
+    clip_by_norm,
     clip_by_value,
     cos,
     count_nonzero,
     cumsum,
     divide,
     divide_no_nan,
+    einsum,
     equal,
     exp,
+    floor,
     greater,
     greater_equal,
     identity,
@@ -46,6 +50,7 @@ from featherflow.ops.math import (
     minimum,
     multiply,
     negative,
+    norm,
     not_equal,
     pow,
     reduce_all,
@@ -90,14 +95,19 @@ from featherflow.ops.shape import (  # noqa: A004
     ones_like,
     pad,
     rank,
+    repeat,
     reshape,
     reverse,
+    roll,
+    scatter_nd,
     shape,
     size,
     sort,
     split,
     squeeze,
     stack,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_update,
     tile,
     transpose,
     unique,
@@ -129,6 +139,7 @@ _LAZY = {
     "linalg": "featherflow.api.linalg",
     "test": "featherflow.api.test",
     "config": "featherflow.api.config",
+    "dtypes": "featherflow.api.dtypes",
     "summary": "featherflow.summary",
     "testing": "featherflow.testing",
     "backend": "featherflow.backend",
@@ -157,6 +168,11 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
+
+def as_dtype(type_value):
+    """A NumPy dtype for a dtype name or object, as ``tf.as_dtype``."""
+    return _np.dtype(type_value)
 
 
 def executing_eagerly():

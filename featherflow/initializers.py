@@ -195,7 +195,7 @@ class RandomNormal(RandomInitializer):
 
     Example::
 
-        >>> RandomNormal(stddev=1.0, seed=1)((1000,)).std().round(1)
+        >>> round(float(RandomNormal(stddev=1.0, seed=1)((1000,)).std()), 1)
         1.0
     """
 

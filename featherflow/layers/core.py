@@ -46,7 +46,7 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.supports_masking = True
         name = getattr(self.activation, "__name__", None)
-        self._fused = name if name in N.FROM_OUTPUT else None
+        self._fused = name if name in N.FUSABLE else None
         if name == "linear":
             self._fused = "linear"
         self.kernel = None

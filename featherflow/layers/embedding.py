@@ -35,7 +35,11 @@ class Embedding(Layer):
                  weights=None, lora_rank=None, activity_regularizer=None, **kwargs):
         from featherflow import constraints, initializers, regularizers
 
-        kwargs.pop("input_length", None)
+        input_length = kwargs.pop("input_length", None)
+        if input_length is not None and not any(
+                k in kwargs for k in ("input_shape", "batch_input_shape", "batch_shape")):
+            # Keras 2: Embedding(..., input_length=n) as a first layer fixes the input shape
+            kwargs["input_shape"] = (input_length,)
         kwargs.pop("sparse", None)
         kwargs.pop("lora_alpha", None)
         kwargs.pop("quantization_config", None)

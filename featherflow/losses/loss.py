@@ -132,10 +132,10 @@ def prepare(y_true, y_pred):
 
 
 def _cast(y_pred, dtype):
-    """``y_pred`` in the loss's explicit ``dtype`` (differentiably for Tensors)."""
+    """``y_pred`` as a Tensor of ``dtype`` (differentiably for Tensors)."""
     if isinstance(y_pred, Tensor):
         return y_pred if y_pred.data.dtype == dtype else M.cast(y_pred, dtype)
-    return as_array(y_pred, dtype)
+    return Tensor(as_array(y_pred, dtype))
 
 
 class Loss:
@@ -164,8 +164,10 @@ class Loss:
         return (self._dtype or config.floatx_dtype()).name
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        if self._dtype is not None:
-            y_pred = _cast(y_pred, self._dtype)
+        # As Keras: `call` receives tensors of the loss's float dtype.
+        y_pred = _cast(y_pred, self._dtype or config.floatx_dtype())
+        if not isinstance(y_true, Tensor):
+            y_true = Tensor(as_array(y_true, y_pred.data.dtype))
         values = self.call(y_true, y_pred)
         return reduce_weighted_values(values, sample_weight, None, self.reduction)
 
@@ -209,8 +211,9 @@ class LossFunctionWrapper(Loss):
         self._fast = self._fused if reduction in _MEAN_LIKE else None
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        if self._dtype is not None:
-            y_pred = _cast(y_pred, self._dtype)
+        dt = self._dtype if self._dtype is not None else config._FLOATX
+        if not isinstance(y_pred, Tensor) or y_pred.data.dtype is not dt:
+            y_pred = _cast(y_pred, dt)
         if sample_weight is None and self._fast is not None:
             out = self._fast(y_true, y_pred)
             if out is not None:

@@ -41,23 +41,17 @@ def pair(a, b):
     An integer or bool operand meeting a float one becomes that float type (NumPy would give
     float64 for ``int32 + float32``; TensorFlow refuses): gradients stay in the float type.
     """
-    ta = isinstance(a, Tensor)
-    tb = isinstance(b, Tensor)
-    if ta and tb:
-        da, db = a.data.dtype, b.data.dtype
-        if da is db or da == db:
-            return a, b
-        if da.kind == "f" and db.kind in "iub":
-            return a, Tensor(b.data.astype(da))
-        if db.kind == "f" and da.kind in "iub":
-            return Tensor(a.data.astype(db)), b
-        return a, b
-    if ta:
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            # the hot case: two tensors of one dtype (builtin dtypes are singletons)
+            if a.data.dtype is b.data.dtype:
+                return a, b
+            return _mixed(a, b)
         b = _like(b, a.data.dtype)
         if b.dtype.kind == "f" and a.data.dtype.kind in "iub":
             a = Tensor(a.data.astype(b.dtype))
         return a, b
-    if tb:
+    if isinstance(b, Tensor):
         a = _like(a, b.data.dtype)
         if a.dtype.kind == "f" and b.data.dtype.kind in "iub":
             b = Tensor(b.data.astype(a.dtype))
@@ -68,6 +62,16 @@ def pair(a, b):
             b = b.astype(a.dtype)
         elif b.dtype.kind == "f" and a.dtype.kind in "iub":
             a = a.astype(b.dtype)
+    return a, b
+
+
+def _mixed(a, b):
+    """Two tensors of different dtypes: an int/bool one takes the other's float type."""
+    da, db = a.data.dtype, b.data.dtype
+    if da.kind == "f" and db.kind in "iub":
+        return a, Tensor(b.data.astype(da))
+    if db.kind == "f" and da.kind in "iub":
+        return Tensor(a.data.astype(db)), b
     return a, b
 
 

@@ -4,7 +4,7 @@ Example::
 
     >>> from featherflow import optimizers
     >>> opt = optimizers.get("sgd")
-    >>> float(opt.learning_rate)
+    >>> round(float(opt.learning_rate), 6)  # stored as float32, as in Keras
     0.01
 """
 

@@ -11,7 +11,7 @@ class Adadelta(Optimizer):
     Example::
 
         >>> w = tf.Variable([1.0])
-        >>> Adadelta(learning_rate=1.0).apply_gradients([(np.array([2.0]), w)])
+        >>> _ = Adadelta(learning_rate=1.0).apply_gradients([(np.array([2.0]), w)])
         >>> bool(w.numpy()[0] < 1.0)
         True
     """

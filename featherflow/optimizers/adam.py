@@ -16,7 +16,7 @@ class Adam(Optimizer):
     Example::
 
         >>> w = tf.Variable([1.0])
-        >>> Adam(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
+        >>> _ = Adam(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
         >>> w.numpy().round(4)
         array([0.9], dtype=float32)
     """
@@ -90,7 +90,7 @@ class AdamW(Adam):
     Example::
 
         >>> w = tf.Variable([1.0])
-        >>> AdamW(learning_rate=0.1, weight_decay=0.5).apply_gradients([(np.array([0.0]), w)])
+        >>> _ = AdamW(learning_rate=0.1, weight_decay=0.5).apply_gradients([(np.array([0.0]), w)])
         >>> w.numpy()
         array([0.95], dtype=float32)
     """

@@ -11,7 +11,7 @@ class Adamax(Optimizer):
     Example::
 
         >>> w = tf.Variable([1.0])
-        >>> Adamax(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
+        >>> _ = Adamax(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
         >>> w.numpy().round(4)
         array([0.9], dtype=float32)
     """

@@ -11,7 +11,7 @@ class Ftrl(Optimizer):
     Example::
 
         >>> w = tf.Variable([1.0])
-        >>> Ftrl(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
+        >>> _ = Ftrl(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
         >>> bool(w.numpy()[0] < 1.0)
         True
     """

@@ -13,7 +13,7 @@ class Lamb(Optimizer):
     Example::
 
         >>> w = tf.Variable([3.0, 4.0])
-        >>> Lamb(learning_rate=0.1).apply_gradients([(np.array([1.0, 1.0]), w)])
+        >>> _ = Lamb(learning_rate=0.1).apply_gradients([(np.array([1.0, 1.0]), w)])
         >>> w.numpy().round(4)
         array([2.6464, 3.6464], dtype=float32)
     """

@@ -12,7 +12,7 @@ class Lion(Optimizer):
     Example::
 
         >>> w = tf.Variable([1.0])
-        >>> Lion(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
+        >>> _ = Lion(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
         >>> w.numpy()
         array([0.9], dtype=float32)
     """

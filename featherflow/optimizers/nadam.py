@@ -14,7 +14,7 @@ class Nadam(Optimizer):
     Example::
 
         >>> w = tf.Variable([1.0])
-        >>> Nadam(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
+        >>> _ = Nadam(learning_rate=0.1).apply_gradients([(np.array([2.0]), w)])
         >>> bool(w.numpy()[0] < 1.0)
         True
     """

@@ -49,7 +49,7 @@ class Optimizer:
         ...     def update_step(self, gradient, variable, learning_rate):
         ...         variable.assign_sub(gradient * learning_rate)
         >>> w = tf.Variable([1.0])
-        >>> PlainGD().apply_gradients([(np.array([1.0]), w)])
+        >>> _ = PlainGD().apply_gradients([(np.array([1.0]), w)])
         >>> w.numpy()
         array([0.9], dtype=float32)
     """
@@ -298,7 +298,8 @@ class Optimizer:
                 )
             trainable_variables = self._trainable_variables
         elif not self.built:
-            self.build(list(trainable_variables))
+            trainable_variables = list(trainable_variables)
+            self.build(trainable_variables)
         index = self._index
         gs = []
         vs = []

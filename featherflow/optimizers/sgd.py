@@ -10,7 +10,7 @@ class SGD(Optimizer):
     Example::
 
         >>> w = tf.Variable([1.0])
-        >>> SGD(learning_rate=0.1).apply_gradients([(np.array([1.0]), w)])
+        >>> _ = SGD(learning_rate=0.1).apply_gradients([(np.array([1.0]), w)])
         >>> w.numpy()
         array([0.9], dtype=float32)
     """

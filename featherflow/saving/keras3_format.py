@@ -211,7 +211,7 @@ def load_weights(f, model, skip_mismatch=False, label="file", include_optimizer=
                 "architecture the file was saved from, or pass skip_mismatch=True."
             )
         for v, (key, array) in zip(variables, stored):
-            plan.add(v, array, where, f"{v.name} (file: vars/{key})")
+            plan.add(v, array, where, f"'{v.name}' (file: '{path}/vars/{key}')")
     opt_plan = None
     if optimizer_entry is not None:
         opt_plan = _optimizer_plan(f, optimizer_entry, model, label)

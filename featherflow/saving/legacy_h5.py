@@ -154,7 +154,7 @@ def _plan_layer(plan, layer, variables, stored, where, skip_mismatch):
             "the one that saved the file, or pass skip_mismatch=True."
         )
     for v, (name, array) in zip(variables, stored):
-        plan.add(v, array, where, f"{v.name} (file: {name})")
+        plan.add(v, array, where, f"'{v.name}' (file: '{name}')")
 
 
 def _plan_topological(plan, model, saved, skip_mismatch, label):
@@ -236,7 +236,7 @@ def plan_optimizer_state(model, names, arrays, label):
         return None
     plan = WeightPlan()
     for v, name, a in zip(targets, names, arrays):
-        plan.add(v, a, f"{label}, optimizer", name)
+        plan.add(v, a, f"{label}, optimizer", f"'{name}'")
     return plan
 
 

@@ -41,6 +41,11 @@ def save_model(model, filepath, overwrite=True, save_format=None, include_optimi
             "save_format='tf' (a TensorFlow SavedModel folder) is not supported by featherflow; "
             "save to 'model.keras' (Keras 3) or 'model.h5' (Keras 2) instead."
         )
+    if path.endswith(".weights.h5"):
+        raise ValueError(
+            f"save: '{path}' is a weights file name; use model.save_weights for it, or name "
+            "the model file '*.keras' (or '*.h5')."
+        )
     if fmt is None:
         if path.endswith(".keras"):
             fmt = "keras"
@@ -53,11 +58,6 @@ def save_model(model, filepath, overwrite=True, save_format=None, include_optimi
                 "keras')."
             )
     if fmt == "keras":
-        if path.endswith(".weights.h5"):
-            raise ValueError(
-                f"save: '{path}' is a weights file name; use model.save_weights for it, or "
-                "name the model file '*.keras'."
-            )
         keras3_format.save_model(model, path, overwrite=overwrite)
     elif fmt in ("h5", "hdf5"):
         legacy_h5.save_model(model, path, overwrite=overwrite,

@@ -18,7 +18,7 @@ class WeightPlan:
         expected = tuple(variable.data.shape)
         if tuple(value.shape) != expected:
             message = (
-                f"{where}: weight '{weight_label}' has shape {expected} in the model but "
+                f"{where}: weight {weight_label} has shape {expected} in the model but "
                 f"{tuple(value.shape)} in the file."
             )
             if self.skip_mismatch:
@@ -30,7 +30,7 @@ class WeightPlan:
                 "the weights whose shapes match."
             )
         if value.dtype.kind not in "biuf":
-            raise ValueError(f"{where}: weight '{weight_label}' holds {value.dtype} values.")
+            raise ValueError(f"{where}: weight {weight_label} holds {value.dtype} values.")
         self.pairs.append((variable, value))
 
     def apply(self):

@@ -62,6 +62,14 @@ def test_defaults_shapes_and_config():
     assert Masking(-1.0).get_config()["mask_value"] == -1.0
 
 
+def test_keras2_input_length_sets_the_input_shape():
+    import featherflow as tf
+
+    model = tf.keras.Sequential([Embedding(20, 4, input_length=6), LSTM(2)])
+    assert model.output_shape == (None, 2)
+    assert tuple(model.predict(np.ones((3, 6), np.int64), verbose=0).shape) == (3, 2)
+
+
 def test_pretrained_weights_and_float_ids():
     matrix = RNG.normal(size=(5, 3))
     emb = Embedding(5, 3, weights=[matrix])
