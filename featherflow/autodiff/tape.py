@@ -164,7 +164,7 @@ def backprop(targets, seeds, sources):
     leaf_grads = {}
     for t, s in zip(targets, seeds):
         if s is None:
-            s = np.ones_like(t.data)
+            s = np.ones(t.data.shape, t.data.dtype)
         else:
             s = np.broadcast_to(s.astype(t.data.dtype, copy=False), t.data.shape)
         _accumulate(t, s, node_grads, leaf_grads)
@@ -218,7 +218,11 @@ def _accumulate(t, g, node_grads, leaf_grads):
 
 
 def _toposort(targets):
-    """Nodes reachable from ``targets``, each after every node that consumes it."""
+    """Nodes reachable from ``targets``, each after every node that consumes it.
+
+    Only inputs marked in ``needs`` (tracked tensors) can lead to recorded nodes, so
+    constants are skipped without looking at them.
+    """
     order = []
     seen = set()
     for t in targets:
@@ -226,14 +230,13 @@ def _toposort(targets):
         if root is None or root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root.inputs))]
+        stack = [(root, iter(_recorded_parents(root)))]
         while stack:
             node, it = stack[-1]
-            for x in it:
-                child = getattr(x, "_node", None)
-                if child is not None and child not in seen:
+            for child in it:
+                if child not in seen:
                     seen.add(child)
-                    stack.append((child, iter(child.inputs)))
+                    stack.append((child, iter(_recorded_parents(child))))
                     break
             else:
                 stack.pop()
@@ -242,7 +245,13 @@ def _toposort(targets):
     return order
 
 
+def _recorded_parents(node):
+    return [x._node for x, need in zip(node.inputs, node.needs) if need and x._node is not None]
+
+
 def _flatten(x):
+    if isinstance(x, (list, tuple)) and not any(isinstance(v, (list, tuple, dict)) for v in x):
+        return list(x)
     if isinstance(x, dict):
         return [v for k in x for v in _flatten(x[k])]
     if isinstance(x, (list, tuple)):
@@ -251,6 +260,9 @@ def _flatten(x):
 
 
 def _pack(structure, flat):
+    if type(structure) is list and len(structure) == len(flat) and not any(
+            isinstance(v, (list, tuple, dict)) for v in structure):
+        return flat
     it = iter(flat)
 
     def build(s):

@@ -34,18 +34,35 @@ class MeanSquaredErrorPerSample(Function):
         return gy, gp
 
 
+def _constants(dtype):
+    """0-d arrays of ``dtype`` for epsilon, 1 - epsilon and 1.
+
+    Ufuncs take a 0-d array operand noticeably faster than a Python float, which matters for
+    the small batches of the per-step path; cached per dtype and epsilon.
+    """
+    key = (dtype, config._EPSILON)
+    consts = _CONSTANTS.get(key)
+    if consts is None:
+        eps = config._EPSILON
+        consts = _CONSTANTS[key] = (np.asarray(eps, dtype), np.asarray(1.0 - eps, dtype),
+                                    np.asarray(1.0, dtype))
+    return consts
+
+
+_CONSTANTS = {}
+
+
 class MeanSquaredErrorMean(Function):
     """Mean of ``(y_pred - y_true)^2`` over every element (same shapes): a scalar."""
 
     def forward(self, y, p):
         d = np.subtract(p, y)
         self.d = d
-        flat = d.reshape(-1)
-        self.size = flat.size
-        return np.asarray(np.dot(flat, flat) / flat.size, dtype=d.dtype)
+        self.size = d.size
+        return np.asarray(np.vdot(d, d) / d.size, dtype=d.dtype)
 
     def backward(self, g):
-        gd = self.d * (float(g) * 2.0 / self.size)
+        gd = self.d * np.asarray(float(g) * 2.0 / self.size, self.d.dtype)
         return (-gd if self.needs[0] else None), gd
 
 
@@ -65,15 +82,12 @@ class BinaryCrossentropyMean(Function):
             # max(z, 0) - z * y + log(1 + exp(-|z|)): no overflow for any z.
             loss = np.maximum(p, 0) - p * y + np.log1p(np.exp(-np.abs(p)))
             return np.asarray(np.add.reduce(loss, axis=None) / self.size, dtype=p.dtype)
-        eps = config._EPSILON
-        c = np.minimum(np.maximum(p, eps), 1.0 - eps)
-        omc = 1.0 - c
+        eps, top, one = _constants(p.dtype)
+        c = np.minimum(np.maximum(p, eps), top)
+        omc = np.subtract(one, c)
         self.c, self.omc = c, omc
-        log_c = np.log(c)
-        log_omc = np.log(omc)
-        self.log_ratio = log_c - log_omc
-        # y * log(c) + (1 - y) * log(1 - c), rearranged to save two array operations.
-        total = np.add.reduce(log_omc + y * self.log_ratio, axis=None)
+        # sum(y * log(c) + (1 - y) * log(1 - c)) as two dot products.
+        total = np.vdot(y, np.log(c)) + np.vdot(np.subtract(one, y), np.log(omc))
         return np.asarray(-total / self.size, dtype=p.dtype)
 
     def backward(self, g):
@@ -86,6 +100,9 @@ class BinaryCrossentropyMean(Function):
             return gy, gp.astype(p.dtype, copy=False)
         c, omc = self.c, self.omc
         # c == p exactly where the clip did not bind: there the gradient passes (inclusive).
-        gp = (c - y) / (c * omc) * (c == p) * scale
-        gy = (self.log_ratio * -scale) if self.needs[0] else None
-        return gy, gp.astype(p.dtype, copy=False)
+        gp = (c - y) / (c * omc) * (c == p)
+        gp *= np.asarray(scale, p.dtype)
+        gy = None
+        if self.needs[0]:
+            gy = ((np.log(c) - np.log(omc)) * -scale).astype(y.dtype, copy=False)
+        return gy, gp

@@ -21,6 +21,7 @@ from featherflow.layers.rnn import (
 from featherflow.layers.rnn.base import deserialize_layer
 from featherflow.ops import math as M
 from tests.fixtures.keras_loader import load, names, stacked
+from tests.layers.layer_gradcheck import check_layer
 
 RNG = np.random.default_rng(11)
 CLASSES = {"LSTM": LSTM, "GRU": GRU, "SimpleRNN": SimpleRNN, "Bidirectional": Bidirectional,
@@ -155,6 +156,24 @@ def test_output_shapes_and_masks():
     assert TimeDistributed(LSTM(2)).compute_output_shape((None, 4, 5, 3)) == (None, 4, 2)
     outs = bi(rand(2, 5, 2))
     assert [tuple(o.shape) for o in outs] == [(2, 5, 3), (2, 5, 3), (2, 3), (2, 3)]
+
+
+# -- whole layers through finite differences --------------------------------------------------
+MASK = np.array([[True, True, True, False], [False, True, True, True]])
+
+
+@pytest.mark.parametrize("make,shape,kwargs", [
+    (lambda: Bidirectional(GRU(2, reset_after=False, return_sequences=True), merge_mode="mul"),
+     (2, 4, 3), {"mask": MASK}),
+    (lambda: Bidirectional(LSTM(2), merge_mode="ave"), (2, 4, 3), {}),
+    (lambda: TimeDistributed(SimpleRNN(2, activation="softsign")), (2, 4, 3, 2), {}),
+    (lambda: RNN([LSTMCell(2), GRUCell(2, reset_after=False)], return_sequences=True,
+                 go_backwards=True), (2, 4, 3), {"mask": MASK}),
+    (lambda: LSTM(2, activation=_custom("elu"), return_sequences=True), (2, 4, 3),
+     {"mask": MASK}),
+])
+def test_layer_gradients(make, shape, kwargs):
+    check_layer(make, RNG.normal(size=shape), kwargs)
 
 
 # -- the step-by-step path (cells called per step) agrees with the fused primitives -----------
