@@ -28,7 +28,15 @@ for _name, _target in _SUBMODULES.items():
     sys.modules[f"{__name__}.{_name}"] = _module
     globals()[_name] = _module
 
+sys.modules[f"{__name__}.optimizers.schedules"] = importlib.import_module(
+    "featherflow.optimizers.schedules")
+
+from featherflow.initializers import Initializer  # noqa: E402
 from featherflow.layers import Input, Layer  # noqa: E402
+from featherflow.losses import Loss  # noqa: E402
+from featherflow.metrics import Metric  # noqa: E402
+from featherflow.optimizers import Optimizer  # noqa: E402
+from featherflow.regularizers import Regularizer  # noqa: E402
 from featherflow.models import Model, Sequential  # noqa: E402
 from featherflow.version import __version__  # noqa: E402
 

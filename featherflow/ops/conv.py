@@ -8,8 +8,8 @@ the kernel reshaped to ``(kh*kw*c, filters)``: Keras's kernel layout ``(kh, kw, 
 already that matrix. A column of ones under the windows and the bias under the kernel let the
 same GEMM add the bias (and the kernel-gradient GEMM return the bias gradient). A simple
 activation (relu, sigmoid, tanh...) is applied in place on the GEMM's output. The input
-gradient is one batched GEMM giving each kernel tap's contribution, added back onto the input
-with ``kh*kw`` strided adds (col2im). Python loops run over kernel taps only, never over
+gradient is one GEMM giving each kernel tap's contribution, added back onto the input with
+``kh*kw`` strided adds (col2im). Python loops run over kernel taps only, never over
 samples or pixels.
 
 Padding follows TensorFlow: ``"same"`` puts the odd pixel of padding after (right/bottom).
@@ -139,8 +139,7 @@ def window_slice(i, j, strides, dilations, outs):
 def col2im(taps, padded_shape, strides, dilations):
     """Sum per-tap window gradients ``(kh, kw, n, oh, ow, c)`` onto a padded input of zeros.
 
-    Any layout works (a transposed view of ``(n, oh, ow, kh, kw, c)`` too); tap-major memory
-    makes each of the ``kh*kw`` adds read contiguous data.
+    ``taps`` is usually a transposed view of a ``(n, oh, ow, kh, kw, c)`` GEMM result.
     """
     kh, kw, _, oh, ow, _ = taps.shape
     dx = np.zeros(padded_shape, taps.dtype)
@@ -308,9 +307,11 @@ class Conv(Function):
                 if want_bias:
                     gb = full[kk]
             if needs[0]:
-                # one GEMM per tap (batched) gives tap-major rows, so col2im adds contiguous data
-                kt = k4.reshape(kh * kw, cg, f).transpose(0, 2, 1)
-                taps = np.matmul(gz, kt).reshape(kh, kw, n, oh, ow, cg)
+                # one GEMM (a batched per-tap matmul would give col2im contiguous reads, but
+                # its kh*kw BLAS calls each synchronise BLAS's threads: far slower on a busy
+                # machine)
+                dcol = (gz @ k4.reshape(kk, f).T).reshape(n, oh, ow, kh, kw, cg)
+                taps = dcol.transpose(3, 4, 0, 1, 2, 5)
         else:
             gzg = gz.reshape(m, g, f // g).transpose(1, 0, 2)
             if needs[1]:
@@ -360,8 +361,8 @@ class ConvTranspose(Function):
         self.x, self.kernel = x4, k4
         n, h, w, c = x4.shape
         kh, kw, f, _ = k4.shape
-        kt = k4.reshape(kh * kw, f, c).transpose(0, 2, 1)
-        taps = np.matmul(x4.reshape(n * h * w, c), kt).reshape(kh, kw, n, h, w, f)
+        dcol = (x4.reshape(n * h * w, c) @ k4.reshape(kh * kw * f, c).T)
+        taps = dcol.reshape(n, h, w, kh, kw, f).transpose(3, 4, 0, 1, 2, 5)
         self.padded_shape = self._padded_shape(n, f, (kh, kw), (h, w))
         z = col2im(taps, self.padded_shape, self.strides, self.dilations)
         z = crop_nhwc(z, self.pads, self.out_sizes)

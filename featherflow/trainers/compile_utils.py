@@ -81,24 +81,10 @@ class CompiledLoss:
 
 
 def _loss_object(L, identifier):
-    """A reducing Loss for what compile got: a plain function becomes its Loss class
-    (``"binary_crossentropy"`` -> ``BinaryCrossentropy()``, with its fused fast path), or a
-    wrapper that averages the per-sample values over the batch."""
-    obj = L.get(identifier)
-    if isinstance(obj, L.Loss):
-        return obj
-    name = getattr(obj, "__name__", None)
-    if name:
-        cls_name = "".join(part.capitalize() for part in name.split("_"))
-        cls = getattr(L, cls_name, None) or getattr(L, cls_name.replace("Kl", "KL"), None)
-        if isinstance(cls, type) and issubclass(cls, L.LossFunctionWrapper):
-            try:
-                candidate = cls()
-            except TypeError:
-                candidate = None
-            if candidate is not None and getattr(candidate, "fn", None) is obj:
-                return candidate
-    return L.LossFunctionWrapper(obj, name=name)
+    """A reducing Loss for what compile got: built-in functions become their Loss classes
+    (``"binary_crossentropy"`` -> ``BinaryCrossentropy()``, with its fused fast path); other
+    callables are wrapped so the per-sample values are averaged over the batch."""
+    return L.as_loss_object(identifier)
 
 
 def _per_output(v, names, what):
@@ -188,6 +174,10 @@ def _resolve_metric(Mt, item, loss_id, output_shape):
             return Mt.get("binary_crossentropy")
         return Mt.get("categorical_crossentropy")
     m = Mt.get(item)
+    if not isinstance(m, Mt.Metric):
+        # a plain function (e.g. tf.keras.metrics.binary_accuracy): averaged over samples
+        m = Mt.MeanMetricWrapper(m, name=item if isinstance(item, str) else getattr(
+            m, "__name__", "metric"))
     if isinstance(item, str):
         m.name = item
     return m

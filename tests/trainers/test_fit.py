@@ -243,3 +243,17 @@ def test_regularization_losses_are_part_of_training_loss():
     mse = float(np.mean((m.predict(x, verbose=0) - y) ** 2))
     l2 = float(np.sum(m.layers[0].kernel.numpy() ** 2))
     assert loss == pytest.approx(mse + l2, rel=1e-4)
+
+
+def test_loss_and_metric_given_as_functions():
+    x, y = linear_data(n=16)
+    yb = (y > 0).astype(np.float32)
+    m = Sequential([Dense(1, activation="sigmoid", input_shape=(2,))])
+    m.compile(optimizer="sgd", loss=tf.keras.losses.binary_crossentropy,
+              metrics=[tf.keras.metrics.binary_accuracy, "mse"])
+    h = m.fit(x, yb, epochs=2, verbose=0)
+    assert set(h.history) == {"loss", "binary_accuracy", "mse"}
+    p = m.predict(x, verbose=0)
+    logs = m.evaluate(x, yb, verbose=0, return_dict=True)
+    assert logs["binary_accuracy"] == pytest.approx(np.mean((p > 0.5) == yb))
+    assert logs["mse"] == pytest.approx(np.mean((p - yb) ** 2), rel=1e-5)
