@@ -26,13 +26,19 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
         from featherflow import activations, constraints, initializers, regularizers
 
         super().__init__(**kwargs)
         if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 f"Dense '{self.name}': units must be a positive integer, received {units!r}."
+            )
+        if lora_rank or quantization_config:
+            raise ValueError(
+                f"Dense '{self.name}': LoRA (lora_rank) and quantization are not supported by "
+                "featherflow; remove these arguments."
             )
         self.units = int(units)
         self.activation = activations.get(activation)
