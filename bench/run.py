@@ -122,6 +122,12 @@ def parse_args(argv=None):
         help="seconds allowed per subprocess (one framework, one workload, all repeats)",
     )
     parser.add_argument("--list", action="store_true", help="list the workloads and exit")
+    parser.add_argument(
+        "--keep-openblas-env",
+        action="store_true",
+        help="keep OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE if set (default: unset both for every "
+        "side, so OpenBLAS picks the machine's own kernels, as on a user's machine)",
+    )
     args = parser.parse_args(argv)
     args.repeat = args.repeat or (1 if args.quick else 3)
     if args.repeat < 1:
@@ -156,8 +162,18 @@ def resolve_python(framework):
     return chosen, None
 
 
+# Some sandboxes pin OpenBLAS to older kernels (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE), which
+# halves GEMM speed on newer CPUs; users' machines do not. By default they are unset for
+# every side alike (PyTorch does not use OpenBLAS, so only featherflow would be slowed).
+KEEP_OPENBLAS_ENV = False
+OPENBLAS_PINS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
 def side_env(framework):
     env = dict(os.environ)
+    if not KEEP_OPENBLAS_ENV:
+        for name in OPENBLAS_PINS:
+            env.pop(name, None)
     if framework == "featherflow":
         # The working tree under test comes first, ahead of any installed featherflow.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
@@ -400,8 +416,13 @@ def print_header(meta, args):
         f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory']}, "
         f"{machine['system']}"
     )
-    env_text = " ".join(f"{k}={v}" for k, v in machine["env"].items()) or "(none set)"
-    print(f"environment (left as set, identical for every side): {env_text}")
+    env = dict(machine["env"])
+    if not KEEP_OPENBLAS_ENV:
+        unset = [name for name in OPENBLAS_PINS if env.pop(name, None) is not None]
+        if unset:
+            print(f"unset for every side (--keep-openblas-env keeps them): {', '.join(unset)}")
+    env_text = " ".join(f"{k}={v}" for k, v in env.items()) or "(none set)"
+    print(f"environment (identical for every side): {env_text}")
     for framework in args.framework_list:
         python, reason = resolve_python(framework)
         where = python or f"skipped: {reason}"
@@ -421,7 +442,9 @@ def print_header(meta, args):
 
 
 def main(argv=None):
+    global KEEP_OPENBLAS_ENV
     args = parse_args(argv)
+    KEEP_OPENBLAS_ENV = args.keep_openblas_env
     if args.list:
         for workload in WORKLOADS:
             print(f"{workload.name:<13} {workload.title}")

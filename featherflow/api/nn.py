@@ -1,5 +1,6 @@
 """``tf.nn``: activations, softmax, cross-entropies and normalisation helpers."""
 
+from featherflow.ops.ctc import ctc_loss
 from featherflow.ops.math import l2_normalize
 from featherflow.ops.nn import (
     batch_normalization,

@@ -2,13 +2,16 @@
 
 Reading refuses what could make h5py reach outside the file or allocate without bound
 (soft/external links, external or virtual datasets, datasets declaring far more bytes than the
-file stores). Writing uses the HDF5 1.8 file format, whose metadata carries checksums, and
-stores every non-scalar array with the Fletcher-32 checksum filter, so flipped bytes in a
-featherflow file are reported instead of loaded; both are read by any h5py/Keras.
+file stores). Writing uses the HDF5 1.8 file format, whose object headers carry checksums,
+stores strings as fixed-length bytes inside those headers (as Keras 2 does) and gives every
+array the CRC-32 of its bytes, so flipped bytes in a featherflow file are reported instead of
+loaded. Keras and any h5py >= 2 read these files.
 """
 
+import contextlib
 import math
 import os
+import zlib
 
 import numpy as np
 
@@ -17,6 +20,8 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 # HDF5 attributes over this size must be split (Keras does the same: layer_names0, 1, ...)
 ATTRIBUTE_LIMIT = 64512
 _BOMB_FLOOR = 1 << 30
+# featherflow stores each array's CRC-32 next to it; Keras ignores the attribute
+CRC_ATTR = "featherflow_crc32"
 _BOMB_RATIO = 1000
 
 
@@ -74,6 +79,21 @@ def open_for_read(source, path_label):
         ) from None
 
 
+@contextlib.contextmanager
+def reading(label):
+    """Turn the errors h5py raises on damaged structures into a :class:`CorruptFileError`."""
+    try:
+        yield
+    except (OSError, RuntimeError, KeyError) as err:
+        text = str(err.args[0]) if err.args else str(err)
+        if isinstance(err, KeyError) and "Unable to" not in text:
+            raise
+        raise CorruptFileError(
+            f"Cannot read '{label}': the file is truncated or corrupted (h5py: {text}). Use an "
+            "earlier copy; featherflow's own interrupted saves leave the previous file intact."
+        ) from None
+
+
 def open_for_write(path):
     h5py = require_h5py()
     # HDF5 1.8 format: checksummed metadata, large attributes; readable by h5py >= 2
@@ -116,42 +136,49 @@ def read_str_list_attr(obj, name):
 
 
 def write_str_attr(obj, name, value):
-    obj.attrs[name] = value
+    """A UTF-8 string attribute, stored as fixed-length bytes as Keras 2 does.
+
+    Fixed-length strings live in the object header, which the HDF5 1.8 format checksums;
+    h5py's variable-length strings would go to the unchecksummed global heap.
+    """
+    obj.attrs[name] = np.bytes_(value.encode("utf-8"))
 
 
 def write_str_list_attr(obj, name, values):
-    """Store a list of strings, split into ``name0, name1, ...`` when over the HDF5 limit."""
-    h5py = require_h5py()
+    """Store a list of strings (fixed-length bytes), split into ``name0, name1, ...`` when over
+    the HDF5 attribute limit, as Keras does."""
     if not values:
         obj.attrs[name] = np.asarray([], dtype=np.float64)
         return
-    encoded = [v.encode("utf-8") for v in values]
-    too_long = [v for v in encoded if len(v) > ATTRIBUTE_LIMIT]
-    if too_long:
+    encoded = np.asarray([v.encode("utf-8") for v in values])
+    if encoded.itemsize > ATTRIBUTE_LIMIT:
         raise ValueError(
-            f"Cannot store the name {too_long[0][:80]!r}...: HDF5 attributes hold at most "
-            f"{ATTRIBUTE_LIMIT} bytes per name. Use shorter layer names."
+            f"Cannot store a name of {encoded.itemsize} bytes: HDF5 attributes hold at most "
+            f"{ATTRIBUTE_LIMIT} bytes. Use shorter layer names."
         )
     n_chunks = 1
-    while True:
-        chunks = np.array_split(np.asarray(encoded, dtype=object), n_chunks)
-        if all(sum(len(v) + 16 for v in c) <= ATTRIBUTE_LIMIT for c in chunks):
-            break
+    chunks = [encoded]
+    while any(c.nbytes > ATTRIBUTE_LIMIT for c in chunks):
         n_chunks += 1
-    dtype = h5py.string_dtype("utf-8")
+        chunks = np.array_split(encoded, n_chunks)
     if n_chunks == 1:
-        obj.attrs.create(name, [v.decode("utf-8") for v in encoded], dtype=dtype)
+        obj.attrs[name] = encoded
         return
     for i, chunk in enumerate(chunks):
-        obj.attrs.create(f"{name}{i}", [v.decode("utf-8") for v in chunk], dtype=dtype)
+        obj.attrs[f"{name}{i}"] = chunk
+
+
+def _crc(array):
+    little = array.astype(array.dtype.newbyteorder("<"), copy=False)
+    return zlib.crc32(np.ascontiguousarray(little).tobytes())
 
 
 def write_array(group, name, value):
-    """A dataset holding ``value``; arrays get a Fletcher-32 checksum (scalars cannot)."""
+    """A contiguous dataset (as Keras writes) with the CRC-32 of its bytes as an attribute."""
     value = np.asarray(value)
-    if value.ndim and value.size:
-        return group.create_dataset(name, data=value, fletcher32=True, chunks=True)
-    return group.create_dataset(name, data=value)
+    ds = group.create_dataset(name, data=value)
+    ds.attrs[CRC_ATTR] = np.uint32(_crc(value))
+    return ds
 
 
 def get_group(parent, path, label):
@@ -209,9 +236,16 @@ def read_array(group, name, label):
             "refusing to allocate it (a corrupted or malicious file)."
         )
     try:
-        return np.asarray(ds[()])
-    except OSError as err:
+        array = np.asarray(ds[()])
+        crc = ds.attrs.get(CRC_ATTR)
+    except (OSError, RuntimeError, KeyError) as err:
         raise CorruptFileError(
             f"{label}: the data of '{group.name}/{name}' is corrupted (h5py: {err}). The file "
             "was damaged after it was written; use an earlier copy."
         ) from None
+    if crc is not None and int(crc) != _crc(array):
+        raise CorruptFileError(
+            f"{label}: the data of '{group.name}/{name}' does not match the checksum written "
+            "with it: the file was damaged after it was saved. Use an earlier copy."
+        )
+    return array

@@ -26,6 +26,9 @@ _WEIGHTS = "model.weights.h5"
 # refuse zip members that would inflate far beyond what the archive stores
 _ZIP_RATIO = 100
 _ZIP_FLOOR = 1 << 28
+# what zipfile raises on damaged archives (a flipped version field gives NotImplementedError)
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+               RuntimeError, KeyError)
 
 # attributes of featherflow's base classes that are bookkeeping, not child objects
 _BASE_ATTRS = frozenset({
@@ -127,7 +130,7 @@ def write_weights(f, model, include_optimizer=True):
         group = f.require_group(f"{path}/vars" if path else "vars")
         name = getattr(obj, "name", None)
         if isinstance(name, str):
-            group.attrs["name"] = name
+            h5_io.write_str_attr(group, "name", name)
         for i, v in enumerate(variables):
             h5_io.write_array(group, str(i), v.numpy())
 
@@ -145,7 +148,7 @@ def save_weights(model, filepath, overwrite=True, attrs=None):
         with h5_io.open_for_write(tmp) as f:
             write_weights(f, model)
             for key, value in (attrs or {}).items():
-                f.attrs[key] = value
+                h5_io.write_str_attr(f, key, value)
 
 
 def save_model(model, filepath, overwrite=True):
@@ -245,7 +248,7 @@ def read_zip(path, label):
     """``(config dict, weights bytes)`` from a ``.keras`` archive, with clear errors."""
     try:
         zf = zipfile.ZipFile(path, "r")
-    except (zipfile.BadZipFile, OSError) as err:
+    except _ZIP_ERRORS as err:
         raise h5_io.CorruptFileError(
             f"Cannot read '{label}' as a .keras archive: it is truncated or corrupted ({err})."
         ) from None
@@ -261,7 +264,7 @@ def read_zip(path, label):
         try:
             config = json.loads(zf.read(_CONFIG).decode("utf-8"))
             weights = zf.read(_WEIGHTS)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+        except _ZIP_ERRORS as err:
             raise h5_io.CorruptFileError(
                 f"'{label}' is corrupted: {err}. Use an earlier copy of the file."
             ) from None
@@ -278,6 +281,7 @@ def load_model(path, label, custom_objects=None, compile=True):
     model = layer_from_dict(config, custom_objects, where="the model")
     if compile and compile_cfg:
         compile_config.compile_from_keras3(model, compile_cfg, custom_objects)
-    with h5_io.open_for_read(io.BytesIO(weights), f"{label}/{_WEIGHTS}") as f:
+    with h5_io.open_for_read(io.BytesIO(weights), f"{label}/{_WEIGHTS}") as f, \
+            h5_io.reading(label):
         load_weights(f, model, label=label, include_optimizer=bool(compile and compile_cfg))
     return model

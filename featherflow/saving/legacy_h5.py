@@ -61,8 +61,8 @@ def save_weights_to_group(group, model):
     layers = model.layers
     _check_unique_names(layers, model.name)
     h5_io.write_str_list_attr(group, "layer_names", [la.name for la in layers])
-    group.attrs["backend"] = "tensorflow"
-    group.attrs["keras_version"] = KERAS2_VERSION
+    h5_io.write_str_attr(group, "backend", "tensorflow")
+    h5_io.write_str_attr(group, "keras_version", KERAS2_VERSION)
     for layer in layers:
         _write_weights(group.create_group(layer.name), layer, legacy_weights(layer))
     own = model._trainable_variables + model._non_trainable_variables
@@ -82,7 +82,7 @@ def save_weights(model, filepath, overwrite=True):
     with atomic_path(filepath, overwrite) as tmp:
         with h5_io.open_for_write(tmp) as f:
             save_weights_to_group(f, model)
-            f.attrs["featherflow_version"] = _version()
+            h5_io.write_str_attr(f, "featherflow_version", _version())
 
 
 def _version():
@@ -256,12 +256,12 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
         training = serialization.dumps(compile_config.training_config(model))
     with atomic_path(filepath, overwrite) as tmp:
         with h5_io.open_for_write(tmp) as f:
-            f.attrs["keras_version"] = KERAS2_VERSION
-            f.attrs["backend"] = "tensorflow"
-            f.attrs["featherflow_version"] = _version()
-            f.attrs["model_config"] = config_json
+            h5_io.write_str_attr(f, "keras_version", KERAS2_VERSION)
+            h5_io.write_str_attr(f, "backend", "tensorflow")
+            h5_io.write_str_attr(f, "featherflow_version", _version())
+            h5_io.write_str_attr(f, "model_config", config_json)
             if training is not None:
-                f.attrs["training_config"] = training
+                h5_io.write_str_attr(f, "training_config", training)
             save_weights_to_group(f.create_group("model_weights"), model)
             if training is not None:
                 save_optimizer_to_group(f, model.optimizer)

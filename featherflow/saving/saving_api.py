@@ -117,7 +117,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     with reg.CustomObjectScope(custom_objects), SafeModeScope(safe_mode):
         if kind == "zip":
             return keras3_format.load_model(path, path, custom_objects, compile)
-        with h5_io.open_for_read(path, path) as f:
+        with h5_io.open_for_read(path, path) as f, h5_io.reading(path):
             if "model_config" not in f.attrs:
                 raise ValueError(
                     f"load_model: '{path}' holds weights only (no model configuration). Build "
@@ -134,9 +134,9 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
     if kind == "zip":
         _refuse_by_name(by_name, path)
         _, weights = keras3_format.read_zip(path, path)
-        with h5_io.open_for_read(io.BytesIO(weights), path) as f:
+        with h5_io.open_for_read(io.BytesIO(weights), path) as f, h5_io.reading(path):
             return keras3_format.load_weights(f, model, skip_mismatch, label=path)
-    with h5_io.open_for_read(path, path) as f:
+    with h5_io.open_for_read(path, path) as f, h5_io.reading(path):
         if "layer_names" in f.attrs or "layer_names0" in f.attrs:
             return legacy_h5.load_weights_from_group(f, model, by_name, skip_mismatch, path)
         if "model_weights" in f:

@@ -251,6 +251,15 @@ def test_user_cell_in_rnn_equals_simple_rnn():
     assert custom.compute_output_shape((None, 4, 2)) == (None, 4, 3)
 
 
+def test_bidirectional_copies_a_layer_with_a_user_cell():
+    x = rand(2, 4, 2)
+    bi = Bidirectional(RNN(MinimalCell(3), return_sequences=True), merge_mode="sum")
+    out = bi(x)
+    assert tuple(out.shape) == (2, 4, 3)
+    assert bi.backward_layer.go_backwards and not bi.forward_layer.go_backwards
+    assert bi.forward_layer.cell is not bi.backward_layer.cell
+
+
 def test_stacked_cells_equal_stacked_layers():
     x = rand(2, 5, 3)
     stacked_rnn = RNN([LSTMCell(4), GRUCell(2)], return_state=True)

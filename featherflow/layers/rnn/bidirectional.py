@@ -1,5 +1,7 @@
 """Bidirectional: one recurrent layer forwards and a copy backwards, outputs merged."""
 
+import copy
+
 from featherflow.layers.layer import Layer
 from featherflow.layers.rnn.base import (
     as_mask,
@@ -15,12 +17,21 @@ MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
 
 def _renamed(layer, prefix, **changes):
+    """A fresh copy of ``layer`` named ``prefix + name`` with ``changes`` to its config."""
+    name = prefix + (layer.name[len(prefix):] if layer.name.startswith(prefix) else layer.name)
     cfg = serialize_layer(layer)
     cfg.pop("build_config", None)
-    name = layer.name[len(prefix):] if layer.name.startswith(prefix) else layer.name
-    cfg["config"]["name"] = prefix + name
+    cfg["config"]["name"] = name
     cfg["config"].update(changes)
-    return deserialize_layer(cfg)
+    try:
+        return deserialize_layer(cfg)
+    except (ValueError, TypeError):
+        # a user-defined cell or layer that cannot be rebuilt from its config: copy it
+        clone = copy.deepcopy(layer)
+        clone.name = name
+        for key, value in changes.items():
+            setattr(clone, key, value)
+        return clone
 
 
 class Bidirectional(Layer):
