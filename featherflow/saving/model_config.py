@@ -335,6 +335,12 @@ def model_to_dict(model, keras3=False):
     else:
         config = _subclass_config(model)
         class_name = S.class_name_of(model, keras2=True)
+        build = model.get_build_config()
+        if build:
+            # Keras 2 cannot save subclassed models to .h5; featherflow keeps the input shape
+            # it needs to create their weights before loading them
+            return {"class_name": class_name, "config": config, "build_config": build,
+                    "keras_version": KERAS2_VERSION, "backend": "tensorflow"}
     return {"class_name": class_name, "config": config, "keras_version": KERAS2_VERSION,
             "backend": "tensorflow"}
 

@@ -315,6 +315,9 @@ def layer_from_dict(data, custom_objects=None, where=None):
     else:
         if issubclass(cls, Sequential) or issubclass(cls, Functional):
             layer = cls.from_config(config, custom_objects=custom_objects)
+        elif _inherits_model_from_config(cls):
+            # a subclassed model's get_config holds its constructor arguments
+            layer = cls(**config)
         else:
             config = registry.fit_config(cls, config, where)
             try:
@@ -329,6 +332,13 @@ def layer_from_dict(data, custom_objects=None, where=None):
     if build and not layer.built:
         build_layer(layer, build)
     return layer
+
+
+def _inherits_model_from_config(cls):
+    from featherflow.models.model import Model
+
+    return issubclass(cls, Model) and getattr(cls.from_config, "__func__", None) is \
+        Model.from_config.__func__
 
 
 def _is_registered(cls):

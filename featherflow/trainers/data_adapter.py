@@ -143,6 +143,8 @@ class ArrayBatches:
         self.num_batches = int(math.ceil(self.n / self.batch_size))
         self._single = (not isinstance(x, (list, dict)) and not isinstance(y, (list, dict))
                         and not isinstance(sample_weight, (list, dict)))
+        nbytes = sum(a.nbytes for a in flat_arrays(x) + flat_arrays(y))
+        self._large = nbytes > (1 << 22) and self.num_batches > 1
 
     def __len__(self):
         return self.steps if self.steps is not None else self.num_batches
@@ -154,6 +156,11 @@ class ArrayBatches:
                 order = _batch_shuffle(rng, self.n, self.batch_size)
             else:
                 order = rng.permutation(self.n)
+            if self._large:
+                # gather each batch just before it is used: no shuffled copy of the whole data
+                # set, and the batch is still in cache for the first layer
+                yield from self._gathered(order)
+                return
             take = (lambda a: a[order]) if self._single else (
                 lambda v: map_arrays(lambda a: a[order], v))
             x = take(x)
@@ -176,6 +183,16 @@ class ArrayBatches:
                 xb = map_arrays(lambda a, c=cut: a[c], x)
                 yb = map_arrays(lambda a, c=cut: a[c], y)
                 swb = map_arrays(lambda a, c=cut: a[c], sw)
+            yield xb, yb, self._weights(yb, swb)
+
+    def _gathered(self, order):
+        bs = self.batch_size
+        for step in range(len(self)):
+            i = (step % self.num_batches) * bs
+            idx = order[i:i + bs]
+            xb = map_arrays(lambda a: a[idx], self.x)
+            yb = map_arrays(lambda a: a[idx], self.y)
+            swb = map_arrays(lambda a: a[idx], self.sw)
             yield xb, yb, self._weights(yb, swb)
 
     def _weights(self, y, sw):

@@ -153,3 +153,43 @@ def test_overwrite_false_refuses_to_replace(tmp_path, make_dense):
     model.save(path)
     with pytest.raises(FileExistsError, match="overwrite"):
         model.save(path, overwrite=False)
+
+
+class TwoLayer(tf.keras.Model):
+    """A subclassed model (not registered): rebuilt from its get_config via custom_objects."""
+
+    def __init__(self, hidden=4, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden_units = hidden
+        self.body = tf.keras.layers.Dense(hidden, activation="relu")
+        self.head = tf.keras.layers.Dense(1)
+
+    def call(self, inputs, training=None):
+        return self.head(self.body(inputs))
+
+    def get_config(self):
+        return {**super().get_config(), "hidden": self.hidden_units}
+
+
+@pytest.mark.parametrize("name", ["sub.keras", "sub.h5"])
+def test_subclassed_model_roundtrip_with_custom_objects(tmp_path, name):
+    model = TwoLayer(hidden=5)
+    model.compile(optimizer="adam", loss="mse")
+    x = np.linspace(0, 1, 24, dtype="float32").reshape(8, 3)
+    model.fit(x, x[:, :1], epochs=2, verbose=0)
+    model.save(tmp_path / name)
+    with pytest.raises(ValueError, match="custom_objects"):
+        tf.keras.models.load_model(tmp_path / name)
+    again = tf.keras.models.load_model(tmp_path / name, custom_objects={"TwoLayer": TwoLayer})
+    assert isinstance(again, TwoLayer) and again.hidden_units == 5
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert again.compiled
+
+
+def test_subclassed_model_weights_use_attribute_paths(tmp_path):
+    model = TwoLayer()
+    model(np.zeros((1, 3), "float32"))
+    model.save_weights(tmp_path / "w.weights.h5")
+    # Keras 3 stores a subclassed model's layers under the attributes that hold them
+    assert set(_layout(tmp_path / "w.weights.h5")) == {"body/vars/0", "body/vars/1",
+                                                       "head/vars/0", "head/vars/1"}

@@ -210,3 +210,22 @@ def test_missing_h5py_names_the_extra(monkeypatch, tmp_path, make_dense):
         make_dense().save(tmp_path / "m.keras")
     with pytest.raises(ImportError, match=r"pip install featherflow\[h5\]"):
         make_dense().save_weights(tmp_path / "w.h5")
+
+
+def test_a_keras_archive_interrupted_while_zipping_keeps_the_old_file(tmp_path, monkeypatch,
+                                                                     make_dense):
+    path = tmp_path / "m.keras"
+    make_dense(seed=1).save(path)
+    before = path.read_bytes()
+    original = zipfile.ZipFile.writestr
+
+    def failing(self, name, data, *args, **kwargs):
+        if name == "model.weights.h5":
+            raise OSError("disk full (simulated)")
+        return original(self, name, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing)
+    with pytest.raises(OSError, match="simulated"):
+        make_dense(seed=2).save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["m.keras"]
