@@ -35,9 +35,9 @@ from featherflow.initializers import Initializer  # noqa: E402
 from featherflow.layers import Input, Layer  # noqa: E402
 from featherflow.losses import Loss  # noqa: E402
 from featherflow.metrics import Metric  # noqa: E402
+from featherflow.models import Model, Sequential  # noqa: E402
 from featherflow.optimizers import Optimizer  # noqa: E402
 from featherflow.regularizers import Regularizer  # noqa: E402
-from featherflow.models import Model, Sequential  # noqa: E402
 from featherflow.version import __version__  # noqa: E402
 
 del _name, _target, _module

@@ -91,3 +91,17 @@ GlobalAvgPool1D = GlobalAveragePooling1D
 GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalMaxPool1D = GlobalMaxPooling1D
 GlobalMaxPool2D = GlobalMaxPooling2D
+
+
+def serialize(layer):
+    """The Keras 3 config dict of a layer (``deserialize`` rebuilds it)."""
+    from featherflow.saving.serialization import serialize_keras_object
+
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """The layer a Keras 2 or Keras 3 config dict describes."""
+    from featherflow.saving.serialization import layer_from_dict
+
+    return layer_from_dict(config, custom_objects)

@@ -30,6 +30,13 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
 
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """Save a model (``.keras`` or ``.h5``), as ``keras.models.save_model``."""
+    from featherflow.saving import save_model as _save
+
+    return _save(model, filepath, overwrite=overwrite, **kwargs)
+
+
 def model_from_json(json_string, custom_objects=None):
     """Rebuild a model (without weights) from ``model.to_json()``."""
     from featherflow.saving.serialization import model_from_json as _from_json
@@ -48,4 +55,5 @@ def __dir__():
     return sorted(list(globals()) + list(_CLASSES))
 
 
-__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_json"]
+__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_json",
+           "save_model"]

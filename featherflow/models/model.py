@@ -103,4 +103,4 @@ class Model(Trainer, Layer):
             from featherflow.models.functional import Functional
 
             return Functional.from_config(config, custom_objects=custom_objects)
-        return cls(**{k: v for k, v in config.items() if k in ("name", "trainable")})
+        return cls(**config)

@@ -15,12 +15,57 @@ samples or pixels.
 Padding follows TensorFlow: ``"same"`` puts the odd pixel of padding after (right/bottom).
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from featherflow.autodiff.function import Function
 from featherflow.ops._convert import data, operand
 from featherflow.ops.nn import ELEMENTWISE, FROM_OUTPUT, softmax_array
+
+
+# -- splitting memory-bound work over the cores ----------------------------------------------
+def _usable_cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+#: pieces a large elementwise job is cut into: one per usable core, at most 4
+PARTS = max(1, min(_usable_cpus(), 4))
+#: smaller jobs stay on the calling thread: handing work to a thread costs tens of microseconds
+MIN_PARALLEL = 1 << 19
+_executor = None
+_executor_pid = None
+
+
+def over_batch(fn, n, size):
+    """Run ``fn(lo, hi)`` over the index range ``[0, n)``, cut across the cores when large.
+
+    The im2col copies, activations, col2im adds and pooling passes read and write each sample
+    independently and are bound by memory bandwidth, which one core cannot saturate; NumPy
+    releases the GIL inside its loops, so pieces on worker threads run truly in parallel (BLAS
+    parallelizes the GEMMs by itself). ``size`` is the number of elements touched, used to
+    keep small jobs on the calling thread. ``fn`` must write disjoint parts of its outputs for
+    different ranges and must not call ``over_batch`` itself.
+    """
+    parts = min(PARTS, n)
+    if parts < 2 or size < MIN_PARALLEL:
+        fn(0, n)
+        return
+    global _executor, _executor_pid
+    if _executor is None or _executor_pid != os.getpid():
+        # a forked child inherits the executor object but not its threads: make a new one
+        _executor = ThreadPoolExecutor(PARTS - 1, thread_name_prefix="featherflow")
+        _executor_pid = os.getpid()
+    cuts = [n * i // parts for i in range(parts + 1)]
+    pending = [_executor.submit(fn, cuts[i], cuts[i + 1]) for i in range(1, parts)]
+    fn(cuts[0], cuts[1])
+    for job in pending:
+        job.result()
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -141,11 +186,16 @@ def col2im(taps, padded_shape, strides, dilations):
 
     ``taps`` is usually a transposed view of a ``(n, oh, ow, kh, kw, c)`` GEMM result.
     """
-    kh, kw, _, oh, ow, _ = taps.shape
+    kh, kw, n, oh, ow, _ = taps.shape
     dx = np.zeros(padded_shape, taps.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            dx[window_slice(i, j, strides, dilations, (oh, ow))] += taps[i, j]
+
+    def part(lo, hi):
+        d = dx[lo:hi]
+        for i in range(kh):
+            for j in range(kw):
+                d[window_slice(i, j, strides, dilations, (oh, ow))] += taps[i, j, lo:hi]
+
+    over_batch(part, n, taps.size)
     return dx
 
 
@@ -159,11 +209,18 @@ def im2col(xp, ksize, strides, dilations, outs, ones=False):
     (kh, kw), (oh, ow) = ksize, outs
     view = windows(xp, ksize, strides, dilations, outs)
     m, kk = n * oh * ow, kh * kw * c
-    if not ones:
-        return view.reshape(m, kk)
-    col = np.empty((m, kk + 1), xp.dtype)
-    np.copyto(col[:, :kk].reshape(n, oh, ow, kh, kw, c), view)
-    col[:, kk] = 1
+    if kh == kw == 1 and not ones and xp.flags.c_contiguous and strides == (1, 1):
+        return xp.reshape(m, c)  # a 1x1 convolution reads the input as it is
+    col = np.empty((m, kk + (1 if ones else 0)), xp.dtype)
+    dst = col[:, :kk].reshape(n, oh, ow, kh, kw, c)
+    per = oh * ow
+
+    def part(lo, hi):
+        np.copyto(dst[lo:hi], view[lo:hi])
+        if ones:
+            col[lo * per:hi * per, kk] = 1
+
+    over_batch(part, n, m * kk)
     return col
 
 
@@ -185,7 +242,8 @@ def im2col_t(xp, ksize, strides, dilations, outs, ones=False):
     view = as_strided(xp, (kh, kw, c, n, oh, ow),
                       (sh * dh, sw * dw, sc, sn, sh * th, sw * tw), writeable=False)
     col_t = np.empty((kk + (1 if ones else 0), m), xp.dtype)
-    np.copyto(col_t[:kk].reshape(kh, kw, c, n, oh, ow), view)
+    dst = col_t[:kk].reshape(kh, kw, c, n, oh, ow)
+    over_batch(lambda lo, hi: np.copyto(dst[:, :, :, lo:hi], view[:, :, :, lo:hi]), n, m * kk)
     if ones:
         col_t[kk] = 1
     return col_t
@@ -209,31 +267,46 @@ def check_activation(activation, where):
 
 
 def bias_act(z, bias, act):
-    """``act(z + bias)``, in place on ``z`` (a fresh GEMM result) where possible."""
-    if bias is not None:
-        z += bias
-    if act is None or act == "linear":
+    """``act(z + bias)`` in place on ``z`` (a fresh GEMM result; rows are independent)."""
+    if bias is None and act in (None, "linear"):
         return z
-    if act == "relu":
-        return np.maximum(z, 0, out=z)
-    if act == "softmax":
-        return softmax_array(z)
-    return ELEMENTWISE[act][0](z)
+
+    def part(lo, hi):
+        zs = z[lo:hi]
+        if bias is not None:
+            zs += bias
+        if act == "relu":
+            np.maximum(zs, 0, out=zs)
+        elif act == "softmax":
+            zs[...] = softmax_array(zs)
+        elif act not in (None, "linear"):
+            zs[...] = ELEMENTWISE[act][0](zs)
+
+    over_batch(part, z.shape[0], z.size)
+    return z
 
 
 def act_grad(g, y, act):
     """Gradient through ``act`` from its output ``y`` (activations in FROM_OUTPUT)."""
     if act is None or act == "linear":
         return g
-    if act == "relu":
-        return g * (y > 0)
-    if act == "sigmoid":
-        return g * y * (1 - y)
-    if act == "tanh":
-        return g * (1 - y * y)
-    if act == "softmax":
-        return y * (g - np.sum(g * y, axis=-1, keepdims=True))
-    return (g * ELEMENTWISE[act][1](None, y)).astype(g.dtype, copy=False)
+    out = np.empty(g.shape, g.dtype)
+
+    def part(lo, hi):
+        gs, ys, o = g[lo:hi], y[lo:hi], out[lo:hi]
+        if act == "relu":
+            np.multiply(gs, ys > 0, out=o)
+        elif act == "sigmoid":
+            o[...] = gs * ys * (1 - ys)
+        elif act == "tanh":
+            o[...] = gs * (1 - ys * ys)
+        elif act == "softmax":
+            o[...] = ys * (gs - np.sum(gs * ys, axis=-1, keepdims=True))
+        else:
+            o[...] = gs * ELEMENTWISE[act][1](None, ys)
+
+    over_batch(part, g.shape[0], g.size)
+    return out
 
 
 # -- primitives ------------------------------------------------------------------------------

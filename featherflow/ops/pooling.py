@@ -19,6 +19,7 @@ from featherflow.ops.conv import (
     from_nhwc,
     normalize_tuple,
     out_length,
+    over_batch,
     pad_nhwc,
     to_nhwc,
 )
@@ -45,17 +46,23 @@ def max_along(x, axis, pool, stride, out):
     order, a strictly greater value always carries the largest tap number so far, so a running
     ``maximum`` of ``(v > y) * k`` tracks it without masked writes.
     """
+    first = _tap(x, axis, 0, stride, out)
     if pool == 1:
-        return _tap(x, axis, 0, stride, out), None
-    a, b = _tap(x, axis, 0, stride, out), _tap(x, axis, 1, stride, out)
-    won = b > a
-    y = np.maximum(a, b)
-    if pool > 2:
-        won = won.astype(np.uint8)
+        return first, None
+    y = np.empty(first.shape, x.dtype)
+    won = np.empty(first.shape, np.bool_ if pool == 2 else np.uint8)
+
+    def part(lo, hi):
+        xs, ys, ws = x[lo:hi], y[lo:hi], won[lo:hi]
+        a, b = _tap(xs, axis, 0, stride, out), _tap(xs, axis, 1, stride, out)
+        np.greater(b, a, out=ws)
+        np.maximum(a, b, out=ys)
         for k in range(2, pool):
-            v = _tap(x, axis, k, stride, out)
-            np.maximum(won, (v > y) * np.uint8(k), out=won)
-            np.maximum(y, v, out=y)
+            v = _tap(xs, axis, k, stride, out)
+            np.maximum(ws, (v > ys) * np.uint8(k), out=ws)
+            np.maximum(ys, v, out=ys)
+
+    over_batch(part, x.shape[0], y.size * pool)
     return y, won
 
 
@@ -63,30 +70,43 @@ def max_along_grad(g, won, shape, axis, pool, stride):
     """Route ``g`` to the winning tap of each window (the backward of :func:`max_along`)."""
     out = g.shape[axis]
     gx = _grad_buffer(shape, axis, pool, stride, out, g.dtype)
-    if pool == 1:
-        _tap(gx, axis, 0, stride, out)[...] = g
-        return gx
-    if pool == 2 and stride >= 2:
-        second = _tap(gx, axis, 1, stride, out)
-        np.multiply(g, won, out=second)
-        # g - g*won is exact (won is 0 or 1) and saves inverting the mask
-        np.subtract(g, second, out=_tap(gx, axis, 0, stride, out))
-        return gx
     disjoint = pool <= stride
-    for k in range(pool):
-        hit = (won == k) if won.dtype != np.bool_ else (won if k else ~won)
-        view = _tap(gx, axis, k, stride, out)
-        if disjoint:
-            np.multiply(g, hit, out=view)
-        else:
-            view += g * hit
+
+    def part(lo, hi):
+        gs, gxs = g[lo:hi], gx[lo:hi]
+        if pool == 1:
+            _tap(gxs, axis, 0, stride, out)[...] = gs
+            return
+        ws = won[lo:hi]
+        if pool == 2 and disjoint:
+            second = _tap(gxs, axis, 1, stride, out)
+            np.multiply(gs, ws, out=second)
+            # g - g*won is exact (won is 0 or 1) and saves inverting the mask
+            np.subtract(gs, second, out=_tap(gxs, axis, 0, stride, out))
+            return
+        for k in range(pool):
+            hit = (ws == k) if ws.dtype != np.bool_ else (ws if k else ~ws)
+            view = _tap(gxs, axis, k, stride, out)
+            if disjoint:
+                np.multiply(gs, hit, out=view)
+            else:
+                view += gs * hit
+
+    over_batch(part, g.shape[0], gx.size)
     return gx
 
 
 def sum_along(x, axis, pool, stride, out):
-    y = _tap(x, axis, 0, stride, out).copy()
-    for k in range(1, pool):
-        y += _tap(x, axis, k, stride, out)
+    first = _tap(x, axis, 0, stride, out)
+    y = np.empty(first.shape, x.dtype)
+
+    def part(lo, hi):
+        xs, ys = x[lo:hi], y[lo:hi]
+        ys[...] = _tap(xs, axis, 0, stride, out)
+        for k in range(1, pool):
+            ys += _tap(xs, axis, k, stride, out)
+
+    over_batch(part, x.shape[0], y.size * pool)
     return y
 
 
@@ -94,12 +114,17 @@ def sum_along_grad(g, shape, axis, pool, stride):
     out = g.shape[axis]
     gx = _grad_buffer(shape, axis, pool, stride, out, g.dtype)
     disjoint = pool <= stride
-    for k in range(pool):
-        view = _tap(gx, axis, k, stride, out)
-        if disjoint:
-            view[...] = g
-        else:
-            view += g
+
+    def part(lo, hi):
+        gs, gxs = g[lo:hi], gx[lo:hi]
+        for k in range(pool):
+            view = _tap(gxs, axis, k, stride, out)
+            if disjoint:
+                view[...] = gs
+            else:
+                view += gs
+
+    over_batch(part, g.shape[0], gx.size)
     return gx
 
 

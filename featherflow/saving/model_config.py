@@ -44,11 +44,12 @@ def sequential_config(model, keras3=False):
     return config
 
 
-def sequential_from_config(config, custom_objects=None):
-    """A Sequential model from a Keras 1/2/3 config (layer list, InputLayer or build shape)."""
+def sequential_from_config(config, custom_objects=None, cls=None):
+    """A Sequential model (``cls``, default Sequential) from a Keras 1/2/3 config."""
     from featherflow.models.sequential import Sequential
 
     S = _serialization()
+    cls = cls or Sequential
     if isinstance(config, list):
         config = {"layers": config}
     entries = config.get("layers")
@@ -56,7 +57,7 @@ def sequential_from_config(config, custom_objects=None):
         raise ValueError(
             f"A Sequential config needs a 'layers' list, received keys {sorted(config)}."
         )
-    model = Sequential(name=config.get("name"))
+    model = cls(name=config.get("name"))
     with reg.CustomObjectScope(custom_objects):
         for i, entry in enumerate(entries):
             where = f"layer #{i} of Sequential {model.name!r}"
@@ -166,11 +167,12 @@ def _node_keras3(node, index):
     return {"args": [first] + list(extra), "kwargs": kwargs}
 
 
-def functional_from_config(config, custom_objects=None):
-    """A Functional model from a Keras 2 or Keras 3 config (nodes in either style)."""
+def functional_from_config(config, custom_objects=None, cls=None):
+    """A Functional model (``cls``, default Functional) from a Keras 2 or Keras 3 config."""
     from featherflow.models.functional import Functional
 
     S = _serialization()
+    cls = cls or Functional
     for key in ("layers", "input_layers", "output_layers"):
         if key not in config:
             raise ValueError(
@@ -211,7 +213,7 @@ def functional_from_config(config, custom_objects=None):
                 )
     inputs = _endpoints(config["input_layers"], created, "input_layers", offsets)
     outputs = _endpoints(config["output_layers"], created, "output_layers", offsets)
-    model = Functional(inputs, outputs, name=config.get("name"))
+    model = cls(inputs, outputs, name=config.get("name"))
     if config.get("trainable") is False:
         model.trainable = False
     return model

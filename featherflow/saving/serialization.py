@@ -33,13 +33,6 @@ _KERAS_MODULES = (
 )
 
 
-# where Keras 3 itself says its model classes live (it cannot import keras.models.Functional)
-_KERAS3_MODEL_NAMES = {
-    "Functional": {"module": "keras.src.models.functional", "registered_name": "Functional"},
-    "Sequential": {"module": "keras", "registered_name": None},
-}
-
-
 class SafeModeScope:
     """While active, loading refuses objects that would need code from the file (Lambda)."""
 
@@ -72,7 +65,7 @@ def keras_module_of(obj):
     return module
 
 
-def _is_builtin(obj):
+def is_builtin(obj):
     cls = obj if inspect.isclass(obj) or inspect.isfunction(obj) else type(obj)
     return (getattr(cls, "__module__", "") or "").startswith("featherflow.")
 
@@ -89,7 +82,7 @@ def registered_name_of(obj):
     cls = obj if inspect.isclass(obj) or inspect.isfunction(obj) else type(obj)
     if reg.is_registered(cls):
         return reg.get_registered_name(cls)
-    return None if _is_builtin(cls) else cls.__name__
+    return None if is_builtin(cls) else cls.__name__
 
 
 def serialize_keras_object(obj):
@@ -230,199 +223,6 @@ def _names_a_layer(class_name, registered, module_objects):
     return class_name.split(">")[-1] in registry.layer_classes()
 
 
-def layer_to_dict(layer, keras3=False, in_model=False):
-    """``{"class_name", "config"}`` (Keras 2) or the Keras 3 dict with module and build_config.
-
-    ``in_model``: the model writes an InputLayer, so per-layer input shapes are dropped
-    (Keras 3 refuses them).
-    """
-    config = _layer_config(layer, keras3)
-    if not keras3:
-        return {"class_name": class_name_of(layer, keras2=True),
-                "config": keras2_compatible(config)}
-    config = dict(config)
-    from featherflow.layers.input_layer import InputLayer
-
-    shape = config.pop("batch_input_shape", None)
-    if isinstance(layer, InputLayer):
-        config["batch_shape"] = shape
-    elif shape is not None and not in_model:
-        config["input_shape"] = list(shape[1:])
-    out = {
-        "module": keras_module_of(layer),
-        "class_name": type(layer).__name__,
-        "config": config,
-        "registered_name": registered_name_of(layer),
-    }
-    out.update(_KERAS3_MODEL_NAMES.get(type(layer).__name__, {}) if _is_builtin(layer) else {})
-    build = layer.get_build_config() if not isinstance(layer, InputLayer) else None
-    if build:
-        out["build_config"] = build
-    return out
-
-
-# settings Keras 3 added that tf.keras/tf_keras reject; dropped from Keras 2 style configs
-# while they hold their default (None)
-_KERAS3_ONLY = frozenset({"input_axes", "output_axes", "quantization_config", "lora_rank",
-                          "lora_alpha"})
-
-
-def keras2_compatible(config):
-    """A config tf.keras can read: Keras-3-only settings left at their default removed."""
-    if isinstance(config, dict):
-        return {k: keras2_compatible(v) for k, v in config.items()
-                if not (k in _KERAS3_ONLY and v is None)}
-    if isinstance(config, list):
-        return [keras2_compatible(v) for v in config]
-    return config
-
-
-def _layer_config(layer, keras3):
-    from featherflow.models.functional import Functional
-    from featherflow.models.sequential import Sequential
-
-    if keras3 and type(layer) is Sequential:
-        return sequential_config(layer, keras3=True)
-    if keras3 and type(layer) is Functional:
-        return functional_config(layer, keras3=True)
-    return layer.get_config()
-
-
-def layer_from_dict(data, custom_objects=None, where=None):
-    """Build the layer (or model) a Keras 2/3 ``{"class_name", "config"}`` dict describes."""
-    class_name = data.get("class_name")
-    if not isinstance(class_name, str):
-        raise ValueError(f"A layer entry needs a 'class_name' string, received {data!r}.")
-    config = data.get("config") or {}
-    name = config.get("name") if isinstance(config, dict) else None
-    where = where or (f"layer {name!r}" if name else f"a {class_name} layer")
-    cls = registry.find_layer_class(class_name, custom_objects, data.get("registered_name"),
-                                    where)
-    from featherflow.layers.core import Lambda
-    from featherflow.models.functional import Functional
-    from featherflow.models.sequential import Sequential
-
-    if isinstance(cls, type) and issubclass(cls, Lambda):
-        return _lambda_from_config(cls, config, custom_objects, where)
-    if isinstance(config, list):
-        # Keras 1 stored a Sequential as the bare list of its layers
-        config = {"layers": config}
-    config = normalize_layer_config(config)
-    if cls is Functional or (issubclass(cls, Functional) and not _is_registered(cls)):
-        layer = functional_from_config(config, custom_objects)
-    elif cls is Sequential:
-        layer = sequential_from_config(config, custom_objects)
-    else:
-        if issubclass(cls, Sequential) or issubclass(cls, Functional):
-            layer = cls.from_config(config, custom_objects=custom_objects)
-        elif _inherits_model_from_config(cls):
-            # a subclassed model's get_config holds its constructor arguments
-            layer = cls(**config)
-        else:
-            config = registry.fit_config(cls, config, where)
-            try:
-                layer = cls.from_config(config)
-            except TypeError as err:
-                raise TypeError(
-                    f"Could not rebuild {where} ({class_name}) from its config: {err}. If it "
-                    "is your own class, make get_config() return exactly the constructor "
-                    "arguments (or override from_config)."
-                ) from err
-    build = data.get("build_config")
-    if build and not layer.built:
-        build_layer(layer, build)
-    return layer
-
-
-def _inherits_model_from_config(cls):
-    from featherflow.models.model import Model
-
-    return issubclass(cls, Model) and getattr(cls.from_config, "__func__", None) is \
-        Model.from_config.__func__
-
-
-def _is_registered(cls):
-    return reg.is_registered(cls)
-
-
-def normalize_layer_config(config):
-    """Keras 2/3 spellings featherflow's layers take the same way (dtype policies, axis)."""
-    config = dict(config)
-    if "dtype" in config:
-        config["dtype"] = registry.dtype_name(config["dtype"])
-    axis = config.get("axis")
-    if isinstance(axis, list) and len(axis) == 1 and isinstance(axis[0], int):
-        config["axis"] = axis[0]
-    return config
-
-
-def build_layer(layer, build_config):
-    """Create a layer's weights from a Keras 3 ``build_config`` (``{"input_shape": ...}``)."""
-    from featherflow.models.functional import Functional
-    from featherflow.models.model import Model
-    from featherflow.models.sequential import Sequential
-
-    shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
-    if shape is None:
-        return
-    if isinstance(layer, Model) and not isinstance(layer, (Sequential, Functional)):
-        _call_on_zeros(layer, shape)
-        return
-    layer.build_from_config(build_config)
-
-
-def _call_on_zeros(model, shape):
-    """Subclassed models make their weights on the first call: call them on zeros."""
-    def zeros(s):
-        if isinstance(s, list) and s and isinstance(s[0], list):
-            return [zeros(v) for v in s]
-        return np.zeros(tuple(1 if d is None else int(d) for d in s), "float32")
-
-    model(zeros(shape), training=False)
-    model.built = True
-
-
-def _lambda_from_config(cls, config, custom_objects, where):
-    if in_safe_mode():
-        raise ValueError(
-            f"Refusing to load the Lambda layer {where}: a Lambda wraps Python code, and a "
-            "saved file can only name that code (or carry it compiled, which featherflow never "
-            "runs). To load it, define the function yourself and pass "
-            "load_model(path, safe_mode=False, custom_objects={'<function name or layer "
-            "name>': your_function})."
-        )
-    fn_config = config.get("function")
-    fn_name = None
-    if isinstance(fn_config, str):
-        fn_name = fn_config
-    elif isinstance(fn_config, dict) and fn_config.get("class_name") == "function":
-        fn_name = fn_config.get("config")
-    fn = None
-    for key in (fn_name, config.get("name")):
-        if key:
-            fn = reg.get_registered_object(key, custom_objects)
-            if fn is not None:
-                break
-    if fn is None or not callable(fn):
-        raise ValueError(
-            f"Cannot rebuild the Lambda layer {where}: its function "
-            f"{fn_name or '(stored as compiled code)'} is not among custom_objects. featherflow "
-            "never runs code stored in a file; pass the function: load_model(path, "
-            f"safe_mode=False, custom_objects={{{(fn_name or config.get('name'))!r}: fn}})."
-        )
-    output_shape = config.get("output_shape")
-    if isinstance(output_shape, (dict, str)):
-        output_shape = None
-    kwargs = {k: v for k, v in config.items()
-              if k in ("name", "trainable", "dtype", "batch_input_shape")}
-    if "dtype" in kwargs:
-        kwargs["dtype"] = registry.dtype_name(kwargs["dtype"])
-    layer = cls.__new__(cls)
-    cls.__init__(layer, fn, output_shape=output_shape, arguments=config.get("arguments") or {},
-                 **kwargs)
-    return layer
-
-
 def json_default(obj):
     """``json.dumps(default=...)`` for NumPy values and shapes in configs."""
     if isinstance(obj, np.generic):
@@ -446,7 +246,14 @@ def dumps(obj):
     return json.dumps(obj, default=json_default)
 
 
-# model configs live next door; re-exported because the models import them from here
+# layer and model configs live next door; re-exported because the models import them here
+from featherflow.saving.layer_config import (  # noqa: E402
+    build_layer,
+    keras2_compatible,
+    layer_from_dict,
+    layer_to_dict,
+    normalize_layer_config,
+)
 from featherflow.saving.model_config import (  # noqa: E402
     clone_model,
     functional_config,
@@ -459,8 +266,9 @@ from featherflow.saving.model_config import (  # noqa: E402
 )
 
 __all__ = [
-    "SafeModeScope", "clone_model", "deserialize_keras_object", "functional_config",
-    "functional_from_config", "layer_from_dict", "layer_to_dict", "model_from_config",
-    "model_from_json", "model_to_dict", "sequential_config", "sequential_from_config",
+    "SafeModeScope", "build_layer", "clone_model", "deserialize_keras_object",
+    "functional_config", "functional_from_config", "keras2_compatible", "layer_from_dict",
+    "layer_to_dict", "model_from_config", "model_from_json", "model_to_dict",
+    "normalize_layer_config", "sequential_config", "sequential_from_config",
     "serialize_keras_object",
 ]

@@ -190,9 +190,9 @@ class ArrayBatches:
         for step in range(len(self)):
             i = (step % self.num_batches) * bs
             idx = order[i:i + bs]
-            xb = map_arrays(lambda a: a[idx], self.x)
-            yb = map_arrays(lambda a: a[idx], self.y)
-            swb = map_arrays(lambda a: a[idx], self.sw)
+            xb = map_arrays(lambda a, k=idx: a[k], self.x)
+            yb = map_arrays(lambda a, k=idx: a[k], self.y)
+            swb = map_arrays(lambda a, k=idx: a[k], self.sw)
             yield xb, yb, self._weights(yb, swb)
 
     def _weights(self, y, sw):

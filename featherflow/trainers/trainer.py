@@ -282,6 +282,9 @@ class Trainer:
 
         rng = generator()
         cbs.on_train_begin()
+        # BackupAndRestore (or any callback) may resume an interrupted run at a later epoch
+        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch
+        self._initial_epoch = None
         epoch_logs = {}
         try:
             for epoch in range(int(initial_epoch), epochs):

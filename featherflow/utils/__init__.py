@@ -41,7 +41,14 @@ def normalize(x, axis=-1, order=2):
 _PLOTS = ("plot_history", "plot_decision_boundary", "plot_model", "model_to_dot")
 
 
+_SAVING = ("register_keras_serializable", "custom_object_scope", "get_custom_objects")
+
+
 def __getattr__(name):
+    if name in _SAVING:
+        from featherflow import saving
+
+        return getattr(saving, name)
     if name in _PLOTS:
         from featherflow.utils import plotting
 
@@ -50,4 +57,4 @@ def __getattr__(name):
 
 
 __all__ = ["PyDataset", "Sequence", "normalize", "set_random_seed", "to_categorical",
-           *_PLOTS]
+           *_PLOTS, *_SAVING]

@@ -7,9 +7,11 @@ _COUNTS = collections.defaultdict(int)
 
 
 def to_snake_case(name):
-    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
-    return s
+    """Keras's default-name rule: ``Conv2D`` -> ``conv2d``, ``MaxPooling2D`` ->
+    ``max_pooling2d``, ``Dense`` -> ``dense``."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def unique_name(prefix):

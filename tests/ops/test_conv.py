@@ -293,3 +293,30 @@ def test_conv_transpose_random_shapes_are_adjoint(h, w, k, s, padding, extra):
     back = C.conv(t(probe), t(kern), strides=s, padding=padding).numpy()
     np.testing.assert_allclose(np.sum(back * x), np.sum(y.numpy() * probe), rtol=1e-9,
                                atol=1e-9)
+
+
+# -- work split across threads ---------------------------------------------------------------
+def test_splitting_work_across_threads_changes_nothing(monkeypatch):
+    # force the multi-threaded paths on small arrays, cut unevenly in three
+    x, k, b = rand(5, 7, 6, 3), rand(3, 3, 3, 4), rand(4)
+    x6, k6 = rand(5, 6, 6, 6), rand(2, 2, 6, 4)
+
+    def run():
+        outs = [C.conv(t(x), t(k), t(b), padding="same", activation=act).numpy()
+                for act in ("relu", "tanh", "softmax")]
+        outs.append(C.conv(t(x6), t(k6), t(b), strides=2).numpy())
+        outs.append(C.conv_transpose(t(x), t(rand(3, 3, 2, 3)), strides=2).numpy())
+        return outs
+
+    RNG.bit_generator.state = np.random.default_rng(42).bit_generator.state
+    plain = run()
+    monkeypatch.setattr(C, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(C, "PARTS", 3)
+    RNG.bit_generator.state = np.random.default_rng(42).bit_generator.state
+    for a, b_ in zip(run(), plain):
+        np.testing.assert_array_equal(a, b_)
+    check_gradients(lambda x, k, b: C.conv(x, k, b, strides=2, padding="same",
+                                           activation="sigmoid"), [x, k, b])
+    check_gradients(lambda x, k: C.conv(x, k, padding="same", activation="relu"), [x6, k6])
+    check_gradients(lambda x, k: C.depthwise_conv(x, k, padding="same"),
+                    [x, rand(3, 3, 3, 2)])

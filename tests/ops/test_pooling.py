@@ -212,3 +212,16 @@ def test_max_pool_gradient_goes_to_the_first_maximum_with_ties(h, w, ph, pw, sh,
     got = tape.gradient(y, xt, output_gradients=[g]).numpy()
     np.testing.assert_allclose(got, ref_max_pool_grad(x, g, (ph, pw), (sh, sw), padding),
                                atol=1e-12)
+
+
+def test_splitting_work_across_threads_changes_nothing(monkeypatch):
+    x = rand(5, 7, 6, 3)
+    cases = [(P.max_pool, 2, None, "valid"), (P.max_pool, 3, 2, "same"),
+             (P.max_pool, 2, 1, "same"), (P.average_pool, 3, 2, "same"),
+             (P.average_pool, 2, None, "valid")]
+    plain = [fn(t(x), p, s, pad).numpy() for fn, p, s, pad in cases]
+    monkeypatch.setattr(C, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(C, "PARTS", 3)
+    for (fn, p, s, pad), want in zip(cases, plain):
+        np.testing.assert_array_equal(fn(t(x), p, s, pad).numpy(), want)
+        check_gradients(lambda x, fn=fn, p=p, s=s, pad=pad: fn(x, p, s, pad), [x])

@@ -54,8 +54,8 @@ WEIGHTS = ([("keras3", m, f"{m}.weights.h5") for m in MODELS]
 def test_keras_weight_files_load_into_a_model(folder, name, file):
     fx = _fixture(folder, name)
     source = ROOT / "models" / ("keras3" if folder == "keras3" else "tf_keras")
-    model = tf.keras.models.load_model(source / f"{name}{'.keras' if folder == 'keras3' else '.h5'}",
-                                       compile=False)
+    full = source / (f"{name}.keras" if folder == "keras3" else f"{name}.h5")
+    model = tf.keras.models.load_model(full, compile=False)
     for v in model.weights:
         v.data[...] = 0
     model.load_weights(ROOT / "models" / folder / file)
