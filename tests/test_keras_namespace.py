@@ -6,8 +6,9 @@ import featherflow as tf
 
 
 def test_keras_submodules_are_the_featherflow_modules():
-    import featherflow.layers
     from featherflow.keras.layers import Dense
+
+    import featherflow.layers
 
     assert tf.keras.layers is featherflow.layers
     assert Dense is featherflow.layers.Dense
