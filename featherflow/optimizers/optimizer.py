@@ -34,6 +34,14 @@ def _as_grad(g):
     return g.data if isinstance(g, Tensor) else np.asarray(g)
 
 
+# the `name=` defaults of Keras 3's optimizer classes
+_KERAS_DEFAULT_NAMES = {
+    "SGD": "SGD", "Adam": "adam", "AdamW": "adamw", "Adamax": "adamax", "Nadam": "nadam",
+    "RMSprop": "rmsprop", "Adagrad": "adagrad", "Adadelta": "adadelta", "Ftrl": "ftrl",
+    "Lion": "lion", "Lamb": "lamb",
+}
+
+
 class Optimizer:
     """Base class of optimizers (Keras 3 API).
 
@@ -73,7 +81,8 @@ class Optimizer:
                 f"loss_scale_factor, gradient_accumulation_steps, name and the optimizer's "
                 f"own settings."
             )
-        self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
+        self.name = name or _KERAS_DEFAULT_NAMES.get(type(self).__name__) or naming.unique_name(
+            naming.to_snake_case(type(self).__name__))
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.global_clipnorm = global_clipnorm

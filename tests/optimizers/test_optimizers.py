@@ -52,9 +52,8 @@ def test_get_is_case_insensitive_and_lists_names():
         O.get(0.1)
 
 
-def test_names_are_unique_snake_case():
-    a, b = O.RMSprop(), O.RMSprop()
-    assert a.name.startswith("rm_sprop") and a.name != b.name
+def test_default_names_are_keras_3s():
+    assert [O.RMSprop().name, O.Adam().name, O.SGD().name] == ["rmsprop", "adam", "SGD"]
     assert O.SGD(name="mine").name == "mine"
 
 
