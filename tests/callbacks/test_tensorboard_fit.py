@@ -1,0 +1,48 @@
+"""TensorBoard with a real fit: the seed notes' call, read back with TensorBoard's reader."""
+
+import glob
+import os
+
+import numpy as np
+import pytest
+
+import featherflow as tf
+
+event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+tensor_util = pytest.importorskip("tensorboard.util.tensor_util")
+
+
+def scalars(run_dir, tag):
+    acc = event_accumulator.EventAccumulator(run_dir, size_guidance={"tensors": 0, "scalars": 0})
+    acc.Reload()
+    return [(e.step, float(tensor_util.make_ndarray(e.tensor_proto))) for e in acc.Tensors(tag)]
+
+
+def test_seed_notes_tensorboard_callback_logs_every_epoch(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-2, 2, 64)
+    y = 2 * x - 1 + rng.normal(0, 0.3, 64)
+    tf.keras.utils.set_random_seed(0)
+    model2 = tf.keras.Sequential([tf.keras.layers.Dense(1, input_dim=1)])
+    model2.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    logdir = str(tmp_path / "logs")
+    callback_list = [tf.keras.callbacks.TensorBoard(log_dir=logdir, histogram_freq=1)]
+    history = model2.fit(x, y, epochs=5, callbacks=callback_list, validation_split=0.25,
+                         verbose=0)
+    train, val = os.path.join(logdir, "train"), os.path.join(logdir, "validation")
+    assert glob.glob(os.path.join(train, "events.out.tfevents.*"))
+    got = scalars(train, "epoch_loss")
+    assert [s for s, _ in got] == list(range(5))
+    np.testing.assert_allclose([v for _, v in got], history.history["loss"], rtol=1e-6)
+    np.testing.assert_allclose([v for _, v in scalars(val, "epoch_loss")],
+                               history.history["val_loss"], rtol=1e-6)
+    np.testing.assert_allclose([v for _, v in scalars(train, "epoch_mae")],
+                               history.history["mae"], rtol=1e-6)
+    lr = scalars(train, "epoch_learning_rate")
+    assert lr and all(v == pytest.approx(0.01) for _, v in lr)
+    acc = event_accumulator.EventAccumulator(train, size_guidance={"tensors": 0})
+    acc.Reload()
+    tags = acc.Tags()["tensors"]
+    assert "keras" in tags  # the model's JSON for the Graphs dashboard
+    assert any(t.endswith("kernel/histogram") for t in tags), tags
+    assert scalars(val, "evaluation_loss_vs_iterations")
