@@ -37,7 +37,7 @@ def _usable_cpus():
 #: pieces a large elementwise job is cut into: one per usable core, at most 4
 PARTS = max(1, min(_usable_cpus(), 4))
 #: smaller jobs stay on the calling thread: handing work to a thread costs tens of microseconds
-MIN_PARALLEL = 1 << 19
+MIN_PARALLEL = 1 << 20
 _executor = None
 _executor_pid = None
 

@@ -20,9 +20,29 @@ SELU_SCALE = 1.0507009873554804934193349852946
 _LOW = {2: -11.0, 4: -88.0, 8: -708.0}
 
 
+def _consts(dtype):
+    """(low, one) as 0-d arrays of ``dtype``: ufuncs take these faster than Python floats,
+    which counts on the per-step path of small models."""
+    c = _CONSTS.get(dtype)
+    if c is None:
+        c = _CONSTS[dtype] = (np.asarray(_LOW.get(dtype.itemsize, -88.0), dtype),
+                              np.asarray(1.0, dtype))
+    return c
+
+
+_CONSTS = {}
+
+
 def sigmoid_array(x):
     """``1 / (1 + exp(-x))`` without overflow warnings for very negative ``x``."""
-    return 1.0 / (1.0 + np.exp(-np.maximum(x, _LOW.get(x.dtype.itemsize, -88.0))))
+    if x.dtype.kind != "f":
+        return 1.0 / (1.0 + np.exp(-np.maximum(x, -88.0)))
+    low, one = _consts(x.dtype)
+    t = np.maximum(x, low)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    t += one
+    return np.divide(one, t, out=t)
 
 
 # -- elementwise activations: (forward, derivative) pairs -------------------------------
@@ -312,7 +332,9 @@ class Dense(Function):
         if act is None:
             gz = g
         elif act == "sigmoid":
-            gz = g * y * (1 - y)
+            gz = np.subtract(_consts(y.dtype)[1], y)
+            gz *= y
+            gz *= g
         elif act == "relu":
             gz = g * (y > 0)
         elif act == "tanh":

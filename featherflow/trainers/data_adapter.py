@@ -151,7 +151,10 @@ class ArrayBatches:
 
     def epoch(self, rng):
         x, y, sw = self.x, self.y, self.sw
-        if self.shuffle and self.n > 1:
+        # one batch holding every sample (full-batch gradient descent): the order inside a
+        # batch does not change the step, so there is nothing to shuffle
+        full_batch = self.num_batches == 1 and self.steps in (None, 1)
+        if self.shuffle and self.n > 1 and not full_batch:
             if self.shuffle == "batch":
                 order = _batch_shuffle(rng, self.n, self.batch_size)
             else:
