@@ -35,8 +35,9 @@ _CONSTS = {}
 
 def sigmoid_array(x):
     """``1 / (1 + exp(-x))`` without overflow warnings for very negative ``x``."""
-    if x.dtype.kind != "f":
-        return 1.0 / (1.0 + np.exp(-np.maximum(x, -88.0)))
+    if x.dtype.kind != "f" or x.ndim == 0:
+        return np.asarray(1.0 / (1.0 + np.exp(-np.maximum(x, _LOW.get(x.dtype.itemsize, -88.0)))),
+                          dtype=x.dtype if x.dtype.kind == "f" else None)
     low, one = _consts(x.dtype)
     t = np.maximum(x, low)
     np.negative(t, out=t)
