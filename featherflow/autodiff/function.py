@@ -51,7 +51,7 @@ class Function:
         else:
             out = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
         if state.recording and self.differentiable:
-            needs = [isinstance(x, Tensor) and x._track for x in inputs]
+            needs = tuple([isinstance(x, Tensor) and x._track for x in inputs])
             if True not in needs:
                 return Tensor(out) if self.n_out == 1 else tuple(Tensor(o) for o in out)
             self.inputs = inputs
