@@ -1,5 +1,12 @@
 """``tf.nn``: activations, softmax, cross-entropies and normalisation helpers."""
 
+from featherflow.ops.conv import (
+    conv1d,
+    conv2d,
+    conv2d_transpose,
+    depthwise_conv2d,
+    separable_conv2d,
+)
 from featherflow.ops.ctc import ctc_loss
 from featherflow.ops.math import l2_normalize
 from featherflow.ops.nn import (
@@ -29,6 +36,7 @@ from featherflow.ops.nn import (
     tanh,
     weighted_cross_entropy_with_logits,
 )
+from featherflow.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from featherflow.ops.shape import top_k
 
 __all__ = [

@@ -83,6 +83,10 @@ from featherflow.layers.rnn import (
 # Keras aliases
 Convolution1D = Conv1D
 Convolution2D = Conv2D
+Convolution1DTranspose = Conv1DTranspose
+Convolution2DTranspose = Conv2DTranspose
+SeparableConvolution1D = SeparableConv1D
+SeparableConvolution2D = SeparableConv2D
 MaxPool1D = MaxPooling1D
 MaxPool2D = MaxPooling2D
 AvgPool1D = AveragePooling1D

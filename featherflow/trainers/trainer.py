@@ -11,6 +11,7 @@ import numpy as np
 from featherflow.autodiff import state
 from featherflow.autodiff.tape import backprop
 from featherflow.autodiff.tensor import Tensor
+from featherflow.backend.memory import tune_allocator
 from featherflow.trainers import data_adapter as D
 from featherflow.trainers.compile_utils import CompiledLoss, CompiledMetrics
 
@@ -262,6 +263,7 @@ class Trainer:
             kwargs.pop(k, None)
         if kwargs:
             raise TypeError(f"fit: unexpected keyword argument(s) {sorted(kwargs)}.")
+        tune_allocator()
         self._assert_compiled("fit")
         epochs = int(epochs)
         verbose = _verbose(verbose)
@@ -457,6 +459,7 @@ class Trainer:
             kwargs.pop(k, None)
         if kwargs:
             raise TypeError(f"predict: unexpected keyword argument(s) {sorted(kwargs)}.")
+        tune_allocator()
         verbose = _verbose(verbose)
         if D.is_generator_like(x):
             batches = D.GeneratorBatches(x, steps)
