@@ -7,10 +7,16 @@ while a :class:`~featherflow.autodiff.tape.GradientTape` records and an input is
 the output to the instance so the tape can walk back through it.
 """
 
+import itertools
+
 import numpy as np
 
 from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor
+
+# Recorded nodes are numbered in the order they run: every consumer of a node has a larger
+# number, so walking back from the largest number is a topological order (see tape.backprop).
+_sequence = itertools.count()
 
 
 class Function:
@@ -56,6 +62,7 @@ class Function:
                 return Tensor(out) if self.n_out == 1 else tuple(Tensor(o) for o in out)
             self.inputs = inputs
             self.needs = needs
+            self._seq = next(_sequence)
             if self.n_out == 1:
                 t = Tensor(out)
                 t._node = self

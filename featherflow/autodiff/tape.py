@@ -1,5 +1,7 @@
 """GradientTape: records primitives while active and walks them back for gradients."""
 
+from heapq import heappop, heappush
+
 import numpy as np
 
 from featherflow.autodiff import state
@@ -156,23 +158,27 @@ class _StopRecording:
 def backprop(targets, seeds, sources):
     """Reverse-mode sweep from ``targets`` (seeded with ``seeds`` or ones) to ``sources``.
 
-    Returns one ndarray (or None when unconnected) per source. This runs once per training
-    step, so the accumulation is written out inline.
+    Returns one ndarray (or None when unconnected) per source. Nodes are visited from the
+    most recently recorded down (a heap keyed on the recording number), so a node runs its
+    backward only after every node that consumed it, and only nodes that receive a gradient
+    are visited. This runs once per training step, so the accumulation is written inline.
     """
-    order = _toposort(targets)
     node_grads = {}
     leaf_grads = {}
+    heap = []
     for t, s in zip(targets, seeds):
         if s is None:
             s = np.ones(t.data.shape, t.data.dtype)
         else:
             s = np.broadcast_to(s.astype(t.data.dtype, copy=False), t.data.shape)
+        node = t._node
+        if node is not None and node not in node_grads:
+            heappush(heap, (-node._seq, node))
         _accumulate(t, s, node_grads, leaf_grads)
 
-    for node in order:
-        buf = node_grads.get(node)
-        if buf is None:
-            continue
+    while heap:
+        node = heappop(heap)[1]
+        buf = node_grads[node]
         if node.n_out == 1:
             g = buf[0]
         else:
@@ -191,6 +197,7 @@ def backprop(targets, seeds, sources):
                     pbuf = node_grads.get(parent)
                     if pbuf is None:
                         pbuf = node_grads[parent] = [None] * parent.n_out
+                        heappush(heap, (-parent._seq, parent))
                     i = x._idx
                     pbuf[i] = ig if pbuf[i] is None else pbuf[i] + ig
 
@@ -215,38 +222,6 @@ def _accumulate(t, g, node_grads, leaf_grads):
             buf = node_grads[node] = [None] * node.n_out
         i = t._idx
         buf[i] = g if buf[i] is None else buf[i] + g
-
-
-def _toposort(targets):
-    """Nodes reachable from ``targets``, each after every node that consumes it.
-
-    Only inputs marked in ``needs`` (tracked tensors) can lead to recorded nodes, so
-    constants are skipped without looking at them.
-    """
-    order = []
-    seen = set()
-    for t in targets:
-        root = t._node
-        if root is None or root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, iter(_recorded_parents(root)))]
-        while stack:
-            node, it = stack[-1]
-            for child in it:
-                if child not in seen:
-                    seen.add(child)
-                    stack.append((child, iter(_recorded_parents(child))))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    order.reverse()
-    return order
-
-
-def _recorded_parents(node):
-    return [x._node for x, need in zip(node.inputs, node.needs) if need and x._node is not None]
 
 
 def _flatten(x):
