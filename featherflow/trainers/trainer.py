@@ -179,7 +179,7 @@ class Trainer:
             variables = self.trainable_variables
         state.recording += 1
         try:
-            y_pred = self(x, training=True)
+            y_pred = self._train_forward(x) if self._direct_call else self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sw)
         finally:
             state.recording -= 1
@@ -191,6 +191,20 @@ class Trainer:
         self.optimizer.apply(grads, variables)
         self._update_metrics(x, y, y_pred, sw, float(loss.data))
         return self._step_logs()
+
+    _direct_call = False
+
+    def _train_forward(self, x):
+        return self.call(x, training=True)
+
+    def _can_call_directly(self, batches):
+        """Whether train_step may skip ``__call__``: a built Sequential whose layers run as a
+        plain chain, fed float arrays that the data adapter already converted."""
+        from featherflow.models.sequential import Sequential
+
+        return (type(self).__call__ is Sequential.__call__ and self.built
+                and isinstance(batches, D.ArrayBatches) and batches._single
+                and self._make_plan() is not None)
 
     def test_step(self, data):
         """Loss and metrics on one batch without training; returns logs."""
@@ -278,6 +292,7 @@ class Trainer:
         self.stop_training = False
         self._train_vars = self.trainable_variables
         self._regularized = None
+        self._direct_call = self._can_call_directly(batches)
         want_batch = cbs.wants("on_train_batch_begin") or cbs.wants("on_train_batch_end")
         self._want_step_logs = want_batch
         from featherflow.utils.random import generator
@@ -320,6 +335,7 @@ class Trainer:
         finally:
             self._want_step_logs = True
             self._train_vars = None
+            self._direct_call = False
         cbs.on_train_end(epoch_logs)
         return self.history
 
