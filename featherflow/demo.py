@@ -28,8 +28,6 @@ def main(argv=None):
                         help="folder for figures, the saved model and logs")
     parser.add_argument("--only", default=None,
                         help="comma-separated section names: " + ", ".join(s for s, _ in SECTIONS))
-    parser.add_argument("--verbose", type=int, default=None,
-                        help="force fit verbosity (0, 1 or 2) in every example")
     args = parser.parse_args(argv)
     import featherflow.examples as ex
 
