@@ -147,16 +147,21 @@ class Layer:
         for v in self._trainable_variables:
             v._track = self._trainable and v._trainable
 
-    @property
-    def variables(self):
-        out = list(self._trainable_variables) + list(self._non_trainable_variables)
+    def _gather(self, own, prop):
+        """``own`` variables, then each sublayer's ``prop`` variables, each variable once."""
+        out = list(own)
         seen = {id(v) for v in out}
         for layer in self._layers:
-            for v in layer.variables:
+            for v in getattr(layer, prop):
                 if id(v) not in seen:
                     seen.add(id(v))
                     out.append(v)
         return out
+
+    @property
+    def variables(self):
+        return self._gather(self._trainable_variables + self._non_trainable_variables,
+                            "variables")
 
     @property
     def weights(self):
@@ -166,14 +171,7 @@ class Layer:
     def trainable_variables(self):
         if not self._trainable:
             return []
-        out = list(self._trainable_variables)
-        seen = {id(v) for v in out}
-        for layer in self._layers:
-            for v in layer.trainable_variables:
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    out.append(v)
-        return out
+        return self._gather(self._trainable_variables, "trainable_variables")
 
     trainable_weights = trainable_variables
 
@@ -181,14 +179,7 @@ class Layer:
     def non_trainable_variables(self):
         if not self._trainable:
             return self.variables
-        out = list(self._non_trainable_variables)
-        seen = {id(v) for v in out}
-        for layer in self._layers:
-            for v in layer.non_trainable_variables:
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    out.append(v)
-        return out
+        return self._gather(self._non_trainable_variables, "non_trainable_variables")
 
     non_trainable_weights = non_trainable_variables
 
