@@ -87,6 +87,18 @@ def _loss_object(L, identifier):
     return L.as_loss_object(identifier)
 
 
+def shape_error(what, y_true, y_pred, err):
+    """A ValueError naming the targets' and predictions' shapes and the likely fix."""
+    yt = np.shape(y_true.data if isinstance(y_true, Tensor) else y_true)
+    yp = np.shape(y_pred.data if isinstance(y_pred, Tensor) else y_pred)
+    return ValueError(
+        f"Computing the {what} failed for targets y of shape {tuple(yt)} and model outputs of "
+        f"shape {tuple(yp)}: {err}. The targets need one column per output unit (the last "
+        f"layer has {yp[-1] if yp else '?'}); integer class labels need "
+        "sparse_categorical_crossentropy, one-hot labels categorical_crossentropy."
+    )
+
+
 def _per_output(v, names, what):
     if isinstance(v, dict):
         return [v.get(n) for n in names]
@@ -115,6 +127,19 @@ class CompiledMetrics:
         self.loss_ids = loss_identifiers
         self.output_names = list(output_names)
         self.metrics = None  # list of (output index, metric, weighted)
+        self._check_names()
+
+    def _check_names(self):
+        """Unknown metric names fail at compile, not at the first batch of fit."""
+        from featherflow import metrics as Mt
+
+        for spec in (self.spec, self.weighted_spec):
+            items = spec.values() if isinstance(spec, dict) else _as_list(spec)
+            for item in items:
+                for one in _as_list(item):
+                    if isinstance(one, str) and one not in ("accuracy", "acc", "crossentropy",
+                                                            "ce"):
+                        Mt.get(one)
 
     def build(self, y_true, y_pred):
         from featherflow import metrics as Mt
@@ -154,7 +179,10 @@ class CompiledMetrics:
             sw = None
             if weighted and sample_weight is not None:
                 sw = sample_weight[i] if multi else sample_weight
-            m.update_state(yt, yp.data if isinstance(yp, Tensor) else yp, sample_weight=sw)
+            try:
+                m.update_state(yt, yp.data if isinstance(yp, Tensor) else yp, sample_weight=sw)
+            except ValueError as err:
+                raise shape_error(f"metric '{m.name}'", yt, yp, err) from err
 
     def reset(self):
         if self.metrics:

@@ -13,7 +13,7 @@ from featherflow.autodiff.tape import backprop
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend.memory import tune_allocator
 from featherflow.trainers import data_adapter as D
-from featherflow.trainers.compile_utils import CompiledLoss, CompiledMetrics
+from featherflow.trainers.compile_utils import CompiledLoss, CompiledMetrics, shape_error
 
 _DEFERRED = "__featherflow_deferred_logs__"
 
@@ -127,7 +127,14 @@ class Trainer:
     # -- steps ------------------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss of ``y_pred`` against ``y`` plus losses added by layers."""
-        loss = self._compiled_loss(y, y_pred, sample_weight) if self._compiled_loss else None
+        loss = None
+        if self._compiled_loss is not None:
+            try:
+                loss = self._compiled_loss(y, y_pred, sample_weight)
+            except ValueError as err:
+                if "Computing the" in str(err):
+                    raise
+                raise shape_error(f"loss '{_loss_name(self.loss)}'", y, y_pred, err) from err
         extra = self._collect_extra_losses()
         if extra:
             from featherflow.ops.math import add
@@ -361,6 +368,7 @@ class Trainer:
                                  "validation_data instead.")
         else:
             x = self._float_inputs(D.expand_1d(D.to_numpy(x, "x")))
+            self._check_input(x, "fit")
             y = D.expand_1d(D.to_numpy(y, "y"))
             sample_weight = D.to_numpy(sample_weight, "sample_weight")
             if y is None and self._compiled_loss is not None:
@@ -397,6 +405,35 @@ class Trainer:
                 val = D.ArrayBatches(vx, vy, D.to_numpy(vsw), batch_size=vbs, shuffle=False)
         return batches, val
 
+    def _expected_input_shape(self):
+        """(batch shape, name of the layer that declared it) of a single-input model, or
+        (None, None) when the model has no declared input."""
+        layer = getattr(self, "_input_layer", None)
+        if layer is not None:
+            layers = self.layers
+            return layer.batch_shape, (layers[0].name if layers else layer.name)
+        inputs = getattr(self, "inputs", None)
+        if isinstance(inputs, list) and len(inputs) == 1 and hasattr(inputs[0], "shape"):
+            return inputs[0].shape, inputs[0]._keras_history[0].name
+        return None, None
+
+    def _check_input(self, x, what):
+        """Data whose rank or sizes differ from the model's Input: a clear error up front."""
+        if not isinstance(x, np.ndarray):
+            return
+        expected, layer_name = self._expected_input_shape()
+        if expected is None:
+            return
+        ok = x.ndim == len(expected) and all(
+            e is None or e == d for e, d in zip(expected[1:], x.shape[1:]))
+        if not ok:
+            raise ValueError(
+                f"{what}: x has shape {x.shape}, but model '{self.name}' takes inputs of shape "
+                f"{tuple(expected)} (declared at layer '{layer_name}'; None is the batch). "
+                f"Give x the shape (samples, {', '.join(str(d) for d in expected[1:])}), or "
+                "change the input_shape/input_dim of the first layer to match your data."
+            )
+
     def _float_inputs(self, x):
         """Integer data for a model that takes floats is cast once here, not every step."""
         if not getattr(self, "_cast_int_inputs", True):
@@ -427,6 +464,7 @@ class Trainer:
             batches = D.GeneratorBatches(x, steps)
         else:
             x = D.expand_1d(D.to_numpy(x, "x"))
+            self._check_input(x, "evaluate")
             y = D.expand_1d(D.to_numpy(y, "y"))
             sw = D.to_numpy(sample_weight, "sample_weight")
             D.check_finite(x, "x")
@@ -481,6 +519,7 @@ class Trainer:
             batches = D.GeneratorBatches(x, steps)
         else:
             x = D.expand_1d(D.to_numpy(x, "x"))
+            self._check_input(x, "predict")
             batches = D.ArrayBatches(x, None, None, batch_size=batch_size or 32, shuffle=False,
                                      steps=steps)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
@@ -537,6 +576,12 @@ class Trainer:
         """The model's output on one batch, as NumPy."""
         x = D.expand_1d(D.to_numpy(x, "x"))
         return _to_numpy_nest(self.predict_step((x, None, None)))
+
+
+def _loss_name(loss):
+    if isinstance(loss, str):
+        return loss
+    return getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
 
 
 def _unpack(data):

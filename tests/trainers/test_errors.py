@@ -19,8 +19,11 @@ def test_fit_before_compile():
 def test_wrong_input_width():
     m = model()
     m.compile(optimizer="sgd", loss="mse")
-    with pytest.raises(ValueError, match=r"dense.*last dimension is 2.*\(4, 3\)"):
+    with pytest.raises(ValueError, match=r"x has shape \(4, 3\).*\(None, 2\).*layer 'dense"):
         m.fit(np.zeros((4, 3)), np.zeros((4, 1)), verbose=0)
+    # called directly, the layer itself names the mismatch
+    with pytest.raises(ValueError, match=r"dense.*last dimension is 2.*\(4, 3\)"):
+        m(np.zeros((4, 3)))
 
 
 def test_x_and_y_lengths_differ():
@@ -68,3 +71,24 @@ def test_compile_without_loss_then_fit():
     m.compile(optimizer="sgd")
     with pytest.raises(ValueError, match="without a loss"):
         m.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
+
+
+def test_targets_that_do_not_fit_the_output_name_both_shapes():
+    m = model()
+    m.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    with pytest.raises(ValueError, match=r"targets y of shape \(4, 3\).*outputs of shape \(4, 1\)"):
+        m.fit(np.zeros((4, 2)), np.zeros((4, 3)), verbose=0)
+
+
+def test_data_of_the_wrong_rank_for_the_input():
+    m = model()
+    m.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match=r"x has shape \(4, 2, 2\).*\(None, 2\)"):
+        m.fit(np.zeros((4, 2, 2)), np.zeros((4, 1)), verbose=0)
+    with pytest.raises(ValueError, match="predict"):
+        m.predict(np.zeros((4, 2, 2)), verbose=0)
+
+
+def test_unknown_metric_fails_at_compile():
+    with pytest.raises(ValueError, match="Unknown metric 'acuracy'"):
+        model().compile(optimizer="sgd", loss="mse", metrics=["acuracy"])
