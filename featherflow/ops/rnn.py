@@ -308,26 +308,33 @@ class LSTM(_Recurrent):
         if not self.fast:
             ract_d = ELEMENTWISE[self.recurrent_activation][1]
             act_d = ELEMENTWISE[self.activation][1]
+        else:
+            # The activation derivatives of every step at once, before the loop: a few passes
+            # over whole (T, ., B) arrays instead of five small NumPy calls per step.
+            # FA: s(1 - s) for the sigmoid gates, 1 - g^2 for the candidate; OT: o * tanh'(c)
+            FA = np.multiply(G, G)
+            np.subtract(G[:, :u3], FA[:, :u3], out=FA[:, :u3])
+            np.subtract(1, FA[:, u3:], out=FA[:, u3:])
+            OT = np.multiply(TC, TC)
+            np.subtract(1, OT, out=OT)
+            OT *= G[:, u2:u3]
         for t in range(self.steps - 1, -1, -1):
             if per_step is not None:
                 dh += per_step[t]
             g = G[t]
             s, gg, tc = g[:u3], g[u3:], TC[t]
-            # F: the gates' activation derivatives, s(1 - s) and 1 - g^2 when fast
             if self.fast:
-                np.multiply(g, g, out=F)
-                np.subtract(s, F[:u3], out=F[:u3])
-                np.subtract(1, F[u3:], out=F[u3:])
-                np.multiply(tc, tc, out=dtc)
-                np.subtract(1, dtc, out=dtc)
+                F = FA[t]
+                # dc = dc_carry + dh * o * tanh'(c)
+                np.multiply(OT[t], dh, out=dtc)
             else:
                 zp = self.Zp[t]
                 F[:u3] = ract_d(zp[:u3], s)
                 F[u3:] = act_d(zp[u3:], gg)
                 dtc[...] = act_d(C[t + 1], tc)
-            # dc = dc_carry + dh * o * activation'(c)
-            dtc *= g[u2:u3]
-            dtc *= dh
+                # dc = dc_carry + dh * o * activation'(c)
+                dtc *= g[u2:u3]
+                dtc *= dh
             np.add(dtc, dc_carry, out=dc)
             d = D[t]
             np.multiply(dc, gg, out=d[:u])
