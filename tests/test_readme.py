@@ -1,0 +1,29 @@
+"""README's code runs as written and prints what it says."""
+
+import os
+import re
+
+import numpy as np
+
+README = os.path.join(os.path.dirname(__file__), "..", "README.md")
+
+
+def test_readme_python_blocks_run_and_xor_is_learned():
+    text = open(README, encoding="utf-8").read()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    scope = {}
+    exec(compile("\n".join(blocks), "README.md", "exec"), scope)
+    pred = np.round(scope["model"].predict(scope["x_data"], verbose=0)).ravel()
+    assert pred.tolist() == [0, 1, 1, 0]
+    assert "[[0.] [1.] [1.] [0.]]" in text
+
+
+def test_readme_starts_with_the_two_commands():
+    text = open(README, encoding="utf-8").read()
+    first_block = re.search(r"```bash\n(.*?)```", text, re.S).group(1)
+    commands = [ln for ln in first_block.splitlines() if ln and not ln.startswith("#")]
+    assert commands[0].endswith("featherflow-demo")
+    assert commands[1].endswith("python -m pytest -q")
+    ci = open(os.path.join(os.path.dirname(README), ".ci", "run"), encoding="utf-8").read()
+    assert commands[1] in ci
