@@ -143,6 +143,11 @@ class _BaseConv(Layer):
             "bias_constraint": _serialize(constraints, self.bias_constraint),
         }
 
+    def _out_lengths(self, input_shape):
+        """Output lengths of the spatial axes of a (non-transposed) convolution."""
+        return [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in zip(
+            self._spatial_in(input_shape), self.kernel_size, self.strides, self.dilation_rate)]
+
 
 class _Conv(_BaseConv):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
@@ -195,9 +200,7 @@ class _Conv(_BaseConv):
         return self._finish(out)
 
     def compute_output_shape(self, input_shape):
-        lengths = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in zip(
-            self._spatial_in(input_shape), self.kernel_size, self.strides, self.dilation_rate)]
-        return self._shape(input_shape, self.filters, lengths)
+        return self._shape(input_shape, self.filters, self._out_lengths(input_shape))
 
     def get_config(self):
         from featherflow import constraints, initializers, regularizers
@@ -368,9 +371,8 @@ class _DepthwiseConv(_BaseConv):
 
     def compute_output_shape(self, input_shape):
         c = self._channels(input_shape)
-        lengths = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in zip(
-            self._spatial_in(input_shape), self.kernel_size, self.strides, self.dilation_rate)]
-        return self._shape(input_shape, c * self.depth_multiplier, lengths)
+        return self._shape(input_shape, c * self.depth_multiplier,
+                           self._out_lengths(input_shape))
 
     def get_config(self):
         from featherflow import constraints, initializers, regularizers
@@ -460,9 +462,7 @@ class _SeparableConv(_BaseConv):
         return self._finish(out)
 
     def compute_output_shape(self, input_shape):
-        lengths = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in zip(
-            self._spatial_in(input_shape), self.kernel_size, self.strides, self.dilation_rate)]
-        return self._shape(input_shape, self.filters, lengths)
+        return self._shape(input_shape, self.filters, self._out_lengths(input_shape))
 
     def get_config(self):
         from featherflow import constraints, initializers, regularizers

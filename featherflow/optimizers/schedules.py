@@ -70,6 +70,25 @@ def _check_steps(value, name):
         raise ValueError(f"Argument `{name}` must be > 0, received {name}={value}.")
 
 
+def _decay_init(schedule, initial_learning_rate, decay_steps, decay_rate, staircase, name):
+    """The settings ExponentialDecay and InverseTimeDecay share."""
+    schedule.initial_learning_rate = initial_learning_rate
+    schedule.decay_steps = decay_steps
+    schedule.decay_rate = decay_rate
+    schedule.staircase = staircase
+    schedule.name = name
+    _check_steps(decay_steps, "decay_steps")
+
+
+def _decay_progress(schedule, step):
+    """(dtype, step / decay_steps, floored when staircase) for the decay schedules."""
+    dt = _dtype_of(schedule.initial_learning_rate)
+    p = _as(step, dt) / _as(schedule.decay_steps, dt)
+    if schedule.staircase:
+        p = np.floor(p)
+    return dt, p
+
+
 class ExponentialDecay(LearningRateSchedule):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored if staircase).
 
@@ -81,18 +100,10 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="ExponentialDecay"):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        _check_steps(decay_steps, "decay_steps")
+        _decay_init(self, initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        dt = _dtype_of(self.initial_learning_rate)
-        p = _as(step, dt) / _as(self.decay_steps, dt)
-        if self.staircase:
-            p = np.floor(p)
+        dt, p = _decay_progress(self, step)
         out = _as(self.initial_learning_rate, dt) * np.power(_as(self.decay_rate, dt), p)
         return Tensor(np.asarray(out, dt))
 
@@ -188,18 +199,10 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="InverseTimeDecay"):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        _check_steps(decay_steps, "decay_steps")
+        _decay_init(self, initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        dt = _dtype_of(self.initial_learning_rate)
-        p = _as(step, dt) / _as(self.decay_steps, dt)
-        if self.staircase:
-            p = np.floor(p)
+        dt, p = _decay_progress(self, step)
         out = _as(self.initial_learning_rate, dt) / (1 + _as(self.decay_rate, dt) * p)
         return Tensor(np.asarray(out, dt))
 
