@@ -18,7 +18,6 @@ from featherflow.models.keras_tensor import (
     Node,
     flatten,
     is_symbolic,
-    pack,
     structure_of,
 )
 from featherflow.utils import naming
@@ -65,6 +64,8 @@ class Layer:
         self._inbound_nodes = []
         self._losses = []
         self._trainable = bool(trainable)
+        # float inputs of another precision are cast to the layer's dtype (Keras's autocast)
+        self._autocast = bool(autocast)
         self.built = False
         self.name = name if name is not None else naming.unique_name(
             naming.to_snake_case(type(self).__name__))
@@ -355,7 +356,7 @@ class Layer:
         if isinstance(inputs, Tensor):
             dt = inputs.data.dtype
             want = config._FLOATX if self._dtype is None else np.dtype(self._dtype)
-            if dt.kind == "f" and dt != want and self._autocast_ok():
+            if dt.kind == "f" and dt != want and self._autocast:
                 return _cast_tensor(inputs, self.dtype)
             if dt.kind in "iub" and self._cast_int_inputs:
                 return Tensor(inputs.data.astype(self.dtype))
@@ -372,9 +373,6 @@ class Layer:
                 kind in "iub" and self._cast_int_inputs):
             a = a.astype(self.dtype)
         return Tensor(a)
-
-    def _autocast_ok(self):
-        return True
 
     # -- the symbolic graph -----------------------------------------------------------------
     def _symbolic_call(self, inputs, rest, kwargs):
@@ -528,7 +526,3 @@ def _tuple_shape(s):
     if isinstance(s, list):
         return [_tuple_shape(v) for v in s]
     return s
-
-
-def pack_like(structure, flat):
-    return pack(structure, flat)
