@@ -34,6 +34,11 @@ def learning_rate_reader(optimizer):
     if optimizer is None:
         return None
     optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+    from featherflow.optimizers import Optimizer
+
+    if isinstance(optimizer, Optimizer):
+        # featherflow's own optimizers already return a Python float: no wrapper per epoch
+        return optimizer._current_learning_rate
     candidates = []
     for method in ("_current_learning_rate", "_get_current_learning_rate"):
         getter = getattr(optimizer, method, None)

@@ -257,3 +257,20 @@ def test_loss_and_metric_given_as_functions():
     logs = m.evaluate(x, yb, verbose=0, return_dict=True)
     assert logs["binary_accuracy"] == pytest.approx(np.mean((p > 0.5) == yb))
     assert logs["mse"] == pytest.approx(np.mean((p - yb) ** 2), rel=1e-5)
+
+
+def test_named_inputs_as_a_dict():
+    a = Input(shape=(2,), name="left")
+    b = Input(shape=(3,), name="right")
+    out = Dense(1)(tf.keras.layers.Concatenate()([a, b]))
+    m = Model([a, b], out)
+    m.compile(optimizer="sgd", loss="mse")
+    rng = np.random.default_rng(0)
+    xa, xb = rng.normal(size=(16, 2)), rng.normal(size=(16, 3))
+    y = rng.normal(size=(16, 1))
+    h = m.fit({"left": xa, "right": xb}, y, epochs=2, batch_size=8, verbose=0)
+    assert len(h.history["loss"]) == 2
+    p_dict = m.predict({"right": xb, "left": xa}, verbose=0)
+    np.testing.assert_allclose(p_dict, m.predict([xa, xb], verbose=0), rtol=1e-6)
+    with pytest.raises(ValueError, match="lacks"):
+        m.predict({"left": xa}, verbose=0)
