@@ -1,0 +1,308 @@
+"""Matrix products and norms: matmul (batched), einsum, tensordot, norms and clipping."""
+
+
+import numpy as np
+
+from featherflow.autodiff.function import Function, unbroadcast
+from featherflow.autodiff.tensor import Tensor
+from featherflow.ops._convert import data, float_operand, operand, pair
+from featherflow.ops.math import (
+    cast,
+    divide,
+    greater,
+    maximum,
+    multiply,
+    rsqrt,
+    sqrt,
+    square,
+    where,
+)
+from featherflow.ops.reduce import add_n, reduce_max, reduce_sum
+
+
+def _t(x):
+    return np.swapaxes(x, -1, -2)
+
+
+class MatMul(Function):
+    """``op(a) @ op(b)`` over the last two axes, batched with broadcasting; a 1-D operand is
+    a vector (as in NumPy), and the transposes apply to operands of rank >= 2."""
+
+    def __init__(self, transpose_a=False, transpose_b=False):
+        self.ta = transpose_a
+        self.tb = transpose_b
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        if a.ndim == 1 or b.ndim == 1:
+            a2 = a[None, :] if a.ndim == 1 else (_t(a) if self.ta else a)
+            b2 = b[:, None] if b.ndim == 1 else (_t(b) if self.tb else b)
+            out = np.matmul(a2, b2)
+            self.out2 = out.shape
+            if a.ndim == 1:
+                out = out[..., 0, :]
+            if b.ndim == 1:
+                out = out[..., 0]
+            return out
+        return np.matmul(_t(a) if self.ta else a, _t(b) if self.tb else b)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        ga = gb = None
+        if a.ndim == 1 or b.ndim == 1:
+            a2 = a[None, :] if a.ndim == 1 else (_t(a) if self.ta else a)
+            b2 = b[:, None] if b.ndim == 1 else (_t(b) if self.tb else b)
+            g2 = np.reshape(g, self.out2)
+            if self.needs[0]:
+                ga = unbroadcast(g2 @ _t(b2), a2.shape)
+                ga = ga.reshape(a.shape) if a.ndim == 1 else (_t(ga) if self.ta else ga)
+            if self.needs[1]:
+                gb = unbroadcast(_t(a2) @ g2, b2.shape)
+                gb = gb.reshape(b.shape) if b.ndim == 1 else (_t(gb) if self.tb else gb)
+            return ga, gb
+        opa = _t(a) if self.ta else a
+        opb = _t(b) if self.tb else b
+        if self.needs[0]:
+            ga = opb @ _t(g) if self.ta else g @ _t(opb)
+            ga = unbroadcast(ga, a.shape)
+        if self.needs[1]:
+            gb = _t(g) @ opa if self.tb else _t(opa) @ g
+            gb = unbroadcast(gb, b.shape)
+        return ga, gb
+
+
+def _einsum_parse(subscripts, ndims):
+    """Split ``subscripts`` into per-input and output terms, making an implicit output explicit
+    (NumPy's rule: ellipsis first, then the letters used once, in alphabetical order)."""
+    s = subscripts.replace(" ", "")
+    if "->" in s:
+        ins, out = s.split("->")
+    else:
+        ins = s
+        letters = ins.replace("...", "").replace(",", "")
+        once = sorted(c for c in set(letters) if letters.count(c) == 1)
+        out = ("..." if "..." in ins else "") + "".join(once)
+    terms = ins.split(",")
+    if len(terms) != len(ndims):
+        raise ValueError(
+            f"einsum: the subscripts {subscripts!r} name {len(terms)} operand(s), received "
+            f"{len(ndims)}."
+        )
+    return terms, out
+
+
+class Einsum(Function):
+    """``np.einsum`` with the gradient of each operand as another einsum.
+
+    The gradient of an operand is the contraction of the output gradient with the other
+    operands; letters summed within that operand alone are broadcast back, and broadcast
+    (size 1 or ellipsis) dimensions are summed. Repeated letters inside one operand (traces,
+    diagonals) have no gradient here.
+    """
+
+    def __init__(self, subscripts):
+        self.subscripts = subscripts
+
+    def forward(self, *xs):
+        self.terms, self.out_term = _einsum_parse(self.subscripts, [x.ndim for x in xs])
+        self.xs = xs
+        return np.asarray(np.einsum(f"{','.join(self.terms)}->{self.out_term}", *xs))
+
+    def backward(self, g):
+        terms, out, xs = self.terms, self.out_term, self.xs
+        grads = []
+        for i, (term, x) in enumerate(zip(terms, xs)):
+            if not self.needs[i]:
+                grads.append(None)
+                continue
+            grads.append(self._grad_of(i, term, x, g, terms, out, xs))
+        return tuple(grads)
+
+    def _grad_of(self, i, term, x, g, terms, out, xs):
+        letters = term.replace("...", "")
+        if len(set(letters)) != len(letters):
+            raise NotImplementedError(
+                f"einsum: no gradient for the operand {term!r} of {self.subscripts!r}, whose "
+                f"letters repeat (a trace or diagonal). Use tf.linalg ops or reshape instead."
+            )
+        others = [t for j, t in enumerate(terms) if j != i]
+        seen = out + "".join(others)
+        keep = "".join(c for c in letters if c in seen)
+        any_ell = "..." in seen
+        spec = ",".join([out] + others) + "->" + ("..." if any_ell else "") + keep
+        gk = np.einsum(spec, g, *[v for j, v in enumerate(xs) if j != i])
+        n_ell = x.ndim - len(letters)
+        sizes = dict(zip(letters, _letter_sizes(term, x.shape)))
+        # shape in the order (ellipsis dims, letters) with summed-alone letters as size 1
+        pos = term.index("...") if "..." in term else 0
+        ell_shape = x.shape[pos:pos + n_ell]
+        kept_dims = iter(gk.shape[gk.ndim - len(keep):])
+        lonely_shape = tuple(next(kept_dims) if c in keep else 1 for c in letters)
+        gk = gk.reshape(gk.shape[: gk.ndim - len(keep)] + lonely_shape)
+        full = ell_shape + tuple(sizes[c] for c in letters)
+        # sum what x was broadcast over (extra or size-1 dims), then spread over what the
+        # output did not depend on (letters summed inside x alone, size-1 dims of others)
+        if gk.ndim > len(full):
+            gk = gk.sum(axis=tuple(range(gk.ndim - len(full))))
+        axes = tuple(i for i, (t, n) in enumerate(zip(full, gk.shape)) if t == 1 and n != 1)
+        if axes:
+            gk = gk.sum(axis=axes, keepdims=True)
+        if gk.shape != full:
+            out_arr = np.empty(full, gk.dtype)
+            out_arr[...] = gk
+            gk = out_arr
+        if n_ell and pos:
+            n_before = len(term[:term.index("...")])
+            perm = ([n_ell + k for k in range(n_before)] + list(range(n_ell))
+                    + [n_ell + k for k in range(n_before, len(letters))])
+            gk = np.transpose(gk, perm)
+        return gk.astype(x.dtype, copy=False)
+
+
+def _letter_sizes(term, shape):
+    """Sizes of the letters of ``term`` (an einsum term) for an operand of ``shape``."""
+    if "..." in term:
+        before, after = term.split("...")
+        dims = list(shape[: len(before)]) + (list(shape[len(shape) - len(after):])
+                                              if after else [])
+        return dims
+    return list(shape)
+
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
+    """Matrix product of the last two axes, batched over the leading ones (``tf.matmul``)."""
+    a, b = pair(a, b)
+    ta = transpose_a or adjoint_a
+    tb = transpose_b or adjoint_b
+    sa, sb = np.shape(data(a)), np.shape(data(b))
+    ka = (sa[-2] if ta else sa[-1]) if len(sa) > 1 else (sa[0] if sa else None)
+    kb = (sb[-1] if tb else sb[-2]) if len(sb) > 1 else (sb[0] if sb else None)
+    if not sa or not sb or ka != kb:
+        raise ValueError(
+            f"matmul: incompatible shapes {tuple(sa)} and {tuple(sb)}: the inner dimensions "
+            f"({ka} and {kb}) must match. Transpose one operand or fix the layer sizes."
+        )
+    try:
+        return MatMul(ta, tb)(a, b)
+    except ValueError as err:
+        raise ValueError(
+            f"matmul: incompatible shapes {tuple(sa)} and {tuple(sb)}: the batch dimensions "
+            f"{tuple(sa[:-2])} and {tuple(sb[:-2])} must be equal or broadcastable ({err})."
+        ) from None
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, name=None):
+    """Matrix times vector over the last axes (``tf.linalg.matvec``)."""
+    from featherflow.ops import shape as S
+
+    out = matmul(a, S.expand_dims(b, -1), transpose_a=transpose_a or adjoint_a)
+    return S.squeeze(out, -1)
+
+
+def einsum(equation, *inputs, name=None, **kwargs):
+    """Einstein summation (``tf.einsum``), differentiable in every operand."""
+    xs = [operand(x) for x in inputs]
+    floats = [data(x).dtype for x in xs if data(x).dtype.kind == "f"]
+    if floats:
+        xs = [x if data(x).dtype == floats[0] else cast(x, floats[0]) for x in xs]
+    try:
+        return Einsum(equation)(*xs)
+    except ValueError as err:
+        raise ValueError(
+            f"einsum {equation!r}: operands of shapes {[tuple(np.shape(data(x))) for x in xs]} "
+            f"do not fit ({err})."
+        ) from None
+
+
+def tensordot(a, b, axes, name=None):
+    """Contract ``axes`` of ``a`` with ``axes`` of ``b`` (``tf.tensordot``)."""
+    from featherflow.ops import shape as S
+
+    a, b = pair(a, b)
+    na, nb = np.ndim(data(a)), np.ndim(data(b))
+    if isinstance(axes, (int, np.integer)):
+        ax_a = list(range(na - int(axes), na))
+        ax_b = list(range(int(axes)))
+    else:
+        ax_a, ax_b = [list(np.atleast_1d(v)) for v in axes]
+        ax_a = [int(i) % na for i in ax_a]
+        ax_b = [int(i) % nb for i in ax_b]
+    free_a = [i for i in range(na) if i not in ax_a]
+    free_b = [i for i in range(nb) if i not in ax_b]
+    sa, sb = np.shape(data(a)), np.shape(data(b))
+    if [sa[i] for i in ax_a] != [sb[i] for i in ax_b]:
+        raise ValueError(
+            f"tensordot: the contracted axes {ax_a} of shape {tuple(sa)} and {ax_b} of shape "
+            f"{tuple(sb)} have different sizes."
+        )
+    k = int(np.prod([sa[i] for i in ax_a]))
+    at = S.reshape(S.transpose(a, free_a + ax_a), (-1, k))
+    bt = S.reshape(S.transpose(b, ax_b + free_b), (k, -1))
+    return S.reshape(matmul(at, bt), [sa[i] for i in free_a] + [sb[i] for i in free_b])
+
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
+    """``x / sqrt(max(sum(x ** 2), epsilon))`` over ``axis`` (``tf.math.l2_normalize``)."""
+    x = float_operand(x)
+    sq = reduce_sum(square(x), axis=axis, keepdims=True)
+    return multiply(x, rsqrt(maximum(sq, epsilon)))
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
+    """Vector norms (``ord`` 'euclidean'/2, 1, inf; 'fro' for matrices), as ``tf.norm``.
+
+    With ``axis=None`` the tensor is treated as one flat vector.
+    """
+    x = float_operand(tensor)
+    keep = bool(keepdims)
+    if isinstance(axis, (list, tuple)) and len(axis) == 2 and ord not in ("euclidean", "fro"):
+        raise ValueError(
+            f"norm: matrix norms support ord='euclidean' or 'fro' here, received ord={ord!r}."
+        )
+    if ord in ("euclidean", "fro", 2, 2.0):
+        return sqrt(reduce_sum(square(x), axis=axis, keepdims=keep))
+    if ord in (1, 1.0):
+        return reduce_sum(abs(x), axis=axis, keepdims=keep)
+    if ord == np.inf:
+        return reduce_max(abs(x), axis=axis, keepdims=keep)
+    if isinstance(ord, (int, float)) and ord > 0:
+        return pow(reduce_sum(pow(abs(x), float(ord)), axis=axis, keepdims=keep), 1.0 / ord)
+    raise ValueError(
+        f"norm: ord must be 'euclidean', 'fro', 1, 2, np.inf or a positive number, received "
+        f"{ord!r}."
+    )
+
+
+def global_norm(t_list, name=None):
+    """``sqrt(sum of squared L2 norms)`` of the tensors in ``t_list`` (None entries skipped)."""
+    parts = [reduce_sum(square(float_operand(t))) for t in t_list if t is not None]
+    if not parts:
+        return Tensor(np.zeros((), np.float32))
+    return sqrt(add_n(parts))
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """Rescale ``t`` so its L2 norm over ``axes`` is at most ``clip_norm`` (``tf.clip_by_norm``).
+
+    The norm of an all-zero ``t`` has a finite (zero) gradient, as in TensorFlow.
+    """
+    t = float_operand(t)
+    l2sum = reduce_sum(square(t), axis=axes, keepdims=True)
+    pos = greater(l2sum, 0)
+    l2norm = where(pos, sqrt(where(pos, l2sum, 1.0)), l2sum)
+    return divide(multiply(t, clip_norm), maximum(l2norm, clip_norm))
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """Scale every tensor by ``clip_norm / max(global_norm, clip_norm)``; returns
+    ``(clipped_list, global_norm)`` with None entries kept (``tf.clip_by_global_norm``)."""
+    gnorm = global_norm(t_list) if use_norm is None else operand(use_norm)
+    scale = divide(clip_norm, maximum(gnorm, clip_norm))
+    clipped = [None if t is None else multiply(t, cast(scale, data(operand(t)).dtype))
+               for t in t_list]
+    return clipped, gnorm
+
+
