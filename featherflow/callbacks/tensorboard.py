@@ -392,7 +392,10 @@ class TensorBoard(Callback):
         train_index = [i for i, k in enumerate(keys) if not k.startswith("val_")]
         val_index = [i for i, k in enumerate(keys) if k.startswith("val_")]
         train_names = [f"epoch_{keys[i]}" for i in train_index]
-        if self._lr_reader is not None:
+        # a callback before this one (LearningRateScheduler, ReduceLROnPlateau) may have put
+        # the rate in the logs already: then it is not read from the optimizer a second time
+        lr_reader = self._lr_reader if "learning_rate" not in keys else None
+        if lr_reader is not None:
             train_names.append("epoch_learning_rate")
         if self.write_steps_per_second:
             train_names.append("epoch_steps_per_second")
@@ -403,7 +406,7 @@ class TensorBoard(Callback):
                 [f"epoch_{keys[i][4:]}" for i in val_index]
             )
         plan = _EpochPlan(train_layout, _taker(train_index, len(keys)), val_layout,
-                          _taker(val_index, len(keys)), self._lr_reader)
+                          _taker(val_index, len(keys)), lr_reader)
         self._plans[keys] = plan
         return plan
 

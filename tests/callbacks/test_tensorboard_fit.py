@@ -46,3 +46,16 @@ def test_seed_notes_tensorboard_callback_logs_every_epoch(tmp_path):
     assert "keras" in tags  # the model's JSON for the Graphs dashboard
     assert any(t.endswith("kernel/histogram") for t in tags), tags
     assert scalars(val, "evaluation_loss_vs_iterations")
+
+
+def test_learning_rate_in_the_logs_is_written_once_per_epoch(tmp_path):
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_dim=1)])
+    model.compile(optimizer="sgd", loss="mse")
+    schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)
+    logdir = str(tmp_path / "logs")
+    model.fit(np.ones(8), np.ones(8), epochs=3, verbose=0,
+              callbacks=[schedule, tf.keras.callbacks.TensorBoard(logdir)])
+    got = scalars(os.path.join(logdir, "train"), "epoch_learning_rate")
+    assert [s for s, _ in got] == [0, 1, 2]
+    np.testing.assert_allclose([v for _, v in got], [0.005, 0.0025, 0.00125], rtol=1e-6)
