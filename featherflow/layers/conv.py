@@ -46,6 +46,11 @@ def _padding(value, rank, where):
     return mode
 
 
+def _check_filters(filters, where):
+    if not isinstance(filters, (int, np.integer)) or isinstance(filters, bool) or filters <= 0:
+        raise ValueError(f"{where}: filters must be a positive integer, received {filters!r}.")
+
+
 class _BaseConv(Layer):
     """Settings shared by every convolution layer (stored and validated as Keras does)."""
 
@@ -162,8 +167,7 @@ class _Conv(_BaseConv):
                           activation, use_bias, bias_initializer, bias_regularizer,
                           activity_regularizer, bias_constraint)
         where = self._where
-        if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f"{where}: filters must be a positive integer, received {filters!r}.")
+        _check_filters(filters, where)
         if not isinstance(groups, (int, np.integer)) or groups <= 0 or filters % groups:
             raise ValueError(
                 f"{where}: groups must be a positive integer dividing filters ({filters}), "
@@ -253,8 +257,7 @@ class _ConvTranspose(_BaseConv):
                           activation, use_bias, bias_initializer, bias_regularizer,
                           activity_regularizer, bias_constraint)
         where = self._where
-        if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f"{where}: filters must be a positive integer, received {filters!r}.")
+        _check_filters(filters, where)
         self.filters = int(filters)
         if output_padding is not None:
             output_padding = C.normalize_tuple(output_padding, self._rank, "output_padding",
@@ -424,8 +427,7 @@ class _SeparableConv(_BaseConv):
                           activation, use_bias, bias_initializer, bias_regularizer,
                           activity_regularizer, bias_constraint)
         where = self._where
-        if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f"{where}: filters must be a positive integer, received {filters!r}.")
+        _check_filters(filters, where)
         if not isinstance(depth_multiplier, (int, np.integer)) or depth_multiplier <= 0:
             raise ValueError(
                 f"{where}: depth_multiplier must be a positive integer, received "
