@@ -1,6 +1,6 @@
 """TensorBoard callback: Keras's log layout and tags, written without TensorFlow."""
 
-import operator
+import itertools
 import os
 import time
 import warnings
@@ -60,29 +60,23 @@ def learning_rate_reader(optimizer):
 
 
 class _EpochPlan:
-    """Where the entries of an epoch's ``logs`` go, for one tuple of log keys.
+    """Where the columns of a block of epoch rows go, for one tuple of log keys.
 
-    ``train_take``/``val_take`` pick the values for each run out of the list of all values
-    (a slice when the keys come grouped, as fit writes them).
+    A row is ``(epoch, wall_time, *logs values, [learning rate], [steps per second])``;
+    ``train_cols``/``val_cols`` pick each run's values out of it.
     """
 
-    __slots__ = ("train_layout", "train_take", "val_layout", "val_take", "lr")
+    __slots__ = ("train_layout", "train_cols", "val_layout", "val_cols")
 
-    def __init__(self, train_layout, train_take, val_layout, val_take, lr):
+    def __init__(self, train_layout, train_cols, val_layout, val_cols):
         self.train_layout = train_layout
-        self.train_take = train_take
+        self.train_cols = train_cols
         self.val_layout = val_layout
-        self.val_take = val_take
-        self.lr = lr
+        self.val_cols = val_cols
 
 
-def _taker(index, total):
-    """A function picking ``index`` positions out of a list of ``total`` values, as a list."""
-    if list(index) == list(range(total)):
-        return None  # all of them, in order: use the list itself
-    if index and list(index) == list(range(index[0], index[0] + len(index))):
-        return operator.itemgetter(slice(index[0], index[0] + len(index)))
-    return lambda values: [values[i] for i in index]
+# The callback hands its epoch rows to the writers at least this often while training runs.
+_DRAIN_SECS = 2.0
 
 
 class TensorBoard(Callback):
@@ -96,10 +90,10 @@ class TensorBoard(Callback):
     and ``<weight path>/image`` with ``write_images``); with ``write_graph`` the model's
     JSON under the tag "keras" for the Graphs dashboard.
 
-    Scalars are queued in memory and written in batches (at least every 2 seconds while
-    training runs, and when training ends), which keeps logging to about a microsecond per
-    epoch. Viewing needs the ``tensorboard`` package (``pip install featherflow[tensorboard]``);
-    writing does not.
+    Epoch scalars are kept in memory as one tuple per epoch and written in blocks (at least
+    every 2 seconds while training runs, when training ends, and at exit if training was
+    interrupted), which keeps logging to about a microsecond per epoch. Viewing needs the
+    ``tensorboard`` package (``pip install featherflow[tensorboard]``); writing does not.
 
     Example::
 
@@ -197,6 +191,13 @@ class TensorBoard(Callback):
         self._lr_resolved = False
         self._epoch_start = None
         self._epoch_start_iterations = None
+        # Epoch rows not yet handed to the writers: groups (keys, has_lr, rows), a new group
+        # whenever the logs' keys change; the last group takes the rows of new epochs.
+        self._epoch_groups = []
+        self._epoch_keys = None
+        self._epoch_rows = None
+        self._epoch_lr = None
+        self._next_drain = time.time() + _DRAIN_SECS
 
     # ----------------------------------------------------------------------------- writers
 
@@ -205,6 +206,7 @@ class TensorBoard(Callback):
         if writer is None or writer.closed:
             path = self._train_dir if key == "train" else self._val_dir
             writer = create_file_writer(path)
+            writer._events.add_feeder(self._drain_epoch_rows)
             self._writers[key] = writer
             # Layouts belong to one file writer.
             self._plans = {}
@@ -221,6 +223,7 @@ class TensorBoard(Callback):
         return self._writer("val")
 
     def _close_writers(self):
+        self._drain_epoch_rows()
         for writer in self._writers.values():
             writer.close()
         self._writers = {}
@@ -259,6 +262,8 @@ class TensorBoard(Callback):
         # The optimizer may have changed since the last fit: read the learning rate anew.
         self._lr_resolved = False
         self._plans = {}
+        self._epoch_keys = None  # the next epoch starts a group with the current optimizer
+        self._next_drain = time.time() + _DRAIN_SECS
         if self.update_freq != "epoch":
             self._push_default(self._train_writer, 0)
 
@@ -333,11 +338,40 @@ class TensorBoard(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs:
-            self._log_epoch_metrics(epoch, logs)
+            # Runs every epoch, so it only appends one tuple: _drain_epoch_rows turns many
+            # of them into records at once (see summary/_events.py for why).
+            keys = tuple(logs)
+            if keys != self._epoch_keys:
+                self._start_epoch_group(keys)
+            now = time.time()
+            lr = self._epoch_lr
+            if lr is not None and not self.write_steps_per_second:
+                rate = lr()
+                try:
+                    self._epoch_rows.append((epoch, now, *map(float, logs.values()), rate))
+                except (TypeError, ValueError):
+                    self._epoch_rows.append((epoch, now, *self._floats(logs.values()), rate))
+            else:
+                self._append_epoch_row(epoch, now, logs)
+            if now >= self._next_drain:
+                self._next_drain = now + _DRAIN_SECS
+                for writer in list(self._writers.values()):
+                    writer.flush()  # hands the rows over first (the writers' feeder)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             self._log_weights(epoch)
         if self.embeddings_freq and epoch % self.embeddings_freq == 0:
             self._log_embeddings(epoch)
+
+    def _append_epoch_row(self, epoch, now, logs):
+        """on_epoch_end without a learning rate or with steps per second."""
+        extra = [] if self._epoch_lr is None else [self._epoch_lr()]
+        if self.write_steps_per_second:
+            elapsed = now - (self._epoch_start or now)
+            extra.append(self._epoch_steps() / elapsed if elapsed > 0 else 0.0)
+        try:
+            self._epoch_rows.append((epoch, now, *map(float, logs.values()), *extra))
+        except (TypeError, ValueError):
+            self._epoch_rows.append((epoch, now, *self._floats(logs.values()), *extra))
 
     # ----------------------------------------------------------------------------- helpers
 
@@ -385,53 +419,67 @@ class TensorBoard(Callback):
                 f"{[type(v).__name__ for v in values]}"
             ) from None
 
-    def _plan(self, keys):
+    def _start_epoch_group(self, keys):
         if not self._lr_resolved:
             self._lr_reader = learning_rate_reader(getattr(self.model, "optimizer", None))
             self._lr_resolved = True
+        # a callback before this one (LearningRateScheduler, ReduceLROnPlateau) may have put
+        # the rate in the logs already: then it is not read from the optimizer a second time
+        self._epoch_lr = self._lr_reader if "learning_rate" not in keys else None
+        self._epoch_keys = keys
+        self._epoch_rows = []
+        self._epoch_groups.append((keys, self._epoch_lr is not None, self._epoch_rows))
+
+    def _plan(self, keys, has_lr):
         train_index = [i for i, k in enumerate(keys) if not k.startswith("val_")]
         val_index = [i for i, k in enumerate(keys) if k.startswith("val_")]
         train_names = [f"epoch_{keys[i]}" for i in train_index]
-        # a callback before this one (LearningRateScheduler, ReduceLROnPlateau) may have put
-        # the rate in the logs already: then it is not read from the optimizer a second time
-        lr_reader = self._lr_reader if "learning_rate" not in keys else None
-        if lr_reader is not None:
+        train_cols = [2 + i for i in train_index]
+        extra_col = 2 + len(keys)
+        if has_lr:
             train_names.append("epoch_learning_rate")
+            train_cols.append(extra_col)
+            extra_col += 1
         if self.write_steps_per_second:
             train_names.append("epoch_steps_per_second")
+            train_cols.append(extra_col)
         train_layout = self._train_writer._events.layout(train_names)
         val_layout = None
         if val_index:
             val_layout = self._val_writer._events.layout(
                 [f"epoch_{keys[i][4:]}" for i in val_index]
             )
-        plan = _EpochPlan(train_layout, _taker(train_index, len(keys)), val_layout,
-                          _taker(val_index, len(keys)), lr_reader)
-        self._plans[keys] = plan
+        plan = _EpochPlan(train_layout, train_cols, val_layout, [2 + i for i in val_index])
+        self._plans[keys, has_lr] = plan
         return plan
 
-    def _log_epoch_metrics(self, epoch, logs):
-        # Runs every epoch: kept to a few list operations (see _events.py for why).
-        keys = tuple(logs)
-        plan = self._plans.get(keys)
-        if plan is None:
-            plan = self._plan(keys)
-        try:
-            values = list(map(float, logs.values()))
-        except (TypeError, ValueError):
-            values = self._floats(logs.values())
-        now = time.time()
-        train = values if plan.train_take is None else plan.train_take(values)
-        if plan.lr is not None:
-            train.append(plan.lr())
-        if self.write_steps_per_second:
-            elapsed = now - (self._epoch_start or now)
-            train.append(self._epoch_steps() / elapsed if elapsed > 0 else 0.0)
-        if plan.train_layout:
-            self._writers["train"]._events.add_row(plan.train_layout, epoch, now, train)
-        if plan.val_layout is not None:
-            self._writers["val"]._events.add_row(plan.val_layout, epoch, now,
-                                                 plan.val_take(values))
+    def _drain_epoch_rows(self):
+        """Hand the queued epoch rows to the writers as blocks (the writers' feeder)."""
+        groups = self._epoch_groups
+        if not groups:
+            return
+        self._epoch_groups = []
+        self._epoch_keys = None  # the next epoch starts a new group
+        for keys, has_lr, rows in groups:
+            if not rows:
+                continue
+            width = len(rows[0])
+            table = np.fromiter(
+                itertools.chain.from_iterable(rows), dtype=np.float64, count=len(rows) * width
+            ).reshape(len(rows), width)
+            if np.abs(table[:, 0]).max() >= 2**53:
+                steps = np.array([r[0] for r in rows], dtype=np.int64)
+            else:
+                steps = table[:, 0].astype(np.int64)
+            walls = table[:, 1]
+            # Made after the table: making a plan may open a writer, which feeds from here.
+            plan = self._plans.get((keys, has_lr)) or self._plan(keys, has_lr)
+            if plan.train_layout:
+                self._writers["train"]._events.add_rows(
+                    plan.train_layout, steps, walls, table[:, plan.train_cols])
+            if plan.val_layout is not None:
+                self._writers["val"]._events.add_rows(
+                    plan.val_layout, steps, walls, table[:, plan.val_cols])
 
     def _write_keras_model_summary(self):
         """The model's JSON under the tag "keras" (plugin graph_keras_model) at step 0."""

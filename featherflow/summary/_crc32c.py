@@ -2,7 +2,7 @@
 
 The standard library only has the IEEE CRC32, so this module computes CRC32C three ways:
 
-- ``crc32c(data)``: short inputs by a table-driven loop in Python; long inputs with NumPy
+- ``crc32c(data)``: short inputs by a table-driven loop in Python; longer inputs with NumPy
   (``_linear_many``: 64-byte chunks computed at once, then combined).
 - ``masked_crc32c_many(datas)``: many messages of any lengths at once (event framing at
   flush time).
@@ -20,7 +20,10 @@ import numpy as np
 _POLY = 0x82F63B78  # CRC32C polynomial, bit-reversed
 _MASK_DELTA = 0xA282EAD8
 _CHUNK = 64  # bytes per chunk in the vectorized path
-_PY_LIMIT = 2048  # below this many bytes the Python loop beats NumPy (measured crossover)
+_PY_LIMIT = 800  # below this many bytes the Python loop beats NumPy (measured crossover)
+# Up to this many chunks, one 2-D gather over all chunk bytes beats a loop over the chunk
+# columns (measured: 1400 bytes 67 vs 113 us; 40 kB 304 vs 281 us).
+_GATHER_CHUNKS = 256
 
 
 def _fill_table():
@@ -114,10 +117,14 @@ def _linear_many(buf, lengths):
     padded = np.zeros(total * _CHUNK, dtype=np.uint8)
     padded[np.arange(buf.size) + np.repeat(dst - src, lengths)] = buf
     z = _zero_run_table(_CHUNK)
-    cols = np.ascontiguousarray(padded.reshape(total, _CHUNK).T)
-    terms = z[_CHUNK - 1].take(cols[0])
-    for i in range(1, _CHUNK):
-        terms ^= z[_CHUNK - 1 - i].take(cols[i])
+    if total <= _GATHER_CHUNKS:
+        reverse = np.arange(_CHUNK - 1, -1, -1)
+        terms = np.bitwise_xor.reduce(z[reverse, padded.reshape(total, _CHUNK)], axis=1)
+    else:
+        cols = np.ascontiguousarray(padded.reshape(total, _CHUNK).T)
+        terms = z[_CHUNK - 1].take(cols[0])
+        for i in range(1, _CHUNK):
+            terms ^= z[_CHUNK - 1 - i].take(cols[i])
     distance = np.repeat(ends, chunks) - 1 - np.arange(total)
     level = 0
     while distance.any():
@@ -195,13 +202,21 @@ def tail_terms(tails, after=0):
     return terms
 
 
+def carried_register(state, length):
+    """The register ``state`` carried over ``length`` zero bytes, final XOR applied: what
+    a prefix adds to the CRC of ``prefix + tail`` for any tail of that length."""
+    return _crc_py(bytes(length), state) ^ 0xFFFFFFFF
+
+
+def mask_many(crc):
+    """``mask`` of every uint32 in ``crc`` (uint32 arithmetic wraps, as the mask needs)."""
+    return ((crc >> np.uint32(15)) | (crc << np.uint32(17))) + np.uint32(_MASK_DELTA)
+
+
 def finish_tails(state, length, terms):
     """Masked CRC32C of ``prefix + tail`` for each row's ``terms`` (see ``tail_terms``);
     ``state = register_after(prefix)`` and every tail has ``length`` bytes."""
-    reg = _crc_py(bytes(length), state) ^ 0xFFFFFFFF  # the prefix carried over the tail
-    crc = terms ^ np.uint32(reg)
-    # uint32 arithmetic wraps, which is the mod 2**32 the mask needs.
-    return ((crc >> np.uint32(15)) | (crc << np.uint32(17))) + np.uint32(_MASK_DELTA)
+    return mask_many(terms ^ np.uint32(carried_register(state, length)))
 
 
 def crc32c_tails(state, tails):

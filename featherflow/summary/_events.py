@@ -14,8 +14,11 @@ CRCs come from ``tail_terms``/``finish_tails`` in a few vector operations.
 The queue is a list of segments:
 
 - rows: a tuple of tags (a "layout") logged together at one step, one tuple
-  ``(step, wall_time, value_0, ..., value_m-1)`` per call (the Keras callback writes one
-  per epoch; a single scalar is a layout of one tag); each row becomes m records;
+  ``(step, wall_time, value_0, ..., value_m-1)`` per call (a single scalar is a layout of
+  one tag); each row becomes m records;
+- blocks: the same for many rows at once, as NumPy arrays (``add_rows``). The TensorBoard
+  callback keeps its epoch rows itself and hands them over as blocks from a feeder that
+  ``flush()`` calls first (``add_feeder``), so nothing it logged is lost at close or exit;
 - other events (histograms, images, text, the model graph), encoded when written and
   framed together at flush time (``frame_many``).
 
@@ -37,8 +40,9 @@ import numpy as np
 
 from featherflow.summary import _proto
 from featherflow.summary._crc32c import (
+    carried_register,
     crc32c_tails,
-    finish_tails,
+    mask_many,
     masked_crc32c,
     masked_crc32c_many,
     masked_crc32c_tail,
@@ -124,7 +128,7 @@ def _varint_columns(steps_u, k):
 class _ScalarSlot:
     """The constant parts of one tag's scalar records, without (0) and with (1) metadata."""
 
-    __slots__ = ("prefixes", "states", "headers", "meta_written")
+    __slots__ = ("prefixes", "states", "headers", "carried", "meta_written")
 
     def __init__(self, tag, description):
         metadata = _proto.summary_metadata("scalars", description=description)
@@ -141,7 +145,15 @@ class _ScalarSlot:
             self.prefixes.append(b"\x2a" + _proto.varint(len(summary) + 4) + summary)
         self.states = [register_after(p) for p in self.prefixes]
         self.headers = {}
+        self.carried = {}
         self.meta_written = False
+
+    def carried_register(self, tail_len):
+        """What the prefix without metadata adds to a record's CRC (tails of ``tail_len``)."""
+        reg = self.carried.get(tail_len)
+        if reg is None:
+            reg = self.carried[tail_len] = carried_register(self.states[0], tail_len)
+        return reg
 
     def head(self, meta, step_len):
         """Length field, its masked CRC and the constant prefix of one record."""
@@ -206,6 +218,7 @@ class EventFileWriter:
         self._slots = []
         self._singles = {}
         self._value_heads = {}  # tag -> encoded tag field (metadata goes only in the first)
+        self._feeders = []
         # Compared with time.time() (which callers read anyway for wall times).
         self.next_flush = now + self.flush_secs
         if not _exit_hook:
@@ -244,6 +257,47 @@ class EventFileWriter:
         if self.queued >= self.max_queue or wall_time >= self.next_flush:
             self.flush()
 
+    def add_rows(self, layout, steps, wall_times, values):
+        """Queue a block of rows at once: ``values[i, j]`` (float64, shape (n, m)) is the
+        scalar of tag ``layout[j]`` at ``steps[i]`` (int64) and ``wall_times[i]``.
+
+        Meant for feeders (see ``add_feeder``), which call it from ``flush()``; it does not
+        flush by itself.
+        """
+        if self.closed:
+            self._raise_closed()
+        values = np.asarray(values, dtype=np.float64)
+        steps = np.asarray(steps, dtype=np.int64)
+        wall_times = np.asarray(wall_times, dtype=np.float64)
+        if values.ndim != 2 or values.shape != (steps.size, len(layout)) or (
+            wall_times.shape != steps.shape
+        ):
+            raise ValueError(
+                f"add_rows: expected values of shape (rows, {len(layout)}) with one step and "
+                f"wall time per row; received values {values.shape}, steps {steps.shape}, "
+                f"wall times {wall_times.shape}"
+            )
+        if not steps.size:
+            return
+        self._close_segments_of(layout)
+        self._segments.append((layout, (steps, wall_times, values)))
+        self.queued += values.size
+
+    def add_feeder(self, feeder):
+        """Call ``feeder()`` at the start of every ``flush()`` (also at close and at exit),
+        so a caller that keeps its own queue (the TensorBoard callback keeps its epoch rows)
+        can hand it over with ``add_rows`` and lose nothing."""
+        self._feeders.append(feeder)
+
+    def _close_segments_of(self, layout):
+        """Close the open segments holding a tag of ``layout``: its next rows come later."""
+        for sid in layout:
+            other = self._open_by_slot.get(sid)
+            if other is not None:
+                del self._open[other]
+                for s in other:
+                    self._open_by_slot.pop(s, None)
+
     def _open_segment(self, layout):
         """Start a rows segment for ``layout``.
 
@@ -251,12 +305,7 @@ class EventFileWriter:
         only each tag's own order matters to TensorBoard. A segment still open for any tag
         of ``layout`` is closed first, so that tag's events stay in order.
         """
-        for sid in layout:
-            other = self._open_by_slot.get(sid)
-            if other is not None:
-                del self._open[other]
-                for s in other:
-                    self._open_by_slot.pop(s, None)
+        self._close_segments_of(layout)
         rows = []
         self._segments.append((layout, rows))
         self._open[layout] = rows
@@ -307,6 +356,8 @@ class EventFileWriter:
     def flush(self):
         if self.closed:
             return
+        for feeder in self._feeders:
+            feeder()
         segments = self._segments
         self._reset_queue()
         self.queued = 0
@@ -315,7 +366,9 @@ class EventFileWriter:
             if kind is _EVENTS:
                 write(frame_many(items))
             else:
-                for part in self._row_records(kind, items):
+                parts = (self._row_records(kind, items) if type(items) is list
+                         else self._block_records(kind, *items))
+                for part in parts:
                     write(part)
         self._file.flush()
         self.next_flush = time.time() + self.flush_secs
@@ -343,64 +396,92 @@ class EventFileWriter:
 
     def _row_records(self, layout, rows):
         """Records of a rows segment, as a list of bytes-like parts in file order."""
-        slots = [self._slots[s] for s in layout]
-        m = len(layout)
-        parts = []
-        if not all(s.meta_written for s in slots) or len(rows) * m < _VECTOR_MIN:
-            # A tag's first record carries metadata: build that row (or a short segment)
-            # in Python.
-            n_py = 1 if len(rows) * m >= _VECTOR_MIN else len(rows)
-            parts.append(b"".join(
-                slot.record(value, row[0], row[1])
-                for row in rows[:n_py]
-                for slot, value in zip(slots, row[2:])
-            ))
-            rows = rows[n_py:]
-            if not rows:
-                return parts
+        if len(rows) * len(layout) < _VECTOR_MIN:
+            return [self._python_records(layout, rows)]
         table = np.array(rows, dtype=np.float64)
         if np.abs(table[:, 0]).max() >= _EXACT_FLOAT_STEP:
             steps = np.array([r[0] for r in rows], dtype=np.int64)
         else:
             steps = table[:, 0].astype(np.int64)
-        steps_u = steps.view(np.uint64)
-        walls = np.ascontiguousarray(table[:, 1]).view(np.uint8).reshape(-1, 8)
+        return self._block_records(layout, steps, table[:, 1], table[:, 2:])
+
+    def _python_records(self, layout, rows):
+        """The records of a few rows ``(step, wall_time, *values)``, built in Python."""
+        slots = [self._slots[s] for s in layout]
+        return b"".join(
+            slot.record(value, row[0], row[1])
+            for row in rows
+            for slot, value in zip(slots, row[2:])
+        )
+
+    def _block_records(self, layout, steps, walls, values):
+        """Records of the scalars ``values[i, j]`` of tag ``layout[j]`` at ``steps[i]``,
+        ``walls[i]``, row by row, as a list of bytes-like parts in file order."""
+        slots = [self._slots[s] for s in layout]
+        n, m = values.shape
+        parts = []
+        if not all(s.meta_written for s in slots) or n * m < _VECTOR_MIN:
+            # A tag's first record carries metadata: build that row (or a short block) in
+            # Python.
+            n_py = 1 if n * m >= _VECTOR_MIN else n
+            parts.append(self._python_records(layout, [
+                (step, wall, *vals) for step, wall, vals in zip(
+                    steps[:n_py].tolist(), walls[:n_py].tolist(), values[:n_py].tolist())
+            ]))
+            if n_py == n:
+                return parts
+            steps, walls, values = steps[n_py:], walls[n_py:], values[n_py:]
+            n -= n_py
+        steps_u = np.ascontiguousarray(steps, dtype=np.int64).view(np.uint64)
+        walls = np.ascontiguousarray(walls, dtype=np.float64).view(np.uint8).reshape(-1, 8)
         with np.errstate(over="ignore"):
-            value_bytes = table[:, 2:].astype("<f4").view(np.uint8)
+            value_bytes = values.astype("<f4", order="C").view(np.uint8)
         step_len = np.searchsorted(_VARINT_LIMITS, steps_u, side="right") + 1
         # Rows whose steps have the same varint length form one byte matrix.
         cuts = np.flatnonzero(np.diff(step_len)) + 1
-        for a, b in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [len(rows)]))):
+        for a, b in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [n]))):
             k = int(step_len[a])
-            # Step and wall time end every record of the row, so their CRC terms are shared.
-            common = np.empty((b - a, 10 + k), dtype=np.uint8)
+            rows = b - a
+            # A record: constant head, 4 value bytes, then step and wall time (the same for
+            # every record of a row, so their CRC terms are shared), then the masked CRC.
+            common = np.empty((rows, 10 + k), dtype=np.uint8)
             common[:, 0] = 0x10
             common[:, 1:1 + k] = _varint_columns(steps_u[a:b], k)
             common[:, 1 + k] = 0x09
             common[:, 2 + k:] = walls[a:b]
-            common_terms = tail_terms(common)
+            payloads = value_bytes[a:b]
+            # All tags' value bytes sit at the same distance from the record end: one pass.
+            terms = tail_terms(payloads.reshape(rows * m, 4), after=10 + k).reshape(rows, m)
+            terms ^= tail_terms(common)[:, None]
+            terms ^= np.array([s.carried_register(14 + k) for s in slots], dtype=np.uint32)
+            crcs = mask_many(terms).astype("<u4").view(np.uint8)  # (rows, 4 m)
             heads = [s.head(0, k) for s in slots]
-            out = np.empty((b - a, sum(h.size + 18 + k for h in heads)), dtype=np.uint8)
+            out = np.empty((rows, sum(h.size + 18 + k for h in heads)), dtype=np.uint8)
             col = 0
-            for j, (slot, head) in enumerate(zip(slots, heads)):
+            for j, head in enumerate(heads):
                 out[:, col:col + head.size] = head
                 col += head.size
-                payload = value_bytes[a:b, 4 * j:4 * j + 4]
-                out[:, col:col + 4] = payload
+                out[:, col:col + 4] = payloads[:, 4 * j:4 * j + 4]
                 out[:, col + 4:col + 14 + k] = common
-                terms = tail_terms(payload, after=10 + k) ^ common_terms
-                crc = finish_tails(slot.states[0], 14 + k, terms)
                 col += 14 + k
-                out[:, col:col + 4] = crc.astype("<u4").view(np.uint8).reshape(-1, 4)
+                out[:, col:col + 4] = crcs[:, 4 * j:4 * j + 4]
                 col += 4
             parts.append(out)
         return parts
 
 
 def _flush_all_at_exit():
-    for writer in list(_open_writers):
-        try:
-            writer.flush()
-        except (OSError, ValueError):
-            # The file system may already be gone at exit; nothing useful to report then.
-            pass
+    # A feeder may open another writer while handing its rows over (the TensorBoard
+    # callback's validation run): flush until no writer is left unflushed.
+    done = set()
+    while True:
+        pending = [w for w in list(_open_writers) if id(w) not in done]
+        if not pending:
+            return
+        for writer in pending:
+            done.add(id(writer))
+            try:
+                writer.flush()
+            except (OSError, ValueError):
+                # The file system may already be gone at exit; nothing useful to report.
+                pass

@@ -370,8 +370,35 @@ def test_rejects_bad_arguments(tmp_path):
 def test_logs_must_hold_numbers(tmp_path):
     tb = TensorBoard(tmp_path)
     tb.set_model(Sequential())
+    tb.on_train_begin()
+    tb.on_epoch_end(0, {"loss": 0.5})
     with pytest.raises(TypeError, match="every entry of logs must be a single number"):
-        tb.on_epoch_end(0, {"loss": np.ones(3)})
+        tb.on_epoch_end(1, {"loss": np.ones(3)})
+    tb.on_epoch_end(2, {"loss": 0.25})
+    tb.on_train_end()
+    # the bad epoch is refused; the others are all written
+    assert scalars(load(tmp_path / "train"), "epoch_loss") == [(0, 0.5), (2, 0.25)]
+
+
+def test_changing_log_keys_start_new_rows(tmp_path):
+    # A callback before TensorBoard may add keys in some epochs only (e.g. learning_rate).
+    tb = TensorBoard(tmp_path)
+    tb.set_model(Sequential())
+    tb.on_train_begin()
+    for epoch in range(40):
+        logs = {"loss": float(epoch)}
+        if epoch % 3 == 0:
+            logs["learning_rate"] = 0.5
+        if epoch % 5 == 0:
+            logs["val_loss"] = -float(epoch)
+        tb.on_epoch_end(epoch, logs)
+    tb.on_train_end()
+    train, val = load(tmp_path / "train"), load(tmp_path / "validation")
+    assert scalars(train, "epoch_loss") == [(e, float(e)) for e in range(40)]
+    # read from the optimizer (0.1) unless the logs had it
+    assert scalars(train, "epoch_learning_rate") == [
+        (e, 0.5 if e % 3 == 0 else pytest.approx(0.1)) for e in range(40)]
+    assert scalars(val, "epoch_loss") == [(e, -float(e)) for e in range(0, 40, 5)]
 
 
 def test_embeddings(tmp_path):

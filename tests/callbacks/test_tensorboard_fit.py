@@ -59,3 +59,52 @@ def test_learning_rate_in_the_logs_is_written_once_per_epoch(tmp_path):
     got = scalars(os.path.join(logdir, "train"), "epoch_learning_rate")
     assert [s for s, _ in got] == [0, 1, 2]
     np.testing.assert_allclose([v for _, v in got], [0.005, 0.0025, 0.00125], rtol=1e-6)
+
+
+def test_epochs_before_an_interrupted_fit_are_written_at_exit(tmp_path):
+    # Epoch rows wait in the callback until the end of training (or 2 s); a fit stopped by
+    # an exception never reaches on_train_end, and the rows still reach the file at exit.
+    code = (
+        "import numpy as np, featherflow as tf\n"
+        "class Boom(tf.keras.callbacks.Callback):\n"
+        "    def on_epoch_end(self, epoch, logs=None):\n"
+        "        if epoch == 6:\n"
+        "            raise KeyboardInterrupt\n"
+        "model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_dim=1)])\n"
+        "model.compile(optimizer='sgd', loss='mse')\n"
+        f"tb = tf.keras.callbacks.TensorBoard({str(tmp_path)!r})\n"
+        "try:\n"
+        "    model.fit(np.ones(8), np.ones(8), epochs=20, verbose=0, callbacks=[tb, Boom()])\n"
+        "except KeyboardInterrupt:\n"
+        "    pass\n"
+    )
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+    got = scalars(str(tmp_path / "train"), "epoch_loss")
+    assert [s for s, _ in got] == list(range(7))
+    assert [s for s, _ in scalars(str(tmp_path / "train"), "epoch_learning_rate")] == list(
+        range(7))
+
+
+def test_rows_reach_the_file_while_training_runs(tmp_path, monkeypatch):
+    # TensorBoard shows a running fit: rows are handed to the writer every _DRAIN_SECS.
+    from featherflow.callbacks import tensorboard as tb_module
+
+    monkeypatch.setattr(tb_module, "_DRAIN_SECS", 0.0)
+    seen = []
+
+    class Look(tf.keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 3:
+                seen.extend(scalars(str(tmp_path / "train"), "epoch_loss"))
+
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_dim=1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones(8), np.ones(8), epochs=5, verbose=0,
+              callbacks=[tf.keras.callbacks.TensorBoard(str(tmp_path)), Look()])
+    assert [s for s, _ in seen] == [0, 1, 2, 3]
+    assert [s for s, _ in scalars(str(tmp_path / "train"), "epoch_loss")] == list(range(5))

@@ -24,7 +24,8 @@ def test_check_value():
     assert _crc32c.crc32c(b"") == 0
 
 
-@pytest.mark.parametrize("n", [1, 3, 4, 5, 63, 64, 65, 511, 512, 513, 1000, 4096, 70001])
+@pytest.mark.parametrize("n", [1, 3, 4, 5, 63, 64, 65, 511, 512, 513, 799, 800, 1000, 4096, 16384,
+                               16385, 70001])
 def test_matches_reference(n):
     data = os.urandom(n)
     assert _crc32c.crc32c(data) == bitwise_crc32c(data)

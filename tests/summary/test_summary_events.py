@@ -251,3 +251,40 @@ def test_a_dropped_writer_still_writes_its_queue(tmp_path):
     del w
     gc.collect()
     assert [(s, v) for _, s, v, _ in summary_rows(read_events(path))] == [(3, 1.5)]
+
+
+@pytest.mark.parametrize("n", [2, 300])
+def test_blocks_from_a_feeder_keep_each_tags_order(tmp_path, n):
+    w = EventFileWriter(tmp_path, flush_secs=1e9)
+    layout = w.layout(["loss", "acc"])
+    pending = []
+
+    def feeder():
+        while pending:
+            steps, values = pending.pop(0)
+            w.add_rows(layout, steps, np.full(len(steps), 7.0), values)
+
+    w.add_feeder(feeder)
+    w.add_row(layout, -1, 7.0, (9.0, 9.5))  # queued before the blocks
+    pending.append((np.arange(n), np.column_stack([np.arange(n) * 0.5, np.ones(n)])))
+    w.flush()  # the feeder hands the block over first
+    w.add_row(layout, n, 7.0, (1.0, 2.0))  # after the block: a new segment
+    pending.append((np.arange(n + 1, 2 * n + 1), np.zeros((n, 2))))
+    w.close()  # close flushes, so the feeder runs again
+    rows = summary_rows(read_events(w.path))
+    assert [s for t, s, _, _ in rows if t == "loss"] == list(range(-1, 2 * n + 1))
+    assert [v for t, s, v, _ in rows if t == "loss" and 0 <= s < n] == [
+        i * 0.5 for i in range(n)]
+    assert all(v == 1.0 for t, s, v, _ in rows if t == "acc" and 0 <= s < n)
+
+
+def test_add_rows_checks_shapes(tmp_path):
+    w = EventFileWriter(tmp_path)
+    layout = w.layout(["a", "b"])
+    with pytest.raises(ValueError, match=r"expected values of shape \(rows, 2\)"):
+        w.add_rows(layout, np.arange(3), np.zeros(3), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="one step and wall time per row"):
+        w.add_rows(layout, np.arange(3), np.zeros(2), np.zeros((3, 2)))
+    w.close()
+    with pytest.raises(RuntimeError, match="is closed"):
+        w.add_rows(layout, np.arange(1), np.zeros(1), np.zeros((1, 2)))
