@@ -126,13 +126,22 @@ class Sequential(Model):
         return self._first_takes_floats()
 
     def _make_plan(self):
+        """The layers as a plain chain of ``(callee, takes_training)``, or None when a layer
+        needs ``__call__`` (masks, a custom ``__call__``). Pairs that run faster as one
+        primitive (``layers.fused``) become one callee."""
+        from featherflow.layers.fused import fuse
+
         plan = []
         for layer in self.layers:
             simple = (type(layer).__call__ is Layer.__call__
                       and type(layer).compute_mask is Layer.compute_mask)
             if not simple:
                 return None
-            plan.append((layer, _call_flags(type(layer))[0]))
+            fused = fuse(plan[-1][0], layer) if plan else None
+            if fused is not None:
+                plan[-1] = (fused, False)
+            else:
+                plan.append((layer, _call_flags(type(layer))[0]))
         return plan
 
     def __call__(self, *args, **kwargs):

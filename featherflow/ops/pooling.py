@@ -39,18 +39,29 @@ def _grad_buffer(shape, axis, pool, stride, out, dtype):
     return np.zeros(shape, dtype)
 
 
-def max_along(x, axis, pool, stride, out):
+def winner_dtype(pool):
+    """The dtype :func:`max_along` records winners in for ``pool`` taps."""
+    return np.bool_ if pool == 2 else np.uint8
+
+
+def max_along(x, axis, pool, stride, out, y=None, won=None):
     """Max over ``pool`` taps along one axis, and which tap won (the first maximum).
 
     The winner is a bool (second tap) for pairs, else a uint8 tap number: as taps arrive in
     order, a strictly greater value always carries the largest tap number so far, so a running
-    ``maximum`` of ``(v > y) * k`` tracks it without masked writes.
+    ``maximum`` of ``(v > y) * k`` tracks it without masked writes. ``y`` and ``won`` may be
+    given to write into (``won`` of dtype ``winner_dtype(pool)``).
     """
     first = _tap(x, axis, 0, stride, out)
     if pool == 1:
+        if y is not None:
+            y[...] = first
+            return y, None
         return first, None
-    y = np.empty(first.shape, x.dtype)
-    won = np.empty(first.shape, np.bool_ if pool == 2 else np.uint8)
+    if y is None:
+        y = np.empty(first.shape, x.dtype)
+    if won is None:
+        won = np.empty(first.shape, winner_dtype(pool))
 
     def part(lo, hi):
         xs, ys, ws = x[lo:hi], y[lo:hi], won[lo:hi]
@@ -66,10 +77,15 @@ def max_along(x, axis, pool, stride, out):
     return y, won
 
 
-def max_along_grad(g, won, shape, axis, pool, stride):
-    """Route ``g`` to the winning tap of each window (the backward of :func:`max_along`)."""
+def max_along_grad(g, won, shape, axis, pool, stride, gx=None):
+    """Route ``g`` to the winning tap of each window (the backward of :func:`max_along`).
+
+    ``gx`` may be given to write into: an array of ``shape``, zero where no window reads
+    (see ``_grad_buffer``).
+    """
     out = g.shape[axis]
-    gx = _grad_buffer(shape, axis, pool, stride, out, g.dtype)
+    if gx is None:
+        gx = _grad_buffer(shape, axis, pool, stride, out, g.dtype)
     disjoint = pool <= stride
 
     def part(lo, hi):
