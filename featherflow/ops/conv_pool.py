@@ -20,6 +20,7 @@ its pool size.
 """
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from featherflow.autodiff.function import Function
 from featherflow.ops._convert import data, operand
@@ -28,11 +29,9 @@ from featherflow.ops.conv import (
     _settings,
     check_out,
     crop_nhwc,
-    im2col,
-    im2col_t,
-    input_grad_per_tap,
     out_length,
     pad_nhwc,
+    window_slice,
 )
 from featherflow.ops.pooling import max_along, max_along_grad, winner_dtype
 
@@ -44,12 +43,39 @@ CHUNK_BYTES = 4 << 20
 # halves of the batch to two threads measured slower (13.7 vs 12.7 ms a step).
 
 
+def _max_of_taps(taps, y, won):
+    """``y`` = the maximum of the equally shaped ``taps``, ``won`` = the first tap holding it.
+
+    ``won`` is bool for two taps, else uint8 (as ``ops.pooling.max_along`` records it).
+    """
+    np.greater(taps[1], taps[0], out=won)
+    np.maximum(taps[0], taps[1], out=y)
+    for k in range(2, len(taps)):
+        np.maximum(won, (taps[k] > y) * np.uint8(k), out=won)
+        np.maximum(y, taps[k], out=y)
+
+
+def _route_to_taps(g, won, taps):
+    """Write ``g`` into the winning tap of each window and zeros into the others."""
+    if len(taps) == 2:
+        np.multiply(g, won, out=taps[1])
+        np.subtract(g, taps[1], out=taps[0])  # exact: won is 0 or 1
+        return
+    for k, tap in enumerate(taps):
+        np.multiply(g, won == k, out=tap)
+
+
 class ConvMaxPool(Function):
     """``max_pool(activation(conv(x, kernel) + bias))`` with non-overlapping windows.
 
     ``x`` is NHWC, ``kernel`` Keras's ``(kh, kw, in, filters)``; ``strides``, ``pads`` and
     ``dilations`` are the convolution's (2-tuples, pads per axis ``(before, after)``),
     ``pool`` the pooling window (also its strides); ``activation`` is "relu" or None.
+
+    Inside, the convolution's output positions of a chunk are ordered ``(image, row, tap
+    column, window column)``: output column ``q * pw + p`` is stored at ``[p, q]``, so each
+    width tap of the pooling is one contiguous block per row (strided taps of 32 floats made
+    NumPy's loops several times slower). The im2col matrix is built in that order directly.
     """
 
     def __init__(self, strides, pads, dilations, pool, activation=None):
@@ -57,38 +83,64 @@ class ConvMaxPool(Function):
         self.pool, self.activation = pool, activation
 
     def _unfold(self, xp, ones):
-        """The chunk's im2col matrix, transposed: (kh*kw*c [+ 1], rows)."""
-        if xp.shape[-1] <= TAP_MAJOR_CHANNELS:
-            return im2col_t(xp, self.ksize, self.strides, self.dilations, self.outs, ones)
-        return im2col(xp, self.ksize, self.strides, self.dilations, self.outs, ones).T
+        """The chunk's im2col matrix, transposed: (kh*kw*c [+ 1], rows), rows in the order
+        (image, row, tap column, window column)."""
+        n, _, _, c = xp.shape
+        sn, sh, sw, sc = xp.strides
+        (kh, kw), (th, tw), (dh, dw) = self.ksize, self.strides, self.dilations
+        oh, pw, pq = self.outs[0], self.pool[1], self.outs[1] // self.pool[1]
+        kk, rows = kh * kw * c, n * oh * pw * pq
+        positions = (n, oh, pw, pq), (sn, sh * th, sw * tw, sw * tw * pw)
+        taps = (kh, kw, c), (sh * dh, sw * dw, sc)
+        if c <= TAP_MAJOR_CHANNELS:
+            # few channels: tap-major rows copy whole output rows at a time (see im2col_t)
+            view = as_strided(xp, taps[0] + positions[0], taps[1] + positions[1],
+                              writeable=False)
+            col_t = np.empty((kk + ones, rows), xp.dtype)
+            np.copyto(col_t[:kk].reshape(view.shape), view)
+            if ones:
+                col_t[kk] = 1
+            return col_t
+        view = as_strided(xp, positions[0] + taps[0], positions[1] + taps[1], writeable=False)
+        col = np.empty((rows, kk + ones), xp.dtype)
+        np.copyto(col[:, :kk].reshape(view.shape), view)
+        if ones:
+            col[:, kk] = 1
+        return col.T
 
     def forward(self, x, kernel, bias=None):
         n, h, w, c = x.shape
         kh, kw, _, f = kernel.shape
         self.ksize = (kh, kw)
-        oh, ow = self.outs = tuple(out_length(s, p, k, t, d) for s, p, k, t, d in zip(
-            (h, w), self.pads, (kh, kw), self.strides, self.dilations))
+        full = [out_length(s, p, k, t, d) for s, p, k, t, d in zip(
+            (h, w), self.pads, (kh, kw), self.strides, self.dilations)]
         (ph, pw) = self.pool
-        poh, pow_ = oh // ph, ow // pw
+        poh, pq = full[0] // ph, full[1] // pw
+        # only the convolution outputs that some window reads are computed (a "valid" pool
+        # drops the last row or column of an odd size)
+        oh, ow = self.outs = (poh * ph, pq * pw)
         xp = pad_nhwc(x, self.pads)
         self.xp, self.in_shape, self.kernel = xp, x.shape, kernel
         self.has_bias = bias is not None
         kmat = kernel.reshape(kh * kw * c, f)
         if self.has_bias:
             kmat = np.concatenate([kmat, bias.reshape(1, f).astype(kmat.dtype)])
-        y = np.empty((n, poh, pow_, f), x.dtype)
-        # winners of the width pass (over the convolution's rows) and of the height pass
-        self.won_w = np.empty((n, oh, pow_, f), winner_dtype(pw)) if pw > 1 else None
-        self.won_h = np.empty((n, poh, pow_, f), winner_dtype(ph)) if ph > 1 else None
+        y = np.empty((n, poh, pq, f), x.dtype)
+        # winners of the width pass (per convolution row) and of the height pass
+        self.won_w = np.empty((n, oh, pq, f), winner_dtype(pw)) if pw > 1 else None
+        self.won_h = np.empty((n, poh, pq, f), winner_dtype(ph)) if ph > 1 else None
         per_image = oh * ow * (kmat.shape[0] + 2 * f) * x.dtype.itemsize
         self.chunk = chunk = max(1, min(n, CHUNK_BYTES // per_image))
-
-        mid = np.empty((chunk, oh, pow_, f), x.dtype)
+        mid = np.empty((chunk, oh, pq, f), x.dtype)
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
-            z = (self._unfold(xp[lo:hi], self.has_bias).T @ kmat).reshape(hi - lo, oh, ow, f)
+            z = (self._unfold(xp[lo:hi], self.has_bias).T @ kmat).reshape(
+                hi - lo, oh, pw, pq, f)
             m = mid[:hi - lo]
-            max_along(z, 2, pw, pw, pow_, m, None if pw == 1 else self.won_w[lo:hi])
+            if pw > 1:
+                _max_of_taps([z[:, :, p] for p in range(pw)], m, self.won_w[lo:hi])
+            else:
+                m[...] = z[:, :, 0]
             max_along(m, 1, ph, ph, poh, y[lo:hi], None if ph == 1 else self.won_h[lo:hi])
         if self.activation == "relu":
             np.maximum(y, 0, out=y)
@@ -102,34 +154,48 @@ class ConvMaxPool(Function):
         xp, kernel = self.xp, self.kernel
         kh, kw, c, f = kernel.shape
         kk = kh * kw * c
-        n, oh, ow = xp.shape[0], self.outs[0], self.outs[1]
+        n, (oh, ow) = xp.shape[0], self.outs
         (ph, pw), chunk = self.pool, self.chunk
-        pow_ = grad.shape[2]
+        pq = ow // pw
         g = grad * (self.y > 0) if self.activation == "relu" else grad
-        gk = dx = kt = None
+        gk = dx = None
         if want_x:
             dx = np.zeros(xp.shape, grad.dtype)
-            kt = np.ascontiguousarray(kernel.transpose(0, 1, 3, 2))
-        gmid = np.zeros((chunk, oh, pow_, f), grad.dtype)
-        gz = np.zeros((chunk, oh, ow, f), grad.dtype)  # rows/columns no window reads stay 0
+            kt = np.ascontiguousarray(kernel.transpose(0, 1, 3, 2))  # (kh, kw, f, c)
+            tmp_x = np.empty((chunk * oh * ow, c), grad.dtype)
+            gz_nat = np.empty((chunk, oh, ow, f), grad.dtype)
         if want_k:
             gk = np.zeros((kk + self.has_bias, f), grad.dtype)
-            tmp = np.empty_like(gk)
+            tmp_k = np.empty_like(gk)
+        gmid = np.empty((chunk, oh, pq, f), grad.dtype)
+        gz = np.empty((chunk, oh, pw, pq, f), grad.dtype)
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
             rows = (hi - lo) * oh * ow
-            gm, gz4 = gmid[:hi - lo], gz[:hi - lo]
+            gm, gz5 = gmid[:hi - lo], gz[:hi - lo]
             max_along_grad(g[lo:hi], None if ph == 1 else self.won_h[lo:hi], gm.shape, 1,
                            ph, ph, gm)
-            max_along_grad(gm, None if pw == 1 else self.won_w[lo:hi], gz4.shape, 2, pw, pw,
-                           gz4)
-            gz2 = gz4.reshape(rows, f)
+            if pw > 1:
+                _route_to_taps(gm, self.won_w[lo:hi], [gz5[:, :, p] for p in range(pw)])
+            else:
+                gz5[:, :, 0] = gm
+            gz2 = gz5.reshape(rows, f)
             if want_k:
-                np.matmul(self._unfold(xp[lo:hi], self.has_bias), gz2, out=tmp)
-                gk += tmp
+                np.matmul(self._unfold(xp[lo:hi], self.has_bias), gz2, out=tmp_k)
+                gk += tmp_k
             if want_x:
-                input_grad_per_tap(gz2, kernel, (hi - lo, oh, ow), None, self.strides,
-                                   self.dilations, dx[lo:hi], kt)
+                # back to natural column order once, so each kernel tap's input gradient
+                # is added onto the pixels it read in whole rows (col2im)
+                nat = gz_nat[:hi - lo]
+                np.copyto(nat.reshape(hi - lo, oh, pq, pw, f), gz5.transpose(0, 1, 3, 2, 4))
+                nat2 = nat.reshape(rows, f)
+                tap = tmp_x[:rows]
+                tap4 = tap.reshape(hi - lo, oh, ow, c)
+                d = dx[lo:hi]
+                for i in range(kh):
+                    for j in range(kw):
+                        np.matmul(nat2, kt[i, j], out=tap)
+                        d[window_slice(i, j, self.strides, self.dilations, (oh, ow))] += tap4
         gx = crop_nhwc(dx, self.pads, self.in_shape[1:3]) if want_x else None
         gkernel = gk[:kk].reshape(kernel.shape) if needs[1] else None
         gbias = gk[kk] if self.has_bias and needs[2] else None
