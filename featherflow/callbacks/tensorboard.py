@@ -1,6 +1,8 @@
 """TensorBoard callback: Keras's log layout and tags, written without TensorFlow."""
 
+import functools
 import itertools
+import operator
 import os
 import time
 import warnings
@@ -12,6 +14,7 @@ from featherflow.summary import _proto
 from featherflow.summary.ops import histogram_buckets, image_tensor
 from featherflow.summary.writer import create_file_writer, state
 
+_LR_NOW = operator.methodcaller("_lr_now")
 _TRAIN_BATCH_HOOKS = frozenset(
     {"on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"}
 )
@@ -37,8 +40,10 @@ def learning_rate_reader(optimizer):
     from featherflow.optimizers import Optimizer
 
     if isinstance(optimizer, Optimizer):
-        # featherflow's own optimizers already return a Python float: no wrapper per epoch
-        return optimizer._current_learning_rate
+        # featherflow's optimizers keep a cheap reader of the current rate (a C method for a
+        # rate held in a variable), looked up at each call as setting a schedule replaces it;
+        # partial + methodcaller make that call without a Python frame
+        return functools.partial(_LR_NOW, optimizer)
     candidates = []
     for method in ("_current_learning_rate", "_get_current_learning_rate"):
         getter = getattr(optimizer, method, None)
@@ -77,6 +82,30 @@ class _EpochPlan:
 
 # The callback hands its epoch rows to the writers at least this often while training runs.
 _DRAIN_SECS = 2.0
+
+
+def _describe(value):
+    shape = getattr(value, "shape", None)
+    return f"a {type(value).__name__} of shape {shape}" if shape else repr(value)
+
+
+def _number_rows(rows, keys):
+    """The rows whose logs values are all single numbers (as floats), and the first other
+    entry as ``(epoch, key, value)``."""
+    good, bad = [], None
+    for row in rows:
+        values = row[2:2 + len(keys)]
+        try:
+            good.append((row[0], row[1], *[_as_float(v) for v in values], *row[2 + len(keys):]))
+        except (TypeError, ValueError):
+            if bad is None:
+                for key, v in zip(keys, values):
+                    try:
+                        _as_float(v)
+                    except (TypeError, ValueError):
+                        bad = (row[0], key, v)
+                        break
+    return good, bad
 
 
 class TensorBoard(Callback):
@@ -197,6 +226,7 @@ class TensorBoard(Callback):
         self._epoch_keys = None
         self._epoch_rows = None
         self._epoch_lr = None
+        self._plain_epoch = False
         self._next_drain = time.time() + _DRAIN_SECS
 
     # ----------------------------------------------------------------------------- writers
@@ -223,10 +253,12 @@ class TensorBoard(Callback):
         return self._writer("val")
 
     def _close_writers(self):
-        self._drain_epoch_rows()
-        for writer in self._writers.values():
-            writer.close()
-        self._writers = {}
+        try:
+            self._drain_epoch_rows()  # may raise for a bad value, after queuing the rest
+        finally:
+            for writer in self._writers.values():
+                writer.close()
+            self._writers = {}
         self._plans = {}
         self._batch_plans = {}
         self._eval_layouts = {}
@@ -339,28 +371,31 @@ class TensorBoard(Callback):
     def on_epoch_end(self, epoch, logs=None):
         if logs:
             # Runs every epoch, so it only appends one tuple: _drain_epoch_rows turns many
-            # of them into records at once (see summary/_events.py for why).
+            # of them into records at once (see summary/_events.py for why). The values are
+            # checked when their keys first appear, and in bulk at the drain.
             keys = tuple(logs)
             if keys != self._epoch_keys:
-                self._start_epoch_group(keys)
+                self._start_epoch_group(keys, logs)
             now = time.time()
-            lr = self._epoch_lr
-            if lr is not None and not self.write_steps_per_second:
-                rate = lr()
-                try:
-                    self._epoch_rows.append((epoch, now, *map(float, logs.values()), rate))
-                except (TypeError, ValueError):
-                    self._epoch_rows.append((epoch, now, *self._floats(logs.values()), rate))
-            else:
-                self._append_epoch_row(epoch, now, logs)
+            if self._plain_epoch:
+                # the usual case: the logs and the optimizer's rate, nothing else this epoch
+                self._epoch_rows.append((epoch, now, *logs.values(), self._epoch_lr()))
+                if now >= self._next_drain:
+                    self._drain_soon(now)
+                return
+            self._append_epoch_row(epoch, now, logs)
             if now >= self._next_drain:
-                self._next_drain = now + _DRAIN_SECS
-                for writer in list(self._writers.values()):
-                    writer.flush()  # hands the rows over first (the writers' feeder)
+                self._drain_soon(now)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             self._log_weights(epoch)
         if self.embeddings_freq and epoch % self.embeddings_freq == 0:
             self._log_embeddings(epoch)
+
+    def _drain_soon(self, now):
+        """Hand the rows to the writers and write them (every _DRAIN_SECS while training)."""
+        self._next_drain = now + _DRAIN_SECS
+        for writer in list(self._writers.values()):
+            writer.flush()  # hands the rows over first (the writers' feeder)
 
     def _append_epoch_row(self, epoch, now, logs):
         """on_epoch_end without a learning rate or with steps per second."""
@@ -368,10 +403,7 @@ class TensorBoard(Callback):
         if self.write_steps_per_second:
             elapsed = now - (self._epoch_start or now)
             extra.append(self._epoch_steps() / elapsed if elapsed > 0 else 0.0)
-        try:
-            self._epoch_rows.append((epoch, now, *map(float, logs.values()), *extra))
-        except (TypeError, ValueError):
-            self._epoch_rows.append((epoch, now, *self._floats(logs.values()), *extra))
+        self._epoch_rows.append((epoch, now, *logs.values(), *extra))
 
     # ----------------------------------------------------------------------------- helpers
 
@@ -419,13 +451,16 @@ class TensorBoard(Callback):
                 f"{[type(v).__name__ for v in values]}"
             ) from None
 
-    def _start_epoch_group(self, keys):
+    def _start_epoch_group(self, keys, logs):
+        self._floats(logs.values())  # a clear error now for a value that is not a number
         if not self._lr_resolved:
             self._lr_reader = learning_rate_reader(getattr(self.model, "optimizer", None))
             self._lr_resolved = True
         # a callback before this one (LearningRateScheduler, ReduceLROnPlateau) may have put
         # the rate in the logs already: then it is not read from the optimizer a second time
         self._epoch_lr = self._lr_reader if "learning_rate" not in keys else None
+        self._plain_epoch = (self._epoch_lr is not None and not self.write_steps_per_second
+                             and not self.histogram_freq and not self.embeddings_freq)
         self._epoch_keys = keys
         self._epoch_rows = []
         self._epoch_groups.append((keys, self._epoch_lr is not None, self._epoch_rows))
@@ -460,13 +495,20 @@ class TensorBoard(Callback):
             return
         self._epoch_groups = []
         self._epoch_keys = None  # the next epoch starts a new group
+        bad = None
         for keys, has_lr, rows in groups:
             if not rows:
                 continue
             width = len(rows[0])
-            table = np.fromiter(
-                itertools.chain.from_iterable(rows), dtype=np.float64, count=len(rows) * width
-            ).reshape(len(rows), width)
+            try:
+                table = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64,
+                                    count=len(rows) * width).reshape(len(rows), width)
+            except (TypeError, ValueError):
+                rows, problem = _number_rows(rows, keys)
+                bad = bad or problem
+                if not rows:
+                    continue
+                table = np.array(rows, dtype=np.float64)
             if np.abs(table[:, 0]).max() >= 2**53:
                 steps = np.array([r[0] for r in rows], dtype=np.int64)
             else:
@@ -480,6 +522,13 @@ class TensorBoard(Callback):
             if plan.val_layout is not None:
                 self._writers["val"]._events.add_rows(
                     plan.val_layout, steps, walls, table[:, plan.val_cols])
+        if bad:
+            epoch, key, value = bad
+            raise TypeError(
+                f"TensorBoard: every entry of logs must be a single number; at epoch {epoch} "
+                f"{key!r} was {_describe(value)}, so that epoch was not logged (the others "
+                "were)."
+            )
 
     def _write_keras_model_summary(self):
         """The model's JSON under the tag "keras" (plugin graph_keras_model) at step 0."""

@@ -122,6 +122,9 @@ class Optimizer:
         self._t = 1
         self._iterations = self._make_variable(np.zeros((), np.int64), "iteration")
         self._lr_data = None
+        #: the current rate as a Python float, cheaply: ``_lr_data.item`` for a rate held in
+        #: a variable (set with ``_lr_data``), else ``_current_learning_rate``
+        self._lr_now = self._current_learning_rate
         self._learning_rate = self._make_learning_rate(learning_rate)
 
     # -- state --------------------------------------------------------------------------
@@ -145,6 +148,7 @@ class Optimizer:
         var = self._make_variable(np.asarray(learning_rate, config.floatx_dtype()),
                                   "learning_rate")
         self._lr_data = var.data
+        self._lr_now = var.data.item
         return var
 
     @property
@@ -253,6 +257,7 @@ class Optimizer:
                 self._variables.remove(self._learning_rate)
             self._learning_rate = value
             self._lr_data = None
+            self._lr_now = self._current_learning_rate
             return
         if not isinstance(self._learning_rate, Variable):
             raise TypeError(

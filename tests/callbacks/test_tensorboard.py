@@ -371,13 +371,19 @@ def test_logs_must_hold_numbers(tmp_path):
     tb = TensorBoard(tmp_path)
     tb.set_model(Sequential())
     tb.on_train_begin()
-    tb.on_epoch_end(0, {"loss": 0.5})
+    # checked at once when a key first appears...
     with pytest.raises(TypeError, match="every entry of logs must be a single number"):
-        tb.on_epoch_end(1, {"loss": np.ones(3)})
-    tb.on_epoch_end(2, {"loss": 0.25})
-    tb.on_train_end()
-    # the bad epoch is refused; the others are all written
+        tb.on_epoch_end(0, {"loss": np.ones(3)})
+    tb.on_epoch_end(0, {"loss": 0.5})
+    # ... and in bulk when the rows are written (here: at the end of training)
+    tb.on_epoch_end(1, {"loss": np.ones(3)})
+    tb.on_epoch_end(2, {"loss": np.float32(0.25)})
+    with pytest.raises(TypeError, match=r"at epoch 1 'loss' was a ndarray of shape \(3,\), "
+                                        r"so that epoch was not logged \(the others were\)"):
+        tb.on_train_end()
+    # nothing else is lost
     assert scalars(load(tmp_path / "train"), "epoch_loss") == [(0, 0.5), (2, 0.25)]
+    assert [s for s, _ in scalars(load(tmp_path / "train"), "epoch_learning_rate")] == [0, 2]
 
 
 def test_changing_log_keys_start_new_rows(tmp_path):
