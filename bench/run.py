@@ -97,6 +97,14 @@ def parse_args(argv=None):
         help="samples per framework and workload (default 3, or 1 with --quick)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the frameworks in turn this many times per workload, each time taking "
+        "--repeat samples, and pool the samples (default 1). With 2 or more, a burst of "
+        "load on a shared machine hits every side instead of only the one running then",
+    )
+    parser.add_argument(
         "--stat",
         choices=("best", "median"),
         default="best",
@@ -132,6 +140,8 @@ def parse_args(argv=None):
     args.repeat = args.repeat or (1 if args.quick else 3)
     if args.repeat < 1:
         parser.error(f"--repeat expects a positive count, received {args.repeat}")
+    if args.rounds < 1:
+        parser.error(f"--rounds expects a positive count, received {args.rounds}")
     args.workloads = select(parser, args.only, BY_NAME, "--only", "workload")
     args.framework_list = select(parser, args.frameworks, FRAMEWORKS, "--frameworks", "framework")
     return args
@@ -242,6 +252,20 @@ def run_side(framework, workload, args):
     return run_subprocess(command, env, args.timeout)
 
 
+def merge_rounds(previous, result):
+    """Pool the samples of another round of one side into ``previous`` (the first result,
+    or the first failure, is kept otherwise)."""
+    if previous is None:
+        return result
+    if previous.get("status") != "ok":
+        return previous
+    if result.get("status") != "ok":
+        return result
+    previous["samples"] = previous["samples"] + result["samples"]
+    previous["wall_s"] = previous.get("wall_s", 0.0) + result.get("wall_s", 0.0)
+    return previous
+
+
 def reduce(samples, stat):
     return min(samples) if stat == "best" else statistics.median(samples)
 
@@ -330,7 +354,8 @@ def evaluate(workload, results, args):
 def print_block(workload, results, ratios, goal_text, args):
     stat = "best" if args.stat == "best" else "median"
     print(f"\n[{workload.name}] {workload.title}")
-    print(f"  timing: {workload.note}; {stat} of {args.repeat}")
+    rounds = f" x {args.rounds} rounds" if args.rounds > 1 else ""
+    print(f"  timing: {workload.note}; {stat} of {args.repeat}{rounds}")
     if args.quick and workload.quick_params:
         settings = ", ".join(f"{k}={v}" for k, v in workload.quick_params.items())
         print(f"  --quick settings: {settings}")
@@ -339,7 +364,7 @@ def print_block(workload, results, ratios, goal_text, args):
         if result.get("status") != "ok":
             print(f"  {framework:<12} {describe_failure(framework, result)}")
             continue
-        spread = fmt_spread(result["samples"], workload.unit, args.repeat)
+        spread = fmt_spread(result["samples"], workload.unit, args.repeat * args.rounds)
         ratio = "1.00x" if framework == "featherflow" else fmt_ratio(ratios.get(framework))
         value = fmt_time(result["value"], workload.unit)
         check = fmt_check(result.get("check"))
@@ -437,6 +462,7 @@ def print_header(meta, args):
     budget = f", fewer once a side has spent {args.budget:g} s on it" if args.budget else ""
     print(
         f"statistic: {stat} of {args.repeat} sample(s) per framework and workload{budget}"
+        + (f", in {args.rounds} rounds taking the frameworks in turn" if args.rounds > 1 else "")
         + ("; --quick: scaled-down workloads" if args.quick else "")
     )
 
@@ -454,6 +480,7 @@ def main(argv=None):
         "argv": sys.argv[1:] if argv is None else list(argv),
         "stat": args.stat,
         "repeat": args.repeat,
+        "rounds": args.rounds,
         "budget_s": args.budget,
         "quick": args.quick,
         "machine": machine_info(),
@@ -464,13 +491,16 @@ def main(argv=None):
     rows, records, versions = [], [], {}
     for workload in args.workloads:
         results = {}
-        for framework in args.framework_list:
-            print(f"  ... {workload.name}: {framework}", file=sys.stderr, flush=True)
-            started = time.perf_counter()
-            results[framework] = run_side(framework, workload, args)
-            results[framework]["wall_s"] = time.perf_counter() - started
-            if results[framework].get("status") == "ok" and workload.name != "import":
-                versions.setdefault(framework, results[framework].get("versions"))
+        for round_index in range(args.rounds):
+            for framework in args.framework_list:
+                label = f" (round {round_index + 1} of {args.rounds})" if args.rounds > 1 else ""
+                print(f"  ... {workload.name}: {framework}{label}", file=sys.stderr, flush=True)
+                started = time.perf_counter()
+                result = run_side(framework, workload, args)
+                result["wall_s"] = time.perf_counter() - started
+                results[framework] = merge_rounds(results.get(framework), result)
+                if result.get("status") == "ok" and workload.name != "import":
+                    versions.setdefault(framework, result.get("versions"))
         ratios, goal_text, met = evaluate(workload, results, args)
         print_block(workload, results, ratios, goal_text, args)
         sys.stdout.flush()
