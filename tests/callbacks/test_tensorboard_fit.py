@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import featherflow as tf
+from tests.helpers.subprocess_run import run_python
 
 event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
 tensor_util = pytest.importorskip("tensorboard.util.tensor_util")
@@ -78,12 +79,7 @@ def test_epochs_before_an_interrupted_fit_are_written_at_exit(tmp_path):
         "except KeyboardInterrupt:\n"
         "    pass\n"
     )
-    import subprocess
-    import sys
-
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+    run_python(code)
     got = scalars(str(tmp_path / "train"), "epoch_loss")
     assert [s for s, _ in got] == list(range(7))
     assert [s for s, _ in scalars(str(tmp_path / "train"), "epoch_learning_rate")] == list(

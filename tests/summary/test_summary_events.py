@@ -5,14 +5,13 @@ import math
 import os
 import re
 import struct
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from featherflow.summary import _events, _proto
 from featherflow.summary._events import EventFileWriter
+from tests.helpers.subprocess_run import run_python
 
 event_pb2 = pytest.importorskip("tensorboard.compat.proto.event_pb2")
 tensor_util = pytest.importorskip("tensorboard.util.tensor_util")
@@ -222,9 +221,7 @@ def test_pending_events_are_written_at_exit(tmp_path):
         "for i in range(50):\n"
         "    w.add_row(lay, i, 1.0, (i * 0.5,))\n"
     )
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
+    run_python(code, timeout=60)
     (path,) = [os.path.join(tmp_path, f) for f in os.listdir(tmp_path)]
     rows = summary_rows(read_events(path))
     assert [(s, v) for _, s, v, _ in rows] == [(i, i * 0.5) for i in range(50)]
