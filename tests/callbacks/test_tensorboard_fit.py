@@ -104,3 +104,23 @@ def test_rows_reach_the_file_while_training_runs(tmp_path, monkeypatch):
               callbacks=[tf.keras.callbacks.TensorBoard(str(tmp_path)), Look()])
     assert [s for s, _ in seen] == [0, 1, 2, 3]
     assert [s for s, _ in scalars(str(tmp_path / "train"), "epoch_loss")] == list(range(5))
+
+
+def test_learning_rate_follows_changes_made_during_fit(tmp_path):
+    # A rate assigned to the variable, then a schedule put in its place: TensorBoard reads the
+    # optimizer's current rate each epoch in both cases.
+    class Change(tf.keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 1:
+                self.model.optimizer.learning_rate = 0.05
+            if epoch == 3:
+                self.model.optimizer.learning_rate = (
+                    tf.keras.optimizers.schedules.ExponentialDecay(0.5, 1, 0.5))
+
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_dim=1)])
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.01), loss="mse")
+    model.fit(np.ones(8), np.ones(8), epochs=5, batch_size=8, verbose=0,
+              callbacks=[Change(), tf.keras.callbacks.TensorBoard(str(tmp_path))])
+    got = [v for _, v in scalars(str(tmp_path / "train"), "epoch_learning_rate")]
+    # the schedule is read at the optimizer's step count after each epoch (1 step an epoch)
+    np.testing.assert_allclose(got, [0.01, 0.05, 0.05, 0.5 * 0.5**4, 0.5 * 0.5**5], rtol=1e-6)
