@@ -286,7 +286,8 @@ class EventFileWriter:
     def add_feeder(self, feeder):
         """Call ``feeder()`` at the start of every ``flush()`` (also at close and at exit),
         so a caller that keeps its own queue (the TensorBoard callback keeps its epoch rows)
-        can hand it over with ``add_rows`` and lose nothing."""
+        can hand it over with ``add_rows`` and lose nothing. An error a feeder raises is
+        raised again once the queue is written."""
         self._feeders.append(feeder)
 
     def _close_segments_of(self, layout):
@@ -356,8 +357,12 @@ class EventFileWriter:
     def flush(self):
         if self.closed:
             return
+        error = None
         for feeder in self._feeders:
-            feeder()
+            try:
+                feeder()
+            except Exception as exc:  # noqa: BLE001 - re-raised once the queue is written
+                error = error or exc
         segments = self._segments
         self._reset_queue()
         self.queued = 0
@@ -372,13 +377,17 @@ class EventFileWriter:
                     write(part)
         self._file.flush()
         self.next_flush = time.time() + self.flush_secs
+        if error is not None:
+            raise error
 
     def close(self):
         if not self.closed:
-            self.flush()
-            self._file.close()
-            self.closed = True
-            _open_writers.discard(self)
+            try:
+                self.flush()
+            finally:
+                self._file.close()
+                self.closed = True
+                _open_writers.discard(self)
 
     def __del__(self):
         # A writer dropped without close() (e.g. after an interrupted fit) still writes
@@ -482,6 +491,6 @@ def _flush_all_at_exit():
             done.add(id(writer))
             try:
                 writer.flush()
-            except (OSError, ValueError):
-                # The file system may already be gone at exit; nothing useful to report.
+            except Exception:  # noqa: BLE001 - at exit there is no one left to tell
+                # (the file system may be gone; a feeder's complaint was raised before)
                 pass

@@ -285,3 +285,20 @@ def test_add_rows_checks_shapes(tmp_path):
     w.close()
     with pytest.raises(RuntimeError, match="is closed"):
         w.add_rows(layout, np.arange(1), np.zeros(1), np.zeros((1, 2)))
+
+
+def test_a_failing_feeder_loses_nothing(tmp_path):
+    w = EventFileWriter(tmp_path, flush_secs=1e9)
+    layout = w.layout(["x"])
+
+    def feeder():
+        w.add_rows(layout, np.arange(3), np.zeros(3), np.ones((3, 1)))
+        raise TypeError("bad value")
+
+    w.add_feeder(feeder)
+    w.add_row(layout, 10, 0.0, (2.0,))
+    with pytest.raises(TypeError, match="bad value"):
+        w.close()  # the queue is written, the file closed, then the error raised
+    assert w.closed
+    rows = summary_rows(read_events(w.path))
+    assert sorted(s for _, s, _, _ in rows) == [0, 1, 2, 10]
