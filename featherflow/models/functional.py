@@ -118,6 +118,7 @@ class Functional(Model):
         self.built = True
         self._build_shape = [t.shape for t in flat_in] if len(flat_in) > 1 else flat_in[0].shape
         self._single_chain = self._is_single_chain()
+        self._pairs = None  # fused layer pairs (layers.fused), found at the first call
 
     @property
     def layers(self):
@@ -177,7 +178,12 @@ class Functional(Model):
 
     def call(self, inputs, training=None, mask=None):
         flat = self._standardize_inputs(inputs)
-        if self._single_chain:
+        pairs = self._pairs
+        if pairs is None:
+            from featherflow.layers.fused import functional_pairs
+
+            pairs = self._pairs = functional_pairs(self._nodes, self.outputs)
+        if self._single_chain and not pairs:
             x = flat[0]
             for node in self._nodes:
                 x = node.layer(x, training=training)
@@ -185,7 +191,18 @@ class Functional(Model):
         values = {}
         for t, v in zip(self.inputs, flat):
             values[id(t)] = v
+        skip = set()
         for node in self._nodes:
+            if id(node) in skip:
+                continue
+            pair = pairs.get(id(node))
+            if pair is not None:
+                # the pair as one primitive: the second node's output, from the first's input
+                fused, second = pair
+                arg = node.layer._convert_inputs(values[id(node.inputs[0])])
+                values[id(second.outputs[0])] = fused.call(arg)
+                skip.add(id(second))
+                continue
             args = [values[id(t)] for t in node.inputs]
             if node.args_structure is not None:
                 arg = pack(node.args_structure, args)

@@ -154,3 +154,44 @@ def test_fuse_declines_other_pairs():
     assert fuse(tf.keras.layers.Conv1D(2, 3), tf.keras.layers.MaxPooling1D()) is None
     assert fuse(conv, tf.keras.layers.MaxPooling2D(data_format="channels_first")) is None
     assert repr(fuse(conv, tf.keras.layers.MaxPooling2D())).startswith("<fused conv2d")
+
+
+# -- Functional models fuse a pair whose middle tensor nobody else uses --------------------
+
+def functional_cnn(extra_branch=False, conv_out_too=False):
+    tf.keras.utils.set_random_seed(0)
+    inputs = tf.keras.Input((9, 9, 2))
+    c = tf.keras.layers.Conv2D(4, 3, activation="relu")(inputs)
+    p = tf.keras.layers.MaxPooling2D()(c)
+    x = tf.keras.layers.Flatten()(p)
+    if extra_branch:  # the conv output is read a second time
+        x = tf.keras.layers.Concatenate()([x, tf.keras.layers.Flatten()(c)])
+    out = tf.keras.layers.Dense(3, activation="softmax")(x)
+    return tf.keras.Model(inputs, [out, c] if conv_out_too else out)
+
+
+@pytest.mark.parametrize("kwargs,fused", [
+    ({}, True), ({"extra_branch": True}, False), ({"conv_out_too": True}, False)])
+def test_functional_fuses_only_private_pairs(kwargs, fused):
+    model = functional_cnn(**kwargs)
+    x = RNG.random((5, 9, 9, 2), dtype=np.float32)
+    got = model(x)
+    assert (len(model._pairs) == 1) is fused
+    model._pairs = {}  # every node through its layer
+    want = model(x)
+    for a, b in zip(got if isinstance(got, list) else [got],
+                    want if isinstance(want, list) else [want]):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_functional_training_with_the_fused_pair_matches_the_layers():
+    x = RNG.random((16, 9, 9, 2), dtype=np.float32)
+    y = RNG.integers(0, 3, size=16)
+    losses = []
+    for allow in (True, False):
+        model = functional_cnn()
+        if not allow:
+            model._pairs = {}
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        losses.append(model.fit(x, y, epochs=3, batch_size=8, verbose=0).history["loss"])
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
