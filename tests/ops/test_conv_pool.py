@@ -135,19 +135,6 @@ def test_sequential_fuses_only_eligible_pairs(conv_kwargs, pool_kwargs, fused):
     np.testing.assert_allclose(model(x).numpy(), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
 
 
-def test_training_with_the_fused_pair_matches_the_layers():
-    x = RNG.random((16, 9, 9, 2), dtype=np.float32)
-    y = RNG.integers(0, 3, size=16)
-    losses = []
-    for allow in (True, False):
-        model = cnn()
-        if not allow:
-            model._make_plan = lambda: None  # every layer through __call__, nothing fused
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-        losses.append(model.fit(x, y, epochs=3, batch_size=8, verbose=0).history["loss"])
-    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
-
-
 def test_fuse_declines_other_pairs():
     conv = tf.keras.layers.Conv2D(2, 3, activation="relu")
     assert fuse(conv, tf.keras.layers.AveragePooling2D()) is None
@@ -184,14 +171,24 @@ def test_functional_fuses_only_private_pairs(kwargs, fused):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
 
 
-def test_functional_training_with_the_fused_pair_matches_the_layers():
+def _unfused_sequential(model):
+    model._make_plan = lambda: None  # every layer through __call__, nothing fused
+
+
+def _unfused_functional(model):
+    model._pairs = {}  # every node through its layer
+
+
+@pytest.mark.parametrize("build,unfuse", [(lambda: cnn(), _unfused_sequential),
+                                          (lambda: functional_cnn(), _unfused_functional)])
+def test_training_with_the_fused_pair_matches_the_layers(build, unfuse):
     x = RNG.random((16, 9, 9, 2), dtype=np.float32)
     y = RNG.integers(0, 3, size=16)
     losses = []
     for allow in (True, False):
-        model = functional_cnn()
+        model = build()
         if not allow:
-            model._pairs = {}
+            unfuse(model)
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         losses.append(model.fit(x, y, epochs=3, batch_size=8, verbose=0).history["loss"])
     np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
