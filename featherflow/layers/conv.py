@@ -108,8 +108,6 @@ class _BaseConv(Layer):
     def _finish(self, out):
         if self._fused is None:
             out = self.activation(out)
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(out))
         return out
 
     def _act(self):

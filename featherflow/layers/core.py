@@ -3,6 +3,7 @@
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
+from featherflow.graph import KerasTensor
 from featherflow.layers.layer import Layer
 from featherflow.ops import math as M
 from featherflow.ops import nn as N
@@ -100,8 +101,6 @@ class Dense(Layer):
             fn = N.Dense(None)
             out = fn(inputs, self.kernel, self.bias) if self.use_bias else fn(inputs, self.kernel)
             out = self.activation(out)
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(out))
         return out
 
     def compute_output_shape(self, input_shape):
@@ -363,8 +362,6 @@ class _SymbolicOp(Layer):
         self._const = None
 
     def __call__(self, *args, **kwargs):
-        from featherflow.models.keras_tensor import KerasTensor
-
         if len(args) == 2 and isinstance(args[0], KerasTensor):
             a, b = args
             if isinstance(b, KerasTensor):

@@ -93,10 +93,7 @@ class Embedding(Layer):
         return ids
 
     def call(self, inputs):
-        out = S.gather(self.embeddings, self._ids(inputs))
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(out))
-        return out
+        return S.gather(self.embeddings, self._ids(inputs))
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:

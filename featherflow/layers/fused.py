@@ -2,13 +2,12 @@
 
 Fusing changes no result: the pair computes what its two layers compute one after the other,
 in less time and memory (see ``ops.conv_pool``). The layers keep their weights, names and
-configs. ``Sequential`` fuses in the plain chain it runs when every layer is a built-in
-(``Sequential._make_plan``); a Functional model fuses a pair when the first layer's output
-goes to the second layer only (``functional_pairs``).
+configs. Fusing is a rewrite of a model's plan (``fuse_pairs``), the same for Sequential and
+Functional models.
 """
 
+from featherflow.graph import DIRECT, PROTOCOL, Step
 from featherflow.layers.conv import Conv2D
-from featherflow.layers.layer import Layer
 from featherflow.layers.pooling import MaxPooling2D
 from featherflow.ops.conv_pool import conv_max_pool
 
@@ -43,37 +42,31 @@ def fuse(first, second):
     return None
 
 
-def _plain(layer):
-    """Whether ``layer.__call__`` would only convert the input and call ``call``."""
-    return (type(layer).__call__ is Layer.__call__
-            and type(layer).compute_mask is Layer.compute_mask and layer.built)
+def fuse_pairs(plan):
+    """A plan rewrite pass (``graph.Plan.rewrite``): each fusable pair of steps becomes one.
 
-
-def functional_pairs(nodes, outputs):
-    """``{id(first node): (fused, second node)}`` for the fusable pairs of a Functional graph.
-
-    A pair qualifies when the first node's only output feeds the second node and nothing
-    else (no other node, not a model output), and neither call has extra arguments.
+    A pair qualifies when both steps call their layer directly (the call protocol has
+    nothing to do for them), the first step's only output feeds the second step and nothing
+    else (no other step, not a model output), and ``fuse`` has a primitive for the two
+    layers. The fused step takes the place of the second step, where every input it needs is
+    computed.
     """
-    consumers = {}
-    for node in nodes:
-        for t in node.inputs:
-            consumers.setdefault(id(t), []).append(node)
-    model_outputs = {id(t) for t in outputs}
-    pairs = {}
-    for node in nodes:
-        if len(node.outputs) != 1 or node.kwargs or node.args_structure is not None:
+    consumers = plan.consumers()
+    outputs = set(plan.outputs)
+    replaced = {}
+    dropped = set()
+    for step in plan.steps:
+        if step.mode == PROTOCOL or step.node is None or len(step.outs) != 1:
             continue
-        out = node.outputs[0]
-        users = consumers.get(id(out), [])
-        if len(users) != 1 or id(out) in model_outputs:
+        out = step.outs[0]
+        users = consumers.get(out, [])
+        if len(users) != 1 or out in outputs:
             continue
         second = users[0]
-        if len(second.inputs) != 1 or second.kwargs or second.args_structure is not None:
+        if second.mode == PROTOCOL or second.node is None or len(second.ins) != 1:
             continue
-        if not (_plain(node.layer) and _plain(second.layer)):
-            continue
-        fused = fuse(node.layer, second.layer)
+        fused = fuse(step.node.layer, second.node.layer)
         if fused is not None:
-            pairs[id(node)] = (fused, second)
-    return pairs
+            dropped.add(id(step))
+            replaced[id(second)] = Step(None, fused.call, DIRECT, step.ins, second.outs)
+    return [replaced.get(id(s), s) for s in plan.steps if id(s) not in dropped]

@@ -3,7 +3,7 @@
 import numpy as np
 
 from featherflow.layers.layer import Layer
-from featherflow.models.keras_tensor import KerasTensor, Node
+from featherflow.graph import KerasTensor, Node
 
 
 class InputLayer(Layer):

@@ -1,9 +1,13 @@
-"""Layer: the base of every layer and model (Keras 3 lifecycle).
+"""Layer: the base of every layer and model, and the one layer-call protocol.
 
 ``__init__`` stores and checks settings, ``build(input_shape)`` makes the weights with
-``add_weight``, ``call`` is the maths. Calling a layer on ``Input`` tensors records a
-:class:`~featherflow.models.keras_tensor.Node` for Functional models; calling it on data runs
-``call`` directly.
+``add_weight``, ``call`` is the maths. ``__call__`` is the one place that, for every layer
+and model, builds on the first call, casts floating inputs to the layer's dtype, resolves
+``training`` (explicit argument > the enclosing call's value > ``call``'s default) and hands
+it to nested layers through the call context, fills in ``mask`` from the inputs and attaches
+the output mask, adds the activity regularizer's loss (divided by the batch size, as Keras 3)
+and resets per-call losses at the start of each outermost call. Called on ``Input``
+tensors it records a :class:`~featherflow.graph.Node` instead.
 """
 
 import inspect
@@ -13,21 +17,27 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
-from featherflow.models.keras_tensor import (
-    KerasTensor,
-    Node,
-    flatten,
-    is_symbolic,
-    structure_of,
-)
+from featherflow.graph import DIRECT, DIRECT_TRAINING, PROTOCOL, KerasTensor, Node, is_symbolic
+from featherflow.layers import call_context
 from featherflow.utils import naming
 
 _SIGNATURES = {}
-# how many times add_loss was called: lets the trainer skip looking for added losses
-_ADDED_LOSSES = 0
+# Bumped by every add_loss: an outermost call looks for per-call losses to clear only when
+# some layer added one since it last looked.
+_losses_added = 0
+# Bumped whenever a layer gains a sublayer or a variable: cached walks of a layer's subtree
+# (per-call losses, regularized variables) are redone only then.
+_structure_version = 0
+# marks the call that opened the call context
+_ENTRY = object()
+
+
+class UnexpectedArgumentError(TypeError, ValueError):
+    """An unknown keyword argument: a TypeError (tf.keras 2) and a ValueError (Keras 3)."""
 
 
 def _call_flags(cls):
+    """``(takes_training, takes_mask)`` of ``cls.call``."""
     flags = _SIGNATURES.get(cls)
     if flags is None:
         params = inspect.signature(cls.call).parameters
@@ -37,8 +47,13 @@ def _call_flags(cls):
     return flags
 
 
+def _bump_structure():
+    global _structure_version
+    _structure_version += 1
+
+
 class Layer:
-    """Base class of layers: weights, build-on-first-call, config, and the symbolic graph.
+    """Base class of layers: weights, build-on-first-call, the call protocol and config.
 
     Example::
 
@@ -52,12 +67,14 @@ class Layer:
     """
 
     supports_masking = False
+    activity_regularizer = None
     _auto_track = True
     # integer data fed to a float layer is cast to the layer's dtype (as Keras does);
     # layers that take indices (Embedding) turn this off
     _cast_int_inputs = True
 
-    def __init__(self, trainable=True, name=None, dtype=None, autocast=True, **kwargs):
+    def __init__(self, trainable=True, name=None, dtype=None, autocast=True,
+                 activity_regularizer=None, **kwargs):
         object.__setattr__(self, "_layers", [])
         self._trainable_variables = []
         self._non_trainable_variables = []
@@ -75,15 +92,22 @@ class Layer:
         self._dtype = dtype
         self._build_shape = None
         self.input_spec = None
+        self._subtree = (-1, None)
+        self._losses_cleared_at = -1
+        if activity_regularizer is not None:
+            from featherflow import regularizers  # regularizers import layers' helpers
+
+            self.activity_regularizer = regularizers.get(activity_regularizer)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         batch_shape = kwargs.pop("batch_shape", None)
         input_shape = kwargs.pop("input_shape", None)
         input_dim = kwargs.pop("input_dim", None)
-        kwargs.pop("weights", None)
+        # Keras 2's initial weights, set once the layer is built
+        self._initial_weights = kwargs.pop("weights", None)
         for ignored in ("dynamic", "input_length"):
             kwargs.pop(ignored, None)
         if kwargs:
-            raise TypeError(
+            raise UnexpectedArgumentError(
                 f"{type(self).__name__} '{self.name}': unexpected keyword argument(s) "
                 f"{sorted(kwargs)}. Check the spelling against the layer's documented arguments."
             )
@@ -104,6 +128,7 @@ class Layer:
                 layers = self.__dict__.get("_layers")
                 if layers is not None and not any(v is value for v in layers):
                     layers.append(value)
+                    _bump_structure()
             elif isinstance(value, (list, tuple)) and value and all(
                     isinstance(v, Layer) for v in value):
                 layers = self.__dict__.get("_layers")
@@ -111,11 +136,13 @@ class Layer:
                     for v in value:
                         if not any(v is x for x in layers):
                             layers.append(v)
+                    _bump_structure()
             elif isinstance(value, Variable):
                 tv = self.__dict__.get("_trainable_variables")
                 ntv = self.__dict__.get("_non_trainable_variables")
                 if tv is not None and not any(v is value for v in tv + ntv):
                     (tv if value.trainable else ntv).append(value)
+                    _bump_structure()
         object.__setattr__(self, name, value)
 
     # -- properties -------------------------------------------------------------------------
@@ -184,31 +211,62 @@ class Layer:
 
     non_trainable_weights = non_trainable_variables
 
+    # -- losses -----------------------------------------------------------------------------
+    def _flat_layers(self):
+        """This layer and every layer below it, each once (cached until the structure
+        changes)."""
+        version, cached = self._subtree
+        if version != _structure_version:
+            layers = [self]
+            seen = {id(self)}
+            i = 0
+            while i < len(layers):
+                for sub in layers[i]._layers:
+                    if id(sub) not in seen:
+                        seen.add(id(sub))
+                        layers.append(sub)
+                i += 1
+            regularized = [v for la in layers
+                           for v in la._trainable_variables + la._non_trainable_variables
+                           if v.regularizer is not None]
+            self._subtree = (_structure_version, (layers, regularized))
+            return layers, regularized
+        return cached
+
     @property
     def losses(self):
-        """Losses added in the last call (``add_loss``) plus weight regularization losses."""
-        out = list(self._losses)
-        for layer in self._layers:
-            out.extend(layer.losses)
-        for v in self._trainable_variables + self._non_trainable_variables:
-            if v.regularizer is not None:
-                out.append(v.regularizer(v))
+        """Losses added during the last outermost call (``add_loss``, activity
+        regularizers) by this layer and the layers below it, then the weight regularization
+        losses, as Keras 3 lists them."""
+        layers, regularized = self._flat_layers()
+        out = []
+        for layer in layers:
+            if layer._losses:
+                out.extend(layer._losses)
+        for v in regularized:
+            out.append(v.regularizer(v))
         return out
 
     def add_loss(self, loss):
-        global _ADDED_LOSSES
-        _ADDED_LOSSES += 1
+        """Add a loss term (a scalar tensor) to this call; ``fit`` adds it to the loss."""
+        global _losses_added
+        _losses_added += 1
         self._losses.append(loss)
 
     def _clear_losses(self):
-        self._losses = []
-        for layer in self._layers:
-            layer._clear_losses()
+        """Forget the per-call losses of this layer and the layers below it."""
+        if self._losses_cleared_at == _losses_added:
+            return
+        for layer in self._flat_layers()[0]:
+            if layer._losses:
+                layer._losses = []
+        self._losses_cleared_at = _losses_added
 
     # -- weights ----------------------------------------------------------------------------
     def add_weight(self, name=None, shape=None, initializer=None, regularizer=None,
                    trainable=True, dtype=None, constraint=None, **kwargs):
         """Make a Variable owned by this layer (Keras order = call order)."""
+        # initializers, regularizers and constraints build on layers' helpers: imported here
         from featherflow import initializers, regularizers
 
         shape = () if shape is None else tuple(int(s) for s in shape)
@@ -231,6 +289,7 @@ class Layer:
             v._track = self._trainable
         else:
             self._non_trainable_variables.append(v)
+        _bump_structure()
         return v
 
     def get_weights(self):
@@ -257,7 +316,7 @@ class Layer:
                 )
             arrays.append(a)
         for p, a in zip(params, arrays):
-            p.data[...] = a
+            p.assign(a)
 
     def count_params(self):
         if not self.built:
@@ -267,17 +326,25 @@ class Layer:
             )
         return int(sum(int(np.prod(v.data.shape)) for v in self.weights))
 
-    # -- build & call -----------------------------------------------------------------------
+    # -- build ------------------------------------------------------------------------------
     def build(self, input_shape=None):
         self.built = True
 
     def _maybe_build(self, input_shapes):
         if self.built:
             return
-        shape = input_shapes
-        self._build_shape = shape
-        self.build(shape)
+        self._build_shape = input_shapes
+        self.build(input_shapes)
         self.built = True
+        if self._initial_weights is not None:
+            weights, self._initial_weights = self._initial_weights, None
+            try:
+                self.set_weights(weights)
+            except ValueError as err:
+                raise ValueError(
+                    f"{type(self).__name__} '{self.name}': the `weights` argument does not fit "
+                    f"the built layer: {err}"
+                ) from None
 
     def call(self, inputs, *args, **kwargs):
         return inputs
@@ -290,21 +357,17 @@ class Layer:
         def dummy(shape):
             return Tensor(np.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
 
-        def is_shape(s):
-            return isinstance(s, (tuple, list)) and all(
-                d is None or isinstance(d, (int, np.integer)) for d in s)
-
         def make(s):
-            if is_shape(s):
+            if _is_single_shape(s):
                 return dummy(s)
             if isinstance(s, dict):
                 return {k: make(v) for k, v in s.items()}
             return [make(v) for v in s]
 
         out = self.call(make(input_shape))
+        flat_in = [input_shape] if _is_single_shape(input_shape) else _flat(input_shape)
         first_batch = None
-        flat_in = [input_shape] if is_shape(input_shape) else flatten(input_shape)
-        if flat_in and is_shape(flat_in[0]) and len(flat_in[0]):
+        if flat_in and _is_single_shape(flat_in[0]) and len(flat_in[0]):
             first_batch = flat_in[0][0]
 
         def back(t):
@@ -322,35 +385,99 @@ class Layer:
             return mask
         return None
 
+    def _output_has_mask(self, input_has_mask):
+        """Whether this layer's output carries a mask, given whether its input does (for
+        the symbolic graph). Layers that make a mask of their own say so by overriding
+        ``compute_mask``; override this too when that depends on a setting."""
+        if type(self).compute_mask is not Layer.compute_mask:
+            return True
+        return bool(input_has_mask) and self.supports_masking
+
+    # -- the call protocol ------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        inputs = args[0] if args else kwargs.pop("inputs")
-        rest = args[1:]
-        if is_symbolic(inputs):
-            return self._symbolic_call(inputs, rest, kwargs)
-        inputs = self._convert_inputs(inputs)
-        if not self.built:
-            self._maybe_build(_shapes_of(inputs))
-            self._check_build_shape(inputs)
-        has_training, has_mask = _call_flags(type(self))
-        if not has_training:
-            kwargs.pop("training", None)
-        if has_mask:
-            if "mask" not in kwargs:
-                m = _mask_of(inputs)
-                if m is not None:
-                    kwargs["mask"] = m
+        if args:
+            inputs, rest = args[0], args[1:]
+        elif "inputs" in kwargs:
+            inputs, rest = kwargs.pop("inputs"), ()
         else:
-            kwargs.pop("mask", None)
-        self._losses = []
-        out = self.call(inputs, *rest, **kwargs)
-        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-            mask = self.compute_mask(inputs, kwargs.get("mask", _mask_of(inputs)))
-            if mask is not None and isinstance(out, Tensor):
-                out._keras_mask = mask
+            raise TypeError(
+                f"{type(self).__name__} '{self.name}' was called without inputs: pass the "
+                "input tensor as the first argument, e.g. layer(x)."
+            )
+        if type(inputs) is not Tensor and (
+                is_symbolic(inputs) or (rest and is_symbolic(rest))
+                or (kwargs and is_symbolic(kwargs))):
+            return self._symbolic_call(inputs, rest, kwargs)
+        training = kwargs.pop("training", None)
+        context = call_context.current()
+        if context is None:
+            context = call_context.enter(self, training)
+            previous = _ENTRY
+            self._clear_losses()
+        else:
+            previous = context.training
+            if training is None:
+                training = previous
+            else:
+                context.training = training
+        try:
+            inputs = self._convert_inputs(inputs)
+            if not self.built:
+                self._maybe_build(_shapes_of(inputs))
+                self._check_build_shape(inputs)
+            takes_training, takes_mask = _call_flags(type(self))
+            if takes_training and training is not None:
+                kwargs["training"] = training
+            mask = kwargs.get("mask")
+            if mask is None:
+                mask = _mask_of(inputs)
+                if takes_mask and mask is not None:
+                    kwargs["mask"] = mask
+            elif not takes_mask:
+                kwargs.pop("mask")
+            out = self.call(inputs, *rest, **kwargs)
+            if self.activity_regularizer is not None:
+                self._add_activity_loss(out)
+            if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+                _set_masks(out, self.compute_mask(inputs, mask))
+        finally:
+            if previous is _ENTRY:
+                call_context.leave()
+            else:
+                context.training = previous
         return out
+
+    def _add_activity_loss(self, outputs):
+        for out in _flat(outputs):
+            if isinstance(out, Tensor):
+                # math ops import layers' dtype helpers: imported at first use
+                from featherflow.ops import math as math_ops
+
+                loss = self.activity_regularizer(out)
+                if out.data.ndim:
+                    loss = math_ops.divide(loss, float(max(out.data.shape[0], 1)))
+                self.add_loss(loss)
 
     def _check_build_shape(self, inputs):
         pass
+
+    def _direct_mode(self, node):
+        """How a model's plan may run this layer for ``node``: ``PROTOCOL`` (through
+        ``__call__``) or, when ``__call__`` would only call ``call`` (built, one tensor of
+        the layer's dtype, no mask, no activity regularizer, no ``__call__`` of its own),
+        ``DIRECT`` / ``DIRECT_TRAINING`` (``call`` takes ``training``)."""
+        if (type(self).__call__ is not Layer.__call__ or not self.built
+                or not node.is_simple or self.activity_regularizer is not None
+                or self._initial_weights is not None or node.inputs[0]._has_mask
+                or type(self).compute_mask is not Layer.compute_mask):
+            return PROTOCOL
+        in_dtype = np.dtype(node.inputs[0].dtype)
+        want = np.dtype(self.dtype)
+        if in_dtype.kind == "f" and in_dtype != want and self._autocast:
+            return PROTOCOL
+        if in_dtype.kind in "iub" and self._cast_int_inputs:
+            return PROTOCOL
+        return DIRECT_TRAINING if _call_flags(type(self))[0] else DIRECT
 
     def _convert_inputs(self, inputs):
         if isinstance(inputs, Tensor):
@@ -367,22 +494,21 @@ class Layer:
             return {k: self._convert_inputs(v) for k, v in inputs.items()}
         if inputs is None:
             return None
-        a = as_array(inputs)
+        a = as_array(inputs) if not isinstance(inputs, np.ndarray) else inputs
         kind = a.dtype.kind
-        if (kind == "f" and a.dtype.name != self.dtype) or (
+        if (kind == "f" and a.dtype.name != self.dtype and self._autocast) or (
                 kind in "iub" and self._cast_int_inputs):
             a = a.astype(self.dtype)
         return Tensor(a)
 
     # -- the symbolic graph -----------------------------------------------------------------
     def _symbolic_call(self, inputs, rest, kwargs):
-        flat_in = [t for t in flatten(inputs) if isinstance(t, KerasTensor)]
         shapes = _symbolic_shapes(inputs)
         if not self.built:
-            self._maybe_build(shapes)
-        kwargs = {k: v for k, v in kwargs.items() if k not in ("training", "mask")}
-        if rest:
-            kwargs["_args"] = list(rest)
+            try:
+                self._maybe_build(shapes)
+            except (ValueError, TypeError) as err:
+                raise type(err)(f"Layer '{self.name}' ({type(self).__name__}): {err}") from None
         try:
             out_shape = self.compute_output_shape(shapes)
         except (ValueError, TypeError) as err:
@@ -396,9 +522,15 @@ class Layer:
         else:
             outputs = [KerasTensor(s, dtype, name=f"{self.name}_{i}",
                                    history=(self, node_index, i))
-                       for i, s in enumerate(out_shape)]
+                       for i, s in enumerate(_flat_shapes(out_shape))]
             result = list(outputs)
-        Node(self, flat_in, outputs, kwargs, structure_of(inputs))
+        mask_kwarg = kwargs.get("mask")
+        has_mask = self._output_has_mask(
+            (isinstance(mask_kwarg, KerasTensor) or mask_kwarg is not None)
+            or any(t._has_mask for t in _flat(inputs) if isinstance(t, KerasTensor)))
+        for t in outputs:
+            t._has_mask = has_mask
+        Node.from_call(self, inputs, rest, kwargs, outputs)
         return result
 
     @property
@@ -472,10 +604,42 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
+
 def _cast_tensor(t, dtype):
     from featherflow.ops.math import cast
 
     return cast(t, dtype)
+
+
+def _flat(x):
+    if isinstance(x, (list, tuple)):
+        return [v for item in x for v in _flat(item)]
+    if isinstance(x, dict):
+        return [v for k in x for v in _flat(x[k])]
+    return [x]
+
+
+def _flat_shapes(s):
+    if _is_single_shape(s):
+        return [tuple(s)]
+    if isinstance(s, dict):
+        return [v for k in s for v in _flat_shapes(s[k])]
+    return [v for item in s for v in _flat_shapes(item)]
+
+
+def _set_masks(outputs, masks):
+    """Attach ``masks`` to the output tensors (one mask, or one per output)."""
+    if masks is None:
+        return
+    if isinstance(outputs, Tensor):
+        outputs._keras_mask = masks
+        return
+    if isinstance(outputs, (list, tuple)):
+        per = masks if isinstance(masks, (list, tuple)) and len(masks) == len(outputs) \
+            else [masks] * len(outputs)
+        for out, m in zip(outputs, per):
+            if isinstance(out, Tensor) and m is not None:
+                out._keras_mask = m
 
 
 def _mask_of(inputs):

@@ -1,8 +1,7 @@
 """Models: Model (subclassing), Functional and Sequential, and loading them from files.
 
-The classes load on first use: ``featherflow.layers`` imports the symbolic graph
-(``models.keras_tensor``) and the models import the layers, so neither may import the other
-at package level.
+The classes load on first use, so ``import featherflow.models`` stays cheap; the symbolic
+graph they share with the layers lives below both, in ``featherflow.graph``.
 """
 
 import importlib

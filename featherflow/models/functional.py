@@ -1,66 +1,74 @@
-"""Functional: a model defined by calling layers on ``Input`` tensors."""
+"""Functional: a model defined by calling layers on ``Input`` tensors.
+
+A Functional model keeps its layer graph as a :class:`LayerGraph` (the nodes in Keras's
+order, the layers, and the compiled :class:`~featherflow.graph.Plan` that runs them);
+``Sequential`` keeps one too, so both run through the same plan.
+"""
 
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
+from featherflow.graph import KerasTensor, Plan, map_graph, pack, structure_of
+from featherflow.layers.fused import fuse_pairs
 from featherflow.layers.input_layer import InputLayer
-from featherflow.models.keras_tensor import KerasTensor, flatten, pack
 from featherflow.models.model import Model
 
 
-def map_graph(outputs):
-    """Nodes and layers of the graph ending at ``outputs``, ordered the way Keras orders them.
+class LayerGraph:
+    """The layers between some ``Input`` tensors and some outputs, and their plan.
 
-    Returns ``(nodes_by_depth, layers)``: nodes deepest (closest to the inputs) first, and the
-    layers in ``model.layers`` order (by decreasing depth, ties in discovery order).
+    ``nodes`` are in Keras's run order (deepest first, InputLayers left out), ``layers`` in
+    ``model.layers`` order. The plan is compiled at the first run, when every layer is built,
+    and fused pairs are rewritten into it then (``layers.fused.fuse_pairs``).
     """
-    finished = set()
-    in_progress = set()
-    nodes_in_order = []
-    layer_indices = {}
 
-    def visit(tensor):
-        layer, node_index, _ = tensor._keras_history
-        node = layer._inbound_nodes[node_index]
-        if node in in_progress:
-            raise ValueError(f"The layer graph has a cycle at layer '{layer.name}'.")
-        if node in finished:
-            return
-        if layer not in layer_indices:
-            layer_indices[layer] = len(layer_indices)
-        in_progress.add(node)
-        for t in node.inputs:
-            visit(t)
-        in_progress.discard(node)
-        finished.add(node)
-        nodes_in_order.append(node)
+    def __init__(self, owner_name, inputs, outputs):
+        nodes, layers = map_graph(outputs)
+        known = {id(t) for t in inputs}
+        for node in nodes:
+            if isinstance(node.layer, InputLayer):
+                if id(node.outputs[0]) not in known:
+                    raise ValueError(
+                        f"Model '{owner_name}': the outputs depend on the Input "
+                        f"'{node.layer.name}', which is not among the model's inputs, so they "
+                        "cannot be computed from the given inputs. Add it to `inputs`."
+                    )
+                continue
+            for t in node.inputs:
+                if id(t) not in known:
+                    raise ValueError(
+                        f"Model '{owner_name}': the graph needs the tensor {t.name!r} "
+                        f"(made by layer '{t._keras_history[0].name}'), which cannot be "
+                        "computed from the given inputs. Add its Input to `inputs`."
+                    )
+            for t in node.outputs:
+                known.add(id(t))
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        self.nodes = [n for n in nodes if not isinstance(n.layer, InputLayer)]
+        self.layers = layers
+        self._plan = None
 
-    for t in outputs:
-        visit(t)
+    @property
+    def plan(self):
+        plan = self._plan
+        if plan is None:
+            plan = Plan(self.inputs, self.outputs, self.nodes)
+            plan.rewrite(fuse_pairs)
+            self._plan = plan
+        return plan
 
-    node_depth = {}
-    layer_depth = {}
-    for node in reversed(nodes_in_order):
-        depth = node_depth.setdefault(node, 0)
-        depth = max(depth, layer_depth.get(node.layer, 0))
-        layer_depth[node.layer] = depth
-        node_depth[node] = depth
-        for parent in node.parent_nodes:
-            node_depth[parent] = max(depth + 1, node_depth.get(parent, 0))
+    def invalidate(self):
+        """Compile the plan again at the next run (a layer's settings changed)."""
+        self._plan = None
 
-    by_depth = {}
-    for node, d in node_depth.items():
-        by_depth.setdefault(d, []).append(node)
-    nodes = []
-    for d in sorted(by_depth, reverse=True):
-        nodes.extend(sorted(by_depth[d], key=lambda n: nodes_in_order.index(n)))
-    layers_by_depth = {}
-    for layer, d in layer_depth.items():
-        layers_by_depth.setdefault(d, []).append(layer)
-    layers = []
-    for d in sorted(layers_by_depth, reverse=True):
-        layers.extend(sorted(layers_by_depth[d], key=lambda la: layer_indices[la]))
-    return nodes, layers
+    def run(self, flat_inputs, training=None):
+        masked = False
+        for x in flat_inputs:
+            if getattr(x, "_keras_mask", None) is not None:
+                masked = True
+                break
+        return self.plan.run(flat_inputs, training, protocol=masked)
 
 
 class Functional(Model):
@@ -77,8 +85,8 @@ class Functional(Model):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._input_struct = inputs
         self._output_struct = outputs
-        flat_in = flatten(inputs) if not isinstance(inputs, dict) else list(inputs.values())
-        flat_out = flatten(outputs) if not isinstance(outputs, dict) else list(outputs.values())
+        flat_in = list(inputs.values()) if isinstance(inputs, dict) else _flat(inputs)
+        flat_out = list(outputs.values()) if isinstance(outputs, dict) else _flat(outputs)
         for t in flat_in + flat_out:
             if not isinstance(t, KerasTensor):
                 raise TypeError(
@@ -92,33 +100,12 @@ class Functional(Model):
                              else [t._keras_history[0].name for t in flat_in])
         self._output_names = (list(outputs.keys()) if isinstance(outputs, dict)
                               else [t._keras_history[0].name for t in flat_out])
-        nodes, layers = map_graph(flat_out)
-        known = {id(t) for t in flat_in}
-        for node in nodes:
-            if isinstance(node.layer, InputLayer):
-                if id(node.outputs[0]) not in known:
-                    raise ValueError(
-                        f"Model '{self.name}': the outputs depend on the Input "
-                        f"'{node.layer.name}', which is not among the model's inputs, so they "
-                        "cannot be computed from the given inputs. Add it to `inputs`."
-                    )
-                continue
-            for t in node.inputs:
-                if id(t) not in known:
-                    raise ValueError(
-                        f"Model '{self.name}': the graph needs the tensor {t.name!r} "
-                        f"(made by layer '{t._keras_history[0].name}'), which cannot be computed "
-                        "from the given inputs. Add its Input to `inputs`."
-                    )
-            for t in node.outputs:
-                known.add(id(t))
-        self._nodes = [n for n in nodes if not isinstance(n.layer, InputLayer)]
-        self._all_layers = layers
-        object.__setattr__(self, "_layers", list(layers))
+        self._graph = LayerGraph(self.name, flat_in, flat_out)
+        self._nodes = self._graph.nodes
+        self._all_layers = self._graph.layers
+        object.__setattr__(self, "_layers", list(self._graph.layers))
         self.built = True
         self._build_shape = [t.shape for t in flat_in] if len(flat_in) > 1 else flat_in[0].shape
-        self._single_chain = self._is_single_chain()
-        self._pairs = None  # fused layer pairs (layers.fused), found at the first call
 
     @property
     def layers(self):
@@ -132,16 +119,25 @@ class Functional(Model):
     def output_names(self):
         return list(self._output_names)
 
-    def _is_single_chain(self):
-        if len(self.inputs) != 1 or len(self.outputs) != 1:
-            return False
-        prev = self.inputs[0]
-        for node in self._nodes:
-            if len(node.inputs) != 1 or node.inputs[0] is not prev or len(node.outputs) != 1 \
-                    or node.kwargs or node.args_structure is not None:
-                return False
-            prev = node.outputs[0]
-        return prev is self.outputs[0]
+    @property
+    def input(self):
+        """The model's Input tensor(s), in the structure given to ``Model(inputs, ...)``."""
+        return self._input_struct
+
+    @property
+    def output(self):
+        """The model's output tensor(s), in the structure given to ``Model(..., outputs)``."""
+        return self._output_struct
+
+    @property
+    def input_shape(self):
+        shapes = [t.shape for t in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
 
     def _standardize_inputs(self, inputs):
         if isinstance(inputs, dict):
@@ -164,61 +160,35 @@ class Functional(Model):
 
     def _convert_inputs(self, inputs):
         # each input takes the dtype of its Input (int data for a float Input becomes float)
+        inputs_meta = self.inputs
+        if type(inputs) is Tensor and len(inputs_meta) == 1 and \
+                inputs.data.dtype.name == inputs_meta[0].dtype:
+            return [inputs]
         flat = self._standardize_inputs(inputs)
         out = []
-        for t, v in zip(self.inputs, flat):
+        for t, v in zip(inputs_meta, flat):
             a = v.data if isinstance(v, Tensor) else as_array(v)
             if a.dtype.name != t.dtype and (np.dtype(t.dtype).kind == "f" or a.dtype.kind == "f"):
-                a = a.astype(t.dtype)
-                v = Tensor(a)
+                mask = getattr(v, "_keras_mask", None)
+                v = Tensor(a.astype(t.dtype))
+                v._keras_mask = mask
             elif not isinstance(v, Tensor):
                 v = Tensor(a)
             out.append(v)
         return out
 
     def call(self, inputs, training=None, mask=None):
-        flat = self._standardize_inputs(inputs)
-        pairs = self._pairs
-        if pairs is None:
-            from featherflow.layers.fused import functional_pairs
-
-            pairs = self._pairs = functional_pairs(self._nodes, self.outputs)
-        if self._single_chain and not pairs:
-            x = flat[0]
-            for node in self._nodes:
-                x = node.layer(x, training=training)
-            return x
-        values = {}
-        for t, v in zip(self.inputs, flat):
-            values[id(t)] = v
-        skip = set()
-        for node in self._nodes:
-            if id(node) in skip:
-                continue
-            pair = pairs.get(id(node))
-            if pair is not None:
-                # the pair as one primitive: the second node's output, from the first's input
-                fused, second = pair
-                arg = node.layer._convert_inputs(values[id(node.inputs[0])])
-                values[id(second.outputs[0])] = fused.call(arg)
-                skip.add(id(second))
-                continue
-            args = [values[id(t)] for t in node.inputs]
-            if node.args_structure is not None:
-                arg = pack(node.args_structure, args)
-            else:
-                arg = args[0]
-            kwargs = dict(node.kwargs)
-            extra = kwargs.pop("_args", ())
-            out = node.layer(arg, *extra, training=training, **kwargs)
-            outs = out if isinstance(out, (list, tuple)) else [out]
-            for t, o in zip(node.outputs, outs):
-                values[id(t)] = o
-        result = [values[id(t)] for t in self.outputs]
+        flat = inputs if isinstance(inputs, list) and len(inputs) == len(self.inputs) and all(
+            isinstance(v, Tensor) for v in inputs) else self._convert_inputs(inputs)
+        if mask is not None:
+            for x, m in zip(flat, _flat(mask)):
+                if m is not None:
+                    x._keras_mask = m
+        result = self._graph.run(flat, training)
         if isinstance(self._output_struct, dict):
             return dict(zip(self._output_struct.keys(), result))
         if isinstance(self._output_struct, (list, tuple)):
-            return pack(_structure(self._output_struct), result)
+            return pack(structure_of(self._output_struct), result)
         return result[0]
 
     def compute_output_shape(self, input_shape):
@@ -237,10 +207,12 @@ class Functional(Model):
         return functional_from_config(config, custom_objects=custom_objects)
 
 
-def _structure(x):
-    from featherflow.models.keras_tensor import structure_of
-
-    return structure_of(x)
+def _flat(x):
+    if isinstance(x, (list, tuple)):
+        return [v for item in x for v in _flat(item)]
+    if isinstance(x, dict):
+        return [v for k in x for v in _flat(x[k])]
+    return [x]
 
 
 def _is_input_list(x):

@@ -1,7 +1,31 @@
 """Model: a Layer that can be trained (compile/fit/evaluate/predict), saved and summarised."""
 
-from featherflow.layers.layer import Layer
+from featherflow.layers.layer import Layer, UnexpectedArgumentError
 from featherflow.trainers.trainer import Trainer
+
+
+def _functional_arguments(args, kwargs):
+    """Whether a Model constructor was given Functional's ``(inputs, outputs)``."""
+    return len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs
+
+
+def _functional_class():
+    # functional.py subclasses Model: imported when first needed (an import cycle otherwise)
+    from featherflow.models.functional import Functional
+
+    return Functional
+
+
+def _inject_functional(cls):
+    """Make ``cls`` (a Model subclass whose ``__init__`` passes inputs and outputs to
+    ``super().__init__``) derive from Functional instead of Model, as Keras does."""
+    functional = _functional_class()
+    if issubclass(cls, functional):
+        return
+    cls.__bases__ = tuple(functional if base is Model else base for base in cls.__bases__)
+    for base in cls.__bases__:
+        if issubclass(base, Model) and not issubclass(base, functional):
+            _inject_functional(base)
 
 
 class Model(Trainer, Layer):
@@ -23,16 +47,36 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
-            from featherflow.models.functional import Functional
-
-            return Functional.__new__(Functional)
+        if cls is Model and _functional_arguments(args, kwargs):
+            functional = _functional_class()
+            return functional.__new__(functional)
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
+        if _functional_arguments(args, kwargs):
+            # a subclass calling super().__init__(inputs=..., outputs=...) is a Functional
+            # model (Keras's rule)
+            functional = _functional_class()
+            if not isinstance(self, functional):
+                _inject_functional(type(self))
+            functional.__init__(self, *args, **kwargs)
+            return
+        if args:
+            raise UnexpectedArgumentError(
+                f"{type(self).__name__}: unexpected positional argument(s) {args!r}. A "
+                "subclassed Model takes keyword arguments (name=..., trainable=..., "
+                "dtype=...); a Functional model takes Model(inputs, outputs)."
+            )
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)
         dtype = kwargs.pop("dtype", None)
+        kwargs.pop("autocast", None)
+        if kwargs:
+            raise UnexpectedArgumentError(
+                f"{type(self).__name__}: unexpected keyword argument(s) {sorted(kwargs)}. "
+                "Model accepts name, trainable and dtype (and inputs/outputs for a Functional "
+                "model)."
+            )
         Layer.__init__(self, trainable=trainable, name=name, dtype=dtype)
         Trainer.__init__(self)
         self.stop_training = False

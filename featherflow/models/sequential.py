@@ -1,11 +1,16 @@
-"""Sequential: a plain stack of layers, each feeding the next."""
+"""Sequential: a plain stack of layers, each feeding the next.
 
-import numpy as np
+Once its input shape is known (an ``Input``, ``input_shape`` on the first layer, ``build``,
+or the first data it sees) a Sequential model calls its layers on a symbolic input and keeps
+the resulting layer graph (``functional.LayerGraph``), so it runs through the same plan as a
+Functional model and its layers have ``input`` and ``output`` tensors.
+"""
 
-from featherflow.autodiff.tensor import Tensor, as_array
+from featherflow.autodiff.tensor import Tensor
+from featherflow.graph import KerasTensor
 from featherflow.layers.input_layer import InputLayer
-from featherflow.layers.layer import Layer, _call_flags
-from featherflow.models.keras_tensor import KerasTensor
+from featherflow.layers.layer import Layer
+from featherflow.models.functional import LayerGraph
 from featherflow.models.model import Model
 
 
@@ -25,18 +30,60 @@ class Sequential(Model):
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._input_layer = None
-        self._plan = None
+        # the InputLayer the graph starts from: _input_layer, or one made by build()
+        self._graph_input = None
+        self._graph = None
         self.built = False
         for layer in layers or []:
-            self.add(layer)
+            self.add(layer, rebuild=False)
+        if self._input_layer is not None and self.layers:
+            self.build()
 
     @property
     def layers(self):
         return [la for la in self._layers if not isinstance(la, InputLayer)]
 
+    def _graph_or_error(self, what):
+        if self._graph is None:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no {what} yet: its input shape is not "
+                "known. Start it with tf.keras.Input(shape=...), give the first layer "
+                "input_shape=(...), call model.build(input_shape) or call it on data first."
+            )
+        return self._graph
+
     @property
     def inputs(self):
-        return [self._input_layer._output_tensor] if self._input_layer is not None else None
+        return list(self._graph_or_error("inputs").inputs)
+
+    @property
+    def outputs(self):
+        return list(self._graph_or_error("outputs").outputs)
+
+    @property
+    def input(self):
+        return self._graph_or_error("input").inputs[0]
+
+    @property
+    def output(self):
+        return self._graph_or_error("output").outputs[0]
+
+    @property
+    def input_shape(self):
+        return self._graph_or_error("input shape").inputs[0].shape
+
+    @property
+    def output_shape(self):
+        return self._graph_or_error("output shape").outputs[0].shape
+
+    @property
+    def output_names(self):
+        layers = self.layers
+        return [layers[-1].name] if layers else []
+
+    @property
+    def _nodes(self):
+        return self._graph.nodes if self._graph is not None else []
 
     def add(self, layer, rebuild=True):
         """Append a layer (or an ``Input`` tensor / ``InputLayer`` to fix the input shape)."""
@@ -62,11 +109,8 @@ class Sequential(Model):
                                            name=f"{layer.name}_input")
             self._layers.append(self._input_layer)
         self._layers.append(layer)
-        self._plan = None
-        if rebuild and (self.built or self._input_layer is not None):
-            self.built = False
-            self.build(self._input_layer.batch_shape if self._input_layer is not None
-                       else self._build_shape)
+        if rebuild and (self._graph is not None or self._input_layer is not None):
+            self.build(None if self._input_layer is not None else self._build_shape)
 
     def pop(self):
         """Remove the last layer."""
@@ -75,7 +119,11 @@ class Sequential(Model):
             raise TypeError(f"Sequential '{self.name}' has no layers to pop.")
         last = layers[-1]
         self._layers.remove(last)
-        self._plan = None
+        if self._graph is not None:
+            shape = self._build_shape
+            self._drop_graph()
+            if self.layers:
+                self.build(None if self._input_layer is not None else shape)
         return last
 
     def build(self, input_shape=None):
@@ -86,24 +134,54 @@ class Sequential(Model):
                     "first layer input_shape=(...) or input_dim=..., start with "
                     "tf.keras.Input(shape=...), or call the model on data first."
                 )
-            input_shape = self._input_layer.batch_shape
-        input_shape = tuple(input_shape)
-        self._build_shape = input_shape
-        shape = input_shape
-        for layer in self.layers:
-            if not layer.built:
+            input_layer = self._input_layer
+        else:
+            input_shape = tuple(input_shape)
+            if self._input_layer is not None:
+                if len(input_shape) != len(self._input_layer.batch_shape) or any(
+                        a is not None and b is not None and a != b
+                        for a, b in zip(input_shape[1:], self._input_layer.batch_shape[1:])):
+                    raise ValueError(
+                        f"Sequential '{self.name}' takes inputs of shape "
+                        f"{self._input_layer.batch_shape}; it cannot be built for "
+                        f"{input_shape}."
+                    )
+                input_layer = self._input_layer
+            else:
+                first = self.layers[0] if self.layers else None
+                input_layer = InputLayer(batch_shape=input_shape,
+                                         dtype=first._dtype if first is not None else None,
+                                         name=f"{first.name}_input" if first else None)
+        self._drop_graph()
+        self._build_shape = tuple(input_layer.batch_shape)
+        x = inputs = input_layer._output_tensor
+        try:
+            for layer in self.layers:
                 try:
-                    layer._maybe_build(shape)
-                except ValueError as err:
-                    raise ValueError(f"Sequential '{self.name}', layer '{layer.name}': {err}") \
-                        from None
-            layer._build_shape = layer._build_shape or shape
-            layer._seq_input_shape = shape
-            shape = layer.compute_output_shape(shape)
-            layer._output_shape = shape
-        self._output_shape = shape
-        self.built = True
-        self._plan = None
+                    x = layer(x)
+                except NotImplementedError:
+                    # a layer that cannot tell its output shape: run layer by layer instead
+                    self._graph_input = None
+                    self.built = True
+                    return
+                except (ValueError, TypeError) as err:
+                    raise type(err)(
+                        f"Sequential '{self.name}', layer '{layer.name}': {err}") from None
+        finally:
+            self.built = True
+        self._graph_input = input_layer
+        self._graph = LayerGraph(self.name, [inputs], [x])
+
+    def _drop_graph(self):
+        """Forget the graph; its nodes leave the layers when nothing was recorded after them."""
+        graph = self._graph
+        self._graph = None
+        if graph is None:
+            return
+        for node in reversed(graph.nodes):
+            layer = node.layer
+            if layer._inbound_nodes and layer._inbound_nodes[-1] is node:
+                layer._inbound_nodes.pop()
 
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
@@ -111,13 +189,9 @@ class Sequential(Model):
             shape = layer.compute_output_shape(shape)
         return shape
 
-    @property
-    def _np_dtype(self):
-        return np.dtype(self.dtype)
-
     def _first_takes_floats(self):
         if self._input_layer is not None:
-            return np.dtype(self._input_layer.dtype).kind == "f"
+            return self._input_layer.dtype.startswith("float")
         layers = self.layers
         return not layers or layers[0]._cast_int_inputs
 
@@ -125,58 +199,19 @@ class Sequential(Model):
     def _cast_int_inputs(self):
         return self._first_takes_floats()
 
-    def _make_plan(self):
-        """The layers as a plain chain of ``(callee, takes_training)``, or None when a layer
-        needs ``__call__`` (masks, a custom ``__call__``). Pairs that run faster as one
-        primitive (``layers.fused``) become one callee."""
-        from featherflow.layers.fused import fuse
-
-        plan = []
-        for layer in self.layers:
-            simple = (type(layer).__call__ is Layer.__call__
-                      and type(layer).compute_mask is Layer.compute_mask)
-            if not simple:
-                return None
-            fused = fuse(plan[-1][0], layer) if plan else None
-            if fused is not None:
-                plan[-1] = (fused, False)
-            else:
-                plan.append((layer, _call_flags(type(layer))[0]))
-        return plan
-
-    def __call__(self, *args, **kwargs):
-        inputs = args[0] if args else kwargs.get("inputs")
-        if type(inputs) is Tensor and inputs.data.dtype == self._np_dtype:
-            pass
-        elif not isinstance(inputs, (list, tuple, dict, KerasTensor)):
-            a = inputs.data if type(inputs) is Tensor else as_array(inputs)
-            kind = a.dtype.kind
-            if (kind == "f" and a.dtype.name != self.dtype) or (
-                    kind in "iub" and self._first_takes_floats()):
-                a = a.astype(self.dtype)
-                inputs = Tensor(a)
-            elif type(inputs) is not Tensor:
-                inputs = Tensor(a)
-            args = (inputs,) + args[1:]
-        return super().__call__(*args, **kwargs)
-
     def call(self, inputs, training=None, mask=None):
-        if not self.built:
+        graph = self._graph
+        if graph is None and not self.built and isinstance(inputs, Tensor):
             self.build((None,) + tuple(inputs.data.shape[1:]))
-        plan = self._plan
-        if plan is None:
-            plan = self._plan = self._make_plan() or False
+            graph = self._graph
+        if graph is not None:
+            if mask is not None and isinstance(inputs, Tensor):
+                inputs._keras_mask = mask
+            return graph.run([inputs], training)[0]
         x = inputs
-        if plan:
-            for layer, takes_training in plan:
-                x = layer.call(x, training=training) if takes_training else layer.call(x)
-            return x
         for layer in self.layers:
-            x = layer(x, training=training)
+            x = layer(x)
         return x
-
-    def _check_build_shape(self, inputs):
-        pass
 
     def get_config(self):
         from featherflow.saving.serialization import sequential_config

@@ -156,7 +156,7 @@ def _node_keras2(node, index):
 
 
 def _node_keras3(node, index):
-    from featherflow.models.keras_tensor import pack
+    from featherflow.graph import pack
 
     tensors = [{"class_name": "__keras_tensor__",
                 "config": {"shape": list(t.shape), "dtype": t.dtype,

@@ -149,22 +149,7 @@ class Trainer:
         return loss
 
     def _collect_extra_losses(self):
-        out = []
-        reg = self._regularized
-        if reg is None:
-            reg = self._regularized = [v for v in self.trainable_variables
-                                       if v.regularizer is not None]
-        for v in reg:
-            out.append(v.regularizer(v))
-        from featherflow.layers import layer as layer_module
-
-        if layer_module._ADDED_LOSSES != self._losses_seen:
-            for layer in self._loss_layers():
-                if layer._losses:
-                    out.extend(layer._losses)
-                    layer._losses = []
-            self._losses_seen = layer_module._ADDED_LOSSES
-        return out
+        return self.losses
 
     _regularized = None
     _losses_seen = -1
@@ -207,11 +192,7 @@ class Trainer:
     def _can_call_directly(self, batches):
         """Whether train_step may skip ``__call__``: a built Sequential whose layers run as a
         plain chain, fed float arrays that the data adapter already converted."""
-        from featherflow.models.sequential import Sequential
-
-        return (type(self).__call__ is Sequential.__call__ and self.built
-                and isinstance(batches, D.ArrayBatches) and batches._single
-                and self._make_plan() is not None)
+        return False
 
     def test_step(self, data):
         """Loss and metrics on one batch without training; returns logs."""

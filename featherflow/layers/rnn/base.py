@@ -259,8 +259,6 @@ class RNN(Layer):
         output, final = result
         if self.stateful:
             self._state_values = [np.array(s.data) for s in final]
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(output))
         if self.return_state:
             return [output] + list(final)
         return output
