@@ -154,6 +154,7 @@ _LAZY = {
     "regularizers": "featherflow.regularizers",
     "activations": "featherflow.activations",
     "saving": "featherflow.saving",
+    "nest": "featherflow.tree.nest",
 }
 
 

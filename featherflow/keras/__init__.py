@@ -20,6 +20,7 @@ _SUBMODULES = {
     "optimizers": "featherflow.optimizers",
     "regularizers": "featherflow.regularizers",
     "saving": "featherflow.saving",
+    "tree": "featherflow.tree",
     "utils": "featherflow.utils",
 }
 
