@@ -6,7 +6,7 @@ Run with the TensorFlow virtualenv (never a featherflow dependency):
     /work/venv-tf/bin/python tools/make_keras_fixtures.py losses ctc  # some groups
 
 Groups: layers, losses, optimizers, metrics, initializers, ctc, models, models_tf_keras,
-readme. The README (file index with keys and shapes) is rewritten after every run.
+guides, readme. The README (file index with keys and shapes) is rewritten after every run.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ GROUP_DIRS = {
     "ctc": ["ctc"],
     "models": ["models/keras3"],
     "models_tf_keras": ["models/tf_keras"],
+    "guides": ["guides"],
     "readme": [],
 }
 
@@ -45,6 +46,7 @@ GROUP_MODULES = {
     "ctc": ["ctc"],
     "models": ["models_keras3"],
     "models_tf_keras": ["models_tf_keras"],
+    "guides": ["guides"],
 }
 
 

@@ -1,0 +1,124 @@
+"""The keras.io guide examples (examples/custom_fit.py, custom_fit_tf_keras.py,
+transfer_learning.py, subclassing.py) against the numbers real Keras gives for the same file.
+
+tools/keras_fixtures/guides.py ran each example with ``import tensorflow as tf`` / ``import
+keras`` (or ``tf_keras``) and stored its ``RESULTS`` in tests/fixtures/keras/guides/. Here the
+example runs unchanged on featherflow; each recorded entry is one test.
+
+Tolerances: the examples are float32, as a learner's code is. Values read straight off a
+forward pass (sums, masked means, layer losses) agree to float32 rounding of a different
+summation order: relative 1e-5. Values after training steps (History, weights sums) carry that
+rounding through a few SGD/Adam updates, where 1 / sqrt(v) and tanh/sigmoid slopes amplify
+it: relative 1e-4 (absolute 1e-6 for values near zero), still far below any semantic
+difference (a missed regularization term or a wrong batch weighting moves them by 1e-2).
+"""
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras" / "guides"
+NAMES = ["custom_fit", "custom_fit_tf_keras", "transfer_learning", "subclassing"]
+
+# Entries whose featherflow value depends on issue 11 work still landing: (example, key) ->
+# what is missing. An example that stops early fails every entry after the stop.
+_NESTED_TRAINING = ("issue 11: a nested model called with training=False inside a Functional "
+                    "model must keep its BatchNormalization in inference mode in fit (the "
+                    "moving statistics move today)")
+_MASKS = "issue 11: Layer.__call__ fills in the mask argument from Embedding(mask_zero=True)"
+PENDING = {
+    ("transfer_learning", key): _NESTED_TRAINING
+    for key in ("fine_tune_history", "fine_tune_conv_kernel_sum", "fine_tune_bn_gamma_sum",
+                "fine_tune_bn_moving_mean_sum", "fine_tune_bn_moving_variance_sum",
+                "extractor_output_sum")
+}
+PENDING.update({
+    ("subclassing", key): _MASKS
+    for key in ("masked_mean_model", "masked_mean_eager", "vae_counts", "vae_history",
+                "vae_losses_after_call")
+})
+PENDING_EXAMPLES = {
+    "custom_fit": "issue 11: train_step receives exactly (x, y) when fit is given no sample weight",
+    "custom_fit_tf_keras": "issue 11: train_step receives exactly (x, y); self.compiled_loss and "
+                           "self.compiled_metrics (tf.keras 2)",
+}
+
+TRAINED = ("history", "weights_sum", "kernel_sum", "gamma_sum", "moving_mean_sum",
+           "moving_variance_sum", "extractor", "evaluate")
+
+_runs = {}
+
+
+def run_example(name):
+    """Run examples/<name>.py once per session; keep its RESULTS even if it stops early."""
+    if name not in _runs:
+        path = EXAMPLES / f"{name}.py"
+        namespace = {"__name__": f"guide_{name}", "__file__": str(path)}
+        error = None
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(path.read_text(), str(path), "exec"), namespace)
+        except Exception as err:  # noqa: BLE001 - reported by every test of the missing keys
+            error = err
+        _runs[name] = (namespace.get("RESULTS", {}), error)
+    return _runs[name]
+
+
+def load_reference(name):
+    return json.loads((FIXTURES / f"{name}.json").read_text())["results"]
+
+
+def assert_matches(received, expected, rtol, where):
+    if isinstance(expected, dict):
+        assert isinstance(received, dict), f"{where}: expected a dict, received {received!r}"
+        assert sorted(received) == sorted(expected), (
+            f"{where}: expected keys {sorted(expected)}, received {sorted(received)}")
+        for key in expected:
+            assert_matches(received[key], expected[key], rtol, f"{where}[{key!r}]")
+    elif isinstance(expected, list):
+        assert isinstance(received, (list, tuple)) and len(received) == len(expected), (
+            f"{where}: expected {expected!r}, received {received!r}")
+        for i, (r, e) in enumerate(zip(received, expected)):
+            assert_matches(r, e, rtol, f"{where}[{i}]")
+    elif isinstance(expected, float):
+        np.testing.assert_allclose(float(received), expected, rtol=rtol, atol=1e-6,
+                                   err_msg=where)
+    else:
+        # ints, bools, strings, None: exactly Keras's
+        assert received == expected and type(received) is type(expected), (
+            f"{where}: expected {expected!r}, received {received!r}")
+
+
+CASES = []
+for _name in NAMES:
+    for _key in load_reference(_name):
+        _reason = PENDING.get((_name, _key)) or PENDING_EXAMPLES.get(_name)
+        _marks = [pytest.mark.xfail(reason=_reason, strict=False)] if _reason else []
+        CASES.append(pytest.param(_name, _key, id=f"{_name}-{_key}", marks=_marks))
+
+
+@pytest.mark.parametrize("name,key", CASES)
+def test_guide_example_matches_keras(name, key):
+    results, error = run_example(name)
+    if key not in results:
+        raise AssertionError(
+            f"examples/{name}.py stopped before recording {key!r}: "
+            f"{type(error).__name__}: {error}") from error
+    expected = load_reference(name)[key]
+    rtol = 1e-4 if any(part in key for part in TRAINED) else 1e-5
+    assert_matches(results[key], expected, rtol, f"{name}: {key}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_runs_the_same_source(name):
+    """The fixture tool only switches the two import lines: the code compared is the same."""
+    source = (EXAMPLES / f"{name}.py").read_text()
+    assert source.count("import featherflow as tf\n") == 1
+    assert source.count("from featherflow import keras\n") == 1
+    assert "featherflow" not in source.replace("import featherflow as tf\n", "").replace(
+        "from featherflow import keras\n", "").split('"""', 2)[2]
