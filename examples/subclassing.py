@@ -2,7 +2,7 @@
 
 Weights made in ``__init__`` and lazily in ``build``, non-trainable weights, layers of layers,
 ``add_loss`` in ``call`` (reset at each outermost call), ``get_config``/``from_config``, the
-``training`` and ``mask`` arguments, and a VAE-style Model trained with ``fit``.
+``training`` argument, a VAE-style Model trained with ``fit``, and the ``mask`` argument.
 tools/keras_fixtures/guides.py runs this same file with ``import tensorflow as tf`` /
 ``import keras`` and records ``RESULTS`` under tests/fixtures/keras/guides/.
 """
@@ -204,35 +204,6 @@ RESULTS["dropout_inference_unchanged"] = bool(np.array_equal(np.asarray(inferenc
 RESULTS["dropout_training_values"] = sorted({round(float(v), 4) for v in training_out.ravel()})
 
 
-# The mask argument: Embedding(mask_zero=True) fills it in for the next layer.
-class MaskedMean(keras.layers.Layer):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.supports_masking = True
-
-    def call(self, inputs, mask=None):
-        mask = tf.cast(mask, inputs.dtype)[:, :, None]
-        return tf.reduce_sum(inputs * mask, axis=1) / tf.reduce_sum(mask, axis=1)
-
-    def compute_mask(self, inputs, mask=None):
-        # The time axis is averaged away, so no mask goes further.
-        return None
-
-
-ids = np.array([[3, 1, 0, 0], [2, 5, 7, 0]], dtype="int32")
-embedding = keras.layers.Embedding(input_dim=8, output_dim=3, mask_zero=True)
-embedding.build((None, 4))
-set_fixed_weights(embedding, 4)
-RESULTS["embedding_mask"] = np.asarray(embedding.compute_mask(ids)).astype(int).tolist()
-sequence_inputs = keras.Input(shape=(4,), dtype="int32")
-pooled = MaskedMean()(embedding(sequence_inputs))
-masked_model = keras.Model(sequence_inputs, pooled)
-masked_out = masked_model.predict(ids, verbose=0)
-RESULTS["masked_mean_model"] = np.round(masked_out.astype("float64"), 6).tolist()
-RESULTS["masked_mean_eager"] = np.round(
-    np.asarray(MaskedMean()(embedding(ids))).astype("float64"), 6).tolist()
-
-
 # A VAE-style model: the KL term is added with add_loss in call and trained by fit. The
 # guide's Sampling layer draws random noise; here the noise is a fixed second input.
 class Encoder(keras.layers.Layer):
@@ -291,6 +262,34 @@ RESULTS["vae_history"] = {k: [round(to_number(v), 7) for v in values]
                           for k, values in sorted(history.history.items())}
 vae((x_train[:4], epsilon[:4]))
 RESULTS["vae_losses_after_call"] = [to_number(v) for v in vae.losses]
+
+# The mask argument: Embedding(mask_zero=True) fills it in for the next layer.
+class MaskedMean(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        mask = tf.cast(mask, inputs.dtype)[:, :, None]
+        return tf.reduce_sum(inputs * mask, axis=1) / tf.reduce_sum(mask, axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        # The time axis is averaged away, so no mask goes further.
+        return None
+
+
+ids = np.array([[3, 1, 0, 0], [2, 5, 7, 0]], dtype="int32")
+embedding = keras.layers.Embedding(input_dim=8, output_dim=3, mask_zero=True)
+embedding.build((None, 4))
+set_fixed_weights(embedding, 4)
+RESULTS["embedding_mask"] = np.asarray(embedding.compute_mask(ids)).astype(int).tolist()
+sequence_inputs = keras.Input(shape=(4,), dtype="int32")
+pooled = MaskedMean()(embedding(sequence_inputs))
+masked_model = keras.Model(sequence_inputs, pooled)
+masked_out = masked_model.predict(ids, verbose=0)
+RESULTS["masked_mean_model"] = np.round(masked_out.astype("float64"), 6).tolist()
+RESULTS["masked_mean_eager"] = np.round(
+    np.asarray(MaskedMean()(embedding(ids))).astype("float64"), 6).tolist()
 
 if __name__ == "__main__":
     for key, value in RESULTS.items():

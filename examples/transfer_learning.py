@@ -67,6 +67,28 @@ bn_train_out = bn_layer(bn_x, training=True)
 RESULTS["bn_training_output_sum"] = to_number(tf.reduce_sum(tf.square(bn_train_out)))
 RESULTS["bn_training_moving_mean_sum"] = to_number(tf.reduce_sum(bn_layer.moving_mean))
 
+# In a model trained with fit, a frozen BatchNormalization also stays in inference mode, even
+# though fit calls the model with training on.
+frozen_bn_model = keras.Sequential([
+    keras.Input(shape=(4,)),
+    keras.layers.Dense(4, name="dense_in"),
+    keras.layers.BatchNormalization(name="frozen_bn"),
+    keras.layers.Dense(1, name="dense_out"),
+])
+set_fixed_weights(frozen_bn_model, 24)
+frozen_bn = frozen_bn_model.get_layer("frozen_bn")
+frozen_bn.trainable = False
+RESULTS["frozen_bn_model_counts"] = weight_counts(frozen_bn_model)
+frozen_bn_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
+bn_targets = bn_rng.normal(size=(8, 1)).astype("float32")
+history = frozen_bn_model.fit(bn_x, bn_targets, batch_size=4, epochs=2, shuffle=False,
+                              verbose=0)
+RESULTS["frozen_bn_fit_history"] = history_numbers(history)
+RESULTS["frozen_bn_fit_moving_mean_sum"] = to_number(tf.reduce_sum(frozen_bn.moving_mean))
+RESULTS["frozen_bn_fit_moving_variance_sum"] = to_number(
+    tf.reduce_sum(frozen_bn.moving_variance))
+RESULTS["frozen_bn_fit_gamma_sum"] = to_number(tf.reduce_sum(frozen_bn.gamma))
+
 # The base model: conv, batch norm, pooling.
 base_inputs = keras.Input(shape=(6, 6, 1))
 features = keras.layers.Conv2D(4, 3, name="conv")(base_inputs)
@@ -105,6 +127,8 @@ model.compile(
 )
 history = model.fit(images, labels, batch_size=8, epochs=2, shuffle=False, verbose=2)
 RESULTS["head_history"] = history_numbers(history)
+RESULTS["head_bn_moving_mean_sum"] = to_number(
+    tf.reduce_sum(base_model.get_layer("bn").moving_mean))
 RESULTS["head_kernel_sum"] = to_number(tf.reduce_sum(model.get_layer("head").kernel))
 RESULTS["frozen_conv_kernel_sum"] = to_number(
     tf.reduce_sum(base_model.get_layer("conv").kernel))
