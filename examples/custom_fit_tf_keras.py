@@ -2,10 +2,10 @@
 
 ``self.compiled_loss(y, y_pred, regularization_losses=self.losses)``,
 ``self.compiled_metrics.update_state(y, y_pred)`` and
-``self.optimizer.apply_gradients(zip(gradients, trainable_vars))``; sample weights; a custom
-``test_step``. tools/keras_fixtures/guides.py runs this same file with
-``import tensorflow as tf`` / ``import tf_keras as keras`` (tf.keras 2) and records
-``RESULTS`` under tests/fixtures/keras/guides/.
+``self.optimizer.apply_gradients(zip(gradients, trainable_vars))``; the lower-level variant
+with its own metrics; sample weights; a custom ``test_step``. tools/keras_fixtures/guides.py
+runs this same file with ``import tensorflow as tf`` / ``import tf_keras as keras``
+(tf.keras 2) and records ``RESULTS`` under tests/fixtures/keras/guides/.
 """
 
 import numpy as np
@@ -69,6 +69,38 @@ model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse", me
 history = model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=2)
 RESULTS["compiled_loss_history"] = history_numbers(history)
 RESULTS["compiled_loss_weights_sum"] = sum(float(np.sum(w)) for w in model.get_weights())
+
+
+# Lower level: our own loss tracker and metric, listed by a `metrics` property so that fit
+# resets them at each epoch; compile is given only the optimizer.
+loss_tracker = keras.metrics.Mean(name="loss")
+mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
+
+
+class LowLevelModel(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = keras.losses.mean_squared_error(y, y_pred)
+        trainable_vars = self.trainable_variables
+        gradients = tape.gradient(loss, trainable_vars)
+        self.optimizer.apply_gradients(zip(gradients, trainable_vars))
+        loss_tracker.update_state(loss)
+        mae_metric.update_state(y, y_pred)
+        return {"loss": loss_tracker.result(), "mae": mae_metric.result()}
+
+    @property
+    def metrics(self):
+        return [loss_tracker, mae_metric]
+
+
+inputs, outputs = make_inputs_outputs()
+model = LowLevelModel(inputs, outputs)
+set_fixed_weights(model, 2)
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01))
+history = model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=2)
+RESULTS["low_level_history"] = history_numbers(history)
 
 
 class WeightedModel(keras.Model):

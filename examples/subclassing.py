@@ -169,6 +169,32 @@ layer(tf.zeros((1, 2)))
 RESULTS["kernel_regularizer_losses"] = [to_number(v) for v in layer.losses]
 
 
+# A training loop of our own adds the losses of the last forward pass to the main loss; they do
+# not pile up from one step to the next.
+loop_rng = np.random.default_rng(7)
+x_loop = loop_rng.normal(size=(8, 2)).astype("float32")
+y_loop = loop_rng.normal(size=(8, 1)).astype("float32")
+model = keras.Sequential([
+    keras.Input(shape=(2,)),
+    keras.layers.Dense(3, activation="tanh"),
+    ActivityRegularizationLayer(1e-1),
+    keras.layers.Dense(1),
+])
+set_fixed_weights(model, 8)
+optimizer = keras.optimizers.SGD(learning_rate=0.1)
+loss_fn = keras.losses.MeanSquaredError()
+loop_losses = []
+for _step in range(3):
+    with tf.GradientTape() as tape:
+        predictions = model(x_loop)
+        loss_value = loss_fn(y_loop, predictions) + sum(model.losses)
+    grads = tape.gradient(loss_value, model.trainable_weights)
+    optimizer.apply_gradients(zip(grads, model.trainable_weights))
+    loop_losses.append(to_number(loss_value))
+RESULTS["training_loop_losses"] = loop_losses
+RESULTS["training_loop_model_losses"] = [to_number(v) for v in model.losses]
+
+
 # The training argument: a nested layer gets the value of the outermost call.
 class CustomDropout(keras.layers.Layer):
     def __init__(self, rate, **kwargs):
