@@ -49,6 +49,9 @@ set_fixed_weights(linear_layer, 1)
 y = linear_layer(x)
 RESULTS["linear_output_sum"] = to_number(tf.reduce_sum(y))
 RESULTS["linear_counts"] = weight_counts(linear_layer)
+# The weights are tracked as they are set as attributes.
+RESULTS["linear_weights_are_attributes"] = (linear_layer.weights[0] is linear_layer.w
+                                            and linear_layer.weights[1] is linear_layer.b)
 
 
 # Non-trainable weights: a running total.
@@ -119,7 +122,7 @@ lazy = LazyLinear(64, name="lazy_linear")
 config = lazy.get_config()
 RESULTS["config_units"] = config["units"]
 RESULTS["config_name"] = config["name"]
-RESULTS["config_has_trainable"] = "trainable" in config
+RESULTS["config_keys"] = sorted(config)
 new_layer = LazyLinear.from_config(config)
 RESULTS["from_config_units"] = new_layer.units
 
