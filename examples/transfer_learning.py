@@ -156,6 +156,30 @@ extracted = extractor.predict(images[:4], verbose=0)
 RESULTS["extractor_output_shape"] = list(extracted.shape)
 RESULTS["extractor_output_sum"] = float(np.sum(extracted))
 
+# The same workflow with a training loop of our own: freeze the base, train a new head.
+base_model.trainable = False
+inputs = keras.Input(shape=(6, 6, 1))
+x = base_model(inputs, training=False)
+outputs = keras.layers.Dense(1, name="loop_head")(x)
+loop_model = keras.Model(inputs, outputs)
+set_fixed_weights(loop_model.get_layer("loop_head"), 25)
+loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+optimizer = keras.optimizers.Adam(learning_rate=0.01)
+loop_losses = []
+for start in range(0, 32, 8):
+    batch_images, batch_labels = images[start:start + 8], labels[start:start + 8]
+    with tf.GradientTape() as tape:
+        predictions = loop_model(batch_images, training=True)
+        loss_value = loss_fn(batch_labels, predictions)
+    gradients = tape.gradient(loss_value, loop_model.trainable_weights)
+    optimizer.apply_gradients(zip(gradients, loop_model.trainable_weights))
+    loop_losses.append(to_number(loss_value))
+RESULTS["loop_trainable_count"] = len(loop_model.trainable_weights)
+RESULTS["loop_losses"] = loop_losses
+RESULTS["loop_head_kernel_sum"] = to_number(
+    tf.reduce_sum(loop_model.get_layer("loop_head").kernel))
+RESULTS["loop_bn_moving_mean_sum"] = to_number(tf.reduce_sum(bn.moving_mean))
+
 if __name__ == "__main__":
     for key, value in RESULTS.items():
         print(f"{key}: {value}")

@@ -41,12 +41,13 @@ PENDING_EXAMPLES = {
 # says the base's BatchNormalization stays in inference mode, and tf.keras 2 does that, but
 # Keras 3.15's Functional call passes fit's training=True over the explicit False
 # (keras-team/keras#20285), so its moving statistics move. featherflow keeps an explicit
-# argument, as the guide and tf.keras 2 do: these entries compare with tf.keras 2's run of
-# the same file; test_keras_versions_differ_only_in_fine_tuning checks that is the only
-# difference.
+# argument, as the guide and tf.keras 2 do: these entries (fine-tuning and what starts from
+# its weights) compare with tf.keras 2's run of the same file;
+# test_keras_versions_differ_only_in_fine_tuning checks that is the only difference.
 FINE_TUNING = ("fine_tune_history", "fine_tune_conv_kernel_sum", "fine_tune_bn_gamma_sum",
                "fine_tune_bn_moving_mean_sum", "fine_tune_bn_moving_variance_sum",
-               "extractor_output_sum")
+               "extractor_output_sum", "loop_losses", "loop_head_kernel_sum",
+               "loop_bn_moving_mean_sum")
 REFERENCE = {("transfer_learning", key): "transfer_learning_tf_keras" for key in FINE_TUNING}
 
 _runs = {}
