@@ -6,6 +6,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
+from featherflow.utils.data_packing import pack_x_y_sample_weight
 
 
 def to_numpy(x, what="x"):
@@ -79,6 +80,19 @@ def map_arrays(fn, x):
     return fn(x)
 
 
+def to_tensors(x):
+    """Every array in ``x`` (a nest) as a Tensor: steps receive tensors, as in Keras."""
+    if x is None or isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    if isinstance(x, dict):
+        return {k: to_tensors(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(to_tensors(v) for v in x)
+    return Tensor(np.asarray(x))
+
+
 def expand_1d(x):
     """Keras 2's rule: 1-D arrays become columns, so ``fit(x, y)`` with 1-D x and y works."""
     return map_arrays(lambda a: a.reshape(-1, 1) if a.ndim == 1 else a, x)
@@ -126,7 +140,13 @@ def _is_pydataset(x):
 
 
 class ArrayBatches:
-    """Batches over in-memory arrays: shuffled once per epoch, then sliced as views."""
+    """Batches over in-memory arrays: shuffled once per epoch, then sliced as views.
+
+    Each batch is packed as the data came: ``x``, ``(x, y)`` or ``(x, y, sample_weight)``
+    (a class_weight makes a sample weight), of Tensors.
+    """
+
+    exhausted = False
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=True,
                  steps=None, class_weight=None):
@@ -146,7 +166,8 @@ class ArrayBatches:
         nbytes = sum(a.nbytes for a in flat_arrays(x) + flat_arrays(y))
         self._large = nbytes > (1 << 22) and self.num_batches > 1
 
-    def __len__(self):
+    def num_steps(self):
+        """Steps in an epoch."""
         return self.steps if self.steps is not None else self.num_batches
 
     def epoch(self, rng):
@@ -170,9 +191,9 @@ class ArrayBatches:
             y = take(y) if y is not None else None
             sw = take(sw) if sw is not None else None
         bs = self.batch_size
-        total = len(self)
+        total = self.num_steps()
         if self._single and self.num_batches == 1 and total == 1:
-            yield x, y, self._weights(y, sw)
+            yield _packed(x, y, self._weights(y, sw))
             return
         for step in range(total):
             i = (step % self.num_batches) * bs
@@ -186,22 +207,35 @@ class ArrayBatches:
                 xb = map_arrays(lambda a, c=cut: a[c], x)
                 yb = map_arrays(lambda a, c=cut: a[c], y)
                 swb = map_arrays(lambda a, c=cut: a[c], sw)
-            yield xb, yb, self._weights(yb, swb)
+            yield _packed(xb, yb, self._weights(yb, swb))
+
+    def first(self):
+        """The first batch, unshuffled (to build a model from)."""
+        bs = self.batch_size
+        return _packed(*(map_arrays(lambda a: a[:bs], v) for v in (self.x, self.y, self.sw)))
 
     def _gathered(self, order):
         bs = self.batch_size
-        for step in range(len(self)):
+        for step in range(self.num_steps()):
             i = (step % self.num_batches) * bs
             idx = order[i:i + bs]
             xb = map_arrays(lambda a, k=idx: a[k], self.x)
             yb = map_arrays(lambda a, k=idx: a[k], self.y)
             swb = map_arrays(lambda a, k=idx: a[k], self.sw)
-            yield xb, yb, self._weights(yb, swb)
+            yield _packed(xb, yb, self._weights(yb, swb))
 
     def _weights(self, y, sw):
         if self.class_weight is None or y is None:
             return sw
         return apply_class_weight(y, sw, self.class_weight)
+
+
+def _packed(x, y, sw):
+    if type(x) is np.ndarray and sw is None:
+        # the usual batch, packed without the generic walk
+        return Tensor(x) if y is None else (Tensor(x), Tensor(y) if type(y) is np.ndarray
+                                              else to_tensors(y))
+    return pack_x_y_sample_weight(to_tensors(x), to_tensors(y), to_tensors(sw))
 
 
 def _batch_shuffle(rng, n, bs):
@@ -227,17 +261,23 @@ def apply_class_weight(y, sw, class_weight):
 
 
 class GeneratorBatches:
-    """Batches from a Python generator or a Sequence/PyDataset yielding (x, y[, sw])."""
+    """Batches from a Python generator or a Sequence/PyDataset yielding ``x``, ``(x,)``,
+    ``(x, y)`` or ``(x, y, sample_weight)``; each batch keeps the form it came in.
+
+    A generator without ``steps`` is read to its end in the first epoch; the epochs after
+    it get no batches. ``exhausted`` tells that a generator ran out before ``steps``.
+    """
 
     def __init__(self, data, steps=None):
         self.data = data
         self.steps = steps
         self.is_sequence = hasattr(data, "__getitem__") and hasattr(data, "__len__")
         self._iterator = None
-        if not self.is_sequence and steps is None and not hasattr(data, "__len__"):
-            self.steps = None
+        self._peeked = None
+        self.exhausted = False
 
-    def __len__(self):
+    def num_steps(self):
+        """Steps in an epoch, or None when only reading the generator to its end tells."""
         if self.steps is not None:
             return self.steps
         if self.is_sequence:
@@ -257,29 +297,49 @@ class GeneratorBatches:
             self._iterator = iter(self.data)
         step = 0
         while self.steps is None or step < self.steps:
-            try:
-                item = next(self._iterator)
-            except StopIteration:
-                self._iterator = None
-                return
+            if self._peeked is not None:
+                item, self._peeked = self._peeked, None
+            else:
+                try:
+                    item = next(self._iterator)
+                except StopIteration:
+                    self.exhausted = self.steps is not None
+                    return
             yield unpack(item)
             step += 1
 
+    def first(self):
+        """The first batch, kept to be yielded again by the first epoch."""
+        if self.is_sequence:
+            return unpack(self.data[0])
+        if self._iterator is None:
+            self._iterator = iter(self.data)
+        if self._peeked is None:
+            try:
+                self._peeked = next(self._iterator)
+            except StopIteration:
+                raise ValueError(
+                    "The data generator yielded no batches; it must yield x, (x,), (x, y) or "
+                    "(x, y, sample_weight) at least once."
+                ) from None
+        return unpack(self._peeked)
+
 
 def unpack(item):
+    """One generator item as a batch of Tensors, in the form it was yielded."""
     if isinstance(item, tuple):
         if len(item) == 1:
-            return to_numpy(item[0]), None, None
-        if len(item) == 2:
-            return expand_1d(to_numpy(item[0])), expand_1d(to_numpy(item[1])), None
-        if len(item) == 3:
-            return (expand_1d(to_numpy(item[0])), expand_1d(to_numpy(item[1])),
-                    to_numpy(item[2]))
+            return (to_tensors(expand_1d(to_numpy(item[0]))),)
+        if len(item) in (2, 3):
+            parts = [expand_1d(to_numpy(item[0], "x")), expand_1d(to_numpy(item[1], "y"))]
+            if len(item) == 3:
+                parts.append(to_numpy(item[2], "sample_weight"))
+            return tuple(to_tensors(p) for p in parts)
         raise ValueError(
             f"A data generator must yield x, (x,), (x, y) or (x, y, sample_weight); received a "
             f"tuple of {len(item)} items."
         )
-    return expand_1d(to_numpy(item)), None, None
+    return to_tensors(expand_1d(to_numpy(item)))
 
 
 def split_validation(x, y, sw, validation_split):

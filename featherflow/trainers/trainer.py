@@ -1,43 +1,41 @@
 """The training loop: compile, fit, evaluate, predict and the *_on_batch methods.
 
-Data flows one way: batches -> ``train_step`` (forward under a tape, loss, gradients,
-optimizer) -> metrics -> callbacks. ``predict`` and ``__call__`` share the forward without a
-tape. The loop keeps per-step Python work small: callbacks without batch hooks are not called
-per batch, and metric results are computed only when someone reads them.
+Data flows one way: the data adapter's batches -> ``train_step`` (``self(x, training=True)``
+under a tape, ``compute_loss``, gradients, optimizer) -> ``compute_metrics`` -> callbacks.
+``predict`` and ``__call__`` share the forward without a tape. The loop keeps per-step Python
+work small: callbacks without batch hooks are not called per batch, and the default steps
+compute metric results only when someone reads them.
 """
+
+import warnings
 
 import numpy as np
 
 from featherflow.autodiff import state
 from featherflow.autodiff.tape import backprop
 from featherflow.autodiff.tensor import Tensor
+from featherflow.backend import config
 from featherflow.backend.memory import tune_allocator
-from featherflow.trainers import data_adapter as D
-from featherflow.trainers.compile_utils import CompiledLoss, CompiledMetrics, shape_error
+from featherflow.metrics.metric import Mean, Metric
+from featherflow.ops.math import add, cast, reduce_mean, reduce_sum
+from featherflow.trainers import data_adapter
+from featherflow.trainers.compile_utils import (
+    CompiledLossForm,
+    CompileLoss,
+    CompileMetrics,
+    batch_size_of,
+    shape_error,
+)
+from featherflow.utils.data_packing import unpack_x_y_sample_weight
 
+# What the default steps return when no callback reads per-batch logs: the loop then asks
+# for the metric results once, at the end of the epoch.
 _DEFERRED = "__featherflow_deferred_logs__"
 
-
-class _LossTracker:
-    """Running mean of the loss over an epoch, weighted by batch size (as Keras 3)."""
-
-    __slots__ = ("total", "count", "name")
-
-    def __init__(self):
-        self.name = "loss"
-        self.total = 0.0
-        self.count = 0.0
-
-    def update(self, value, n):
-        self.total += value * n
-        self.count += n
-
-    def result(self):
-        return self.total / self.count if self.count else 0.0
-
-    def reset_state(self):
-        self.total = 0.0
-        self.count = 0.0
+_RAN_OUT = (
+    "Your input ran out of data; interrupting training. Make sure that your dataset or "
+    "generator can generate at least `steps_per_epoch * epochs` batches."
+)
 
 
 class Trainer:
@@ -49,7 +47,7 @@ class Trainer:
         self.compiled = False
         self._compiled_loss = None
         self._compiled_metrics = None
-        self._loss_tracker = _LossTracker()
+        self._loss_tracker = None
         self.history = None
         self._want_step_logs = True
         self._train_vars = None
@@ -66,19 +64,22 @@ class Trainer:
             >>> model.compile(optimizer="sgd", loss="binary_crossentropy",
             ...               metrics=["accuracy"])
         """
-        from featherflow import optimizers
+        from featherflow import optimizers  # optimizers import models' helpers: a cycle
 
         if kwargs:
             raise TypeError(f"compile: unexpected keyword argument(s) {sorted(kwargs)}.")
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         names = self._output_names_for_compile()
-        self._compiled_loss = CompiledLoss(loss, loss_weights, names) if loss is not None \
+        self._loss_tracker = Mean(name="loss")
+        self._compiled_loss = CompileLoss(loss, loss_weights, names) if loss is not None \
             else None
-        self._compiled_metrics = CompiledMetrics(
-            metrics, weighted_metrics,
-            self._compiled_loss.identifiers if self._compiled_loss else [None] * len(names),
-            names)
+        self._compiled_metrics = None
+        if metrics is not None or weighted_metrics is not None:
+            self._compiled_metrics = CompileMetrics(
+                metrics, weighted_metrics,
+                self._compiled_loss.identifiers if self._compiled_loss else [None] * len(names),
+                names)
         self.compiled = True
         self.compile_config = {
             "optimizer": optimizer if isinstance(optimizer, str) else None,
@@ -90,26 +91,62 @@ class Trainer:
     def _output_names_for_compile(self):
         names = getattr(self, "output_names", None)
         if names:
-            return names
+            return list(names)
         return ["output_1"]
 
     @property
+    def compiled_loss(self):
+        """tf.keras 2's ``compiled_loss(y, y_pred, sample_weight, regularization_losses)``."""
+        return CompiledLossForm(self)
+
+    @property
+    def compiled_metrics(self):
+        """tf.keras 2's ``compiled_metrics.update_state(y, y_pred, sample_weight)``."""
+        return self._compiled_metrics
+
+    @property
     def metrics(self):
+        """The loss tracker, the compiled metrics (one ``compile_metrics`` entry), the
+        per-output loss trackers, then metrics assigned as attributes, as Keras 3 lists them."""
         out = []
         if self.compiled:
             out.append(self._loss_tracker)
-            if self._compiled_metrics is not None and self._compiled_metrics.metrics:
-                out.extend(m for _, m, _ in self._compiled_metrics.metrics)
+            if self._compiled_metrics is not None:
+                out.append(self._compiled_metrics)
+            if self._compiled_loss is not None:
+                out.extend(self._compiled_loss.metrics)
+        out.extend(self._attribute_metrics())
         return out
+
+    def __setattr__(self, name, value):
+        # Metrics assigned to public attributes (``self.loss_tracker = Mean()``) are listed
+        # by ``metrics`` in assignment order, as Keras 3 tracks them; a Metric is not a Layer,
+        # so the layer tracking does not see them. Noted here, not searched for per epoch.
+        if name[0] != "_" and (isinstance(value, Metric) or (
+                isinstance(value, (list, tuple)) and value
+                and all(isinstance(v, Metric) for v in value))):
+            names = self.__dict__.setdefault("_metric_attributes", {})
+            names[name] = None
+        super().__setattr__(name, value)
+
+    def _attribute_metrics(self):
+        found = []
+        names = self.__dict__.get("_metric_attributes")
+        for name in names or ():
+            value = self.__dict__.get(name)
+            if isinstance(value, Metric):
+                found.append(value)
+            elif isinstance(value, (list, tuple)):
+                found.extend(v for v in value if isinstance(v, Metric))
+        return found
 
     @property
     def metrics_names(self):
         return [m.name for m in self.metrics]
 
     def reset_metrics(self):
-        self._loss_tracker.reset_state()
-        if self._compiled_metrics is not None:
-            self._compiled_metrics.reset()
+        for m in self.metrics:
+            m.reset_state()
 
     def _assert_compiled(self, what):
         if not self.compiled:
@@ -118,7 +155,8 @@ class Trainer:
                 "model.compile(optimizer=..., loss=...) first."
             )
         if self._compiled_loss is None and what in ("fit", "train_on_batch") and \
-                type(self).train_step is Trainer.train_step:
+                type(self).train_step is Trainer.train_step and \
+                type(self).compute_loss is Trainer.compute_loss and not self.losses:
             raise ValueError(
                 "The model was compiled without a loss. Pass loss=... to compile, e.g. "
                 "model.compile(optimizer='sgd', loss='mse')."
@@ -126,109 +164,95 @@ class Trainer:
 
     # -- steps ------------------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """The compiled loss of ``y_pred`` against ``y`` plus losses added by layers."""
+        """The compiled loss of ``y_pred`` against ``y`` plus ``self.losses`` (the losses
+        added during the last call and the weight regularization losses), each summed."""
         loss = None
         if self._compiled_loss is not None:
             try:
                 loss = self._compiled_loss(y, y_pred, sample_weight)
             except ValueError as err:
-                if "Computing the" in str(err):
+                if "Computing the" in str(err) or "output" in str(err):
                     raise
                 raise shape_error(f"loss '{_loss_name(self.loss)}'", y, y_pred, err) from err
-        extra = self._collect_extra_losses()
-        if extra:
-            from featherflow.ops.math import add
-
-            for term in extra:
-                loss = term if loss is None else add(loss, term)
+        for term in self.losses:
+            term = self._aggregate_additional_loss(term)
+            loss = term if loss is None else add(loss, term)
         if loss is None:
             raise ValueError(
-                "No loss to minimise: compile the model with a loss, or add losses with "
-                "add_loss in a layer."
+                "No loss to compute: compile the model with a loss (model.compile(loss=...)), "
+                "or add losses with add_loss in a layer."
             )
         return loss
 
-    def _collect_extra_losses(self):
-        return self.losses
+    def _aggregate_additional_loss(self, loss):
+        """An added loss as a float scalar: summed over its entries (as Keras 3)."""
+        if not isinstance(loss, Tensor):
+            loss = Tensor(np.asarray(loss, config.floatx_dtype()))
+        if loss.data.dtype.kind != "f":
+            loss = cast(loss, config.floatx())
+        return reduce_sum(loss) if loss.data.ndim else loss
 
-    _regularized = None
-    _losses_seen = -1
-
-    def _loss_layers(self):
-        stack = [self]
-        out = []
-        while stack:
-            la = stack.pop()
-            out.append(la)
-            stack.extend(la._layers)
-        return out
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with this batch; returns every metric's result."""
+        if self._compiled_metrics is not None and y is not None:
+            self._compiled_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
 
     def train_step(self, data):
-        """One optimisation step on a batch ``(x, y, sample_weight)``; returns logs."""
-        x, y, sw = _unpack(data)
+        """One optimisation step on what ``fit`` was given: ``x``, ``(x, y)`` or
+        ``(x, y, sample_weight)``; returns the logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         variables = self._train_vars
         if variables is None:
             variables = self.trainable_variables
         state.recording += 1
         try:
-            y_pred = self._train_forward(x) if self._direct_call else self(x, training=True)
-            loss = self.compute_loss(x, y, y_pred, sw)
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=True)
         finally:
             state.recording -= 1
         if loss.data.ndim:
-            from featherflow.ops.math import reduce_mean
-
             loss = reduce_mean(loss)
+        self._track_loss(loss, x)
         grads = backprop([loss], [None], variables)
         self.optimizer.apply(grads, variables)
-        self._update_metrics(x, y, y_pred, sw, float(loss.data))
-        return self._step_logs()
-
-    _direct_call = False
-
-    def _train_forward(self, x):
-        return self.call(x, training=True)
-
-    def _can_call_directly(self, batches):
-        """Whether train_step may skip ``__call__``: a built Sequential whose layers run as a
-        plain chain, fed float arrays that the data adapter already converted."""
-        return False
+        return self._step_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
-        """Loss and metrics on one batch without training; returns logs."""
-        x, y, sw = _unpack(data)
+        """Loss and metrics on one batch without training; returns the logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
-        if self._compiled_loss is not None and y is not None:
-            loss = self.compute_loss(x, y, y_pred, sw, training=False)
-            if loss.data.ndim:
-                value = float(np.mean(loss.data))
-            else:
-                value = float(loss.data)
-        else:
-            value = 0.0
-        self._update_metrics(x, y, y_pred, sw, value)
-        return self._step_logs()
+        if y is not None and (self._compiled_loss is not None or self.losses):
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=False)
+            self._track_loss(loss, x)
+        return self._step_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
         """The model's output on one batch."""
-        x, _, _ = _unpack(data)
+        x, _, _ = unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
-    def _update_metrics(self, x, y, y_pred, sw, loss_value):
-        first = x if not isinstance(x, (list, dict)) else D.flat_arrays(x)[0]
-        n = first.data.shape[0] if isinstance(first, Tensor) else np.shape(first)[0]
-        self._loss_tracker.update(loss_value, n)
-        cm = self._compiled_metrics
-        if cm is not None and y is not None and (cm.spec or cm.weighted_spec):
-            cm.update(y, y_pred, sw)
+    def _track_loss(self, loss, x):
+        """The loss tracker's update, weighted by the batch size (as Keras 3)."""
+        n = batch_size_of(x)
+        value = loss.data
+        self._loss_tracker._add_counts(
+            (float(value) if not value.ndim else float(np.mean(value))) * n, n)
 
-    def _step_logs(self):
+    def _step_metrics(self, x, y, y_pred, sample_weight):
+        if type(self).compute_metrics is not Trainer.compute_metrics:
+            return self.compute_metrics(x, y, y_pred, sample_weight)
+        if self._compiled_metrics is not None and y is not None:
+            self._compiled_metrics.update_state(y, y_pred, sample_weight)
         if self._want_step_logs:
             return self.get_metrics_result()
         return _DEFERRED
 
     def get_metrics_result(self):
-        """Current value of every metric, as Python floats keyed by metric name."""
+        """Current value of every metric in ``self.metrics``, as Python floats keyed by
+        name (a metric whose result is a dict gives its entries)."""
         logs = {}
         for m in self.metrics:
             r = m.result()
@@ -240,14 +264,28 @@ class Trainer:
         return logs
 
     def _logs_from(self, step_logs):
+        """A step's return value as the logs callbacks see: floats, nested dicts flattened
+        (Keras 3's ``pythonify_logs``)."""
         if step_logs is _DEFERRED or step_logs is None:
             return self.get_metrics_result()
         if isinstance(step_logs, dict):
-            out = {}
-            for k, v in step_logs.items():
-                out[k] = _to_float(v)
-            return out
+            return _flat_logs(step_logs, {})
         return self.get_metrics_result()
+
+    def _flatten_metrics_in_order(self, logs):
+        """Logs as a list: the loss, metrics whose names ``self.metrics`` gives (the
+        compiled metrics by their own names), then the rest sorted by key (Keras 3's
+        order); a single value is returned alone."""
+        names = []
+        for m in self.metrics:
+            if isinstance(m, CompileMetrics):
+                names.extend(sub.name for sub in m.metrics)
+            else:
+                names.append(m.name)
+        values = [logs[k] for k in dict.fromkeys(names) if k in logs]
+        listed = set(names)
+        values.extend(logs[k] for k in sorted(logs) if k not in listed)
+        return values[0] if len(values) == 1 else values
 
     # -- fit --------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -274,13 +312,11 @@ class Trainer:
             validation_split, validation_data, validation_batch_size)
         if not self.built:
             self._build_from_batches(batches)
-        steps = len(batches)
+        steps = batches.num_steps()
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=steps)
         self.stop_training = False
         self._train_vars = self.trainable_variables
-        self._regularized = None
-        self._direct_call = self._can_call_directly(batches)
         want_batch = cbs.wants("on_train_batch_begin") or cbs.wants("on_train_batch_end")
         self._want_step_logs = want_batch
         from featherflow.utils.random import generator
@@ -306,11 +342,18 @@ class Trainer:
                         logs = self.train_step(batch)
                     if self.stop_training:
                         break
-                if step < 0:
+                if step < 0 and epoch == int(initial_epoch):
                     raise ValueError(
                         "fit: the data produced no batches. Check that x is not empty and that "
                         "a generator yields (x, y) tuples (pass steps_per_epoch for endless ones)."
                     )
+                if step < 0 or batches.exhausted:
+                    # a finite generator read to its end: the epochs after it have nothing to
+                    # train on, so training stops (an empty epoch is not logged)
+                    warnings.warn(_RAN_OUT, stacklevel=2)
+                    self.stop_training = True
+                    if step < 0:
+                        break
                 epoch_logs = self._logs_from(logs)
                 if val is not None and (epoch + 1) % int(validation_freq) == 0:
                     self._want_step_logs = False
@@ -323,7 +366,6 @@ class Trainer:
         finally:
             self._want_step_logs = True
             self._train_vars = None
-            self._direct_call = False
         cbs.on_train_end(epoch_logs)
         return self.history
 
@@ -332,7 +374,7 @@ class Trainer:
                           validation_batch_size):
         if x is None:
             raise ValueError("fit: x is required (training inputs).")
-        if D.is_generator_like(x):
+        if data_adapter.is_generator_like(x):
             if y is not None:
                 raise ValueError(
                     "fit: when x is a generator or Sequence it must yield (x, y) itself; do not "
@@ -343,36 +385,36 @@ class Trainer:
                     "fit: batch_size cannot be used with a generator or Sequence; the data "
                     "source decides the batch size."
                 )
-            batches = D.GeneratorBatches(x, steps_per_epoch)
+            batches = data_adapter.GeneratorBatches(x, steps_per_epoch)
             if validation_split:
                 raise ValueError("validation_split is not supported with generators; pass "
                                  "validation_data instead.")
         else:
-            x = self._float_inputs(D.expand_1d(D.to_numpy(x, "x")))
+            x = self._float_inputs(data_adapter.expand_1d(data_adapter.to_numpy(x, "x")))
             self._check_input(x, "fit")
-            y = D.expand_1d(D.to_numpy(y, "y"))
-            sample_weight = D.to_numpy(sample_weight, "sample_weight")
+            y = data_adapter.expand_1d(data_adapter.to_numpy(y, "y"))
+            sample_weight = data_adapter.to_numpy(sample_weight, "sample_weight")
             if y is None and self._compiled_loss is not None:
                 raise ValueError(
                     "fit: y (the targets) is required when x is an array. Pass "
                     "model.fit(x, y, ...)."
                 )
-            D.num_samples(x, y, sample_weight)
-            D.check_finite(x, "x")
-            D.check_finite(y, "y")
+            data_adapter.num_samples(x, y, sample_weight)
+            data_adapter.check_finite(x, "x")
+            data_adapter.check_finite(y, "y")
             if validation_split and validation_data is None:
-                (x, y, sample_weight), val_arrays = D.split_validation(
+                (x, y, sample_weight), val_arrays = data_adapter.split_validation(
                     x, y, sample_weight, validation_split)
                 validation_data = val_arrays
-            batches = D.ArrayBatches(x, y, sample_weight,
+            batches = data_adapter.ArrayBatches(x, y, sample_weight,
                                      batch_size=32 if batch_size is None else batch_size,
                                      shuffle=shuffle, steps=steps_per_epoch,
                                      class_weight=class_weight)
         val = None
         if validation_data is not None:
             vbs = validation_batch_size or batch_size or 32
-            if D.is_generator_like(validation_data):
-                val = D.GeneratorBatches(validation_data)
+            if data_adapter.is_generator_like(validation_data):
+                val = data_adapter.GeneratorBatches(validation_data)
             else:
                 if not isinstance(validation_data, tuple) or len(validation_data) not in (2, 3):
                     raise ValueError(
@@ -381,9 +423,10 @@ class Trainer:
                     )
                 vx, vy = validation_data[0], validation_data[1]
                 vsw = validation_data[2] if len(validation_data) == 3 else None
-                vx = D.expand_1d(D.to_numpy(vx, "validation x"))
-                vy = D.expand_1d(D.to_numpy(vy, "validation y"))
-                val = D.ArrayBatches(vx, vy, D.to_numpy(vsw), batch_size=vbs, shuffle=False)
+                vx = data_adapter.expand_1d(data_adapter.to_numpy(vx, "validation x"))
+                vy = data_adapter.expand_1d(data_adapter.to_numpy(vy, "validation y"))
+                val = data_adapter.ArrayBatches(vx, vy, data_adapter.to_numpy(vsw),
+                                                batch_size=vbs, shuffle=False)
         return batches, val
 
     def _expected_input_shape(self):
@@ -420,14 +463,11 @@ class Trainer:
         if not getattr(self, "_cast_int_inputs", True):
             return x
         dt = self.dtype
-        return D.map_arrays(lambda a: a.astype(dt) if a.dtype.kind in "iub" else a, x)
+        return data_adapter.map_arrays(lambda a: a.astype(dt) if a.dtype.kind in "iub" else a, x)
 
     def _build_from_batches(self, batches):
-        from featherflow.utils.random import generator
-
-        for xb, _, _ in batches.epoch(generator()):
-            self(_to_tensors(xb), training=False)
-            break
+        x, _, _ = unpack_x_y_sample_weight(batches.first())
+        self(x, training=False)
 
     # -- evaluate ---------------------------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -441,25 +481,24 @@ class Trainer:
             raise TypeError(f"evaluate: unexpected keyword argument(s) {sorted(kwargs)}.")
         self._assert_compiled("evaluate")
         verbose = _verbose(verbose)
-        if D.is_generator_like(x):
-            batches = D.GeneratorBatches(x, steps)
+        if data_adapter.is_generator_like(x):
+            batches = data_adapter.GeneratorBatches(x, steps)
         else:
-            x = D.expand_1d(D.to_numpy(x, "x"))
+            x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
             self._check_input(x, "evaluate")
-            y = D.expand_1d(D.to_numpy(y, "y"))
-            sw = D.to_numpy(sample_weight, "sample_weight")
-            D.check_finite(x, "x")
-            batches = D.ArrayBatches(x, y, sw, batch_size=batch_size or 32, shuffle=False,
-                                     steps=steps)
+            y = data_adapter.expand_1d(data_adapter.to_numpy(y, "y"))
+            sw = data_adapter.to_numpy(sample_weight, "sample_weight")
+            data_adapter.check_finite(x, "x")
+            batches = data_adapter.ArrayBatches(x, y, sw, batch_size=batch_size or 32,
+                                                shuffle=False, steps=steps)
         if not self.built:
             self._build_from_batches(batches)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
-                           verbose=verbose, epochs=1, steps=len(batches), mode="test")
+                           verbose=verbose, epochs=1, steps=batches.num_steps(), mode="test")
         logs = self._run_evaluate(batches, cbs, steps)
         if return_dict:
             return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return self._flatten_metrics_in_order(logs)
 
     def _run_evaluate(self, batches, cbs, steps=None):
         from featherflow.utils.random import generator
@@ -496,15 +535,15 @@ class Trainer:
             raise TypeError(f"predict: unexpected keyword argument(s) {sorted(kwargs)}.")
         tune_allocator()
         verbose = _verbose(verbose)
-        if D.is_generator_like(x):
-            batches = D.GeneratorBatches(x, steps)
+        if data_adapter.is_generator_like(x):
+            batches = data_adapter.GeneratorBatches(x, steps)
         else:
-            x = D.expand_1d(D.to_numpy(x, "x"))
+            x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
             self._check_input(x, "predict")
-            batches = D.ArrayBatches(x, None, None, batch_size=batch_size or 32, shuffle=False,
-                                     steps=steps)
+            batches = data_adapter.ArrayBatches(x, None, None, batch_size=batch_size or 32,
+                                                shuffle=False, steps=steps)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
-                           verbose=verbose, epochs=1, steps=len(batches), mode="predict")
+                           verbose=verbose, epochs=1, steps=batches.num_steps(), mode="predict")
         want_batch = cbs.wants("on_predict_batch_begin") or cbs.wants("on_predict_batch_end")
         cbs.on_predict_begin()
         outputs = []
@@ -525,38 +564,42 @@ class Trainer:
     # -- single batches ---------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict=False, reset_metrics=True):
-        """One gradient step on one batch; returns the loss (and metrics)."""
+        """One gradient step on one batch; returns the loss (and metrics). ``train_step``
+        receives ``(x, y, sample_weight)`` (``None`` where not given), as in Keras 3; the
+        metrics are reset first unless ``reset_metrics=False`` (tf.keras 2's argument)."""
         self._assert_compiled("train_on_batch")
-        x = D.expand_1d(D.to_numpy(x, "x"))
-        y = D.expand_1d(D.to_numpy(y, "y"))
-        sw = D.to_numpy(sample_weight, "sample_weight")
-        D.num_samples(x, y, sw)
+        x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
+        y = data_adapter.expand_1d(data_adapter.to_numpy(y, "y"))
+        sw = data_adapter.to_numpy(sample_weight, "sample_weight")
+        data_adapter.num_samples(x, y, sw)
         if class_weight is not None:
-            sw = D.apply_class_weight(y, sw, class_weight)
+            sw = data_adapter.apply_class_weight(y, sw, class_weight)
         if reset_metrics:
             self.reset_metrics()
         self._train_vars = None
-        self._regularized = None
+        x, y, sw = data_adapter.to_tensors((x, y, sw))
         if not self.built:
-            self(_to_tensors(x), training=False)
+            self(x, training=False)
         logs = self._logs_from(self.train_step((x, y, sw)))
-        return _logs_out(logs, return_dict)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False,
                       reset_metrics=True):
-        """Loss (and metrics) on one batch without training."""
+        """Loss (and metrics) on one batch without training; ``test_step`` receives
+        ``(x, y, sample_weight)`` as in Keras 3."""
         self._assert_compiled("test_on_batch")
-        x = D.expand_1d(D.to_numpy(x, "x"))
-        y = D.expand_1d(D.to_numpy(y, "y"))
+        x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
+        y = data_adapter.expand_1d(data_adapter.to_numpy(y, "y"))
+        sw = data_adapter.to_numpy(sample_weight, "sample_weight")
         if reset_metrics:
             self.reset_metrics()
-        logs = self._logs_from(self.test_step((x, y, D.to_numpy(sample_weight))))
-        return _logs_out(logs, return_dict)
+        logs = self._logs_from(self.test_step(data_adapter.to_tensors((x, y, sw))))
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
-        """The model's output on one batch, as NumPy."""
-        x = D.expand_1d(D.to_numpy(x, "x"))
-        return _to_numpy_nest(self.predict_step((x, None, None)))
+        """The model's output on one batch, as NumPy; ``predict_step`` receives ``(x,)``."""
+        x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
+        return _to_numpy_nest(self.predict_step((data_adapter.to_tensors(x),)))
 
 
 def _loss_name(loss):
@@ -565,29 +608,13 @@ def _loss_name(loss):
     return getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
 
 
-def _unpack(data):
-    if isinstance(data, tuple):
-        if len(data) == 3:
-            x, y, sw = data
-        elif len(data) == 2:
-            (x, y), sw = data, None
+def _flat_logs(logs, out):
+    for k, v in logs.items():
+        if isinstance(v, dict):
+            _flat_logs(v, out)
         else:
-            x, y, sw = data[0], None, None
-    else:
-        x, y, sw = data, None, None
-    return _to_tensors(x), y, sw
-
-
-def _to_tensors(x):
-    if isinstance(x, np.ndarray):
-        return Tensor(x)
-    if isinstance(x, Tensor) or x is None:
-        return x
-    if isinstance(x, dict):
-        return {k: _to_tensors(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_to_tensors(v) for v in x]
-    return Tensor(np.asarray(x))
+            out[k] = _to_float(v)
+    return out
 
 
 def _to_numpy_nest(x):
@@ -618,13 +645,6 @@ def _to_float(v):
         return float(v)
     except (TypeError, ValueError):
         return v
-
-
-def _logs_out(logs, return_dict):
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
 
 
 def _verbose(verbose):

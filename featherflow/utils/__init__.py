@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from featherflow.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from featherflow.utils.random import set_random_seed
 from featherflow.utils.sequence import PyDataset, Sequence
 
@@ -58,3 +59,4 @@ def __getattr__(name):
 
 __all__ = ["PyDataset", "Sequence", "normalize", "set_random_seed", "to_categorical",
            *_PLOTS, *_SAVING]
+__all__ += ["pack_x_y_sample_weight", "unpack_x_y_sample_weight"]
