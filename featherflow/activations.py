@@ -13,11 +13,11 @@ Example::
 
 import numpy as np
 
-from featherflow import _lookup
 from featherflow.ops import math as M
 from featherflow.ops import nn
 from featherflow.ops import shape as S
 from featherflow.ops._convert import data, operand
+from featherflow.serialization import resolver
 
 
 def _const(value, like):
@@ -255,19 +255,19 @@ def serialize(activation):
     if id(activation) in _BUILTIN:
         return activation.__name__
     if hasattr(activation, "get_config"):
-        return _lookup.serialize_object(activation, "keras.layers")
+        return resolver.serialize_object(activation, "keras.layers")
     name = getattr(activation, "__name__", None)
     if name is None:
         raise ValueError(
             f"Cannot serialize the activation {activation!r}: expected a function with a "
             f"name, an object with get_config(), or one of {sorted(ALL_OBJECTS_DICT)}."
         )
-    return _lookup.serialize_function(activation, getattr(activation, "__module__", None))
+    return resolver.serialize_function(activation, getattr(activation, "__module__", None))
 
 
 def deserialize(config, custom_objects=None):
     """The activation a name or config dict describes."""
-    return _lookup.deserialize(config, ALL_OBJECTS_DICT, "activation", custom_objects)
+    return resolver.deserialize(config, ALL_OBJECTS_DICT, "activation", custom_objects)
 
 
 def get(identifier):

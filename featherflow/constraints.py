@@ -13,9 +13,9 @@ Example::
 
 import numpy as np
 
-from featherflow import _lookup
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
+from featherflow.serialization import resolver
 
 
 def _array(w):
@@ -150,12 +150,12 @@ ALL_OBJECTS_DICT = {
 
 def serialize(constraint):
     """Keras 3 config dict of a constraint."""
-    return _lookup.serialize_object(constraint, "keras.constraints")
+    return resolver.serialize_object(constraint, "keras.constraints")
 
 
 def deserialize(config, custom_objects=None):
     """The constraint a name or config dict describes."""
-    obj = _lookup.deserialize(config, ALL_OBJECTS_DICT, "constraint", custom_objects)
+    obj = resolver.deserialize(config, ALL_OBJECTS_DICT, "constraint", custom_objects)
     return obj() if isinstance(obj, type) else obj
 
 

@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from featherflow import _lookup
 from featherflow.backend import config
+from featherflow.serialization import resolver
 from featherflow.utils import random as _random
 
 
@@ -487,12 +487,12 @@ ALL_OBJECTS_DICT.update({
 
 def serialize(initializer):
     """Keras 3 config dict of an initializer."""
-    return _lookup.serialize_object(initializer, "keras.initializers")
+    return resolver.serialize_object(initializer, "keras.initializers")
 
 
 def deserialize(config, custom_objects=None):
     """The initializer a name or config dict describes."""
-    obj = _lookup.deserialize(config, ALL_OBJECTS_DICT, "initializer", custom_objects)
+    obj = resolver.deserialize(config, ALL_OBJECTS_DICT, "initializer", custom_objects)
     return obj() if isinstance(obj, type) else obj
 
 

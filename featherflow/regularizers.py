@@ -15,11 +15,11 @@ import math
 
 import numpy as np
 
-from featherflow import _lookup
 from featherflow.autodiff.function import Function
 from featherflow.ops import math as M
 from featherflow.ops import shape as S
 from featherflow.ops._convert import data, operand
+from featherflow.serialization import resolver
 
 
 def _validate(value, name):
@@ -197,12 +197,12 @@ ALL_OBJECTS_DICT = {
 
 def serialize(regularizer):
     """Keras 3 config dict of a regularizer."""
-    return _lookup.serialize_object(regularizer, "keras.regularizers")
+    return resolver.serialize_object(regularizer, "keras.regularizers")
 
 
 def deserialize(config, custom_objects=None):
     """The regularizer a name or config dict describes."""
-    obj = _lookup.deserialize(config, ALL_OBJECTS_DICT, "regularizer", custom_objects)
+    obj = resolver.deserialize(config, ALL_OBJECTS_DICT, "regularizer", custom_objects)
     return obj() if isinstance(obj, type) else obj
 
 

@@ -41,7 +41,7 @@ def _zoo():
 
     import featherflow.models  # noqa: F401  (defines the model classes before the layers)
     from featherflow import keras
-    from featherflow.saving.registry import layer_classes
+    from featherflow.serialization.resolver import layer_classes
 
     L = layer_classes()
     rng = np.random.default_rng(1234)

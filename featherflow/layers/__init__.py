@@ -79,6 +79,7 @@ from featherflow.layers.rnn import (
     StackedRNNCells,
     TimeDistributed,
 )
+from featherflow.serialization import layer_config, serialize_keras_object
 
 # Keras aliases
 Convolution1D = Conv1D
@@ -99,13 +100,9 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 
 def serialize(layer):
     """The Keras 3 config dict of a layer (``deserialize`` rebuilds it)."""
-    from featherflow.saving.serialization import serialize_keras_object
-
     return serialize_keras_object(layer)
 
 
 def deserialize(config, custom_objects=None):
     """The layer a Keras 2 or Keras 3 config dict describes."""
-    from featherflow.saving.serialization import layer_from_dict
-
-    return layer_from_dict(config, custom_objects)
+    return layer_config.layer_from_dict(config, custom_objects)

@@ -12,7 +12,6 @@ Example::
 
 import inspect
 
-from featherflow import _lookup
 from featherflow.losses.ctc import CTC, ctc
 from featherflow.losses.functions import (
     binary_crossentropy,
@@ -64,6 +63,7 @@ from featherflow.losses.losses import (
     SquaredHinge,
     Tversky,
 )
+from featherflow.serialization import resolver
 
 # Keras 2 short names, still accepted by Keras 3's `get` and common in tutorials.
 mse = MSE = mean_squared_error
@@ -136,13 +136,13 @@ __all__ = [
 def serialize(loss):
     """Keras 3 config dict of a Loss, or of a loss function."""
     if isinstance(loss, Loss):
-        return _lookup.serialize_object(loss, "keras.losses")
-    return _lookup.serialize_function(loss, "keras.losses")
+        return resolver.serialize_object(loss, "keras.losses")
+    return resolver.serialize_function(loss, "keras.losses")
 
 
 def deserialize(name, custom_objects=None):
     """The loss a name or config dict describes."""
-    return _lookup.deserialize(name, ALL_OBJECTS_DICT, "loss", custom_objects)
+    return resolver.deserialize(name, ALL_OBJECTS_DICT, "loss", custom_objects)
 
 
 def get(identifier):

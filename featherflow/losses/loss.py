@@ -2,12 +2,12 @@
 
 import numpy as np
 
-from featherflow import _lookup
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import config
 from featherflow.ops import math as M
 from featherflow.ops import shape as S
 from featherflow.ops._convert import data
+from featherflow.serialization import resolver
 from featherflow.utils import naming
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight", None)
@@ -226,7 +226,7 @@ class LossFunctionWrapper(Loss):
 
     def get_config(self):
         cfg = super().get_config()
-        cfg["fn"] = _lookup.serialize_function(self.fn, "keras.losses")
+        cfg["fn"] = resolver.serialize_function(self.fn, "keras.losses")
         cfg.update(self._fn_kwargs)
         return cfg
 

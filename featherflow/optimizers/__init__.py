@@ -8,7 +8,6 @@ Example::
     0.01
 """
 
-from featherflow import _lookup
 from featherflow.optimizers import schedules
 from featherflow.optimizers.adadelta import Adadelta
 from featherflow.optimizers.adagrad import Adagrad
@@ -21,6 +20,7 @@ from featherflow.optimizers.nadam import Nadam
 from featherflow.optimizers.optimizer import Optimizer
 from featherflow.optimizers.rmsprop import RMSprop
 from featherflow.optimizers.sgd import SGD
+from featherflow.serialization import resolver
 
 __all__ = [
     "ALL_OBJECTS_DICT", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl",
@@ -35,7 +35,7 @@ ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in (
 
 def serialize(optimizer):
     """Keras 3 config dict of an optimizer."""
-    return _lookup.serialize_object(optimizer, "keras.optimizers")
+    return resolver.serialize_object(optimizer, "keras.optimizers")
 
 
 def deserialize(config, custom_objects=None):
@@ -47,7 +47,7 @@ def deserialize(config, custom_objects=None):
     if isinstance(name, str) and name.lower() in ALL_OBJECTS_DICT and not (
             custom_objects and name in custom_objects):
         config["class_name"] = name.lower()
-    return _lookup.deserialize(config, ALL_OBJECTS_DICT, "optimizer", custom_objects)
+    return resolver.deserialize(config, ALL_OBJECTS_DICT, "optimizer", custom_objects)
 
 
 def get(identifier):

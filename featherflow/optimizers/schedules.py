@@ -16,9 +16,9 @@ import math
 
 import numpy as np
 
-from featherflow import _lookup
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
+from featherflow.serialization import resolver
 
 
 def _dtype_of(value):
@@ -308,10 +308,10 @@ ALL_OBJECTS_DICT = {cls.__name__: cls for cls in (
 
 def serialize(learning_rate_schedule):
     """Keras 3 config dict of a schedule."""
-    return _lookup.serialize_object(learning_rate_schedule, "keras.optimizers.schedules")
+    return resolver.serialize_object(learning_rate_schedule, "keras.optimizers.schedules")
 
 
 def deserialize(config, custom_objects=None):
     """The schedule a config dict describes."""
-    return _lookup.deserialize(config, ALL_OBJECTS_DICT, "learning rate schedule",
+    return resolver.deserialize(config, ALL_OBJECTS_DICT, "learning rate schedule",
                                custom_objects)

@@ -7,20 +7,19 @@
 - ``register_keras_serializable`` / ``custom_objects`` for your own classes.
 
 Writes are atomic; loads never run code from the file and change nothing unless every weight
-fits. See docs/saving.md.
+fits. See docs/saving.md. Objects to configs and back is :mod:`featherflow.serialization`;
+this package only reads and writes files.
 """
 
-from featherflow.saving.object_registration import (
+from featherflow.saving.saving_api import load_model, load_weights, save_model, save_weights
+from featherflow.serialization import (
     CustomObjectScope,
     custom_object_scope,
+    deserialize_keras_object,
     get_custom_objects,
     get_registered_name,
     get_registered_object,
     register_keras_serializable,
-)
-from featherflow.saving.saving_api import load_model, load_weights, save_model, save_weights
-from featherflow.saving.serialization import (
-    deserialize_keras_object,
     serialize_keras_object,
 )
 

@@ -18,6 +18,7 @@ import zipfile
 from featherflow.saving import h5_io
 from featherflow.saving.atomic import atomic_path
 from featherflow.saving.weight_plan import WeightPlan
+from featherflow.serialization import compile_config, layer_config, object_serialization
 
 KERAS3_VERSION = "3.0.0"
 _CONFIG = "config.json"
@@ -153,15 +154,14 @@ def save_weights(model, filepath, overwrite=True, attrs=None):
 
 def save_model(model, filepath, overwrite=True):
     """``model.save("m.keras")``: config, compile config, weights and optimizer state."""
-    from featherflow.saving import compile_config, serialization
     from featherflow.saving.legacy_h5 import _require_built, _version
 
     _require_built(model, "save")
-    config = serialization.layer_to_dict(model, keras3=True)
+    config = layer_config.layer_to_dict(model, keras3=True)
     config["compile_config"] = (compile_config.keras3_compile_config(model)
                                 if getattr(model, "compiled", False) and model.optimizer
                                 else None)
-    config_json = serialization.dumps(config)
+    config_json = object_serialization.dumps(config)
     metadata = json.dumps({
         "keras_version": KERAS3_VERSION,
         "featherflow_version": _version(),
@@ -273,12 +273,9 @@ def read_zip(path, label):
 
 def load_model(path, label, custom_objects=None, compile=True):
     """Rebuild, fill and (optionally) compile the model of a ``.keras`` archive."""
-    from featherflow.saving import compile_config
-    from featherflow.saving.serialization import layer_from_dict
-
     config, weights = read_zip(path, label)
     compile_cfg = config.pop("compile_config", None)
-    model = layer_from_dict(config, custom_objects, where="the model")
+    model = layer_config.layer_from_dict(config, custom_objects, where="the model")
     if compile and compile_cfg:
         compile_config.compile_from_keras3(model, compile_cfg, custom_objects)
     with h5_io.open_for_read(io.BytesIO(weights), f"{label}/{_WEIGHTS}") as f, \

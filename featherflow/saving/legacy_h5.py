@@ -12,8 +12,9 @@ import warnings
 
 from featherflow.saving import h5_io
 from featherflow.saving.atomic import atomic_path
-from featherflow.saving.model_config import KERAS2_VERSION
 from featherflow.saving.weight_plan import WeightPlan
+from featherflow.serialization import compile_config, model_json, object_serialization
+from featherflow.serialization.model_json import KERAS2_VERSION
 
 
 def legacy_weights(layer):
@@ -243,17 +244,14 @@ def plan_optimizer_state(model, names, arrays, label):
 # -- whole models ------------------------------------------------------------------------------
 def save_model(model, filepath, overwrite=True, include_optimizer=True):
     """``model.save("m.h5")``: config, training config, weights and optimizer state (Keras 2)."""
-    from featherflow.saving import compile_config, serialization
-    from featherflow.saving.model_config import model_to_dict
-
     _require_built(model, "save")
-    meta = model_to_dict(model)
+    meta = model_json.model_to_dict(model)
     meta.pop("keras_version", None)
     meta.pop("backend", None)
-    config_json = serialization.dumps(meta)
+    config_json = object_serialization.dumps(meta)
     training = None
     if include_optimizer and getattr(model, "compiled", False) and model.optimizer is not None:
-        training = serialization.dumps(compile_config.training_config(model))
+        training = object_serialization.dumps(compile_config.training_config(model))
     with atomic_path(filepath, overwrite) as tmp:
         with h5_io.open_for_write(tmp) as f:
             h5_io.write_str_attr(f, "keras_version", KERAS2_VERSION)
@@ -269,9 +267,6 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
 
 def load_model(f, label, custom_objects=None, compile=True):
     """Rebuild, fill and (optionally) compile the model an open Keras 2 .h5 file holds."""
-    from featherflow.saving import compile_config
-    from featherflow.saving.model_config import model_from_config
-
     text = h5_io.read_str_attr(f, "model_config")
     if text is None:
         raise ValueError(
@@ -284,7 +279,7 @@ def load_model(f, label, custom_objects=None, compile=True):
         raise h5_io.CorruptFileError(
             f"{label}: the model configuration is not valid JSON ({err}); the file is corrupted."
         ) from None
-    model = model_from_config(config, custom_objects)
+    model = model_json.model_from_config(config, custom_objects)
     group = h5_io.get_group(f, "model_weights", label) if "model_weights" in f else f
     load_weights_from_group(group, model, label=label)
     training = h5_io.read_str_attr(f, "training_config")

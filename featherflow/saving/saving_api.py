@@ -10,8 +10,7 @@ import io
 import os
 
 from featherflow.saving import h5_io, keras3_format, legacy_h5
-from featherflow.saving import object_registration as reg
-from featherflow.saving.serialization import SafeModeScope
+from featherflow.serialization import CustomObjectScope, SafeModeScope
 
 _H5 = (".h5", ".hdf5")
 
@@ -114,7 +113,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """
     path = _path(filepath, "load_model")
     kind = _kind(path, "load_model")
-    with reg.CustomObjectScope(custom_objects), SafeModeScope(safe_mode):
+    with CustomObjectScope(custom_objects), SafeModeScope(safe_mode):
         if kind == "zip":
             return keras3_format.load_model(path, path, custom_objects, compile)
         with h5_io.open_for_read(path, path) as f, h5_io.reading(path):

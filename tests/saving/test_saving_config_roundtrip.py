@@ -13,7 +13,7 @@ import pytest
 
 from featherflow import constraints, initializers, losses, metrics, optimizers, regularizers
 from featherflow.saving import deserialize_keras_object, serialize_keras_object
-from featherflow.saving.registry import layer_classes
+from featherflow.serialization.resolver import layer_classes
 
 # internal bases, or classes with their own tests (Lambda, InputLayer, models)
 NOT_STANDALONE = {"Layer", "Lambda", "InputLayer", "Sequential", "Functional", "Model",

@@ -95,7 +95,7 @@ def test_functional_with_shared_layer_two_inputs_two_outputs(make_branchy):
 
 
 def test_keras3_style_functional_config_reads_the_same(make_branchy):
-    from featherflow.saving.serialization import layer_to_dict
+    from featherflow.serialization.layer_config import layer_to_dict
 
     model = make_branchy()
     data = layer_to_dict(model, keras3=True)
@@ -167,7 +167,7 @@ def test_registered_layer_is_named_with_its_package():
     again = model_from_json(model.to_json())
     assert isinstance(again.layers[0], Shift) and again.layers[0].offset == 2.5
     # a Keras 3 style reference (bare class name + registered_name) finds it too
-    from featherflow.saving.serialization import layer_to_dict
+    from featherflow.serialization.layer_config import layer_to_dict
 
     data = layer_to_dict(model.layers[0], keras3=True)
     assert data["class_name"] == "Shift" and data["registered_name"] == "SavingTests>Shift"
@@ -227,7 +227,7 @@ def test_keras_marshalled_lambda_is_never_executed():
 
 
 def _load_unsafe(config):
-    from featherflow.saving.serialization import SafeModeScope
+    from featherflow.serialization import SafeModeScope
 
     with SafeModeScope(False):
         return model_from_json(json.dumps(config))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import featherflow as tf
-from featherflow.saving.registry import layer_classes
+from featherflow.serialization.resolver import layer_classes
 from featherflow.utils.random import set_random_seed
 
 

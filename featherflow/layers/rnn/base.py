@@ -29,8 +29,8 @@ def deserialize_layer(config, custom_objects=None):
     if isinstance(config, Layer):
         return config
     import featherflow.layers as layers
-    from featherflow import _lookup
     from featherflow.layers import embedding, rnn
+    from featherflow.serialization import resolver
 
     shared = getattr(layers, "deserialize", None)
     if shared is not None:
@@ -45,7 +45,7 @@ def deserialize_layer(config, custom_objects=None):
     for module in (embedding, rnn, layers):
         table.update({k: v for k, v in vars(module).items()
                       if isinstance(v, type) and issubclass(v, Layer)})
-    cls = _lookup.find(name, table, "layer", custom_objects)
+    cls = resolver.find(name, table, "layer", custom_objects)
     return cls.from_config(cfg)
 
 

@@ -7,14 +7,14 @@ tf.keras spellings (``"Custom>Adam"``, metrics as ``[[MeanMetricWrapper...]]``, 
 
 import inspect
 
-from featherflow.saving import object_registration as reg
-from featherflow.saving import registry
+from featherflow.serialization import config_fitting, resolver
+from featherflow.serialization import object_registration as registration
+from featherflow.serialization.class_names import keras_module_of, registered_name_of
+from featherflow.serialization.object_serialization import serialize_keras_object
 
 
 def _serialize_item(item):
     """A loss or metric as JSON: names stay names, objects become Keras 3 dicts."""
-    from featherflow.saving.serialization import serialize_keras_object
-
     if item is None or isinstance(item, (str, int, float, bool)):
         return item
     if isinstance(item, dict):
@@ -22,9 +22,9 @@ def _serialize_item(item):
     if isinstance(item, (list, tuple)):
         return [_serialize_item(v) for v in item]
     if inspect.isfunction(item) or inspect.isbuiltin(item):
-        return reg.get_registered_name(item)
+        return registration.get_registered_name(item)
     if inspect.isclass(item):
-        return reg.get_registered_name(item)
+        return registration.get_registered_name(item)
     return serialize_keras_object(item)
 
 
@@ -55,12 +55,6 @@ _OPTIMIZER_DEFAULTS = {
 
 
 def _optimizer_dict(optimizer, keras3):
-    from featherflow.saving.serialization import (
-        keras_module_of,
-        registered_name_of,
-        serialize_keras_object,
-    )
-
     config = serialize_keras_object(optimizer.get_config())
     if keras3:
         return {"module": keras_module_of(optimizer), "class_name": type(optimizer).__name__,
@@ -69,7 +63,7 @@ def _optimizer_dict(optimizer, keras3):
     # from the rest (it rejects weight_decay, use_ema... unless "is_legacy_optimizer" is
     # false, a key Keras 3 rejects), so both Keras versions read the file.
     config = {k: v for k, v in config.items() if _OPTIMIZER_DEFAULTS.get(k, _KEEP) != v}
-    return {"class_name": reg.get_registered_name(type(optimizer)), "config": config}
+    return {"class_name": registration.get_registered_name(type(optimizer)), "config": config}
 
 
 def _compiled(model):
@@ -107,19 +101,19 @@ def deserialize_optimizer(config, custom_objects=None):
     cls = None
     for name in (config.get("registered_name"), class_name):
         if name:
-            cls = reg.get_registered_object(name, custom_objects)
+            cls = registration.get_registered_object(name, custom_objects)
             if cls is not None:
                 break
     if cls is None:
-        table = registry.module_table("optimizers")
+        table = resolver.module_table("optimizers")
         bare = class_name.split(">")[-1]
         cls = table.get(bare) or table.get(bare.lower())
     if cls is None:
-        raise registry.unknown_name_error(
-            "optimizer", class_name, sorted(registry.module_table("optimizers")), "the file")
+        raise resolver.unknown_name_error(
+            "optimizer", class_name, sorted(resolver.module_table("optimizers")), "the file")
     if "lr" in inner and "learning_rate" not in inner:
         inner["learning_rate"] = inner.pop("lr")
-    inner = registry.fit_config(cls, inner, f"optimizer {class_name}")
+    inner = config_fitting.fit_config(cls, inner, f"optimizer {class_name}")
     return cls.from_config(inner)
 
 
@@ -132,7 +126,7 @@ def _metric_item(item):
     if isinstance(item, dict) and item.get("class_name") == "MeanMetricWrapper":
         cfg = item.get("config") or {}
         name, fn = cfg.get("name"), cfg.get("fn")
-        known = registry.module_table("metrics")
+        known = resolver.module_table("metrics")
         if name in ("accuracy", "acc", "crossentropy", "ce") or name in known:
             return name
         if isinstance(fn, dict):

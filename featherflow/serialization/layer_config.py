@@ -9,9 +9,10 @@ caller passes in.
 
 import numpy as np
 
-from featherflow.saving import object_registration as reg
-from featherflow.saving import registry
-from featherflow.saving import serialization as S
+from featherflow.serialization import class_names, config_fitting, resolver
+from featherflow.serialization import object_registration as registration
+from featherflow.serialization.config_fitting import keras2_compatible, normalize_layer_config
+from featherflow.serialization.safe_mode import in_safe_mode
 
 # where Keras 3 itself says its model classes live (it cannot import keras.models.Functional)
 _KERAS3_MODEL_NAMES = {
@@ -28,10 +29,10 @@ def layer_to_dict(layer, keras3=False, in_model=False):
     """
     config = _layer_config(layer, keras3)
     if not keras3:
-        return {"class_name": S.class_name_of(layer, keras2=True),
+        return {"class_name": class_names.class_name_of(layer, keras2=True),
                 "config": keras2_compatible(config)}
     config = dict(config)
-    from featherflow.layers.input_layer import InputLayer
+    InputLayer = resolver.featherflow_class("InputLayer")
 
     shape = config.pop("batch_input_shape", None)
     if isinstance(layer, InputLayer):
@@ -39,42 +40,28 @@ def layer_to_dict(layer, keras3=False, in_model=False):
     elif shape is not None and not in_model:
         config["input_shape"] = list(shape[1:])
     out = {
-        "module": S.keras_module_of(layer),
+        "module": class_names.keras_module_of(layer),
         "class_name": type(layer).__name__,
         "config": config,
-        "registered_name": S.registered_name_of(layer),
+        "registered_name": class_names.registered_name_of(layer),
     }
-    out.update(_KERAS3_MODEL_NAMES.get(type(layer).__name__, {}) if S.is_builtin(layer) else {})
+    if class_names.is_builtin(layer):
+        out.update(_KERAS3_MODEL_NAMES.get(type(layer).__name__, {}))
     build = layer.get_build_config() if not isinstance(layer, InputLayer) else None
     if build:
         out["build_config"] = build
     return out
 
 
-# settings Keras 3 added that tf.keras/tf_keras reject; dropped from Keras 2 style configs
-# while they hold their default (None)
-_KERAS3_ONLY = frozenset({"input_axes", "output_axes", "quantization_config", "lora_rank",
-                          "lora_alpha"})
-
-
-def keras2_compatible(config):
-    """A config tf.keras can read: Keras-3-only settings left at their default removed."""
-    if isinstance(config, dict):
-        return {k: keras2_compatible(v) for k, v in config.items()
-                if not (k in _KERAS3_ONLY and v is None)}
-    if isinstance(config, list):
-        return [keras2_compatible(v) for v in config]
-    return config
-
-
 def _layer_config(layer, keras3):
-    from featherflow.models.functional import Functional
-    from featherflow.models.sequential import Sequential
+    model_config = resolver.model_configs()
+    Functional = resolver.featherflow_class("Functional")
+    Sequential = resolver.featherflow_class("Sequential")
 
     if keras3 and type(layer) is Sequential:
-        return S.sequential_config(layer, keras3=True)
+        return model_config.sequential_config(layer, keras3=True)
     if keras3 and type(layer) is Functional:
-        return S.functional_config(layer, keras3=True)
+        return model_config.functional_config(layer, keras3=True)
     return layer.get_config()
 
 
@@ -86,11 +73,12 @@ def layer_from_dict(data, custom_objects=None, where=None):
     config = data.get("config") or {}
     name = config.get("name") if isinstance(config, dict) else None
     where = where or (f"layer {name!r}" if name else f"a {class_name} layer")
-    cls = registry.find_layer_class(class_name, custom_objects, data.get("registered_name"),
+    cls = resolver.find_layer_class(class_name, custom_objects, data.get("registered_name"),
                                     where)
-    from featherflow.layers.core import Lambda
-    from featherflow.models.functional import Functional
-    from featherflow.models.sequential import Sequential
+    Lambda = resolver.featherflow_class("Lambda")
+    model_config = resolver.model_configs()
+    Functional = resolver.featherflow_class("Functional")
+    Sequential = resolver.featherflow_class("Sequential")
 
     if isinstance(cls, type) and issubclass(cls, Lambda):
         return _lambda_from_config(cls, config, custom_objects, where)
@@ -101,14 +89,14 @@ def layer_from_dict(data, custom_objects=None, where=None):
     if issubclass(cls, (Functional, Sequential)) and _own_from_config(cls):
         layer = cls.from_config(config, custom_objects=custom_objects)
     elif issubclass(cls, Functional):
-        layer = S.functional_from_config(config, custom_objects, cls=cls)
+        layer = model_config.functional_from_config(config, custom_objects, cls=cls)
     elif issubclass(cls, Sequential):
-        layer = S.sequential_from_config(config, custom_objects, cls=cls)
+        layer = model_config.sequential_from_config(config, custom_objects, cls=cls)
     elif _inherits_model_from_config(cls):
         # a subclassed model's get_config holds its constructor arguments
         layer = cls(**config)
     else:
-        config = registry.fit_config(cls, config, where)
+        config = config_fitting.fit_config(cls, config, where)
         try:
             layer = cls.from_config(config)
         except TypeError as err:
@@ -124,7 +112,7 @@ def layer_from_dict(data, custom_objects=None, where=None):
 
 
 def _inherits_model_from_config(cls):
-    from featherflow.models.model import Model
+    Model = resolver.featherflow_class("Model")
 
     return issubclass(cls, Model) and getattr(cls.from_config, "__func__", None) is \
         Model.from_config.__func__
@@ -132,29 +120,18 @@ def _inherits_model_from_config(cls):
 
 def _own_from_config(cls):
     """Whether a Sequential/Functional subclass overrides ``from_config`` itself."""
-    from featherflow.models.functional import Functional
-    from featherflow.models.sequential import Sequential
+    Functional = resolver.featherflow_class("Functional")
+    Sequential = resolver.featherflow_class("Sequential")
 
     fn = getattr(cls.from_config, "__func__", None)
     return fn not in (Functional.from_config.__func__, Sequential.from_config.__func__)
 
 
-def normalize_layer_config(config):
-    """Keras 2/3 spellings featherflow's layers take the same way (dtype policies, axis)."""
-    config = dict(config)
-    if "dtype" in config:
-        config["dtype"] = registry.dtype_name(config["dtype"])
-    axis = config.get("axis")
-    if isinstance(axis, list) and len(axis) == 1 and isinstance(axis[0], int):
-        config["axis"] = axis[0]
-    return config
-
-
 def build_layer(layer, build_config):
     """Create a layer's weights from a Keras 3 ``build_config`` (``{"input_shape": ...}``)."""
-    from featherflow.models.functional import Functional
-    from featherflow.models.model import Model
-    from featherflow.models.sequential import Sequential
+    Functional = resolver.featherflow_class("Functional")
+    Model = resolver.featherflow_class("Model")
+    Sequential = resolver.featherflow_class("Sequential")
 
     shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
     if shape is None:
@@ -177,7 +154,7 @@ def _call_on_zeros(model, shape):
 
 
 def _lambda_from_config(cls, config, custom_objects, where):
-    if S.in_safe_mode():
+    if in_safe_mode():
         raise ValueError(
             f"Refusing to load the Lambda layer {where}: a Lambda wraps Python code, and a "
             "saved file can only name that code (or carry it compiled, which featherflow never "
@@ -194,7 +171,7 @@ def _lambda_from_config(cls, config, custom_objects, where):
     fn = None
     for key in (fn_name, config.get("name")):
         if key:
-            fn = reg.get_registered_object(key, custom_objects)
+            fn = registration.get_registered_object(key, custom_objects)
             if fn is not None:
                 break
     if fn is None or not callable(fn):
@@ -210,6 +187,6 @@ def _lambda_from_config(cls, config, custom_objects, where):
     kwargs = {k: v for k, v in config.items()
               if k in ("name", "trainable", "dtype", "batch_input_shape")}
     if "dtype" in kwargs:
-        kwargs["dtype"] = registry.dtype_name(kwargs["dtype"])
+        kwargs["dtype"] = config_fitting.dtype_name(kwargs["dtype"])
     return cls(fn, output_shape=output_shape, arguments=config.get("arguments") or {},
                **kwargs)

@@ -8,34 +8,22 @@ as ``{"args": [...], "kwargs": {...}}`` holding ``__keras_tensor__`` dicts, Inpu
 
 import json
 
-from featherflow.saving import object_registration as reg
-
-# what featherflow writes as the Keras version of a Keras 2 style file or JSON
-KERAS2_VERSION = "2.15.0"
-
-
-def _serialization():
-    from featherflow.saving import serialization
-
-    return serialization
-
-
-def _input_layer_cls():
-    from featherflow.layers.input_layer import InputLayer
-
-    return InputLayer
+from featherflow.graph import pack
+from featherflow.layers.input_layer import InputLayer
+from featherflow.serialization import layer_config, object_serialization
+from featherflow.serialization import object_registration as registration
 
 
 # -- Sequential ----------------------------------------------------------------------------
 def sequential_config(model, keras3=False):
     """The config of a Sequential model (its InputLayer first, when it has one)."""
-    S = _serialization()
     entries = []
     input_layer = model._input_layer
     if input_layer is not None:
-        entries.append(S.layer_to_dict(input_layer, keras3=keras3))
+        entries.append(layer_config.layer_to_dict(input_layer, keras3=keras3))
     for layer in model.layers:
-        entries.append(S.layer_to_dict(layer, keras3=keras3, in_model=input_layer is not None))
+        entries.append(layer_config.layer_to_dict(layer, keras3=keras3,
+                                                  in_model=input_layer is not None))
     config = {"name": model.name, "trainable": model.trainable, "layers": entries}
     if keras3:
         config["dtype"] = model.dtype
@@ -46,9 +34,9 @@ def sequential_config(model, keras3=False):
 
 def sequential_from_config(config, custom_objects=None, cls=None):
     """A Sequential model (``cls``, default Sequential) from a Keras 1/2/3 config."""
+    # cycle: these model classes import this module for their configs
     from featherflow.models.sequential import Sequential
 
-    S = _serialization()
     cls = cls or Sequential
     if isinstance(config, list):
         config = {"layers": config}
@@ -58,10 +46,11 @@ def sequential_from_config(config, custom_objects=None, cls=None):
             f"A Sequential config needs a 'layers' list, received keys {sorted(config)}."
         )
     model = cls(name=config.get("name"))
-    with reg.CustomObjectScope(custom_objects):
+    with registration.CustomObjectScope(custom_objects):
         for i, entry in enumerate(entries):
             where = f"layer #{i} of Sequential {model.name!r}"
-            model.add(S.layer_from_dict(entry, custom_objects, where=_named(entry, where)))
+            model.add(layer_config.layer_from_dict(entry, custom_objects,
+                                                   where=_named(entry, where)))
     shape = config.get("build_input_shape")
     if not model.built and shape is not None:
         model.build(tuple(shape))
@@ -80,6 +69,7 @@ def _named(entry, fallback):
 def _skips_first_node(layer):
     """Keras 2 counts a construction node for nested models that start with an Input, so it
     numbers their calls from 1 (``["inner", 1, 0]`` is the first call)."""
+    # cycle: these model classes import this module for their configs
     from featherflow.models.functional import Functional
     from featherflow.models.sequential import Sequential
 
@@ -89,7 +79,6 @@ def _skips_first_node(layer):
 
 def _node_indices(model, keras2=False):
     """Map each node of the model to its index among its layer's nodes *in this model*."""
-    InputLayer = _input_layer_cls()
     in_model = {id(n) for n in model._nodes}
     for layer in model.layers:
         if isinstance(layer, InputLayer):
@@ -111,12 +100,10 @@ def _history(tensor, index):
 
 def functional_config(model, keras3=False):
     """The config of a Functional model: layers with their inbound nodes, inputs, outputs."""
-    S = _serialization()
-    InputLayer = _input_layer_cls()
     index, in_model = _node_indices(model, keras2=not keras3)
     entries = []
     for layer in model.layers:
-        entry = S.layer_to_dict(layer, keras3=keras3, in_model=True)
+        entry = layer_config.layer_to_dict(layer, keras3=keras3, in_model=True)
         entry["name"] = layer.name
         nodes = []
         if not isinstance(layer, InputLayer):
@@ -146,8 +133,7 @@ def _keras3_endpoints(struct, triples):
 
 
 def _plain_kwargs(node):
-    S = _serialization()
-    return json.loads(json.dumps(dict(node.kwargs), default=S.json_default))
+    return json.loads(json.dumps(dict(node.kwargs), default=object_serialization.json_default))
 
 
 def _node_keras2(node, index):
@@ -156,8 +142,6 @@ def _node_keras2(node, index):
 
 
 def _node_keras3(node, index):
-    from featherflow.graph import pack
-
     tensors = [{"class_name": "__keras_tensor__",
                 "config": {"shape": list(t.shape), "dtype": t.dtype,
                            "keras_history": _history(t, index)}} for t in node.inputs]
@@ -169,9 +153,9 @@ def _node_keras3(node, index):
 
 def functional_from_config(config, custom_objects=None, cls=None):
     """A Functional model (``cls``, default Functional) from a Keras 2 or Keras 3 config."""
+    # cycle: these model classes import this module for their configs
     from featherflow.models.functional import Functional
 
-    S = _serialization()
     cls = cls or Functional
     for key in ("layers", "input_layers", "output_layers"):
         if key not in config:
@@ -183,10 +167,10 @@ def functional_from_config(config, custom_objects=None, cls=None):
     order = []
     pending = {}
     offsets = _keras2_offsets(config)
-    with reg.CustomObjectScope(custom_objects):
+    with registration.CustomObjectScope(custom_objects):
         for i, entry in enumerate(config["layers"]):
             name = entry.get("name") or (entry.get("config") or {}).get("name")
-            layer = S.layer_from_dict(entry, custom_objects,
+            layer = layer_config.layer_from_dict(entry, custom_objects,
                                       where=f"layer {name!r}" if name else f"layer #{i}")
             name = name or layer.name
             created[name] = layer
@@ -317,80 +301,3 @@ def _endpoints(spec, created, key, offsets):
             raise ValueError(f"{where} name node {item[1]} of layer {item[0]!r}, never built.")
         tensors.append(t)
     return tensors[0] if len(tensors) == 1 else tensors
-
-
-# -- whole models --------------------------------------------------------------------------
-def model_to_dict(model, keras3=False):
-    """``{"class_name", "config", ...}`` of a model, as ``to_json`` and ``.h5`` files hold it."""
-    from featherflow.models.functional import Functional
-    from featherflow.models.sequential import Sequential
-
-    S = _serialization()
-    if keras3:
-        return S.layer_to_dict(model, keras3=True)
-    if type(model) is Sequential:
-        config = sequential_config(model)
-        class_name = "Sequential"
-    elif type(model) is Functional:
-        config = functional_config(model)
-        class_name = "Functional"
-    else:
-        config = _subclass_config(model)
-        class_name = S.class_name_of(model, keras2=True)
-        build = model.get_build_config()
-        if build:
-            # Keras 2 cannot save subclassed models to .h5; featherflow keeps the input shape
-            # it needs to create their weights before loading them
-            return {"class_name": class_name, "config": config, "build_config": build,
-                    "keras_version": KERAS2_VERSION, "backend": "tensorflow"}
-    return {"class_name": class_name, "config": config, "keras_version": KERAS2_VERSION,
-            "backend": "tensorflow"}
-
-
-def _subclass_config(model):
-    from featherflow.models.model import Model
-
-    if type(model).get_config is Model.get_config and not reg.is_registered(type(model)):
-        raise NotImplementedError(
-            f"Model {model.name!r} is a subclassed model ({type(model).__name__}); its "
-            "architecture is Python code, which a config cannot hold. Save it with "
-            "model.save_weights(...) and rebuild it in code, or give the class get_config() "
-            "and @tf.keras.saving.register_keras_serializable() so files can name it."
-        )
-    return model.get_config()
-
-
-def model_from_config(config, custom_objects=None):
-    """A model from ``{"class_name": ..., "config": ...}`` (Keras 2 or Keras 3)."""
-    from featherflow.saving import serialization
-
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            "A model config is a dict with 'class_name' and 'config' keys (what "
-            f"model.to_json() writes); received {type(config).__name__}."
-        )
-    with reg.CustomObjectScope(custom_objects):
-        return serialization.layer_from_dict(config, custom_objects, where="the model")
-
-
-def model_from_json(json_string, custom_objects=None):
-    """Rebuild a model (new weights) from ``model.to_json()`` or a Keras JSON string.
-
-    Example::
-
-        >>> clone = tf.keras.models.model_from_json(model.to_json())
-    """
-    try:
-        config = json.loads(json_string)
-    except (TypeError, ValueError) as err:
-        raise ValueError(
-            f"model_from_json expects the JSON text from model.to_json(); it could not be "
-            f"parsed: {err}."
-        ) from None
-    return model_from_config(config, custom_objects=custom_objects)
-
-
-def clone_model(model):
-    """A model with the same architecture and freshly initialised weights."""
-    return model_from_config(json.loads(json.dumps(model_to_dict(model),
-                                                   default=_serialization().json_default)))
