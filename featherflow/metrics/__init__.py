@@ -15,7 +15,6 @@ Example::
 
 import inspect
 
-from featherflow import _lookup
 from featherflow.losses.functions import (
     binary_crossentropy,
     binary_focal_crossentropy,
@@ -77,6 +76,7 @@ from featherflow.metrics.regression import (
     MeanSquaredLogarithmicError,
     RootMeanSquaredError,
 )
+from featherflow.serialization import resolver
 from featherflow.utils.naming import to_snake_case
 
 # Keras 2 short names for the functions (`keras.metrics.mse` etc.).
@@ -140,13 +140,13 @@ __all__ = [
 def serialize(metric):
     """Keras 3 config dict of a metric (or of a metric function)."""
     if isinstance(metric, Metric):
-        return _lookup.serialize_object(metric, "keras.metrics")
-    return _lookup.serialize_function(metric, "keras.metrics")
+        return resolver.serialize_object(metric, "keras.metrics")
+    return resolver.serialize_function(metric, "keras.metrics")
 
 
 def deserialize(config, custom_objects=None):
     """The metric a name or config dict describes."""
-    return _lookup.deserialize(config, ALL_OBJECTS_DICT, "metric", custom_objects,
+    return resolver.deserialize(config, ALL_OBJECTS_DICT, "metric", custom_objects,
                                functions=_FUNCTIONS)
 
 

@@ -7,10 +7,10 @@ Variables (``metric.variables``) so it can be saved, as in Keras.
 
 import numpy as np
 
-from featherflow import _lookup
 from featherflow.autodiff.tensor import Tensor
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
+from featherflow.serialization import resolver
 from featherflow.utils import naming
 
 
@@ -239,7 +239,7 @@ class MeanMetricWrapper(Mean):
 
     def get_config(self):
         cfg = super().get_config()
-        cfg["fn"] = _lookup.serialize_function(self._fn, "keras.metrics")
+        cfg["fn"] = resolver.serialize_function(self._fn, "keras.metrics")
         cfg.update(self._fn_kwargs)
         return cfg
 

@@ -4,7 +4,7 @@ Each is the running mean of the loss function of the same name (``featherflow.lo
 evaluated without a tape.
 """
 
-from featherflow.losses import functions as F
+from featherflow.losses import functions as loss_functions
 from featherflow.metrics.metric import MeanMetricWrapper
 
 
@@ -25,7 +25,7 @@ class KLDivergence(_LossMetric):
     """
 
     def __init__(self, name="kl_divergence", dtype=None):
-        super().__init__(F.kl_divergence, name=name, dtype=dtype)
+        super().__init__(loss_functions.kl_divergence, name=name, dtype=dtype)
 
 
 class Poisson(_LossMetric):
@@ -40,7 +40,7 @@ class Poisson(_LossMetric):
     """
 
     def __init__(self, name="poisson", dtype=None):
-        super().__init__(F.poisson, name=name, dtype=dtype)
+        super().__init__(loss_functions.poisson, name=name, dtype=dtype)
 
 
 class Hinge(_LossMetric):
@@ -55,7 +55,7 @@ class Hinge(_LossMetric):
     """
 
     def __init__(self, name="hinge", dtype=None):
-        super().__init__(F.hinge, name=name, dtype=dtype)
+        super().__init__(loss_functions.hinge, name=name, dtype=dtype)
 
 
 class SquaredHinge(_LossMetric):
@@ -70,7 +70,7 @@ class SquaredHinge(_LossMetric):
     """
 
     def __init__(self, name="squared_hinge", dtype=None):
-        super().__init__(F.squared_hinge, name=name, dtype=dtype)
+        super().__init__(loss_functions.squared_hinge, name=name, dtype=dtype)
 
 
 class CategoricalHinge(_LossMetric):
@@ -85,7 +85,7 @@ class CategoricalHinge(_LossMetric):
     """
 
     def __init__(self, name="categorical_hinge", dtype=None):
-        super().__init__(F.categorical_hinge, name=name, dtype=dtype)
+        super().__init__(loss_functions.categorical_hinge, name=name, dtype=dtype)
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
@@ -101,7 +101,7 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0):
-        super().__init__(F.binary_crossentropy, name=name, dtype=dtype,
+        super().__init__(loss_functions.binary_crossentropy, name=name, dtype=dtype,
                          from_logits=from_logits, label_smoothing=label_smoothing)
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
@@ -124,7 +124,7 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
     def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0, axis=-1):
-        super().__init__(F.categorical_crossentropy, name=name, dtype=dtype,
+        super().__init__(loss_functions.categorical_crossentropy, name=name, dtype=dtype,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
@@ -148,7 +148,7 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
                  ignore_class=None, axis=-1):
-        super().__init__(F.sparse_categorical_crossentropy, name=name, dtype=dtype,
+        super().__init__(loss_functions.sparse_categorical_crossentropy, name=name, dtype=dtype,
                          from_logits=from_logits, ignore_class=ignore_class, axis=axis)
         self.from_logits = from_logits
         self.ignore_class = ignore_class

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from featherflow import losses as L
-from featherflow import metrics as M
+from featherflow import losses, metrics
 from featherflow.autodiff.tensor import Tensor
 
 
@@ -17,69 +16,70 @@ def result(metric, *batches):
 def test_binary_accuracy_shapes_and_threshold():
     y = np.array([0, 1, 1, 0], np.float32)
     p = np.array([[0.2], [0.7], [0.4], [0.6]], np.float32)
-    assert result(M.BinaryAccuracy(), (y, p)) == 0.5
-    assert result(M.BinaryAccuracy(threshold=0.3), (y, p)) == 0.75
+    assert result(metrics.BinaryAccuracy(), (y, p)) == 0.5
+    assert result(metrics.BinaryAccuracy(threshold=0.3), (y, p)) == 0.75
     # Labels (n, 1) against predictions (n,), and Tensors, give the same.
-    assert result(M.BinaryAccuracy(), (y[:, None], Tensor(p[:, 0]))) == 0.5
+    assert result(metrics.BinaryAccuracy(), (y[:, None], Tensor(p[:, 0]))) == 0.5
     # Several outputs per sample: the mean per sample, then over samples.
-    assert result(M.BinaryAccuracy(), (np.ones((2, 4)), np.array([[1, 1, 0, 0],
+    assert result(metrics.BinaryAccuracy(), (np.ones((2, 4)), np.array([[1, 1, 0, 0],
                                                                   [1, 1, 1, 1]]))) == 0.75
-    assert result(M.BinaryAccuracy(), (y, p), (np.ones(2), np.ones((2, 1)))) == pytest.approx(
+    assert result(metrics.BinaryAccuracy(), (y, p), (np.ones(2), np.ones((2, 1)))) == pytest.approx(
         4 / 6)
 
 
 def test_weighted_and_running_means():
-    m = M.Mean()
+    m = metrics.Mean()
     m.update_state([1.0, 2.0, 3.0], sample_weight=[1.0, 0.0, 1.0])
     assert float(m.result()) == 2.0
     m.update_state(np.array([[4.0, 6.0]]))  # one sample, mean 5
     assert float(m.result()) == (1 + 3 + 5) / 3
-    s = M.Sum()
+    s = metrics.Sum()
     s.update_state([1.0, 2.0], sample_weight=[2.0, 0.5])
     assert float(s.result()) == 3.0
-    assert float(M.Mean().result()) == 0.0
+    assert float(metrics.Mean().result()) == 0.0
 
 
 def test_accuracy_family():
     labels = np.array([2, 0, 1])
     onehot = np.eye(3)[labels]
     p = np.array([[0.1, 0.2, 0.7], [0.3, 0.4, 0.3], [0.5, 0.4, 0.1]])
-    assert result(M.CategoricalAccuracy(), (onehot, p)) == pytest.approx(1 / 3)
-    assert result(M.SparseCategoricalAccuracy(), (labels, p)) == pytest.approx(1 / 3)
-    assert result(M.SparseCategoricalAccuracy(), (labels[:, None], p)) == pytest.approx(1 / 3)
+    assert result(metrics.CategoricalAccuracy(), (onehot, p)) == pytest.approx(1 / 3)
+    assert result(metrics.SparseCategoricalAccuracy(), (labels, p)) == pytest.approx(1 / 3)
+    assert result(metrics.SparseCategoricalAccuracy(), (labels[:, None], p)) == pytest.approx(1 / 3)
     # Row 1's label (0.3) ties with the second-best score: inside the top 2, as in TF.
-    assert result(M.TopKCategoricalAccuracy(k=2), (onehot, p)) == 1.0
-    assert result(M.SparseTopKCategoricalAccuracy(k=2), (labels, p)) == 1.0
-    assert result(M.SparseTopKCategoricalAccuracy(k=1), (labels, p)) == pytest.approx(1 / 3)
+    assert result(metrics.TopKCategoricalAccuracy(k=2), (onehot, p)) == 1.0
+    assert result(metrics.SparseTopKCategoricalAccuracy(k=2), (labels, p)) == 1.0
+    assert result(metrics.SparseTopKCategoricalAccuracy(k=1), (labels, p)) == pytest.approx(1 / 3)
     # Ties at the k-th value count as inside the top k (TensorFlow's in_top_k).
     tie = np.array([[0.4, 0.4, 0.2]])
-    assert result(M.SparseTopKCategoricalAccuracy(k=1), ([1], tie)) == 1.0
-    assert result(M.Accuracy(), ([1, 2, 3, 4], [0, 2, 3, 4])) == 0.75
+    assert result(metrics.SparseTopKCategoricalAccuracy(k=1), ([1], tie)) == 1.0
+    assert result(metrics.Accuracy(), ([1, 2, 3, 4], [0, 2, 3, 4])) == 0.75
     sorted_ids = np.array([[2, 0, 1], [1, 2, 0], [0, 1, 2]])
-    assert result(M.SparseTopKCategoricalAccuracy(k=1, from_sorted_ids=True),
+    assert result(metrics.SparseTopKCategoricalAccuracy(k=1, from_sorted_ids=True),
                   (labels, sorted_ids)) == pytest.approx(1 / 3)
 
 
 def test_regression_metrics():
     y = np.array([[0.0, 1.0], [2.0, 2.0]])
     p = np.array([[1.0, 1.0], [2.0, 0.0]])
-    assert result(M.MeanSquaredError(), (y, p)) == pytest.approx((0.5 + 2.0) / 2)
-    assert result(M.MeanAbsoluteError(), (y, p)) == pytest.approx((0.5 + 1.0) / 2)
-    assert result(M.RootMeanSquaredError(), (y, p)) == pytest.approx(np.sqrt(1.25))
-    assert result(M.CosineSimilarity(), ([[1.0, 0.0]], [[3.0, 0.0]])) == pytest.approx(1.0)
-    assert result(M.MeanAbsolutePercentageError(), ([[2.0]], [[1.0]])) == pytest.approx(50.0)
-    assert result(M.LogCoshError(), ([[0.0]], [[1.0]])) == pytest.approx(np.log(np.cosh(1.0)))
-    assert result(M.MeanSquaredLogarithmicError(), ([[0.0]], [[np.e - 1]])) == pytest.approx(
+    assert result(metrics.MeanSquaredError(), (y, p)) == pytest.approx((0.5 + 2.0) / 2)
+    assert result(metrics.MeanAbsoluteError(), (y, p)) == pytest.approx((0.5 + 1.0) / 2)
+    assert result(metrics.RootMeanSquaredError(), (y, p)) == pytest.approx(np.sqrt(1.25))
+    assert result(metrics.CosineSimilarity(), ([[1.0, 0.0]], [[3.0, 0.0]])) == pytest.approx(1.0)
+    assert result(metrics.MeanAbsolutePercentageError(), ([[2.0]], [[1.0]])) == pytest.approx(50.0)
+    assert result(metrics.LogCoshError(), ([[0.0]], [[1.0]])) == pytest.approx(np.log(np.cosh(1.0)))
+    assert result(metrics.MeanSquaredLogarithmicError(), ([[0.0]], [[np.e - 1]])) == pytest.approx(
         1.0, rel=1e-6)
 
 
 def test_loss_metrics_equal_their_losses():
     y = np.array([[1.0], [0.0], [1.0]])
     p = np.array([[0.9], [0.2], [0.4]])
-    expected = float(L.BinaryCrossentropy()(y, p))
-    assert result(M.BinaryCrossentropy(), (y, p)) == pytest.approx(expected, rel=1e-6)
-    for metric, fn in ((M.Hinge(), L.hinge), (M.SquaredHinge(), L.squared_hinge),
-                       (M.Poisson(), L.poisson), (M.KLDivergence(), L.kl_divergence)):
+    expected = float(losses.BinaryCrossentropy()(y, p))
+    assert result(metrics.BinaryCrossentropy(), (y, p)) == pytest.approx(expected, rel=1e-6)
+    pairs = ((metrics.Hinge(), losses.hinge), (metrics.SquaredHinge(), losses.squared_hinge),
+             (metrics.Poisson(), losses.poisson), (metrics.KLDivergence(), losses.kl_divergence))
+    for metric, fn in pairs:
         assert result(metric, (y, p)) == pytest.approx(float(np.mean(fn(y, p).numpy())),
                                                        rel=1e-6)
 
@@ -87,21 +87,21 @@ def test_loss_metrics_equal_their_losses():
 def test_precision_recall_thresholds_and_class_id():
     y = np.array([0, 1, 1, 1])
     p = np.array([0.6, 0.2, 0.8, 0.9])
-    assert result(M.Precision(), (y, p)) == pytest.approx(2 / 3)
-    assert result(M.Recall(), (y, p)) == pytest.approx(2 / 3)
-    multi = M.Precision(thresholds=[0.1, 0.7])
+    assert result(metrics.Precision(), (y, p)) == pytest.approx(2 / 3)
+    assert result(metrics.Recall(), (y, p)) == pytest.approx(2 / 3)
+    multi = metrics.Precision(thresholds=[0.1, 0.7])
     multi.update_state(y, p)
     np.testing.assert_allclose(multi.result().numpy(), [3 / 4, 1.0])
     yk = np.array([[0, 1], [1, 0]])
     pk = np.array([[0.7, 0.6], [0.8, 0.1]])
-    assert result(M.Precision(class_id=1), (yk, pk)) == 1.0
-    assert result(M.Recall(top_k=1), (yk, pk)) == 0.5
-    assert result(M.TruePositives(), (y, p)) == 2.0
-    assert result(M.FalsePositives(), (y, p)) == 1.0
-    assert result(M.TrueNegatives(), (y, p)) == 0.0
-    assert result(M.FalseNegatives(), (y, p)) == 1.0
+    assert result(metrics.Precision(class_id=1), (yk, pk)) == 1.0
+    assert result(metrics.Recall(top_k=1), (yk, pk)) == 0.5
+    assert result(metrics.TruePositives(), (y, p)) == 2.0
+    assert result(metrics.FalsePositives(), (y, p)) == 1.0
+    assert result(metrics.TrueNegatives(), (y, p)) == 0.0
+    assert result(metrics.FalseNegatives(), (y, p)) == 1.0
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        M.Precision(thresholds=1.5)
+        metrics.Precision(thresholds=1.5)
 
 
 def _roc_auc_exact(y, p):
@@ -114,17 +114,17 @@ def test_auc_close_to_exact_roc_and_curves():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 2000)
     p = np.clip(0.3 * y + rng.uniform(0, 0.7, 2000), 0, 1)
-    auc = M.AUC(num_thresholds=1000)
+    auc = metrics.AUC(num_thresholds=1000)
     auc.update_state(y, p)
     assert float(auc.result()) == pytest.approx(_roc_auc_exact(y, p), abs=2e-3)
-    pr = M.AUC(curve="PR")
+    pr = metrics.AUC(curve="PR")
     pr.update_state(y, p)
     assert 0.5 < float(pr.result()) <= 1.0
     # Explicit (uneven) thresholds use the direct comparison path; it agrees with buckets
     # when the thresholds are the same.
-    even = M.AUC(num_thresholds=5)
-    listed = M.AUC(thresholds=[0.1, 0.3, 0.5])
-    explicit_even = M.AUC(thresholds=[0.25, 0.5, 0.75])
+    even = metrics.AUC(num_thresholds=5)
+    listed = metrics.AUC(thresholds=[0.1, 0.3, 0.5])
+    explicit_even = metrics.AUC(thresholds=[0.25, 0.5, 0.75])
     for m in (even, listed, explicit_even):
         m.update_state(y, p)
     assert float(explicit_even.result()) == pytest.approx(float(even.result()), rel=1e-6)
@@ -134,21 +134,21 @@ def test_auc_close_to_exact_roc_and_curves():
 def test_auc_multi_label_and_logits():
     y = np.array([[1, 0], [0, 1], [1, 1], [0, 0]])
     p = np.array([[0.9, 0.2], [0.1, 0.8], [0.7, 0.6], [0.3, 0.4]])
-    multi = M.AUC(multi_label=True)
+    multi = metrics.AUC(multi_label=True)
     multi.update_state(y, p)
     assert float(multi.result()) == pytest.approx(1.0)
     assert multi.true_positives.numpy().shape == (200, 2)
-    logits = M.AUC(from_logits=True)
+    logits = metrics.AUC(from_logits=True)
     logits.update_state(y[:, 0], np.log(p[:, 0] / (1 - p[:, 0])))
-    plain = M.AUC()
+    plain = metrics.AUC()
     plain.update_state(y[:, 0], p[:, 0])
     assert float(logits.result()) == pytest.approx(float(plain.result()))
     with pytest.raises(ValueError, match="curve"):
-        M.AUC(curve="DET")
+        metrics.AUC(curve="DET")
 
 
 def test_variables_reset_and_call():
-    m = M.BinaryAccuracy()
+    m = metrics.BinaryAccuracy()
     assert [v.name for v in m.variables] == ["total", "count"]
     assert float(m([1, 0], [0.9, 0.9])) == 0.5
     m.reset_state()
@@ -157,36 +157,36 @@ def test_variables_reset_and_call():
 
 
 def test_get_names_and_configs():
-    assert isinstance(M.get("mse"), M.MeanSquaredError)
-    assert isinstance(M.get("accuracy"), M.Accuracy)
-    assert isinstance(M.get("acc"), M.Accuracy)
-    assert isinstance(M.get("binary_accuracy"), M.BinaryAccuracy)
-    assert isinstance(M.get("AUC"), M.AUC)
-    assert isinstance(M.get("auc"), M.AUC)
-    assert isinstance(M.get("bce"), M.BinaryCrossentropy)
-    assert M.get(M.binary_accuracy) is M.binary_accuracy
-    cfg = M.serialize(M.BinaryAccuracy(threshold=0.3, name="acc"))
+    assert isinstance(metrics.get("mse"), metrics.MeanSquaredError)
+    assert isinstance(metrics.get("accuracy"), metrics.Accuracy)
+    assert isinstance(metrics.get("acc"), metrics.Accuracy)
+    assert isinstance(metrics.get("binary_accuracy"), metrics.BinaryAccuracy)
+    assert isinstance(metrics.get("AUC"), metrics.AUC)
+    assert isinstance(metrics.get("auc"), metrics.AUC)
+    assert isinstance(metrics.get("bce"), metrics.BinaryCrossentropy)
+    assert metrics.get(metrics.binary_accuracy) is metrics.binary_accuracy
+    cfg = metrics.serialize(metrics.BinaryAccuracy(threshold=0.3, name="acc"))
     assert cfg["class_name"] == "BinaryAccuracy" and cfg["config"]["threshold"] == 0.3
-    back = M.get(cfg)
+    back = metrics.get(cfg)
     assert back.threshold == 0.3 and back.name == "acc"
     with pytest.raises(ValueError, match="Valid metric names are: .*binary_accuracy"):
-        M.get("binary_acuracy")
-    wrapper = M.MeanMetricWrapper(M.binary_accuracy, name="ba", threshold=0.4)
-    again = M.MeanMetricWrapper.from_config(wrapper.get_config())
-    assert again._fn is M.binary_accuracy and again._fn_kwargs == {"threshold": 0.4}
+        metrics.get("binary_acuracy")
+    wrapper = metrics.MeanMetricWrapper(metrics.binary_accuracy, name="ba", threshold=0.4)
+    again = metrics.MeanMetricWrapper.from_config(wrapper.get_config())
+    assert again._fn is metrics.binary_accuracy and again._fn_kwargs == {"threshold": 0.4}
 
 
 @pytest.mark.parametrize("loss,shape,y_shape,expected", [
-    ("binary_crossentropy", (None, 1), None, M.BinaryAccuracy),
-    ("mse", (None, 1), None, M.BinaryAccuracy),
-    (L.BinaryCrossentropy(), (None, 3), None, M.BinaryAccuracy),
-    ("sparse_categorical_crossentropy", (None, 10), None, M.SparseCategoricalAccuracy),
-    (L.SparseCategoricalCrossentropy(from_logits=True), (None, 10), None,
-     M.SparseCategoricalAccuracy),
-    ("categorical_crossentropy", (None, 10), None, M.CategoricalAccuracy),
-    ("mse", (None, 10), (None,), M.SparseCategoricalAccuracy),
-    ("mse", (None, 10), (None, 10), M.CategoricalAccuracy),
-    (L.binary_crossentropy, (None, 4), None, M.BinaryAccuracy),
+    ("binary_crossentropy", (None, 1), None, metrics.BinaryAccuracy),
+    ("mse", (None, 1), None, metrics.BinaryAccuracy),
+    (losses.BinaryCrossentropy(), (None, 3), None, metrics.BinaryAccuracy),
+    ("sparse_categorical_crossentropy", (None, 10), None, metrics.SparseCategoricalAccuracy),
+    (losses.SparseCategoricalCrossentropy(from_logits=True), (None, 10), None,
+     metrics.SparseCategoricalAccuracy),
+    ("categorical_crossentropy", (None, 10), None, metrics.CategoricalAccuracy),
+    ("mse", (None, 10), (None,), metrics.SparseCategoricalAccuracy),
+    ("mse", (None, 10), (None, 10), metrics.CategoricalAccuracy),
+    (losses.binary_crossentropy, (None, 4), None, metrics.BinaryAccuracy),
 ])
 def test_resolve_accuracy(loss, shape, y_shape, expected):
-    assert M.resolve_accuracy(loss, shape, y_shape) is expected
+    assert metrics.resolve_accuracy(loss, shape, y_shape) is expected

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from featherflow import metrics as M
+from featherflow import metrics
 from featherflow.backend import config
 from tests.fixtures.keras_loader import load, names
 
@@ -19,7 +19,7 @@ def float64():
 @pytest.mark.parametrize("name", names("metrics"))
 def test_metric_matches_keras(name):
     fx = load(name)
-    metric = getattr(M, fx["class_name"]).from_config(fx["config"])
+    metric = getattr(metrics, fx["class_name"]).from_config(fx["config"])
     results = []
     for b in range(2):
         sw = fx.get(f"sample_weight{b}")

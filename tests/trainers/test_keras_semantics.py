@@ -529,3 +529,33 @@ def test_an_epoch_of_unknown_length_shows_keras_unknown_total(monkeypatch):
     assert re.match(r"\r {6}1/Unknown ", first), repr(first)
     # the epoch's end shows the count it found, as Keras's last redraw does
     assert buf.getvalue().split("\r")[-1].startswith("3/3 ")
+
+
+# -- training flag: tf.keras 2's rule ---------------------------------------------------------
+def test_fit_runs_nested_layers_in_training_mode_when_call_has_no_training_argument():
+    """Keras 3 drops training=True when the model's call has no training parameter (so a
+    Dropout inside is silently off); featherflow follows tf.keras 2 and passes it on."""
+    seen = []
+
+    class Probe(keras.layers.Layer):
+        def call(self, x, training=None):
+            seen.append(training)
+            return x
+
+    class Model(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.probe = Probe()
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(self.probe(x))
+
+    model = Model()
+    model.compile(optimizer="sgd", loss="mse")
+    x, y, _ = data(0)
+    model.fit(x, y, batch_size=8, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    model.predict(x, verbose=0)
+    model.train_on_batch(x, y)
+    assert seen[1:] == [True, False, False, True]
