@@ -43,17 +43,24 @@ _IMPORT_ERRORS = {}
 
 
 def did_you_mean(name, known):
-    """`` Did you mean 'x'?`` for the closest known names, or an empty string."""
+    """`` Did you mean 'x'?`` for the closest known names, or an empty string.
+
+    ``"Package>Name"`` entries are compared by their ``Name`` and suggested whole.
+    """
     if not isinstance(name, str):
         return ""
+    by_bare = {}
+    for k in known:
+        if isinstance(k, str):
+            by_bare.setdefault(k.split(">")[-1], k)
     bare = name.split(">")[-1]
-    close = difflib.get_close_matches(bare, list(known), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(bare, list(by_bare), n=3, cutoff=0.6)
     if not close:
-        lowered = {k.lower(): k for k in known if isinstance(k, str)}
+        lowered = {k.lower(): k for k in by_bare}
         close = [lowered[k] for k in difflib.get_close_matches(bare.lower(), list(lowered), n=3)]
     if not close:
         return ""
-    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return " Did you mean " + " or ".join(repr(by_bare[c]) for c in close) + "?"
 
 
 # -- configs -------------------------------------------------------------------------------
