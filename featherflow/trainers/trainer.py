@@ -18,7 +18,7 @@ from featherflow.backend import config
 from featherflow.backend.memory import tune_allocator
 from featherflow.metrics.metric import Mean, Metric
 from featherflow.ops.math import add, cast, reduce_mean, reduce_sum
-from featherflow.trainers import data_adapter
+from featherflow.trainers import data_adapter, inputs
 from featherflow.trainers.compile_utils import (
     CompiledLossForm,
     CompileLoss,
@@ -307,9 +307,10 @@ class Trainer:
         self._assert_compiled("fit")
         epochs = int(epochs)
         verbose = _verbose(verbose)
-        batches, val = self._prepare_fit_data(
-            x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
-            validation_split, validation_data, validation_batch_size)
+        batches, val = inputs.fit_batches(
+            self, x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
+            validation_split, validation_data, validation_batch_size,
+            needs_y=self._compiled_loss is not None and type(self).train_step is Trainer.train_step)
         if not self.built:
             self._build_from_batches(batches)
         steps = batches.num_steps()
@@ -369,102 +370,6 @@ class Trainer:
         cbs.on_train_end(epoch_logs)
         return self.history
 
-    def _prepare_fit_data(self, x, y, sample_weight, batch_size, shuffle, steps_per_epoch,
-                          class_weight, validation_split, validation_data,
-                          validation_batch_size):
-        if x is None:
-            raise ValueError("fit: x is required (training inputs).")
-        if data_adapter.is_generator_like(x):
-            if y is not None:
-                raise ValueError(
-                    "fit: when x is a generator or Sequence it must yield (x, y) itself; do not "
-                    "pass y separately."
-                )
-            if batch_size is not None:
-                raise ValueError(
-                    "fit: batch_size cannot be used with a generator or Sequence; the data "
-                    "source decides the batch size."
-                )
-            batches = data_adapter.GeneratorBatches(x, steps_per_epoch)
-            if validation_split:
-                raise ValueError("validation_split is not supported with generators; pass "
-                                 "validation_data instead.")
-        else:
-            x = self._float_inputs(data_adapter.expand_1d(data_adapter.to_numpy(x, "x")))
-            self._check_input(x, "fit")
-            y = data_adapter.expand_1d(data_adapter.to_numpy(y, "y"))
-            sample_weight = data_adapter.to_numpy(sample_weight, "sample_weight")
-            if y is None and self._compiled_loss is not None:
-                raise ValueError(
-                    "fit: y (the targets) is required when x is an array. Pass "
-                    "model.fit(x, y, ...)."
-                )
-            data_adapter.num_samples(x, y, sample_weight)
-            data_adapter.check_finite(x, "x")
-            data_adapter.check_finite(y, "y")
-            if validation_split and validation_data is None:
-                (x, y, sample_weight), val_arrays = data_adapter.split_validation(
-                    x, y, sample_weight, validation_split)
-                validation_data = val_arrays
-            batches = data_adapter.ArrayBatches(x, y, sample_weight,
-                                     batch_size=32 if batch_size is None else batch_size,
-                                     shuffle=shuffle, steps=steps_per_epoch,
-                                     class_weight=class_weight)
-        val = None
-        if validation_data is not None:
-            vbs = validation_batch_size or batch_size or 32
-            if data_adapter.is_generator_like(validation_data):
-                val = data_adapter.GeneratorBatches(validation_data)
-            else:
-                if not isinstance(validation_data, tuple) or len(validation_data) not in (2, 3):
-                    raise ValueError(
-                        "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-                        f"sample_weight), received {type(validation_data).__name__}."
-                    )
-                vx, vy = validation_data[0], validation_data[1]
-                vsw = validation_data[2] if len(validation_data) == 3 else None
-                vx = data_adapter.expand_1d(data_adapter.to_numpy(vx, "validation x"))
-                vy = data_adapter.expand_1d(data_adapter.to_numpy(vy, "validation y"))
-                val = data_adapter.ArrayBatches(vx, vy, data_adapter.to_numpy(vsw),
-                                                batch_size=vbs, shuffle=False)
-        return batches, val
-
-    def _expected_input_shape(self):
-        """(batch shape, name of the layer that declared it) of a single-input model, or
-        (None, None) when the model has no declared input."""
-        layer = getattr(self, "_input_layer", None)
-        if layer is not None:
-            layers = self.layers
-            return layer.batch_shape, (layers[0].name if layers else layer.name)
-        inputs = getattr(self, "inputs", None)
-        if isinstance(inputs, list) and len(inputs) == 1 and hasattr(inputs[0], "shape"):
-            return inputs[0].shape, inputs[0]._keras_history[0].name
-        return None, None
-
-    def _check_input(self, x, what):
-        """Data whose rank or sizes differ from the model's Input: a clear error up front."""
-        if not isinstance(x, np.ndarray):
-            return
-        expected, layer_name = self._expected_input_shape()
-        if expected is None:
-            return
-        ok = x.ndim == len(expected) and all(
-            e is None or e == d for e, d in zip(expected[1:], x.shape[1:]))
-        if not ok:
-            raise ValueError(
-                f"{what}: x has shape {x.shape}, but model '{self.name}' takes inputs of shape "
-                f"{tuple(expected)} (declared at layer '{layer_name}'; None is the batch). "
-                f"Give x the shape (samples, {', '.join(str(d) for d in expected[1:])}), or "
-                "change the input_shape/input_dim of the first layer to match your data."
-            )
-
-    def _float_inputs(self, x):
-        """Integer data for a model that takes floats is cast once here, not every step."""
-        if not getattr(self, "_cast_int_inputs", True):
-            return x
-        dt = self.dtype
-        return data_adapter.map_arrays(lambda a: a.astype(dt) if a.dtype.kind in "iub" else a, x)
-
     def _build_from_batches(self, batches):
         x, _, _ = unpack_x_y_sample_weight(batches.first())
         self(x, training=False)
@@ -481,16 +386,7 @@ class Trainer:
             raise TypeError(f"evaluate: unexpected keyword argument(s) {sorted(kwargs)}.")
         self._assert_compiled("evaluate")
         verbose = _verbose(verbose)
-        if data_adapter.is_generator_like(x):
-            batches = data_adapter.GeneratorBatches(x, steps)
-        else:
-            x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
-            self._check_input(x, "evaluate")
-            y = data_adapter.expand_1d(data_adapter.to_numpy(y, "y"))
-            sw = data_adapter.to_numpy(sample_weight, "sample_weight")
-            data_adapter.check_finite(x, "x")
-            batches = data_adapter.ArrayBatches(x, y, sw, batch_size=batch_size or 32,
-                                                shuffle=False, steps=steps)
+        batches = inputs.evaluate_batches(self, x, y, sample_weight, batch_size, steps)
         if not self.built:
             self._build_from_batches(batches)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
@@ -535,13 +431,7 @@ class Trainer:
             raise TypeError(f"predict: unexpected keyword argument(s) {sorted(kwargs)}.")
         tune_allocator()
         verbose = _verbose(verbose)
-        if data_adapter.is_generator_like(x):
-            batches = data_adapter.GeneratorBatches(x, steps)
-        else:
-            x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
-            self._check_input(x, "predict")
-            batches = data_adapter.ArrayBatches(x, None, None, batch_size=batch_size or 32,
-                                                shuffle=False, steps=steps)
+        batches = inputs.predict_batches(self, x, batch_size, steps)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=1, steps=batches.num_steps(), mode="predict")
         want_batch = cbs.wants("on_predict_batch_begin") or cbs.wants("on_predict_batch_end")
