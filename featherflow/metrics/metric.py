@@ -211,10 +211,24 @@ class Mean(Metric):
         c[()] = float(c) + count
 
     def result(self):
-        count = self.count.data
-        if count == 0:
-            return Tensor(np.zeros((), self._np_dtype))
-        return Tensor((self.total.data / count).astype(self._np_dtype, copy=False))
+        return Tensor(np.asarray(self.result_value(), self._np_dtype))
+
+    def result_value(self):
+        """The result as a Python float, rounded to the metric's dtype (what ``fit`` reads
+        at each epoch end). Dividing in float64 and rounding once gives the float32 quotient
+        exactly: float64 carries more than twice float32's digits."""
+        count = float(self.count.data)
+        if not count:
+            return 0.0
+        return float(self._np_dtype.type(float(self.total.data) / count))
+
+    def reset_state(self):
+        if len(self._variables) != 2:  # a subclass with state of its own
+            super().reset_state()
+            return
+        # item assignment on the two 0-d states: the loss tracker is reset every epoch
+        self.total.data[()] = 0
+        self.count.data[()] = 0
 
 
 class MeanMetricWrapper(Mean):

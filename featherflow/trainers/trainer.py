@@ -255,6 +255,9 @@ class Trainer:
         name (a metric whose result is a dict gives its entries)."""
         logs = {}
         for m in self.metrics:
+            if type(m) is Mean:
+                logs[m.name] = m.result_value()
+                continue
             r = m.result()
             if isinstance(r, dict):
                 for k, v in r.items():
