@@ -219,11 +219,14 @@ class CompileMetrics(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         multi = len(self.output_names) > 1
-        if multi:
+        if multi or isinstance(y_true, (dict, list, tuple)):
             y_true = per_output(y_true, self.output_names, "y")
             y_pred = per_output(y_pred, self.output_names, "predictions")
             if sample_weight is not None:
                 sample_weight = per_output(sample_weight, self.output_names, "sample_weight")
+            if not multi:  # one output given as a one-entry dict or list
+                y_true, y_pred = y_true[0], y_pred[0]
+                sample_weight = sample_weight[0] if sample_weight is not None else None
         if self._built is None:
             self.build(y_true, y_pred)
         for i, m, weighted, _ in self._built:

@@ -559,3 +559,13 @@ def test_fit_runs_nested_layers_in_training_mode_when_call_has_no_training_argum
     model.predict(x, verbose=0)
     model.train_on_batch(x, y)
     assert seen[1:] == [True, False, False, True]
+
+
+def test_one_output_with_y_as_a_dict_keyed_by_its_name():
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(1, name="out")(inputs))
+    model.compile(optimizer="sgd", loss={"out": "mse"}, metrics={"out": ["mae"]})
+    x, y, _ = data(1)
+    hist = model.fit(x, {"out": y}, batch_size=4, verbose=0)
+    assert sorted(hist.history) == ["loss", "mae"]
+    assert sorted(model.evaluate(x, {"out": y}, verbose=0, return_dict=True)) == ["loss", "mae"]
