@@ -94,7 +94,7 @@ class MonitorCallback(Callback):
             return
         name = self.monitor.removeprefix("val_")
         sign = -1 if name == "loss" else None
-        for metric in getattr(self.model, "metrics", None) or []:
+        for metric in _all_metrics(self.model):
             if getattr(metric, "name", None) == name:
                 direction = metric_direction(metric)
                 if direction is not None:
@@ -122,3 +122,15 @@ def _less(a, b):
 
 def _greater(a, b):
     return a > b
+
+
+def _all_metrics(model):
+    """The model's metrics with containers opened: Keras 3 lists the compiled metrics as one
+    ``compile_metrics`` entry whose ``metrics`` are the ones a monitor names."""
+    out = []
+    for metric in getattr(model, "metrics", None) or []:
+        out.append(metric)
+        inner = getattr(metric, "metrics", None)
+        if isinstance(inner, (list, tuple)):
+            out.extend(inner)
+    return out
