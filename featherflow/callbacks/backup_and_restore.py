@@ -7,6 +7,9 @@ import shutil
 import warnings
 
 from featherflow.callbacks.callback import Callback
+from featherflow.saving import h5_io, keras3_format
+from featherflow.saving.h5_io import CorruptFileError
+from featherflow.utils.random import generator
 
 _STATE_ATTR = "featherflow_training_state"
 
@@ -68,7 +71,6 @@ class BackupAndRestore(Callback):
                 f"{self.model.name!r} is not built, so its weights cannot be restored. Build "
                 "it first (give the first layer input_shape=..., or call it on a batch)."
             )
-        from featherflow.saving.h5_io import CorruptFileError
 
         try:
             state = self._restore(self._weights_path)
@@ -86,8 +88,6 @@ class BackupAndRestore(Callback):
         self.model._initial_epoch = self._current_epoch
 
     def _restore(self, path):
-        from featherflow.saving import h5_io
-        from featherflow.utils.random import generator
 
         with h5_io.open_for_read(path, path) as f:
             text = h5_io.read_str_attr(f, _STATE_ATTR)
@@ -113,8 +113,6 @@ class BackupAndRestore(Callback):
             self._save(batch=batch)
 
     def _save(self, batch):
-        from featherflow.saving import keras3_format
-        from featherflow.utils.random import generator
 
         os.makedirs(self.backup_dir, exist_ok=True)
         if self.double_checkpoint and os.path.exists(self._weights_path):

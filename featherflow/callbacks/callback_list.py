@@ -1,6 +1,8 @@
 """CallbackList: dispatches hooks to callbacks, skipping those that do not implement them."""
 
 from featherflow.callbacks.callback import Callback
+from featherflow.callbacks.history import History
+from featherflow.callbacks.progbar_logger import ProgbarLogger
 
 _HOOKS = [
     "on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
@@ -16,8 +18,6 @@ class CallbackList:
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None,
                  verbose=1, epochs=1, steps=None, mode="train"):
-        from featherflow.callbacks.history import History
-        from featherflow.callbacks.progbar_logger import ProgbarLogger
 
         cbs = list(callbacks or [])
         for cb in cbs:

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from featherflow.callbacks.callback import Callback
+from featherflow.optimizers import Optimizer
 from featherflow.summary import _proto
 from featherflow.summary.ops import histogram_buckets, image_tensor
 from featherflow.summary.writer import create_file_writer, state
@@ -37,7 +38,6 @@ def learning_rate_reader(optimizer):
     if optimizer is None:
         return None
     optimizer = getattr(optimizer, "inner_optimizer", optimizer)
-    from featherflow.optimizers import Optimizer
 
     if isinstance(optimizer, Optimizer):
         # featherflow's optimizers keep a cheap reader of the current rate (a C method for a

@@ -237,6 +237,7 @@ class LossFunctionWrapper(Loss):
         config = dict(config)
         fn = config.pop("fn")
         if isinstance(fn, (dict, str)):
+            # cycle: featherflow.losses (the package) imports this module
             from featherflow import losses
 
             fn = losses.get(fn)

@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 
+from featherflow import initializers
+from featherflow.autodiff.tape import GradientTape
 from featherflow.autodiff.tensor import Tensor
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
@@ -171,7 +173,6 @@ class Optimizer:
         if initializer == "zeros":
             value = np.zeros(shape, dt)
         else:
-            from featherflow import initializers
 
             value = np.asarray(initializers.get(initializer)(shape, dt), dt)
         return self._make_variable(value, name or "variable")
@@ -187,7 +188,6 @@ class Optimizer:
         elif isinstance(initializer, (int, float)):
             value = np.full_like(data, initializer)
         else:
-            from featherflow import initializers
 
             value = np.asarray(initializers.get(initializer)(data.shape, data.dtype), data.dtype)
         return self._make_variable(value, name)
@@ -478,7 +478,6 @@ class Optimizer:
     # -- convenience --------------------------------------------------------------------
     def minimize(self, loss, var_list, tape=None):
         """Compute gradients of ``loss`` (a callable, or a Tensor with its ``tape``) and apply."""
-        from featherflow.autodiff.tape import GradientTape
 
         if callable(var_list) and not isinstance(var_list, (list, tuple)):
             var_list = var_list()

@@ -32,7 +32,7 @@ class CorruptFileError(ValueError):
 def require_h5py():
     """Import h5py, or explain how to install it."""
     try:
-        import h5py
+        import h5py  # lazy optional dependency: h5py (the [h5] extra)
     except ImportError:
         raise ImportError(
             "Reading and writing .h5, .weights.h5 and .keras files needs h5py, which is not "

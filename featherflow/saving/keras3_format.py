@@ -17,6 +17,7 @@ import zipfile
 
 from featherflow.saving import h5_io
 from featherflow.saving.atomic import atomic_path
+from featherflow.saving.legacy_h5 import _require_built, _version, plan_optimizer_state
 from featherflow.saving.weight_plan import WeightPlan
 from featherflow.serialization import compile_config, layer_config, object_serialization
 
@@ -52,6 +53,7 @@ def to_snake_case(name):
 
 
 def _is_layer(obj):
+    # cycle: featherflow.models (Model.save) imports this package
     from featherflow.layers.layer import Layer
 
     return isinstance(obj, Layer)
@@ -69,6 +71,7 @@ def _own_variables(obj):
 
 
 def _children(obj):
+    # cycle: featherflow.models (Model.save) imports this package
     from featherflow.models.functional import Functional
     from featherflow.models.sequential import Sequential
 
@@ -142,7 +145,6 @@ def save_weights(model, filepath, overwrite=True, attrs=None):
     ``attrs``: extra string attributes for the file's root (e.g. training progress), written
     in the same atomic step as the weights so the two always agree.
     """
-    from featherflow.saving.legacy_h5 import _require_built
 
     _require_built(model, "save_weights")
     with atomic_path(filepath, overwrite) as tmp:
@@ -154,7 +156,6 @@ def save_weights(model, filepath, overwrite=True, attrs=None):
 
 def save_model(model, filepath, overwrite=True):
     """``model.save("m.keras")``: config, compile config, weights and optimizer state."""
-    from featherflow.saving.legacy_h5 import _require_built, _version
 
     _require_built(model, "save")
     config = layer_config.layer_to_dict(model, keras3=True)
@@ -225,7 +226,6 @@ def load_weights(f, model, skip_mismatch=False, label="file", include_optimizer=
 
 
 def _optimizer_plan(f, entry, model, label):
-    from featherflow.saving.legacy_h5 import plan_optimizer_state
 
     path, optimizer = entry
     stored = _stored(f, path, label)

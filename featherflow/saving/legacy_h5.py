@@ -15,6 +15,7 @@ from featherflow.saving.atomic import atomic_path
 from featherflow.saving.weight_plan import WeightPlan
 from featherflow.serialization import compile_config, model_json, object_serialization
 from featherflow.serialization.model_json import KERAS2_VERSION
+from featherflow.version import __version__
 
 
 def legacy_weights(layer):
@@ -87,8 +88,6 @@ def save_weights(model, filepath, overwrite=True):
 
 
 def _version():
-    from featherflow.version import __version__
-
     return __version__
 
 

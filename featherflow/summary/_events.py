@@ -32,6 +32,7 @@ leave it out, as TensorBoard keeps the first metadata it sees for each tag of a 
 import atexit
 import itertools
 import os
+import platform
 import struct
 import time
 import weakref
@@ -76,7 +77,6 @@ def _hostname():
     try:
         return os.uname().nodename
     except AttributeError:  # Windows
-        import platform
 
         return platform.node()
 

@@ -18,6 +18,8 @@ Example (a sweep over learning rates)::
                                   hp.KerasCallback(run, {HP_LR: lr})])
 """
 
+import hashlib
+import json
 import time
 
 import numpy as np
@@ -233,9 +235,6 @@ def hparams(hparams, trial_id=None, start_time_secs=None):
     """
     values = _normalize(hparams)
     if trial_id is None:
-        # Imported here: only trials without an id need them (keeps import time down).
-        import hashlib
-        import json
 
         text = json.dumps(values, sort_keys=True, separators=(",", ":"))
         trial_id = hashlib.sha256(text.encode("utf-8")).hexdigest()

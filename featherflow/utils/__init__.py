@@ -2,7 +2,18 @@
 
 import numpy as np
 
+from featherflow.serialization import (
+    custom_object_scope,
+    get_custom_objects,
+    register_keras_serializable,
+)
 from featherflow.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from featherflow.utils.plotting import (
+    model_to_dot,
+    plot_decision_boundary,
+    plot_history,
+    plot_model,
+)
 from featherflow.utils.random import set_random_seed
 from featherflow.utils.sequence import PyDataset, Sequence
 
@@ -39,24 +50,7 @@ def normalize(x, axis=-1, order=2):
     return x / norm
 
 
-_PLOTS = ("plot_history", "plot_decision_boundary", "plot_model", "model_to_dot")
-
-
-_SAVING = ("register_keras_serializable", "custom_object_scope", "get_custom_objects")
-
-
-def __getattr__(name):
-    if name in _SAVING:
-        from featherflow import saving
-
-        return getattr(saving, name)
-    if name in _PLOTS:
-        from featherflow.utils import plotting
-
-        return getattr(plotting, name)
-    raise AttributeError(f"module 'featherflow.utils' has no attribute {name!r}")
-
-
-__all__ = ["PyDataset", "Sequence", "normalize", "set_random_seed", "to_categorical",
-           *_PLOTS, *_SAVING]
+__all__ = ["PyDataset", "Sequence", "custom_object_scope", "get_custom_objects", "model_to_dot",
+           "normalize", "plot_decision_boundary", "plot_history", "plot_model",
+           "register_keras_serializable", "set_random_seed", "to_categorical"]
 __all__ += ["pack_x_y_sample_weight", "unpack_x_y_sample_weight"]

@@ -99,6 +99,7 @@ def _by_barycentre(keys, links, reference):
 
 def _measure(boxes, dpi):
     """Width and height in inches of each box, from the rendered size of its text."""
+    # lazy optional dependency: matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -179,7 +180,7 @@ def _anchor(rect, side, frac):
 
 def draw_graph(plt, boxes, edges, rankdir, dpi):
     """A Figure of the boxes (``model_visualization._Box``) and arrows, laid out in ranks."""
-    from matplotlib.patches import FancyBboxPatch, Rectangle
+    from matplotlib.patches import FancyBboxPatch, Rectangle  # lazy optional: matplotlib
 
     sizes = _measure(boxes, dpi)
     rects, (width, height) = _layout(boxes, edges, rankdir, sizes)

@@ -13,6 +13,9 @@ import shutil
 import subprocess
 import tempfile
 
+from featherflow.utils.matplotlib_support import require_matplotlib
+from featherflow.utils.model_drawing import draw_graph
+
 _RANKDIRS = ("TB", "LR", "BT", "RL")
 
 
@@ -107,12 +110,15 @@ def model_graph(model, show_shapes=False, show_dtype=False, show_layer_names=Tru
             if node is None and type(layer).__name__ == "InputLayer" and layer._inbound_nodes:
                 node = layer._inbound_nodes[0]
             boxes.append(_make_box(id(layer), layer, node, opts))
+        # Only edges between drawn boxes: a Sequential's graph has an InputLayer that
+        # model.layers (and so the picture) leaves out.
         seen = set()
+        drawn = {box.key for box in boxes}
         for node in nodes:
             for tensor in node.inputs:
                 src = tensor._keras_history[0]
                 edge = (id(src), id(node.layer))
-                if edge not in seen:
+                if edge not in seen and edge[0] in drawn and edge[1] in drawn:
                     seen.add(edge)
                     edges.append(edge)
     elif _is_sequential(model):
@@ -238,7 +244,6 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
 
         >>> fig = tf.keras.utils.plot_model(model, "model.png", show_shapes=True)
     """
-    from featherflow.utils.plotting import require_matplotlib
 
     if kwargs:
         raise TypeError(
@@ -271,7 +276,6 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
     plt = require_matplotlib("plot_model (graphviz `dot` is not installed either)")
     boxes, edges = model_graph(model, show_shapes, show_dtype, show_layer_names,
                                show_layer_activations, show_trainable)
-    from featherflow.utils.model_drawing import draw_graph
 
     fig = draw_graph(plt, boxes, edges, rankdir, dpi)
     if to_file is not None:

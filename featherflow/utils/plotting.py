@@ -3,41 +3,19 @@
 matplotlib is imported only when a function here is called (``pip install featherflow[plot]``).
 """
 
+import inspect
 import os
-import sys
 
 import numpy as np
 
 # plot_model lives beside its graph code; both are part of this module's public face.
+from featherflow.utils.matplotlib_support import has_display, require_matplotlib
 from featherflow.utils.model_visualization import model_to_dot, plot_model
 
 __all__ = ["model_to_dot", "output_dir", "plot_decision_boundary", "plot_history", "plot_model",
            "pyplot", "require_matplotlib", "show_or_save"]
 
 _NOTICE_SHOWN = False
-
-
-def _has_display():
-    if "ipykernel" in sys.modules:
-        return True
-    if sys.platform in ("darwin", "win32"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def require_matplotlib(what):
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError(
-            f"{what} needs matplotlib, which is not installed. Install it with "
-            "`pip install featherflow[plot]` (or `pip install matplotlib`)."
-        ) from None
-    if not _has_display() and matplotlib.get_backend().lower() not in ("agg", "pdf", "svg"):
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 class _NoPlot:
@@ -78,7 +56,7 @@ def show_or_save(name):
     plt = pyplot()
     if isinstance(plt, _NoPlot):
         return None
-    if _has_display() and "Agg" not in plt.get_backend():
+    if has_display() and "Agg" not in plt.get_backend():
         plt.show()
         return None
     path = os.path.join(output_dir(), f"{name}.png")
@@ -215,7 +193,6 @@ def plot_history(history, metrics=None, to_file=None, figsize=None, dpi=100, col
 def _predict_grid(model, grid):
     """The model's outputs on ``grid`` (n, 2) as an ndarray; works for Keras-like models,
     scikit-learn estimators and plain callables."""
-    import inspect
 
     proba = getattr(model, "predict_proba", None)
     predict = getattr(model, "predict", None)
@@ -304,6 +281,7 @@ def plot_decision_boundary(model, x, y=None, to_file=None, resolution=200, ax=No
         own_figure = True
     else:
         fig, own_figure = ax.figure, False
+    # lazy optional dependency: matplotlib
     from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 
     multiclass = out.shape[1] > 1
