@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from featherflow import losses as L
+from featherflow import losses
 from featherflow.autodiff.tape import GradientTape
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
@@ -35,8 +35,8 @@ def value_and_grad(loss, y_true, y_pred, sample_weight=None):
 @pytest.mark.parametrize("name", names("losses"))
 def test_loss_matches_keras(name):
     fx = load(name)
-    cls = getattr(L, fx["class_name"])
-    fn = getattr(L, fx["function"])
+    cls = getattr(losses, fx["class_name"])
+    fn = getattr(losses, fx["function"])
     kw = fx["kwargs"]
     y_true, y_pred = fx["y_true"], fx["y_pred"]
     with warnings.catch_warnings():

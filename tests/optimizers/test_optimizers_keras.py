@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from featherflow import optimizers as O
+from featherflow import optimizers
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
-from featherflow.optimizers import schedules as S
+from featherflow.optimizers import schedules
 from tests.fixtures.keras_loader import load, names
 
 OPTIMIZERS = names("optimizers")
@@ -33,7 +33,8 @@ def _rebuild_rate(cfg):
 def test_trajectory_state_and_config(name):
     fx = load(name)
     cfg = fx["config"]
-    opt = O.deserialize({"class_name": fx["class_name"], "config": _rebuild_rate(dict(cfg))})
+    opt = optimizers.deserialize({"class_name": fx["class_name"],
+                                  "config": _rebuild_rate(dict(cfg))})
     kernel = Variable(fx["w_init"], name="kernel")
     bias = Variable(fx["b_init"], name="bias")
     rates = []
@@ -58,7 +59,7 @@ def test_trajectory_state_and_config(name):
 @pytest.mark.parametrize("name", names("schedules"))
 def test_schedule_values_and_config(name):
     fx = load(name)
-    sched = S.deserialize(fx["serialized"])
+    sched = schedules.deserialize(fx["serialized"])
     # As for optimizers: the reference rates were np.float64 before going through JSON.
     if hasattr(sched, "initial_learning_rate"):
         sched.initial_learning_rate = np.float64(sched.initial_learning_rate)
@@ -69,4 +70,4 @@ def test_schedule_values_and_config(name):
     # Vectorized over an array of steps (for plotting a schedule).
     np.testing.assert_allclose(sched(fx["steps"]).numpy(), fx["values"], rtol=1e-7)
     assert sched.get_config() == fx["config"]
-    assert S.serialize(sched) == fx["serialized"]
+    assert schedules.serialize(sched) == fx["serialized"]
