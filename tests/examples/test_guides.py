@@ -25,16 +25,12 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras" / "guides"
 NAMES = ["custom_fit", "custom_fit_tf_keras", "transfer_learning", "subclassing"]
 
 # Entries whose featherflow value depends on issue 11 work still landing: (example, key) ->
-# what is missing. An example that stops early fails every entry after the stop.
+# what is missing. An example that stops early fails every entry after the stop (the mask
+# section is last in subclassing.py for that reason).
 _MASKS = "issue 11: Layer.__call__ fills in the mask argument from Embedding(mask_zero=True)"
 PENDING = {
     ("subclassing", key): _MASKS
     for key in ("masked_mean_model", "masked_mean_eager")
-}
-PENDING_EXAMPLES = {
-    "custom_fit": "issue 11: train_step receives exactly (x, y) when fit is given no sample weight",
-    "custom_fit_tf_keras": "issue 11: train_step receives exactly (x, y); self.compiled_loss and "
-                           "self.compiled_metrics (tf.keras 2)",
 }
 
 # Fine-tuning with ``base_model(inputs, training=False)`` inside a Functional model: the guide
@@ -96,7 +92,7 @@ def assert_matches(received, expected, rtol, where):
 CASES = []
 for _name in NAMES:
     for _key in load_reference(_name):
-        _reason = PENDING.get((_name, _key)) or PENDING_EXAMPLES.get(_name)
+        _reason = PENDING.get((_name, _key))
         _marks = [pytest.mark.xfail(reason=_reason, strict=False)] if _reason else []
         CASES.append(pytest.param(_name, _key, id=f"{_name}-{_key}", marks=_marks))
 
