@@ -17,6 +17,28 @@ from featherflow.autodiff import (
     constant,
     convert_to_tensor,
 )
+from featherflow.ops.activations import sigmoid, tanh
+from featherflow.ops.concat import concat, split, stack, unstack  # noqa: A004
+from featherflow.ops.creation import (  # noqa: A004
+    eye,
+    fill,
+    linspace,
+    meshgrid,
+    one_hot,
+    ones,
+    ones_like,
+    zeros,
+    zeros_like,
+)
+from featherflow.ops.creation import range_ as range
+from featherflow.ops.indexing import (  # noqa: A004
+    boolean_mask,
+    gather,
+    gather_nd,
+    scatter_nd,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_update,
+)
 from featherflow.ops.math import (
     abs,
     add,
@@ -77,45 +99,18 @@ from featherflow.ops.math import (
     truediv,
     where,
 )
-from featherflow.ops.nn import sigmoid, tanh
-from featherflow.ops.shape import (  # noqa: A004
-    argsort,
-    boolean_mask,
+from featherflow.ops.padding import pad  # noqa: A004
+from featherflow.ops.reshape import (  # noqa: A004
     broadcast_to,
-    concat,
     expand_dims,
-    eye,
-    fill,
-    gather,
-    gather_nd,
-    linspace,
-    meshgrid,
-    one_hot,
-    ones,
-    ones_like,
-    pad,
-    rank,
-    repeat,
     reshape,
-    reverse,
-    roll,
-    scatter_nd,
-    shape,
-    size,
-    sort,
-    split,
     squeeze,
-    stack,
-    tensor_scatter_nd_add,
-    tensor_scatter_nd_update,
-    tile,
     transpose,
-    unique,
-    unstack,
-    zeros,
-    zeros_like,
 )
-from featherflow.ops.shape import range_ as range
+from featherflow.ops.reverse import reverse, roll  # noqa: A004
+from featherflow.ops.shape_query import rank, shape, size  # noqa: A004
+from featherflow.ops.sort import argsort, sort, unique  # noqa: A004
+from featherflow.ops.tiling import repeat, tile  # noqa: A004
 from featherflow.version import __version__
 
 float16 = _np.dtype("float16")

@@ -13,9 +13,10 @@ Example::
 
 import numpy as np
 
+from featherflow.ops import activations as activations_ops
+from featherflow.ops import concat as concat_ops
 from featherflow.ops import math as M
-from featherflow.ops import nn
-from featherflow.ops import shape as S
+from featherflow.ops import softmax as softmax_ops
 from featherflow.ops._convert import data, operand
 from featherflow.serialization import resolver
 
@@ -27,19 +28,19 @@ def _const(value, like):
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """``max(x, 0)``; with Keras's options: a slope below ``threshold``, a cap ``max_value``."""
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
-        return nn.relu(x)
+        return activations_ops.relu(x)
     x = operand(x)
     if negative_slope != 0.0:
         if max_value is None and threshold == 0:
-            return nn.leaky_relu(x, alpha=negative_slope)
-        negative_part = nn.relu(M.subtract(_const(threshold, x), x))
+            return activations_ops.leaky_relu(x, alpha=negative_slope)
+        negative_part = activations_ops.relu(M.subtract(_const(threshold, x), x))
     if threshold != 0:
         out = M.where(data(x) > threshold, x, _const(0.0, x))
     elif max_value == 6:
-        out = nn.relu6(x)
+        out = activations_ops.relu6(x)
         max_value = None
     else:
-        out = nn.relu(x)
+        out = activations_ops.relu(x)
     if max_value is not None:
         out = M.clip_by_value(out, 0.0, max_value)
     if negative_slope != 0.0:
@@ -49,32 +50,32 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 def leaky_relu(x, negative_slope=0.2):
     """``x`` where positive, ``negative_slope * x`` elsewhere."""
-    return nn.leaky_relu(x, alpha=negative_slope)
+    return activations_ops.leaky_relu(x, alpha=negative_slope)
 
 
 def relu6(x):
     """``min(max(x, 0), 6)``."""
-    return nn.relu6(x)
+    return activations_ops.relu6(x)
 
 
 def softmax(x, axis=-1):
     """Normalized exponentials along ``axis``."""
-    return nn.softmax(x, axis=axis)
+    return softmax_ops.softmax(x, axis=axis)
 
 
 def log_softmax(x, axis=-1):
     """``log(softmax(x))`` computed stably."""
-    return nn.log_softmax(x, axis=axis)
+    return softmax_ops.log_softmax(x, axis=axis)
 
 
 def elu(x, alpha=1.0):
     """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere."""
-    return nn.elu(x, alpha=alpha)
+    return activations_ops.elu(x, alpha=alpha)
 
 
 def selu(x):
     """Scaled ELU with the self-normalizing constants."""
-    return nn.selu(x)
+    return activations_ops.selu(x)
 
 
 def celu(x, alpha=1.0):
@@ -87,22 +88,22 @@ def celu(x, alpha=1.0):
 
 def softplus(x):
     """``log(1 + exp(x))`` computed stably."""
-    return nn.softplus(x)
+    return activations_ops.softplus(x)
 
 
 def softsign(x):
     """``x / (1 + |x|)``."""
-    return nn.softsign(x)
+    return activations_ops.softsign(x)
 
 
 def silu(x):
     """``x * sigmoid(x)`` (also called swish)."""
-    return nn.silu(x)
+    return activations_ops.silu(x)
 
 
 def gelu(x, approximate=False):
     """Gaussian error linear unit; ``approximate=True`` uses the tanh formula."""
-    return nn.gelu(x, approximate=approximate)
+    return activations_ops.gelu(x, approximate=approximate)
 
 
 def glu(x, axis=-1):
@@ -114,19 +115,19 @@ def glu(x, axis=-1):
             f"glu: the size of axis {axis} must be even to split it in two halves; received "
             f"shape {np.shape(data(x))}."
         )
-    a, b = S.split(x, 2, axis=axis)
-    return M.multiply(a, nn.sigmoid(b))
+    a, b = concat_ops.split(x, 2, axis=axis)
+    return M.multiply(a, activations_ops.sigmoid(b))
 
 
 def tanh(x):
     """Hyperbolic tangent."""
-    return nn.tanh(x)
+    return activations_ops.tanh(x)
 
 
 def tanh_shrink(x):
     """``x - tanh(x)``."""
     x = operand(x)
-    return M.subtract(x, nn.tanh(x))
+    return M.subtract(x, activations_ops.tanh(x))
 
 
 def hard_tanh(x):
@@ -180,27 +181,27 @@ def threshold(x, threshold, default_value):
 
 def sigmoid(x):
     """``1 / (1 + exp(-x))``."""
-    return nn.sigmoid(x)
+    return activations_ops.sigmoid(x)
 
 
 def log_sigmoid(x):
     """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``."""
-    return M.negative(nn.softplus(M.negative(operand(x))))
+    return M.negative(activations_ops.softplus(M.negative(operand(x))))
 
 
 def exponential(x):
     """``exp(x)``."""
-    return nn.exponential(x)
+    return activations_ops.exponential(x)
 
 
 def hard_sigmoid(x):
     """Piecewise-linear sigmoid: ``relu6(x + 3) / 6``."""
-    return nn.hard_sigmoid(x)
+    return activations_ops.hard_sigmoid(x)
 
 
 def hard_silu(x):
     """``x * hard_sigmoid(x)`` (also called hard swish)."""
-    return nn.hard_silu(x)
+    return activations_ops.hard_silu(x)
 
 
 def linear(x):
@@ -210,7 +211,7 @@ def linear(x):
 
 def mish(x):
     """``x * tanh(softplus(x))``."""
-    return nn.mish(x)
+    return activations_ops.mish(x)
 
 
 def sparsemax(x, axis=-1):

@@ -17,7 +17,7 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.ops import math as M
-from featherflow.ops import shape as S
+from featherflow.ops import reshape as reshape_ops
 from featherflow.ops._convert import data, operand
 from featherflow.serialization import resolver
 
@@ -167,7 +167,7 @@ class OrthogonalRegularizer(Regularizer):
                 f"OrthogonalRegularizer: expected a 2-D weight, received shape {shape}."
             )
         if self.mode == "columns":
-            x = S.transpose(x)
+            x = reshape_ops.transpose(x)
         size = np.shape(data(x))[0]
         # Same normalization as keras.ops.normalize: x * min(rsqrt(sum x^2), 1 / epsilon).
         sq = M.reduce_sum(M.square(x), axis=1, keepdims=True)

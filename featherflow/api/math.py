@@ -1,5 +1,6 @@
 """``tf.math``: elementwise maths, reductions, segment sums and comparisons."""
 
+from featherflow.ops.activations import log_sigmoid, sigmoid, softplus, softsign, tanh
 from featherflow.ops.math import (
     abs,
     acos,
@@ -74,5 +75,5 @@ from featherflow.ops.math import (
     unsorted_segment_sum,
     xlogy,
 )
-from featherflow.ops.nn import log_sigmoid, log_softmax, sigmoid, softmax, softplus, softsign, tanh
-from featherflow.ops.shape import top_k
+from featherflow.ops.softmax import log_softmax, softmax
+from featherflow.ops.sort import top_k

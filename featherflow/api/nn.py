@@ -1,43 +1,39 @@
 """``tf.nn``: activations, softmax, cross-entropies and normalisation helpers."""
 
-from featherflow.ops.conv import (
-    conv1d,
-    conv2d,
-    conv2d_transpose,
-    depthwise_conv2d,
-    separable_conv2d,
-)
-from featherflow.ops.ctc import ctc_loss
-from featherflow.ops.math import l2_normalize
-from featherflow.ops.nn import (
-    batch_normalization,
-    bias_add,
-    dropout,
+from featherflow.ops.activations import (
     elu,
-    embedding_lookup,
     gelu,
-    l2_loss,
     leaky_relu,
     log_sigmoid,
-    log_softmax,
-    moments,
     relu,
     relu6,
     selu,
     sigmoid,
-    sigmoid_cross_entropy_with_logits,
     silu,
-    softmax,
-    softmax_cross_entropy_with_logits,
     softplus,
     softsign,
-    sparse_softmax_cross_entropy_with_logits,
     swish,
     tanh,
+)
+from featherflow.ops.conv import conv1d, conv2d
+from featherflow.ops.conv_transpose import conv2d_transpose
+from featherflow.ops.cross_entropy import (
+    sigmoid_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits,
+    sparse_softmax_cross_entropy_with_logits,
     weighted_cross_entropy_with_logits,
 )
+from featherflow.ops.ctc import ctc_loss
+from featherflow.ops.dense import bias_add
+from featherflow.ops.depthwise_conv import depthwise_conv2d, separable_conv2d
+from featherflow.ops.dropout import dropout
+from featherflow.ops.indexing import embedding_lookup
+from featherflow.ops.math import l2_normalize
+from featherflow.ops.normalization import batch_normalization, moments
 from featherflow.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
-from featherflow.ops.shape import top_k
+from featherflow.ops.reduce import l2_loss
+from featherflow.ops.softmax import log_softmax, softmax
+from featherflow.ops.sort import top_k
 
 __all__ = [
     "batch_normalization", "bias_add", "dropout", "elu", "embedding_lookup", "gelu",

@@ -253,9 +253,9 @@ class Tensor:
         return _m().logical_not(self)
 
     def __getitem__(self, key):
-        from featherflow.ops import shape
+        from featherflow.ops import indexing as indexing_ops
 
-        return shape.getitem(self, key)
+        return indexing_ops.getitem(self, key)
 
 
 _math = None

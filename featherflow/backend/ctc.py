@@ -10,9 +10,9 @@ from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
 from featherflow.ops import ctc as C
 from featherflow.ops import math as M
-from featherflow.ops import shape as S
+from featherflow.ops import reshape as reshape_ops
 from featherflow.ops._convert import data, operand
-from featherflow.ops.nn import log_softmax_array
+from featherflow.ops.softmax import log_softmax_array
 
 
 class SparseTensor:
@@ -97,7 +97,7 @@ def ctc_batch_cost(y_true, y_pred, input_length, label_length):
                       _column(label_length, "ctc_batch_cost: label_length"),
                       _column(input_length, "ctc_batch_cost: input_length"),
                       logits_time_major=False, blank_index=-1)
-    return S.expand_dims(loss, 1)
+    return reshape_ops.expand_dims(loss, 1)
 
 
 def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):

@@ -10,8 +10,11 @@ Each layer is one fused primitive (bias and a simple activation included, see op
 import numpy as np
 
 from featherflow.layers.layer import Layer
-from featherflow.ops import conv as C
-from featherflow.ops.nn import FROM_OUTPUT
+from featherflow.ops import conv as conv_ops
+from featherflow.ops import conv_geometry as conv_geometry_ops
+from featherflow.ops import conv_transpose as conv_transpose_ops
+from featherflow.ops import depthwise_conv as depthwise_conv_ops
+from featherflow.ops.activations import FROM_OUTPUT
 
 
 def _serialize(module, obj):
@@ -64,9 +67,11 @@ class _BaseConv(Layer):
         where = f"{type(self).__name__} '{self.name}'"
         self._where = where
         rank = self._rank
-        self.kernel_size = C.normalize_tuple(kernel_size, rank, "kernel_size", where)
-        self.strides = C.normalize_tuple(strides, rank, "strides", where)
-        self.dilation_rate = C.normalize_tuple(dilation_rate, rank, "dilation_rate", where)
+        self.kernel_size = conv_geometry_ops.normalize_tuple(kernel_size, rank, "kernel_size",
+                                                             where)
+        self.strides = conv_geometry_ops.normalize_tuple(strides, rank, "strides", where)
+        self.dilation_rate = conv_geometry_ops.normalize_tuple(dilation_rate, rank,
+                                                               "dilation_rate", where)
         self.padding = _padding(padding, rank, where)
         self.data_format = _data_format(data_format, where)
         self.activation = activations.get(activation)
@@ -196,7 +201,8 @@ class _Conv(_BaseConv):
         self.built = True
 
     def call(self, inputs):
-        out = C.conv(inputs, self.kernel, self.bias, strides=self.strides, padding=self.padding,
+        out = conv_ops.conv(inputs, self.kernel, self.bias, strides=self.strides,
+                            padding=self.padding,
                      dilation_rate=self.dilation_rate, data_format=self.data_format,
                      activation=self._act())
         return self._finish(out)
@@ -258,7 +264,8 @@ class _ConvTranspose(_BaseConv):
         _check_filters(filters, where)
         self.filters = int(filters)
         if output_padding is not None:
-            output_padding = C.normalize_tuple(output_padding, self._rank, "output_padding",
+            output_padding = conv_geometry_ops.normalize_tuple(output_padding, self._rank,
+                                                               "output_padding",
                                                where, minimum=0)
             if any(p >= s for p, s in zip(output_padding, self.strides)):
                 raise ValueError(
@@ -281,7 +288,8 @@ class _ConvTranspose(_BaseConv):
         self.built = True
 
     def call(self, inputs):
-        out = C.conv_transpose(inputs, self.kernel, self.bias, strides=self.strides,
+        out = conv_transpose_ops.conv_transpose(inputs, self.kernel, self.bias,
+                                                strides=self.strides,
                                padding=self.padding, output_padding=self.output_padding,
                                dilation_rate=self.dilation_rate, data_format=self.data_format,
                                activation=self._act())
@@ -289,7 +297,8 @@ class _ConvTranspose(_BaseConv):
 
     def compute_output_shape(self, input_shape):
         ops = self.output_padding or (None,) * self._rank
-        lengths = [None if n is None else C.transpose_out_length(n, k, s, self.padding, p, d)
+        lengths = [None if n is None else conv_geometry_ops.transpose_out_length(n, k, s,
+                                                                                 self.padding, p, d)
                    for n, k, s, p, d in zip(self._spatial_in(input_shape), self.kernel_size,
                                             self.strides, ops, self.dilation_rate)]
         return self._shape(input_shape, self.filters, lengths)
@@ -365,7 +374,8 @@ class _DepthwiseConv(_BaseConv):
         self.built = True
 
     def call(self, inputs):
-        out = C.depthwise_conv(inputs, self.kernel, self.bias, strides=self.strides,
+        out = depthwise_conv_ops.depthwise_conv(inputs, self.kernel, self.bias,
+                                                strides=self.strides,
                                padding=self.padding, dilation_rate=self.dilation_rate,
                                data_format=self.data_format, activation=self._act())
         return self._finish(out)
@@ -455,7 +465,8 @@ class _SeparableConv(_BaseConv):
         self.built = True
 
     def call(self, inputs):
-        out = C.separable_conv(inputs, self.depthwise_kernel, self.pointwise_kernel, self.bias,
+        out = depthwise_conv_ops.separable_conv(inputs, self.depthwise_kernel,
+                                                self.pointwise_kernel, self.bias,
                                strides=self.strides, padding=self.padding,
                                dilation_rate=self.dilation_rate, data_format=self.data_format,
                                activation=self._act())

@@ -5,9 +5,11 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor
 from featherflow.graph import KerasTensor
 from featherflow.layers.layer import Layer
+from featherflow.ops import activations as activations_ops
+from featherflow.ops import dense as dense_ops
 from featherflow.ops import math as M
-from featherflow.ops import nn as N
-from featherflow.ops import shape as S
+from featherflow.ops import reshape as reshape_ops
+from featherflow.ops import tiling as tiling_ops
 
 
 def _serialize(module, obj):
@@ -53,7 +55,7 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.supports_masking = True
         name = getattr(self.activation, "__name__", None)
-        self._fused = name if name in N.FUSABLE else None
+        self._fused = name if name in activations_ops.FUSABLE else None
         if name == "linear":
             self._fused = "linear"
         self.kernel = None
@@ -95,10 +97,10 @@ class Dense(Layer):
             self._check_width(inputs)
         fused = self._fused
         if fused is not None:
-            fn = N.Dense(None if fused == "linear" else fused)
+            fn = dense_ops.Dense(None if fused == "linear" else fused)
             out = fn(inputs, self.kernel, self.bias) if self.use_bias else fn(inputs, self.kernel)
         else:
-            fn = N.Dense(None)
+            fn = dense_ops.Dense(None)
             out = fn(inputs, self.kernel, self.bias) if self.use_bias else fn(inputs, self.kernel)
             out = self.activation(out)
         return out
@@ -200,9 +202,9 @@ class Flatten(Layer):
         x = inputs
         if self.data_format == "channels_first" and x.data.ndim > 2:
             perm = [0] + list(range(2, x.data.ndim)) + [1]
-            x = S.transpose(x, perm)
+            x = reshape_ops.transpose(x, perm)
         n = x.data.shape[0]
-        return S.Reshape((n, -1))(x)
+        return reshape_ops.Reshape((n, -1))(x)
 
     def compute_output_shape(self, input_shape):
         rest = input_shape[1:]
@@ -226,7 +228,7 @@ class Reshape(Layer):
     def call(self, inputs):
         n = inputs.data.shape[0]
         try:
-            return S.Reshape((n,) + self.target_shape)(inputs)
+            return reshape_ops.Reshape((n,) + self.target_shape)(inputs)
         except ValueError:
             raise ValueError(
                 f"Reshape '{self.name}': cannot reshape samples of shape "
@@ -264,7 +266,7 @@ class Permute(Layer):
         self.dims = tuple(int(d) for d in dims)
 
     def call(self, inputs):
-        return S.transpose(inputs, (0,) + self.dims)
+        return reshape_ops.transpose(inputs, (0,) + self.dims)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
@@ -283,7 +285,7 @@ class RepeatVector(Layer):
         self.n = int(n)
 
     def call(self, inputs):
-        return S.tile(S.expand_dims(inputs, 1), (1, self.n, 1))
+        return tiling_ops.tile(reshape_ops.expand_dims(inputs, 1), (1, self.n, 1))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.n, input_shape[1])

@@ -3,8 +3,8 @@
 import numpy as np
 
 from featherflow.layers.layer import Layer
+from featherflow.ops import indexing as indexing_ops
 from featherflow.ops import math as M
-from featherflow.ops import shape as S
 from featherflow.ops._convert import data
 
 
@@ -93,7 +93,7 @@ class Embedding(Layer):
         return ids
 
     def call(self, inputs):
-        return S.gather(self.embeddings, self._ids(inputs))
+        return indexing_ops.gather(self.embeddings, self._ids(inputs))
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:

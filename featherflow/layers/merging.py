@@ -3,8 +3,9 @@
 import numpy as np
 
 from featherflow.layers.layer import Layer
+from featherflow.ops import concat as concat_ops
 from featherflow.ops import math as M
-from featherflow.ops import shape as S
+from featherflow.ops import reshape as reshape_ops
 
 
 class _Merge(Layer):
@@ -122,7 +123,7 @@ class Concatenate(_Merge):
         self.axis = int(axis)
 
     def call(self, inputs):
-        return S.concat(list(inputs), axis=self.axis)
+        return concat_ops.concat(list(inputs), axis=self.axis)
 
     def compute_mask(self, inputs, mask=None):
         return None
@@ -171,8 +172,8 @@ class Dot(_Merge):
             b = M.l2_normalize(b, axis=ax_b)
         if ra == 2 and rb == 2:
             return M.reduce_sum(M.multiply(a, b), axis=1, keepdims=True)
-        a_t = S.transpose(a, [0] + [i for i in range(1, ra) if i != ax_a] + [ax_a])
-        b_t = S.transpose(b, [0, ax_b] + [i for i in range(1, rb) if i != ax_b])
+        a_t = reshape_ops.transpose(a, [0] + [i for i in range(1, ra) if i != ax_a] + [ax_a])
+        b_t = reshape_ops.transpose(b, [0, ax_b] + [i for i in range(1, rb) if i != ax_b])
         return M.matmul(a_t, b_t)
 
     def compute_output_shape(self, input_shape):

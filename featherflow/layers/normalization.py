@@ -312,7 +312,7 @@ class LayerNormalization(Layer):
             # Keras's deprecated option: divide by the standard deviation without centring
             var = M.reduce_variance(inputs, axis=axes, keepdims=True)
             scaled = M.multiply(inputs, M.rsqrt(M.add(var, np.asarray(self.epsilon, x.dtype))))
-            from featherflow.ops.shape import reshape
+            from featherflow.ops.reshape import reshape
 
             return M.multiply(scaled, reshape(self.gamma, param_shape))
         return Normalize(axes, param_shape, self.epsilon, True)(inputs, self.gamma, self.beta)

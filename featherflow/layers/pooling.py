@@ -5,7 +5,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor
 from featherflow.layers.conv import _data_format, conv_output_length
 from featherflow.layers.layer import Layer
-from featherflow.ops import conv as C
+from featherflow.ops import conv_geometry as conv_geometry_ops
 from featherflow.ops import math as M
 from featherflow.ops import pooling as P
 
@@ -18,8 +18,9 @@ class _Pooling(Layer):
         super().__init__(**kwargs)
         where = f"{type(self).__name__} '{self.name}'"
         self._where = where
-        self.pool_size = C.normalize_tuple(pool_size, self._rank, "pool_size", where)
-        self.strides = self.pool_size if strides is None else C.normalize_tuple(
+        self.pool_size = conv_geometry_ops.normalize_tuple(pool_size, self._rank, "pool_size",
+                                                           where)
+        self.strides = self.pool_size if strides is None else conv_geometry_ops.normalize_tuple(
             strides, self._rank, "strides", where)
         mode = str(padding).lower()
         if mode not in ("valid", "same"):

@@ -4,8 +4,9 @@ import numpy as np
 
 from featherflow.layers.conv import _data_format
 from featherflow.layers.layer import Layer
+from featherflow.ops import indexing as indexing_ops
+from featherflow.ops import padding as padding_ops
 from featherflow.ops import pooling as P
-from featherflow.ops import shape as S
 
 
 def _pairs(value, n, name, where):
@@ -62,7 +63,7 @@ class _ZeroPadding(Layer):
         return pads
 
     def call(self, inputs):
-        return S.Pad(self._pads(inputs.data.ndim), "constant", 0)(inputs)
+        return padding_ops.Pad(self._pads(inputs.data.ndim), "constant", 0)(inputs)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
@@ -130,7 +131,7 @@ class _Cropping(Layer):
         key = [slice(None)] * len(shape)
         for ax, (a, b) in zip(_spatial_axes(self._rank, self.data_format), self.cropping):
             key[ax] = slice(a, shape[ax] - b)
-        return S.GetItem(tuple(key))(inputs)
+        return indexing_ops.GetItem(tuple(key))(inputs)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
@@ -218,7 +219,7 @@ class UpSampling2D(Layer):
     """
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
-        from featherflow.ops.conv import normalize_tuple
+        from featherflow.ops.conv_geometry import normalize_tuple
 
         super().__init__(**kwargs)
         where = f"UpSampling2D '{self.name}'"

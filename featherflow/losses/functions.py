@@ -2,7 +2,7 @@
 
 Each takes ``(y_true, y_pred, ...)`` as arrays or Tensors and returns a Tensor of per-sample
 losses, differentiable with respect to ``y_pred`` (and ``y_true`` when it is a watched Tensor).
-Cross-entropies run on the fused primitives of ``featherflow.ops.nn``; the others are
+Cross-entropies run on the fused primitives of ``featherflow.ops.cross_entropy``; the others are
 compositions of featherflow ops.
 """
 
@@ -15,9 +15,11 @@ from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import config
 from featherflow.losses.fused import MeanSquaredErrorPerSample
 from featherflow.losses.loss import prepare
+from featherflow.ops import activations as activations_ops
+from featherflow.ops import cross_entropy as cross_entropy_ops
 from featherflow.ops import math as M
-from featherflow.ops import nn
-from featherflow.ops import shape as S
+from featherflow.ops import reshape as reshape_ops
+from featherflow.ops import softmax as softmax_ops
 from featherflow.ops._convert import data, norm_axis
 
 
@@ -103,7 +105,7 @@ def log_cosh(y_true, y_pred):
     """``mean(log(cosh(y_pred - y_true)), axis=-1)``, stable for large errors."""
     y, p = prepare(y_true, y_pred)
     x = M.subtract(p, y)
-    val = M.add(x, nn.softplus(M.multiply(x, _c(-2.0, p))))
+    val = M.add(x, activations_ops.softplus(M.multiply(x, _c(-2.0, p))))
     return _mean(M.subtract(val, _c(math.log(2.0), p)))
 
 
@@ -198,15 +200,16 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         y = _smooth(y, label_smoothing, 0.5 * label_smoothing)
     ndim = np.ndim(data(p))
     if ndim == 0 or norm_axis(axis, ndim) == ndim - 1:
-        return nn.binary_crossentropy(y, p, from_logits=from_logits)
+        return cross_entropy_ops.binary_crossentropy(y, p, from_logits=from_logits)
     return M.reduce_mean(_bce_elementwise(y, p, from_logits), axis=axis)
 
 
 def _bce_elementwise(y, p, from_logits):
     # The fused primitive averages over the last axis: a trailing axis of size 1 makes it
     # elementwise.
-    yy = S.expand_dims(y, -1) if isinstance(y, Tensor) else np.expand_dims(y, -1)
-    return nn.binary_crossentropy(yy, S.expand_dims(p, -1), from_logits=from_logits)
+    yy = reshape_ops.expand_dims(y, -1) if isinstance(y, Tensor) else np.expand_dims(y, -1)
+    return cross_entropy_ops.binary_crossentropy(yy, reshape_ops.expand_dims(p, -1),
+                                                 from_logits=from_logits)
 
 
 def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
@@ -221,7 +224,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
         y = _smooth(y, label_smoothing, 0.5 * label_smoothing)
     if from_logits:
         bce = _bce_elementwise(y, p, True)
-        p = nn.sigmoid(p)
+        p = activations_ops.sigmoid(p)
     else:
         bce = _bce_elementwise(y, p, False)
     one = _c(1.0, p)
@@ -275,7 +278,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if label_smoothing:
         k = np.shape(data(y))[-1]
         y = _smooth(y, label_smoothing, label_smoothing / k)
-    return nn.categorical_crossentropy(y, p, from_logits=from_logits, axis=axis)
+    return cross_entropy_ops.categorical_crossentropy(y, p, from_logits=from_logits, axis=axis)
 
 
 def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
@@ -290,7 +293,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
         k = np.shape(data(y))[-1]
         y = _smooth(y, label_smoothing, label_smoothing / k)
     if from_logits:
-        p = nn.softmax(p, axis=axis)
+        p = softmax_ops.softmax(p, axis=axis)
     eps = config.epsilon()
     out = M.divide(p, M.reduce_sum(p, axis=axis, keepdims=True))
     out = M.clip_by_value(out, eps, 1.0 - eps)
@@ -311,7 +314,7 @@ def sparse_categorical_crossentropy_with_mask(y_true, y_pred, from_logits=False,
         lab = np.squeeze(lab, ax)
     if ndim and ax != ndim - 1:
         perm = [i for i in range(ndim) if i != ax] + [ax]
-        p = S.transpose(p, perm)
+        p = reshape_ops.transpose(p, perm)
     mask = None
     if ignore_class is not None:
         mask = lab != ignore_class
@@ -328,7 +331,7 @@ def sparse_categorical_crossentropy_with_mask(y_true, y_pred, from_logits=False,
         # rows that do not sum to 1 are renormalized after the clip.
         eps = config.epsilon()
         p = M.log(M.clip_by_value(p, eps, 1.0 - eps))
-    res = nn.sparse_categorical_crossentropy(lab, p, from_logits=True)
+    res = cross_entropy_ops.sparse_categorical_crossentropy(lab, p, from_logits=True)
     if mask is not None:
         res = M.multiply(res, mask.astype(data(res).dtype))
     return res, mask

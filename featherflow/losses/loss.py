@@ -5,7 +5,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import config
 from featherflow.ops import math as M
-from featherflow.ops import shape as S
+from featherflow.ops import reshape as reshape_ops
 from featherflow.ops._convert import data
 from featherflow.serialization import resolver
 from featherflow.utils import naming
@@ -48,11 +48,11 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 
 
 def _expand(x):
-    return S.expand_dims(x, -1) if isinstance(x, Tensor) else np.expand_dims(x, -1)
+    return reshape_ops.expand_dims(x, -1) if isinstance(x, Tensor) else np.expand_dims(x, -1)
 
 
 def _squeeze(x):
-    return S.squeeze(x, -1) if isinstance(x, Tensor) else np.squeeze(x, -1)
+    return reshape_ops.squeeze(x, -1) if isinstance(x, Tensor) else np.squeeze(x, -1)
 
 
 def apply_mask(sample_weight, mask, dtype, reduction):

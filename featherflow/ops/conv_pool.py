@@ -24,15 +24,8 @@ from numpy.lib.stride_tricks import as_strided
 
 from featherflow.autodiff.function import Function
 from featherflow.ops._convert import data, operand
-from featherflow.ops.conv import (
-    TAP_MAJOR_CHANNELS,
-    _settings,
-    check_out,
-    crop_nhwc,
-    out_length,
-    pad_nhwc,
-    window_slice,
-)
+from featherflow.ops.conv_geometry import check_out, conv_settings, out_length
+from featherflow.ops.im2col import TAP_MAJOR_CHANNELS, crop_nhwc, pad_nhwc, window_slice
 from featherflow.ops.pooling import max_along, max_along_grad, winner_dtype
 
 #: bytes of per-chunk work arrays (im2col rows, convolution output and its gradient) to aim
@@ -230,7 +223,7 @@ def conv_max_pool(x, kernel, bias=None, strides=1, padding="valid", dilation_rat
             f"(kh, kw, channels, filters) with the same channels; received input {shape} and "
             f"kernel {kshape}."
         )
-    rank, _, sizes, ksize, st, pads, dl = _settings(
+    rank, _, sizes, ksize, st, pads, dl = conv_settings(
         x, kernel, strides, padding, dilation_rate, "channels_last", where)
     outs = [out_length(s, p, k, t, d) for s, p, k, t, d in zip(sizes, pads, ksize, st, dl)]
     check_out(sizes, outs, ksize, dl, where)

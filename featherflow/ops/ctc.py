@@ -12,7 +12,7 @@ import numpy as np
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, operand
-from featherflow.ops.nn import log_softmax_array
+from featherflow.ops.softmax import log_softmax_array
 
 _NEG_INF = -np.inf
 
@@ -186,7 +186,7 @@ def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True,
             f"classes) with logits_time_major=False, received shape {tuple(shape)}."
         )
     if logits_time_major:
-        from featherflow.ops.shape import transpose
+        from featherflow.ops.reshape import transpose
 
         logits = transpose(logits, (1, 0, 2))
         shape = (shape[1], shape[0], shape[2])

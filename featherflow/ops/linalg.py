@@ -195,10 +195,10 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
 
 def matvec(a, b, transpose_a=False, adjoint_a=False, name=None):
     """Matrix times vector over the last axes (``tf.linalg.matvec``)."""
-    from featherflow.ops import shape as S
+    from featherflow.ops import reshape as reshape_ops
 
-    out = matmul(a, S.expand_dims(b, -1), transpose_a=transpose_a or adjoint_a)
-    return S.squeeze(out, -1)
+    out = matmul(a, reshape_ops.expand_dims(b, -1), transpose_a=transpose_a or adjoint_a)
+    return reshape_ops.squeeze(out, -1)
 
 
 def einsum(equation, *inputs, name=None, **kwargs):
@@ -218,7 +218,7 @@ def einsum(equation, *inputs, name=None, **kwargs):
 
 def tensordot(a, b, axes, name=None):
     """Contract ``axes`` of ``a`` with ``axes`` of ``b`` (``tf.tensordot``)."""
-    from featherflow.ops import shape as S
+    from featherflow.ops import reshape as reshape_ops
 
     a, b = pair(a, b)
     na, nb = np.ndim(data(a)), np.ndim(data(b))
@@ -238,9 +238,9 @@ def tensordot(a, b, axes, name=None):
             f"{tuple(sb)} have different sizes."
         )
     k = int(np.prod([sa[i] for i in ax_a]))
-    at = S.reshape(S.transpose(a, free_a + ax_a), (-1, k))
-    bt = S.reshape(S.transpose(b, ax_b + free_b), (k, -1))
-    return S.reshape(matmul(at, bt), [sa[i] for i in free_a] + [sb[i] for i in free_b])
+    at = reshape_ops.reshape(reshape_ops.transpose(a, free_a + ax_a), (-1, k))
+    bt = reshape_ops.reshape(reshape_ops.transpose(b, ax_b + free_b), (k, -1))
+    return reshape_ops.reshape(matmul(at, bt), [sa[i] for i in free_a] + [sb[i] for i in free_b])
 
 
 

@@ -11,18 +11,15 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.ops._convert import data, operand
-from featherflow.ops.conv import (
-    _channels_first,
+from featherflow.ops.conv_geometry import (
     check_out,
     conv_pads,
-    crop_nhwc,
-    from_nhwc,
+    is_channels_first,
     normalize_tuple,
     out_length,
-    over_batch,
-    pad_nhwc,
-    to_nhwc,
 )
+from featherflow.ops.im2col import crop_nhwc, from_nhwc, pad_nhwc, to_nhwc
+from featherflow.ops.parallel import over_batch
 
 
 def _tap(x, axis, k, stride, out):
@@ -314,7 +311,7 @@ def _pool(cls, x, pool_size, strides, padding, data_format, where):
             f"{where}: expected an input of rank 3 (batch, steps, channels) or 4 (batch, "
             f"height, width, channels), received shape {shape}."
         )
-    cf = _channels_first(data_format)
+    cf = is_channels_first(data_format)
     sizes = shape[2:] if cf else shape[1:-1]
     pool = normalize_tuple(pool_size, rank, "pool_size", where)
     st = pool if strides is None else normalize_tuple(strides, rank, "strides", where)
@@ -352,7 +349,7 @@ def _spatial_axes(x, data_format, where):
             f"{where}: expected an input with a batch, spatial and channel axes (rank >= 3), "
             f"received shape {np.shape(data(x))}."
         )
-    return tuple(range(2, nd)) if _channels_first(data_format) else tuple(range(1, nd - 1))
+    return tuple(range(2, nd)) if is_channels_first(data_format) else tuple(range(1, nd - 1))
 
 
 def global_max_pool(x, data_format=None, keepdims=False):
@@ -386,9 +383,9 @@ def upsample(x, size, data_format=None, interpolation="nearest"):
             f"upsample: interpolation must be 'nearest' (or 'bilinear' for 2D inputs), "
             f"received {interpolation!r} for an input of shape {np.shape(data(x))}."
         )
-    from featherflow.ops.shape import transpose
+    from featherflow.ops.reshape import transpose
 
-    cf = _channels_first(data_format)
+    cf = is_channels_first(data_format)
     if cf:
         x = transpose(x, (0, 2, 3, 1))
     _, h, w, _ = np.shape(data(x))
@@ -408,27 +405,27 @@ def _nn_window(value, rank, channels_first):
 
 def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     """``tf.nn.max_pool2d``."""
-    cf = _channels_first(data_format)
+    cf = is_channels_first(data_format)
     return max_pool(input, _nn_window(ksize, 2, cf), _nn_window(strides, 2, cf),
                     padding.lower(), data_format)
 
 
 def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     """``tf.nn.avg_pool2d``."""
-    cf = _channels_first(data_format)
+    cf = is_channels_first(data_format)
     return average_pool(input, _nn_window(ksize, 2, cf), _nn_window(strides, 2, cf),
                         padding.lower(), data_format)
 
 
 def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
     """``tf.nn.max_pool1d``."""
-    cf = _channels_first(data_format)
+    cf = is_channels_first(data_format)
     return max_pool(input, _nn_window(ksize, 1, cf), _nn_window(strides, 1, cf),
                     padding.lower(), data_format)
 
 
 def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
     """``tf.nn.avg_pool1d``."""
-    cf = _channels_first(data_format)
+    cf = is_channels_first(data_format)
     return average_pool(input, _nn_window(ksize, 1, cf), _nn_window(strides, 1, cf),
                         padding.lower(), data_format)

@@ -7,7 +7,7 @@ import numpy as np
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, float_operand, norm_axis, operand
-from featherflow.ops.math import NoGrad, add, sqrt, square, subtract
+from featherflow.ops.math import NoGrad, add, multiply, sqrt, square, subtract
 
 
 def _kept_shape(shape, axis):
@@ -346,3 +346,7 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
     np.add.at(out, (lab, pred), w.astype(out.dtype))
     return Tensor(out)
 
+
+def l2_loss(t, name=None):
+    """``sum(t ** 2) / 2`` (``tf.nn.l2_loss``)."""
+    return multiply(reduce_sum(square(float_operand(t))), 0.5)

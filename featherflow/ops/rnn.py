@@ -25,7 +25,7 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.ops._convert import data, operand
-from featherflow.ops.nn import ELEMENTWISE
+from featherflow.ops.activations import ELEMENTWISE
 
 
 def _flatten_steps(a):

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 import featherflow as tf
+from featherflow.ops import activations as activations_ops
+from featherflow.ops import cross_entropy as cross_entropy_ops
+from featherflow.ops import dense as dense_ops
 from featherflow.ops import math as M
-from featherflow.ops import nn as N
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +34,7 @@ def assert_finite(*tensors):
 
 
 # -- kinks ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("fn", [tf.nn.relu, lambda x: N.Elementwise("relu")(x)],
+@pytest.mark.parametrize("fn", [tf.nn.relu, lambda x: activations_ops.Elementwise("relu")(x)],
                          ids=["nn.relu", "Elementwise"])
 def test_relu_subgradient_at_zero_is_zero(fn):
     # TF's ReluGrad passes the gradient where x > 0 only
@@ -51,7 +53,7 @@ def test_fused_dense_relu_at_zero_preactivation():
     x = tf.constant([[1.0, -1.0]])
     k = tf.Variable([[1.0], [1.0]])  # pre-activation exactly 0
     with tf.GradientTape() as tape:
-        y = N.dense(x, k, None, "relu")
+        y = dense_ops.dense(x, k, None, "relu")
     np.testing.assert_array_equal(tape.gradient(y, k).numpy(), [[0.0], [0.0]])
 
 
@@ -108,7 +110,8 @@ def test_softmax_and_log_softmax_at_large_logits(dtype):
                                   "swish", "gelu", "gelu_tanh", "mish", "hard_sigmoid",
                                   "hard_silu", "relu", "relu6", "linear", "log_sigmoid"])
 def test_activations_finite_at_large_inputs(name):
-    y, (g,) = value_and_grads(lambda x: N.Elementwise(name)(x), [-1e4, -100.0, 100.0, 1e4])
+    y, (g,) = value_and_grads(lambda x: activations_ops.Elementwise(name)(x), [-1e4, -100.0, 100.0,
+                                                                               1e4])
     assert_finite(y, g)
 
 
@@ -124,9 +127,10 @@ LOGIT_LABELS = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
 def test_crossentropies_from_logits_at_large_logits(dtype):
     y = np.asarray(LOGIT_LABELS, dtype)
     cases = {
-        "binary": lambda z: N.binary_crossentropy(y, z, from_logits=True),
-        "categorical": lambda z: N.categorical_crossentropy(y, z, from_logits=True),
-        "sparse": lambda z: N.sparse_categorical_crossentropy([0, 1], z, from_logits=True),
+        "binary": lambda z: cross_entropy_ops.binary_crossentropy(y, z, from_logits=True),
+        "categorical": lambda z: cross_entropy_ops.categorical_crossentropy(y, z, from_logits=True),
+        "sparse": lambda z: cross_entropy_ops.sparse_categorical_crossentropy([0, 1], z,
+                                                                              from_logits=True),
         "sigmoid_ce": lambda z: tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z),
         "softmax_ce": lambda z: tf.nn.softmax_cross_entropy_with_logits(y, z),
         "sparse_softmax_ce": lambda z: tf.nn.sparse_softmax_cross_entropy_with_logits(
@@ -137,7 +141,8 @@ def test_crossentropies_from_logits_at_large_logits(dtype):
         assert_finite(loss, g)
         assert loss.dtype == np.dtype(dtype), name
     # row 2 puts all mass on the wrong class: the loss is the logit gap, not inf
-    per_sample = N.categorical_crossentropy(y, tf.constant(BIG, dtype), from_logits=True)
+    per_sample = cross_entropy_ops.categorical_crossentropy(y, tf.constant(BIG, dtype),
+                                                            from_logits=True)
     np.testing.assert_allclose(per_sample.numpy(), [0.0, 2e4], rtol=1e-6)
 
 
@@ -148,18 +153,18 @@ PROBS = [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
 def test_crossentropies_from_probabilities_of_zero_and_one(dtype):
     y = np.asarray(LOGIT_LABELS, dtype)
     cases = {
-        "binary": lambda p: N.binary_crossentropy(y, p),
-        "categorical": lambda p: N.categorical_crossentropy(y, p),
-        "sparse": lambda p: N.sparse_categorical_crossentropy([0, 1], p),
+        "binary": lambda p: cross_entropy_ops.binary_crossentropy(y, p),
+        "categorical": lambda p: cross_entropy_ops.categorical_crossentropy(y, p),
+        "sparse": lambda p: cross_entropy_ops.sparse_categorical_crossentropy([0, 1], p),
     }
     for name, fn in cases.items():
         loss, (g,) = value_and_grads(lambda p, fn=fn: tf.reduce_mean(fn(p)), PROBS, dtype=dtype)
         assert_finite(loss, g)
         assert loss.dtype == np.dtype(dtype) and g.dtype == np.dtype(dtype), name
     # a wrong certain prediction costs -log(epsilon), as Keras clips to [eps, 1 - eps]
-    per_sample = N.categorical_crossentropy(y, tf.constant(PROBS, dtype))
+    per_sample = cross_entropy_ops.categorical_crossentropy(y, tf.constant(PROBS, dtype))
     np.testing.assert_allclose(per_sample.numpy(), [0.0, -np.log(1e-7)], rtol=1e-5, atol=1e-6)
-    bce = N.binary_crossentropy(np.array([[1.0], [0.0]], dtype),
+    bce = cross_entropy_ops.binary_crossentropy(np.array([[1.0], [0.0]], dtype),
                                 tf.constant([[1.0], [1.0]], dtype))
     # 1 - eps rounds in float32 (to 1 - 2**-23), as it does in Keras
     top = np.asarray(1 - 1e-7, dtype)
@@ -170,9 +175,10 @@ def test_labels_gradient_of_crossentropies_is_finite():
     y = tf.Variable(LOGIT_LABELS)
     p = tf.constant(PROBS)
     with tf.GradientTape(persistent=True) as tape:
-        losses = [N.binary_crossentropy(y, p), N.categorical_crossentropy(y, p),
-                  N.binary_crossentropy(y, tf.constant(BIG), from_logits=True),
-                  N.categorical_crossentropy(y, tf.constant(BIG), from_logits=True)]
+        losses = [cross_entropy_ops.binary_crossentropy(y, p),
+                  cross_entropy_ops.categorical_crossentropy(y, p),
+                  cross_entropy_ops.binary_crossentropy(y, tf.constant(BIG), from_logits=True),
+                  cross_entropy_ops.categorical_crossentropy(y, tf.constant(BIG), from_logits=True)]
     for loss in losses:
         assert_finite(tape.gradient(loss, y))
 

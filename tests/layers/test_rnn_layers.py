@@ -234,7 +234,7 @@ class MinimalCell(Layer):
         self.u = self.add_weight(name="u", shape=(self.units, self.units))
 
     def call(self, inputs, states):
-        from featherflow.ops.nn import tanh
+        from featherflow.ops.activations import tanh
 
         h = tanh(M.add(M.matmul(inputs, self.w), M.matmul(states[0], self.u)))
         return h, [h]

@@ -7,7 +7,7 @@ import featherflow as tf
 from featherflow.autodiff.tape import GradientTape
 from featherflow.autodiff.tensor import Tensor
 from featherflow.layers.fused import ConvMaxPool, fuse
-from featherflow.ops import conv as C
+from featherflow.ops import conv as conv_ops
 from featherflow.ops import conv_pool as CP
 from featherflow.ops import pooling as P
 from featherflow.testing import check_gradients
@@ -29,7 +29,7 @@ def both_ways(x, k, b, pool, **conv_args):
             if fused:
                 y = CP.conv_max_pool(xs, ks, bs, pool_size=pool, activation=act, **conv_args)
             else:
-                y = P.max_pool(C.conv(xs, ks, bs, activation=act, **conv_args), pool)
+                y = P.max_pool(conv_ops.conv(xs, ks, bs, activation=act, **conv_args), pool)
             weights = np.linspace(-1, 1, y.data.size).reshape(y.shape)
             loss = tf.reduce_sum(y * weights)
         results.append([y.numpy()] + [g.numpy() for g in tape.gradient(loss, sources)])

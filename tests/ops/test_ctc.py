@@ -11,7 +11,7 @@ from featherflow.backend import ctc as K
 from featherflow.losses.ctc import CTC, ctc
 from featherflow.ops import ctc as C
 from featherflow.ops import math as M
-from featherflow.ops.nn import log_softmax_array
+from featherflow.ops.softmax import log_softmax_array
 from featherflow.testing import check_gradients
 from tests.fixtures.keras_loader import load
 

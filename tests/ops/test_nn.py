@@ -1,4 +1,4 @@
-"""ops.nn: activations, the fused dense, the fused cross-entropies (Keras semantics)."""
+"""ops.activations, ops.softmax, ops.dense, ops.cross_entropy (Keras semantics)."""
 
 import math
 
@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 import featherflow as tf
-from featherflow.ops import nn as N
+from featherflow.ops import activations as activations_ops
+from featherflow.ops import cross_entropy as cross_entropy_ops
+from featherflow.ops import dense as dense_ops
 
 X = np.linspace(-4, 4, 17).astype(np.float32)
 
@@ -25,7 +27,8 @@ REFERENCE = {
     "relu": lambda x: np.maximum(x, 0),
     "relu6": lambda x: np.clip(x, 0, 6),
     "elu": lambda x: np.where(x > 0, x, np.expm1(x)),
-    "selu": lambda x: N.SELU_SCALE * np.where(x > 0, x, N.SELU_ALPHA * np.expm1(x)),
+    "selu": lambda x: activations_ops.SELU_SCALE * np.where(
+        x > 0, x, activations_ops.SELU_ALPHA * np.expm1(x)),
     "softplus": lambda x: np.log1p(np.exp(x)),
     "softsign": lambda x: x / (1 + np.abs(x)),
     "swish": lambda x: x * sig(x),
@@ -43,9 +46,9 @@ REFERENCE = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(N.ELEMENTWISE))
+@pytest.mark.parametrize("kind", sorted(activations_ops.ELEMENTWISE))
 def test_activation_values(kind):
-    out = N.Elementwise(kind)(tf.constant(X))
+    out = activations_ops.Elementwise(kind)(tf.constant(X))
     assert out.dtype == np.float32
     close(out, REFERENCE[kind](X.astype(np.float64)), rtol=2e-6, atol=2e-6)
 
@@ -70,7 +73,8 @@ def test_softmax_and_log_softmax_over_axes():
         close(tf.nn.log_softmax(x, axis=axis), np.log(sm), atol=1e-5)
 
 
-@pytest.mark.parametrize("activation", [None, "linear", "softmax"] + sorted(N.ELEMENTWISE))
+@pytest.mark.parametrize("activation", [None, "linear",
+                                        "softmax"] + sorted(activations_ops.ELEMENTWISE))
 @pytest.mark.parametrize("lead", [(5,), (2, 3)], ids=["2d", "3d"])
 def test_fused_dense_equals_unfused(activation, lead):
     rng = np.random.default_rng(1)
@@ -85,11 +89,11 @@ def test_fused_dense_equals_unfused(activation, lead):
             return z
         if activation == "softmax":
             return tf.nn.softmax(z)
-        return N.Elementwise(activation)(z)
+        return activations_ops.Elementwise(activation)(z)
 
     xs = tf.constant(x)
     results = []
-    for fn in (lambda x: N.dense(x, k, b, activation), unfused):
+    for fn in (lambda x: dense_ops.dense(x, k, b, activation), unfused):
         with tf.GradientTape() as tape:
             tape.watch(xs)
             y = fn(xs)
@@ -103,23 +107,23 @@ def test_fused_dense_equals_unfused(activation, lead):
 
 def test_dense_without_bias_and_with_int_input():
     k = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
-    out = N.dense([[1, 1]], k)
+    out = dense_ops.dense([[1, 1]], k)
     assert out.dtype == np.float32
     close(out, [[4.0, 6.0]])
     with pytest.raises(ValueError, match=r"input of shape \(1, 3\).*kernel of shape \(2, 2\)"):
-        N.dense(np.ones((1, 3)), k)
+        dense_ops.dense(np.ones((1, 3)), k)
     with pytest.raises(ValueError, match="unknown activation 'foo'"):
-        N.dense(np.ones((1, 2)), k, activation="foo")
+        dense_ops.dense(np.ones((1, 2)), k, activation="foo")
     with pytest.raises(ValueError, match=r"bias must have shape \(2,\)"):
-        N.dense(np.ones((1, 2)), k, np.ones(3))
+        dense_ops.dense(np.ones((1, 2)), k, np.ones(3))
 
 
 def test_fused_dense_is_one_tape_node():
     x = tf.constant(np.ones((2, 2), np.float32))
     k, b = tf.Variable(np.ones((2, 2), np.float32)), tf.Variable(np.zeros(2, np.float32))
     with tf.GradientTape():
-        y = N.dense(x, k, b, "sigmoid")
-    assert isinstance(y._node, N.Dense)
+        y = dense_ops.dense(x, k, b, "sigmoid")
+    assert isinstance(y._node, dense_ops.Dense)
     assert y._node.inputs[1] is k and y._node.inputs[2] is b
 
 
@@ -132,51 +136,54 @@ EPS = 1e-7
 def test_binary_crossentropy_probabilities_and_logits():
     c = np.clip(P, EPS, 1 - EPS)
     expected = -(Y * np.log(c) + (1 - Y) * np.log(1 - c)).mean(axis=-1)
-    close(N.binary_crossentropy(Y, P), expected)
+    close(cross_entropy_ops.binary_crossentropy(Y, P), expected)
     s = sig(Z)
-    close(N.binary_crossentropy(Y, Z, from_logits=True),
+    close(cross_entropy_ops.binary_crossentropy(Y, Z, from_logits=True),
           -(Y * np.log(s) + (1 - Y) * np.log(1 - s)).mean(axis=-1))
     close(tf.nn.sigmoid_cross_entropy_with_logits(labels=Y, logits=Z),
           -(Y * np.log(s) + (1 - Y) * np.log(1 - s)))
     w = 2.5
     close(tf.nn.weighted_cross_entropy_with_logits(Y, Z, w),
           -(w * Y * np.log(s) + (1 - Y) * np.log(1 - s)), rtol=1e-5)
-    assert N.binary_crossentropy(Y, P).shape == (2,)
+    assert cross_entropy_ops.binary_crossentropy(Y, P).shape == (2,)
 
 
 def test_categorical_crossentropies():
     q = P / P.sum(axis=-1, keepdims=True)
-    close(N.categorical_crossentropy(Y, P), -(Y * np.log(np.clip(q, EPS, 1 - EPS))).sum(-1))
+    close(cross_entropy_ops.categorical_crossentropy(Y, P), -(Y * np.log(np.clip(q, EPS,
+                                                                                 1 - EPS))).sum(-1))
     logp = Z - Z.max(-1, keepdims=True)
     logp = logp - np.log(np.exp(logp).sum(-1, keepdims=True))
-    close(N.categorical_crossentropy(Y, Z, from_logits=True), -(Y * logp).sum(-1))
+    close(cross_entropy_ops.categorical_crossentropy(Y, Z, from_logits=True), -(Y * logp).sum(-1))
     close(tf.nn.softmax_cross_entropy_with_logits(Y, Z), -(Y * logp).sum(-1))
     labels = np.array([1, 0])
-    close(N.sparse_categorical_crossentropy(labels, P), -np.log(q[[0, 1], labels]))
-    close(N.sparse_categorical_crossentropy(labels[:, None], Z, from_logits=True),
+    close(cross_entropy_ops.sparse_categorical_crossentropy(labels, P), -np.log(q[[0, 1], labels]))
+    close(cross_entropy_ops.sparse_categorical_crossentropy(labels[:, None], Z, from_logits=True),
           -logp[[0, 1], labels])
     close(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, Z), -logp[[0, 1], labels])
     # unnormalised probabilities are renormalised, as Keras does
-    close(N.categorical_crossentropy(Y, P * 3), N.categorical_crossentropy(Y, P))
+    close(cross_entropy_ops.categorical_crossentropy(Y, P * 3),
+          cross_entropy_ops.categorical_crossentropy(Y, P))
 
 
 def test_crossentropy_label_errors():
     with pytest.raises(ValueError, match=r"labels must be integers in \[0, 3\).*\[3\]"):
-        N.sparse_categorical_crossentropy([3, 0], P)
+        cross_entropy_ops.sparse_categorical_crossentropy([3, 0], P)
     with pytest.raises(ValueError, match="whole numbers"):
-        N.sparse_categorical_crossentropy([0.5, 1.0], P)
+        cross_entropy_ops.sparse_categorical_crossentropy([0.5, 1.0], P)
     with pytest.raises(ValueError, match=r"labels of shape \(3,\)"):
-        N.sparse_categorical_crossentropy([0, 1, 1], P)
+        cross_entropy_ops.sparse_categorical_crossentropy([0, 1, 1], P)
     with pytest.raises(ValueError, match="only axis=-1"):
-        N.sparse_categorical_crossentropy([0, 1], P, axis=0)
+        cross_entropy_ops.sparse_categorical_crossentropy([0, 1], P, axis=0)
     with pytest.raises(ValueError, match=r"labels of shape \(2, 2\) and predictions of shape"):
-        N.categorical_crossentropy(np.ones((2, 2)), P)
+        cross_entropy_ops.categorical_crossentropy(np.ones((2, 2)), P)
 
 
 def test_crossentropy_with_tensor_labels_of_another_dtype():
     labels = tf.constant([[0, 1, 0], [1, 0, 0]])
-    close(N.binary_crossentropy(labels, P), N.binary_crossentropy(Y, P))
-    assert N.categorical_crossentropy(labels, P).dtype == np.float32
+    close(cross_entropy_ops.binary_crossentropy(labels, P),
+          cross_entropy_ops.binary_crossentropy(Y, P))
+    assert cross_entropy_ops.categorical_crossentropy(labels, P).dtype == np.float32
 
 
 def test_bias_add_l2_loss_moments_batch_normalization():

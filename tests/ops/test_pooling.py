@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from featherflow.autodiff.tape import GradientTape
 from featherflow.autodiff.tensor import Tensor
-from featherflow.ops import conv as C
+from featherflow.ops import conv_geometry as conv_geometry_ops
+from featherflow.ops import parallel as parallel_ops
 from featherflow.ops import pooling as P
 from featherflow.testing import check_gradients
 
@@ -25,7 +26,7 @@ def t(a):
 def ref_pool(x, pool, strides, padding, kind):
     """Direct loop over output pixels; padded pixels are left out of every window."""
     n, h, w, c = x.shape
-    pads = C.conv_pads((h, w), pool, strides, (1, 1), padding)
+    pads = conv_geometry_ops.conv_pads((h, w), pool, strides, (1, 1), padding)
     oh = (h + sum(pads[0]) - pool[0]) // strides[0] + 1
     ow = (w + sum(pads[1]) - pool[1]) // strides[1] + 1
     out = np.zeros((n, oh, ow, c))
@@ -179,7 +180,7 @@ def test_pool_random_shapes(h, w, ph, pw, sh, sw, padding, kind):
 def ref_max_pool_grad(x, g, pool, strides, padding):
     """Each window's gradient to its first maximum in row-major order (TensorFlow's rule)."""
     n, h, w, c = x.shape
-    pads = C.conv_pads((h, w), pool, strides, (1, 1), padding)
+    pads = conv_geometry_ops.conv_pads((h, w), pool, strides, (1, 1), padding)
     xp = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=-np.inf)
     gx = np.zeros_like(xp)
     for a in range(g.shape[1]):
@@ -220,8 +221,8 @@ def test_splitting_work_across_threads_changes_nothing(monkeypatch):
              (P.max_pool, 2, 1, "same"), (P.average_pool, 3, 2, "same"),
              (P.average_pool, 2, None, "valid")]
     plain = [fn(t(x), p, s, pad).numpy() for fn, p, s, pad in cases]
-    monkeypatch.setattr(C, "MIN_PARALLEL", 0)
-    monkeypatch.setattr(C, "PARTS", 3)
+    monkeypatch.setattr(parallel_ops, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(parallel_ops, "PARTS", 3)
     for (fn, p, s, pad), want in zip(cases, plain):
         np.testing.assert_array_equal(fn(t(x), p, s, pad).numpy(), want)
         check_gradients(lambda x, fn=fn, p=p, s=s, pad=pad: fn(x, p, s, pad), [x])

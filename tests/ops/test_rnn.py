@@ -5,10 +5,11 @@ import pytest
 
 from featherflow.autodiff.tape import GradientTape
 from featherflow.autodiff.tensor import Tensor
+from featherflow.ops import concat as concat_ops
 from featherflow.ops import math as M
+from featherflow.ops import reshape as reshape_ops
 from featherflow.ops import rnn as R
-from featherflow.ops import shape as S
-from featherflow.ops.nn import ELEMENTWISE
+from featherflow.ops.activations import ELEMENTWISE
 from featherflow.testing import check_gradients
 from tests.fixtures.keras_loader import load, names, stacked
 
@@ -152,7 +153,7 @@ def test_float32_stays_float32_and_agrees_with_float64():
 
 # -- gradients against central differences ---------------------------------------------------
 def _flat(outs):
-    return S.concat([S.reshape(o, (-1,)) for o in outs], axis=0)
+    return concat_ops.concat([reshape_ops.reshape(o, (-1,)) for o in outs], axis=0)
 
 
 @pytest.mark.parametrize("kind,kw", CASES)

@@ -1,10 +1,13 @@
-"""ops.shape: values and TensorFlow semantics (expected numbers checked against TF 2.21)."""
+"""ops.reshape, concat, indexing, padding, creation, sort...: values and TF semantics (TF 2.21)."""
 
 import numpy as np
 import pytest
 
 import featherflow as tf
-from featherflow.ops import shape as S
+from featherflow.ops import indexing as indexing_ops
+from featherflow.ops import reshape as reshape_ops
+from featherflow.ops import reverse as reverse_ops
+from featherflow.ops import tiling as tiling_ops
 
 RNG = np.random.default_rng(0)
 A = RNG.normal(size=(2, 3, 4)).astype(np.float32)
@@ -20,7 +23,7 @@ def test_reshape_transpose_expand_squeeze():
     same(tf.reshape(A, [None, 12]), A.reshape(-1, 12))
     same(tf.transpose(A), A.transpose())
     same(tf.transpose(A, [1, 0, 2]), A.transpose(1, 0, 2))
-    same(S.matrix_transpose(A), A.transpose(0, 2, 1))
+    same(reshape_ops.matrix_transpose(A), A.transpose(0, 2, 1))
     assert tf.expand_dims(B, -1).shape == (3, 4, 1)
     assert tf.expand_dims(B, 0).shape == (1, 3, 4)
     assert tf.squeeze(np.zeros((1, 2, 1), np.float32), axis=[-1]).shape == (1, 2)
@@ -88,9 +91,9 @@ def test_tile_repeat_roll_reverse_broadcast():
     same(tf.tile(B, [2, 1]), np.tile(B, (2, 1)))
     with pytest.raises(ValueError, match="one entry per axis"):
         tf.tile(B, [2])
-    same(S.repeat(B, [1, 0, 2], axis=0), np.repeat(B, [1, 0, 2], axis=0))
-    same(S.repeat([[1, 2], [3, 4]], 2), [1, 1, 2, 2, 3, 3, 4, 4])
-    same(S.roll(B, shift=[1, -1], axis=[0, 1]), np.roll(B, (1, -1), (0, 1)))
+    same(tiling_ops.repeat(B, [1, 0, 2], axis=0), np.repeat(B, [1, 0, 2], axis=0))
+    same(tiling_ops.repeat([[1, 2], [3, 4]], 2), [1, 1, 2, 2, 3, 3, 4, 4])
+    same(reverse_ops.roll(B, shift=[1, -1], axis=[0, 1]), np.roll(B, (1, -1), (0, 1)))
     same(tf.reverse(B, [0]), B[::-1])
     same(tf.broadcast_to([1.0, 2.0], [3, 2]), [[1, 2]] * 3)
     with pytest.raises(ValueError, match=r"\(2,\) to \(3,\)"):
@@ -98,14 +101,14 @@ def test_tile_repeat_roll_reverse_broadcast():
 
 
 def test_scatter_ops():
-    out = S.tensor_scatter_nd_update(B, [[0, 1], [2, 3]], [9.0, 8.0])
+    out = indexing_ops.tensor_scatter_nd_update(B, [[0, 1], [2, 3]], [9.0, 8.0])
     expected = B.copy()
     expected[0, 1], expected[2, 3] = 9, 8
     same(out, expected)
     expected = B.copy()
     expected[0, 1] += 17
-    same(S.tensor_scatter_nd_add(B, [[0, 1], [0, 1]], [9.0, 8.0]), expected)
-    same(S.scatter_nd([[1], [3], [1]], [1.0, 2.0, 3.0], [5]), [0, 4, 0, 2, 0])
+    same(indexing_ops.tensor_scatter_nd_add(B, [[0, 1], [0, 1]], [9.0, 8.0]), expected)
+    same(indexing_ops.scatter_nd([[1], [3], [1]], [1.0, 2.0, 3.0], [5]), [0, 4, 0, 2, 0])
 
 
 def test_sort_argsort_top_k_unique_follow_tf_tie_order():

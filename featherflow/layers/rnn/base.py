@@ -9,8 +9,8 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
 from featherflow.layers.layer import Layer
+from featherflow.ops import concat as concat_ops
 from featherflow.ops import math as M
-from featherflow.ops import shape as S
 from featherflow.ops._convert import data
 
 
@@ -325,7 +325,7 @@ class RNN(Layer):
             prev = out
             states = new
             outputs.append(out)
-        output = S.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
+        output = concat_ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         return output, states
 
     # -- shapes, masks, config --------------------------------------------------------------

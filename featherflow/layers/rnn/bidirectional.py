@@ -10,8 +10,9 @@ from featherflow.layers.rnn.base import (
     prefix_paths,
     serialize_layer,
 )
+from featherflow.ops import concat as concat_ops
 from featherflow.ops import math as M
-from featherflow.ops import shape as S
+from featherflow.ops import reverse as reverse_ops
 
 MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
@@ -124,10 +125,10 @@ class Bidirectional(Layer):
             states = list(y[1:]) + list(y_rev[1:])
             y, y_rev = y[0], y_rev[0]
         if self.return_sequences:
-            y_rev = S.reverse(y_rev, [1])
+            y_rev = reverse_ops.reverse(y_rev, [1])
         mode = self.merge_mode
         if mode == "concat":
-            out = S.concat([y, y_rev], axis=-1)
+            out = concat_ops.concat([y, y_rev], axis=-1)
         elif mode == "sum":
             out = M.add(y, y_rev)
         elif mode == "ave":

@@ -11,7 +11,7 @@ import numpy as np
 from featherflow.layers.layer import Layer
 from featherflow.layers.rnn.base import RNN, DropoutRNNCell
 from featherflow.ops import math as M
-from featherflow.ops.nn import ELEMENTWISE
+from featherflow.ops.activations import ELEMENTWISE
 
 
 def _serialize(module, obj):

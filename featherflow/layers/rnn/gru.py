@@ -1,9 +1,9 @@
 """GRUCell and GRU (Keras gate order z, r, h; ``reset_after`` True or False)."""
 
 from featherflow.layers.rnn.cell import RecurrentCell, RecurrentLayer, split_kwargs
+from featherflow.ops import concat as concat_ops
 from featherflow.ops import math as M
 from featherflow.ops import rnn as R
-from featherflow.ops import shape as S
 
 
 class GRUCell(RecurrentCell):
@@ -48,18 +48,18 @@ class GRUCell(RecurrentCell):
         if self.use_bias:
             b_in, b_rec = (self.bias[0], self.bias[1]) if self.reset_after else (self.bias, None)
             xz = M.add(xz, b_in)
-        x_z, x_r, x_h = S.split(xz, 3, axis=-1)
+        x_z, x_r, x_h = concat_ops.split(xz, 3, axis=-1)
         ract = self.recurrent_activation
         if self.reset_after:
             rz = M.matmul(hm, self.recurrent_kernel)
             if b_rec is not None:
                 rz = M.add(rz, b_rec)
-            r_z, r_r, r_h = S.split(rz, 3, axis=-1)
+            r_z, r_r, r_h = concat_ops.split(rz, 3, axis=-1)
             z = ract(M.add(x_z, r_z))
             r = ract(M.add(x_r, r_r))
             hh = self.activation(M.add(x_h, M.multiply(r, r_h)))
         else:
-            r_z, r_r = S.split(M.matmul(hm, self.recurrent_kernel[:, : 2 * u]), 2, axis=-1)
+            r_z, r_r = concat_ops.split(M.matmul(hm, self.recurrent_kernel[:, : 2 * u]), 2, axis=-1)
             z = ract(M.add(x_z, r_z))
             r = ract(M.add(x_r, r_r))
             hh = self.activation(M.add(x_h, M.matmul(M.multiply(r, hm),

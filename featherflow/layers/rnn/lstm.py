@@ -3,9 +3,9 @@
 import numpy as np
 
 from featherflow.layers.rnn.cell import RecurrentCell, RecurrentLayer, split_kwargs
+from featherflow.ops import concat as concat_ops
 from featherflow.ops import math as M
 from featherflow.ops import rnn as R
-from featherflow.ops import shape as S
 
 
 class LSTMCell(RecurrentCell):
@@ -53,7 +53,7 @@ class LSTMCell(RecurrentCell):
         z = M.add(M.matmul(inputs, self.kernel), M.matmul(hm, self.recurrent_kernel))
         if self.use_bias:
             z = M.add(z, self.bias)
-        zi, zf, zc, zo = S.split(z, 4, axis=-1)
+        zi, zf, zc, zo = concat_ops.split(z, 4, axis=-1)
         ract = self.recurrent_activation
         c = M.add(M.multiply(ract(zf), c), M.multiply(ract(zi), self.activation(zc)))
         h = M.multiply(ract(zo), self.activation(c))

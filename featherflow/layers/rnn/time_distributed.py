@@ -2,7 +2,7 @@
 
 from featherflow.layers.layer import Layer
 from featherflow.layers.rnn.base import deserialize_layer, prefix_paths, serialize_layer
-from featherflow.ops import shape as S
+from featherflow.ops import reshape as reshape_ops
 
 
 class TimeDistributed(Layer):
@@ -47,9 +47,9 @@ class TimeDistributed(Layer):
     def call(self, inputs, training=None, mask=None):
         shape = inputs.data.shape
         self._inner_shape((None,) + shape[1:])
-        merged = S.reshape(inputs, (shape[0] * shape[1],) + shape[2:])
+        merged = reshape_ops.reshape(inputs, (shape[0] * shape[1],) + shape[2:])
         out = self.layer(merged, training=training)
-        return S.reshape(out, shape[:2] + tuple(out.data.shape[1:]))
+        return reshape_ops.reshape(out, shape[:2] + tuple(out.data.shape[1:]))
 
     def compute_output_shape(self, input_shape):
         inner = self.layer.compute_output_shape(self._inner_shape(input_shape))

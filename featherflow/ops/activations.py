@@ -1,0 +1,306 @@
+"""Elementwise activations (sigmoid, relu, gelu, ...): each a (forward, derivative) pair run by one
+primitive, plus the parametrised ``leaky_relu`` and ``elu``."""
+
+import math
+
+import numpy as np
+
+from featherflow.autodiff.function import Function
+from featherflow.ops._convert import float_operand, operand
+from featherflow.ops.math import erf_array
+
+_SQRT2 = math.sqrt(2.0)
+_SQRT_2_PI = math.sqrt(2.0 / math.pi)
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+# exp(-x) overflows below these; sigmoid is below the smallest normal number there anyway
+_LOW = {2: -11.0, 4: -88.0, 8: -708.0}
+
+
+def dtype_consts(dtype):
+    """(low, one) as 0-d arrays of ``dtype``: ufuncs take these faster than Python floats,
+    which counts on the per-step path of small models."""
+    c = _CONSTS.get(dtype)
+    if c is None:
+        c = _CONSTS[dtype] = (np.asarray(_LOW.get(dtype.itemsize, -88.0), dtype),
+                              np.asarray(1.0, dtype))
+    return c
+
+
+_CONSTS = {}
+
+
+def sigmoid_array(x):
+    """``1 / (1 + exp(-x))`` without overflow warnings for very negative ``x``."""
+    if x.dtype.kind != "f" or x.ndim == 0:
+        return np.asarray(1.0 / (1.0 + np.exp(-np.maximum(x, _LOW.get(x.dtype.itemsize, -88.0)))),
+                          dtype=x.dtype if x.dtype.kind == "f" else None)
+    low, one = dtype_consts(x.dtype)
+    t = np.maximum(x, low)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    t += one
+    return np.divide(one, t, out=t)
+
+
+# -- elementwise activations: (forward, derivative) pairs -------------------------------
+# Each derivative takes (x, y) and returns dy/dx; the fused dense uses only those whose
+# derivative needs nothing but y (``FROM_OUTPUT``), so it can drop x.
+def _d_sigmoid(x, y):
+    return y * (1 - y)
+
+
+def _d_tanh(x, y):
+    return 1 - y * y
+
+
+def _relu(x):
+    return np.maximum(x, 0)
+
+
+def _d_relu(x, y):
+    return y > 0
+
+
+def _relu6(x):
+    return np.clip(x, 0, 6).astype(x.dtype, copy=False)
+
+
+def _d_relu6(x, y):
+    return (y > 0) & (y < 6)
+
+
+def _elu(x, alpha=1.0):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+def _d_elu(x, y, alpha=1.0):
+    return np.where(x > 0, 1, y + alpha).astype(x.dtype, copy=False)
+
+
+def _selu(x):
+    return (SELU_SCALE * _elu(x, SELU_ALPHA)).astype(x.dtype, copy=False)
+
+
+def _d_selu(x, y):
+    # TF's SeluGrad takes the linear branch at 0
+    return np.where(x < 0, y + SELU_SCALE * SELU_ALPHA, SELU_SCALE).astype(x.dtype, copy=False)
+
+
+def _softplus(x):
+    return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
+
+
+def _d_softplus(x, y):
+    return sigmoid_array(x)
+
+
+def _softsign(x):
+    return x / (1 + np.abs(x))
+
+
+def _d_softsign(x, y):
+    d = 1 + np.abs(x)
+    return 1 / (d * d)
+
+
+def _swish(x):
+    return x * sigmoid_array(x)
+
+
+def _d_swish(x, y):
+    s = sigmoid_array(x)
+    return s * (1 + x * (1 - s))
+
+
+def _hard_sigmoid(x):
+    return (np.clip(x + 3, 0, 6) / 6).astype(x.dtype, copy=False)
+
+
+def _d_hard_sigmoid(x, y):
+    return ((x > -3) & (x < 3)) / np.asarray(6, x.dtype)
+
+
+def _hard_silu(x):
+    return x * _hard_sigmoid(x)
+
+
+def _d_hard_silu(x, y):
+    return _hard_sigmoid(x) + x * _d_hard_sigmoid(x, None)
+
+
+def _gelu(x):
+    return (0.5 * x * (1 + erf_array(x / _SQRT2))).astype(x.dtype, copy=False)
+
+
+def _d_gelu(x, y):
+    cdf = 0.5 * (1 + erf_array(x / _SQRT2))
+    pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    return (cdf + x * pdf).astype(x.dtype, copy=False)
+
+
+def _gelu_tanh(x):
+    inner = _SQRT_2_PI * (x + 0.044715 * x ** 3)
+    return (0.5 * x * (1 + np.tanh(inner))).astype(x.dtype, copy=False)
+
+
+def _d_gelu_tanh(x, y):
+    inner = _SQRT_2_PI * (x + 0.044715 * x ** 3)
+    t = np.tanh(inner)
+    dinner = _SQRT_2_PI * (1 + 3 * 0.044715 * x * x)
+    return (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner).astype(x.dtype, copy=False)
+
+
+def _mish(x):
+    return x * np.tanh(_softplus(x))
+
+
+def _d_mish(x, y):
+    t = np.tanh(_softplus(x))
+    return t + x * (1 - t * t) * sigmoid_array(x)
+
+
+def _exponential(x):
+    return np.exp(x)
+
+
+def _d_exponential(x, y):
+    return y
+
+
+def _linear(x):
+    return x
+
+
+def _d_linear(x, y):
+    return 1
+
+
+def _log_sigmoid(x):
+    # log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): no overflow, no log(0)
+    return (np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
+
+
+def _d_log_sigmoid(x, y):
+    return sigmoid_array(-x)
+
+
+ELEMENTWISE = {
+    "sigmoid": (sigmoid_array, _d_sigmoid),
+    "tanh": (np.tanh, _d_tanh),
+    "relu": (_relu, _d_relu),
+    "relu6": (_relu6, _d_relu6),
+    "elu": (_elu, _d_elu),
+    "selu": (_selu, _d_selu),
+    "softplus": (_softplus, _d_softplus),
+    "softsign": (_softsign, _d_softsign),
+    "swish": (_swish, _d_swish),
+    "silu": (_swish, _d_swish),
+    "hard_sigmoid": (_hard_sigmoid, _d_hard_sigmoid),
+    "hard_silu": (_hard_silu, _d_hard_silu),
+    "hard_swish": (_hard_silu, _d_hard_silu),
+    "gelu": (_gelu, _d_gelu),
+    "gelu_tanh": (_gelu_tanh, _d_gelu_tanh),
+    "mish": (_mish, _d_mish),
+    "exponential": (_exponential, _d_exponential),
+    "linear": (_linear, _d_linear),
+    "log_sigmoid": (_log_sigmoid, _d_log_sigmoid),
+}
+# derivatives computable from the output alone: a fused op can keep only y
+FROM_OUTPUT = {"sigmoid", "tanh", "relu", "relu6", "exponential", "linear", "softmax"}
+#: every activation the fused dense accepts (the others keep the pre-activation too)
+FUSABLE = FROM_OUTPUT | set(ELEMENTWISE)
+
+
+class Elementwise(Function):
+    """One elementwise activation from :data:`ELEMENTWISE` (forward and derivative)."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.fwd, self.deriv = ELEMENTWISE[kind]
+
+    def forward(self, x):
+        self.x = x
+        self.y = self.fwd(x)
+        return self.y
+
+    def backward(self, g):
+        return ((g * self.deriv(self.x, self.y)).astype(g.dtype, copy=False),)
+
+
+class LeakyRelu(Function):
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def forward(self, x):
+        self.pos = x > 0
+        return np.where(self.pos, x, self.alpha * x).astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        return (np.where(self.pos, g, self.alpha * g).astype(g.dtype, copy=False),)
+
+
+class ParamElu(Function):
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def forward(self, x):
+        self.x = x
+        self.y = _elu(x, self.alpha)
+        return self.y
+
+    def backward(self, g):
+        return ((g * _d_elu(self.x, self.y, self.alpha)).astype(g.dtype, copy=False),)
+
+
+# -- public functions -----------------------------------------------------------------------
+def _act(kind):
+    def fn(x, name=None):
+        return Elementwise(kind)(float_operand(x))
+
+    fn.__name__ = fn.__qualname__ = kind
+    fn.__doc__ = f"Elementwise ``{kind}`` activation, differentiable."
+    return fn
+
+
+sigmoid = _act("sigmoid")
+tanh = _act("tanh")
+relu = _act("relu")
+relu6 = _act("relu6")
+selu = _act("selu")
+softplus = _act("softplus")
+softsign = _act("softsign")
+silu = _act("silu")
+swish = _act("swish")
+hard_sigmoid = _act("hard_sigmoid")
+hard_silu = _act("hard_silu")
+hard_swish = hard_silu
+mish = _act("mish")
+exponential = _act("exponential")
+log_sigmoid = _act("log_sigmoid")
+
+
+def linear(x, name=None):
+    """The identity activation: returns its input."""
+    return operand(x)
+
+
+def elu(x, alpha=1.0, name=None):
+    """``x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``."""
+    if alpha == 1.0:
+        return Elementwise("elu")(float_operand(x))
+    return ParamElu(alpha)(float_operand(x))
+
+
+def leaky_relu(features, alpha=0.2, name=None, negative_slope=None):
+    """``x`` if ``x > 0`` else ``alpha * x`` (TF's default alpha 0.2)."""
+    if negative_slope is not None:
+        alpha = negative_slope
+    return LeakyRelu(alpha)(float_operand(features))
+
+
+def gelu(features, approximate=False, name=None):
+    """Gaussian error linear unit: exact (erf) or the tanh approximation."""
+    return Elementwise("gelu_tanh" if approximate else "gelu")(float_operand(features))
