@@ -569,3 +569,17 @@ def test_one_output_with_y_as_a_dict_keyed_by_its_name():
     hist = model.fit(x, {"out": y}, batch_size=4, verbose=0)
     assert sorted(hist.history) == ["loss", "mae"]
     assert sorted(model.evaluate(x, {"out": y}, verbose=0, return_dict=True)) == ["loss", "mae"]
+
+
+def test_on_batch_metrics_reset_unless_reset_metrics_is_false():
+    x, y, _ = data(2)
+    model = single_output_model()
+    model.optimizer.learning_rate.assign(0.0)
+    first = model.test_on_batch(x[:4], y[:4], return_dict=True)
+    second = model.test_on_batch(x[4:], y[4:], return_dict=True)
+    running = model.test_on_batch(x[:4], y[:4], return_dict=True, reset_metrics=False)
+    assert first != second
+    # equal batches: the running mean of the two is the mean of their values
+    close(running["loss"], (second["loss"] + first["loss"]) / 2)
+    model.train_on_batch(x[:4], y[:4])
+    close(model.test_on_batch(x[:4], y[:4]), list(first.values()))
