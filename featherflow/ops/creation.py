@@ -37,7 +37,7 @@ def range_(start, limit=None, delta=1, dtype=None, name=None):
     elif out.dtype.kind == "i":
         out = out.astype(np.int32)
     else:
-        out = as_array(out)
+        out = out.astype(config.floatx_dtype())  # the arguments were Python numbers
     return Tensor(out)
 
 
@@ -82,7 +82,8 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=None, name=None):
 
 def linspace(start, stop, num, name=None, axis=0):
     """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (``tf.linspace``)."""
-    return Tensor(as_array(np.linspace(float(data(start)), float(data(stop)), int(data(num)))))
+    return Tensor(np.linspace(float(data(start)), float(data(stop)), int(data(num)),
+                              dtype=config.floatx_dtype()))
 
 
 def meshgrid(*args, indexing="xy", name=None):
