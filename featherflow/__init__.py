@@ -135,6 +135,7 @@ _LAZY = {
     "test": "featherflow.api.test",
     "config": "featherflow.api.config",
     "dtypes": "featherflow.api.dtypes",
+    "errors": "featherflow.errors",
     "summary": "featherflow.summary",
     "testing": "featherflow.testing",
     "backend": "featherflow.backend",

@@ -58,7 +58,7 @@ def test_tensors_come_back_as_featherflow_tensors():
     assert out.numpy() == 6.0
     assert np.asarray(out).shape == ()
     assert tf.convert_to_tensor([1, 2]).dtype == np.int32
-    assert tf.convert_to_tensor(np.float64(1.0)).dtype == np.float32
+    assert tf.convert_to_tensor(np.float64(1.0)).dtype == np.float64  # as TF: NumPy keeps it
 
 
 def test_seeded_random_ops_are_bit_identical():

@@ -31,10 +31,11 @@ class TensorShape(tuple):
 
 
 def as_array(x, dtype=None):
-    """Turn a Tensor, array, list or scalar into an ndarray, following featherflow's rules.
+    """Turn a Tensor, array, list or scalar into an ndarray, following TensorFlow's rules.
 
-    Float64 data and Python floats become ``floatx()``; 64-bit integers become int32 (as in
-    TensorFlow); an explicit ``dtype`` wins. Strings and objects are refused.
+    Tensors and NumPy arrays and scalars keep their dtype (a float64 array stays float64, as
+    ``tf.constant`` keeps it); Python floats and lists of them become ``floatx()``; Python ints
+    become int32; an explicit ``dtype`` wins. Strings and objects are refused.
     """
     if isinstance(x, Tensor):
         a = x.data
@@ -47,11 +48,12 @@ def as_array(x, dtype=None):
         return a if a.dtype == dtype else a.astype(dtype)
     kind = a.dtype.kind
     if kind == "f":
-        if a.dtype.itemsize == 8 and config._FLOATX.itemsize != 8:
+        if (a.dtype.itemsize == 8 and config._FLOATX.itemsize != 8
+                and not isinstance(x, (Tensor, np.ndarray, np.generic))):
             return a.astype(config._FLOATX)
         return a
     if kind in "iu":
-        if a.dtype.itemsize == 8 and not isinstance(x, np.ndarray):
+        if a.dtype.itemsize == 8 and not isinstance(x, (Tensor, np.ndarray, np.generic)):
             return a.astype(np.int32)
         return a
     if kind == "b" or kind == "c":
