@@ -15,7 +15,7 @@ import numpy as np
 
 from featherflow.ops import activations as activations_ops
 from featherflow.ops import concat as concat_ops
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops import softmax as softmax_ops
 from featherflow.ops._convert import data, operand
 from featherflow.serialization import resolver
@@ -33,18 +33,18 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if negative_slope != 0.0:
         if max_value is None and threshold == 0:
             return activations_ops.leaky_relu(x, alpha=negative_slope)
-        negative_part = activations_ops.relu(M.subtract(_const(threshold, x), x))
+        negative_part = activations_ops.relu(math_ops.subtract(_const(threshold, x), x))
     if threshold != 0:
-        out = M.where(data(x) > threshold, x, _const(0.0, x))
+        out = math_ops.where(data(x) > threshold, x, _const(0.0, x))
     elif max_value == 6:
         out = activations_ops.relu6(x)
         max_value = None
     else:
         out = activations_ops.relu(x)
     if max_value is not None:
-        out = M.clip_by_value(out, 0.0, max_value)
+        out = math_ops.clip_by_value(out, 0.0, max_value)
     if negative_slope != 0.0:
-        out = M.subtract(out, M.multiply(_const(negative_slope, x), negative_part))
+        out = math_ops.subtract(out, math_ops.multiply(_const(negative_slope, x), negative_part))
     return out
 
 
@@ -82,8 +82,8 @@ def celu(x, alpha=1.0):
     """``max(x, 0) + alpha * expm1(min(x, 0) / alpha)``."""
     x = operand(x)
     zero = _const(0.0, x)
-    neg = M.expm1(M.divide(M.minimum(x, zero), _const(alpha, x)))
-    return M.add(M.maximum(x, zero), M.multiply(_const(alpha, x), neg))
+    neg = math_ops.expm1(math_ops.divide(math_ops.minimum(x, zero), _const(alpha, x)))
+    return math_ops.add(math_ops.maximum(x, zero), math_ops.multiply(_const(alpha, x), neg))
 
 
 def softplus(x):
@@ -116,7 +116,7 @@ def glu(x, axis=-1):
             f"shape {np.shape(data(x))}."
         )
     a, b = concat_ops.split(x, 2, axis=axis)
-    return M.multiply(a, activations_ops.sigmoid(b))
+    return math_ops.multiply(a, activations_ops.sigmoid(b))
 
 
 def tanh(x):
@@ -127,18 +127,18 @@ def tanh(x):
 def tanh_shrink(x):
     """``x - tanh(x)``."""
     x = operand(x)
-    return M.subtract(x, activations_ops.tanh(x))
+    return math_ops.subtract(x, activations_ops.tanh(x))
 
 
 def hard_tanh(x):
     """``tanh`` replaced by a clip to [-1, 1]."""
-    return M.clip_by_value(operand(x), -1.0, 1.0)
+    return math_ops.clip_by_value(operand(x), -1.0, 1.0)
 
 
 def hard_shrink(x, threshold=0.5):
     """``x`` where ``|x| > threshold``, 0 elsewhere."""
     x = operand(x)
-    return M.where(np.abs(data(x)) > threshold, x, _const(0.0, x))
+    return math_ops.where(np.abs(data(x)) > threshold, x, _const(0.0, x))
 
 
 def soft_shrink(x, threshold=0.5):
@@ -146,37 +146,37 @@ def soft_shrink(x, threshold=0.5):
     x = operand(x)
     v = data(x)
     t = _const(threshold, x)
-    shifted = M.where(v > threshold, M.subtract(x, t), M.add(x, t))
-    return M.where(np.abs(v) > threshold, shifted, _const(0.0, x))
+    shifted = math_ops.where(v > threshold, math_ops.subtract(x, t), math_ops.add(x, t))
+    return math_ops.where(np.abs(v) > threshold, shifted, _const(0.0, x))
 
 
 def sparse_plus(x):
     """0 below -1, ``(x + 1)^2 / 4`` on [-1, 1), ``x`` from 1."""
     x = operand(x)
     v = data(x)
-    quad = M.multiply(_const(0.25, x), M.square(M.add(x, _const(1.0, x))))
-    return M.where(v <= -1, _const(0.0, x), M.where(v < 1, quad, x))
+    quad = math_ops.multiply(_const(0.25, x), math_ops.square(math_ops.add(x, _const(1.0, x))))
+    return math_ops.where(v <= -1, _const(0.0, x), math_ops.where(v < 1, quad, x))
 
 
 def sparse_sigmoid(x):
     """0 below -1, ``(x + 1) / 2`` on (-1, 1), 1 from 1."""
     x = operand(x)
     v = data(x)
-    mid = M.multiply(_const(0.5, x), M.add(x, _const(1.0, x)))
-    return M.where(v <= -1, _const(0.0, x), M.where(v >= 1, _const(1.0, x), mid))
+    mid = math_ops.multiply(_const(0.5, x), math_ops.add(x, _const(1.0, x)))
+    return math_ops.where(v <= -1, _const(0.0, x), math_ops.where(v >= 1, _const(1.0, x), mid))
 
 
 def squareplus(x, b=4):
     """``(x + sqrt(x^2 + b)) / 2``: a smooth relu."""
     x = operand(x)
-    root = M.sqrt(M.add(M.square(x), _const(b, x)))
-    return M.multiply(_const(0.5, x), M.add(x, root))
+    root = math_ops.sqrt(math_ops.add(math_ops.square(x), _const(b, x)))
+    return math_ops.multiply(_const(0.5, x), math_ops.add(x, root))
 
 
 def threshold(x, threshold, default_value):
     """``x`` where ``x > threshold``, ``default_value`` elsewhere."""
     x = operand(x)
-    return M.where(data(x) > threshold, x, _const(default_value, x))
+    return math_ops.where(data(x) > threshold, x, _const(default_value, x))
 
 
 def sigmoid(x):
@@ -186,7 +186,7 @@ def sigmoid(x):
 
 def log_sigmoid(x):
     """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``."""
-    return M.negative(activations_ops.softplus(M.negative(operand(x))))
+    return math_ops.negative(activations_ops.softplus(math_ops.negative(operand(x))))
 
 
 def exponential(x):
@@ -231,9 +231,10 @@ def sparsemax(x, axis=-1):
     k = support_sorted.sum(axis=axis, keepdims=True).astype(v.dtype)
     tau_np = (np.take_along_axis(csum, k.astype(np.int64) - 1, axis=axis) - 1) / k
     support = (v > tau_np).astype(v.dtype)
-    tau = M.divide(M.subtract(M.reduce_sum(M.multiply(x, support), axis=axis, keepdims=True),
+    tau = math_ops.divide(math_ops.subtract(math_ops.reduce_sum(math_ops.multiply(x, support),
+                                                                axis=axis, keepdims=True),
                               _const(1.0, x)), k)
-    return M.maximum(M.subtract(x, tau), _const(0.0, x))
+    return math_ops.maximum(math_ops.subtract(x, tau), _const(0.0, x))
 
 
 swish = silu

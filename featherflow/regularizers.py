@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from featherflow.autodiff.function import Function
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 from featherflow.ops._convert import data, operand
 from featherflow.serialization import resolver
@@ -170,13 +170,14 @@ class OrthogonalRegularizer(Regularizer):
             x = reshape_ops.transpose(x)
         size = np.shape(data(x))[0]
         # Same normalization as keras.ops.normalize: x * min(rsqrt(sum x^2), 1 / epsilon).
-        sq = M.reduce_sum(M.square(x), axis=1, keepdims=True)
-        x = M.multiply(x, M.minimum(M.rsqrt(sq), np.asarray(1e7, data(x).dtype)))
-        product = M.matmul(x, x, transpose_b=True)
-        off_diagonal = M.multiply(product, 1.0 - np.eye(size, dtype=data(x).dtype))
+        sq = math_ops.reduce_sum(math_ops.square(x), axis=1, keepdims=True)
+        x = math_ops.multiply(x, math_ops.minimum(math_ops.rsqrt(sq), np.asarray(1e7,
+                                                                                 data(x).dtype)))
+        product = math_ops.matmul(x, x, transpose_b=True)
+        off_diagonal = math_ops.multiply(product, 1.0 - np.eye(size, dtype=data(x).dtype))
         pairs = size * (size - 1.0) / 2.0
-        total = M.reduce_sum(M.abs(off_diagonal))
-        return M.multiply(total, np.asarray(self.factor * 0.5 / pairs, data(x).dtype))
+        total = math_ops.reduce_sum(math_ops.abs(off_diagonal))
+        return math_ops.multiply(total, np.asarray(self.factor * 0.5 / pairs, data(x).dtype))
 
     def get_config(self):
         return {"factor": self.factor, "mode": self.mode}

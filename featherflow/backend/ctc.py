@@ -8,8 +8,8 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
-from featherflow.ops import ctc as C
-from featherflow.ops import math as M
+from featherflow.ops import ctc as ctc_ops
+from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 from featherflow.ops._convert import data, operand
 from featherflow.ops.softmax import log_softmax_array
@@ -92,8 +92,8 @@ def ctc_batch_cost(y_true, y_pred, input_length, label_length):
             f"{tuple(np.shape(data(y_pred)))}."
         )
     eps = np.asarray(config.epsilon(), data(y_pred).dtype)
-    logits = M.log(M.add(y_pred, eps))
-    loss = C.ctc_loss(np.asarray(data(y_true)), logits,
+    logits = math_ops.log(math_ops.add(y_pred, eps))
+    loss = ctc_ops.ctc_loss(np.asarray(data(y_true)), logits,
                       _column(label_length, "ctc_batch_cost: label_length"),
                       _column(input_length, "ctc_batch_cost: input_length"),
                       logits_time_major=False, blank_index=-1)
@@ -125,10 +125,10 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
     scores = np.log(p + np.asarray(config.epsilon(), p.dtype))
     blank = K - 1
     if greedy:
-        seqs, neg = C.greedy_decode(scores, lengths, blank)
-        return [Tensor(C._dense(seqs, B, T))], Tensor(neg[:, None].astype(p.dtype))
-    found = C.beam_search_decode(log_softmax_array(scores.astype(np.float64)), lengths, blank,
+        seqs, neg = ctc_ops.greedy_decode(scores, lengths, blank)
+        return [Tensor(ctc_ops._dense(seqs, B, T))], Tensor(neg[:, None].astype(p.dtype))
+    found = ctc_ops.beam_search_decode(log_softmax_array(scores.astype(np.float64)), lengths, blank,
                                  beam_width, top_paths)
-    decoded = [Tensor(C._dense([f[k][0] for f in found], B, T)) for k in range(top_paths)]
+    decoded = [Tensor(ctc_ops._dense([f[k][0] for f in found], B, T)) for k in range(top_paths)]
     log_prob = np.array([[lp for _, lp in f] for f in found], p.dtype)
     return decoded, Tensor(log_prob)

@@ -7,7 +7,7 @@ from featherflow.graph import KerasTensor
 from featherflow.layers.layer import Layer
 from featherflow.ops import activations as activations_ops
 from featherflow.ops import dense as dense_ops
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 from featherflow.ops import tiling as tiling_ops
 
@@ -180,7 +180,7 @@ class Dropout(Layer):
             shape = tuple(s if n is None else n for s, n in zip(x.shape, self.noise_shape))
         keep = rng.random(shape, dtype=np.float32) >= self.rate
         scale = (keep / np.asarray(1 - self.rate, x.dtype)).astype(x.dtype, copy=False)
-        return M.multiply(inputs, scale)
+        return math_ops.multiply(inputs, scale)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

@@ -4,7 +4,7 @@ import numpy as np
 
 from featherflow.layers.layer import Layer
 from featherflow.ops import indexing as indexing_ops
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops._convert import data
 
 
@@ -142,7 +142,7 @@ class Masking(Layer):
 
     def call(self, inputs):
         keep = self._keep(inputs)
-        return M.multiply(inputs, keep[..., None].astype(inputs.data.dtype))
+        return math_ops.multiply(inputs, keep[..., None].astype(inputs.data.dtype))
 
     def compute_mask(self, inputs, mask=None):
         return self._keep(inputs)

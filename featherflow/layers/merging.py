@@ -4,7 +4,7 @@ import numpy as np
 
 from featherflow.layers.layer import Layer
 from featherflow.ops import concat as concat_ops
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 
 
@@ -70,7 +70,7 @@ class Add(_Merge):
     """Adds a list of inputs elementwise."""
 
     def _merge(self, a, b):
-        return M.add(a, b)
+        return math_ops.add(a, b)
 
 
 class Subtract(_Merge):
@@ -81,28 +81,28 @@ class Subtract(_Merge):
             raise ValueError(
                 f"Subtract '{self.name}' takes exactly 2 inputs, received {len(inputs)}."
             )
-        return M.subtract(inputs[0], inputs[1])
+        return math_ops.subtract(inputs[0], inputs[1])
 
 
 class Multiply(_Merge):
     """Multiplies a list of inputs elementwise."""
 
     def _merge(self, a, b):
-        return M.multiply(a, b)
+        return math_ops.multiply(a, b)
 
 
 class Maximum(_Merge):
     """Elementwise maximum of a list of inputs."""
 
     def _merge(self, a, b):
-        return M.maximum(a, b)
+        return math_ops.maximum(a, b)
 
 
 class Minimum(_Merge):
     """Elementwise minimum of a list of inputs."""
 
     def _merge(self, a, b):
-        return M.minimum(a, b)
+        return math_ops.minimum(a, b)
 
 
 class Average(_Merge):
@@ -111,8 +111,8 @@ class Average(_Merge):
     def call(self, inputs):
         out = inputs[0]
         for x in inputs[1:]:
-            out = M.add(out, x)
-        return M.multiply(out, 1.0 / len(inputs))
+            out = math_ops.add(out, x)
+        return math_ops.multiply(out, 1.0 / len(inputs))
 
 
 class Concatenate(_Merge):
@@ -168,13 +168,13 @@ class Dot(_Merge):
         ra, rb = np.ndim(a.data), np.ndim(b.data)
         ax_a, ax_b = self._axes(ra, rb)
         if self.normalize:
-            a = M.l2_normalize(a, axis=ax_a)
-            b = M.l2_normalize(b, axis=ax_b)
+            a = math_ops.l2_normalize(a, axis=ax_a)
+            b = math_ops.l2_normalize(b, axis=ax_b)
         if ra == 2 and rb == 2:
-            return M.reduce_sum(M.multiply(a, b), axis=1, keepdims=True)
+            return math_ops.reduce_sum(math_ops.multiply(a, b), axis=1, keepdims=True)
         a_t = reshape_ops.transpose(a, [0] + [i for i in range(1, ra) if i != ax_a] + [ax_a])
         b_t = reshape_ops.transpose(b, [0, ax_b] + [i for i in range(1, rb) if i != ax_b])
-        return M.matmul(a_t, b_t)
+        return math_ops.matmul(a_t, b_t)
 
     def compute_output_shape(self, input_shape):
         sa, sb = input_shape

@@ -8,7 +8,7 @@ import math
 
 from featherflow.layers.conv import _data_format
 from featherflow.layers.layer import Layer
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 
 
 class _Noise(Layer):
@@ -63,7 +63,7 @@ class _SpatialDropout(_Noise):
             1 if self.data_format == "channels_first" else -1]
         keep = self._generator().random(tuple(shape)) >= self.rate
         scale = (keep / (1.0 - self.rate)).astype(x.dtype)
-        return M.multiply(inputs, scale)
+        return math_ops.multiply(inputs, scale)
 
     def get_config(self):
         cfg = super().get_config()
@@ -124,7 +124,7 @@ class GaussianNoise(_Noise):
             return inputs
         x = inputs.data
         noise = self._generator().normal(0.0, self.stddev, x.shape).astype(x.dtype)
-        return M.add(inputs, noise)
+        return math_ops.add(inputs, noise)
 
     def get_config(self):
         cfg = super().get_config()
@@ -153,7 +153,7 @@ class GaussianDropout(_Noise):
         x = inputs.data
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
         noise = self._generator().normal(1.0, stddev, x.shape).astype(x.dtype)
-        return M.multiply(inputs, noise)
+        return math_ops.multiply(inputs, noise)
 
     def get_config(self):
         cfg = super().get_config()

@@ -6,7 +6,7 @@ from featherflow.autodiff.function import Function
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
 from featherflow.layers.layer import Layer
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 
 
 class Normalize(Function):
@@ -310,11 +310,13 @@ class LayerNormalization(Layer):
         param_shape = tuple(x.shape[i] if i in axes else 1 for i in range(x.ndim))
         if self.rms_scaling:
             # Keras's deprecated option: divide by the standard deviation without centring
-            var = M.reduce_variance(inputs, axis=axes, keepdims=True)
-            scaled = M.multiply(inputs, M.rsqrt(M.add(var, np.asarray(self.epsilon, x.dtype))))
+            var = math_ops.reduce_variance(inputs, axis=axes, keepdims=True)
+            scaled = math_ops.multiply(inputs, math_ops.rsqrt(math_ops.add(var,
+                                                                           np.asarray(self.epsilon,
+                                                                                      x.dtype))))
             from featherflow.ops.reshape import reshape
 
-            return M.multiply(scaled, reshape(self.gamma, param_shape))
+            return math_ops.multiply(scaled, reshape(self.gamma, param_shape))
         return Normalize(axes, param_shape, self.epsilon, True)(inputs, self.gamma, self.beta)
 
     def compute_output_shape(self, input_shape):

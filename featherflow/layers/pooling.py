@@ -6,8 +6,8 @@ from featherflow.autodiff.tensor import Tensor
 from featherflow.layers.conv import _data_format, conv_output_length
 from featherflow.layers.layer import Layer
 from featherflow.ops import conv_geometry as conv_geometry_ops
-from featherflow.ops import math as M
-from featherflow.ops import pooling as P
+from featherflow.ops import math as math_ops
+from featherflow.ops import pooling as pooling_ops
 
 
 class _Pooling(Layer):
@@ -29,7 +29,7 @@ class _Pooling(Layer):
         self.data_format = _data_format(data_format, where)
 
     def call(self, inputs):
-        fn = P.max_pool if self._mode == "max" else P.average_pool
+        fn = pooling_ops.max_pool if self._mode == "max" else pooling_ops.average_pool
         return fn(inputs, self.pool_size, self.strides, self.padding, self.data_format)
 
     def compute_output_shape(self, input_shape):
@@ -124,7 +124,7 @@ class _GlobalPooling(Layer):
         self.keepdims = bool(keepdims)
 
     def call(self, inputs):
-        fn = P.global_max_pool if self._mode == "max" else P.global_average_pool
+        fn = pooling_ops.global_max_pool if self._mode == "max" else pooling_ops.global_average_pool
         return fn(inputs, self.data_format, self.keepdims)
 
     def compute_output_shape(self, input_shape):
@@ -193,9 +193,10 @@ class GlobalAveragePooling1D(_GlobalPooling):
         m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
         weights = m.astype(bool).astype(x.dtype)
         weights = weights[:, None, :] if steps == 2 else weights[:, :, None]
-        total = M.reduce_sum(M.multiply(inputs, weights), axis=steps, keepdims=self.keepdims)
+        total = math_ops.reduce_sum(math_ops.multiply(inputs, weights), axis=steps,
+                                    keepdims=self.keepdims)
         count = weights.sum(axis=steps, keepdims=self.keepdims)
-        return M.divide(total, count)
+        return math_ops.divide(total, count)
 
     def compute_mask(self, inputs, mask=None):
         return None

@@ -6,7 +6,7 @@ from featherflow.layers.conv import _data_format
 from featherflow.layers.layer import Layer
 from featherflow.ops import indexing as indexing_ops
 from featherflow.ops import padding as padding_ops
-from featherflow.ops import pooling as P
+from featherflow.ops import pooling as pooling_ops
 
 
 def _pairs(value, n, name, where):
@@ -196,7 +196,7 @@ class UpSampling1D(Layer):
             )
 
     def call(self, inputs):
-        return P.UpSample((1,), (self.size,))(inputs)
+        return pooling_ops.UpSample((1,), (self.size,))(inputs)
 
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
@@ -233,7 +233,7 @@ class UpSampling2D(Layer):
         self.interpolation = interpolation
 
     def call(self, inputs):
-        return P.upsample(inputs, self.size, self.data_format, self.interpolation)
+        return pooling_ops.upsample(inputs, self.size, self.data_format, self.interpolation)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)

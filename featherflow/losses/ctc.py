@@ -8,7 +8,7 @@ sample uses all time steps and its label length is its count of non-zero labels.
 import numpy as np
 
 from featherflow.losses.loss import Loss, LossFunctionWrapper
-from featherflow.ops import ctc as C
+from featherflow.ops import ctc as ctc_ops
 from featherflow.ops._convert import data, operand
 
 
@@ -36,7 +36,7 @@ def ctc(y_true, y_pred):
     labels = labels.astype(np.int64)
     label_length = np.sum(labels != 0, axis=-1)
     input_length = np.full(shape[0], shape[1], np.int64)
-    return C.keras_ctc_loss(labels, y_pred, label_length, input_length, mask_index=0)
+    return ctc_ops.keras_ctc_loss(labels, y_pred, label_length, input_length, mask_index=0)
 
 
 class CTC(LossFunctionWrapper):

@@ -17,7 +17,7 @@ from featherflow.losses.fused import MeanSquaredErrorPerSample
 from featherflow.losses.loss import prepare
 from featherflow.ops import activations as activations_ops
 from featherflow.ops import cross_entropy as cross_entropy_ops
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 from featherflow.ops import softmax as softmax_ops
 from featherflow.ops._convert import data, norm_axis
@@ -29,7 +29,7 @@ def _c(value, like):
 
 
 def _mean(x, axis=-1):
-    return M.reduce_mean(x, axis=axis)
+    return math_ops.reduce_mean(x, axis=axis)
 
 
 def mean_squared_error(y_true, y_pred):
@@ -47,7 +47,7 @@ def mean_squared_error(y_true, y_pred):
 def mean_absolute_error(y_true, y_pred):
     """``mean(|y_true - y_pred|, axis=-1)``."""
     y, p = prepare(y_true, y_pred)
-    return _mean(M.abs(M.subtract(y, p)))
+    return _mean(math_ops.abs(math_ops.subtract(y, p)))
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
@@ -55,23 +55,23 @@ def mean_absolute_percentage_error(y_true, y_pred):
     y, p = prepare(y_true, y_pred)
     eps = _c(config.epsilon(), p)
     if isinstance(y, Tensor):
-        denom = M.maximum(M.abs(y), eps)
+        denom = math_ops.maximum(math_ops.abs(y), eps)
     else:
         denom = np.maximum(np.abs(y), eps)
-    diff = M.abs(M.divide(M.subtract(y, p), denom))
-    return M.multiply(_c(100.0, p), _mean(diff))
+    diff = math_ops.abs(math_ops.divide(math_ops.subtract(y, p), denom))
+    return math_ops.multiply(_c(100.0, p), _mean(diff))
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
     """``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2, axis=-1)``."""
     y, p = prepare(y_true, y_pred)
     eps = _c(config.epsilon(), p)
-    first = M.log(M.add(M.maximum(p, eps), _c(1.0, p)))
+    first = math_ops.log(math_ops.add(math_ops.maximum(p, eps), _c(1.0, p)))
     if isinstance(y, Tensor):
-        second = M.log(M.add(M.maximum(y, eps), _c(1.0, p)))
+        second = math_ops.log(math_ops.add(math_ops.maximum(y, eps), _c(1.0, p)))
     else:
         second = np.log(np.maximum(y, eps) + 1.0).astype(y.dtype, copy=False)
-    return _mean(M.square(M.subtract(first, second)))
+    return _mean(math_ops.square(math_ops.subtract(first, second)))
 
 
 def _normalize(x, axis):
@@ -80,60 +80,65 @@ def _normalize(x, axis):
     if not isinstance(x, Tensor):
         sq = np.sum(np.square(x), axis=axis, keepdims=True)
         return (x / np.sqrt(np.maximum(sq, eps * eps))).astype(x.dtype, copy=False)
-    sq = M.reduce_sum(M.square(x), axis=axis, keepdims=True)
-    return M.multiply(x, M.rsqrt(M.maximum(sq, _c(eps * eps, x))))
+    sq = math_ops.reduce_sum(math_ops.square(x), axis=axis, keepdims=True)
+    return math_ops.multiply(x, math_ops.rsqrt(math_ops.maximum(sq, _c(eps * eps, x))))
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
     """Negative cosine similarity along ``axis`` (-1 for aligned vectors, 1 for opposite)."""
     y, p = prepare(y_true, y_pred)
-    return M.negative(M.reduce_sum(M.multiply(_normalize(y, axis), _normalize(p, axis)),
+    return math_ops.negative(math_ops.reduce_sum(math_ops.multiply(_normalize(y, axis),
+                                                                   _normalize(p, axis)),
                                    axis=axis))
 
 
 def huber(y_true, y_pred, delta=1.0):
     """Squared error below ``delta``, linear beyond it; mean over the last axis."""
     y, p = prepare(y_true, y_pred)
-    err = M.subtract(p, y)
+    err = math_ops.subtract(p, y)
     small = np.abs(data(err)) <= delta
-    quad = M.multiply(_c(0.5, p), M.square(err))
-    lin = M.subtract(M.multiply(_c(delta, p), M.abs(err)), _c(0.5 * delta * delta, p))
-    return _mean(M.where(small, quad, lin))
+    quad = math_ops.multiply(_c(0.5, p), math_ops.square(err))
+    lin = math_ops.subtract(math_ops.multiply(_c(delta, p), math_ops.abs(err)),
+                            _c(0.5 * delta * delta, p))
+    return _mean(math_ops.where(small, quad, lin))
 
 
 def log_cosh(y_true, y_pred):
     """``mean(log(cosh(y_pred - y_true)), axis=-1)``, stable for large errors."""
     y, p = prepare(y_true, y_pred)
-    x = M.subtract(p, y)
-    val = M.add(x, activations_ops.softplus(M.multiply(x, _c(-2.0, p))))
-    return _mean(M.subtract(val, _c(math.log(2.0), p)))
+    x = math_ops.subtract(p, y)
+    val = math_ops.add(x, activations_ops.softplus(math_ops.multiply(x, _c(-2.0, p))))
+    return _mean(math_ops.subtract(val, _c(math.log(2.0), p)))
 
 
 def kl_divergence(y_true, y_pred):
     """``sum(y_true * log(y_true / y_pred), axis=-1)`` with both clipped to [eps, 1]."""
     y, p = prepare(y_true, y_pred)
     eps = config.epsilon()
-    p = M.clip_by_value(p, eps, 1.0)
+    p = math_ops.clip_by_value(p, eps, 1.0)
     if isinstance(y, Tensor):
-        y = M.clip_by_value(y, eps, 1.0)
-        return M.reduce_sum(M.multiply(y, M.log(M.divide(y, p))), axis=-1)
+        y = math_ops.clip_by_value(y, eps, 1.0)
+        return math_ops.reduce_sum(math_ops.multiply(y, math_ops.log(math_ops.divide(y, p))),
+                                   axis=-1)
     y = np.clip(y, eps, 1.0).astype(y.dtype, copy=False)
-    return M.reduce_sum(M.multiply(y, M.subtract(np.log(y), M.log(p))), axis=-1)
+    return math_ops.reduce_sum(math_ops.multiply(y, math_ops.subtract(np.log(y), math_ops.log(p))),
+                               axis=-1)
 
 
 def poisson(y_true, y_pred):
     """``mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)``."""
     y, p = prepare(y_true, y_pred)
-    logp = M.log(M.add(p, _c(config.epsilon(), p)))
-    return _mean(M.subtract(p, M.multiply(y, logp)))
+    logp = math_ops.log(math_ops.add(p, _c(config.epsilon(), p)))
+    return _mean(math_ops.subtract(p, math_ops.multiply(y, logp)))
 
 
 def _hinge_labels(y):
     """Labels in {0, 1} become {-1, 1}, as Keras's hinge losses expect."""
     v = data(y)
     if np.all((v == 0) | (v == 1)):
-        return M.subtract(M.multiply(y, _c(2.0, y)), _c(1.0, y)) if isinstance(y, Tensor) \
-            else (2.0 * v - 1.0).astype(v.dtype)
+        if isinstance(y, Tensor):
+            return math_ops.subtract(math_ops.multiply(y, _c(2.0, y)), _c(1.0, y))
+        return (2.0 * v - 1.0).astype(v.dtype)
     return y
 
 
@@ -141,29 +146,30 @@ def hinge(y_true, y_pred):
     """``mean(max(1 - y_true * y_pred, 0), axis=-1)``; 0/1 labels are mapped to -1/1."""
     y, p = prepare(y_true, y_pred)
     y = _hinge_labels(y)
-    return _mean(M.maximum(M.subtract(_c(1.0, p), M.multiply(y, p)), _c(0.0, p)))
+    return _mean(math_ops.maximum(math_ops.subtract(_c(1.0, p), math_ops.multiply(y, p)), _c(0.0,
+                                                                                             p)))
 
 
 def squared_hinge(y_true, y_pred):
     """``mean(max(1 - y_true * y_pred, 0)^2, axis=-1)``; 0/1 labels are mapped to -1/1."""
     y, p = prepare(y_true, y_pred)
     y = _hinge_labels(y)
-    m = M.maximum(M.subtract(_c(1.0, p), M.multiply(y, p)), _c(0.0, p))
-    return _mean(M.square(m))
+    m = math_ops.maximum(math_ops.subtract(_c(1.0, p), math_ops.multiply(y, p)), _c(0.0, p))
+    return _mean(math_ops.square(m))
 
 
 def categorical_hinge(y_true, y_pred):
     """``max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)`` per sample."""
     y, p = prepare(y_true, y_pred)
-    pos = M.reduce_sum(M.multiply(y, p), axis=-1)
-    neg = M.reduce_max(M.multiply(M.subtract(_c(1.0, p), y), p), axis=-1)
-    return M.maximum(M.add(M.subtract(neg, pos), _c(1.0, p)), _c(0.0, p))
+    pos = math_ops.reduce_sum(math_ops.multiply(y, p), axis=-1)
+    neg = math_ops.reduce_max(math_ops.multiply(math_ops.subtract(_c(1.0, p), y), p), axis=-1)
+    return math_ops.maximum(math_ops.add(math_ops.subtract(neg, pos), _c(1.0, p)), _c(0.0, p))
 
 
 def _pred(y_pred):
     """``y_pred`` as a Tensor or a float array (integers become ``floatx()``)."""
     if isinstance(y_pred, Tensor):
-        return y_pred if y_pred.data.dtype.kind == "f" else M.cast(y_pred, config.floatx())
+        return y_pred if y_pred.data.dtype.kind == "f" else math_ops.cast(y_pred, config.floatx())
     p = as_array(y_pred)
     return p if p.dtype.kind == "f" else p.astype(config.floatx())
 
@@ -172,7 +178,7 @@ def _labels(y_true, p):
     """``y_true`` cast to the float dtype of ``p`` (no rank alignment)."""
     pd = data(p).dtype
     if isinstance(y_true, Tensor):
-        return y_true if y_true.data.dtype == pd else M.cast(y_true, pd)
+        return y_true if y_true.data.dtype == pd else math_ops.cast(y_true, pd)
     y = np.asarray(y_true)
     return y if y.dtype == pd else y.astype(pd)
 
@@ -180,7 +186,7 @@ def _labels(y_true, p):
 def _smooth(y, factor, off):
     """``y * (1 - factor) + off`` on an array or a Tensor."""
     if isinstance(y, Tensor):
-        return M.add(M.multiply(y, _c(1.0 - factor, y)), _c(off, y))
+        return math_ops.add(math_ops.multiply(y, _c(1.0 - factor, y)), _c(off, y))
     return (y * (1.0 - factor) + off).astype(y.dtype, copy=False)
 
 
@@ -201,7 +207,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     ndim = np.ndim(data(p))
     if ndim == 0 or norm_axis(axis, ndim) == ndim - 1:
         return cross_entropy_ops.binary_crossentropy(y, p, from_logits=from_logits)
-    return M.reduce_mean(_bce_elementwise(y, p, from_logits), axis=axis)
+    return math_ops.reduce_mean(_bce_elementwise(y, p, from_logits), axis=axis)
 
 
 def _bce_elementwise(y, p, from_logits):
@@ -228,14 +234,17 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     else:
         bce = _bce_elementwise(y, p, False)
     one = _c(1.0, p)
-    one_minus_y = M.subtract(one, y) if isinstance(y, Tensor) else (1.0 - y).astype(y.dtype)
-    p_t = M.add(M.multiply(y, p), M.multiply(one_minus_y, M.subtract(one, p)))
-    focal = M.pow(M.subtract(one, p_t), _c(gamma, p))
-    out = M.multiply(focal, bce)
+    one_minus_y = math_ops.subtract(one, y) if isinstance(y, Tensor) else (1.0 - y).astype(y.dtype)
+    p_t = math_ops.add(math_ops.multiply(y, p), math_ops.multiply(one_minus_y,
+                                                                  math_ops.subtract(one, p)))
+    focal = math_ops.pow(math_ops.subtract(one, p_t), _c(gamma, p))
+    out = math_ops.multiply(focal, bce)
     if apply_class_balancing:
-        weight = M.add(M.multiply(y, _c(alpha, p)), M.multiply(one_minus_y, _c(1.0 - alpha, p)))
-        out = M.multiply(weight, out)
-    return M.reduce_mean(out, axis=axis)
+        weight = math_ops.add(math_ops.multiply(y, _c(alpha, p)), math_ops.multiply(one_minus_y,
+                                                                                    _c(1.0 - alpha,
+                                                                                       p)))
+        out = math_ops.multiply(weight, out)
+    return math_ops.reduce_mean(out, axis=axis)
 
 
 def _check_categorical(y, p, name):
@@ -295,11 +304,13 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     if from_logits:
         p = softmax_ops.softmax(p, axis=axis)
     eps = config.epsilon()
-    out = M.divide(p, M.reduce_sum(p, axis=axis, keepdims=True))
-    out = M.clip_by_value(out, eps, 1.0 - eps)
-    cce = M.multiply(M.negative(y) if isinstance(y, Tensor) else -y, M.log(out))
-    factor = M.multiply(M.pow(M.subtract(_c(1.0, out), out), _c(gamma, out)), _c(alpha, out))
-    return M.reduce_sum(M.multiply(factor, cce), axis=axis)
+    out = math_ops.divide(p, math_ops.reduce_sum(p, axis=axis, keepdims=True))
+    out = math_ops.clip_by_value(out, eps, 1.0 - eps)
+    cce = math_ops.multiply(math_ops.negative(y) if isinstance(y, Tensor) else -y,
+                            math_ops.log(out))
+    factor = math_ops.multiply(math_ops.pow(math_ops.subtract(_c(1.0, out), out), _c(gamma, out)),
+                               _c(alpha, out))
+    return math_ops.reduce_sum(math_ops.multiply(factor, cce), axis=axis)
 
 
 def sparse_categorical_crossentropy_with_mask(y_true, y_pred, from_logits=False,
@@ -330,10 +341,10 @@ def sparse_categorical_crossentropy_with_mask(y_true, y_pred, from_logits=False,
         # Keras clips the probabilities, takes their log and applies a softmax cross-entropy:
         # rows that do not sum to 1 are renormalized after the clip.
         eps = config.epsilon()
-        p = M.log(M.clip_by_value(p, eps, 1.0 - eps))
+        p = math_ops.log(math_ops.clip_by_value(p, eps, 1.0 - eps))
     res = cross_entropy_ops.sparse_categorical_crossentropy(lab, p, from_logits=True)
     if mask is not None:
-        res = M.multiply(res, mask.astype(data(res).dtype))
+        res = math_ops.multiply(res, mask.astype(data(res).dtype))
     return res, mask
 
 
@@ -357,10 +368,11 @@ def dice(y_true, y_pred, axis=None):
     """``1 - 2 * sum(y_true * y_pred) / (sum(y_true) + sum(y_pred) + eps)`` over ``axis``."""
     p = _pred(y_pred)
     y = _labels(y_true, p)
-    inter = M.reduce_sum(M.multiply(y, p), axis=axis)
-    denom = M.add(M.add(M.reduce_sum(y, axis=axis), M.reduce_sum(p, axis=axis)),
-                  _c(config.epsilon(), p))
-    return M.subtract(_c(1.0, p), M.divide(M.multiply(_c(2.0, p), inter), denom))
+    inter = math_ops.reduce_sum(math_ops.multiply(y, p), axis=axis)
+    total = math_ops.add(math_ops.reduce_sum(y, axis=axis), math_ops.reduce_sum(p, axis=axis))
+    denom = math_ops.add(total, _c(config.epsilon(), p))
+    return math_ops.subtract(_c(1.0, p), math_ops.divide(math_ops.multiply(_c(2.0, p), inter),
+                                                         denom))
 
 
 def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
@@ -368,12 +380,12 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     p = _pred(y_pred)
     y = _labels(y_true, p)
     one = _c(1.0, p)
-    inter = M.reduce_sum(M.multiply(y, p), axis=axis)
-    fp = M.reduce_sum(M.multiply(M.subtract(one, p), y), axis=axis)
-    fn = M.reduce_sum(M.multiply(p, M.subtract(one, y)), axis=axis)
-    denom = M.add(M.add(M.add(inter, M.multiply(fp, _c(alpha, p))),
-                        M.multiply(fn, _c(beta, p))), _c(config.epsilon(), p))
-    return M.subtract(one, M.divide(inter, denom))
+    inter = math_ops.reduce_sum(math_ops.multiply(y, p), axis=axis)
+    fp = math_ops.reduce_sum(math_ops.multiply(math_ops.subtract(one, p), y), axis=axis)
+    fn = math_ops.reduce_sum(math_ops.multiply(p, math_ops.subtract(one, y)), axis=axis)
+    denom = math_ops.add(math_ops.add(math_ops.add(inter, math_ops.multiply(fp, _c(alpha, p))),
+                        math_ops.multiply(fn, _c(beta, p))), _c(config.epsilon(), p))
+    return math_ops.subtract(one, math_ops.divide(inter, denom))
 
 
 def categorical_generalized_cross_entropy(y_true, y_pred, q):
@@ -385,5 +397,5 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
     k = np.shape(data(p))[-1]
     lab = (y_true.data if isinstance(y_true, Tensor) else np.asarray(y_true)).astype(np.int64)
     one_hot = np.eye(k, dtype=data(p).dtype)[lab]
-    py = M.reduce_sum(M.multiply(p, one_hot), axis=-1)
-    return M.divide(M.subtract(_c(1.0, p), M.pow(py, _c(q, p))), _c(q, p))
+    py = math_ops.reduce_sum(math_ops.multiply(p, one_hot), axis=-1)
+    return math_ops.divide(math_ops.subtract(_c(1.0, p), math_ops.pow(py, _c(q, p))), _c(q, p))

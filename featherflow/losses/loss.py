@@ -4,7 +4,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import config
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 from featherflow.ops._convert import data
 from featherflow.serialization import resolver
@@ -73,7 +73,7 @@ def apply_mask(sample_weight, mask, dtype, reduction):
     if sample_weight is None:
         return float_mask
     float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, sample_weight)
-    return M.multiply(sample_weight, float_mask)
+    return math_ops.multiply(sample_weight, float_mask)
 
 
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
@@ -81,15 +81,15 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     if reduction is None or reduction == "none" or shape in ((), (0,)):
         return values
     if reduction == "sum":
-        return M.reduce_sum(values)
+        return math_ops.reduce_sum(values)
     if reduction != "mean_with_sample_weight" or sample_weight is None:
         # sum / number of entries: one Mean node.
-        return M.reduce_mean(values)
-    total = M.reduce_sum(values)
+        return math_ops.reduce_mean(values)
+    total = math_ops.reduce_sum(values)
     divisor = float(np.sum(data(sample_weight)))
     if divisor == 0.0:
-        return M.multiply(total, np.zeros((), data(total).dtype))
-    return M.multiply(total, np.asarray(1.0 / divisor, data(total).dtype))
+        return math_ops.multiply(total, np.zeros((), data(total).dtype))
+    return math_ops.multiply(total, np.asarray(1.0 / divisor, data(total).dtype))
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None,
@@ -102,10 +102,10 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     sample_weight = apply_mask(sample_weight, mask, dt, reduction)
     if sample_weight is not None:
         if isinstance(sample_weight, Tensor) and sample_weight.data.dtype != dt:
-            sample_weight = M.cast(sample_weight, dt)
+            sample_weight = math_ops.cast(sample_weight, dt)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         try:
-            values = M.multiply(values, sample_weight)
+            values = math_ops.multiply(values, sample_weight)
         except ValueError:
             raise ValueError(
                 f"sample_weight of shape {tuple(np.shape(data(sample_weight)))} does not fit "
@@ -121,9 +121,9 @@ def prepare(y_true, y_pred):
     pd = data(p).dtype
     if pd.kind != "f":
         pd = config.floatx_dtype()
-        p = M.cast(p, pd) if isinstance(p, Tensor) else p.astype(pd)
+        p = math_ops.cast(p, pd) if isinstance(p, Tensor) else p.astype(pd)
     if isinstance(y_true, Tensor):
-        y = y_true if y_true.data.dtype == pd else M.cast(y_true, pd)
+        y = y_true if y_true.data.dtype == pd else math_ops.cast(y_true, pd)
     else:
         y = np.asarray(y_true)
         if y.dtype != pd:
@@ -134,7 +134,7 @@ def prepare(y_true, y_pred):
 def _cast(y_pred, dtype):
     """``y_pred`` as a Tensor of ``dtype`` (differentiably for Tensors)."""
     if isinstance(y_pred, Tensor):
-        return y_pred if y_pred.data.dtype == dtype else M.cast(y_pred, dtype)
+        return y_pred if y_pred.data.dtype == dtype else math_ops.cast(y_pred, dtype)
     return Tensor(as_array(y_pred, dtype))
 
 

@@ -8,7 +8,7 @@ of ``fit`` on small models.
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
-from featherflow.losses import functions as F
+from featherflow.losses import functions as loss_functions
 from featherflow.losses.fused import BinaryCrossentropyMean, MeanSquaredErrorMean
 from featherflow.losses.loss import Loss, LossFunctionWrapper, reduce_weighted_values
 
@@ -56,7 +56,8 @@ class MeanSquaredError(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
-        super().__init__(F.mean_squared_error, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(loss_functions.mean_squared_error, name=name, reduction=reduction,
+                         dtype=dtype)
 
     def _fused(self, y_true, y_pred):
         pair = _fast_inputs(y_true, y_pred)
@@ -76,7 +77,8 @@ class MeanAbsoluteError(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
-        super().__init__(F.mean_absolute_error, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(loss_functions.mean_absolute_error, name=name, reduction=reduction,
+                         dtype=dtype)
 
     def get_config(self):
         return Loss.get_config(self)
@@ -93,7 +95,8 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
 
     def __init__(self, reduction="sum_over_batch_size",
                  name="mean_absolute_percentage_error", dtype=None):
-        super().__init__(F.mean_absolute_percentage_error, name=name, reduction=reduction,
+        super().__init__(loss_functions.mean_absolute_percentage_error, name=name,
+                         reduction=reduction,
                          dtype=dtype)
 
     def get_config(self):
@@ -111,7 +114,8 @@ class MeanSquaredLogarithmicError(LossFunctionWrapper):
 
     def __init__(self, reduction="sum_over_batch_size",
                  name="mean_squared_logarithmic_error", dtype=None):
-        super().__init__(F.mean_squared_logarithmic_error, name=name, reduction=reduction,
+        super().__init__(loss_functions.mean_squared_logarithmic_error, name=name,
+                         reduction=reduction,
                          dtype=dtype)
 
     def get_config(self):
@@ -129,7 +133,8 @@ class CosineSimilarity(LossFunctionWrapper):
 
     def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity",
                  dtype=None):
-        super().__init__(F.cosine_similarity, name=name, reduction=reduction, dtype=dtype,
+        super().__init__(loss_functions.cosine_similarity, name=name, reduction=reduction,
+                         dtype=dtype,
                          axis=axis)
 
     def get_config(self):
@@ -147,7 +152,8 @@ class Huber(LossFunctionWrapper):
 
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
                  dtype=None):
-        super().__init__(F.huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
+        super().__init__(loss_functions.huber, name=name, reduction=reduction, dtype=dtype,
+                         delta=delta)
 
     def get_config(self):
         return Loss.get_config(self)
@@ -163,7 +169,7 @@ class LogCosh(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
-        super().__init__(F.log_cosh, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(loss_functions.log_cosh, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):
         return Loss.get_config(self)
@@ -179,7 +185,7 @@ class Hinge(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
-        super().__init__(F.hinge, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(loss_functions.hinge, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):
         return Loss.get_config(self)
@@ -195,7 +201,7 @@ class SquaredHinge(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
-        super().__init__(F.squared_hinge, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(loss_functions.squared_hinge, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):
         return Loss.get_config(self)
@@ -211,7 +217,8 @@ class CategoricalHinge(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
-        super().__init__(F.categorical_hinge, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(loss_functions.categorical_hinge, name=name, reduction=reduction,
+                         dtype=dtype)
 
     def get_config(self):
         return Loss.get_config(self)
@@ -227,7 +234,7 @@ class KLDivergence(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
-        super().__init__(F.kl_divergence, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(loss_functions.kl_divergence, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):
         return Loss.get_config(self)
@@ -243,7 +250,7 @@ class Poisson(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
-        super().__init__(F.poisson, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(loss_functions.poisson, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):
         return Loss.get_config(self)
@@ -260,7 +267,8 @@ class BinaryCrossentropy(LossFunctionWrapper):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
-        super().__init__(F.binary_crossentropy, name=name, reduction=reduction, dtype=dtype,
+        super().__init__(loss_functions.binary_crossentropy, name=name, reduction=reduction,
+                         dtype=dtype,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
@@ -294,7 +302,7 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
     def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
                  label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
                  name="binary_focal_crossentropy", dtype=None):
-        super().__init__(F.binary_focal_crossentropy, name=name, reduction=reduction,
+        super().__init__(loss_functions.binary_focal_crossentropy, name=name, reduction=reduction,
                          dtype=dtype, apply_class_balancing=apply_class_balancing, alpha=alpha,
                          gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing,
                          axis=axis)
@@ -324,7 +332,7 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
-        super().__init__(F.categorical_crossentropy, name=name, reduction=reduction,
+        super().__init__(loss_functions.categorical_crossentropy, name=name, reduction=reduction,
                          dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing,
                          axis=axis)
         self.from_logits = from_logits
@@ -350,7 +358,8 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
     def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="categorical_focal_crossentropy",
                  dtype=None):
-        super().__init__(F.categorical_focal_crossentropy, name=name, reduction=reduction,
+        super().__init__(loss_functions.categorical_focal_crossentropy, name=name,
+                         reduction=reduction,
                          dtype=dtype, alpha=alpha, gamma=gamma, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
         self.from_logits = from_logits
@@ -379,19 +388,20 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
 
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
                  axis=-1, name="sparse_categorical_crossentropy", dtype=None):
-        super().__init__(F.sparse_categorical_crossentropy, name=name, reduction=reduction,
+        super().__init__(loss_functions.sparse_categorical_crossentropy, name=name,
+                         reduction=reduction,
                          dtype=dtype, from_logits=from_logits, ignore_class=ignore_class,
                          axis=axis)
         self.from_logits = from_logits
         self.ignore_class = ignore_class
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        values, mask = F.sparse_categorical_crossentropy_with_mask(y_true, y_pred,
+        values, mask = loss_functions.sparse_categorical_crossentropy_with_mask(y_true, y_pred,
                                                                    **self._fn_kwargs)
         return reduce_weighted_values(values, sample_weight, mask, self.reduction)
 
     def call(self, y_true, y_pred):
-        return F.sparse_categorical_crossentropy(y_true, y_pred, **self._fn_kwargs)
+        return loss_functions.sparse_categorical_crossentropy(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
         cfg = Loss.get_config(self)
@@ -409,7 +419,8 @@ class Dice(LossFunctionWrapper):
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="dice", axis=None, dtype=None):
-        super().__init__(F.dice, name=name, reduction=reduction, dtype=dtype, axis=axis)
+        super().__init__(loss_functions.dice, name=name, reduction=reduction, dtype=dtype,
+                         axis=axis)
         self.axis = axis
 
     def get_config(self):
@@ -429,7 +440,8 @@ class Tversky(LossFunctionWrapper):
 
     def __init__(self, alpha=0.5, beta=0.5, reduction="sum_over_batch_size", name="tversky",
                  axis=None, dtype=None):
-        super().__init__(F.tversky, name=name, reduction=reduction, dtype=dtype, alpha=alpha,
+        super().__init__(loss_functions.tversky, name=name, reduction=reduction, dtype=dtype,
+                         alpha=alpha,
                          beta=beta, axis=axis)
         self.alpha = alpha
         self.beta = beta
@@ -455,7 +467,7 @@ class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
         if not 0 < q < 1:
             raise ValueError(f"CategoricalGeneralizedCrossEntropy: q must be in (0, 1), "
                              f"received q={q}.")
-        super().__init__(F.categorical_generalized_cross_entropy, name=name,
+        super().__init__(loss_functions.categorical_generalized_cross_entropy, name=name,
                          reduction=reduction, dtype=dtype, q=q)
         self.q = q
 

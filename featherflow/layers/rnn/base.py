@@ -10,7 +10,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor
 from featherflow.layers.layer import Layer
 from featherflow.ops import concat as concat_ops
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops._convert import data
 
 
@@ -317,11 +317,11 @@ class RNN(Layer):
                 m = mask[:, t:t + 1]
                 zeros = Tensor(np.zeros(out.data.shape, out.data.dtype))
                 if self.zero_output_for_mask:
-                    out = M.where(m, out, zeros)
+                    out = math_ops.where(m, out, zeros)
                 else:
                     # the previous output, zeros before the first unmasked step
-                    out = M.where(m, out, zeros if prev is None else prev)
-                new = [M.where(m, n, s) for n, s in zip(new, states)]
+                    out = math_ops.where(m, out, zeros if prev is None else prev)
+                new = [math_ops.where(m, n, s) for n, s in zip(new, states)]
             prev = out
             states = new
             outputs.append(out)

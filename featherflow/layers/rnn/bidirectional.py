@@ -11,7 +11,7 @@ from featherflow.layers.rnn.base import (
     serialize_layer,
 )
 from featherflow.ops import concat as concat_ops
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops import reverse as reverse_ops
 
 MERGE_MODES = ("sum", "mul", "ave", "concat", None)
@@ -130,11 +130,11 @@ class Bidirectional(Layer):
         if mode == "concat":
             out = concat_ops.concat([y, y_rev], axis=-1)
         elif mode == "sum":
-            out = M.add(y, y_rev)
+            out = math_ops.add(y, y_rev)
         elif mode == "ave":
-            out = M.multiply(M.add(y, y_rev), 0.5)
+            out = math_ops.multiply(math_ops.add(y, y_rev), 0.5)
         elif mode == "mul":
-            out = M.multiply(y, y_rev)
+            out = math_ops.multiply(y, y_rev)
         else:
             out = [y, y_rev]
         if self.return_state:

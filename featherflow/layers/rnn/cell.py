@@ -10,7 +10,7 @@ import numpy as np
 
 from featherflow.layers.layer import Layer
 from featherflow.layers.rnn.base import RNN, DropoutRNNCell
-from featherflow.ops import math as M
+from featherflow.ops import math as math_ops
 from featherflow.ops.activations import ELEMENTWISE
 
 
@@ -93,16 +93,16 @@ class RecurrentCell(DropoutRNNCell, Layer):
     def _step_inputs(self, inputs, h):
         """Apply the sequence's dropout masks to one step's input and previous state."""
         if self._dropout_mask is not None:
-            inputs = M.multiply(inputs, self._dropout_mask)
+            inputs = math_ops.multiply(inputs, self._dropout_mask)
         if self._recurrent_dropout_mask is not None:
-            h = M.multiply(h, self._recurrent_dropout_mask)
+            h = math_ops.multiply(h, self._recurrent_dropout_mask)
         return inputs, h
 
     def _sequence_inputs(self, x):
         """The whole sequence with the input dropout mask applied (same mask every step)."""
         if self._dropout_mask is None:
             return x
-        return M.multiply(x, self._dropout_mask[:, None, :])
+        return math_ops.multiply(x, self._dropout_mask[:, None, :])
 
     def get_initial_state(self, batch_size=None):
         from featherflow.autodiff.tensor import Tensor

@@ -2,8 +2,8 @@
 
 from featherflow.layers.rnn.cell import RecurrentCell, RecurrentLayer, split_kwargs
 from featherflow.ops import concat as concat_ops
-from featherflow.ops import math as M
-from featherflow.ops import rnn as R
+from featherflow.ops import math as math_ops
+from featherflow.ops import rnn as rnn_ops
 
 
 class GRUCell(RecurrentCell):
@@ -43,35 +43,37 @@ class GRUCell(RecurrentCell):
         h = states[0] if isinstance(states, (list, tuple)) else states
         inputs, hm = self._step_inputs(inputs, h)
         u = self.units
-        xz = M.matmul(inputs, self.kernel)
+        xz = math_ops.matmul(inputs, self.kernel)
         b_in = b_rec = None
         if self.use_bias:
             b_in, b_rec = (self.bias[0], self.bias[1]) if self.reset_after else (self.bias, None)
-            xz = M.add(xz, b_in)
+            xz = math_ops.add(xz, b_in)
         x_z, x_r, x_h = concat_ops.split(xz, 3, axis=-1)
         ract = self.recurrent_activation
         if self.reset_after:
-            rz = M.matmul(hm, self.recurrent_kernel)
+            rz = math_ops.matmul(hm, self.recurrent_kernel)
             if b_rec is not None:
-                rz = M.add(rz, b_rec)
+                rz = math_ops.add(rz, b_rec)
             r_z, r_r, r_h = concat_ops.split(rz, 3, axis=-1)
-            z = ract(M.add(x_z, r_z))
-            r = ract(M.add(x_r, r_r))
-            hh = self.activation(M.add(x_h, M.multiply(r, r_h)))
+            z = ract(math_ops.add(x_z, r_z))
+            r = ract(math_ops.add(x_r, r_r))
+            hh = self.activation(math_ops.add(x_h, math_ops.multiply(r, r_h)))
         else:
-            r_z, r_r = concat_ops.split(M.matmul(hm, self.recurrent_kernel[:, : 2 * u]), 2, axis=-1)
-            z = ract(M.add(x_z, r_z))
-            r = ract(M.add(x_r, r_r))
-            hh = self.activation(M.add(x_h, M.matmul(M.multiply(r, hm),
+            r_z, r_r = concat_ops.split(math_ops.matmul(hm, self.recurrent_kernel[:, : 2 * u]), 2,
+                                        axis=-1)
+            z = ract(math_ops.add(x_z, r_z))
+            r = ract(math_ops.add(x_r, r_r))
+            hh = self.activation(math_ops.add(x_h, math_ops.matmul(math_ops.multiply(r, hm),
                                                      self.recurrent_kernel[:, 2 * u:])))
-        h = M.add(hh, M.multiply(z, M.subtract(h, hh)))
+        h = math_ops.add(hh, math_ops.multiply(z, math_ops.subtract(h, hh)))
         return h, [h]
 
     def fused_sequence(self, x, states, mask, return_sequences, go_backwards, zero_output):
         names = self._fused_names()
         if names is None:
             return None
-        out, h = R.gru(self._sequence_inputs(x), self.kernel, self.recurrent_kernel, self.bias,
+        out, h = rnn_ops.gru(self._sequence_inputs(x), self.kernel, self.recurrent_kernel,
+                             self.bias,
                        initial_state=None if states is None else states[0], mask=mask,
                        recurrent_mask=self._recurrent_dropout_mask, activation=names[0],
                        recurrent_activation=names[1], reset_after=self.reset_after,

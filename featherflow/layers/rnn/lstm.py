@@ -4,8 +4,8 @@ import numpy as np
 
 from featherflow.layers.rnn.cell import RecurrentCell, RecurrentLayer, split_kwargs
 from featherflow.ops import concat as concat_ops
-from featherflow.ops import math as M
-from featherflow.ops import rnn as R
+from featherflow.ops import math as math_ops
+from featherflow.ops import rnn as rnn_ops
 
 
 class LSTMCell(RecurrentCell):
@@ -50,20 +50,22 @@ class LSTMCell(RecurrentCell):
     def call(self, inputs, states, training=None):
         h, c = states[0], states[1]
         inputs, hm = self._step_inputs(inputs, h)
-        z = M.add(M.matmul(inputs, self.kernel), M.matmul(hm, self.recurrent_kernel))
+        z = math_ops.add(math_ops.matmul(inputs, self.kernel),
+                         math_ops.matmul(hm, self.recurrent_kernel))
         if self.use_bias:
-            z = M.add(z, self.bias)
+            z = math_ops.add(z, self.bias)
         zi, zf, zc, zo = concat_ops.split(z, 4, axis=-1)
         ract = self.recurrent_activation
-        c = M.add(M.multiply(ract(zf), c), M.multiply(ract(zi), self.activation(zc)))
-        h = M.multiply(ract(zo), self.activation(c))
+        c = math_ops.add(math_ops.multiply(ract(zf), c), math_ops.multiply(ract(zi),
+                                                                           self.activation(zc)))
+        h = math_ops.multiply(ract(zo), self.activation(c))
         return h, [h, c]
 
     def fused_sequence(self, x, states, mask, return_sequences, go_backwards, zero_output):
         names = self._fused_names()
         if names is None:
             return None
-        out, h, c = R.lstm(self._sequence_inputs(x), self.kernel, self.recurrent_kernel,
+        out, h, c = rnn_ops.lstm(self._sequence_inputs(x), self.kernel, self.recurrent_kernel,
                            self.bias, initial_state=states, mask=mask,
                            recurrent_mask=self._recurrent_dropout_mask, activation=names[0],
                            recurrent_activation=names[1], return_sequences=return_sequences,

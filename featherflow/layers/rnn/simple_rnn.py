@@ -1,8 +1,8 @@
 """SimpleRNNCell and SimpleRNN: ``h = activation(x @ kernel + h @ recurrent_kernel + bias)``."""
 
 from featherflow.layers.rnn.cell import RecurrentCell, RecurrentLayer, split_kwargs
-from featherflow.ops import math as M
-from featherflow.ops import rnn as R
+from featherflow.ops import math as math_ops
+from featherflow.ops import rnn as rnn_ops
 
 
 class SimpleRNNCell(RecurrentCell):
@@ -27,9 +27,10 @@ class SimpleRNNCell(RecurrentCell):
     def call(self, inputs, states, training=None):
         h = states[0] if isinstance(states, (list, tuple)) else states
         inputs, hm = self._step_inputs(inputs, h)
-        z = M.add(M.matmul(inputs, self.kernel), M.matmul(hm, self.recurrent_kernel))
+        z = math_ops.add(math_ops.matmul(inputs, self.kernel),
+                         math_ops.matmul(hm, self.recurrent_kernel))
         if self.use_bias:
-            z = M.add(z, self.bias)
+            z = math_ops.add(z, self.bias)
         h = self.activation(z)
         return h, [h]
 
@@ -37,7 +38,7 @@ class SimpleRNNCell(RecurrentCell):
         names = self._fused_names()
         if names is None:
             return None
-        out, h = R.simple_rnn(self._sequence_inputs(x), self.kernel, self.recurrent_kernel,
+        out, h = rnn_ops.simple_rnn(self._sequence_inputs(x), self.kernel, self.recurrent_kernel,
                               self.bias, initial_state=None if states is None else states[0],
                               mask=mask, recurrent_mask=self._recurrent_dropout_mask,
                               activation=names[0], return_sequences=return_sequences,
