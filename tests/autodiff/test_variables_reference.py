@@ -30,10 +30,9 @@ DIFFERENCES = {
     "dtype_float64_plus_int32_tensor": "float64",
 }
 
-# Cases whose API lands with another change of issue 11 (GradientTape's jacobian methods,
-# tf.tensor_scatter_nd_sub): they run as soon as it is there.
+# Cases whose API lands with another change (tf.tensor_scatter_nd_sub, an op of ops/indexing):
+# they run as soon as it is there.
 PENDING = {
-    "jacobian": lambda: hasattr(tf.GradientTape, "jacobian"),
     "tensor_scatter_nd_sub": lambda: hasattr(tf, "tensor_scatter_nd_sub"),
 }
 
