@@ -5,6 +5,11 @@ saving on ``self`` what the backward needs) and ``backward(grad)`` (one gradient
 per input, each with that input's shape). Calling an instance on tensors runs the forward and,
 while a :class:`~featherflow.autodiff.tape.GradientTape` records and an input is tracked, links
 the output to the instance so the tape can walk back through it.
+
+A primitive may also write ``backward_tensors(grad)``: the same gradient computed with
+featherflow ops on Tensors (its inputs are in ``self.inputs``). It runs only when a gradient is
+asked while a tape records (see ``autodiff/higher_order.py``), so that gradient can be
+differentiated again; primitives without it have first-order gradients only.
 """
 
 import itertools
@@ -41,6 +46,9 @@ class Function:
     n_out = 1
     #: False for primitives with no gradient (argmax, comparisons): never recorded.
     differentiable = True
+    #: None, or a method ``backward_tensors(grad)`` (Tensors in, Tensors out): the backward
+    #: written with recorded ops, used for gradients of gradients
+    backward_tensors = None
 
     def forward(self, *arrays):
         raise NotImplementedError

@@ -6,6 +6,7 @@ import numpy as np
 
 from featherflow.autodiff import state
 from featherflow.autodiff.function import zeros_for
+from featherflow.autodiff.higher_order import backprop_recorded
 from featherflow.autodiff.tensor import Tensor
 from featherflow.autodiff.variable import Variable
 
@@ -115,7 +116,12 @@ class GradientTape:
                     f"GradientTape.gradient: sources must be Tensors or Variables, received "
                     f"{type(s).__name__}."
                 )
-        grads = backprop(targets, seeds, flat_sources)
+        if state.recording:
+            # a tape records now (an outer one, or this persistent one from inside its block):
+            # build the gradient from recorded ops so it can be differentiated again
+            grads = backprop_recorded(targets, seeds, flat_sources)
+        else:
+            grads = backprop(targets, seeds, flat_sources)
         if not self.watch_accessed_variables:
             watched = {id(t) for t in self._watched}
             grads = [None if isinstance(s, Variable) and id(s) not in watched else g
@@ -128,6 +134,8 @@ class GradientTape:
                     out.append(Tensor(np.zeros_like(s.data)))
                 else:
                     out.append(None)
+            elif isinstance(g, Tensor):
+                out.append(g)  # recorded: keep its link to the tape
             else:
                 # a backward may hand the same array to several inputs (add) or a read-only
                 # broadcast view: copy so an optimizer can update gradients in place
@@ -138,6 +146,25 @@ class GradientTape:
                 given.add(id(g))
                 out.append(Tensor(g))
         return _pack(sources, out)
+
+
+    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
+                 experimental_use_pfor=True):
+        """The Jacobian of ``target`` w.r.t. ``sources``, as ``tf.GradientTape.jacobian``."""
+        # function-level import: jacobian.py builds on this module's backprop (a cycle)
+        from featherflow.autodiff.jacobian import jacobian
+
+        return jacobian(self, target, sources, unconnected_gradients, parallel_iterations,
+                        experimental_use_pfor)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none",
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians, as ``tf.GradientTape.batch_jacobian``."""
+        # function-level import: jacobian.py builds on this module's backprop (a cycle)
+        from featherflow.autodiff.jacobian import batch_jacobian
+
+        return batch_jacobian(self, target, source, unconnected_gradients,
+                              parallel_iterations, experimental_use_pfor)
 
 
 class _StopRecording:

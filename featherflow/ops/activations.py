@@ -6,8 +6,9 @@ import math
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import float_operand, operand
-from featherflow.ops.math import erf_array
+from featherflow.ops.math import abs, erf, erf_array, exp, minimum, square, where
 
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2_PI = math.sqrt(2.0 / math.pi)
@@ -214,6 +215,63 @@ FROM_OUTPUT = {"sigmoid", "tanh", "relu", "relu6", "exponential", "linear", "sof
 FUSABLE = FROM_OUTPUT | set(ELEMENTWISE)
 
 
+#: activations whose derivative is constant piecewise: the derivative array is the recorded
+#: gradient's factor, and their second derivative is zero
+PIECEWISE_LINEAR = {"relu", "relu6", "hard_sigmoid", "linear"}
+
+
+def _sigmoid_slope(x):
+    s = sigmoid(x)
+    return s * (1 - s)
+
+
+def _tanh_slope(x):
+    t = tanh(x)
+    return 1 - t * t
+
+
+def _elu_slope(x, alpha=1.0):
+    # exp of min(x, 0): the branch where() drops must not overflow to inf (0 * inf is nan)
+    return where(x > 0, 1.0, exp(minimum(x, 0.0)) * alpha)
+
+
+def _swish_slope(x):
+    s = sigmoid(x)
+    return s + x * s * (1 - s)
+
+
+def _gelu_slope(x):
+    return (1 + erf(x * (1 / _SQRT2))) * 0.5 + x * exp(square(x) * -0.5) * (1 / math.sqrt(
+        2 * math.pi))
+
+
+#: the derivative of each activation written with featherflow ops (recorded, so a gradient
+#: through it can be differentiated again); kinds missing here have first order only
+SLOPES = {
+    "sigmoid": _sigmoid_slope,
+    "tanh": _tanh_slope,
+    "elu": _elu_slope,
+    "selu": lambda x: _elu_slope(x, SELU_ALPHA) * SELU_SCALE,
+    "softplus": lambda x: sigmoid(x),
+    "softsign": lambda x: 1 / square(1 + abs(x)),
+    "swish": _swish_slope,
+    "silu": _swish_slope,
+    "gelu": _gelu_slope,
+    "exponential": lambda x: exp(x),
+    "log_sigmoid": lambda x: sigmoid(-x),
+}
+
+
+def slope_tensor(kind, x):
+    """d kind(x) / dx as a Tensor from recorded ops, or None when ``kind`` has no such path."""
+    if kind in PIECEWISE_LINEAR:
+        xd = x.data if isinstance(x, Tensor) else np.asarray(x)
+        fwd, deriv = ELEMENTWISE[kind]
+        return deriv(xd, fwd(xd))
+    fn = SLOPES.get(kind)
+    return None if fn is None else fn(x)
+
+
 class Elementwise(Function):
     """One elementwise activation from :data:`ELEMENTWISE` (forward and derivative)."""
 
@@ -229,6 +287,10 @@ class Elementwise(Function):
     def backward(self, g):
         return ((g * self.deriv(self.x, self.y)).astype(g.dtype, copy=False),)
 
+    def backward_tensors(self, g):
+        slope = slope_tensor(self.kind, self.inputs[0])
+        return None if slope is None else (g * slope,)
+
 
 class LeakyRelu(Function):
     def __init__(self, alpha):
@@ -240,6 +302,9 @@ class LeakyRelu(Function):
 
     def backward(self, g):
         return (np.where(self.pos, g, self.alpha * g).astype(g.dtype, copy=False),)
+
+    def backward_tensors(self, g):
+        return (g * np.where(self.pos, 1.0, self.alpha).astype(g.data.dtype),)
 
 
 class ParamElu(Function):
@@ -253,6 +318,9 @@ class ParamElu(Function):
 
     def backward(self, g):
         return ((g * _d_elu(self.x, self.y, self.alpha)).astype(g.dtype, copy=False),)
+
+    def backward_tensors(self, g):
+        return (g * _elu_slope(self.inputs[0], self.alpha),)
 
 
 # -- public functions -----------------------------------------------------------------------

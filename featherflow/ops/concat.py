@@ -19,6 +19,9 @@ class Concat(Function):
         cuts = np.cumsum(self.sizes)[:-1]
         return tuple(np.split(g, cuts, axis=self.axis))
 
+    def backward_tensors(self, g):
+        return tuple(split(g, self.sizes, axis=self.axis))
+
 
 class Stack(Function):
     def __init__(self, axis):
@@ -31,6 +34,9 @@ class Stack(Function):
         n = g.shape[self.axis]
         return tuple(np.take(g, i, axis=self.axis) for i in range(n))
 
+    def backward_tensors(self, g):
+        return tuple(unstack(g, axis=self.axis))
+
 
 class Split(View):
     def __init__(self, cuts, axis, n):
@@ -41,6 +47,9 @@ class Split(View):
 
     def backward(self, gs):
         return (np.concatenate(gs, axis=self.axis),)
+
+    def backward_tensors(self, gs):
+        return (concat(list(gs), axis=self.axis),)
 
 
 def concat(values, axis, name=None):

@@ -5,9 +5,18 @@ import numpy as np
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, operand
-from featherflow.ops.activations import ELEMENTWISE, FROM_OUTPUT, FUSABLE, dtype_consts
+from featherflow.ops.activations import (
+    ELEMENTWISE,
+    FROM_OUTPUT,
+    FUSABLE,
+    dtype_consts,
+    slope_tensor,
+)
+from featherflow.ops.linalg import matmul
 from featherflow.ops.math import add
-from featherflow.ops.softmax import softmax_array
+from featherflow.ops.reduce import reduce_sum
+from featherflow.ops.reshape import reshape
+from featherflow.ops.softmax import softmax, softmax_array
 
 
 # -- the fused dense ------------------------------------------------------------------------
@@ -78,6 +87,38 @@ class Dense(Function):
         gk = x.T @ gz if needs[1] else None
         if len(needs) > 2:
             return gx, gk, (np.add.reduce(gz, axis=0) if needs[2] else None)
+        return gx, gk
+
+    def backward_tensors(self, g):
+        x, kernel = self.inputs[0], self.inputs[1]
+        bias = self.inputs[2] if len(self.inputs) > 2 else None
+        if self.x.ndim != 2:
+            x = reshape(x, (-1, self.x.shape[-1]))
+            g = reshape(g, (-1, g.data.shape[-1]))
+        # the pre-activation again, now from recorded ops, for the activation's slope
+        z = matmul(x, kernel)
+        if bias is not None:
+            z = z + bias
+        act = self.activation
+        if act is None:
+            gz = g
+        elif act == "softmax":
+            y = softmax(z)
+            gz = y * (g - reduce_sum(g * y, axis=-1, keepdims=True))
+        else:
+            slope = slope_tensor(act, z)
+            if slope is None:
+                return None
+            gz = g * slope
+        needs = self.needs
+        gx = None
+        if needs[0]:
+            gx = matmul(gz, kernel, transpose_b=True)
+            if self.x.ndim != 2:
+                gx = reshape(gx, self.x.shape)
+        gk = matmul(x, gz, transpose_a=True) if needs[1] else None
+        if len(needs) > 2:
+            return gx, gk, (reduce_sum(gz, axis=0) if needs[2] else None)
         return gx, gk
 
 

@@ -4,6 +4,7 @@
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, norm_axis, operand
 from featherflow.ops.reshape import View, int_tuple, reshape, transpose, view_op
@@ -34,6 +35,8 @@ class GetItem(View):
             np.add.at(out, self.key, g)
         return (out,)
 
+    backward_tensors = linear_backward
+
 
 def _is_basic(key):
     keys = key if isinstance(key, tuple) else (key,)
@@ -57,6 +60,8 @@ class Gather(Function):
         np.add.at(moved, self.idx, gm)
         return out, None
 
+    backward_tensors = linear_backward
+
 
 class TakeAlong(Function):
     """``take_along_axis(x, idx, axis)`` (values of sort / top_k); gradient scattered back."""
@@ -72,6 +77,8 @@ class TakeAlong(Function):
         out = np.zeros(self.shape, g.dtype)
         np.put_along_axis(out, self.idx, g, axis=self.axis)
         return (out,)
+
+    backward_tensors = linear_backward
 
 
 class ScatterNd(Function):

@@ -18,6 +18,8 @@ from featherflow.ops.math import (
     where,
 )
 from featherflow.ops.reduce import add_n, reduce_max, reduce_sum
+from featherflow.ops.reshape import matrix_transpose
+from featherflow.ops.unbroadcast import unbroadcast_tensor
 
 
 def _t(x):
@@ -68,6 +70,21 @@ class MatMul(Function):
         if self.needs[1]:
             gb = _t(g) @ opa if self.tb else _t(opa) @ g
             gb = unbroadcast(gb, b.shape)
+        return ga, gb
+
+    def backward_tensors(self, g):
+        a, b = self.inputs
+        if self.a.ndim == 1 or self.b.ndim == 1:
+            return None  # the vector cases keep their first-order path only
+        ga = gb = None
+        opa = matrix_transpose(a) if self.ta else a
+        opb = matrix_transpose(b) if self.tb else b
+        if self.needs[0]:
+            ga = matmul(opb, g, transpose_b=True) if self.ta else matmul(g, opb, transpose_b=True)
+            ga = unbroadcast_tensor(ga, self.a.shape)
+        if self.needs[1]:
+            gb = matmul(g, opa, transpose_a=True) if self.tb else matmul(opa, g, transpose_a=True)
+            gb = unbroadcast_tensor(gb, self.b.shape)
         return ga, gb
 
 

@@ -13,6 +13,7 @@ import math as _pymath
 import numpy as np
 
 from featherflow.autodiff.function import Function, unbroadcast
+from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, float_operand, is_variable, operand, pair
 
@@ -43,6 +44,9 @@ class Add(Function):
     def backward(self, g):
         return unbroadcast(g, self.sa), unbroadcast(g, self.sb)
 
+    def backward_tensors(self, g):
+        return unbroadcast_tensor(g, self.sa), unbroadcast_tensor(g, self.sb)
+
 
 class Subtract(Function):
     def forward(self, a, b):
@@ -53,6 +57,10 @@ class Subtract(Function):
         gb = unbroadcast(-g, self.sb) if self.needs[1] else None
         return unbroadcast(g, self.sa), gb
 
+    def backward_tensors(self, g):
+        gb = unbroadcast_tensor(-g, self.sb) if self.needs[1] else None
+        return unbroadcast_tensor(g, self.sa), gb
+
 
 class Multiply(Function):
     def forward(self, a, b):
@@ -62,6 +70,12 @@ class Multiply(Function):
     def backward(self, g):
         ga = unbroadcast(g * self.b, self.a.shape) if self.needs[0] else None
         gb = unbroadcast(g * self.a, self.b.shape) if self.needs[1] else None
+        return ga, gb
+
+    def backward_tensors(self, g):
+        a, b = self.inputs
+        ga = unbroadcast_tensor(g * b, self.a.shape) if self.needs[0] else None
+        gb = unbroadcast_tensor(g * a, self.b.shape) if self.needs[1] else None
         return ga, gb
 
 
@@ -81,6 +95,12 @@ class Divide(Function):
             gb = unbroadcast(-ga * self.a / self.b, self.b.shape)
         return unbroadcast(ga, self.a.shape) if self.needs[0] else None, gb
 
+    def backward_tensors(self, g):
+        a, b = self.inputs
+        ga = g / b
+        gb = unbroadcast_tensor(-ga * a / b, self.b.shape) if self.needs[1] else None
+        return unbroadcast_tensor(ga, self.a.shape) if self.needs[0] else None, gb
+
 
 class Pow(Function):
     def forward(self, a, b):
@@ -99,6 +119,17 @@ class Pow(Function):
             gb = unbroadcast(g * self.out * loga, b.shape)
         return ga, gb
 
+    def backward_tensors(self, g):
+        a, b = self.inputs
+        ga = gb = None
+        if self.needs[0]:
+            ga = unbroadcast_tensor(g * b * pow(a, b - 1), self.a.shape)
+        if self.needs[1]:
+            pos = self.a > 0
+            gb = unbroadcast_tensor(g * pow(a, b) * where(pos, log(where(pos, a, 1)), 0),
+                                    self.b.shape)
+        return ga, gb
+
 
 class Maximum(Function):
     # ties send the gradient to the first operand, as TensorFlow's MaximumGrad
@@ -111,6 +142,11 @@ class Maximum(Function):
         zero = np.zeros((), g.dtype)
         ga = unbroadcast(np.where(self.mask, g, zero), self.sa) if self.needs[0] else None
         gb = unbroadcast(np.where(self.mask, zero, g), self.sb) if self.needs[1] else None
+        return ga, gb
+
+    def backward_tensors(self, g):
+        ga = unbroadcast_tensor(g * self.mask, self.sa) if self.needs[0] else None
+        gb = unbroadcast_tensor(g * ~self.mask, self.sb) if self.needs[1] else None
         return ga, gb
 
 
@@ -130,6 +166,12 @@ class SquaredDifference(Function):
     def backward(self, g):
         gd = 2 * g * self.d
         return unbroadcast(gd, self.sa), unbroadcast(-gd, self.sb) if self.needs[1] else None
+
+    def backward_tensors(self, g):
+        a, b = self.inputs
+        gd = g * 2 * (a - b)
+        return (unbroadcast_tensor(gd, self.sa),
+                unbroadcast_tensor(-gd, self.sb) if self.needs[1] else None)
 
 
 class Xlogy(Function):
@@ -172,6 +214,9 @@ class Negative(Function):
     def backward(self, g):
         return (-g,)
 
+    def backward_tensors(self, g):
+        return (-g,)
+
 
 class Exp(Function):
     def forward(self, x):
@@ -180,6 +225,9 @@ class Exp(Function):
 
     def backward(self, g):
         return (g * self.out,)
+
+    def backward_tensors(self, g):
+        return (g * exp(self.inputs[0]),)
 
 
 class Log(Function):
@@ -190,6 +238,9 @@ class Log(Function):
     def backward(self, g):
         return (g / self.x,)
 
+    def backward_tensors(self, g):
+        return (g / self.inputs[0],)
+
 
 class Log1p(Function):
     def forward(self, x):
@@ -198,6 +249,9 @@ class Log1p(Function):
 
     def backward(self, g):
         return (g / (1 + self.x),)
+
+    def backward_tensors(self, g):
+        return (g / (1 + self.inputs[0]),)
 
 
 class Expm1(Function):
@@ -208,6 +262,9 @@ class Expm1(Function):
     def backward(self, g):
         return (g * (self.out + 1),)
 
+    def backward_tensors(self, g):
+        return (g * exp(self.inputs[0]),)
+
 
 class Sqrt(Function):
     def forward(self, x):
@@ -216,6 +273,9 @@ class Sqrt(Function):
 
     def backward(self, g):
         return (g / (2 * self.out),)
+
+    def backward_tensors(self, g):
+        return (g * 0.5 / sqrt(self.inputs[0]),)
 
 
 class Rsqrt(Function):
@@ -227,6 +287,10 @@ class Rsqrt(Function):
     def backward(self, g):
         return (-0.5 * g * self.out / self.x,)
 
+    def backward_tensors(self, g):
+        x = self.inputs[0]
+        return (g * -0.5 * rsqrt(x) / x,)
+
 
 class Square(Function):
     def forward(self, x):
@@ -236,6 +300,9 @@ class Square(Function):
     def backward(self, g):
         return (2 * g * self.x,)
 
+    def backward_tensors(self, g):
+        return (g * 2 * self.inputs[0],)
+
 
 class Abs(Function):
     # the subgradient at 0 is 0 (sign(0)), as TensorFlow
@@ -244,6 +311,9 @@ class Abs(Function):
         return np.abs(x)
 
     def backward(self, g):
+        return (g * np.sign(self.x),)
+
+    def backward_tensors(self, g):
         return (g * np.sign(self.x),)
 
 
@@ -256,6 +326,9 @@ class Sign(Function):
     def backward(self, g):
         return (np.zeros_like(g),)
 
+    def backward_tensors(self, g):
+        return (g * 0,)
+
 
 class Sin(Function):
     def forward(self, x):
@@ -264,6 +337,9 @@ class Sin(Function):
 
     def backward(self, g):
         return (g * np.cos(self.x),)
+
+    def backward_tensors(self, g):
+        return (g * cos(self.inputs[0]),)
 
 
 class Cos(Function):
@@ -274,6 +350,9 @@ class Cos(Function):
     def backward(self, g):
         return (-g * np.sin(self.x),)
 
+    def backward_tensors(self, g):
+        return (-g * sin(self.inputs[0]),)
+
 
 class Tan(Function):
     def forward(self, x):
@@ -282,6 +361,9 @@ class Tan(Function):
 
     def backward(self, g):
         return (g * (1 + self.out * self.out),)
+
+    def backward_tensors(self, g):
+        return (g * (1 + square(tan(self.inputs[0]))),)
 
 
 class Sinh(Function):
@@ -292,6 +374,9 @@ class Sinh(Function):
     def backward(self, g):
         return (g * np.cosh(self.x),)
 
+    def backward_tensors(self, g):
+        return (g * cosh(self.inputs[0]),)
+
 
 class Cosh(Function):
     def forward(self, x):
@@ -300,6 +385,9 @@ class Cosh(Function):
 
     def backward(self, g):
         return (g * np.sinh(self.x),)
+
+    def backward_tensors(self, g):
+        return (g * sinh(self.inputs[0]),)
 
 
 class Atan(Function):
@@ -310,6 +398,9 @@ class Atan(Function):
     def backward(self, g):
         return (g / (1 + self.x * self.x),)
 
+    def backward_tensors(self, g):
+        return (g / (1 + square(self.inputs[0])),)
+
 
 class Asin(Function):
     def forward(self, x):
@@ -319,6 +410,9 @@ class Asin(Function):
     def backward(self, g):
         return (g / np.sqrt(1 - self.x * self.x),)
 
+    def backward_tensors(self, g):
+        return (g * rsqrt(1 - square(self.inputs[0])),)
+
 
 class Acos(Function):
     def forward(self, x):
@@ -327,6 +421,9 @@ class Acos(Function):
 
     def backward(self, g):
         return (-g / np.sqrt(1 - self.x * self.x),)
+
+    def backward_tensors(self, g):
+        return (-g * rsqrt(1 - square(self.inputs[0])),)
 
 
 def erf_array(x):
@@ -389,6 +486,9 @@ class Erf(Function):
     def backward(self, g):
         return (g * (2 / _pymath.sqrt(_pymath.pi)) * np.exp(-self.x * self.x),)
 
+    def backward_tensors(self, g):
+        return (g * (2 / _pymath.sqrt(_pymath.pi)) * exp(-square(self.inputs[0])),)
+
 
 class Reciprocal(Function):
     def forward(self, x):
@@ -398,6 +498,9 @@ class Reciprocal(Function):
     def backward(self, g):
         return (-g * self.out * self.out,)
 
+    def backward_tensors(self, g):
+        return (-g / square(self.inputs[0]),)
+
 
 class Clip(Function):
     # the bounds themselves pass the gradient (TensorFlow's clip_by_value does the same)
@@ -406,6 +509,9 @@ class Clip(Function):
         return np.minimum(np.maximum(x, lo), hi)
 
     def backward(self, g):
+        return g * self.mask, None, None
+
+    def backward_tensors(self, g):
         return g * self.mask, None, None
 
 
@@ -419,6 +525,11 @@ class Where(Function):
         zero = np.zeros((), g.dtype)
         ga = unbroadcast(np.where(self.cond, g, zero), self.sa) if self.needs[1] else None
         gb = unbroadcast(np.where(self.cond, zero, g), self.sb) if self.needs[2] else None
+        return None, ga, gb
+
+    def backward_tensors(self, g):
+        ga = unbroadcast_tensor(g * self.cond, self.sa) if self.needs[1] else None
+        gb = unbroadcast_tensor(g * ~self.cond, self.sb) if self.needs[2] else None
         return None, ga, gb
 
 
@@ -435,6 +546,8 @@ class Cast(Function):
             return (None,)
         return (g.astype(self.src),)
 
+    backward_tensors = linear_backward
+
 
 class Identity(Function):
     #: set for Variables: the result must not follow later assigns
@@ -445,6 +558,8 @@ class Identity(Function):
 
     def backward(self, g):
         return (g,)
+
+    backward_tensors = linear_backward
 
 
 class StopGradient(Function):
@@ -722,3 +837,4 @@ from featherflow.ops.reduce import (  # noqa: E402
     segment_sum,
     unsorted_segment_sum,
 )
+from featherflow.ops.unbroadcast import unbroadcast_tensor  # noqa: E402

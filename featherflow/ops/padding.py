@@ -3,6 +3,7 @@
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.autodiff.higher_order import linear_backward
 from featherflow.ops._convert import data, operand
 
 
@@ -26,6 +27,12 @@ class Pad(Function):
         src = np.pad(np.arange(n).reshape(self.shape), self.pads, mode=self.mode)
         back = np.bincount(src.reshape(-1), weights=g.reshape(-1), minlength=n)
         return (back.reshape(self.shape).astype(g.dtype, copy=False),)
+
+    def backward_tensors(self, g):
+        # linear unless a nonzero constant is padded in (then affine: no recorded path)
+        if self.mode == "constant" and np.any(self.value != 0):
+            return None
+        return linear_backward(self, g)
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):

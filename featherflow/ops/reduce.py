@@ -5,6 +5,7 @@ sums, arg-max/min and counting: primitives and their TF-style functions."""
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, float_operand, norm_axis, operand
 from featherflow.ops.math import NoGrad, add, multiply, sqrt, square, subtract
@@ -40,6 +41,8 @@ class Sum(Function):
     def backward(self, g):
         return (_spread(g, self.shape, _kept_shape(self.shape, self.axis)),)
 
+    backward_tensors = linear_backward
+
 
 class Mean(Function):
     def __init__(self, axis=None, keepdims=False):
@@ -62,6 +65,8 @@ class Mean(Function):
 
     def backward(self, g):
         return (_spread(g / self.n, self.shape, _kept_shape(self.shape, self.axis)),)
+
+    backward_tensors = linear_backward
 
 
 class MaxMin(Function):
@@ -86,6 +91,14 @@ class MaxMin(Function):
         mask = self.x == self.out
         count = np.add.reduce(mask, axis=self.axis, keepdims=True).astype(g.dtype)
         return (mask * (g.reshape(self.out.shape) / count),)
+
+    def backward_tensors(self, g):
+        # the tie mask and counts are constants: the second derivative of a max is zero
+        from featherflow.ops.reshape import reshape  # cycle: reshape -> math -> reduce
+
+        mask = self.x == self.out
+        count = np.add.reduce(mask, axis=self.axis, keepdims=True)
+        return (reshape(g, self.out.shape) * (mask / count),)
 
 
 def _drop(shape, axis):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from featherflow.autodiff.function import Function, unbroadcast
+from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, is_variable, norm_axis, operand
 
@@ -47,6 +48,8 @@ class Reshape(View):
     def backward(self, g):
         return (g.reshape(self.src),)
 
+    backward_tensors = linear_backward
+
 
 class Transpose(View):
     def __init__(self, perm):
@@ -57,6 +60,8 @@ class Transpose(View):
 
     def backward(self, g):
         return (np.transpose(g, np.argsort(self.perm)),)
+
+    backward_tensors = linear_backward
 
 
 class BroadcastTo(View):
@@ -69,6 +74,8 @@ class BroadcastTo(View):
 
     def backward(self, g):
         return (unbroadcast(g, self.src),)
+
+    backward_tensors = linear_backward
 
 
 # -- public functions -----------------------------------------------------------------------

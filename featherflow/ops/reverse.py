@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from featherflow.autodiff.higher_order import linear_backward
 from featherflow.ops._convert import data, norm_axis, operand
 from featherflow.ops.reshape import View, int_tuple, view_op
 
@@ -16,6 +17,8 @@ class Reverse(View):
     def backward(self, g):
         return (np.flip(g, self.axis),)
 
+    backward_tensors = linear_backward
+
 
 class Roll(View):
     def __init__(self, shift, axis):
@@ -26,6 +29,8 @@ class Roll(View):
 
     def backward(self, g):
         return (np.roll(g, tuple(-s for s in self.shift), self.axis),)
+
+    backward_tensors = linear_backward
 
 
 def roll(input, shift, axis, name=None):

@@ -4,6 +4,8 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.ops._convert import data, float_operand, norm_axis
+from featherflow.ops.math import exp
+from featherflow.ops.reduce import reduce_sum
 
 
 def softmax_array(x, axis=-1):
@@ -28,6 +30,10 @@ class Softmax(Function):
         y = self.y
         return (y * (g - np.sum(g * y, axis=self.axis, keepdims=True)),)
 
+    def backward_tensors(self, g):
+        y = softmax(self.inputs[0], self.axis)
+        return (y * (g - reduce_sum(g * y, axis=self.axis, keepdims=True)),)
+
 
 class LogSoftmax(Function):
     def __init__(self, axis=-1):
@@ -39,6 +45,10 @@ class LogSoftmax(Function):
 
     def backward(self, g):
         return (g - np.exp(self.y) * np.sum(g, axis=self.axis, keepdims=True),)
+
+    def backward_tensors(self, g):
+        p = exp(log_softmax(self.inputs[0], self.axis))
+        return (g - p * reduce_sum(g, axis=self.axis, keepdims=True),)
 
 
 def softmax(logits, axis=-1, name=None):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.autodiff.higher_order import linear_backward
 from featherflow.ops._convert import data, norm_axis, operand
 from featherflow.ops.reshape import int_tuple, reshape
 
@@ -20,6 +21,8 @@ class Tile(Function):
         for r, n in zip(self.reps, self.shape):
             shp += [r, n]
         return (g.reshape(shp).sum(axis=tuple(range(0, len(shp), 2))),)
+
+    backward_tensors = linear_backward
 
 
 class Repeat(Function):
@@ -45,6 +48,8 @@ class Repeat(Function):
             idx[self.axis] = counts == 0
             out[tuple(idx)] = 0
         return (out,)
+
+    backward_tensors = linear_backward
 
 
 def tile(input, multiples, name=None):
