@@ -100,12 +100,16 @@ class Plan:
             self._chain = None
 
     # -- running ------------------------------------------------------------------------------
-    def run(self, flat_inputs, training=None, protocol=False):
+    def run(self, flat_inputs, training=None):
         """The output values for ``flat_inputs`` (one per model input), as a list.
 
-        ``protocol=True`` sends every step through ``Layer.__call__`` (used when the inputs
-        carry masks, which the direct calls would not look at).
+        Inputs that carry a Keras mask send every step through ``Layer.__call__``: the
+        direct calls would not look at the mask.
         """
+        protocol = False
+        for x in flat_inputs:
+            if getattr(x, "_keras_mask", None) is not None:
+                protocol = True
         chain = self._chain
         if chain is not None and not protocol:
             x = flat_inputs[0]

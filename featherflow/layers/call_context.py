@@ -11,7 +11,8 @@ import threading
 
 
 class CallContext:
-    """State of one outermost layer call: the layer that opened it and ``training``."""
+    """The call state of one thread: the layer whose call opened it (None when no call is
+    open) and ``training``."""
 
     __slots__ = ("entry", "training")
 
@@ -20,19 +21,20 @@ class CallContext:
         self.training = training
 
 
-_local = threading.local()
+#: ``local.context`` is this thread's CallContext, made at the thread's first layer call;
+#: ``Layer.__call__`` reads and sets it inline (it runs for every layer call)
+local = threading.local()
 
 
-def current():
-    """The open context, or None outside any layer call."""
-    return getattr(_local, "context", None)
-
-
-def enter(entry, training):
-    context = CallContext(entry, training)
-    _local.context = context
+def open_context():
+    """This thread's context, made on first use."""
+    context = local.__dict__.get("context")
+    if context is None:
+        context = local.context = CallContext(None)
     return context
 
 
-def leave():
-    _local.context = None
+def current():
+    """The context of the call in progress, or None outside any layer call."""
+    context = local.__dict__.get("context")
+    return context if context is not None and context.entry is not None else None

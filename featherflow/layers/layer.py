@@ -30,6 +30,8 @@ _losses_added = 0
 _structure_version = 0
 # marks the call that opened the call context
 _ENTRY = object()
+# the default of __call__'s first argument: tells a missing input from None
+_NO_INPUTS = object()
 
 
 class UnexpectedArgumentError(TypeError, ValueError):
@@ -90,6 +92,8 @@ class Layer:
             dtype = dtype.get("config", {}).get("name", "float32") if isinstance(dtype, dict) \
                 else np.dtype(dtype).name
         self._dtype = dtype
+        # the dtype inputs are cast to, for the fast check in __call__ (None: floatx)
+        self._np_dtype = np.dtype(dtype) if dtype is not None else None
         self._build_shape = None
         self.input_spec = None
         self._subtree = (-1, None)
@@ -394,26 +398,26 @@ class Layer:
         return bool(input_has_mask) and self.supports_masking
 
     # -- the call protocol ------------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
-        if args:
-            inputs, rest = args[0], args[1:]
-        elif "inputs" in kwargs:
-            inputs, rest = kwargs.pop("inputs"), ()
-        else:
-            raise TypeError(
-                f"{type(self).__name__} '{self.name}' was called without inputs: pass the "
-                "input tensor as the first argument, e.g. layer(x)."
-            )
-        if type(inputs) is not Tensor and (
-                is_symbolic(inputs) or (rest and is_symbolic(rest))
-                or (kwargs and is_symbolic(kwargs))):
-            return self._symbolic_call(inputs, rest, kwargs)
-        training = kwargs.pop("training", None)
-        context = call_context.current()
-        if context is None:
-            context = call_context.enter(self, training)
+    def __call__(self, inputs=_NO_INPUTS, *rest, training=None, **kwargs):
+        if type(inputs) is not Tensor or rest or kwargs:
+            if inputs is _NO_INPUTS:
+                raise TypeError(
+                    f"{type(self).__name__} '{self.name}' was called without inputs: pass the "
+                    "input tensor as the first argument, e.g. layer(x)."
+                )
+            if is_symbolic(inputs) or (rest and is_symbolic(rest)) or (
+                    kwargs and is_symbolic(kwargs)):
+                if training is not None:
+                    kwargs["training"] = training
+                return self._symbolic_call(inputs, rest, kwargs)
+        # the call context, inlined: this runs for every layer call
+        context = call_context.local.__dict__.get("context") or call_context.open_context()
+        if context.entry is None:
+            context.entry = self
+            context.training = training
             previous = _ENTRY
-            self._clear_losses()
+            if self._losses_cleared_at != _losses_added:
+                self._clear_losses()
         else:
             previous = context.training
             if training is None:
@@ -421,28 +425,36 @@ class Layer:
             else:
                 context.training = training
         try:
-            inputs = self._convert_inputs(inputs)
+            if type(inputs) is not Tensor or inputs.data.dtype is not (
+                    self._np_dtype or config._FLOATX):
+                inputs = self._convert_inputs(inputs)
             if not self.built:
                 self._maybe_build(_shapes_of(inputs))
                 self._check_build_shape(inputs)
-            takes_training, takes_mask = _call_flags(type(self))
-            if takes_training and training is not None:
-                kwargs["training"] = training
-            mask = kwargs.get("mask")
+            takes_training, takes_mask = _SIGNATURES.get(type(self)) or _call_flags(type(self))
+            mask = kwargs.get("mask") if kwargs else None
             if mask is None:
-                mask = _mask_of(inputs)
+                mask = inputs._keras_mask if type(inputs) is Tensor else _mask_of(inputs)
                 if takes_mask and mask is not None:
                     kwargs["mask"] = mask
             elif not takes_mask:
                 kwargs.pop("mask")
-            out = self.call(inputs, *rest, **kwargs)
+            # the plain calls avoid building *args/**kwargs: most calls pass one tensor
+            if rest or kwargs:
+                if takes_training and training is not None:
+                    kwargs["training"] = training
+                out = self.call(inputs, *rest, **kwargs)
+            elif takes_training and training is not None:
+                out = self.call(inputs, training=training)
+            else:
+                out = self.call(inputs)
             if self.activity_regularizer is not None:
                 self._add_activity_loss(out)
             if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
                 _set_masks(out, self.compute_mask(inputs, mask))
         finally:
             if previous is _ENTRY:
-                call_context.leave()
+                context.entry = context.training = None
             else:
                 context.training = previous
         return out

@@ -51,6 +51,7 @@ class LayerGraph:
 
     @property
     def plan(self):
+        """The compiled plan (compiled at the first use)."""
         plan = self._plan
         if plan is None:
             plan = Plan(self.inputs, self.outputs, self.nodes)
@@ -61,14 +62,6 @@ class LayerGraph:
     def invalidate(self):
         """Compile the plan again at the next run (a layer's settings changed)."""
         self._plan = None
-
-    def run(self, flat_inputs, training=None):
-        masked = False
-        for x in flat_inputs:
-            if getattr(x, "_keras_mask", None) is not None:
-                masked = True
-                break
-        return self.plan.run(flat_inputs, training, protocol=masked)
 
 
 class Functional(Model):
@@ -184,7 +177,7 @@ class Functional(Model):
             for x, m in zip(flat, _flat(mask)):
                 if m is not None:
                     x._keras_mask = m
-        result = self._graph.run(flat, training)
+        result = (self._graph._plan or self._graph.plan).run(flat, training)
         if isinstance(self._output_struct, dict):
             return dict(zip(self._output_struct.keys(), result))
         if isinstance(self._output_struct, (list, tuple)):

@@ -207,7 +207,7 @@ class Sequential(Model):
         if graph is not None:
             if mask is not None and isinstance(inputs, Tensor):
                 inputs._keras_mask = mask
-            return graph.run([inputs], training)[0]
+            return (graph._plan or graph.plan).run([inputs], training)[0]
         x = inputs
         for layer in self.layers:
             x = layer(x)

@@ -59,12 +59,6 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
         headers = ["Layer (type)", "Output Shape", "Param #"]
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
-    if not model.built:
-        raise ValueError(
-            f"This model ('{model.name}') has not yet been built, so its layers have no "
-            "shapes or weights to show. Build it by calling it on data or by giving the first "
-            "layer an input shape (input_shape=(...) or tf.keras.Input)."
-        )
 
     def emit(fields):
         # Keras 2 layout: each column ends at its position, keeping two spaces before the next;
@@ -76,6 +70,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
                 start = positions[col - 1] if col else 0
                 space = 2 if col != len(positions) - 1 else 0
                 cut = positions[col] - start - space
+                if col == len(positions) - 1:
+                    cut = max(cut, len(text))  # the last column runs on rather than wrap
                 if col == 0:
                     line += " "
                     cut -= 1
@@ -91,8 +87,9 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
     layers = model.layers
     for layer in layers:
         name = f"{layer.name} ({type(layer).__name__})"
-        params = layer.count_params() if layer.built else 0
-        fields = [name, _shape_text(_output_shape(layer)), params]
+        # an unbuilt layer shows as Keras 3 shows it: no shape, "0 (unbuilt)" parameters
+        params = layer.count_params() if layer.built else "0 (unbuilt)"
+        fields = [name, _shape_text(_output_shape(layer) if layer.built else None), params]
         if branched:
             conns = []
             for node in layer._inbound_nodes[:1]:
