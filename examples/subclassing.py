@@ -312,13 +312,15 @@ embedding = keras.layers.Embedding(input_dim=8, output_dim=3, mask_zero=True)
 embedding.build((None, 4))
 set_fixed_weights(embedding, 4)
 RESULTS["embedding_mask"] = np.asarray(embedding.compute_mask(ids)).astype(int).tolist()
+# Called eagerly: the mask travels with the embedded tensor.
+RESULTS["masked_mean_eager"] = np.round(
+    np.asarray(MaskedMean()(embedding(ids))).astype("float64"), 6).tolist()
+# In a Functional model: the mask travels along the graph.
 sequence_inputs = keras.Input(shape=(4,), dtype="int32")
 pooled = MaskedMean()(embedding(sequence_inputs))
 masked_model = keras.Model(sequence_inputs, pooled)
 masked_out = masked_model.predict(ids, verbose=0)
 RESULTS["masked_mean_model"] = np.round(masked_out.astype("float64"), 6).tolist()
-RESULTS["masked_mean_eager"] = np.round(
-    np.asarray(MaskedMean()(embedding(ids))).astype("float64"), 6).tolist()
 
 if __name__ == "__main__":
     for key, value in RESULTS.items():
