@@ -10,6 +10,10 @@ import numpy as np
 
 from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.backend import config
+from featherflow.ops.activations import sigmoid
+from featherflow.ops.math import clip_by_value, log
+from featherflow.ops.reshape import expand_dims
+from featherflow.ops.unbroadcast import unbroadcast_tensor
 
 
 class MeanSquaredErrorPerSample(Function):
@@ -31,6 +35,13 @@ class MeanSquaredErrorPerSample(Function):
         gd = gd.astype(d.dtype, copy=False)
         gy = unbroadcast(-gd, self.sy) if self.needs[0] else None
         gp = unbroadcast(gd, self.sp) if self.needs[1] else None
+        return gy, gp
+
+    def backward_tensors(self, g):
+        y, p = self.inputs
+        gd = (p - y) * ((expand_dims(g, -1) if self.d.ndim else g) * (2.0 / self.n))
+        gy = unbroadcast_tensor(-gd, self.sy) if self.needs[0] else None
+        gp = unbroadcast_tensor(gd, self.sp) if self.needs[1] else None
         return gy, gp
 
 
@@ -63,6 +74,11 @@ class MeanSquaredErrorMean(Function):
 
     def backward(self, g):
         gd = self.d * np.asarray(float(g) * 2.0 / self.size, self.d.dtype)
+        return (-gd if self.needs[0] else None), gd
+
+    def backward_tensors(self, g):
+        y, p = self.inputs
+        gd = (p - y) * (g * (2.0 / self.size))
         return (-gd if self.needs[0] else None), gd
 
 
@@ -105,4 +121,15 @@ class BinaryCrossentropyMean(Function):
         gy = None
         if self.needs[0]:
             gy = ((np.log(c) - np.log(omc)) * -scale).astype(y.dtype, copy=False)
+        return gy, gp
+
+    def backward_tensors(self, g):
+        y, p = self.inputs
+        scale = g * (1.0 / self.size)
+        if self.from_logits:
+            return (-p * scale if self.needs[0] else None), (sigmoid(p) - y) * scale
+        eps, top, _ = _constants(self.p.dtype)
+        c = clip_by_value(p, eps, top)
+        gp = (c - y) / (c * (1 - c)) * (self.c == self.p) * scale
+        gy = (log(c) - log(1 - c)) * -scale if self.needs[0] else None
         return gy, gp

@@ -13,6 +13,11 @@ import pytest
 
 import featherflow as tf
 from featherflow.autodiff.higher_order import NoSecondOrder
+from featherflow.losses.fused import (
+    BinaryCrossentropyMean,
+    MeanSquaredErrorMean,
+    MeanSquaredErrorPerSample,
+)
 from featherflow.testing import check_second_order
 
 FIXTURE = json.loads(
@@ -132,3 +137,15 @@ def test_a_primitive_without_second_order_raises_only_when_differentiated():
 def test_second_order_by_finite_differences(fn):
     x = np.random.default_rng(3).normal(size=(2, 3))
     check_second_order(fn, [x])
+
+
+@pytest.mark.parametrize("loss", [
+    lambda y, p: tf.reduce_sum(MeanSquaredErrorPerSample()(y, p) ** 2),
+    lambda y, p: MeanSquaredErrorMean()(y, p) ** 2,
+    lambda y, p: BinaryCrossentropyMean(from_logits=True)(y, p) ** 2,
+    lambda y, p: BinaryCrossentropyMean()(y, p) ** 2,
+], ids=["mse_per_sample", "mse_mean", "bce_logits", "bce"])
+def test_fused_losses_second_order_by_finite_differences(loss):
+    # squared, so the second derivative also sees the first-order gradient's own slope
+    rng = np.random.default_rng(0)
+    check_second_order(loss, [rng.uniform(size=(3, 4)), rng.uniform(0.1, 0.9, size=(3, 4))])
