@@ -14,11 +14,13 @@ import inspect
 
 import numpy as np
 
+from featherflow import constraints, initializers, regularizers
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
 from featherflow.graph import DIRECT, DIRECT_TRAINING, PROTOCOL, KerasTensor, Node, is_symbolic
 from featherflow.layers import call_context
+from featherflow.ops import math as math_ops
 from featherflow.utils import naming
 
 _SIGNATURES = {}
@@ -99,8 +101,6 @@ class Layer:
         self._subtree = (-1, None)
         self._losses_cleared_at = -1
         if activity_regularizer is not None:
-            from featherflow import regularizers  # regularizers import layers' helpers
-
             self.activity_regularizer = regularizers.get(activity_regularizer)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         batch_shape = kwargs.pop("batch_shape", None)
@@ -270,9 +270,6 @@ class Layer:
     def add_weight(self, name=None, shape=None, initializer=None, regularizer=None,
                    trainable=True, dtype=None, constraint=None, **kwargs):
         """Make a Variable owned by this layer (Keras order = call order)."""
-        # initializers, regularizers and constraints build on layers' helpers: imported here
-        from featherflow import initializers, regularizers
-
         shape = () if shape is None else tuple(int(s) for s in shape)
         dtype = np.dtype(dtype or self.dtype)
         if initializer is None:
@@ -285,8 +282,6 @@ class Layer:
         v.path = f"{self.name}/{v.name}"
         v.regularizer = regularizers.get(regularizer) if regularizer is not None else None
         if constraint is not None:
-            from featherflow import constraints
-
             v.constraint = constraints.get(constraint)
         if trainable:
             self._trainable_variables.append(v)
@@ -462,9 +457,6 @@ class Layer:
     def _add_activity_loss(self, outputs):
         for out in _flat(outputs):
             if isinstance(out, Tensor):
-                # math ops import layers' dtype helpers: imported at first use
-                from featherflow.ops import math as math_ops
-
                 loss = self.activity_regularizer(out)
                 if out.data.ndim:
                     loss = math_ops.divide(loss, float(max(out.data.shape[0], 1)))
@@ -618,9 +610,7 @@ class Layer:
 
 
 def _cast_tensor(t, dtype):
-    from featherflow.ops.math import cast
-
-    return cast(t, dtype)
+    return math_ops.cast(t, dtype)
 
 
 def _flat(x):

@@ -38,14 +38,14 @@ def save_model(model, filepath, overwrite=True, **kwargs):
 
 def model_from_json(json_string, custom_objects=None):
     """Rebuild a model (without weights) from ``model.to_json()``."""
-    from featherflow.saving.serialization import model_from_json as _from_json
+    from featherflow.serialization.model_json import model_from_json as _from_json
 
     return _from_json(json_string, custom_objects=custom_objects)
 
 
 def clone_model(model, input_tensors=None, clone_function=None):
     """A new model with the same architecture and freshly initialised weights."""
-    from featherflow.saving.serialization import clone_model as _clone
+    from featherflow.serialization.model_json import clone_model as _clone
 
     return _clone(model)
 

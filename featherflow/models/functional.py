@@ -11,6 +11,7 @@ from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.graph import KerasTensor, Plan, map_graph, pack, structure_of
 from featherflow.layers.fused import fuse_pairs
 from featherflow.layers.input_layer import InputLayer
+from featherflow.models import model_config
 from featherflow.models.model import Model
 
 
@@ -189,15 +190,11 @@ class Functional(Model):
         return shapes[0] if len(shapes) == 1 else shapes
 
     def get_config(self):
-        from featherflow.saving.serialization import functional_config
-
-        return functional_config(self)
+        return model_config.functional_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from featherflow.saving.serialization import functional_from_config
-
-        return functional_from_config(config, custom_objects=custom_objects)
+        return model_config.functional_from_config(config, custom_objects=custom_objects)
 
 
 def _flat(x):

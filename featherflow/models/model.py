@@ -1,7 +1,10 @@
 """Model: a Layer that can be trained (compile/fit/evaluate/predict), saved and summarised."""
 
+import json
+
 from featherflow.layers.layer import Layer, UnexpectedArgumentError
 from featherflow.trainers.trainer import Trainer
+from featherflow.utils.summary import print_summary
 
 
 def _functional_arguments(args, kwargs):
@@ -105,21 +108,19 @@ class Model(Trainer, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Print a table of layers, output shapes and parameter counts (Keras 2 layout)."""
-        from featherflow.utils.summary import print_summary
-
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       show_trainable=show_trainable)
 
     def to_json(self, **kwargs):
         """The model's architecture as JSON (``model_from_json`` rebuilds it)."""
-        import json
-
-        from featherflow.saving.serialization import model_to_dict
+        # model_json rebuilds models: reached at call time (an import cycle otherwise)
+        from featherflow.serialization.model_json import model_to_dict
 
         return json.dumps(model_to_dict(self), **kwargs)
 
     def save(self, filepath, overwrite=True, save_format=None, include_optimizer=True, **kwargs):
         """Save the whole model: ``.keras`` (Keras 3 zip) or ``.h5`` (Keras 2 HDF5)."""
+        # saving/ reads and writes models: reached at call time (an import cycle otherwise)
         from featherflow.saving import save_model
 
         save_model(self, filepath, overwrite=overwrite, save_format=save_format,
@@ -127,12 +128,14 @@ class Model(Trainer, Layer):
 
     def save_weights(self, filepath, overwrite=True, save_format=None):
         """Save the weights: ``*.weights.h5`` (Keras 3 layout) or ``.h5`` (Keras 2 layout)."""
+        # saving/ reads and writes models: reached at call time (an import cycle otherwise)
         from featherflow.saving import save_weights
 
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False, **kwargs):
         """Load weights saved by featherflow or Keras (``.h5``, ``.weights.h5``, ``.keras``)."""
+        # saving/ reads and writes models: reached at call time (an import cycle otherwise)
         from featherflow.saving import load_weights
 
         load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
@@ -144,7 +147,5 @@ class Model(Trainer, Layer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         if "layers" in config and "input_layers" in config:
-            from featherflow.models.functional import Functional
-
-            return Functional.from_config(config, custom_objects=custom_objects)
+            return _functional_class().from_config(config, custom_objects=custom_objects)
         return cls(**config)

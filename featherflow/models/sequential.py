@@ -10,6 +10,7 @@ from featherflow.autodiff.tensor import Tensor
 from featherflow.graph import KerasTensor
 from featherflow.layers.input_layer import InputLayer
 from featherflow.layers.layer import Layer
+from featherflow.models import model_config
 from featherflow.models.functional import LayerGraph
 from featherflow.models.model import Model
 
@@ -214,12 +215,8 @@ class Sequential(Model):
         return x
 
     def get_config(self):
-        from featherflow.saving.serialization import sequential_config
-
-        return sequential_config(self)
+        return model_config.sequential_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from featherflow.saving.serialization import sequential_from_config
-
-        return sequential_from_config(config, custom_objects=custom_objects)
+        return model_config.sequential_from_config(config, custom_objects=custom_objects)
