@@ -126,10 +126,13 @@ def test_serialize():
 
 
 def test_relu_options_and_float32_default():
-    x = np.array([-2.0, -0.5, 0.2, 0.5, 3.0])
+    x = [-2.0, -0.5, 0.2, 0.5, 3.0]
     y = A.relu(x, negative_slope=0.1, max_value=2.0, threshold=0.3).numpy()
     np.testing.assert_allclose(y, [-0.23, -0.08, -0.01, 0.5, 2.0], rtol=1e-6)
-    assert y.dtype == np.float32
+    assert y.dtype == np.float32  # a list becomes floatx
+    # a float64 array keeps its dtype, as Keras's activations do
+    assert A.relu(np.array(x)).numpy().dtype == np.float64
+    x = np.array(x)
     np.testing.assert_allclose(A.relu(x, max_value=1.0).numpy(), [0, 0, 0.2, 0.5, 1.0])
     np.testing.assert_allclose(A.relu(x, threshold=0.3).numpy(), [0, 0, 0, 0.5, 3.0])
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from featherflow.layers.layer import Layer
 from featherflow.graph import KerasTensor, Node
+from featherflow.layers.layer import Layer
 
 
 class InputLayer(Layer):

@@ -80,7 +80,7 @@ def _general(loss, y, p):
     (losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1), PROB_T.round(), REG_P),
 ])
 def test_fused_mean_equals_general_path(loss, y, p):
-    pt = Variable(p)
+    pt = Variable(p, dtype="float32")
     with GradientTape(persistent=True) as tape:
         fast = loss(y, pt)
         slow = _general(loss, y, pt)
