@@ -2,6 +2,16 @@
 
 import numpy as np
 
+# The layer that records arithmetic on symbolic tensors (``x + 1``). It lives in layers/,
+# which imports this package, so layers/core.py registers it (``set_operator_layer``).
+_operator_layer = None
+
+
+def set_operator_layer(cls):
+    """Register the layer class that records arithmetic on KerasTensors."""
+    global _operator_layer
+    _operator_layer = cls
+
 
 class KerasTensor:
     """A symbolic tensor: the output of a layer called on ``Input``, used to build models.
@@ -52,11 +62,7 @@ class KerasTensor:
 
     # Arithmetic on symbolic tensors becomes a layer, as in Keras.
     def _op(self, other, fn, name):
-        # layers import this module, so the layer that records the arithmetic is imported
-        # when it is first used (an import cycle otherwise)
-        from featherflow.layers.core import _SymbolicOp
-
-        return _SymbolicOp(fn, name)(self, other)
+        return _operator_layer(fn, name)(self, other)
 
     def __add__(self, other):
         return self._op(other, lambda a, b: a + b, "add")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
-from featherflow.graph import KerasTensor
+from featherflow.graph import KerasTensor, keras_tensor
 from featherflow.layers.layer import Layer
 from featherflow.ops import activations as activations_ops
 from featherflow.ops import dense as dense_ops
@@ -382,6 +382,9 @@ class _SymbolicOp(Layer):
             f"'{self.name}' is arithmetic on symbolic tensors and cannot be saved to a config; "
             "use layers (e.g. tf.keras.layers.Add, Rescaling or a Lambda) in models to be saved."
         )
+
+
+keras_tensor.set_operator_layer(_SymbolicOp)
 
 
 def _op_name(op):

@@ -36,8 +36,10 @@ _ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplemented
 _BASE_ATTRS = frozenset({
     "_layers", "_trainable_variables", "_non_trainable_variables", "_inbound_nodes",
     "_losses", "_trainable", "built", "name", "_dtype", "_build_shape", "input_spec",
-    "_batch_input_shape", "_output_shape", "_seq_input_shape",
+    "_batch_input_shape", "_output_shape", "_seq_input_shape", "_np_dtype", "_subtree",
+    "_losses_cleared_at", "_initial_weights", "_autocast",
     # models
+    "_graph", "_graph_input", "_metric_attributes",
     "_input_layer", "_plan", "_all_layers", "_nodes", "inputs", "outputs", "_input_struct",
     "_output_struct", "_input_names", "_output_names", "_single_chain", "_train_vars",
     "_compiled_loss", "_compiled_metrics", "_loss_tracker", "history", "loss",
@@ -53,10 +55,8 @@ def to_snake_case(name):
 
 
 def _is_layer(obj):
-    # cycle: featherflow.models (Model.save) imports this package
-    from featherflow.layers.layer import Layer
-
-    return isinstance(obj, Layer)
+    # by what a layer has, not by class: saving/ imports no layer or model module
+    return hasattr(obj, "_inbound_nodes") and hasattr(obj, "_trainable_variables")
 
 
 def _is_optimizer(obj):
@@ -71,11 +71,8 @@ def _own_variables(obj):
 
 
 def _children(obj):
-    # cycle: featherflow.models (Model.save) imports this package
-    from featherflow.models.functional import Functional
-    from featherflow.models.sequential import Sequential
-
-    if isinstance(obj, (Sequential, Functional)):
+    # Sequential and Functional models (those with a layer graph) list their layers first
+    if "_graph" in vars(obj):
         yield "layers", obj.layers
     attrs = [k for k in vars(obj) if k not in _BASE_ATTRS and not k.startswith("__")]
     for key in sorted(attrs, key=lambda k: f"~{k}" if k.startswith("_") else k):
