@@ -14,12 +14,20 @@ import inspect
 
 import numpy as np
 
-from featherflow import constraints, initializers, regularizers
+from featherflow import constraints, initializers, regularizers, tree
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
 from featherflow.graph import DIRECT, DIRECT_TRAINING, PROTOCOL, KerasTensor, Node, is_symbolic
 from featherflow.layers import call_context
+from featherflow.layers.shapes import (
+    flat_shapes,
+    is_single_shape,
+    jsonable_shape,
+    shapes_of,
+    symbolic_shapes,
+    tuple_shape,
+)
 from featherflow.ops import math as math_ops
 from featherflow.utils import naming
 
@@ -357,16 +365,16 @@ class Layer:
             return Tensor(np.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
 
         def make(s):
-            if _is_single_shape(s):
+            if is_single_shape(s):
                 return dummy(s)
             if isinstance(s, dict):
                 return {k: make(v) for k, v in s.items()}
             return [make(v) for v in s]
 
         out = self.call(make(input_shape))
-        flat_in = [input_shape] if _is_single_shape(input_shape) else _flat(input_shape)
+        flat_in = [input_shape] if is_single_shape(input_shape) else tree.flatten(input_shape)
         first_batch = None
-        if flat_in and _is_single_shape(flat_in[0]) and len(flat_in[0]):
+        if flat_in and is_single_shape(flat_in[0]) and len(flat_in[0]):
             first_batch = flat_in[0][0]
 
         def back(t):
@@ -424,7 +432,7 @@ class Layer:
                     self._np_dtype or config._FLOATX):
                 inputs = self._convert_inputs(inputs)
             if not self.built:
-                self._maybe_build(_shapes_of(inputs))
+                self._maybe_build(shapes_of(inputs))
                 self._check_build_shape(inputs)
             takes_training, takes_mask = _SIGNATURES.get(type(self)) or _call_flags(type(self))
             mask = kwargs.get("mask") if kwargs else None
@@ -455,7 +463,7 @@ class Layer:
         return out
 
     def _add_activity_loss(self, outputs):
-        for out in _flat(outputs):
+        for out in tree.flatten(outputs):
             if isinstance(out, Tensor):
                 loss = self.activity_regularizer(out)
                 if out.data.ndim:
@@ -507,7 +515,7 @@ class Layer:
 
     # -- the symbolic graph -----------------------------------------------------------------
     def _symbolic_call(self, inputs, rest, kwargs):
-        shapes = _symbolic_shapes(inputs)
+        shapes = symbolic_shapes(inputs)
         if not self.built:
             try:
                 self._maybe_build(shapes)
@@ -519,19 +527,19 @@ class Layer:
             raise type(err)(f"Layer '{self.name}' ({type(self).__name__}): {err}") from None
         node_index = len(self._inbound_nodes)
         dtype = self.dtype
-        if _is_single_shape(out_shape):
+        if is_single_shape(out_shape):
             outputs = [KerasTensor(out_shape, dtype, name=self.name,
                                    history=(self, node_index, 0))]
             result = outputs[0]
         else:
             outputs = [KerasTensor(s, dtype, name=f"{self.name}_{i}",
                                    history=(self, node_index, i))
-                       for i, s in enumerate(_flat_shapes(out_shape))]
+                       for i, s in enumerate(flat_shapes(out_shape))]
             result = list(outputs)
         mask_kwarg = kwargs.get("mask")
         has_mask = self._output_has_mask(
             (isinstance(mask_kwarg, KerasTensor) or mask_kwarg is not None)
-            or any(t._has_mask for t in _flat(inputs) if isinstance(t, KerasTensor)))
+            or any(t._has_mask for t in tree.flatten(inputs) if isinstance(t, KerasTensor)))
         for t in outputs:
             t._has_mask = has_mask
         Node.from_call(self, inputs, rest, kwargs, outputs)
@@ -596,12 +604,12 @@ class Layer:
 
     def get_build_config(self):
         if self._build_shape is not None:
-            return {"input_shape": _jsonable_shape(self._build_shape)}
+            return {"input_shape": jsonable_shape(self._build_shape)}
         return None
 
     def build_from_config(self, config):
         if config and "input_shape" in config and not self.built:
-            self.build(_tuple_shape(config["input_shape"]))
+            self.build(tuple_shape(config["input_shape"]))
             self.built = True
 
     def __repr__(self):
@@ -611,22 +619,6 @@ class Layer:
 
 def _cast_tensor(t, dtype):
     return math_ops.cast(t, dtype)
-
-
-def _flat(x):
-    if isinstance(x, (list, tuple)):
-        return [v for item in x for v in _flat(item)]
-    if isinstance(x, dict):
-        return [v for k in x for v in _flat(x[k])]
-    return [x]
-
-
-def _flat_shapes(s):
-    if _is_single_shape(s):
-        return [tuple(s)]
-    if isinstance(s, dict):
-        return [v for k in s for v in _flat_shapes(s[k])]
-    return [v for item in s for v in _flat_shapes(item)]
 
 
 def _set_masks(outputs, masks):
@@ -651,44 +643,3 @@ def _mask_of(inputs):
         masks = [_mask_of(x) for x in inputs]
         return None if all(m is None for m in masks) else masks
     return None
-
-
-def _shapes_of(x):
-    if isinstance(x, Tensor):
-        return (None,) + tuple(x.data.shape[1:]) if x.data.ndim else ()
-    if isinstance(x, (list, tuple)):
-        return [_shapes_of(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _shapes_of(v) for k, v in x.items()}
-    return None
-
-
-def _symbolic_shapes(x):
-    if isinstance(x, KerasTensor):
-        return x.shape
-    if isinstance(x, (list, tuple)):
-        return [_symbolic_shapes(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _symbolic_shapes(v) for k, v in x.items()}
-    return None
-
-
-def _is_single_shape(s):
-    return isinstance(s, (tuple, list)) and all(
-        d is None or isinstance(d, (int, np.integer)) for d in s)
-
-
-def _jsonable_shape(s):
-    if _is_single_shape(s):
-        return list(s)
-    if isinstance(s, (list, tuple)):
-        return [_jsonable_shape(v) for v in s]
-    return s
-
-
-def _tuple_shape(s):
-    if isinstance(s, list) and all(d is None or isinstance(d, int) for d in s):
-        return tuple(s)
-    if isinstance(s, list):
-        return [_tuple_shape(v) for v in s]
-    return s
