@@ -95,6 +95,9 @@ class Embedding(Layer):
     def call(self, inputs):
         return indexing_ops.gather(self.embeddings, self._ids(inputs))
 
+    def _output_has_mask(self, input_has_mask):
+        return self.mask_zero
+
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
             return None

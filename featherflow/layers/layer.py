@@ -359,8 +359,11 @@ class Layer:
     def compute_output_shape(self, input_shape):
         return self._infer_output_shape(input_shape)
 
-    def _infer_output_shape(self, input_shape):
-        """Run ``call`` on zeros (unknown dimensions as 1) to learn the output shape."""
+    def _infer_output_shape(self, input_shape, masked=False):
+        """Run ``call`` on zeros (unknown dimensions as 1) to learn the output shape.
+
+        ``masked``: the input will carry a mask, so a ``call`` taking ``mask`` gets one (all
+        True, the input's shape without its last axis), as it will at run time."""
         def dummy(shape):
             return Tensor(np.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
 
@@ -371,7 +374,11 @@ class Layer:
                 return {k: make(v) for k, v in s.items()}
             return [make(v) for v in s]
 
-        out = self.call(make(input_shape))
+        dummies = make(input_shape)
+        if masked and _call_flags(type(self))[1] and isinstance(dummies, Tensor):
+            out = self.call(dummies, mask=np.ones(dummies.data.shape[:-1], bool))
+        else:
+            out = self.call(dummies)
         flat_in = [input_shape] if is_single_shape(input_shape) else tree.flatten(input_shape)
         first_batch = None
         if flat_in and is_single_shape(flat_in[0]) and len(flat_in[0]):
@@ -521,8 +528,14 @@ class Layer:
                 self._maybe_build(shapes)
             except (ValueError, TypeError) as err:
                 raise type(err)(f"Layer '{self.name}' ({type(self).__name__}): {err}") from None
+        mask_kwarg = kwargs.get("mask")
+        input_has_mask = mask_kwarg is not None or any(
+            t._has_mask for t in tree.flatten(inputs) if isinstance(t, KerasTensor))
         try:
-            out_shape = self.compute_output_shape(shapes)
+            if type(self).compute_output_shape is Layer.compute_output_shape:
+                out_shape = self._infer_output_shape(shapes, masked=input_has_mask)
+            else:
+                out_shape = self.compute_output_shape(shapes)
         except (ValueError, TypeError) as err:
             raise type(err)(f"Layer '{self.name}' ({type(self).__name__}): {err}") from None
         node_index = len(self._inbound_nodes)
@@ -536,10 +549,7 @@ class Layer:
                                    history=(self, node_index, i))
                        for i, s in enumerate(flat_shapes(out_shape))]
             result = list(outputs)
-        mask_kwarg = kwargs.get("mask")
-        has_mask = self._output_has_mask(
-            (isinstance(mask_kwarg, KerasTensor) or mask_kwarg is not None)
-            or any(t._has_mask for t in tree.flatten(inputs) if isinstance(t, KerasTensor)))
+        has_mask = self._output_has_mask(input_has_mask)
         for t in outputs:
             t._has_mask = has_mask
         Node.from_call(self, inputs, rest, kwargs, outputs)
