@@ -24,15 +24,6 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras" / "guides"
 NAMES = ["custom_fit", "custom_fit_tf_keras", "transfer_learning", "subclassing"]
 
-# Entries whose featherflow value depends on issue 11 work still landing: (example, key) ->
-# what is missing. An example that stops early fails every entry after the stop (the mask
-# section is last in subclassing.py for that reason).
-PENDING = {
-    ("subclassing", "masked_mean_model"): (
-        "issue 11: a symbolic call (keras.Input -> Embedding(mask_zero=True) -> custom layer) "
-        "passes mask=None to the custom layer's call instead of the Embedding's mask"),
-}
-
 # Fine-tuning with ``base_model(inputs, training=False)`` inside a Functional model: the guide
 # says the base's BatchNormalization stays in inference mode, and tf.keras 2 does that, but
 # Keras 3.15's Functional call passes fit's training=True over the explicit False
@@ -92,9 +83,7 @@ def assert_matches(received, expected, rtol, where):
 CASES = []
 for _name in NAMES:
     for _key in load_reference(_name):
-        _reason = PENDING.get((_name, _key))
-        _marks = [pytest.mark.xfail(reason=_reason, strict=False)] if _reason else []
-        CASES.append(pytest.param(_name, _key, id=f"{_name}-{_key}", marks=_marks))
+        CASES.append(pytest.param(_name, _key, id=f"{_name}-{_key}"))
 
 
 @pytest.mark.parametrize("name,key", CASES)
