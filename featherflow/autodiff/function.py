@@ -18,6 +18,7 @@ import numpy as np
 
 from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor
+from featherflow.autodiff.variable import Variable
 
 # Recorded nodes are numbered in the order they run: every consumer of a node has a larger
 # number, so walking back from the largest number is a topological order (see tape.backprop).
@@ -71,6 +72,11 @@ class Function:
             self.inputs = inputs
             self.needs = needs
             self._seq = next(_sequence)
+            for x in inputs:
+                if type(x) is Variable:
+                    # the forward may have kept this buffer: the next update of the
+                    # variable checks before writing in place (copy-on-write)
+                    x._exposed = True
             if self.n_out == 1:
                 t = Tensor(out)
                 t._node = self

@@ -5,13 +5,12 @@ import sys
 
 import numpy as np
 
-from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import InvalidArgumentError
 
 _uid = itertools.count()
 
-# sys.getrefcount(array) inside Variable._writable: the `_value` slot, the local name and the
+# sys.getrefcount(array) inside Variable._writable: the `data` slot, the local name and the
 # call's own argument. More means something else (a recorded op's saved input, a view of the
 # buffer, a value() tensor) still reads this array.
 _OWN_REFERENCES = 3
@@ -34,7 +33,10 @@ class Variable(Tensor):
                [3., 4.]], dtype=float32)
     """
 
-    __slots__ = ("name", "_trainable", "path", "_uid", "constraint", "regularizer", "_value",
+    # ``_exposed``: a recorded op received this buffer (``Function.__call__`` sets it), so the
+    # next update checks whether the record still holds it; updates outside a tape's life,
+    # such as the optimizers' in-place steps, stay in place
+    __slots__ = ("name", "_trainable", "path", "_uid", "constraint", "regularizer",
                  "_exposed")
 
     def __init__(self, initial_value, trainable=True, name=None, dtype=None, shape=None,
@@ -55,26 +57,13 @@ class Variable(Tensor):
         self.constraint = constraint
         self.regularizer = None
 
-    # The buffer behind a property: a read while a tape records marks it, so the next update
-    # checks whether a recorded op kept it (one flag test per read; updates outside a tape's
-    # life, such as the optimizers' in-place steps, stay in place).
-    @property
-    def data(self):
-        if state.recording:
-            self._exposed = True
-        return self._value
-
-    @data.setter
-    def data(self, array):
-        self._value = array
-
     def _writable(self):
         """The array an update may write into (a fresh copy if a recorded op holds it)."""
-        a = self._value
+        a = self.data
         if self._exposed:
             self._exposed = False
             if sys.getrefcount(a) > _OWN_REFERENCES:
-                a = self._value = a.copy()
+                a = self.data = a.copy()
         return a
 
     @property
@@ -87,21 +76,21 @@ class Variable(Tensor):
         self._track = self._trainable
 
     def numpy(self):
-        return self._value.copy()
+        return self.data.copy()
 
     def value(self):
         """The current value as a Tensor; later updates do not change it."""
         self._exposed = True
-        return Tensor(self._value)
+        return Tensor(self.data)
 
     def read_value(self):
-        return Tensor(self._value.copy())
+        return Tensor(self.data.copy())
 
     # -- whole-variable updates ---------------------------------------------------------------
     def _converted(self, value, op):
         """``value`` as an array of this variable's dtype, refusing a Tensor of another dtype
         (TensorFlow converts Python and NumPy values but not tensors)."""
-        dtype = self._value.dtype
+        dtype = self.data.dtype
         if isinstance(value, Tensor) and value.data.dtype != dtype:
             raise ValueError(
                 f"Variable '{self.name}'.{op}: Tensor conversion requested dtype {dtype.name} "
@@ -122,10 +111,10 @@ class Variable(Tensor):
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Set the value (same shape; NumPy and Python values are converted to the dtype)."""
         a = self._converted(value, "assign")
-        if a.shape != self._value.shape:
+        if a.shape != self.data.shape:
             raise ValueError(
                 f"Cannot assign value to variable '{self.name}': Shape mismatch. The variable "
-                f"shape {self._value.shape}, and the assigned value shape {a.shape} are "
+                f"shape {self.data.shape}, and the assigned value shape {a.shape} are "
                 f"incompatible. Reshape the value, or assign to a slice (v[...].assign)."
             )
         self._writable()[...] = a
@@ -147,11 +136,11 @@ class Variable(Tensor):
 
     def _update_operand(self, delta, op):
         a = self._converted(delta, op)
-        if a.shape != self._value.shape:
+        if a.shape != self.data.shape:
             raise InvalidArgumentError(
                 f"Variable '{self.name}'.{op}: Cannot update variable with shape "
-                f"{list(self._value.shape)} using a Tensor with shape {list(a.shape)}, shapes "
-                f"must be equal. Give a delta of shape {self._value.shape}."
+                f"{list(self.data.shape)} using a Tensor with shape {list(a.shape)}, shapes "
+                f"must be equal. Give a delta of shape {self.data.shape}."
             )
         return a
 
@@ -175,7 +164,7 @@ class Variable(Tensor):
                 f"or masks."
             )
         a = self._converted(value, op)
-        target_shape = self._value[key].shape
+        target_shape = self.data[key].shape
         try:
             a = np.broadcast_to(a, target_shape)
         except ValueError:
@@ -214,13 +203,13 @@ class Variable(Tensor):
 
     def _scatter_operands(self, indices, updates, op):
         idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
-        if idx.dtype.kind not in "iu" or idx.ndim < 1 or idx.shape[-1] > self._value.ndim:
+        if idx.dtype.kind not in "iu" or idx.ndim < 1 or idx.shape[-1] > self.data.ndim:
             raise InvalidArgumentError(
                 f"Variable '{self.name}'.{op}: indices must be integers of shape [..., k] with "
-                f"k <= the variable's rank {self._value.ndim}, received dtype "
+                f"k <= the variable's rank {self.data.ndim}, received dtype "
                 f"{idx.dtype.name} and shape {list(idx.shape)}."
             )
-        shape = self._value.shape
+        shape = self.data.shape
         k = idx.shape[-1]
         flat = idx.reshape(-1, k)
         bad = np.nonzero(np.any((flat < 0) | (flat >= np.asarray(shape[:k])), axis=1))[0]
@@ -243,8 +232,8 @@ class Variable(Tensor):
 
     def __repr__(self):
         return (
-            f"<featherflow.Variable '{self.name}' shape={self._value.shape} "
-            f"dtype={self._value.dtype.name}, numpy={self._value!r}>"
+            f"<featherflow.Variable '{self.name}' shape={self.data.shape} "
+            f"dtype={self.data.dtype.name}, numpy={self.data!r}>"
         )
 
 
