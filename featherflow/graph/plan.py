@@ -114,10 +114,8 @@ class Plan:
         if chain is not None and not protocol:
             x = flat_inputs[0]
             for callee, mode in chain:
-                if mode == DIRECT:
-                    x = callee(x)
-                elif mode == DIRECT_TRAINING:
-                    x = callee(x) if training is None else callee(x, training=training)
+                if mode == DIRECT_TRAINING and training is not None:
+                    x = callee(x, training=training)
                 else:
                     x = callee(x)
             return [x]

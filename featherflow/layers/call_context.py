@@ -32,9 +32,3 @@ def open_context():
     if context is None:
         context = local.context = CallContext(None)
     return context
-
-
-def current():
-    """The context of the call in progress, or None outside any layer call."""
-    context = local.__dict__.get("context")
-    return context if context is not None and context.entry is not None else None

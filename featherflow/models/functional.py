@@ -60,10 +60,6 @@ class LayerGraph:
             self._plan = plan
         return plan
 
-    def invalidate(self):
-        """Compile the plan again at the next run (a layer's settings changed)."""
-        self._plan = None
-
 
 class Functional(Model):
     """A model made of layers connected by calls on ``Input`` tensors (``Model(inputs, outputs)``).

@@ -31,8 +31,6 @@ class Sequential(Model):
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._input_layer = None
-        # the InputLayer the graph starts from: _input_layer, or one made by build()
-        self._graph_input = None
         self._graph = None
         self.built = False
         for layer in layers or []:
@@ -162,15 +160,12 @@ class Sequential(Model):
                     x = layer(x)
                 except NotImplementedError:
                     # a layer that cannot tell its output shape: run layer by layer instead
-                    self._graph_input = None
-                    self.built = True
                     return
                 except (ValueError, TypeError) as err:
                     raise type(err)(
                         f"Sequential '{self.name}', layer '{layer.name}': {err}") from None
         finally:
             self.built = True
-        self._graph_input = input_layer
         self._graph = LayerGraph(self.name, [inputs], [x])
 
     def _drop_graph(self):

@@ -39,7 +39,7 @@ _BASE_ATTRS = frozenset({
     "_batch_input_shape", "_output_shape", "_seq_input_shape", "_np_dtype", "_subtree",
     "_losses_cleared_at", "_initial_weights", "_autocast",
     # models
-    "_graph", "_graph_input", "_metric_attributes",
+    "_graph", "_metric_attributes",
     "_input_layer", "_plan", "_all_layers", "_nodes", "inputs", "outputs", "_input_struct",
     "_output_struct", "_input_names", "_output_names", "_single_chain", "_train_vars",
     "_compiled_loss", "_compiled_metrics", "_loss_tracker", "history", "loss",
