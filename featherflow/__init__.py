@@ -151,6 +151,9 @@ _LAZY = {
     "activations": "featherflow.activations",
     "saving": "featherflow.saving",
     "nest": "featherflow.tree.nest",
+    "data": "featherflow.data",
+    "io": "featherflow.io",
+    "train": "featherflow.api.train",
 }
 
 

@@ -12,4 +12,18 @@ class InvalidArgumentError(OpError, ValueError):
     """An op received an argument it cannot use (a shape, an index), as in TensorFlow."""
 
 
-__all__ = ["InvalidArgumentError", "OpError"]
+class OutOfRangeError(OpError, IndexError):
+    """An iterator ran past its end (``Iterator.get_next`` at the end of a dataset)."""
+
+
+class FailedPreconditionError(OpError):
+    """The system is not in a state the operation needs (e.g. a dataset's cardinality was
+    asserted wrongly)."""
+
+
+class UnknownError(OpError):
+    """An error TensorFlow does not classify, e.g. raised inside a dataset's generator."""
+
+
+__all__ = ["FailedPreconditionError", "InvalidArgumentError", "OpError", "OutOfRangeError",
+           "UnknownError"]

@@ -58,11 +58,33 @@ def as_array(x, dtype=None):
         return a
     if kind == "b" or kind == "c":
         return a
+    if kind in "US" or (kind == "O" and _all_text(a)):
+        # tf.string: UTF-8 bytes in an object array, as TensorFlow's numpy() gives them
+        return strings_array(a)
     raise TypeError(
         f"Expected numbers (a number, list of numbers or numeric array), received an array of "
         f"dtype {a.dtype} ({_describe(x)}). Convert strings or objects to numbers first, e.g. "
         f"np.asarray(x, dtype='float32')."
     )
+
+
+def dtype_name(dtype):
+    """TensorFlow's name for a dtype: an object array is ``string``."""
+    return "string" if dtype.kind == "O" else dtype.name
+
+
+def _all_text(a):
+    return all(isinstance(v, (bytes, str, np.bytes_, np.str_)) for v in a.reshape(-1))
+
+
+def strings_array(a):
+    """An array of str/bytes as tf.string holds it: an object array of UTF-8 ``bytes``."""
+    a = np.asarray(a)
+    out = np.empty(a.shape, dtype=object)
+    flat = out.reshape(-1)
+    for i, v in enumerate(a.reshape(-1)):
+        flat[i] = v.encode("utf-8") if isinstance(v, str) else bytes(v)
+    return out
 
 
 def _describe(x):
@@ -114,8 +136,12 @@ class Tensor:
         return self.data.size
 
     def numpy(self):
-        """Return the value as a NumPy array (a copy for Variables, a view otherwise)."""
-        return self.data
+        """Return the value as a NumPy array (a copy for Variables, a view otherwise); a
+        scalar string gives its ``bytes``, as in TensorFlow."""
+        data = self.data
+        if data.dtype.kind == "O" and data.ndim == 0:
+            return data[()]
+        return data
 
     def __array__(self, dtype=None, copy=None):
         a = self.data if type(self.data) is np.ndarray else np.asarray(self.data)
@@ -155,12 +181,13 @@ class Tensor:
 
     def __repr__(self):
         return (
-            f"<featherflow.Tensor: shape={self.data.shape}, dtype={self.data.dtype.name}, "
+            f"<featherflow.Tensor: shape={self.data.shape}, dtype={dtype_name(self.data.dtype)}, "
             f"numpy={self.data!r}>"
         )
 
     def __str__(self):
-        return f"tf.Tensor({self.data}, shape={self.data.shape}, dtype={self.data.dtype.name})"
+        dtype = dtype_name(self.data.dtype)
+        return f"tf.Tensor({self.data}, shape={self.data.shape}, dtype={dtype})"
 
     def __format__(self, spec):
         if self.data.ndim == 0:

@@ -1,0 +1,188 @@
+"""``Dataset.map``: a function on every element, in order, optionally on worker threads.
+
+With ``num_parallel_calls`` (a number, or ``tf.data.AUTOTUNE`` for one thread per core) up to
+that many elements are in flight on a thread pool. NumPy releases the GIL in its kernels, so
+array-heavy functions run in parallel; a pure-Python function gains little. Results come back
+in input order unless ``deterministic=False`` (or the pipeline's
+``Options.deterministic = False``), which yields each one as soon as it is ready.
+"""
+
+import collections
+import concurrent.futures
+import os
+import warnings
+
+from featherflow.data import structure
+from featherflow.data.dataset import AUTOTUNE, UNKNOWN, Dataset
+from featherflow.data.functions import ElementFunction
+
+
+def worker_count(num_parallel_calls, options, what):
+    """Threads for a parallel transformation, or 0 for running in the consumer's thread."""
+    if num_parallel_calls is None:
+        return 0
+    n = int(num_parallel_calls)
+    cap = options.threading.private_threadpool_size or os.cpu_count() or 1
+    if n == AUTOTUNE:
+        return max(1, min(os.cpu_count() or 1, cap))
+    if n <= 0:
+        raise ValueError(
+            f"{what}: num_parallel_calls must be a positive integer or tf.data.AUTOTUNE, "
+            f"received {num_parallel_calls}.")
+    return 0 if n == 1 else min(n, max(cap, 1))
+
+
+class MapDataset(Dataset):
+    """Elements of the input, each passed through ``map_func``."""
+
+    def __init__(self, input_dataset, map_func, num_parallel_calls=None, deterministic=None,
+                 name=None):
+        super().__init__([input_dataset], name=name)
+        self._input = input_dataset
+        self._fn = map_func
+        ElementFunction(map_func, "map")  # checks it is callable now, not at iteration
+        self._parallel = num_parallel_calls
+        self._deterministic = deterministic
+
+    def _compute_cardinality(self):
+        return self._input._compute_cardinality()
+
+    def _compute_spec(self):
+        """The spec of the first output. featherflow runs eagerly and has no tracer: a dim
+        is marked unknown where the input's spec has one and the output has that same
+        length, which covers element-wise functions on variable-length inputs."""
+        it = self._input._iterate()
+        try:
+            first = next(it, None)
+        finally:
+            getattr(it, "close", lambda: None)()
+        if first is None:
+            raise ValueError(
+                "map: the input dataset is empty, so the output spec cannot be read from an "
+                "element (featherflow runs the function on the first element to learn it).")
+        out = ElementFunction(self._fn, "map")(first, 0)
+        spec = structure.spec_of(out)
+        unknown = {a.shape[i] for s, a in zip(structure.flatten(self._input.element_spec),
+                                              structure.flatten(first))
+                   if s._shape is not None for i, d in enumerate(s._shape) if d is None}
+        if not unknown:
+            return spec
+        return structure.map_element(
+            lambda s: s._with_shape(tuple(None if d in unknown else d for d in s._shape)),
+            spec)
+
+    def _iterate(self):
+        workers = worker_count(self._parallel, self.options(), "map")
+        fn = ElementFunction(self._fn, "map")
+        if workers == 0:
+            return self._sequential(fn)
+        deterministic = self._deterministic
+        if deterministic is None:
+            deterministic = self.options().deterministic is not False
+        return self._threaded(fn, workers, deterministic)
+
+    def _sequential(self, fn):
+        it = self._input._iterate()
+        try:
+            for i, element in enumerate(it):
+                yield fn(element, i)
+        finally:
+            getattr(it, "close", lambda: None)()
+
+    def _threaded(self, fn, workers, deterministic):
+        it = self._input._iterate()
+        pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="tf.data.map")
+        pending = collections.deque()
+        window = 2 * workers
+        try:
+            index = 0
+            exhausted = False
+            while True:
+                while not exhausted and len(pending) < window:
+                    element = next(it, _END)
+                    if element is _END:
+                        exhausted = True
+                        break
+                    pending.append(pool.submit(fn, element, index))
+                    index += 1
+                if not pending:
+                    return
+                if deterministic:
+                    yield pending.popleft().result()
+                else:
+                    done, _ = concurrent.futures.wait(
+                        pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                    for future in [f for f in pending if f in done]:
+                        pending.remove(future)
+                        yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            getattr(it, "close", lambda: None)()
+
+
+class IgnoreErrorsDataset(Dataset):
+    """The input, with the elements whose computation raised dropped (``ignore_errors``).
+
+    A Python generator cannot go on after it raised, so the maps (and filters) just above
+    are run here, one element at a time, each in its own ``try``; an error from further up
+    (a source) ends the pass, as a generator's error ends TensorFlow's.
+    """
+
+    def __init__(self, input_dataset, log_warning=False, name=None):
+        super().__init__([input_dataset], name=name)
+        self._input = input_dataset
+        self._log = log_warning
+
+    def _compute_cardinality(self):
+        return UNKNOWN
+
+    def _compute_spec(self):
+        return self._input.element_spec
+
+    def _iterate(self):
+        from featherflow.data.filter import FilterDataset  # filter.py imports this module
+
+        stages = []
+        ds = self._input
+        while isinstance(ds, (MapDataset, FilterDataset)):
+            stages.append(ds)
+            ds = ds._input
+        stages.reverse()
+        calls = [ElementFunction(d._fn, "map" if isinstance(d, MapDataset) else "filter")
+                 for d in stages]
+        kinds = [isinstance(d, MapDataset) for d in stages]
+        it = ds._iterate()
+        try:
+            index = 0
+            while True:
+                try:
+                    element = next(it)
+                except StopIteration:
+                    return
+                except Exception as err:  # noqa: BLE001 - dropping errors is the point
+                    self._warn(err)
+                    return
+                try:
+                    for is_map, call in zip(kinds, calls):
+                        if is_map:
+                            element = call(element, index)
+                        elif not call.keep(element, index):
+                            element = _END
+                            break
+                except Exception as err:  # noqa: BLE001 - dropping errors is the point
+                    self._warn(err)
+                    element = _END
+                index += 1
+                if element is not _END:
+                    yield element
+        finally:
+            getattr(it, "close", lambda: None)()
+
+    def _warn(self, err):
+        if self._log:
+            warnings.warn(f"ignore_errors: dropped an element: {err!r}", stacklevel=3)
+
+
+_END = object()

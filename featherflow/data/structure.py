@@ -1,0 +1,286 @@
+"""Elements of a dataset: nests of NumPy arrays, their specs, and the conversions at the edges.
+
+Inside a pipeline an element is a nest (tuple, namedtuple, dict or a single leaf) of NumPy
+arrays: 0-d arrays for scalars, object arrays of ``bytes`` for ``tf.string``. Users and map
+functions see featherflow Tensors; ``as_numpy_iterator`` gives NumPy values (bytes for scalar
+strings), as TensorFlow does.
+"""
+
+import numpy as np
+
+from featherflow.autodiff.tensor import Tensor, TensorShape, as_array, dtype_name
+
+
+class TensorSpec:
+    """The shape and dtype of one component of a dataset element, as ``tf.TensorSpec``.
+
+    ``None`` in ``shape`` is a dimension that varies between elements (e.g. the last batch).
+
+    Example::
+
+        >>> tf.TensorSpec(shape=(None, 28, 28), dtype=tf.float32)
+        TensorSpec(shape=(None, 28, 28), dtype=tf.float32, name=None)
+    """
+
+    __slots__ = ("_shape", "_dtype", "name")
+
+    def __init__(self, shape, dtype="float32", name=None):
+        if shape is None:
+            self._shape = None
+        else:
+            self._shape = TensorShape(None if d is None else int(d) for d in shape)
+        self._dtype = _as_dtype(dtype)
+        self.name = name
+
+    @property
+    def shape(self):
+        return self._shape if self._shape is not None else _UnknownRank()
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @classmethod
+    def from_tensor(cls, tensor, name=None):
+        a = tensor.data if isinstance(tensor, Tensor) else as_array(tensor)
+        return cls(a.shape, a.dtype, name)
+
+    def is_compatible_with(self, spec_or_value):
+        """True when ``spec_or_value`` (a spec, Tensor or array) fits this spec."""
+        if isinstance(spec_or_value, TensorSpec):
+            other_shape, other_dtype = spec_or_value._shape, spec_or_value._dtype
+        else:
+            a = spec_or_value.data if isinstance(spec_or_value, Tensor) else np.asarray(
+                spec_or_value)
+            other_shape, other_dtype = a.shape, a.dtype
+        if other_dtype != self._dtype:
+            return False
+        return shape_compatible(self._shape, other_shape)
+
+    def most_specific_common_supertype(self, others):
+        shape = self._shape
+        for other in others:
+            if not isinstance(other, TensorSpec) or other._dtype != self._dtype:
+                return None
+            shape = relax_shape(shape, other._shape)
+        return TensorSpec(shape, self._dtype, self.name)
+
+    def _with_shape(self, shape):
+        return TensorSpec(shape, self._dtype, self.name)
+
+    def __eq__(self, other):
+        return (isinstance(other, TensorSpec) and self._shape == other._shape
+                and self._dtype == other._dtype and self.name == other.name)
+
+    def __hash__(self):
+        return hash((self._shape, self._dtype, self.name))
+
+    def __repr__(self):
+        if self._shape is None:
+            shape = "<unknown>"
+        else:
+            dims = tuple(self._shape)
+            shape = repr(dims)
+        return f"TensorSpec(shape={shape}, dtype=tf.{dtype_name(self._dtype)}, name={self.name!r})"
+
+
+class _UnknownRank(TensorShape):
+    """The shape of a spec whose rank varies between elements."""
+
+    @property
+    def rank(self):
+        return None
+
+    @property
+    def ndims(self):
+        return None
+
+    def as_list(self):
+        raise ValueError("as_list() is not defined on an unknown TensorShape.")
+
+    def __repr__(self):
+        return "TensorShape(None)"
+
+
+def _as_dtype(dtype):
+    if isinstance(dtype, str) and dtype == "string":
+        return np.dtype(object)
+    return np.dtype(getattr(dtype, "as_numpy_dtype", dtype))
+
+
+def shape_compatible(expected, actual):
+    """True when ``actual`` fits ``expected`` (``None`` dims and an unknown rank fit anything)."""
+    if expected is None or actual is None:
+        return True
+    if len(expected) != len(actual):
+        return False
+    return all(e is None or a is None or e == a for e, a in zip(expected, actual))
+
+
+def relax_shape(a, b):
+    """The most specific shape both ``a`` and ``b`` fit: differing dims become ``None``."""
+    if a is None or b is None or len(a) != len(b):
+        return None
+    return tuple(x if x == y else None for x, y in zip(a, b))
+
+
+# -- nests ---------------------------------------------------------------------------------
+
+def is_namedtuple(value):
+    return isinstance(value, tuple) and hasattr(type(value), "_fields")
+
+
+def map_element(fn, element):
+    """``fn`` on every leaf of an element, keeping tuples, namedtuples and dicts."""
+    kind = type(element)
+    if kind is tuple:
+        return tuple(map_element(fn, v) for v in element)
+    if kind is dict:
+        return {k: map_element(fn, v) for k, v in element.items()}
+    if isinstance(element, tuple) and is_namedtuple(element):
+        return kind(*(map_element(fn, v) for v in element))
+    if isinstance(element, dict):
+        return kind((k, map_element(fn, v)) for k, v in element.items())
+    return fn(element)
+
+
+def flatten(element):
+    """The leaves of an element, dict values in sorted key order (as ``tf.nest``)."""
+    if isinstance(element, tuple):
+        return [leaf for v in element for leaf in flatten(v)]
+    if isinstance(element, dict):
+        return [leaf for k in sorted(element) for leaf in flatten(element[k])]
+    return [element]
+
+
+def pack_as(structure, leaves):
+    """Rebuild ``structure``'s nest from ``leaves`` (as ``flatten`` lists them)."""
+    it = iter(leaves)
+
+    def build(s):
+        if isinstance(s, tuple):
+            values = [build(v) for v in s]
+            return type(s)(*values) if is_namedtuple(s) else tuple(values)
+        if isinstance(s, dict):
+            packed = {k: build(s[k]) for k in sorted(s)}
+            return type(s)((k, packed[k]) for k in s)
+        return next(it)
+
+    return build(structure)
+
+
+def same_structure(a, b):
+    """True when two nests have the same tuples, namedtuples and dict keys."""
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
+                and is_namedtuple(a) == is_namedtuple(b)
+                and all(same_structure(x, y) for x, y in zip(a, b)))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
+                and all(same_structure(a[k], b[k]) for k in a))
+    return True
+
+
+def describe_structure(element):
+    """A short text of an element's nest, for error messages."""
+    if isinstance(element, tuple):
+        name = type(element).__name__ if is_namedtuple(element) else ""
+        inner = ", ".join(describe_structure(v) for v in element)
+        comma = "," if len(element) == 1 and not name else ""
+        return f"{name}({inner}{comma})"
+    if isinstance(element, dict):
+        inner = ", ".join(f"{k!r}: {describe_structure(v)}" for k, v in element.items())
+        return "{" + inner + "}"
+    if isinstance(element, TensorSpec):
+        return repr(element)
+    return f"<{dtype_name(element.dtype)} {tuple(element.shape)}>" if hasattr(
+        element, "dtype") else type(element).__name__
+
+
+# -- conversions ---------------------------------------------------------------------------
+
+def to_array(value):
+    """One component of a user's value as an array, by TensorFlow's conversion rules."""
+    if type(value) is np.ndarray:
+        if value.dtype.kind in "US":
+            return as_array(value)
+        return value
+    if isinstance(value, Tensor):
+        return value.data
+    if isinstance(value, (str, bytes)):
+        out = np.empty((), dtype=object)
+        out[()] = value.encode("utf-8") if isinstance(value, str) else value
+        return out
+    return as_array(value)
+
+
+def to_numpy_element(value):
+    """A user's value (tensors, arrays, lists, numbers, strings, in tuples and dicts) as an
+    element. Lists are values, not structure: ``[1, 2]`` is one int32 array, as in TF."""
+    if isinstance(value, (tuple, dict)):
+        return map_element(to_array, value)
+    return to_array(value)
+
+
+def normalize_output(value):
+    """What a map/filter function returned, as an element; lists become tuples, as TF does
+    for function outputs."""
+    if isinstance(value, list):
+        value = tuple(value)
+    return to_numpy_element(value)
+
+
+def to_tensors(element):
+    """The element as users see it: every leaf a featherflow Tensor."""
+    kind = type(element)
+    if kind is np.ndarray:
+        return Tensor(element)
+    if kind is tuple:
+        return tuple(Tensor(v) if type(v) is np.ndarray else to_tensors(v) for v in element)
+    return map_element(Tensor, element)
+
+
+def _user_leaf(a):
+    return a[()] if a.ndim == 0 else a
+
+
+def to_user_numpy(element):
+    """``as_numpy_iterator``'s form: arrays, NumPy scalars for 0-d leaves, bytes for strings."""
+    return map_element(_user_leaf, element)
+
+
+def call_with_element(fn, element):
+    """Call a map/filter/flat_map function the way tf.data does: a tuple element is unpacked
+    into positional arguments, anything else is passed as one argument."""
+    args = to_tensors(element)
+    if type(args) is tuple or (isinstance(args, tuple) and not is_namedtuple(args)):
+        return fn(*args)
+    return fn(args)
+
+
+def spec_of(element):
+    """The nest of TensorSpecs of one element."""
+    return map_element(lambda a: TensorSpec(a.shape, a.dtype), element)
+
+
+def relax_spec(spec, element):
+    """``spec`` widened so ``element`` also fits it (differing dims become ``None``)."""
+    return pack_as(spec, [s._with_shape(relax_shape(s._shape, a.shape))
+                          for s, a in zip(flatten(spec), flatten(element))])
+
+
+def check_matches_spec(spec, element, where):
+    """Raise a clear error when an element does not fit ``spec``."""
+    if not same_structure(spec, element):
+        raise TypeError(
+            f"{where}: expected an element of structure {describe_structure(spec)}, received "
+            f"{describe_structure(element)}. Every element of a dataset must have the same "
+            "nesting (tuples, dicts) and number of components."
+        )
+    for s, a in zip(flatten(spec), flatten(element)):
+        if a.dtype != s._dtype or not shape_compatible(s._shape, a.shape):
+            raise TypeError(
+                f"{where}: expected {s!r}, received a value of dtype "
+                f"{dtype_name(a.dtype)} and shape {tuple(a.shape)}. Cast or reshape the value "
+                "so every element matches the declared spec."
+            )
