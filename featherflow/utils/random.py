@@ -6,13 +6,19 @@ import numpy as np
 
 _GEN = np.random.default_rng()
 
+# TensorFlow's eager global seed and the generator of the operation seeds it hands to random ops
+# created without one (``tf.data``'s shuffle): both are reset by every ``set_random_seed``.
+_GLOBAL_SEED = None
+_OPERATION_SEEDS = None
+_MAXINT32 = 2**31 - 1
+
 
 def set_random_seed(seed):
     """Seed featherflow, NumPy's global generator and Python's ``random`` (as Keras does).
 
     The same program with the same seed then gives bit-identical results.
     """
-    global _GEN
+    global _GEN, _GLOBAL_SEED, _OPERATION_SEEDS
     if not isinstance(seed, (int, np.integer)):
         raise ValueError(
             f"set_random_seed: expected an integer seed, received {type(seed).__name__}."
@@ -21,6 +27,23 @@ def set_random_seed(seed):
     _pyrandom.seed(seed)
     np.random.seed(seed % 2**32)
     _GEN = np.random.default_rng(seed)
+    _GLOBAL_SEED = seed
+    # TF eager draws operation seeds from Python's generator seeded with the global seed.
+    _OPERATION_SEEDS = _pyrandom.Random(seed)
+
+
+def global_seed():
+    """The seed of the last ``set_random_seed`` (``tf.random.set_seed``), or None."""
+    return _GLOBAL_SEED
+
+
+def internal_operation_seed():
+    """The next operation seed TF eager gives a random op made without one after
+    ``tf.random.set_seed``: the same numbers for the same global seed, in the same order."""
+    if _OPERATION_SEEDS is None:
+        raise ValueError(
+            "internal_operation_seed: no global seed is set; call tf.random.set_seed first.")
+    return _OPERATION_SEEDS.randint(0, _MAXINT32)
 
 
 def generator(seed=None):
