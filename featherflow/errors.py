@@ -12,6 +12,11 @@ class InvalidArgumentError(OpError, ValueError):
     """An op received an argument it cannot use (a shape, an index), as in TensorFlow."""
 
 
+class DataLossError(OpError):
+    """Stored data is damaged or cut short (a TFRecord whose CRC does not match, a truncated
+    record), as TensorFlow raises when reading such a file."""
+
+
 class OutOfRangeError(OpError, IndexError):
     """An iterator ran past its end (``Iterator.get_next`` at the end of a dataset)."""
 
