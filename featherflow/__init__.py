@@ -157,7 +157,18 @@ _LAZY = {
 }
 
 
+# Single names that live in a lazily loaded module.
+_LAZY_NAMES = {
+    "TensorSpec": ("featherflow.data.structure", "TensorSpec"),
+}
+
+
 def __getattr__(name):
+    if name in _LAZY_NAMES:
+        module_name, attr = _LAZY_NAMES[name]
+        value = getattr(importlib.import_module(module_name), attr)
+        globals()[name] = value
+        return value
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'featherflow' has no attribute {name!r}")
@@ -167,7 +178,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_NAMES))
 
 
 def as_dtype(type_value):

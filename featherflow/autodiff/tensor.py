@@ -30,6 +30,9 @@ class TensorShape(tuple):
         return f"TensorShape({list(self)})"
 
 
+_INT32_MAX = 2 ** 31 - 1
+
+
 def as_array(x, dtype=None):
     """Turn a Tensor, array, list or scalar into an ndarray, following TensorFlow's rules.
 
@@ -54,6 +57,9 @@ def as_array(x, dtype=None):
         return a
     if kind in "iu":
         if a.dtype.itemsize == 8 and not isinstance(x, (Tensor, np.ndarray, np.generic)):
+            # Python ints are int32 unless one does not fit, as tf.constant decides
+            if a.size and (a.max() > _INT32_MAX or a.min() < -_INT32_MAX - 1):
+                return a
             return a.astype(np.int32)
         return a
     if kind == "b" or kind == "c":

@@ -15,7 +15,7 @@ from featherflow.errors import InvalidArgumentError
 def positive_size(value, what):
     n = int(np.asarray(value.numpy() if hasattr(value, "numpy") else value))
     if n <= 0:
-        raise ValueError(f"{what} must be a positive integer, received {value!r}.")
+        raise InvalidArgumentError(f"{what} must be a positive integer, received {value!r}.")
     return n
 
 

@@ -14,7 +14,7 @@ class FilterDataset(Dataset):
         ElementFunction(predicate, "filter")
 
     def _compute_cardinality(self):
-        return UNKNOWN if self._input._compute_cardinality() != -1 else -1
+        return UNKNOWN
 
     def _compute_spec(self):
         return self._input.element_spec

@@ -34,7 +34,8 @@ def annotate(err, transformation, fn, index):
 def signature(element):
     """Structure and dtypes of an element, cheap to compare on every element."""
     if type(element) is np.ndarray:
-        return element.dtype
+        # the dtype's string: a dtype compared with a tuple would try to parse the tuple
+        return element.dtype.str
     if type(element) is tuple:
         return tuple(signature(v) for v in element)
     if isinstance(element, dict):

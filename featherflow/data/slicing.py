@@ -5,7 +5,7 @@ length is infinite; taking from one of unknown length is unknown)."""
 import numpy as np
 
 from featherflow.data.dataset import INFINITE, UNKNOWN, Dataset
-from featherflow.errors import FailedPreconditionError
+from featherflow.errors import FailedPreconditionError, InvalidArgumentError
 
 
 def _int(value, what):
@@ -74,7 +74,7 @@ class TakeDataset(_Unary):
     def _compute_cardinality(self):
         n = self._input._compute_cardinality()
         if n == UNKNOWN:
-            return UNKNOWN if self._count != 0 else 0
+            return UNKNOWN
         if self._count < 0:
             return n
         if n == INFINITE:
@@ -137,10 +137,10 @@ class ShardDataset(_Unary):
         self._shards = _int(num_shards, "shard: num_shards")
         self._index = _int(index, "shard: index")
         if self._shards <= 0:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"shard: num_shards must be a positive integer, received {num_shards!r}.")
         if not 0 <= self._index < self._shards:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"shard: index must be in [0, num_shards) = [0, {self._shards}), received "
                 f"{index!r}.")
 

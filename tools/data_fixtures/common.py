@@ -93,6 +93,9 @@ def assert_matches(expected, actual, path="value", rtol=1e-6, atol=1e-7):
         assert isinstance(actual, dict) and "raised" in actual, (
             f"{path}: TensorFlow raised {expected['raised']} ({expected['message']}); "
             f"featherflow returned {actual!r}")
+        assert actual["raised"] == expected["raised"], (
+            f"{path}: featherflow raised {actual['raised']} ({actual['message']}); TensorFlow "
+            f"raised {expected['raised']} ({expected['message']})")
         return
     if isinstance(expected, dict) and "array" in expected:
         assert isinstance(actual, dict) and "array" in actual, f"{path}: {actual!r} not an array"

@@ -1,0 +1,139 @@
+"""``tf.data.experimental``: TensorFlow's older names for dataset sources and transformations.
+
+The transformation functions here return a function for ``Dataset.apply``, as in TF
+(``ds.apply(tf.data.experimental.unbatch())``); they build the same datasets as the methods.
+"""
+
+import importlib
+
+from featherflow.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
+from featherflow.data.options import AutoShardPolicy, ExternalStatePolicy
+
+INFINITE_CARDINALITY = INFINITE
+UNKNOWN_CARDINALITY = UNKNOWN
+
+
+def cardinality(dataset):
+    """The dataset's cardinality, as ``dataset.cardinality()``."""
+    return dataset.cardinality()
+
+
+def assert_cardinality(expected_cardinality):
+    return lambda ds: ds.assert_cardinality(expected_cardinality)
+
+
+def enumerate_dataset(start=0):
+    return lambda ds: ds.enumerate(start)
+
+
+def unbatch():
+    return lambda ds: ds.unbatch()
+
+
+def ignore_errors(log_warning=False):
+    return lambda ds: ds.ignore_errors(log_warning)
+
+
+def shuffle_and_repeat(buffer_size, count=None, seed=None):
+    return lambda ds: ds.shuffle(buffer_size, seed=seed).repeat(count)
+
+
+def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainder=False,
+                  num_parallel_calls=None):
+    return lambda ds: ds.map(map_func, num_parallel_calls=num_parallel_calls).batch(
+        batch_size, drop_remainder=drop_remainder)
+
+
+def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False,
+                        buffer_output_elements=None, prefetch_input_elements=None):
+    return lambda ds: ds.interleave(map_func, cycle_length=cycle_length,
+                                    block_length=block_length,
+                                    num_parallel_calls=cycle_length,
+                                    deterministic=not sloppy)
+
+
+def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
+    return lambda ds: ds.group_by_window(key_func, reduce_func, window_size=window_size,
+                                         window_size_func=window_size_func)
+
+
+def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_batch_sizes,
+                              padded_shapes=None, padding_values=None,
+                              pad_to_bucket_boundary=False, no_padding=False,
+                              drop_remainder=False):
+    return lambda ds: ds.bucket_by_sequence_length(
+        element_length_func, bucket_boundaries, bucket_batch_sizes,
+        padded_shapes=padded_shapes, padding_values=padding_values,
+        pad_to_bucket_boundary=pad_to_bucket_boundary, no_padding=no_padding,
+        drop_remainder=drop_remainder)
+
+
+def scan(initial_state, scan_func):
+    return lambda ds: ds.scan(initial_state, scan_func)
+
+
+def take_while(predicate):
+    return lambda ds: ds.take_while(predicate)
+
+
+def unique():
+    return lambda ds: ds.unique()
+
+
+def get_single_element(dataset):
+    return dataset.get_single_element()
+
+
+def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False):
+    return Dataset.sample_from_datasets(datasets, weights=weights, seed=seed,
+                                        stop_on_empty_dataset=stop_on_empty_dataset)
+
+
+def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+    return Dataset.choose_from_datasets(datasets, choice_dataset,
+                                        stop_on_empty_dataset=stop_on_empty_dataset)
+
+
+def save(dataset, path, compression=None, shard_func=None, checkpoint_args=None):
+    return dataset.save(path, compression=compression, shard_func=shard_func,
+                        checkpoint_args=checkpoint_args)
+
+
+def load(path, element_spec=None, compression=None, reader_func=None):
+    return Dataset.load(path, element_spec=element_spec, compression=compression,
+                        reader_func=reader_func)
+
+
+def prefetch_to_device(device, buffer_size=None):
+    """On the CPU there is no device to copy to: a plain prefetch."""
+    return lambda ds: ds.prefetch(AUTOTUNE if buffer_size is None else buffer_size)
+
+
+def copy_to_device(target_device, source_device="/cpu:0"):
+    """On the CPU there is no device to copy to: the dataset unchanged."""
+    return lambda ds: ds
+
+
+_LAZY = {
+    "make_csv_dataset": ("featherflow.data.csv", "make_csv_dataset"),
+    "CsvDataset": ("featherflow.data.csv", "CsvDataset"),
+    "TFRecordDataset": ("featherflow.data.tfrecord_dataset", "TFRecordDataset"),
+}
+
+
+def __getattr__(name):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'featherflow.data.experimental' has no attribute {name!r}")
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value
+
+
+__all__ = ["AUTOTUNE", "AutoShardPolicy", "ExternalStatePolicy", "INFINITE_CARDINALITY",
+           "UNKNOWN_CARDINALITY", "assert_cardinality", "bucket_by_sequence_length",
+           "cardinality", "choose_from_datasets", "copy_to_device",
+           "enumerate_dataset", "get_single_element", "group_by_window", "ignore_errors",
+           "load", "map_and_batch", "parallel_interleave", "prefetch_to_device",
+           "sample_from_datasets", "save", "scan", "shuffle_and_repeat", "take_while",
+           "unbatch", "unique", *_LAZY]
