@@ -4,7 +4,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
-from featherflow.utils.random import generator, set_random_seed
+from featherflow.utils.random import clear_global_seed, generator, set_random_seed
 
 
 def _shape(shape):
@@ -43,7 +43,11 @@ def shuffle(value, seed=None, name=None):
 
 
 def set_seed(seed):
-    set_random_seed(seed)
+    """Set the global seed (``tf.random.set_seed``); ``None`` clears it."""
+    if seed is None:
+        clear_global_seed()
+    else:
+        set_random_seed(seed)
 
 
 __all__ = ["normal", "set_seed", "shuffle", "truncated_normal", "uniform"]

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.backend import config
 
 
@@ -127,6 +128,8 @@ class Tensor:
     # -- properties -------------------------------------------------------------------------
     @property
     def shape(self):
+        if state.probe is not None:
+            state.probe.touch(self)
         return TensorShape(self.data.shape)
 
     @property
@@ -135,21 +138,29 @@ class Tensor:
 
     @property
     def ndim(self):
+        if state.probe is not None:
+            state.probe.touch(self)
         return self.data.ndim
 
     @property
     def size(self):
+        if state.probe is not None:
+            state.probe.touch(self)
         return self.data.size
 
     def numpy(self):
         """Return the value as a NumPy array (a copy for Variables, a view otherwise); a
         scalar string gives its ``bytes``, as in TensorFlow."""
+        if state.probe is not None:
+            state.probe.touch(self)
         data = self.data
         if data.dtype.kind == "O" and data.ndim == 0:
             return data[()]
         return data
 
     def __array__(self, dtype=None, copy=None):
+        if state.probe is not None:
+            state.probe.touch(self)
         a = self.data if type(self.data) is np.ndarray else np.asarray(self.data)
         if dtype is not None and dtype != a.dtype:
             return a.astype(dtype)
@@ -158,6 +169,8 @@ class Tensor:
         return a
 
     def __len__(self):
+        if state.probe is not None:
+            state.probe.touch(self)
         if self.data.ndim == 0:
             raise TypeError("len() of a scalar Tensor (shape ()) is not defined.")
         return self.data.shape[0]
@@ -169,6 +182,8 @@ class Tensor:
             yield self[i]
 
     def __bool__(self):
+        if state.probe is not None:
+            state.probe.touch(self)
         if self.data.size != 1:
             raise ValueError(
                 f"The truth value of a Tensor with shape {self.data.shape} is ambiguous; "
@@ -177,12 +192,18 @@ class Tensor:
         return bool(self.data)
 
     def __float__(self):
+        if state.probe is not None:
+            state.probe.touch(self)
         return float(self.data)
 
     def __int__(self):
+        if state.probe is not None:
+            state.probe.touch(self)
         return int(self.data)
 
     def __index__(self):
+        if state.probe is not None:
+            state.probe.touch(self)
         return self.data.__index__()
 
     def __repr__(self):

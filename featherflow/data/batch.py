@@ -8,7 +8,7 @@ without touching each element in Python.
 import numpy as np
 
 from featherflow.data import structure
-from featherflow.data.dataset import INFINITE, UNKNOWN, Dataset
+from featherflow.data.dataset import END, INFINITE, UNKNOWN, Dataset
 from featherflow.errors import InvalidArgumentError
 
 
@@ -66,6 +66,15 @@ class BatchDataset(Dataset):
         return structure.map_element(
             lambda s: s._with_shape(None if s._shape is None else (first,) + tuple(s._shape)),
             self._input.element_spec)
+
+    def _peek(self):
+        """A batch of ``batch_size`` copies of the input's peeked element (a broadcast view,
+        so no memory is spent on it)."""
+        first = self._input._peek()
+        if first is END:
+            return END
+        n = self._batch_size
+        return structure.map_element(lambda a: np.broadcast_to(a, (n,) + a.shape), first)
 
     def _iterate(self):
         fast = getattr(self._input, "_iterate_batches", None)

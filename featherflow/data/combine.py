@@ -2,7 +2,7 @@
 after another."""
 
 from featherflow.data import structure
-from featherflow.data.dataset import INFINITE, UNKNOWN, Dataset
+from featherflow.data.dataset import END, INFINITE, UNKNOWN, Dataset
 
 
 def _close(it):
@@ -40,6 +40,12 @@ class ZipDataset(Dataset):
     def _compute_spec(self):
         return structure.pack_as(self._nest, [d.element_spec for d in self._members])
 
+    def _peek(self):
+        parts = [d._peek() for d in self._members]
+        if any(p is END for p in parts):
+            return END
+        return structure.pack_as(self._nest, parts)
+
     def _iterate(self):
         its = [d._iterate() for d in self._members]
         nest = self._nest
@@ -48,8 +54,8 @@ class ZipDataset(Dataset):
             while True:
                 parts = []
                 for it in its:
-                    element = next(it, _END)
-                    if element is _END:
+                    element = next(it, END)
+                    if element is END:
                         return
                     parts.append(element)
                 yield tuple(parts) if simple else structure.pack_as(nest, parts)
@@ -91,6 +97,10 @@ class ConcatenateDataset(Dataset):
                                      for x, y in zip(structure.flatten(a),
                                                      structure.flatten(b))])
 
+    def _peek(self):
+        first = self._first._peek()
+        return self._second._peek() if first is END else first
+
     def _iterate(self):
         for d in (self._first, self._second):
             it = d._iterate()
@@ -99,5 +109,3 @@ class ConcatenateDataset(Dataset):
             finally:
                 _close(it)
 
-
-_END = object()

@@ -45,6 +45,16 @@ class Dataset:
     def _compute_cardinality(self):
         return UNKNOWN
 
+    def _peek(self):
+        """One element, to learn shapes from, or ``END`` for an empty dataset. Transformations
+        that keep state between passes (a shuffle's seeds) override it to look upstream
+        instead of starting a pass."""
+        it = self._iterate()
+        try:
+            return next(it, END)
+        finally:
+            getattr(it, "close", lambda: None)()
+
     # -- structure ---------------------------------------------------------------------------
     @property
     def element_spec(self):
@@ -375,10 +385,10 @@ class Dataset:
 
         it = self._iterate()
         try:
-            first = next(it, _END)
-            if first is _END:
+            first = next(it, END)
+            if first is END:
                 raise InvalidArgumentError("Dataset was empty.")
-            if next(it, _END) is not _END:
+            if next(it, END) is not END:
                 raise InvalidArgumentError("Dataset had more than one element.")
         finally:
             close = getattr(it, "close", None)
@@ -393,4 +403,5 @@ class Dataset:
              checkpoint_args=checkpoint_args)
 
 
-_END = object()
+#: what ``_peek`` returns for an empty dataset
+END = object()

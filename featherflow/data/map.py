@@ -12,9 +12,11 @@ import concurrent.futures
 import os
 import warnings
 
-from featherflow.data import structure
-from featherflow.data.dataset import AUTOTUNE, UNKNOWN, Dataset
+from featherflow.data import structure, vectorize
+from featherflow.data.batch import stack
+from featherflow.data.dataset import AUTOTUNE, END, UNKNOWN, Dataset
 from featherflow.data.functions import ElementFunction
+from featherflow.data.vectorize import BatchedFunction
 
 
 def worker_count(num_parallel_calls, options, what):
@@ -51,12 +53,8 @@ class MapDataset(Dataset):
         """The spec of the first output. featherflow runs eagerly and has no tracer: a dim
         is marked unknown where the input's spec has one and the output has that same
         length, which covers element-wise functions on variable-length inputs."""
-        it = self._input._iterate()
-        try:
-            first = next(it, None)
-        finally:
-            getattr(it, "close", lambda: None)()
-        if first is None:
+        first = self._input._peek()
+        if first is END:
             raise ValueError(
                 "map: the input dataset is empty, so the output spec cannot be read from an "
                 "element (featherflow runs the function on the first element to learn it).")
@@ -70,6 +68,51 @@ class MapDataset(Dataset):
         return structure.map_element(
             lambda s: s._with_shape(tuple(None if d in unknown else d for d in s._shape)),
             spec)
+
+    def _peek(self):
+        first = self._input._peek()
+        return first if first is END else ElementFunction(self._fn, "map")(first, 0)
+
+    # -- whole batches at once, when the function is element-wise (vectorize.py) -------------
+    @property
+    def _gather(self):
+        """The elements at an index array, mapped as one batch: random access for a shuffle
+        and batch above, or None when the input has none."""
+        source = getattr(self._input, "_gather", None)
+        if source is None:
+            return None
+        fn = ElementFunction(self._fn, "map")
+        batched = BatchedFunction(fn)
+        state = {}
+
+        def gather(index):
+            batch = source(index)
+            if "elementwise" not in state:
+                state["elementwise"] = vectorize.is_elementwise(self._fn, _row(batch, 0))
+            return _map_batch(batch, fn, batched if state["elementwise"] else None)
+
+        return gather
+
+    def _iterate_batches(self, batch_size, drop_remainder):
+        source = getattr(self._input, "_iterate_batches", None)
+        if source is None:
+            return None
+        batches = source(batch_size, drop_remainder)
+        if batches is None:
+            return None
+        return self._mapped_batches(batches)
+
+    def _mapped_batches(self, batches):
+        fn = ElementFunction(self._fn, "map")
+        batched = BatchedFunction(fn)
+        elementwise = None
+        try:
+            for batch in batches:
+                if elementwise is None:
+                    elementwise = vectorize.is_elementwise(self._fn, _row(batch, 0))
+                yield _map_batch(batch, fn, batched if elementwise else None)
+        finally:
+            getattr(batches, "close", lambda: None)()
 
     def _iterate(self):
         workers = worker_count(self._parallel, self.options(), "map")
@@ -99,8 +142,8 @@ class MapDataset(Dataset):
             exhausted = False
             while True:
                 while not exhausted and len(pending) < window:
-                    element = next(it, _END)
-                    if element is _END:
+                    element = next(it, END)
+                    if element is END:
                         exhausted = True
                         break
                     pending.append(pool.submit(fn, element, index))
@@ -169,13 +212,13 @@ class IgnoreErrorsDataset(Dataset):
                         if is_map:
                             element = call(element, index)
                         elif not call.keep(element, index):
-                            element = _END
+                            element = END
                             break
                 except Exception as err:  # noqa: BLE001 - dropping errors is the point
                     self._warn(err)
-                    element = _END
+                    element = END
                 index += 1
-                if element is not _END:
+                if element is not END:
                     yield element
         finally:
             getattr(it, "close", lambda: None)()
@@ -185,4 +228,19 @@ class IgnoreErrorsDataset(Dataset):
             warnings.warn(f"ignore_errors: dropped an element: {err!r}", stacklevel=3)
 
 
-_END = object()
+def _row(batch, i):
+    return structure.map_element(lambda a: a[i, ...], batch)
+
+
+def _rows(batch):
+    n = structure.flatten(batch)[0].shape[0]
+    return [_row(batch, i) for i in range(n)]
+
+
+def _map_batch(batch, fn, batched):
+    """``fn`` on every row of ``batch``, stacked: in one call when ``batched`` can."""
+    if batched is not None:
+        out = batched(batch, _row(batch, 0))
+        if out is not None:
+            return out
+    return stack([fn(row, i) for i, row in enumerate(_rows(batch))])

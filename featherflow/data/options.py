@@ -154,5 +154,8 @@ class OptionsDataset(Dataset):
     def _compute_cardinality(self):
         return self._input._compute_cardinality()
 
+    def _peek(self):
+        return self._input._peek()
+
     def _iterate(self):
         return self._input._iterate()

@@ -45,6 +45,9 @@ class PrefetchDataset(Dataset):
     def _compute_spec(self):
         return self._input.element_spec
 
+    def _peek(self):
+        return self._input._peek()
+
     def _iterate(self):
         if self._size == 0:
             return self._input._iterate()

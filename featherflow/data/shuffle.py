@@ -120,6 +120,10 @@ class ShuffleDataset(Dataset):
     def _compute_cardinality(self):
         return self._input._compute_cardinality()
 
+    def _peek(self):
+        # any element of the input tells the shapes; starting a pass would take seeds
+        return self._input._peek()
+
     def _iterate(self):
         # The seeds are taken when the iterator is made (not at its first element), as TF does
         # in the iterator's Initialize: two iterators made in a row get consecutive seeds.

@@ -29,6 +29,9 @@ class _Unary(Dataset):
     def _compute_spec(self):
         return self._input.element_spec
 
+    def _peek(self):
+        return self._input._peek()
+
 
 class RepeatDataset(_Unary):
     """The input ``count`` times over; forever for ``None`` or -1. Every repetition is a

@@ -32,6 +32,15 @@ def set_random_seed(seed):
     _OPERATION_SEEDS = _pyrandom.Random(seed)
 
 
+def clear_global_seed():
+    """Forget the global seed (``tf.random.set_seed(None)``): ops without a seed of their
+    own draw fresh randomness again."""
+    global _GEN, _GLOBAL_SEED, _OPERATION_SEEDS
+    _GEN = np.random.default_rng()
+    _GLOBAL_SEED = None
+    _OPERATION_SEEDS = None
+
+
 def global_seed():
     """The seed of the last ``set_random_seed`` (``tf.random.set_seed``), or None."""
     return _GLOBAL_SEED
