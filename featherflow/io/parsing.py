@@ -170,12 +170,13 @@ def _feature_values(feature, key, entry, index):
     """The values of one tf.train.Feature as a flat array of the expected dtype."""
     kind = feature.WhichOneof("kind")
     if kind is None:
-        # a Feature with no list set holds no values, of any type
+        # a step of a FeatureList with no list set holds no values, of any type
         return _empty(entry.dtype)
     if kind != entry.field:
         raise InvalidArgumentError(
             f"{_where(key, index)}. Data types don't match. Data type: "
-            f"{feature_specs.TYPE_NAME_OF_KIND[kind]} but expected type: {entry.dtype}. "
+            f"{feature_specs.TYPE_NAME_OF_KIND[kind]} but expected type: "
+            f"{feature_specs.TYPE_NAME_OF_KIND[entry.field]}. "
             f"Describe the feature with the type it was written with "
             f"({feature_specs.TYPE_NAME_OF_KIND[kind]}), then cast.")
     values = getattr(feature, kind).value
@@ -192,7 +193,9 @@ def _empty(dtype_name):
 
 def _values(feature_map, key, entry, index):
     """One example's value of one feature: a dense array (fixed / sequence) or a flat one."""
-    if key not in feature_map:
+    feature = feature_map.get(key)
+    if feature is None or feature.WhichOneof("kind") is None:
+        # TensorFlow reads a Feature with no list set as a missing feature
         if entry.kind == "var":
             return _empty(entry.dtype)
         if entry.kind == "sequence":
@@ -204,7 +207,7 @@ def _values(feature_map, key, entry, index):
                 "the FixedLenFeature a default_value, or use VarLenFeature for an optional "
                 "feature.")
         return entry.default
-    values = _feature_values(feature_map[key], key, entry, index)
+    values = _feature_values(feature, key, entry, index)
     if entry.kind == "var":
         return values
     if entry.kind == "fixed":

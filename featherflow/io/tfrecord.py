@@ -162,6 +162,7 @@ class TFRecordWriter:
     """
 
     def __init__(self, path, options=None):
+        self._file = None  # set last: __del__ of a writer that failed to open has nothing to do
         self._path = os.fspath(path)
         self._options = as_options(options)
         self._crc = _crc32c_value()

@@ -1,0 +1,367 @@
+"""Scenarios for TFRecord files and tf.train.Example (featherflow/io/, data/tfrecord_dataset.py).
+
+Recording with real TensorFlow also writes the small binary files of
+tests/fixtures/tf/data/tfrecord/ (TFRecord files as TensorFlow writes them); the scenarios
+read those files, write files of their own and return the bytes, serialize Examples and parse
+them, so the comparison covers both directions: featherflow reads TensorFlow's files and
+writes the same bytes, and TensorFlow parses the Example bytes featherflow's protos make.
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = ROOT / "tests" / "fixtures" / "tf" / "data" / "tfrecord"
+PLAIN_RECORDS = [b"", b"a", b"hello world", bytes(range(256)), b"x" * 300]
+
+
+def _example(tf, **features):
+    """A tf.train.Example from name=(kind, values) pairs."""
+    built = {}
+    for key, (kind, values) in features.items():
+        if kind == "bytes":
+            built[key] = tf.train.Feature(bytes_list=tf.train.BytesList(value=values))
+        elif kind == "float":
+            built[key] = tf.train.Feature(float_list=tf.train.FloatList(value=values))
+        elif kind == "int64":
+            built[key] = tf.train.Feature(int64_list=tf.train.Int64List(value=values))
+        else:
+            built[key] = tf.train.Feature()
+    return tf.train.Example(features=tf.train.Features(feature=built))
+
+
+def _examples(tf):
+    return [
+        _example(tf, image=("bytes", [b"\x00\x01png"]), label=("int64", [3]),
+                 weights=("float", [0.5, -1.25, 3.0e-8]), tags=("bytes", [b"cat", b"pet"])),
+        _example(tf, image=("bytes", [b""]), label=("int64", [-(2 ** 40)]),
+                 weights=("float", [1.0, 2.0, 3.0]), tags=("bytes", [])),
+        _example(tf, image=("bytes", [b"\xff" * 10]), label=("int64", [0]),
+                 weights=("float", [float("inf"), -0.0, 7.0])),
+    ]
+
+
+def _description(tf):
+    return {
+        "image": tf.io.FixedLenFeature([], tf.string),
+        "label": tf.io.FixedLenFeature([], tf.int64),
+        "weights": tf.io.FixedLenFeature([3], tf.float32),
+        "tags": tf.io.VarLenFeature(tf.string),
+        "missing": tf.io.FixedLenFeature([2], tf.int64, default_value=[-1, -2]),
+    }
+
+
+def _sequence_example(tf):
+    def floats(values):
+        return tf.train.Feature(float_list=tf.train.FloatList(value=values))
+
+    def ints(values):
+        return tf.train.Feature(int64_list=tf.train.Int64List(value=values))
+
+    return tf.train.SequenceExample(
+        context=tf.train.Features(feature={"length": ints([3])}),
+        feature_lists=tf.train.FeatureLists(feature_list={
+            "frames": tf.train.FeatureList(feature=[floats([1, 2]), floats([3, 4]),
+                                                    floats([5, 6])]),
+            "words": tf.train.FeatureList(feature=[ints([7]), ints([]), ints([8, 9, 10])]),
+        }))
+
+
+def setup(tf, workdir):
+    if tf.__name__ == "tensorflow":
+        _write_binary_fixtures(tf)
+    clean = (BINARY / "plain.tfrecord").read_bytes()
+    damaged = {
+        "bad_length_crc": _flip(clean, 8),
+        "bad_data_crc": _flip(clean, 12 + 8 + 4 + 4 + 12),  # the data of record 1
+        "bad_later_length": _flip(clean, 12 + 8 + 4 + 4 + 4 + 12 + 1 + 4 + 9),
+        "truncated_data": clean[:-5],
+        "truncated_header": clean[:-(4 + 300 + 4 + 5)],  # the file ends inside a header
+        "not_a_tfrecord": b"this is plain text, not records\n" * 3,
+        "empty": b"",
+    }
+    for name, data in damaged.items():
+        Path(workdir, f"{name}.tfrecord").write_bytes(data)
+    for n, count in enumerate([1, 4, 2, 0, 3]):
+        with tf.io.TFRecordWriter(f"shard{n}.tfrecord") as writer:
+            for i in range(count):
+                writer.write(f"s{n}r{i}".encode())
+
+
+def _flip(data, position):
+    out = bytearray(data)
+    out[position] ^= 0x10
+    return bytes(out)
+
+
+def _write_binary_fixtures(tf):
+    BINARY.mkdir(parents=True, exist_ok=True)
+    for name, options in (("plain.tfrecord", None), ("gzip.tfrecord.gz", "GZIP"),
+                          ("zlib.tfrecord.zz", "ZLIB")):
+        with tf.io.TFRecordWriter(str(BINARY / name), options) as writer:
+            for record in PLAIN_RECORDS:
+                writer.write(record)
+    with tf.io.TFRecordWriter(str(BINARY / "examples.tfrecord")) as writer:
+        for example in _examples(tf):
+            writer.write(example.SerializeToString(deterministic=True))
+    with tf.io.TFRecordWriter(str(BINARY / "sequence.tfrecord")) as writer:
+        writer.write(_sequence_example(tf).SerializeToString(deterministic=True))
+
+
+def _values(ds):
+    return list(ds.as_numpy_iterator())
+
+
+def _read_until_error(tf, path, **kwargs):
+    """The records read before an error, and the error's class (None for a clean end)."""
+    records = []
+    try:
+        for record in tf.data.TFRecordDataset(path, **kwargs):
+            records.append(record.numpy())
+    except Exception as err:  # noqa: BLE001 - the class is what the scenario compares
+        return records, type(err).__name__
+    return records, None
+
+
+def _written(tf, options, records=PLAIN_RECORDS):
+    path = f"written-{options or 'plain'}.tfrecord"
+    with tf.io.TFRecordWriter(path, options) as writer:
+        for record in records:
+            writer.write(record)
+    return Path(path).read_bytes()
+
+
+def _sparse(value):
+    return {"indices": value.indices, "values": value.values, "dense_shape": value.dense_shape}
+
+
+def _plain(parsed):
+    """A parse result with SparseTensors as their three parts (both libraries have them)."""
+    return {key: _sparse(v) if hasattr(v, "dense_shape") else v for key, v in parsed.items()}
+
+
+def _fixture(name):
+    return str(BINARY / name)
+
+
+def _dense_parts(parsed):
+    """A parse result whose SparseTensors give their values: what a map function returns
+    (a dataset element holds dense tensors)."""
+    return {key: v.values if hasattr(v, "dense_shape") else v for key, v in parsed.items()}
+
+
+def _parse_dataset(tf):
+    description = _description(tf)
+    ds = tf.data.TFRecordDataset(_fixture("examples.tfrecord"))
+    ds = ds.map(lambda record: _dense_parts(tf.io.parse_single_example(record, description)))
+    return _values(ds)
+
+
+def _parse_batched(tf):
+    description = _description(tf)
+    ds = tf.data.TFRecordDataset(_fixture("examples.tfrecord")).batch(2)
+    ds = ds.map(lambda records: _dense_parts(tf.io.parse_example(records, description)))
+    return _values(ds)
+
+
+def _parse_one(tf, features, *values):
+    return _plain(tf.io.parse_single_example(
+        _example(tf, **dict(values)).SerializeToString(), features))
+
+
+def _featherflow_example_bytes():
+    """Example bytes made by featherflow's protos (only protobuf needed, so this runs in
+    the TensorFlow recording too): TensorFlow's parse of them is the recorded answer."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from featherflow.io import example_proto
+
+    classes = example_proto.message_classes()
+    example = classes["Example"](features=classes["Features"](feature={
+        "x": classes["Feature"](float_list=classes["FloatList"](value=[1.5, -2.0])),
+        "n": classes["Feature"](int64_list=classes["Int64List"](value=[2 ** 62, -7])),
+        "s": classes["Feature"](bytes_list=classes["BytesList"](value=[b"ok", b""])),
+    }))
+    return example.SerializeToString()
+
+
+def _parse_sequence(tf):
+    record = (BINARY / "sequence.tfrecord").read_bytes()[12:-4]
+    context, sequences = tf.io.parse_single_sequence_example(
+        record,
+        context_features={"length": tf.io.FixedLenFeature([], tf.int64)},
+        sequence_features={
+            "frames": tf.io.FixedLenSequenceFeature([2], tf.float32),
+            "words": tf.io.VarLenFeature(tf.int64),
+            "absent": tf.io.FixedLenSequenceFeature([], tf.int64, allow_missing=True),
+        })
+    return _plain(context), _plain(sequences)
+
+
+_DESC_F2 = {"f": ("float", [1.0, 2.0])}
+
+SCENARIOS = {
+    # -- reading TensorFlow's files
+    "read_plain": lambda tf: _values(tf.data.TFRecordDataset(_fixture("plain.tfrecord"))),
+    "read_gzip": lambda tf: _values(tf.data.TFRecordDataset(
+        _fixture("gzip.tfrecord.gz"), compression_type="GZIP")),
+    "read_zlib": lambda tf: _values(tf.data.TFRecordDataset(
+        [_fixture("zlib.tfrecord.zz")], compression_type="ZLIB", buffer_size=64)),
+    "read_spec": lambda tf: [tf.data.TFRecordDataset(_fixture("plain.tfrecord")).element_spec,
+                             int(tf.data.TFRecordDataset(
+                                 _fixture("plain.tfrecord")).cardinality())],
+    "read_empty": lambda tf: _read_until_error(tf, "empty.tfrecord"),
+    "read_list_of_files": lambda tf: _values(tf.data.TFRecordDataset(
+        ["shard0.tfrecord", "shard1.tfrecord", "shard3.tfrecord", "shard2.tfrecord"])),
+    "read_no_files": lambda tf: _values(tf.data.TFRecordDataset([])),
+    "read_filenames_dataset": lambda tf: _values(tf.data.TFRecordDataset(
+        tf.data.Dataset.from_tensor_slices(["shard2.tfrecord", "shard1.tfrecord"]))),
+    "read_filenames_tensor": lambda tf: _values(tf.data.TFRecordDataset(
+        tf.constant(["shard1.tfrecord", "shard0.tfrecord"]))),
+    "read_int_filenames": lambda tf: _values(tf.data.TFRecordDataset([1, 2])),
+    "read_then_take_repeat": lambda tf: _values(tf.data.TFRecordDataset(
+        "shard1.tfrecord").take(3).repeat(2)),
+    # -- num_parallel_reads: TensorFlow's interleaving order
+    "parallel_2": lambda tf: _values(tf.data.TFRecordDataset(
+        [f"shard{n}.tfrecord" for n in range(5)], num_parallel_reads=2)),
+    "parallel_3": lambda tf: _values(tf.data.TFRecordDataset(
+        [f"shard{n}.tfrecord" for n in range(5)], num_parallel_reads=3)),
+    "parallel_more_than_files": lambda tf: _values(tf.data.TFRecordDataset(
+        ["shard1.tfrecord", "shard4.tfrecord"], num_parallel_reads=4)),
+    "parallel_1": lambda tf: _values(tf.data.TFRecordDataset(
+        [f"shard{n}.tfrecord" for n in range(5)], num_parallel_reads=1)),
+    # -- damaged files: the records before the damage, then DataLossError
+    "damaged_length_crc": lambda tf: _read_until_error(tf, "bad_length_crc.tfrecord"),
+    "damaged_data_crc": lambda tf: _read_until_error(tf, "bad_data_crc.tfrecord"),
+    "damaged_later_length": lambda tf: _read_until_error(tf, "bad_later_length.tfrecord"),
+    "damaged_truncated_data": lambda tf: _read_until_error(tf, "truncated_data.tfrecord"),
+    "damaged_truncated_header": lambda tf: _read_until_error(tf, "truncated_header.tfrecord"),
+    "damaged_not_tfrecord": lambda tf: _read_until_error(tf, "not_a_tfrecord.tfrecord"),
+    "damaged_gzip_read_plain": lambda tf: _read_until_error(tf, _fixture("gzip.tfrecord.gz")),
+    "damaged_plain_read_gzip": lambda tf: _read_until_error(
+        tf, _fixture("plain.tfrecord"), compression_type="GZIP"),
+    # -- writing: the bytes TensorFlow writes
+    "write_plain_bytes": lambda tf: _written(tf, None),
+    "write_gzip_bytes": lambda tf: _written(tf, "GZIP"),
+    "write_zlib_bytes": lambda tf: _written(tf, tf.io.TFRecordOptions(compression_type="ZLIB")),
+    "write_str_record": lambda tf: _written(tf, None, ["héllo", "plain"]),
+    "write_bad_compression": lambda tf: _written(tf, "BZ2"),
+    "options_compression_string": lambda tf: [
+        tf.io.TFRecordOptions.get_compression_type_string(value)
+        for value in (None, "", "GZIP", "ZLIB", tf.io.TFRecordOptions("GZIP"))],
+    # -- tf.train.Example bytes
+    "example_bytes_deterministic": lambda tf: [
+        e.SerializeToString(deterministic=True) for e in _examples(tf)],
+    "example_bytes_one_feature": lambda tf: [
+        _example(tf, x=(kind, values)).SerializeToString()
+        for kind, values in (("bytes", [b"a", b"", b"\x00"]), ("float", [0.1, -3.5, 1e30]),
+                             ("int64", [1, -1, 2 ** 63 - 1, -(2 ** 63)]), ("none", None),
+                             ("int64", []))],
+    "example_empty_bytes": lambda tf: [tf.train.Example().SerializeToString(),
+                                       tf.train.Features().SerializeToString()],
+    "sequence_example_bytes": lambda tf: _sequence_example(tf).SerializeToString(
+        deterministic=True),
+    "example_round_trip": lambda tf: tf.train.Example.FromString(
+        _examples(tf)[0].SerializeToString()).SerializeToString(deterministic=True),
+    "example_field_access": lambda tf: [
+        list(_examples(tf)[0].features.feature["weights"].float_list.value),
+        _examples(tf)[0].features.feature["label"].WhichOneof("kind"),
+        sorted(_examples(tf)[0].features.feature)],
+    "example_float_rounding": lambda tf: list(
+        _example(tf, x=("float", [0.1])).features.feature["x"].float_list.value),
+    "example_from_str_bytes": lambda tf: _example(
+        tf, x=("bytes", ["héllo"])).SerializeToString(),
+    # -- parsing
+    "parse_dataset_map": _parse_dataset,
+    "parse_batched_map": _parse_batched,
+    "parse_featherflow_bytes": lambda tf: _plain(tf.io.parse_single_example(
+        _featherflow_example_bytes(), {
+            "x": tf.io.FixedLenFeature([2], tf.float32),
+            "n": tf.io.VarLenFeature(tf.int64),
+            "s": tf.io.FixedLenSequenceFeature([], tf.string, allow_missing=True)})),
+    "parse_shape_2d": lambda tf: _parse_one(
+        tf, {"f": tf.io.FixedLenFeature([2, 1], tf.float32)}, ("f", ("float", [1.0, 2.0]))),
+    "parse_scalar_from_list": lambda tf: _parse_one(
+        tf, {"f": tf.io.FixedLenFeature((), tf.int64)}, ("f", ("int64", [9]))),
+    "parse_default_used": lambda tf: _parse_one(
+        tf, {"m": tf.io.FixedLenFeature([], tf.string, default_value="none"),
+             "k": tf.io.FixedLenFeature([2], tf.float32, default_value=[0.5, 1.5])},
+        ("f", ("float", [1.0]))),
+    "parse_empty_feature_default": lambda tf: _parse_one(
+        tf, {"e": tf.io.FixedLenFeature([], tf.int64, default_value=4)}, ("e", ("none", None))),
+    "parse_empty_feature_required": lambda tf: _parse_one(
+        tf, {"e": tf.io.FixedLenFeature([], tf.int64)}, ("e", ("none", None))),
+    "parse_empty_feature_sequence": lambda tf: _parse_one(
+        tf, {"e": tf.io.FixedLenSequenceFeature([], tf.float32, allow_missing=True)},
+        ("e", ("none", None))),
+    "parse_empty_list_default": lambda tf: _parse_one(
+        tf, {"e": tf.io.FixedLenFeature([], tf.int64, default_value=4)}, ("e", ("int64", []))),
+    "parse_empty_list_wrong_type": lambda tf: _parse_one(
+        tf, {"e": tf.io.VarLenFeature(tf.float32)}, ("e", ("int64", []))),
+    "parse_empty_list_batch": lambda tf: tf.io.parse_example(
+        [_example(tf, e=("int64", [])).SerializeToString()],
+        {"e": tf.io.FixedLenFeature([], tf.int64, default_value=4)}),
+    "parse_empty_feature_varlen": lambda tf: _parse_one(
+        tf, {"e": tf.io.VarLenFeature(tf.float32)}, ("e", ("none", None))),
+    "parse_varlen_missing": lambda tf: _parse_one(
+        tf, {"v": tf.io.VarLenFeature(tf.int64)}, ("f", ("float", [1.0]))),
+    "parse_sequence_feature_rows": lambda tf: _parse_one(
+        tf, {"f": tf.io.FixedLenSequenceFeature([2], tf.float32, allow_missing=True),
+             "g": tf.io.FixedLenSequenceFeature([], tf.int64, allow_missing=True)},
+        ("f", ("float", [1.0, 2.0, 3.0, 4.0]))),
+    "parse_batch_padding": lambda tf: _plain(tf.io.parse_example(
+        [_example(tf, f=("float", [1.0, 2.0])).SerializeToString(),
+         _example(tf, f=("float", [3.0, 4.0, 5.0, 6.0]), v=("int64", [1, 2, 3]))
+         .SerializeToString(), _example(tf).SerializeToString()],
+        {"f": tf.io.FixedLenSequenceFeature([2], tf.float32, allow_missing=True,
+                                            default_value=-1.0),
+         "v": tf.io.VarLenFeature(tf.int64),
+         "d": tf.io.FixedLenFeature([], tf.string, default_value="")})),
+    "parse_example_scalar": lambda tf: _plain(tf.io.parse_example(
+        _example(tf, v=("int64", [5, 6])).SerializeToString(),
+        {"v": tf.io.VarLenFeature(tf.int64)})),
+    "parse_sequence_example": _parse_sequence,
+    # -- parsing errors
+    "parse_missing_required": lambda tf: _parse_one(
+        tf, {"x": tf.io.FixedLenFeature([2], tf.int64)}, ("f", ("float", [1.0]))),
+    "parse_wrong_type": lambda tf: _parse_one(
+        tf, {"f": tf.io.FixedLenFeature([2], tf.int64)}, *_DESC_F2.items()),
+    "parse_wrong_size": lambda tf: _parse_one(
+        tf, {"f": tf.io.FixedLenFeature([3], tf.float32)}, *_DESC_F2.items()),
+    "parse_wrong_type_varlen": lambda tf: _parse_one(
+        tf, {"f": tf.io.VarLenFeature(tf.string)}, *_DESC_F2.items()),
+    "parse_batch_wrong_size": lambda tf: tf.io.parse_example(
+        [_example(tf, f=("float", [1.0])).SerializeToString(),
+         _example(tf, f=("float", [1.0, 2.0])).SerializeToString()],
+        {"f": tf.io.FixedLenFeature([1], tf.float32)}),
+    "parse_single_vector_input": lambda tf: tf.io.parse_single_example(
+        [_example(tf).SerializeToString()] * 2, {"f": tf.io.VarLenFeature(tf.float32)}),
+    "parse_matrix_input": lambda tf: tf.io.parse_example(
+        tf.constant([[_example(tf).SerializeToString()]]),
+        {"f": tf.io.VarLenFeature(tf.float32)}),
+    "parse_sequence_not_missing": lambda tf: tf.io.parse_single_example(
+        _example(tf).SerializeToString(),
+        {"f": tf.io.FixedLenSequenceFeature([], tf.float32)}),
+    "parse_no_shape": lambda tf: _parse_one(
+        tf, {"f": tf.io.FixedLenFeature(None, tf.float32)}, *_DESC_F2.items()),
+    "parse_unknown_dim": lambda tf: _parse_one(
+        tf, {"f": tf.io.FixedLenFeature([None], tf.float32)}, *_DESC_F2.items()),
+    "parse_empty_features": lambda tf: _parse_one(tf, {}, *_DESC_F2.items()),
+    "parse_garbage_in_dataset": lambda tf: [
+        _plain(parsed) for parsed in tf.data.TFRecordDataset(_fixture("plain.tfrecord"))
+        .skip(1).take(1).map(lambda r: tf.io.parse_single_example(
+            r, {"f": tf.io.VarLenFeature(tf.float32)}))],
+    "parse_default_wrong_size": lambda tf: _parse_one(
+        tf, {"x": tf.io.FixedLenFeature([2], tf.float32, default_value=[1.0])},
+        *_DESC_F2.items()),
+    "parse_values_dtypes": lambda tf: [
+        str(np.dtype(getattr(v, "dtype", None).as_numpy_dtype if hasattr(
+            getattr(v, "dtype", None), "as_numpy_dtype") else v.dtype))
+        for v in tf.io.parse_single_example(
+            _examples(tf)[0].SerializeToString(deterministic=True),
+            {"image": tf.io.FixedLenFeature([], tf.string),
+             "label": tf.io.FixedLenFeature([], tf.int64),
+             "weights": tf.io.FixedLenFeature([3], tf.float32)}).values()],
+}
