@@ -52,30 +52,41 @@ def shuffled(source, buffer_size, stream):
             if len(buffer) == buffer_size:
                 break
         exhausted = len(buffer) < buffer_size
-    samples, k = stream.chunk().tolist(), 0
+    samples, k = [], 0
     front = 0
     if not exhausted:
         # Steady state: a full ring of buffer_size slots whose front moves one slot per element;
-        # the slot the front element leaves is where the next input element goes.
+        # the slot the front element leaves is where the next input element goes. The count is
+        # fixed here, so the modulo is taken for a whole run of samples at once.
         size = buffer_size
-        while True:
-            if k == len(samples):
-                samples, k = stream.chunk().tolist(), 0
-            index = front + samples[k] % size
+        raw = stream.chunk()
+        offsets = (raw % size).tolist()
+        # The first draw follows the initial fill; after it, each input element goes into the
+        # slot the front left and is followed by one draw.
+        index = offsets[0]
+        k = 1
+        out = buffer[index]
+        buffer[index] = buffer[front]
+        yield out
+        for element in source:
+            buffer[front] = element
+            front = front + 1 if front + 1 < size else 0
+            if k == len(offsets):
+                raw = stream.chunk()
+                offsets, k = (raw % size).tolist(), 0
+            index = front + offsets[k]
             k += 1
             if index >= size:
                 index -= size
             out = buffer[index]
             buffer[index] = buffer[front]
             yield out
-            element = next(source, _END)
-            if element is _END:
-                break
-            buffer[front] = element
-            front = front + 1 if front + 1 < size else 0
-        # The buffer_size - 1 elements left, in their order from the front.
+        # The buffer_size - 1 elements left, in their order from the front, and the samples
+        # not used yet.
         buffer = buffer[front + 1:] + buffer[:front]
         front = 0
+        samples = raw[k:].tolist()
+        k = 0
     remaining = len(buffer)
     while front < remaining:
         if k == len(samples):
