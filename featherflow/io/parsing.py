@@ -8,6 +8,8 @@ descriptions say: a ``FixedLenFeature`` gives a dense tensor, a ``VarLenFeature`
 tensor with one row per value group (a batch pads to its longest example).
 """
 
+import itertools
+
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, strings_array
@@ -43,17 +45,11 @@ def parse_example(serialized, features, example_names=None, name=None):
             f"Expected serialized to be a scalar or vector, got shape: {list(records.shape)}. "
             "Flatten the records first (tf.reshape(serialized, [-1])).")
     plan = _plan(features)
-    if records.ndim == 0:
-        feature_map = _decode(records[()], "Example", None).features.feature
-        return {key: _single(entry, _values(feature_map, key, entry, None), key)
-                for key, entry in plan.items()}
-    messages = [_decode(record, "Example", index) for index, record in enumerate(records)]
-    out = {}
-    for key, entry in plan.items():
-        per_example = [_values(message.features.feature, key, entry, index)
-                       for index, message in enumerate(messages)]
-        out[key] = _batched(entry, per_example, key)
-    return out
+    batched = records.ndim == 1
+    maps = [_decode(record, "Example", index if batched else None).features.feature
+            for index, record in enumerate(records.reshape(-1))]
+    return {key: _column(entry, [m.get(key) for m in maps], key, batched)
+            for key, entry in plan.items()}
 
 
 def parse_single_sequence_example(serialized, context_features=None, sequence_features=None,
@@ -72,7 +68,7 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
             "feature descriptions).")
     message = _decode(records[()], "SequenceExample", None)
     context_map = message.context.feature
-    context = {key: _single(entry, _values(context_map, key, entry, None), key)
+    context = {key: _column(entry, [context_map.get(key)], key, batched=False)
                for key, entry in _plan(context_features or {}, allow_empty=True).items()}
     lists = message.feature_lists.feature_list
     sequences = {}
@@ -81,7 +77,9 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
             raise ValueError(
                 f"sequence_features[{key!r}] is a FixedLenFeature; a sequence feature is a "
                 "FixedLenSequenceFeature or a VarLenFeature.")
-        sequences[key] = _sequence(entry, lists, key)
+        feature_list = lists.get(key)
+        sequences[key] = _steps(entry, None if feature_list is None else feature_list.feature,
+                                key)
     return context, sequences
 
 
@@ -101,7 +99,8 @@ class _Entry:
         elif isinstance(feature, feature_specs.FixedLenFeature):
             self.kind = "fixed"
             self.shape = feature_specs.fixed_shape(feature, key)
-            self.default = feature_specs.default_array(feature, key, self.dtype, self.shape)
+            default = feature_specs.default_array(feature, key, self.dtype, self.shape)
+            self.default = None if default is None else default.reshape(-1)
         elif isinstance(feature, feature_specs.FixedLenSequenceFeature):
             self.kind = "sequence"
             self.shape = feature_specs.fixed_shape(feature, key, sequence=True)
@@ -121,14 +120,29 @@ class _Entry:
         self.row_size = int(np.prod(self.shape, dtype=np.int64))
 
 
+# A map function parses every record with the same description: its plan is kept, keyed by
+# the dict's id and checked against its items (a changed or new dict at that id rebuilds it)
+_PLANS = {}
+_MAX_PLANS = 64
+
+
 def _plan(features, allow_empty=False, in_sequence=False):
     if not isinstance(features, dict):
         raise TypeError(
             f"features must be a dict of feature name -> tf.io.FixedLenFeature / VarLenFeature "
             f"/ FixedLenSequenceFeature; received {type(features).__name__}.")
+    items = tuple(features.items())
+    cache_key = (id(features), in_sequence)
+    cached = _PLANS.get(cache_key)
+    if cached is not None and cached[0] == items:
+        return cached[1]
     if not features and not allow_empty:
         raise ValueError("Invalid argument: features cannot be empty.")
-    return {key: _Entry(key, feature, in_sequence) for key, feature in features.items()}
+    plan = {key: _Entry(key, feature, in_sequence) for key, feature in items}
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[cache_key] = (items, plan)
+    return plan
 
 
 def _serialized_array(serialized):
@@ -166,120 +180,124 @@ def _where(key, index):
     return f"Key: {key}" if index is None else f"Key: {key}, Index: {index}"
 
 
-def _feature_values(feature, key, entry, index):
-    """The values of one tf.train.Feature as a flat array of the expected dtype."""
+def _container(feature, key, entry, index):
+    """The repeated values of one tf.train.Feature (a protobuf container), checked against
+    the expected type; None for a missing feature or one with no list set, which TensorFlow
+    reads as missing."""
+    if feature is None:
+        return None
     kind = feature.WhichOneof("kind")
     if kind is None:
-        # a step of a FeatureList with no list set holds no values, of any type
-        return _empty(entry.dtype)
+        return None
     if kind != entry.field:
         raise InvalidArgumentError(
             f"{_where(key, index)}. Data types don't match. Data type: "
             f"{feature_specs.TYPE_NAME_OF_KIND[kind]} but expected type: "
-            f"{feature_specs.TYPE_NAME_OF_KIND[entry.field]}. "
-            f"Describe the feature with the type it was written with "
-            f"({feature_specs.TYPE_NAME_OF_KIND[kind]}), then cast.")
-    values = getattr(feature, kind).value
-    if entry.dtype == "string":
-        array = np.empty(len(values), dtype=object)
+            f"{feature_specs.TYPE_NAME_OF_KIND[entry.field]}. Describe the feature with the "
+            f"type it was written with ({feature_specs.TYPE_NAME_OF_KIND[kind]}), then cast.")
+    return getattr(feature, kind).value
+
+
+def _flat(parts, dtype_name, count):
+    """The values of several containers (or arrays) one after another, as one array."""
+    values = itertools.chain.from_iterable(parts)
+    if dtype_name == "string":
+        array = np.empty(count, dtype=object)
         array[:] = list(values)
         return array
-    return np.array(values, dtype=feature_specs.numpy_dtype(entry.dtype))
+    return np.fromiter(values, dtype=feature_specs.numpy_dtype(dtype_name), count=count)
 
 
-def _empty(dtype_name):
-    return np.empty(0, dtype=feature_specs.numpy_dtype(dtype_name))
-
-
-def _values(feature_map, key, entry, index):
-    """One example's value of one feature: a dense array (fixed / sequence) or a flat one."""
-    feature = feature_map.get(key)
-    if feature is None or feature.WhichOneof("kind") is None:
-        # TensorFlow reads a Feature with no list set as a missing feature
-        if entry.kind == "var":
-            return _empty(entry.dtype)
-        if entry.kind == "sequence":
-            return _empty(entry.dtype).reshape((0,) + entry.shape)
-        if entry.default is None:
-            raise InvalidArgumentError(
-                f"Feature: {key} (data type: {entry.dtype}) is required but could not be "
-                f"found{'' if index is None else f' in record {index} of the batch'}. Give "
-                "the FixedLenFeature a default_value, or use VarLenFeature for an optional "
-                "feature.")
-        return entry.default
-    values = _feature_values(feature, key, entry, index)
+def _column(entry, features, key, batched):
+    """One feature of every example (``features``: a Feature or None per example) as the
+    batched tensor, or the tensor of the one example when not ``batched``."""
+    containers = [_container(feature, key, entry, index if batched else None)
+                  for index, feature in enumerate(features)]
     if entry.kind == "var":
-        return values
+        sparse = _sparse_rows(containers, entry.dtype)
+        if batched:
+            return sparse
+        return SparseTensor(sparse.indices.data[:, 1:], sparse.values.data,
+                            sparse.dense_shape.data[1:])
     if entry.kind == "fixed":
-        if values.size != entry.row_size:
+        dense = _fixed(entry, containers, key, batched)
+    else:
+        dense = _padded_rows(entry, containers, key, batched)
+    return Tensor(dense if batched else dense.reshape(dense.shape[1:]))
+
+
+def _fixed(entry, containers, key, batched):
+    parts = []
+    for index, values in enumerate(containers):
+        if values is None:
+            if entry.default is None:
+                raise InvalidArgumentError(
+                    f"Feature: {key} (data type: {entry.dtype}) is required but could not be "
+                    f"found{f' in record {index} of the batch' if batched else ''}. Give the "
+                    "FixedLenFeature a default_value, or use VarLenFeature for an optional "
+                    "feature.")
+            parts.append(entry.default)
+        elif len(values) != entry.row_size:
             raise InvalidArgumentError(
-                f"{_where(key, index)}. Can't parse serialized Example: expected "
-                f"{entry.row_size} values (shape {list(entry.shape)}), the feature has "
-                f"{values.size}. Fix the FixedLenFeature's shape, or use VarLenFeature / "
+                f"{_where(key, index if batched else None)}. Can't parse serialized Example: "
+                f"expected {entry.row_size} values (shape {list(entry.shape)}), the feature has "
+                f"{len(values)}. Fix the FixedLenFeature's shape, or use VarLenFeature / "
                 "FixedLenSequenceFeature for a varying number of values.")
-        return values.reshape(entry.shape)
-    if entry.row_size == 0 or values.size % entry.row_size:
-        raise InvalidArgumentError(
-            f"{_where(key, index)}. Number of values ({values.size}) is not a multiple of "
-            f"the row size {entry.row_size} of shape {list(entry.shape)}.")
-    return values.reshape((-1,) + entry.shape)
+        else:
+            parts.append(values)
+    flat = _flat(parts, entry.dtype, len(containers) * entry.row_size)
+    return flat.reshape((len(containers),) + entry.shape)
 
 
-def _single(entry, value, key):
-    if entry.kind == "var":
-        indices = np.arange(value.size, dtype=np.int64).reshape(-1, 1)
-        return SparseTensor(indices, value, [value.size])
-    return Tensor(value)
-
-
-def _batched(entry, per_example, key):
-    batch = len(per_example)
-    numpy_dtype = feature_specs.numpy_dtype(entry.dtype)
-    if entry.kind == "fixed":
-        if batch == 0:
-            return Tensor(np.empty((0,) + entry.shape, dtype=numpy_dtype))
-        return Tensor(np.stack(per_example))
-    if entry.kind == "var":
-        return _sparse_rows(per_example, entry.dtype)
-    steps = max((v.shape[0] for v in per_example), default=0)
-    out = np.empty((batch, steps) + entry.shape, dtype=numpy_dtype)
+def _padded_rows(entry, containers, key, batched):
+    """A FixedLenSequenceFeature in Examples: rows of ``shape``, padded to the longest."""
+    counts = [0 if values is None else len(values) for values in containers]
+    for index, count in enumerate(counts):
+        if entry.row_size == 0 or count % entry.row_size:
+            raise InvalidArgumentError(
+                f"{_where(key, index if batched else None)}. Number of values ({count}) is not "
+                f"a multiple of the row size {entry.row_size} of shape {list(entry.shape)}.")
+    rows = [count // entry.row_size for count in counts]
+    out = np.empty((len(containers), max(rows, default=0)) + entry.shape,
+                   dtype=feature_specs.numpy_dtype(entry.dtype))
     out[...] = entry.default
-    for row, value in enumerate(per_example):
-        out[row, :value.shape[0]] = value
-    return Tensor(out)
+    for index, values in enumerate(containers):
+        if rows[index]:
+            out[index, :rows[index]] = _flat([values], entry.dtype, counts[index]).reshape(
+                (rows[index],) + entry.shape)
+    return out
 
 
-def _sparse_rows(rows, dtype_name):
-    """A 2-D SparseTensor whose row ``i`` holds the values ``rows[i]``."""
-    lengths = [v.size for v in rows]
-    row_ids = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+def _sparse_rows(containers, dtype_name):
+    """A 2-D SparseTensor whose row ``i`` holds the values of ``containers[i]``."""
+    lengths = [0 if values is None else len(values) for values in containers]
+    row_ids = np.repeat(np.arange(len(containers), dtype=np.int64), lengths)
     columns = np.concatenate([np.arange(n, dtype=np.int64) for n in lengths]
                              or [np.empty(0, np.int64)])
-    values = np.concatenate(rows) if rows else _empty(dtype_name)
+    values = _flat([v for v in containers if v is not None], dtype_name, sum(lengths))
     return SparseTensor(np.stack([row_ids, columns], axis=1), values,
-                        [len(rows), max(lengths, default=0)])
+                        [len(containers), max(lengths, default=0)])
 
 
-def _sequence(entry, lists, key):
+def _steps(entry, steps, key):
     """A sequence feature of a SequenceExample: one row per step of its FeatureList."""
-    if key not in lists:
+    if steps is None:
         if entry.kind == "var":
             return _sparse_rows([], entry.dtype)
         if not entry.allow_missing:
             raise InvalidArgumentError(
                 f"Feature list: {key} is required but could not be found. Set "
                 "allow_missing=True in its FixedLenSequenceFeature to parse it as zero steps.")
-        return Tensor(_empty(entry.dtype).reshape((0,) + entry.shape))
-    steps = [_feature_values(feature, key, entry, None) for feature in lists[key].feature]
+        return Tensor(np.empty((0,) + entry.shape, dtype=feature_specs.numpy_dtype(entry.dtype)))
+    containers = [_container(feature, key, entry, step) for step, feature in enumerate(steps)]
     if entry.kind == "var":
-        return _sparse_rows(steps, entry.dtype)
-    for step, value in enumerate(steps):
-        if value.size != entry.row_size:
+        return _sparse_rows(containers, entry.dtype)
+    for step, values in enumerate(containers):
+        count = 0 if values is None else len(values)
+        if count != entry.row_size:
             raise InvalidArgumentError(
                 f"Key: {key}, Index: {step}. Number of {entry.dtype} values != expected. "
-                f"values size: {value.size} but output shape: {list(entry.shape)}. Every step "
+                f"values size: {count} but output shape: {list(entry.shape)}. Every step "
                 "of a FixedLenSequenceFeature holds one row of its shape.")
-    out = np.empty((len(steps),) + entry.shape, dtype=feature_specs.numpy_dtype(entry.dtype))
-    for step, value in enumerate(steps):
-        out[step] = value.reshape(entry.shape)
-    return Tensor(out)
+    flat = _flat(containers, entry.dtype, len(containers) * entry.row_size)
+    return Tensor(flat.reshape((len(containers),) + entry.shape))
