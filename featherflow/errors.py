@@ -30,5 +30,25 @@ class UnknownError(OpError):
     """An error TensorFlow does not classify, e.g. raised inside a dataset's generator."""
 
 
-__all__ = ["FailedPreconditionError", "InvalidArgumentError", "OpError", "OutOfRangeError",
-           "UnknownError"]
+
+class NotFoundError(OpError, FileNotFoundError):
+    """A file or other entity does not exist (a dataset reading a missing file), as in
+    TensorFlow; also a FileNotFoundError, so code written for either catches it."""
+
+
+class InternalError(OpError):
+    """A broken internal invariant, e.g. a generator yielding a Python object TensorFlow
+    cannot turn into a string tensor."""
+
+
+class UnimplementedError(OpError):
+    """An operation is not implemented (raised as such inside a dataset's generator)."""
+
+
+class ResourceExhaustedError(OpError):
+    """Memory or another resource ran out (a MemoryError inside a dataset's generator)."""
+
+
+__all__ = ["DataLossError", "FailedPreconditionError", "InternalError", "InvalidArgumentError",
+           "NotFoundError", "OpError", "OutOfRangeError", "ResourceExhaustedError",
+           "UnimplementedError", "UnknownError"]

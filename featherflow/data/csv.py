@@ -1,0 +1,436 @@
+"""CSV files and records: ``tf.data.experimental.CsvDataset``, ``make_csv_dataset`` and
+``tf.io.decode_csv``, with TensorFlow's parsing rules.
+
+Fields follow RFC 4180 as TF reads it: a field may be quoted (``""`` is a quote inside it, and
+it may span lines in a file), an unquoted field must not contain a quote; a record ends at
+``\\n``, ``\\r\\n`` or ``\\r``; an empty line is a record of one empty field. An empty field or
+one equal to ``na_value`` takes the column's default; a column whose default is empty (a dtype
+or ``[]``) is required. Numbers may have spaces around them; integers are decimal, floats
+accept what C's ``strtod`` does (``1e5``, ``.5``, ``inf``, ``nan``, hexadecimal ``0x1p3``).
+"""
+
+import re
+
+import numpy as np
+
+from featherflow.autodiff.tensor import Tensor, dtype_name
+from featherflow.data import files, structure
+from featherflow.data.dataset import UNKNOWN, Dataset
+from featherflow.errors import InvalidArgumentError
+
+_TYPES = tuple(np.dtype(t) for t in ("float32", "float64", "int32", "int64", "O"))
+_STRING = np.dtype(object)
+_INT_RANGES = {np.dtype("int32"): (-2**31, 2**31 - 1), np.dtype("int64"): (-2**63, 2**63 - 1)}
+_NAN_PAYLOAD = re.compile(rb"\s*[+-]?nan\([0-9A-Za-z_]*\)\s*", re.IGNORECASE)
+_HEX_FLOAT = re.compile(rb"\s*[+-]?0[xX][0-9a-fA-F.]+([pP][+-]?\d+)?\s*")
+_TERMINATOR = re.compile(rb"(\r\n|\r|\n)")
+
+
+# -- defaults and values --------------------------------------------------------------------
+
+def _is_dtype(value):
+    return isinstance(value, np.dtype) or (isinstance(value, type)
+                                           and issubclass(value, np.generic))
+
+
+def record_defaults_argument(record_defaults, where, accept_dtypes=True):
+    """``(dtype, default-or-None)`` per column: a dtype or an empty value makes the column
+    required."""
+    columns = []
+    for j, item in enumerate(record_defaults):
+        if _is_dtype(item) and accept_dtypes:
+            dtype = np.dtype(item)
+            if dtype not in _TYPES:
+                raise ValueError(
+                    f"{where}: record_defaults[{j}] is {dtype_name(dtype)}; a CSV column is "
+                    "float32, float64, int32, int64 or string.")
+            columns.append((dtype, None))
+            continue
+        if _is_dtype(item):
+            raise ValueError(
+                f"Attempt to convert a value ({item!r}) with an unsupported type to a Tensor "
+                f"({where}: record_defaults[{j}] must be a default value such as [0] or [''], "
+                "or an empty tensor of the column's dtype for a required column).")
+        array = item.data if isinstance(item, Tensor) else structure.to_array(item)
+        if array.dtype not in _TYPES:
+            raise InvalidArgumentError(
+                f"{where}: record_defaults[{j}] has dtype {dtype_name(array.dtype)}; a CSV "
+                "column is float32, float64, int32, int64 or string.")
+        if array.size > 1:
+            raise InvalidArgumentError(
+                f"There should only be 1 default per field but field {j} has {array.size} "
+                f"({where}).")
+        columns.append((array.dtype, array.reshape(-1)[0] if array.size else None))
+    if not columns:
+        raise InvalidArgumentError(f"{where}: record_defaults is empty; give one default "
+                                   "(or dtype) per column.")
+    return columns
+
+
+def _number(field, dtype):
+    """``field`` (bytes) as a Python number of ``dtype``, or None when TF would refuse it."""
+    if b"_" in field:
+        return None  # Python's int() and float() accept digit separators, C's do not
+    if dtype in _INT_RANGES:
+        try:
+            value = int(field)
+        except ValueError:
+            return None
+        low, high = _INT_RANGES[dtype]
+        return value if low <= value <= high else None
+    try:
+        return float(field)
+    except ValueError:
+        pass
+    if _NAN_PAYLOAD.fullmatch(field):
+        return float("nan")
+    if _HEX_FLOAT.fullmatch(field):
+        try:
+            return float.fromhex(field.strip().decode("ascii"))
+        except ValueError:
+            return None
+    return None
+
+
+def convert_field(field, column, j, where):
+    """One field as a 0-d array of its column (``field`` already without its quotes; None
+    for an empty or NA field)."""
+    dtype, default = column
+    if field is None:
+        if default is None:
+            raise InvalidArgumentError(f"Field {j} is required but missing in {where}! Give the "
+                                       "column a default value to allow empty fields.")
+        value = default
+    elif dtype == _STRING:
+        value = field
+    else:
+        value = _number(field, dtype)
+        if value is None:
+            kind = "float" if dtype.kind == "f" else dtype_name(dtype)
+            raise InvalidArgumentError(
+                f"Field {j} in {where} is not a valid {kind}: "
+                f"{field.decode('utf-8', 'replace')}")
+    if dtype == _STRING:
+        return files.scalar_string(value)
+    with np.errstate(over="ignore"):
+        return np.array(value, dtype=dtype)
+
+
+# -- splitting records into fields ------------------------------------------------------------
+
+def split_record(record, delim, use_quote):
+    """The fields of one record (``decode_csv``'s rules: a record holds no line break
+    outside quotes); an empty field is None. ``""`` has no fields."""
+    if not record:
+        return []
+    if not use_quote or b'"' not in record:
+        if b"\n" in record or b"\r" in record:
+            raise InvalidArgumentError(
+                "Unquoted fields cannot have quotes/CRLFs inside (a record holds one line; "
+                f"received {record[:80]!r}).")
+        return [f or None for f in record.split(delim)]
+    fields, pos, n = [], 0, len(record)
+    while True:
+        if record[pos:pos + 1] == b'"':
+            value, pos = _quoted(record, pos + 1)
+            if pos is None:
+                raise InvalidArgumentError(
+                    "Quoted field has to end with quote followed by delim or end "
+                    f"({record[:80]!r}).")
+            if pos < n and record[pos:pos + 1] != delim:
+                raise InvalidArgumentError(
+                    f"Quote inside a string has to be escaped by another quote "
+                    f"({record[:80]!r}).")
+        else:
+            end = record.find(delim, pos)
+            end = n if end < 0 else end
+            value = record[pos:end]
+            if b'"' in value or b"\n" in value or b"\r" in value:
+                raise InvalidArgumentError(
+                    f"Unquoted fields cannot have quotes/CRLFs inside ({record[:80]!r}).")
+            pos = end
+        fields.append(value or None)
+        if pos >= n:
+            return fields
+        pos += 1  # the delimiter
+        if pos == n:
+            fields.append(None)
+            return fields
+
+
+def _quoted(text, pos):
+    """The content of a quoted field whose opening quote is just before ``pos``, and the
+    position after its closing quote (None when it does not close in ``text``)."""
+    parts = []
+    while True:
+        close = text.find(b'"', pos)
+        if close < 0:
+            return None, None
+        parts.append(text[pos:close])
+        if text[close + 1:close + 2] == b'"':
+            parts.append(b'"')
+            pos = close + 2
+            continue
+        return b"".join(parts), close + 1
+
+
+def _lines(file):
+    """``(content, terminator)`` for each line of a binary file; CR, LF and CRLF end lines."""
+    carry = b""
+    while True:
+        chunk = file.read(1 << 16)
+        if not chunk:
+            break
+        chunk = carry + chunk
+        if chunk.endswith(b"\r"):
+            chunk, carry = chunk[:-1], b"\r"  # its LF may start the next chunk
+        else:
+            carry = b""
+        pieces = _TERMINATOR.split(chunk)
+        carry = pieces.pop() + carry
+        for k in range(0, len(pieces), 2):
+            yield pieces[k], pieces[k + 1]
+    if carry:
+        if carry.endswith(b"\r"):
+            yield carry[:-1], b"\r"
+        else:
+            yield carry, b""
+
+
+def file_records(lines, delim, use_quote, path):
+    """The records of a CSV file as lists of fields (None for empty ones); quoted fields may
+    hold line breaks."""
+    for content, terminator in lines:
+        if not use_quote or b'"' not in content:
+            yield [f or None for f in content.split(delim)]
+            continue
+        text, pending = content, terminator
+        fields, pos = [], 0
+        while True:
+            if text[pos:pos + 1] == b'"':
+                value, end = _quoted(text, pos + 1)
+                while end is None:
+                    more = next(lines, None)
+                    if more is None:
+                        raise InvalidArgumentError(
+                            f"Reached end of file without closing quoted field in record "
+                            f"({path!r}).")
+                    text += pending + more[0]
+                    pending = more[1]
+                    value, end = _quoted(text, pos + 1)
+                pos = end
+                if pos < len(text) and text[pos:pos + 1] != delim:
+                    raise InvalidArgumentError(
+                        f"Reached end of file without closing quoted field in record: a quote "
+                        f"inside a quoted field must be doubled ({path!r}: {text[:80]!r}).")
+            else:
+                end = text.find(delim, pos)
+                end = len(text) if end < 0 else end
+                value = text[pos:end]
+                if b'"' in value:
+                    raise InvalidArgumentError(
+                        f"Unquoted fields cannot have quotes inside ({path!r}: {text[:80]!r}). "
+                        "Quote the whole field and double the quotes, or pass "
+                        "use_quote_delim=False.")
+                pos = end
+            fields.append(value or None)
+            if pos >= len(text):
+                break
+            pos += 1
+            if pos == len(text):
+                fields.append(None)
+                break
+        yield fields
+
+
+# -- choosing the columns ---------------------------------------------------------------------
+
+def _index_list(value, argument, where):
+    if value is None:
+        return None
+    indices = [int(v) for v in np.asarray(value.data if isinstance(value, Tensor) else value,
+                                          dtype=np.int64).reshape(-1)]
+    if any(b <= a for a, b in zip(indices, indices[1:])) or (indices and indices[0] < 0):
+        raise InvalidArgumentError(
+            f"{argument} should be strictly increasing indices ({where}: received {indices}).")
+    return indices or None
+
+
+class _Columns:
+    """Which fields of a record become the output, and the checks on their number."""
+
+    def __init__(self, n_out, select_cols, exclude_cols, where):
+        self.n_out = n_out
+        self.select = _index_list(select_cols, "select_cols", where)
+        self.exclude = _index_list(exclude_cols, "exclude_cols", where)
+        if self.select and self.exclude:
+            raise InvalidArgumentError(
+                f"Either select_cols or exclude_cols should be empty ({where}).")
+        if self.select and len(self.select) != n_out:
+            raise InvalidArgumentError(
+                f"select_cols should match output size ({where}: {len(self.select)} columns "
+                f"selected, {n_out} record_defaults).")
+
+    def pick(self, fields, where):
+        n = self.n_out
+        if self.select:
+            found = sum(1 for i in self.select if i < len(fields))
+            if found < n:
+                raise InvalidArgumentError(f"Expect {n} fields but have {found} in {where}")
+            return [fields[i] for i in self.select]
+        if self.exclude:
+            excluded = set(self.exclude)
+            fields = [f for i, f in enumerate(fields) if i not in excluded]
+        if len(fields) != n:
+            have = "more" if len(fields) > n else len(fields)
+            raise InvalidArgumentError(f"Expect {n} fields but have {have} in {where}")
+        return fields
+
+
+# -- CsvDataset ---------------------------------------------------------------------------------
+
+def _single_byte(field_delim, where):
+    delim = field_delim.encode("utf-8") if isinstance(field_delim, str) else bytes(field_delim)
+    if len(delim) != 1:
+        raise InvalidArgumentError(f"field_delim should be only 1 char ({where}: received "
+                                   f"{field_delim!r}).")
+    return delim
+
+
+def _text_bytes(value):
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+class CsvDataset(Dataset):
+    """The records of CSV files as tuples of scalars, one per column, as
+    ``tf.data.experimental.CsvDataset``.
+
+    ``record_defaults`` has one entry per output column: a default value (``0``, ``[0.0]``,
+    ``""``) or, for a required column, its dtype (``tf.int32``). ``header=True`` skips each
+    file's first line; ``select_cols`` (sorted indices) or ``exclude_cols`` choose columns.
+
+    Example::
+
+        >>> ds = tf.data.experimental.CsvDataset(
+        ...     "iris.csv", [tf.float32, 0.0, 0.0, 0.0, tf.int32], header=True)
+        >>> ds = ds.map(lambda *row: (tf.stack(row[:4]), row[4]))
+    """
+
+    def __init__(self, filenames, record_defaults, compression_type=None, buffer_size=None,
+                 header=False, field_delim=",", use_quote_delim=True, na_value="",
+                 select_cols=None, exclude_cols=None, name=None):
+        super().__init__(name=name)
+        self._paths = files.filenames_argument(filenames, "CsvDataset", allow_dataset=False)
+        self._columns = record_defaults_argument(record_defaults, "CsvDataset")
+        self._compression_type = files.compression_argument(compression_type, "CsvDataset")
+        self._buffer_size = buffer_size
+        self._header = bool(header)
+        self._delim = _single_byte(field_delim, "CsvDataset")
+        self._use_quote = bool(use_quote_delim)
+        self._na_value = _text_bytes(na_value)
+        self._choice = _Columns(len(self._columns), select_cols, exclude_cols, "CsvDataset")
+
+    def _compute_spec(self):
+        return tuple(structure.TensorSpec((), dtype) for dtype, _ in self._columns)
+
+    def _compute_cardinality(self):
+        return UNKNOWN
+
+    def _iterate(self):
+        for path in self._paths:
+            yield from self._file(path)
+
+    def _bad_record(self, err):
+        """A record that does not parse raises; make_csv_dataset(ignore_errors=True) skips
+        it instead and reads on, as TF's ignore_errors does on this reader."""
+        raise err
+
+    def _file(self, path):
+        file = files.open_file(path, self._compression_type, self._buffer_size)
+        na, columns, choice = self._na_value, self._columns, self._choice
+        try:
+            records = file_records(_lines(file), self._delim, self._use_quote, path)
+            for number, fields in enumerate(records, start=1):
+                if number == 1 and self._header:
+                    continue
+                where = f"record {number} of {path!r}"
+                try:
+                    picked = choice.pick(fields, where)
+                    if na:
+                        picked = [None if f == na else f for f in picked]
+                    row = tuple(convert_field(f, c, j, where)
+                                for j, (f, c) in enumerate(zip(picked, columns)))
+                except InvalidArgumentError as err:
+                    self._bad_record(err)
+                    continue
+                yield row
+        except files.decompression_errors(path, self._compression_type) as err:
+            raise files.data_loss(path, self._compression_type, err) from None
+        finally:
+            file.close()
+
+
+# -- tf.io.decode_csv ---------------------------------------------------------------------------
+
+def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, na_value="",
+               select_cols=None, name=None):
+    """Parse CSV records (a string tensor of any shape) into one tensor per column, each of
+    the records' shape, as ``tf.io.decode_csv``.
+
+    Example::
+
+        >>> x, label = tf.io.decode_csv(["1.5,a", "2,b"], [[0.0], ["?"]])
+        >>> x.numpy().tolist(), label.numpy().tolist()
+        ([1.5, 2.0], [b'a', b'b'])
+    """
+    array = records.data if isinstance(records, Tensor) else structure.to_array(records)
+    if array.dtype != _STRING:
+        raise TypeError(f"decode_csv: records must be strings, received dtype "
+                        f"{dtype_name(array.dtype)}.")
+    columns = record_defaults_argument(record_defaults, "decode_csv", accept_dtypes=False)
+    if select_cols is not None:
+        indices = [int(i) for i in np.asarray(select_cols).reshape(-1)]
+        if any(b <= a for a, b in zip(indices, indices[1:])):
+            raise ValueError(f"select_cols is not strictly increasing (decode_csv: received "
+                             f"{indices}).")
+    delim = _single_byte(field_delim, "decode_csv")
+    na = _text_bytes(na_value)
+    choice = _Columns(len(columns), select_cols, None, "decode_csv")
+    outputs = [np.empty(array.shape, dtype=dtype) for dtype, _ in columns]
+    flat_outputs = [out.reshape(-1) for out in outputs]
+    for r, record in enumerate(array.reshape(-1)):
+        where = f"record {r}"
+        fields = split_record(_text_bytes(record), delim, bool(use_quote_delim))
+        if choice.select is None and len(fields) != len(columns):
+            raise InvalidArgumentError(
+                f"Expect {len(columns)} fields but have {len(fields)} in {where}")
+        picked = choice.pick(fields, where)
+        for j, (field, column) in enumerate(zip(picked, columns)):
+            value = convert_field(None if na and field == na else field, column, j, where)
+            flat_outputs[j][r] = value[()]
+    return [Tensor(out) for out in outputs]
+
+
+def make_csv_dataset(file_pattern, batch_size, column_names=None, column_defaults=None,
+                     label_name=None, select_columns=None, field_delim=",",
+                     use_quote_delim=True, na_value="", header=True, num_epochs=None,
+                     shuffle=True, shuffle_buffer_size=10000, shuffle_seed=None,
+                     prefetch_buffer_size=None, num_parallel_reads=None, sloppy=False,
+                     num_rows_for_inference=100, compression_type=None, ignore_errors=False,
+                     encoding="utf-8"):
+    """Batches of CSV rows as ``OrderedDict``s of columns (or ``(features, label)`` with
+    ``label_name``), as ``tf.data.experimental.make_csv_dataset``; see csv_batches.py."""
+    # csv_batches builds on CsvDataset from this module; this name stays here because
+    # tf.data.experimental looks make_csv_dataset up in featherflow.data.csv.
+    from featherflow.data import csv_batches
+
+    return csv_batches.make_csv_dataset(
+        file_pattern, batch_size, column_names=column_names, column_defaults=column_defaults,
+        label_name=label_name, select_columns=select_columns, field_delim=field_delim,
+        use_quote_delim=use_quote_delim, na_value=na_value, header=header,
+        num_epochs=num_epochs, shuffle=shuffle, shuffle_buffer_size=shuffle_buffer_size,
+        shuffle_seed=shuffle_seed, prefetch_buffer_size=prefetch_buffer_size,
+        num_parallel_reads=num_parallel_reads, sloppy=sloppy,
+        num_rows_for_inference=num_rows_for_inference, compression_type=compression_type,
+        ignore_errors=ignore_errors, encoding=encoding)
+
