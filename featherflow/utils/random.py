@@ -26,7 +26,7 @@ def set_random_seed(seed):
     seed = int(seed)
     _pyrandom.seed(seed)
     np.random.seed(seed % 2**32)
-    _GEN = np.random.default_rng(seed)
+    _GEN = np.random.default_rng(seed % 2**64)  # TF takes negative global seeds too
     _GLOBAL_SEED = seed
     # TF eager draws operation seeds from Python's generator seeded with the global seed.
     _OPERATION_SEEDS = _pyrandom.Random(seed)
