@@ -77,7 +77,7 @@ class PaddedBatchDataset(BatchDataset):
                         f"({s!r}); pass padded_shapes to say its shape.")
                 shapes.append(tuple(None for _ in s._shape))
             return shapes
-        given = _flatten_up_to(spec, padded_shapes, "padded_shapes")
+        given = flatten_up_to(spec, padded_shapes, "padded_shapes")
         shapes = []
         for s, g in zip(leaves, given):
             shape = _shape_list(g, "padded_shapes")
@@ -98,7 +98,7 @@ class PaddedBatchDataset(BatchDataset):
         if isinstance(spec, (tuple, dict)) and not isinstance(padding_values, (tuple, dict)):
             given = [padding_values] * len(leaves)  # one scalar pads every component
         else:
-            given = _flatten_up_to(spec, padding_values, "padding_values")
+            given = flatten_up_to(spec, padding_values, "padding_values")
         values = []
         for s, v in zip(leaves, given):
             a = structure.to_array(v)
@@ -162,17 +162,17 @@ class PaddedBatchDataset(BatchDataset):
         return structure.pack_as(spec, out)
 
 
-def _flatten_up_to(spec, value, what):
+def flatten_up_to(spec, value, what):
     """The leaves of ``value`` at the places of ``spec``'s leaves: inside, a list or tuple
     is one shape or value, as ``tf.nest.map_structure_up_to`` reads them."""
     if isinstance(spec, tuple):
         if not isinstance(value, (tuple, list)) or len(value) != len(spec):
             raise ValueError(_structure_error(spec, value, what))
-        return [leaf for s, v in zip(spec, value) for leaf in _flatten_up_to(s, v, what)]
+        return [leaf for s, v in zip(spec, value) for leaf in flatten_up_to(s, v, what)]
     if isinstance(spec, dict):
         if not isinstance(value, dict) or set(value) != set(spec):
             raise ValueError(_structure_error(spec, value, what))
-        return [leaf for k in sorted(spec) for leaf in _flatten_up_to(spec[k], value[k], what)]
+        return [leaf for k in sorted(spec) for leaf in flatten_up_to(spec[k], value[k], what)]
     return [value]
 
 
