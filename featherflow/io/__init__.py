@@ -9,9 +9,11 @@ from featherflow.io.parsing import (
     parse_single_example,
     parse_single_sequence_example,
 )
+from featherflow.io.tensor_proto import parse_tensor, serialize_tensor
 from featherflow.io.tfrecord import TFRecordOptions, TFRecordWriter
 
 __all__ = [
     "FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter",
     "VarLenFeature", "parse_example", "parse_single_example", "parse_single_sequence_example",
+    "parse_tensor", "serialize_tensor",
 ]

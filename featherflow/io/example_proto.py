@@ -56,7 +56,7 @@ def message_classes():
     }
 
 
-def _add_field(message, descriptor_pb2, name, number, field_type, *, repeated=False,
+def add_field(message, descriptor_pb2, name, number, field_type, *, repeated=False,
                type_name=None, oneof_index=None, packed=False):
     field_proto = descriptor_pb2.FieldDescriptorProto
     field = message.field.add(name=name, number=number, type=field_type)
@@ -75,9 +75,9 @@ def _add_map(message, descriptor_pb2, field_name, entry_name, value_type):
     field_proto = descriptor_pb2.FieldDescriptorProto
     entry = message.nested_type.add(name=entry_name)
     entry.options.map_entry = True
-    _add_field(entry, descriptor_pb2, "key", 1, field_proto.TYPE_STRING)
-    _add_field(entry, descriptor_pb2, "value", 2, field_proto.TYPE_MESSAGE, type_name=value_type)
-    _add_field(message, descriptor_pb2, field_name, 1, field_proto.TYPE_MESSAGE, repeated=True,
+    add_field(entry, descriptor_pb2, "key", 1, field_proto.TYPE_STRING)
+    add_field(entry, descriptor_pb2, "value", 2, field_proto.TYPE_MESSAGE, type_name=value_type)
+    add_field(message, descriptor_pb2, field_name, 1, field_proto.TYPE_MESSAGE, repeated=True,
                type_name=f"{message.name}.{entry_name}")
 
 
@@ -85,22 +85,22 @@ def _feature_file(descriptor_pb2):
     field_proto = descriptor_pb2.FieldDescriptorProto
     file = descriptor_pb2.FileDescriptorProto(name=FEATURE_FILE, package=PACKAGE,
                                               syntax="proto3")
-    _add_field(file.message_type.add(name="BytesList"), descriptor_pb2, "value", 1,
+    add_field(file.message_type.add(name="BytesList"), descriptor_pb2, "value", 1,
                field_proto.TYPE_BYTES, repeated=True)
-    _add_field(file.message_type.add(name="FloatList"), descriptor_pb2, "value", 1,
+    add_field(file.message_type.add(name="FloatList"), descriptor_pb2, "value", 1,
                field_proto.TYPE_FLOAT, repeated=True, packed=True)
-    _add_field(file.message_type.add(name="Int64List"), descriptor_pb2, "value", 1,
+    add_field(file.message_type.add(name="Int64List"), descriptor_pb2, "value", 1,
                field_proto.TYPE_INT64, repeated=True, packed=True)
     feature = file.message_type.add(name="Feature")
     feature.oneof_decl.add(name="kind")
     for number, (name, type_name) in enumerate(
             (("bytes_list", "BytesList"), ("float_list", "FloatList"),
              ("int64_list", "Int64List")), start=1):
-        _add_field(feature, descriptor_pb2, name, number, field_proto.TYPE_MESSAGE,
+        add_field(feature, descriptor_pb2, name, number, field_proto.TYPE_MESSAGE,
                    type_name=type_name, oneof_index=0)
     _add_map(file.message_type.add(name="Features"), descriptor_pb2, "feature", "FeatureEntry",
              "Feature")
-    _add_field(file.message_type.add(name="FeatureList"), descriptor_pb2, "feature", 1,
+    add_field(file.message_type.add(name="FeatureList"), descriptor_pb2, "feature", 1,
                field_proto.TYPE_MESSAGE, repeated=True, type_name="Feature")
     _add_map(file.message_type.add(name="FeatureLists"), descriptor_pb2, "feature_list",
              "FeatureListEntry", "FeatureList")
@@ -111,11 +111,11 @@ def _example_file(descriptor_pb2):
     field_proto = descriptor_pb2.FieldDescriptorProto
     file = descriptor_pb2.FileDescriptorProto(name=EXAMPLE_FILE, package=PACKAGE,
                                               syntax="proto3", dependency=[FEATURE_FILE])
-    _add_field(file.message_type.add(name="Example"), descriptor_pb2, "features", 1,
+    add_field(file.message_type.add(name="Example"), descriptor_pb2, "features", 1,
                field_proto.TYPE_MESSAGE, type_name="Features")
     sequence = file.message_type.add(name="SequenceExample")
-    _add_field(sequence, descriptor_pb2, "context", 1, field_proto.TYPE_MESSAGE,
+    add_field(sequence, descriptor_pb2, "context", 1, field_proto.TYPE_MESSAGE,
                type_name="Features")
-    _add_field(sequence, descriptor_pb2, "feature_lists", 2, field_proto.TYPE_MESSAGE,
+    add_field(sequence, descriptor_pb2, "feature_lists", 2, field_proto.TYPE_MESSAGE,
                type_name="FeatureLists")
     return file

@@ -202,6 +202,49 @@ def _parse_sequence(tf):
 
 _DESC_F2 = {"f": ("float", [1.0, 2.0])}
 
+# TensorProtos with typed value lists (as other writers make them), bytes from TensorFlow's
+# tensor_pb2: float_val [3, 4]; float_val [3] for shape [3]; half_val; string_val [q] for [2];
+# scomplex_val
+_TENSOR_PROTOS = [
+    ("float32", "08011204120208022a080000404000008040"),
+    ("float32", "08011204120208032a0400004040"),
+    ("float16", "08131204120208026a058078808001"),
+    ("string", "0807120412020802420171"),
+    ("complex64", "08081204120208024a100000803f000000400000404000008040"),
+]
+
+
+def _serialized_tensors(tf):
+    values = [tf.constant(1.5), tf.constant(np.array([[1, 2], [3, 4]], np.int32)),
+              tf.constant(["a", "bc"]), tf.constant(b"x"), tf.constant([True, False]),
+              tf.constant(np.zeros((0, 3), np.float64)), tf.constant(np.array([1.5], np.float16)),
+              tf.constant(np.array([2 ** 40, -3], np.int64)), tf.constant(np.array([7], np.uint8)),
+              tf.constant(np.array([1 + 2j], np.complex64)),
+              tf.constant(np.arange(6, dtype=np.float32).reshape(1, 2, 3))]
+    return [tf.io.serialize_tensor(v) for v in values]
+
+
+def _as_dtype(tf, name):
+    return tf.string if name == "string" else tf.as_dtype(name)
+
+
+def _encodable(tensor):
+    """A complex tensor as its dtype and real and imaginary parts (the fixture encoding has
+    no complex numbers)."""
+    array = np.asarray(tensor.numpy())
+    if array.dtype.kind == "c":
+        return array.dtype.name, array.real, array.imag
+    return tensor
+
+
+def _round_trip_tensors(tf):
+    out = []
+    for serialized, dtype in zip(_serialized_tensors(tf), [
+            "float32", "int32", "string", "string", "bool", "float64", "float16", "int64",
+            "uint8", "complex64", "float32"]):
+        out.append(_encodable(tf.io.parse_tensor(serialized, _as_dtype(tf, dtype))))
+    return out
+
 SCENARIOS = {
     # -- reading TensorFlow's files
     "read_plain": lambda tf: _values(tf.data.TFRecordDataset(_fixture("plain.tfrecord"))),
@@ -273,6 +316,19 @@ SCENARIOS = {
         _example(tf, x=("float", [0.1])).features.feature["x"].float_list.value),
     "example_from_str_bytes": lambda tf: _example(
         tf, x=("bytes", ["héllo"])).SerializeToString(),
+    # -- serialize_tensor / parse_tensor
+    "serialize_tensor_bytes": _serialized_tensors,
+    "parse_tensor_round_trip": _round_trip_tensors,
+    "parse_tensor_typed_values": lambda tf: [
+        _encodable(tf.io.parse_tensor(bytes.fromhex(hex_bytes), _as_dtype(tf, dtype)))
+        for dtype, hex_bytes in _TENSOR_PROTOS],
+    "parse_tensor_wrong_type": lambda tf: tf.io.parse_tensor(
+        tf.io.serialize_tensor(tf.constant([1.0, 2.0])), tf.int32),
+    "parse_tensor_garbage": lambda tf: tf.io.parse_tensor(b"\xff\xff", tf.int32),
+    "parse_tensor_in_dataset": lambda tf: _values(tf.data.Dataset.from_tensor_slices(
+        [tf.io.serialize_tensor(tf.constant([1.0, 2.0])).numpy(),
+         tf.io.serialize_tensor(tf.constant([3.0, 4.0])).numpy()]).map(
+            lambda r: tf.io.parse_tensor(r, tf.float32))),
     # -- parsing
     "parse_dataset_map": _parse_dataset,
     "parse_batched_map": _parse_batched,
