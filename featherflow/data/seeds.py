@@ -5,9 +5,10 @@ TensorFlow's rule, followed to the number so seeded pipelines give TF's exact or
 1. ``get_seed(op_seed)`` (``tf.compat.v1.random.get_seed``): with a global seed ``g`` set,
    the pair is ``(g, op_seed)``; an op without a seed takes the next number of the eager
    context's operation-seed generator (Python's ``random.Random(g)``, ``randint(0, 2**31 - 1)``,
-   restarted by every ``set_seed``). Without a global seed an op seed pairs with the default
-   graph seed 87654321; with neither the pair is ``(None, None)``. Both halves are taken modulo
-   ``2**31 - 1``, and ``(0, 0)`` becomes ``(0, 2**31 - 1)``.
+   restarted by every ``set_seed``); inside a dataset function (``function_scope``) it takes
+   0, 1, 2... instead, as a traced function's graph counts them. Without a global seed an op
+   seed pairs with the default graph seed 87654321; with neither the pair is ``(None, None)``.
+   Both halves are taken modulo ``2**31 - 1``, and ``(0, 0)`` becomes ``(0, 2**31 - 1)``.
 2. ``tf.data`` turns ``None`` into 0; the kernel reads ``(0, 0)`` as "no seed" and draws both
    halves from the operating system's randomness instead.
 3. A transformation that reshuffles each iteration owns a seed generator: Philox seeded with
@@ -22,12 +23,53 @@ Example::
 """
 
 import secrets
+import threading
 
 from featherflow.backend.philox import PhiloxStream
 from featherflow.utils import random as random_utils
 
 DEFAULT_GRAPH_SEED = 87654321
 MAXINT32 = 2**31 - 1
+
+# Per thread (map runs functions on worker threads): the op-seed counters of the dataset
+# functions being called, innermost last.
+_SCOPES = threading.local()
+
+
+class function_scope:
+    """While a ``map``/``flat_map``/``interleave`` function runs: TF traces such a function
+    once into a graph whose unseeded random ops take op seeds 0, 1, 2... from the graph's own
+    counter (the eager counter is left alone). Entering this scope on every call gives every
+    call those same seeds, so a ``shuffle`` made inside repeats TF's order for each input.
+
+    Example::
+
+        with function_scope():
+            inner = fn(element)
+    """
+
+    __slots__ = ()
+
+    def __enter__(self):
+        stack = getattr(_SCOPES, "stack", None)
+        if stack is None:
+            stack = _SCOPES.stack = []
+        stack.append(0)
+        return self
+
+    def __exit__(self, *exc):
+        _SCOPES.stack.pop()
+        return False
+
+
+def _next_graph_seed():
+    """The next op seed of the innermost function being called, or None outside one."""
+    stack = getattr(_SCOPES, "stack", None)
+    if not stack:
+        return None
+    seed = stack[-1]
+    stack[-1] = seed + 1
+    return seed
 
 
 def _as_seed(value, where):
@@ -51,6 +93,8 @@ def get_seed(op_seed):
     op_seed = _as_seed(op_seed, "seed")
     global_seed = random_utils.global_seed()
     if global_seed is not None:
+        if op_seed is None:
+            op_seed = _next_graph_seed()
         if op_seed is None:
             op_seed = random_utils.internal_operation_seed()
         seeds = (global_seed % MAXINT32, op_seed % MAXINT32)

@@ -3,6 +3,7 @@ show: the seed rule step by step, unseeded shuffles (fresh OS randomness, so onl
 distribution can be checked), errors, early close, and the batch-gather path."""
 
 import itertools
+import threading
 
 import numpy as np
 import pytest
@@ -183,3 +184,47 @@ def test_large_buffer_order_is_a_permutation_in_constant_time_per_element():
     out = list(shuffled(iter(range(200_000)), 10_000, PhiloxStream(5, 6)))
     assert sorted(out) == list(range(200_000))
     assert out[:10] != list(range(10))
+
+
+def _scoped(fn):
+    # what map/flat_map/interleave do around a user's function (seeds.function_scope)
+    def call(*args):
+        with seeds.function_scope():
+            return fn(*args)
+    return call
+
+
+def test_shuffle_made_in_a_dataset_function_repeats_tf_order():
+    # TF 2.21: tf.random.set_seed(1); range(3).flat_map(lambda i: range(10).shuffle(5)) gives
+    # one order three times (the traced function's op seed 0), and leaves the eager op-seed
+    # counter alone: a shuffle made afterwards is the first one of global seed 1.
+    tf.random.set_seed(1)
+    ds = tf.data.Dataset.range(3).flat_map(_scoped(
+        lambda i: tf.data.Dataset.range(10).shuffle(5)))
+    assert _ints(ds) == [2, 3, 4, 7, 0, 1, 8, 6, 9, 5] * 3
+    assert _ints(tf.data.Dataset.range(10).shuffle(5)) == [1, 2, 4, 3, 6, 8, 9, 5, 7, 0]
+    # two shuffles in one function: op seeds 0 and 1, the same for every input element
+    tf.random.set_seed(1)
+    ds = tf.data.Dataset.range(2).flat_map(_scoped(
+        lambda i: tf.data.Dataset.range(10).shuffle(5).concatenate(
+            tf.data.Dataset.range(10).shuffle(5))))
+    assert _ints(ds) == [2, 3, 4, 7, 0, 1, 8, 6, 9, 5, 0, 5, 3, 4, 2, 9, 8, 6, 7, 1] * 2
+
+
+def test_function_scopes_nest_and_are_per_thread():
+    tf.random.set_seed(4)
+    first_eager = 1013818839  # random.Random(4).randint(0, 2**31 - 1)
+    other_thread = []
+    with seeds.function_scope():
+        assert seeds.get_seed(None) == (4, 0)
+        with seeds.function_scope():
+            assert seeds.get_seed(None) == (4, 0)
+        worker = threading.Thread(target=lambda: other_thread.append(seeds.get_seed(None)))
+        worker.start()
+        worker.join()
+        assert seeds.get_seed(None) == (4, 1)
+    assert other_thread == [(4, first_eager)]
+    tf.random.set_seed(4)
+    with seeds.function_scope():
+        seeds.get_seed(None)
+    assert seeds.get_seed(None) == (4, first_eager)
