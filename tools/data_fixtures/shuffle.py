@@ -131,6 +131,22 @@ def _errors_buffer(value):
     return lambda tf: tf.data.Dataset.range(5).shuffle(value, seed=1)
 
 
+def _set_seed_between_epochs(tf):
+    # the dataset's seed generator was made with it: a later set_seed does not restart it
+    tf.random.set_seed(5)
+    ds = tf.data.Dataset.range(15).shuffle(6)
+    first = _ints(ds)
+    tf.random.set_seed(5)
+    return [first, _ints(ds), _ints(tf.data.Dataset.range(15).shuffle(6))]
+
+
+def _with_options_shares_generator(tf):
+    ds = tf.data.Dataset.range(14).shuffle(5, seed=2)
+    options = tf.data.Options()
+    options.experimental_deterministic = True
+    return [_ints(ds), _ints(ds.with_options(options)), _ints(ds.prefetch(2))]
+
+
 def _negative_global(tf):
     tf.random.set_seed(-12345)
     return _ints(tf.data.Dataset.range(20).shuffle(7))
@@ -161,6 +177,9 @@ SCENARIOS = {
     "global_0_op_0": _global(0, 20, 5, seed=0),
     "global_0_no_op": _global(0, 20, 5),
     "global_negative": _negative_global,
+    "global_reshuffle_false": lambda tf: (tf.random.set_seed(8), _epochs(
+        tf.data.Dataset.range(20).shuffle(6, reshuffle_each_iteration=False), 2))[1],
+    "set_seed_between_epochs": _set_seed_between_epochs,
     "two_shuffles_op_counter": _two_shuffles,
     "set_seed_restarts_op_counter": _set_seed_resets_counter,
     "keras_set_random_seed": _keras_seed,
@@ -175,6 +194,9 @@ SCENARIOS = {
     "repeat_then_shuffle": lambda tf: _ints(tf.data.Dataset.range(10).repeat(3).shuffle(
         4, seed=5)),
     "shuffle_batch_repeat": _batch_repeat,
+    "with_options_and_prefetch_share_seeds": _with_options_shares_generator,
+    "reshuffle_none_is_true": lambda tf: _epochs(tf.data.Dataset.range(12).shuffle(
+        5, seed=3, reshuffle_each_iteration=None), 2),
     "nested_shuffles": lambda tf: _ints(tf.data.Dataset.range(20).shuffle(5, seed=1).shuffle(
         3, seed=2)),
     "shuffle_all_cardinality_tensor": _shuffle_all,
