@@ -131,9 +131,12 @@ class SeedGenerator:
         self.seed, self.seed2 = resolve(seed, seed2)
         self.reshuffle = bool(reshuffle)
         self._stream = PhiloxStream(self.seed, self.seed2, chunk=4) if self.reshuffle else None
+        # iterators may be made on several threads at once (prefetch, parallel interleave)
+        self._lock = threading.Lock()
 
     def next_seeds(self):
         """The ``(seed, seed2)`` of the next iterator."""
         if self._stream is None:
             return self.seed, self.seed2
-        return self._stream.next(), self._stream.next()
+        with self._lock:
+            return self._stream.next(), self._stream.next()
