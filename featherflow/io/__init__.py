@@ -9,11 +9,12 @@ from featherflow.io.parsing import (
     parse_single_example,
     parse_single_sequence_example,
 )
+from featherflow.io.raw import decode_raw
 from featherflow.io.tensor_proto import parse_tensor, serialize_tensor
 from featherflow.io.tfrecord import TFRecordOptions, TFRecordWriter
 
 __all__ = [
-    "FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter",
+    "FixedLenFeature", "decode_raw", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter",
     "VarLenFeature", "parse_example", "parse_single_example", "parse_single_sequence_example",
     "parse_tensor", "serialize_tensor",
 ]

@@ -12,11 +12,12 @@ import itertools
 
 import numpy as np
 
-from featherflow.autodiff.tensor import Tensor, strings_array
+from featherflow.autodiff.tensor import Tensor
 from featherflow.backend.ctc import SparseTensor
 from featherflow.errors import InvalidArgumentError
 from featherflow.io import example_proto
 from featherflow.io import features as feature_specs
+from featherflow.io.strings import string_array
 
 
 def parse_single_example(serialized, features, example_names=None, name=None):
@@ -146,19 +147,8 @@ def _plan(features, allow_empty=False, in_sequence=False):
 
 
 def _serialized_array(serialized):
-    value = serialized.data if isinstance(serialized, Tensor) else serialized
-    if isinstance(value, (bytes, str)):
-        array = np.empty((), dtype=object)
-        array[()] = value.encode("utf-8") if isinstance(value, str) else value
-        return array
-    array = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value
-    if array.dtype.kind not in "OSU" or not all(
-            isinstance(v, (bytes, str)) for v in array.reshape(-1)):
-        raise TypeError(
-            f"serialized must hold tf.string records (bytes); received "
-            f"{type(serialized).__name__} of dtype {array.dtype}. Pass the records of a "
-            "TFRecordDataset or example.SerializeToString().")
-    return strings_array(array) if array.dtype.kind != "O" else array
+    return string_array(serialized, "serialized", "Pass the records of a TFRecordDataset or "
+                        "example.SerializeToString().")
 
 
 def _decode(record, message_name, index):

@@ -100,7 +100,7 @@ def test_garbage_bytes_say_they_are_not_an_example():
 
 
 def test_numbers_are_not_records():
-    with pytest.raises(TypeError, match="tf.string records"):
+    with pytest.raises(TypeError, match="serialized must hold tf.string values"):
         tf.io.parse_example(np.array([1.0, 2.0]), DESCRIPTION)
     with pytest.raises(TypeError, match="must be a dict"):
         tf.io.parse_single_example(_record(label=[1]), [tf.io.VarLenFeature(tf.int64)])

@@ -1,5 +1,5 @@
-"""tf.io.serialize_tensor / parse_tensor beyond the recorded scenarios (tests/data/test_tfrecord.py
-compares their bytes and values with TensorFlow's)."""
+"""tf.io.serialize_tensor / parse_tensor and decode_raw beyond the recorded scenarios
+(tests/data/test_tfrecord.py compares their bytes and values with TensorFlow's)."""
 
 import numpy as np
 import pytest
@@ -34,3 +34,21 @@ def test_errors_name_what_to_pass():
         tf.io.parse_tensor(b"\xff\xff", tf.float32)
     with pytest.raises(TypeError, match="one record"):
         tf.io.parse_tensor([record.numpy()], tf.float32)
+
+
+def test_decode_raw_reads_string_tensors_of_any_shape():
+    raw = np.arange(4, dtype=np.int32).tobytes()
+    records = tf.constant(np.array([[raw], [raw]], dtype=object))
+    decoded = tf.io.decode_raw(records, tf.int32)
+    assert decoded.shape == (2, 1, 4) and decoded.dtype == np.int32
+    np.testing.assert_array_equal(decoded.numpy()[1, 0], [0, 1, 2, 3])
+
+
+def test_decode_raw_errors_name_sizes_and_fix():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="element 1 has size 2 != 4.*"
+                                                             "fixed_length"):
+        tf.io.decode_raw([b"abcd", b"ab"], tf.uint8)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="out_type must be one of"):
+        tf.io.decode_raw(b"abcd", tf.string)
+    with pytest.raises(TypeError, match="input_bytes must hold tf.string"):
+        tf.io.decode_raw(np.zeros(3), tf.uint8)

@@ -201,6 +201,7 @@ def _parse_sequence(tf):
 
 
 _DESC_F2 = {"f": ("float", [1.0, 2.0])}
+_RAW = np.arange(6, dtype=np.float32).tobytes()
 
 # TensorProtos with typed value lists (as other writers make them), bytes from TensorFlow's
 # tensor_pb2: float_val [3, 4]; float_val [3] for shape [3]; half_val; string_val [q] for [2];
@@ -329,6 +330,22 @@ SCENARIOS = {
         [tf.io.serialize_tensor(tf.constant([1.0, 2.0])).numpy(),
          tf.io.serialize_tensor(tf.constant([3.0, 4.0])).numpy()]).map(
             lambda r: tf.io.parse_tensor(r, tf.float32))),
+    # -- decode_raw
+    "decode_raw_float": lambda tf: tf.io.decode_raw(_RAW, tf.float32),
+    "decode_raw_batch": lambda tf: tf.io.decode_raw(tf.constant([[_RAW], [_RAW]]), tf.uint8),
+    "decode_raw_big_endian": lambda tf: tf.io.decode_raw(_RAW, tf.int16, little_endian=False),
+    "decode_raw_fixed_length": lambda tf: tf.io.decode_raw(
+        [_RAW, _RAW[:8], b""], tf.uint8, fixed_length=10),
+    "decode_raw_bool": lambda tf: tf.io.decode_raw(_RAW, tf.bool),
+    "decode_raw_empty": lambda tf: tf.io.decode_raw(b"", tf.float64),
+    "decode_raw_unequal": lambda tf: tf.io.decode_raw([_RAW, _RAW[:8]], tf.float32),
+    "decode_raw_not_multiple": lambda tf: tf.io.decode_raw(_RAW[:5], tf.float32),
+    "decode_raw_bad_fixed_length": lambda tf: tf.io.decode_raw(
+        [_RAW], tf.float32, fixed_length=6),
+    "decode_raw_in_pipeline": lambda tf: _values(
+        tf.data.TFRecordDataset(_fixture("examples.tfrecord")).map(
+            lambda r: tf.io.decode_raw(tf.io.parse_single_example(
+                r, {"image": tf.io.FixedLenFeature([], tf.string)})["image"], tf.uint8)).take(1)),
     # -- parsing
     "parse_dataset_map": _parse_dataset,
     "parse_batched_map": _parse_batched,
