@@ -80,6 +80,14 @@ def _two_live_iterators(tf):
     return [a, b]
 
 
+def _nested_live_iterators(tf):
+    # an iterator makes its input's iterator at its first element, as TF's shuffle does
+    ds = tf.data.Dataset.range(12).shuffle(4, seed=1).shuffle(3, seed=2)
+    first, second = iter(ds), iter(ds)
+    b = [int(x) for x in second]
+    return [[int(x) for x in first], b]
+
+
 def _repeat(reshuffle, count=3):
     return lambda tf: _ints(tf.data.Dataset.range(10).shuffle(
         4, seed=5, reshuffle_each_iteration=reshuffle).repeat(count))
@@ -187,6 +195,7 @@ SCENARIOS = {
     # iterations: each iterator made from the dataset takes the next seeds
     "take_then_full_then_for": _take_then_full,
     "two_live_iterators": _two_live_iterators,
+    "nested_two_live_iterators": _nested_live_iterators,
     "shuffle_repeat": _repeat(True),
     "shuffle_repeat_fixed": _repeat(False),
     "shuffle_repeat_forever_take": lambda tf: _ints(tf.data.Dataset.range(12).shuffle(
