@@ -41,45 +41,66 @@ class TFRecordDataset(Dataset):
         return UNKNOWN
 
     def _iterate(self):
-        paths = _paths(self._filenames)
-        if self._cycle_length is None:
-            return self._sequential(paths)
-        return self._interleaved(paths)
+        return _RecordIterator(_paths(self._filenames), self._cycle_length or 1,
+                               self._compression_type, self._buffer_size)
 
-    def _records(self, path):
-        return tfrecord.read_records(path, self._compression_type, self._buffer_size)
 
-    def _sequential(self, paths):
-        for path in paths:
-            for record in self._records(path):
-                yield _scalar(record)
+class _RecordIterator:
+    """The records of a sequence of files, ``cycle_length`` files at a time.
 
-    def _interleaved(self, paths):
-        # TensorFlow's deterministic interleave with block_length=1: a slot whose file ends
-        # is emptied and the turn passes on; it takes the next file when its turn comes back
-        slots = [None] * self._cycle_length
-        paths = iter(paths)
-        more_files = True
-        turn = 0
-        try:
-            while more_files or any(slot is not None for slot in slots):
-                if slots[turn] is None and more_files:
-                    path = next(paths, None)
-                    if path is None:
-                        more_files = False
-                    else:
-                        slots[turn] = self._records(path)
-                if slots[turn] is not None:
-                    record = next(slots[turn], None)
-                    if record is None:
-                        slots[turn] = None
-                    else:
-                        yield _scalar(record)
-                turn = (turn + 1) % self._cycle_length
-        finally:
-            for slot in slots:
-                if slot is not None:
-                    slot.close()
+    TensorFlow's deterministic interleave with block_length=1: a slot whose file ends is
+    emptied and the turn passes on; it takes the next file when its turn comes back (one
+    slot reads the files one after another). A damaged file raises and is dropped: calling
+    ``next`` again goes on with the other files, as TensorFlow's reader does under
+    ``ignore_errors``.
+    """
+
+    def __init__(self, paths, cycle_length, compression_type, buffer_size):
+        self._paths = paths
+        self._slots = [None] * cycle_length
+        self._more_files = True
+        self._turn = 0
+        self._compression_type = compression_type
+        self._buffer_size = buffer_size
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        slots = self._slots
+        while self._more_files or any(slot is not None for slot in slots):
+            turn = self._turn
+            if slots[turn] is None and self._more_files:
+                path = next(self._paths, None)
+                if path is None:
+                    self._more_files = False
+                else:
+                    slots[turn] = tfrecord.read_records(path, self._compression_type,
+                                                        self._buffer_size)
+            self._turn = (turn + 1) % len(slots)
+            if slots[turn] is None:
+                continue
+            try:
+                record = next(slots[turn], None)
+            except BaseException:
+                slots[turn] = None
+                raise
+            if record is None:
+                slots[turn] = None
+                continue
+            return _scalar(record)
+        raise StopIteration
+
+    def close(self):
+        """Close the open files (and the pass over a dataset of file names)."""
+        for slot in self._slots:
+            if slot is not None:
+                slot.close()
+        self._slots = [None] * len(self._slots)
+        self._more_files = False
+        close = getattr(self._paths, "close", None)
+        if close is not None:
+            close()
 
 
 def _scalar(record):
@@ -135,6 +156,16 @@ def _filenames_source(filenames):
 
 def _paths(filenames):
     if isinstance(filenames, Dataset):
-        return (element[()] if isinstance(element, np.ndarray) else element
-                for element in filenames._iterate())
+        return _dataset_paths(filenames)
     return iter(filenames)
+
+
+def _dataset_paths(filenames):
+    elements = filenames._iterate()
+    try:
+        for element in elements:
+            yield element[()] if isinstance(element, np.ndarray) else element
+    finally:
+        close = getattr(elements, "close", None)
+        if close is not None:
+            close()

@@ -107,3 +107,24 @@ def test_tutorial_pipeline_write_read_parse_batch(tmp_path):
     np.testing.assert_array_equal(np.concatenate([b[0] for b in batches]), images)
     assert [b[1].tolist() for b in batches] == [[0, 1, 0, 1], [0, 1]]
     assert ds.element_spec[0].shape.as_list() == [None, 4]
+
+
+def test_after_a_damaged_file_the_reader_goes_on_with_the_next(shards):
+    data = bytearray(open(shards[0], "rb").read())
+    data[30] ^= 1  # the data of record 1
+    open(shards[0], "wb").write(bytes(data))
+    records = tf.data.TFRecordDataset(shards[:2])._iterate()
+    assert next(records)[()] == b"0:0"
+    with pytest.raises(tf.errors.DataLossError):
+        next(records)
+    assert [r[()] for r in records] == [f"1:{i}".encode() for i in range(5)]
+
+
+def test_experimental_writer_writes_a_dataset_of_strings(tmp_path):
+    from featherflow.data.tfrecord_writer import TFRecordWriter
+
+    path = str(tmp_path / "from_dataset.tfrecord")
+    TFRecordWriter(path, "ZLIB").write(tf.data.Dataset.from_tensor_slices([b"x", b"yz"]))
+    assert list(tf.data.TFRecordDataset(path, "ZLIB").as_numpy_iterator()) == [b"x", b"yz"]
+    with pytest.raises(TypeError, match="scalar `tf.string` elements"):
+        TFRecordWriter(path).write(tf.data.Dataset.range(2))

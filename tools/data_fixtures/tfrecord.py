@@ -133,6 +133,12 @@ def _written(tf, options, records=PLAIN_RECORDS):
     return Path(path).read_bytes()
 
 
+def _experimental_writer(tf, compression):
+    records = tf.data.Dataset.from_tensor_slices([b"a", b"", b"third"])
+    tf.data.experimental.TFRecordWriter("experimental.tfrecord", compression).write(records)
+    return Path("experimental.tfrecord").read_bytes()
+
+
 def _sparse(value):
     return {"indices": value.indices, "values": value.values, "dense_shape": value.dense_shape}
 
@@ -267,6 +273,20 @@ SCENARIOS = {
     "read_int_filenames": lambda tf: _values(tf.data.TFRecordDataset([1, 2])),
     "read_then_take_repeat": lambda tf: _values(tf.data.TFRecordDataset(
         "shard1.tfrecord").take(3).repeat(2)),
+    "read_list_files": lambda tf: _values(tf.data.TFRecordDataset(
+        tf.data.Dataset.list_files("shard*.tfrecord", shuffle=False))),
+    "read_interleave_method": lambda tf: _values(tf.data.Dataset.from_tensor_slices(
+        [f"shard{n}.tfrecord" for n in range(5)]).interleave(
+            tf.data.TFRecordDataset, cycle_length=2, block_length=2)),
+    "read_ignore_errors": lambda tf: _values(tf.data.TFRecordDataset(
+        "bad_later_length.tfrecord").ignore_errors()),
+    "read_ignore_errors_next_file": lambda tf: _values(tf.data.TFRecordDataset(
+        ["bad_later_length.tfrecord", "shard2.tfrecord", "bad_data_crc.tfrecord",
+         "shard1.tfrecord"]).ignore_errors()),
+    "experimental_writer": lambda tf: _experimental_writer(tf, None),
+    "experimental_writer_gzip": lambda tf: _experimental_writer(tf, "GZIP"),
+    "experimental_writer_not_strings": lambda tf: tf.data.experimental.TFRecordWriter(
+        "never.tfrecord").write(tf.data.Dataset.range(3)),
     # -- num_parallel_reads: TensorFlow's interleaving order
     "parallel_2": lambda tf: _values(tf.data.TFRecordDataset(
         [f"shard{n}.tfrecord" for n in range(5)], num_parallel_reads=2)),
