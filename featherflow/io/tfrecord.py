@@ -162,7 +162,8 @@ class TFRecordWriter:
     """
 
     def __init__(self, path, options=None):
-        self._file = None  # set last: __del__ of a writer that failed to open has nothing to do
+        # None until the file opens, so __del__ of a writer that failed here has nothing to do
+        self._file = None
         self._path = os.fspath(path)
         self._options = as_options(options)
         self._crc = _crc32c_value()
@@ -170,7 +171,8 @@ class TFRecordWriter:
         directory, name = os.path.split(os.path.abspath(self._path))
         self._temp_path = os.path.join(directory, f".{name}.{uuid.uuid4().hex[:12]}.tmp")
         try:
-            self._file = open(self._temp_path, "wb")  # noqa: SIM115 - closed by close()
+            # kept open across write calls; close() or _abort() closes it
+            self._file = open(self._temp_path, "wb")
         except OSError as err:
             raise type(err)(
                 err.errno, f"TFRecordWriter cannot create {self._path!r}: {err.strerror} "
@@ -252,26 +254,35 @@ class _Inflater:
         self._file = file
         self._window_bits = window_bits
         self._decompressor = zlib.decompressobj(window_bits)
-        self._pending = b""
+        # decompressed bytes not yet read start at _position (compacted now and then)
+        self._buffer = bytearray()
+        self._position = 0
 
     def read(self, size):
-        parts, have = [self._pending], len(self._pending)
-        while have < size:
-            if self._decompressor.unconsumed_tail:
-                data = self._decompressor.unconsumed_tail
-            elif self._decompressor.eof and self._decompressor.unused_data:
-                data = self._decompressor.unused_data
-                self._decompressor = zlib.decompressobj(self._window_bits)
-            else:
-                data = self._file.read(_COMPRESSED_CHUNK)
-                if not data:
-                    break
-            out = self._decompressor.decompress(data, max(size - have, 65536))
-            parts.append(out)
-            have += len(out)
-        joined = b"".join(parts)
-        self._pending = joined[size:]
-        return joined[:size]
+        while len(self._buffer) - self._position < size and self._inflate_more():
+            pass
+        start = self._position
+        out = bytes(self._buffer[start:start + size])
+        self._position = min(start + size, len(self._buffer))
+        return out
+
+    def _inflate_more(self):
+        """Decompress one more piece into the buffer; False at the end of the file."""
+        decompressor = self._decompressor
+        if decompressor.unconsumed_tail:
+            data = decompressor.unconsumed_tail
+        elif decompressor.eof and decompressor.unused_data:
+            data = decompressor.unused_data
+            self._decompressor = decompressor = zlib.decompressobj(self._window_bits)
+        else:
+            data = self._file.read(_COMPRESSED_CHUNK)
+            if not data:
+                return False
+        if self._position > _COMPRESSED_CHUNK:
+            del self._buffer[:self._position]
+            self._position = 0
+        self._buffer += decompressor.decompress(data, _COMPRESSED_CHUNK)
+        return True
 
 
 def read_records(path, compression_type="", buffer_size=None):
