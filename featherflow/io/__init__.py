@@ -6,6 +6,7 @@ Nothing here imports protobuf or google-crc32c until a record is written, read o
 from featherflow.io.features import FixedLenFeature, FixedLenSequenceFeature, VarLenFeature
 from featherflow.io.parsing import (
     parse_example,
+    parse_sequence_example,
     parse_single_example,
     parse_single_sequence_example,
 )
@@ -14,7 +15,7 @@ from featherflow.io.tensor_proto import parse_tensor, serialize_tensor
 from featherflow.io.tfrecord import TFRecordOptions, TFRecordWriter
 
 __all__ = [
-    "FixedLenFeature", "decode_raw", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter",
-    "VarLenFeature", "parse_example", "parse_single_example", "parse_single_sequence_example",
-    "parse_tensor", "serialize_tensor",
+    "FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter",
+    "VarLenFeature", "decode_raw", "parse_example", "parse_sequence_example",
+    "parse_single_example", "parse_single_sequence_example", "parse_tensor", "serialize_tensor",
 ]

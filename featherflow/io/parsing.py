@@ -84,6 +84,65 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
     return context, sequences
 
 
+def parse_sequence_example(serialized, context_features=None, sequence_features=None,
+                           example_names=None, name=None):
+    """Parse a vector of serialized ``tf.train.SequenceExample`` records into
+    ``(context, sequences, lengths)``: the context batched as ``parse_example`` does, each
+    sequence feature padded to the longest example (zeros / ``b""``), and for each
+    FixedLenSequenceFeature the number of steps of every example. A scalar record gives
+    one example's tensors, as ``parse_single_sequence_example`` plus the lengths."""
+    records = _serialized_array(serialized)
+    if records.ndim > 1:
+        raise InvalidArgumentError(
+            f"Expected serialized to be a scalar or vector, got shape: {list(records.shape)}.")
+    if not context_features and not sequence_features:
+        raise ValueError(
+            "Missing features: give context_features, sequence_features or both (dicts of "
+            "feature descriptions).")
+    batched = records.ndim == 1
+    messages = [_decode(record, "SequenceExample", index if batched else None)
+                for index, record in enumerate(records.reshape(-1))]
+    context = {key: _column(entry, [m.context.feature.get(key) for m in messages], key, batched)
+               for key, entry in _plan(context_features or {}, allow_empty=True).items()}
+    sequences, lengths = {}, {}
+    for key, entry in _plan(sequence_features or {}, allow_empty=True, in_sequence=True).items():
+        if entry.kind == "fixed":
+            raise ValueError(
+                f"sequence_features[{key!r}] is a FixedLenFeature; a sequence feature is a "
+                "FixedLenSequenceFeature or a VarLenFeature.")
+        per_example = []
+        for message in messages:
+            feature_list = message.feature_lists.feature_list.get(key)
+            per_example.append(_steps(
+                entry, None if feature_list is None else feature_list.feature, key))
+        if not batched:
+            sequences[key] = per_example[0]
+            if entry.kind == "sequence":
+                lengths[key] = Tensor(np.array(per_example[0].shape[0], dtype=np.int64))
+        elif entry.kind == "var":
+            sequences[key] = _stack_sparse(per_example)
+        else:
+            steps = [t.data.shape[0] for t in per_example]
+            out = np.zeros((len(per_example), max(steps, default=0)) + entry.shape,
+                           dtype=feature_specs.numpy_dtype(entry.dtype))
+            if entry.dtype == "string":
+                out[...] = b""
+            for index, tensor in enumerate(per_example):
+                out[index, :steps[index]] = tensor.data
+            sequences[key] = Tensor(out)
+            lengths[key] = Tensor(np.array(steps, dtype=np.int64))
+    return context, sequences, lengths
+
+
+def _stack_sparse(parts):
+    """SparseTensors of one rank stacked along a new first dimension."""
+    indices = [np.concatenate([np.full((len(p.indices.data), 1), row, np.int64),
+                               p.indices.data], axis=1) for row, p in enumerate(parts)]
+    shapes = np.array([p.dense_shape.data for p in parts], dtype=np.int64)
+    return SparseTensor(np.concatenate(indices), np.concatenate([p.values.data for p in parts]),
+                        [len(parts), *shapes.max(axis=0)])
+
+
 class _Entry:
     """What parsing one feature needs, worked out once per call."""
 
@@ -106,6 +165,10 @@ class _Entry:
             self.kind = "sequence"
             self.shape = feature_specs.fixed_shape(feature, key, sequence=True)
             self.allow_missing = bool(feature.allow_missing)
+            if in_sequence and feature.default_value is not None:
+                raise ValueError(
+                    f"Value feature_list.dense_defaults[{key}] must be None: the steps of a "
+                    "SequenceExample's feature are padded with zeros (or b'').")
             if not feature.allow_missing and not in_sequence:
                 raise ValueError(
                     f"Unsupported: FixedLenSequenceFeature requires allow_missing to be True "

@@ -206,6 +206,37 @@ def _parse_sequence(tf):
     return _plain(context), _plain(sequences)
 
 
+def _sequence_records(tf):
+    def feature_list(values, kind):
+        if kind == "float":
+            return tf.train.FeatureList(feature=[
+                tf.train.Feature(float_list=tf.train.FloatList(value=v)) for v in values])
+        return tf.train.FeatureList(feature=[
+            tf.train.Feature(int64_list=tf.train.Int64List(value=v)) for v in values])
+
+    def record(lists, context):
+        return tf.train.SequenceExample(
+            context=tf.train.Features(feature={"id": tf.train.Feature(
+                int64_list=tf.train.Int64List(value=[context]))}),
+            feature_lists=tf.train.FeatureLists(feature_list=lists)).SerializeToString()
+
+    return [record({"frames": feature_list([[1, 2], [3, 4]], "float"),
+                    "words": feature_list([[1], [2, 3]], "int64")}, 1),
+            record({"frames": feature_list([[5, 6], [7, 8], [9, 10]], "float")}, 2)]
+
+
+def _parse_sequence_batch(tf, scalar=False, **sequence_features):
+    records = _sequence_records(tf)
+    context, sequences, lengths = tf.io.parse_sequence_example(
+        records[0] if scalar else records,
+        context_features={"id": tf.io.FixedLenFeature([], tf.int64)},
+        sequence_features=sequence_features or {
+            "frames": tf.io.FixedLenSequenceFeature([2], tf.float32),
+            "words": tf.io.VarLenFeature(tf.int64),
+            "absent": tf.io.FixedLenSequenceFeature([], tf.string, allow_missing=True)})
+    return _plain(context), _plain(sequences), _plain(lengths)
+
+
 _DESC_F2 = {"f": ("float", [1.0, 2.0])}
 _RAW = np.arange(6, dtype=np.float32).tobytes()
 
@@ -416,6 +447,17 @@ SCENARIOS = {
         _example(tf, v=("int64", [5, 6])).SerializeToString(),
         {"v": tf.io.VarLenFeature(tf.int64)})),
     "parse_sequence_example": _parse_sequence,
+    "parse_sequence_example_batch": _parse_sequence_batch,
+    "parse_sequence_example_scalar": lambda tf: _parse_sequence_batch(tf, scalar=True),
+    "parse_sequence_example_missing_list": lambda tf: _parse_sequence_batch(
+        tf, words=tf.io.FixedLenSequenceFeature([1], tf.int64)),
+    "parse_sequence_example_step_size": lambda tf: _parse_sequence_batch(
+        tf, words=tf.io.FixedLenSequenceFeature([1], tf.int64, allow_missing=True)),
+    "parse_sequence_example_default": lambda tf: _parse_sequence_batch(
+        tf, frames=tf.io.FixedLenSequenceFeature([2], tf.float32, default_value=-1.0)),
+    "parse_single_sequence_wrong_type": lambda tf: tf.io.parse_single_sequence_example(
+        _sequence_records(tf)[1],
+        sequence_features={"frames": tf.io.FixedLenSequenceFeature([2], tf.int64)}),
     # -- parsing errors
     "parse_missing_required": lambda tf: _parse_one(
         tf, {"x": tf.io.FixedLenFeature([2], tf.int64)}, ("f", ("float", [1.0]))),
