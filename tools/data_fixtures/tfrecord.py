@@ -14,7 +14,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = ROOT / "tests" / "fixtures" / "tf" / "data" / "tfrecord"
-PLAIN_RECORDS = [b"", b"a", b"hello world", bytes(range(256)), b"x" * 300]
+PLAIN_RECORDS = [b"", b"a", b"hello world", bytes(range(256)), b"x" * 40]
 
 
 def _example(tf, **features):
@@ -78,7 +78,8 @@ def setup(tf, workdir):
         "bad_data_crc": _flip(clean, 12 + 8 + 4 + 4 + 12),  # the data of record 1
         "bad_later_length": _flip(clean, 12 + 8 + 4 + 4 + 4 + 12 + 1 + 4 + 9),
         "truncated_data": clean[:-5],
-        "truncated_header": clean[:-(4 + 300 + 4 + 5)],  # the file ends inside a header
+        # the file ends inside the last record's header
+        "truncated_header": clean[:-(4 + len(PLAIN_RECORDS[-1]) + 4 + 5)],
         "not_a_tfrecord": b"this is plain text, not records\n" * 3,
         "empty": b"",
     }
@@ -235,6 +236,48 @@ def _parse_sequence_batch(tf, scalar=False, **sequence_features):
             "words": tf.io.VarLenFeature(tf.int64),
             "absent": tf.io.FixedLenSequenceFeature([], tf.string, allow_missing=True)})
     return _plain(context), _plain(sequences), _plain(lengths)
+
+
+def _tutorial(tf):
+    """The steps of TensorFlow's "TFRecord and tf.train.Example" tutorial, on 10 rows."""
+    rng = np.random.default_rng(3)
+    feature0 = rng.choice([False, True], 10)
+    feature1 = rng.integers(0, 5, 10)
+    feature2 = np.array([b"cat", b"dog", b"chicken", b"horse", b"goat"])[feature1]
+    feature3 = rng.standard_normal(10)
+
+    def bytes_feature(value):
+        if isinstance(value, type(tf.constant(0))):
+            value = value.numpy()
+        return tf.train.Feature(bytes_list=tf.train.BytesList(value=[value]))
+
+    def serialize_example(f0, f1, f2, f3):
+        feature = {
+            "feature0": tf.train.Feature(int64_list=tf.train.Int64List(value=[int(f0)])),
+            "feature1": tf.train.Feature(int64_list=tf.train.Int64List(value=[f1])),
+            "feature2": bytes_feature(f2),
+            "feature3": tf.train.Feature(float_list=tf.train.FloatList(value=[f3])),
+        }
+        example = tf.train.Example(features=tf.train.Features(feature=feature))
+        return example.SerializeToString()
+
+    with tf.io.TFRecordWriter("tutorial.tfrecord") as writer:
+        for row in zip(feature0, feature1, feature2, feature3):
+            writer.write(serialize_example(*row))
+    raw = tf.data.TFRecordDataset(["tutorial.tfrecord"])
+    first = None
+    for raw_record in raw.take(1):
+        first = tf.train.Example()
+        first.ParseFromString(raw_record.numpy())
+    description = {
+        "feature0": tf.io.FixedLenFeature([], tf.int64, default_value=0),
+        "feature1": tf.io.FixedLenFeature([], tf.int64, default_value=0),
+        "feature2": tf.io.FixedLenFeature([], tf.string, default_value=""),
+        "feature3": tf.io.FixedLenFeature([], tf.float32, default_value=0.0),
+    }
+    parsed = raw.map(lambda record: tf.io.parse_single_example(record, description))
+    return [first.SerializeToString(deterministic=True), _values(parsed),
+            Path("tutorial.tfrecord").stat().st_size]
 
 
 _DESC_F2 = {"f": ("float", [1.0, 2.0])}
@@ -398,6 +441,7 @@ SCENARIOS = {
             lambda r: tf.io.decode_raw(tf.io.parse_single_example(
                 r, {"image": tf.io.FixedLenFeature([], tf.string)})["image"], tf.uint8)).take(1)),
     # -- parsing
+    "tutorial_write_read_parse": _tutorial,
     "parse_dataset_map": _parse_dataset,
     "parse_batched_map": _parse_batched,
     "parse_featherflow_bytes": lambda tf: _plain(tf.io.parse_single_example(
