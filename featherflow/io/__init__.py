@@ -1,7 +1,10 @@
-"""``tf.io``: TFRecord files and the parsing of ``tf.train.Example`` records.
+"""``tf.io``: TFRecord files and the parsing of ``tf.train.Example`` records (and
+``decode_csv``, which lives with the CSV datasets).
 
 Nothing here imports protobuf or google-crc32c until a record is written, read or parsed.
 """
+
+import importlib
 
 from featherflow.io.features import FixedLenFeature, FixedLenSequenceFeature, VarLenFeature
 from featherflow.io.parsing import (
@@ -14,8 +17,22 @@ from featherflow.io.raw import decode_raw
 from featherflow.io.tensor_proto import parse_tensor, serialize_tensor
 from featherflow.io.tfrecord import TFRecordOptions, TFRecordWriter
 
+# Names defined beside the datasets that use them, loaded on first use
+_LAZY = {"decode_csv": ("featherflow.data.csv", "decode_csv")}
+
+
+def __getattr__(name):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'featherflow.io' has no attribute {name!r}")
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter",
     "VarLenFeature", "decode_raw", "parse_example", "parse_sequence_example",
     "parse_single_example", "parse_single_sequence_example", "parse_tensor", "serialize_tensor",
+    *_LAZY,
 ]

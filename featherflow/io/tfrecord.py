@@ -15,7 +15,7 @@ import struct
 import uuid
 import zlib
 
-from featherflow.errors import DataLossError
+from featherflow.errors import DataLossError, NotFoundError
 
 EXTRA_HINT = "pip install featherflow[tfrecord]"
 COMPRESSION_TYPES = ("", "ZLIB", "GZIP")
@@ -173,6 +173,10 @@ class TFRecordWriter:
         try:
             # kept open across write calls; close() or _abort() closes it
             self._file = open(self._temp_path, "wb")
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"{self._path}; No such file or directory: TFRecordWriter cannot create it "
+                "(create its directory first).") from None
         except OSError as err:
             raise type(err)(
                 err.errno, f"TFRecordWriter cannot create {self._path!r}: {err.strerror} "
@@ -297,7 +301,11 @@ def read_records(path, compression_type="", buffer_size=None):
     crc = _crc32c_value()
     path = _decode_path(path)
     buffering = -1 if buffer_size is None or int(buffer_size) <= 0 else int(buffer_size)
-    with open(path, "rb", buffering=buffering) as file:
+    try:
+        file = open(path, "rb", buffering=buffering)
+    except FileNotFoundError:
+        raise NotFoundError(f"{path}; No such file or directory") from None
+    with file:
         source = file
         if compression_type:
             window_bits = _DEFAULT_WINDOW_BITS + (

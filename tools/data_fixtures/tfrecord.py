@@ -339,6 +339,9 @@ SCENARIOS = {
     "read_empty": lambda tf: _read_until_error(tf, "empty.tfrecord"),
     "read_list_of_files": lambda tf: _values(tf.data.TFRecordDataset(
         ["shard0.tfrecord", "shard1.tfrecord", "shard3.tfrecord", "shard2.tfrecord"])),
+    "read_missing_file": lambda tf: _read_until_error(tf, ["shard0.tfrecord", "absent.tfrecord"]),
+    "write_missing_directory": lambda tf: tf.io.TFRecordWriter("no/such/dir/out.tfrecord"),
+    "decode_csv_in_tf_io": lambda tf: tf.io.decode_csv(["1,a", "2,b"], [[0], [""]]),
     "read_no_files": lambda tf: _values(tf.data.TFRecordDataset([])),
     "read_filenames_dataset": lambda tf: _values(tf.data.TFRecordDataset(
         tf.data.Dataset.from_tensor_slices(["shard2.tfrecord", "shard1.tfrecord"]))),
