@@ -380,6 +380,8 @@ SCENARIOS = {
     "damaged_truncated_data": lambda tf: _read_until_error(tf, "truncated_data.tfrecord"),
     "damaged_truncated_header": lambda tf: _read_until_error(tf, "truncated_header.tfrecord"),
     "damaged_not_tfrecord": lambda tf: _read_until_error(tf, "not_a_tfrecord.tfrecord"),
+    "damaged_through_map_batch": lambda tf: _values(tf.data.TFRecordDataset(
+        "bad_data_crc.tfrecord").map(lambda r: r).batch(2).prefetch(2)),
     "damaged_gzip_read_plain": lambda tf: _read_until_error(tf, _fixture("gzip.tfrecord.gz")),
     "damaged_plain_read_gzip": lambda tf: _read_until_error(
         tf, _fixture("plain.tfrecord"), compression_type="GZIP"),
