@@ -11,6 +11,8 @@ from featherflow.errors import InvalidArgumentError
 # The three types a tf.train.Feature can hold, by the name TensorFlow's errors use
 KIND_OF_DTYPE = {"float32": "float_list", "int64": "int64_list", "string": "bytes_list"}
 TYPE_NAME_OF_KIND = {"float_list": "float", "int64_list": "int64", "bytes_list": "string"}
+# Python types as TensorFlow's as_dtype reads them
+_PYTHON_TYPES = {float: "float32", int: "int64", bytes: "string", str: "string"}
 
 
 class FixedLenFeature(collections.namedtuple(
@@ -60,6 +62,8 @@ def dtype_name(dtype, key):
     """``"float32"``, ``"int64"`` or ``"string"`` for a feature's dtype, or an error."""
     if isinstance(dtype, str):
         name = dtype
+    elif dtype in _PYTHON_TYPES:
+        name = _PYTHON_TYPES[dtype]
     else:
         try:
             name = np.dtype(getattr(dtype, "as_numpy_dtype", dtype)).name

@@ -70,6 +70,10 @@ def test_dtypes_given_as_names():
         _record(a=[1.5], b=[b"s"]), {"a": tf.io.FixedLenFeature([], "float32"),
                                      "b": tf.io.FixedLenFeature([], "string")})
     assert parsed["a"].dtype == np.float32 and parsed["b"].numpy() == b"s"
+    # Python's float is float32 here, as tf.as_dtype(float) is
+    parsed = tf.io.parse_single_example(_record(a=[1.5]),
+                                        {"a": tf.io.FixedLenFeature([], float)})
+    assert parsed["a"].dtype == np.float32
 
 
 def test_errors_name_the_feature_and_what_was_expected():
