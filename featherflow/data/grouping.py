@@ -13,7 +13,7 @@ from featherflow.autodiff.tensor import Tensor, dtype_name
 from featherflow.data import nested, padded_batch, structure
 from featherflow.data.dataset import INFINITE, UNKNOWN, Dataset
 from featherflow.data.functions import annotate, function_name
-from featherflow.errors import InvalidArgumentError
+from featherflow.errors import InternalError, InvalidArgumentError
 
 
 def _scalar(value, fn, what, index):
@@ -183,7 +183,9 @@ def bucket_by_sequence_length(input_dataset, element_length_func, bucket_boundar
         filler = None
         if pad_to_bucket_boundary:
             if bucket >= len(boundaries):
-                raise InvalidArgumentError(
+                # TensorFlow's assertion fails inside reduce_func, which it reports as an
+                # InternalError wrapping the InvalidArgumentError
+                raise InternalError(
                     "When pad_to_bucket_boundary=True, elements must have length < "
                     f"max(bucket_boundaries) = {max(boundaries)}; an element fell in the last "
                     "bucket.")

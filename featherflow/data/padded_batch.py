@@ -59,11 +59,18 @@ class PaddedBatchDataset(BatchDataset):
 
     def __init__(self, input_dataset, batch_size, padded_shapes=None, padding_values=None,
                  drop_remainder=False, name=None):
-        positive = positive_size(batch_size, "padded_batch: batch_size")
+        try:
+            positive = positive_size(batch_size, "padded_batch: batch_size")
+        except ValueError as err:
+            raise InvalidArgumentError(str(err)) from None
         super().__init__(input_dataset, positive, drop_remainder=drop_remainder, name=name)
         spec = input_dataset.element_spec
         leaves = structure.flatten(spec)
         self._shapes = self._resolve_shapes(spec, leaves, padded_shapes)
+        # without padded_shapes every dimension pads to the batch's largest, which is the
+        # static size where the spec has one; the spec keeps those sizes, as TensorFlow's
+        self._spec_shapes = self._shapes if padded_shapes is not None else [
+            tuple(s._shape) for s in leaves]
         self._values = self._resolve_values(spec, leaves, padding_values)
 
     @staticmethod
@@ -119,7 +126,7 @@ class PaddedBatchDataset(BatchDataset):
         first = self._batch_size if self._drop else None
         leaves = structure.flatten(self._input.element_spec)
         return structure.pack_as(self._input.element_spec, [
-            s._with_shape((first,) + shape) for s, shape in zip(leaves, self._shapes)])
+            s._with_shape((first,) + shape) for s, shape in zip(leaves, self._spec_shapes)])
 
     def _iterate(self):
         bs, drop = self._batch_size, self._drop

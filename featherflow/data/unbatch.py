@@ -34,10 +34,12 @@ def split(element, what="unbatch"):
             raise InvalidArgumentError(
                 f"{what}: input element must have the same batch size in each component. "
                 f"Component 0 had size {sizes[0]} but component {bad} had size {sizes[bad]}.")
-        return [structure.pack_as(element, [a[i] for a in leaves]) for i in range(sizes[0])]
+        return [structure.pack_as(element, [a[i, ...] for a in leaves])
+                for i in range(sizes[0])]
     if element.ndim == 0:
         raise InvalidArgumentError(f"{what}: cannot split a scalar element.")
-    return list(element)
+    # a[i, ...] keeps 0-d rows arrays (a[i] would give bytes for strings)
+    return [element[i, ...] for i in range(element.shape[0])]
 
 
 class UnbatchDataset(Dataset):
