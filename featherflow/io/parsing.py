@@ -120,7 +120,7 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
             if entry.kind == "sequence":
                 lengths[key] = Tensor(np.array(per_example[0].shape[0], dtype=np.int64))
         elif entry.kind == "var":
-            sequences[key] = _stack_sparse(per_example)
+            sequences[key] = _stack_sparse(per_example, entry.dtype)
         else:
             steps = [t.data.shape[0] for t in per_example]
             out = np.zeros((len(per_example), max(steps, default=0)) + entry.shape,
@@ -134,8 +134,11 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
     return context, sequences, lengths
 
 
-def _stack_sparse(parts):
-    """SparseTensors of one rank stacked along a new first dimension."""
+def _stack_sparse(parts, dtype_name):
+    """2-D SparseTensors stacked along a new first dimension."""
+    if not parts:
+        return SparseTensor(np.empty((0, 3), np.int64),
+                            np.empty(0, feature_specs.numpy_dtype(dtype_name)), [0, 0, 0])
     indices = [np.concatenate([np.full((len(p.indices.data), 1), row, np.int64),
                                p.indices.data], axis=1) for row, p in enumerate(parts)]
     shapes = np.array([p.dense_shape.data for p in parts], dtype=np.int64)
