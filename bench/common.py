@@ -59,6 +59,14 @@ def xor_initial_weights() -> list[np.ndarray]:
     ]
 
 
+def image_data(n: int):
+    """MNIST-shaped uint8 images (n x 28 x 28) and int64 labels in [0, 10)."""
+    rng = np.random.default_rng(DATA_SEED)
+    x = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+    y = rng.integers(0, 10, size=(n,)).astype("int64")
+    return x, y
+
+
 def classification_data(n: int, feature_shape: tuple[int, ...], classes: int):
     """Uniform [0, 1) float32 features and integer labels, like scaled pixels."""
     rng = np.random.default_rng(DATA_SEED)

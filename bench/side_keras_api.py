@@ -23,6 +23,7 @@ from common import (
     classification_data,
     emit,
     error_text,
+    image_data,
     linreg_data,
     numpy_versions,
     per_call_seconds,
@@ -316,6 +317,68 @@ def w_lstm(tf, p, repeat):
     )
 
 
+def image_pipeline(tf, x, y, per_element=False):
+    def scale(image, label):
+        return tf.cast(image, tf.float32) / 255.0, label
+
+    def standardise(image, label):
+        image = tf.cast(image, tf.float32)
+        mean = tf.reduce_mean(image)
+        std = tf.math.reduce_std(image)
+        return (image - mean) / std, label
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    ds = ds.map(standardise if per_element else scale)
+    return ds.shuffle(10000).batch(128).prefetch(tf.data.AUTOTUNE)
+
+
+def w_pipeline(tf, p, repeat, per_element=False):
+    x, y = image_data(p["rows"])
+    samples, batches, total = [], 0, 0.0
+    for _ in repeat:
+        start = time.perf_counter()
+        batches, last_batch = 0, None
+        for batch in image_pipeline(tf, x, y, per_element):
+            batches += 1
+            last_batch = batch
+        samples.append(time.perf_counter() - start)
+        total = float(np.asarray(last_batch[0]).sum())
+    return {"samples": samples, "check": {"batches": batches, "last_batch_sum": total}}
+
+
+def image_mlp(tf):
+    model = tf.keras.Sequential()
+    model.add(tf.keras.layers.Flatten(input_shape=(28, 28)))
+    model.add(tf.keras.layers.Dense(128, activation="relu"))
+    model.add(tf.keras.layers.Dense(10, activation="softmax"))
+    return model
+
+
+def w_data_fit(tf, p, repeat, arrays=False):
+    x, y = image_data(p["rows"])
+    scaled = x.astype("float32") / 255.0
+    samples, compile_samples, history = [], [], None
+    for _ in repeat:
+        tf.keras.utils.set_random_seed(0)
+        model = image_mlp(tf)
+        start = time.perf_counter()
+        model.compile(**adam_sparse(tf)())
+        compiled = time.perf_counter()
+        rows = WARMUP_BATCHES * 128
+        model.fit(scaled[:rows], y[:rows], batch_size=128, epochs=1, verbose=0)
+        if arrays:
+            fit_start = time.perf_counter()
+            history = model.fit(scaled, y, batch_size=128, epochs=1, verbose=0)
+        else:
+            ds = image_pipeline(tf, x, y)
+            fit_start = time.perf_counter()
+            history = model.fit(ds, epochs=1, verbose=0)
+        samples.append(time.perf_counter() - fit_start)
+        compile_samples.append(compiled - start)
+    return {"samples": samples, "compile_samples": compile_samples,
+            "check": {"loss": last(history, "loss")}}
+
+
 WORKLOADS = {
     "linreg": w_linreg,
     "and": w_and,
@@ -327,6 +390,10 @@ WORKLOADS = {
     "mlp_predict": w_mlp_predict,
     "cnn": w_cnn,
     "lstm": w_lstm,
+    "data_pipeline": w_pipeline,
+    "data_pipeline_per_element": lambda tf, p, repeat: w_pipeline(tf, p, repeat, True),
+    "data_fit": w_data_fit,
+    "data_fit_arrays": lambda tf, p, repeat: w_data_fit(tf, p, repeat, arrays=True),
 }
 
 

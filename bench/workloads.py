@@ -22,6 +22,10 @@ IMPORT_NOTE = (
     "fresh interpreter per sample; `import X` plus first touch of X.keras.Sequential "
     "(tf.keras is loaded lazily) or torch.nn.Linear; interpreter start-up excluded"
 )
+PIPELINE_NOTE = (
+    "the pipeline built, then iterated once to its end (every batch pulled by the consumer); "
+    "data generation excluded"
+)
 LOOP_NOTE = "the whole hand-written loop timed, reported per step; variables created beforehand"
 
 
@@ -155,6 +159,42 @@ WORKLOADS = [
         {"rows": 512},
         goal_s=0.5,
         anchors={"keras-tf": "0.65-0.71 s", "torch": "0.36 s"},
+    ),
+    Workload(
+        "data_pipeline",
+        "tf.data: from_tensor_slices(60000 x 28x28 uint8, labels) -> map(cast, / 255) -> "
+        "shuffle(10000) -> batch(128) -> prefetch(AUTOTUNE), one pass",
+        "s",
+        PIPELINE_NOTE,
+        {"rows": 60000},
+        {"rows": 6000},
+    ),
+    Workload(
+        "data_pipeline_per_element",
+        "the same pipeline with a map that is not element-wise (per-image standardisation: "
+        "(x - mean) / std), so featherflow calls it once per element",
+        "s",
+        PIPELINE_NOTE,
+        {"rows": 60000},
+        {"rows": 6000},
+    ),
+    Workload(
+        "data_fit",
+        "fit of Flatten-Dense(128, relu)-Dense(10, softmax), Adam, 1 epoch, fed by the "
+        "data_pipeline dataset (60000 images, batch 128)",
+        "s",
+        EPOCH_NOTE,
+        {"rows": 60000},
+        {"rows": 6000},
+    ),
+    Workload(
+        "data_fit_arrays",
+        "the same model and epoch fed by NumPy arrays (the images already scaled to float32; "
+        "batch 128, shuffle=True): what data_fit is compared with",
+        "s",
+        EPOCH_NOTE,
+        {"rows": 60000},
+        {"rows": 6000},
     ),
 ]
 
