@@ -122,6 +122,11 @@ int32 = _np.dtype("int32")
 int64 = _np.dtype("int64")
 uint8 = _np.dtype("uint8")
 bool = _np.dtype("bool")  # noqa: A001
+complex64 = _np.dtype("complex64")
+complex128 = _np.dtype("complex128")
+uint16 = _np.dtype("uint16")
+uint32 = _np.dtype("uint32")
+uint64 = _np.dtype("uint64")
 string = _np.dtype("object")
 newaxis = None
 
@@ -182,8 +187,11 @@ def __dir__():
 
 
 def as_dtype(type_value):
-    """A NumPy dtype for a dtype name or object, as ``tf.as_dtype``."""
-    return _np.dtype(type_value)
+    """A NumPy dtype for a dtype name or object, as ``tf.as_dtype`` (``"string"`` is an
+    object array of bytes, featherflow's ``tf.string``)."""
+    if isinstance(type_value, str) and type_value == "string":
+        return string
+    return _np.dtype(getattr(type_value, "as_numpy_dtype", type_value))
 
 
 def executing_eagerly():

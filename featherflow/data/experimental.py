@@ -118,6 +118,7 @@ _LAZY = {
     "make_csv_dataset": ("featherflow.data.csv", "make_csv_dataset"),
     "CsvDataset": ("featherflow.data.csv", "CsvDataset"),
     "TFRecordDataset": ("featherflow.data.tfrecord_dataset", "TFRecordDataset"),
+    "TFRecordWriter": ("featherflow.data.tfrecord_writer", "TFRecordWriter"),
 }
 
 

@@ -51,8 +51,10 @@ class MapDataset(Dataset):
 
     def _compute_spec(self):
         """The spec of the first output. featherflow runs eagerly and has no tracer: a dim
-        is marked unknown where the input's spec has one and the output has that same
-        length, which covers element-wise functions on variable-length inputs."""
+        is marked unknown where the input's spec has one at the same axis and the output has
+        that same length there: the batch dimension, and element-wise functions on
+        variable-length inputs. Lengths that depend on the values (a VarLenFeature's values)
+        show as the first element's, where TF's tracer says None."""
         first = self._input._peek()
         if first is END:
             raise ValueError(
@@ -60,14 +62,15 @@ class MapDataset(Dataset):
                 "element (featherflow runs the function on the first element to learn it).")
         out = ElementFunction(self._fn, "map")(first, 0)
         spec = structure.spec_of(out)
-        unknown = {a.shape[i] for s, a in zip(structure.flatten(self._input.element_spec),
-                                              structure.flatten(first))
+        # (axis, length) of every unknown input dim, as seen in the peeked element
+        unknown = {(i, a.shape[i]) for s, a in zip(structure.flatten(self._input.element_spec),
+                                                   structure.flatten(first))
                    if s._shape is not None for i, d in enumerate(s._shape) if d is None}
         if not unknown:
             return spec
         return structure.map_element(
-            lambda s: s._with_shape(tuple(None if d in unknown else d for d in s._shape)),
-            spec)
+            lambda s: s._with_shape(tuple(None if (i, d) in unknown else d
+                                          for i, d in enumerate(s._shape))), spec)
 
     def _peek(self):
         first = self._input._peek()
@@ -170,7 +173,8 @@ class IgnoreErrorsDataset(Dataset):
 
     A Python generator cannot go on after it raised, so the maps (and filters) just above
     are run here, one element at a time, each in its own ``try``; an error from further up
-    (a source) ends the pass, as a generator's error ends TensorFlow's.
+    (a source) ends the pass if the source cannot go on, as a generator's error ends
+    TensorFlow's.
     """
 
     def __init__(self, input_dataset, log_warning=False, name=None):
@@ -205,8 +209,10 @@ class IgnoreErrorsDataset(Dataset):
                 except StopIteration:
                     return
                 except Exception as err:  # noqa: BLE001 - dropping errors is the point
+                    # a source that can go on after an error (a TFRecord reader skipping a
+                    # damaged file) does; a generator that raised is finished and stops
                     self._warn(err)
-                    return
+                    continue
                 try:
                     for is_map, call in zip(kinds, calls):
                         if is_map:
