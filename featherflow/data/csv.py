@@ -28,9 +28,33 @@ _TERMINATOR = re.compile(rb"(\r\n|\r|\n)")
 
 # -- defaults and values --------------------------------------------------------------------
 
+# TensorFlow tests ``default in (tf.float32, tf.float64, tf.int32, tf.int64, tf.string)``, and a
+# DType equals its enum number and its name: a bare default of 1, 2, 3, 7 or 9 (or True, 1.0,
+# "int32"...) is read as that dtype, i.e. a required column of it. TF code relies on what that
+# gives, so the same defaults mean the same here.
+_DTYPE_ENUMS = {1: "float32", 2: "float64", 3: "int32", 7: "O", 9: "int64"}
+_DTYPE_NAMES = {"float32": "float32", "float64": "float64", "int32": "int32",
+                "int64": "int64", "string": "O"}
+
+
 def _is_dtype(value):
     return isinstance(value, np.dtype) or (isinstance(value, type)
                                            and issubclass(value, np.generic))
+
+
+def _dtype_alias(value):
+    """The dtype TF's membership test takes a bare default for, or None."""
+    if isinstance(value, str):
+        name = _DTYPE_NAMES.get(value)
+        return None if name is None else np.dtype(name)
+    if isinstance(value, (bool, int, float, np.generic)) and not isinstance(
+            value, (np.str_, np.bytes_)):
+        try:
+            name = _DTYPE_ENUMS.get(value) if float(value) == int(value) else None
+        except (OverflowError, ValueError):
+            name = None
+        return None if name is None else np.dtype(name)
+    return None
 
 
 def record_defaults_argument(record_defaults, where, accept_dtypes=True):
@@ -38,6 +62,10 @@ def record_defaults_argument(record_defaults, where, accept_dtypes=True):
     required."""
     columns = []
     for j, item in enumerate(record_defaults):
+        alias = _dtype_alias(item) if accept_dtypes else None
+        if alias is not None:
+            columns.append((alias, None))
+            continue
         if _is_dtype(item) and accept_dtypes:
             dtype = np.dtype(item)
             if dtype not in _TYPES:
@@ -98,8 +126,10 @@ def convert_field(field, column, j, where):
     dtype, default = column
     if field is None:
         if default is None:
-            raise InvalidArgumentError(f"Field {j} is required but missing in {where}! Give the "
-                                       "column a default value to allow empty fields.")
+            raise InvalidArgumentError(
+                f"Field {j} is required but missing in {where}! Give the column a default "
+                "value to allow empty fields, in a list ([0]): a bare 1, 2, 3, 7 or 9 is read "
+                "as a dtype, as TensorFlow reads it.")
         value = default
     elif dtype == _STRING:
         value = field

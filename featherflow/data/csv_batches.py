@@ -32,7 +32,8 @@ def _fits(text, kind):
             np.int64(text)
             return True
         if kind in ("float32", "float64"):
-            return bool(np.dtype(kind).type(text) < np.inf)
+            with np.errstate(over="ignore"):  # too large becomes inf: not this type
+                return bool(np.dtype(kind).type(text) < np.inf)
     except (ValueError, OverflowError):
         return False
     return True

@@ -187,7 +187,8 @@ class _ZlibReader(io.RawIOBase):
 def open_file(path, compression_type="", buffer_size=None):
     """``path`` opened for binary reading through its decompression; a missing file raises
     ``tf.errors.NotFoundError`` as TensorFlow's readers do."""
-    buffering = -1 if buffer_size is None or int(buffer_size) <= 0 else int(buffer_size)
+    # A binary file cannot be line-buffered (1): such tiny buffers get the default size.
+    buffering = -1 if buffer_size is None or int(buffer_size) <= 1 else int(buffer_size)
     try:
         file = open(path, "rb", buffering=buffering)
     except FileNotFoundError:
