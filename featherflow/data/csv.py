@@ -367,37 +367,69 @@ class CsvDataset(Dataset):
         return UNKNOWN
 
     def _iterate(self):
-        for path in self._paths:
-            yield from self._file(path)
+        return _Rows(self)
 
-    def _bad_record(self, err):
-        """A record that does not parse raises; make_csv_dataset(ignore_errors=True) skips
-        it instead and reads on, as TF's ignore_errors does on this reader."""
-        raise err
+    def _row(self, fields, where):
+        """One record's fields as the output tuple."""
+        picked = self._choice.pick(fields, where)
+        if self._na_value:
+            na = self._na_value
+            picked = [None if f == na else f for f in picked]
+        return tuple(convert_field(f, c, j, where)
+                     for j, (f, c) in enumerate(zip(picked, self._columns)))
 
-    def _file(self, path):
-        file = files.open_file(path, self._compression_type, self._buffer_size)
-        na, columns, choice = self._na_value, self._columns, self._choice
-        try:
-            records = file_records(_lines(file), self._delim, self._use_quote, path)
-            for number, fields in enumerate(records, start=1):
-                if number == 1 and self._header:
-                    continue
-                where = f"record {number} of {path!r}"
-                try:
-                    picked = choice.pick(fields, where)
-                    if na:
-                        picked = [None if f == na else f for f in picked]
-                    row = tuple(convert_field(f, c, j, where)
-                                for j, (f, c) in enumerate(zip(picked, columns)))
-                except InvalidArgumentError as err:
-                    self._bad_record(err)
-                    continue
-                yield row
-        except files.decompression_errors(path, self._compression_type) as err:
-            raise files.data_loss(path, self._compression_type, err) from None
-        finally:
-            file.close()
+
+class _Rows:
+    """The rows of a CsvDataset's files, one file after another.
+
+    A record that does not parse raises, and calling ``next`` again goes on with the next
+    record, as TensorFlow's reader does: that is what ``ignore_errors()`` relies on. A file
+    that cannot be read on (an unclosed quote, damaged compression) raises and is left.
+    """
+
+    def __init__(self, dataset):
+        self._dataset = dataset
+        self._paths = iter(dataset._paths)
+        self._path = self._file = self._records = None
+        self._number = 0
+
+    def __iter__(self):
+        return self
+
+    def _open(self, path):
+        ds = self._dataset
+        self._path = path
+        self._file = files.open_file(path, ds._compression_type, ds._buffer_size)
+        self._records = file_records(_lines(self._file), ds._delim, ds._use_quote, path)
+        self._number = 0
+
+    def __next__(self):
+        ds = self._dataset
+        while True:
+            if self._records is None:
+                self._open(next(self._paths))
+            try:
+                fields = next(self._records, None)
+            except files.decompression_errors(self._path, ds._compression_type) as err:
+                path = self._path
+                self.close()
+                raise files.data_loss(path, ds._compression_type, err) from None
+            except InvalidArgumentError:
+                self.close()
+                raise
+            if fields is None:
+                self.close()
+                continue
+            self._number += 1
+            if self._number == 1 and ds._header:
+                continue
+            return ds._row(fields, f"record {self._number} of {self._path!r}")
+
+    def close(self):
+        """Release the open file (the rest of the files are not opened)."""
+        if self._file is not None:
+            self._file.close()
+        self._file = self._records = None
 
 
 # -- tf.io.decode_csv ---------------------------------------------------------------------------

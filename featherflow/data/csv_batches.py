@@ -139,13 +139,6 @@ def _inferred_defaults(names, n_columns, open_file, field_delim, use_quote_delim
     return [[""] if (k or "string") == "string" else np.zeros(1, dtype=k) for k in kinds]
 
 
-class _LenientCsvDataset(CsvDataset):
-    """A CsvDataset that skips the records that do not parse (``ignore_errors=True``)."""
-
-    def _bad_record(self, err):
-        return None
-
-
 class _FileRows(Dataset):
     """The rows of the CSV files a dataset of file names gives, ``cycle`` files read in turn
     (TensorFlow's order for ``num_parallel_reads``)."""
@@ -247,13 +240,12 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     if label_name is not None and label_name not in column_names:
         raise ValueError(f"`label_name` provided must be one of the columns: {column_names}. "
                          f"Received: {label_name}.")
-    reader_class = _LenientCsvDataset if ignore_errors else CsvDataset
-
     def reader(path):
-        return reader_class(path, record_defaults=column_defaults, field_delim=field_delim,
-                            use_quote_delim=use_quote_delim, na_value=na_value,
-                            select_cols=selected, header=header,
-                            compression_type=compression_type)
+        rows = CsvDataset(path, record_defaults=column_defaults, field_delim=field_delim,
+                          use_quote_delim=use_quote_delim, na_value=na_value,
+                          select_cols=selected, header=header,
+                          compression_type=compression_type)
+        return rows.ignore_errors() if ignore_errors else rows
 
     row_spec = reader(names[0]).element_spec
     dataset = _FileRows(filenames, reader, cycle, row_spec)

@@ -50,6 +50,7 @@ _FILES = {
     "csv/empty.csv": b"",
     "csv/header_only.csv": b"a,b\n",
     "csv/trailing_comma.csv": b"1,2,\n",
+    "csv/bad_records.csv": b"1,2\n3,x\n5,6\n7\n8,9\n\"open,1\n",
     "titanic/part1.csv": (b"name,age,score,label\nann,30,1.5,1\nbob,,2.5,0\ncid,41,3,1\n"
                           b"dee,29,x,0\neve,50,,1\n"),
     "titanic/part2.csv": b"name,age,score,label\nfay,22,0.5,0\ngus,99999999999,1,1\n",
@@ -442,6 +443,8 @@ CSV = {
     "csv_bad_dtype": lambda tf: _csv(tf, "csv/ints.csv", [tf.bool, 0]),
     "csv_dataset_of_names": lambda tf: _csv(tf, tf.data.Dataset.from_tensor_slices(
         ["csv/ints.csv"]), [0, 0]),
+    "csv_ignore_errors": lambda tf: _values(tf.data.experimental.CsvDataset(
+        ["csv/bad_records.csv", "csv/ints.csv"], [0, 0]).ignore_errors()),
     "csv_map_batch": lambda tf: _values(tf.data.experimental.CsvDataset(
         "csv/ints.csv", [0, 0.0]).map(lambda a, b: (a * 2, b)).batch(2)),
 }
