@@ -32,6 +32,7 @@ GROUP_DIRS = {
     "models": ["models/keras3"],
     "models_tf_keras": ["models/tf_keras"],
     "guides": ["guides"],
+    "dataset_fit": ["dataset_fit"],
     "readme": [],
 }
 
@@ -47,6 +48,7 @@ GROUP_MODULES = {
     "models": ["models_keras3"],
     "models_tf_keras": ["models_tf_keras"],
     "guides": ["guides"],
+    "dataset_fit": ["dataset_fit"],
 }
 
 

@@ -18,7 +18,7 @@ from featherflow.backend import config
 from featherflow.backend.memory import tune_allocator
 from featherflow.metrics.metric import Mean, Metric
 from featherflow.ops.math import add, cast, reduce_mean, reduce_sum
-from featherflow.trainers import data_adapter, inputs
+from featherflow.trainers import data_adapter, data_adapters, inputs
 from featherflow.trainers.compile_utils import (
     CompiledLossForm,
     CompileLoss,
@@ -310,10 +310,20 @@ class Trainer:
         self._assert_compiled("fit")
         epochs = int(epochs)
         verbose = _verbose(verbose)
-        batches, val = inputs.fit_batches(
-            self, x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
-            validation_split, validation_data, validation_batch_size,
-            needs_y=self._compiled_loss is not None and type(self).train_step is Trainer.train_step)
+        if data_adapters.handles(x):
+            batches, val = data_adapters.fit_batches(
+                self, x, y, sample_weight, shuffle, steps_per_epoch, class_weight,
+                validation_split, validation_data, validation_batch_size, validation_steps)
+        else:
+            val_adapted = data_adapters.handles(validation_data)
+            batches, val = inputs.fit_batches(
+                self, x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
+                0.0 if val_adapted else validation_split,
+                None if val_adapted else validation_data, validation_batch_size,
+                needs_y=self._compiled_loss is not None
+                and type(self).train_step is Trainer.train_step)
+            if val_adapted:
+                val = data_adapters.validation_batches(validation_data, None, validation_steps)
         if not self.built:
             self._build_from_batches(batches)
         steps = batches.num_steps()
@@ -351,7 +361,8 @@ class Trainer:
                         "fit: the data produced no batches. Check that x is not empty and that "
                         "a generator yields (x, y) tuples (pass steps_per_epoch for endless ones)."
                     )
-                if step < 0 or batches.exhausted:
+                if batches.exhausted or (step < 0 and not getattr(batches, "keras3_epochs",
+                                                                   False)):
                     # a finite generator read to its end: the epochs after it have nothing to
                     # train on, so training stops (an empty epoch is not logged)
                     warnings.warn(_RAN_OUT, stacklevel=2)
@@ -370,6 +381,8 @@ class Trainer:
         finally:
             self._want_step_logs = True
             self._train_vars = None
+            _close(batches)
+            _close(val)
         cbs.on_train_end(epoch_logs)
         return self.history
 
@@ -389,12 +402,18 @@ class Trainer:
             raise TypeError(f"evaluate: unexpected keyword argument(s) {sorted(kwargs)}.")
         self._assert_compiled("evaluate")
         verbose = _verbose(verbose)
-        batches = inputs.evaluate_batches(self, x, y, sample_weight, batch_size, steps)
+        if data_adapters.handles(x):
+            batches = data_adapters.evaluate_batches(self, x, y, sample_weight, steps)
+        else:
+            batches = inputs.evaluate_batches(self, x, y, sample_weight, batch_size, steps)
         if not self.built:
             self._build_from_batches(batches)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=1, steps=batches.num_steps(), mode="test")
-        logs = self._run_evaluate(batches, cbs, steps)
+        try:
+            logs = self._run_evaluate(batches, cbs, steps)
+        finally:
+            _close(batches)
         if return_dict:
             return logs
         return self._flatten_metrics_in_order(logs)
@@ -403,6 +422,8 @@ class Trainer:
         from featherflow.utils.random import generator
 
         self.reset_metrics()
+        # every evaluation is a fresh pass (Keras 3 resets its cached validation iterator)
+        getattr(batches, "reset", lambda: None)()
         want_batch = cbs.wants("on_test_batch_begin") or cbs.wants("on_test_batch_end")
         previous = self._want_step_logs
         self._want_step_logs = want_batch
@@ -434,7 +455,10 @@ class Trainer:
             raise TypeError(f"predict: unexpected keyword argument(s) {sorted(kwargs)}.")
         tune_allocator()
         verbose = _verbose(verbose)
-        batches = inputs.predict_batches(self, x, batch_size, steps)
+        if data_adapters.handles(x):
+            batches = data_adapters.predict_batches(self, x, steps)
+        else:
+            batches = inputs.predict_batches(self, x, batch_size, steps)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=1, steps=batches.num_steps(), mode="predict")
         want_batch = cbs.wants("on_predict_batch_begin") or cbs.wants("on_predict_batch_end")
@@ -442,13 +466,16 @@ class Trainer:
         outputs = []
         from featherflow.utils.random import generator
 
-        for step, batch in enumerate(batches.epoch(generator())):
-            if want_batch:
-                cbs.on_predict_batch_begin(step)
-            out = self.predict_step(batch)
-            outputs.append(_to_numpy_nest(out))
-            if want_batch:
-                cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        try:
+            for step, batch in enumerate(batches.epoch(generator())):
+                if want_batch:
+                    cbs.on_predict_batch_begin(step)
+                out = self.predict_step(batch)
+                outputs.append(_to_numpy_nest(out))
+                if want_batch:
+                    cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        finally:
+            _close(batches)
         cbs.on_predict_end()
         if not outputs:
             raise ValueError("predict: the data produced no batches (empty x?).")
@@ -493,6 +520,14 @@ class Trainer:
         """The model's output on one batch, as NumPy; ``predict_step`` receives ``(x,)``."""
         x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
         return _to_numpy_nest(self.predict_step((data_adapter.to_tensors(x),)))
+
+
+def _close(batches):
+    """Release what an adapter keeps open across epochs (a dataset iterator and its
+    prefetch thread)."""
+    close = getattr(batches, "close", None)
+    if close is not None:
+        close()
 
 
 def _loss_name(loss):
