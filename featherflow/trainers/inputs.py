@@ -4,7 +4,7 @@ checked against the model's declared input once, before the first step) or from 
 
 import numpy as np
 
-from featherflow.trainers.data_adapter import (
+from featherflow.trainers.data_adapters import (
     ArrayBatches,
     GeneratorBatches,
     check_finite,

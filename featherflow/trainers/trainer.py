@@ -18,7 +18,7 @@ from featherflow.backend import config
 from featherflow.backend.memory import tune_allocator
 from featherflow.metrics.metric import Mean, Metric
 from featherflow.ops.math import add, cast, reduce_mean, reduce_sum
-from featherflow.trainers import data_adapter, data_adapters, inputs
+from featherflow.trainers import data_adapters, inputs
 from featherflow.trainers.compile_utils import (
     CompiledLossForm,
     CompileLoss,
@@ -488,16 +488,16 @@ class Trainer:
         receives ``(x, y, sample_weight)`` (``None`` where not given), as in Keras 3; the
         metrics are reset first unless ``reset_metrics=False`` (tf.keras 2's argument)."""
         self._assert_compiled("train_on_batch")
-        x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
-        y = data_adapter.expand_1d(data_adapter.to_numpy(y, "y"))
-        sw = data_adapter.to_numpy(sample_weight, "sample_weight")
-        data_adapter.num_samples(x, y, sw)
+        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x"))
+        y = data_adapters.expand_1d(data_adapters.to_numpy(y, "y"))
+        sw = data_adapters.to_numpy(sample_weight, "sample_weight")
+        data_adapters.num_samples(x, y, sw)
         if class_weight is not None:
-            sw = data_adapter.apply_class_weight(y, sw, class_weight)
+            sw = data_adapters.apply_class_weight(y, sw, class_weight)
         if reset_metrics:
             self.reset_metrics()
         self._train_vars = None
-        x, y, sw = data_adapter.to_tensors((x, y, sw))
+        x, y, sw = data_adapters.to_tensors((x, y, sw))
         if not self.built:
             self(x, training=False)
         logs = self._logs_from(self.train_step((x, y, sw)))
@@ -508,18 +508,18 @@ class Trainer:
         """Loss (and metrics) on one batch without training; ``test_step`` receives
         ``(x, y, sample_weight)`` as in Keras 3."""
         self._assert_compiled("test_on_batch")
-        x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
-        y = data_adapter.expand_1d(data_adapter.to_numpy(y, "y"))
-        sw = data_adapter.to_numpy(sample_weight, "sample_weight")
+        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x"))
+        y = data_adapters.expand_1d(data_adapters.to_numpy(y, "y"))
+        sw = data_adapters.to_numpy(sample_weight, "sample_weight")
         if reset_metrics:
             self.reset_metrics()
-        logs = self._logs_from(self.test_step(data_adapter.to_tensors((x, y, sw))))
+        logs = self._logs_from(self.test_step(data_adapters.to_tensors((x, y, sw))))
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
         """The model's output on one batch, as NumPy; ``predict_step`` receives ``(x,)``."""
-        x = data_adapter.expand_1d(data_adapter.to_numpy(x, "x"))
-        return _to_numpy_nest(self.predict_step((data_adapter.to_tensors(x),)))
+        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x"))
+        return _to_numpy_nest(self.predict_step((data_adapters.to_tensors(x),)))
 
 
 def _close(batches):

@@ -12,7 +12,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor
 from featherflow.data import structure
 from featherflow.data.dataset import END
-from featherflow.trainers.data_adapter import apply_class_weight
+from featherflow.trainers.data_adapters.array_adapter import apply_class_weight
 from featherflow.trainers.data_adapters.epochs import KerasEpochs
 
 
@@ -52,6 +52,7 @@ class DatasetBatches(KerasEpochs):
     def check_batched(self, model, what):
         """A clear error for a dataset of single samples (``.batch()`` forgotten), read from
         the element spec before anything runs."""
+        # inputs.py imports this package to make its batches: a cycle at import time
         from featherflow.trainers.inputs import expected_input_shape
 
         if model is None:

@@ -16,7 +16,7 @@ import itertools
 import multiprocessing
 import random
 
-from featherflow.trainers import data_adapter
+from featherflow.trainers.data_adapters import array_adapter, conversion
 from featherflow.trainers.data_adapters.epochs import KerasEpochs
 from featherflow.utils.sequence import PyDataset
 
@@ -115,7 +115,7 @@ def standardize(item, class_weight=None):
     """One ``__getitem__`` result as a step's batch of Tensors (Keras 3's rules: an array is
     ``(x,)``, a list is a tuple, a dict is ``x``)."""
     if isinstance(item, dict):
-        return data_adapter.to_tensors(data_adapter.to_numpy(item, "x"))
+        return conversion.to_tensors(conversion.to_numpy(item, "x"))
     if isinstance(item, list):
         item = tuple(item)
     elif not isinstance(item, tuple):
@@ -128,14 +128,14 @@ def standardize(item, class_weight=None):
     if class_weight is not None and len(item) == 3:
         raise ValueError(
             "You cannot specify `class_weight` and `sample_weight` at the same time.")
-    x = data_adapter.expand_1d(data_adapter.to_numpy(item[0], "x"))
+    x = conversion.expand_1d(conversion.to_numpy(item[0], "x"))
     if len(item) == 1:
-        return (data_adapter.to_tensors(x),)
-    y = data_adapter.expand_1d(data_adapter.to_numpy(item[1], "y"))
-    sw = data_adapter.to_numpy(item[2], "sample_weight") if len(item) == 3 else None
+        return (conversion.to_tensors(x),)
+    y = conversion.expand_1d(conversion.to_numpy(item[1], "y"))
+    sw = conversion.to_numpy(item[2], "sample_weight") if len(item) == 3 else None
     if class_weight is not None:
-        sw = data_adapter.apply_class_weight(y, None, class_weight)
+        sw = array_adapter.apply_class_weight(y, None, class_weight)
     if sw is None:
-        return (data_adapter.to_tensors(x), data_adapter.to_tensors(y))
-    return (data_adapter.to_tensors(x), data_adapter.to_tensors(y),
-            data_adapter.to_tensors(sw))
+        return (conversion.to_tensors(x), conversion.to_tensors(y))
+    return (conversion.to_tensors(x), conversion.to_tensors(y),
+            conversion.to_tensors(sw))

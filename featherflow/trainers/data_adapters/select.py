@@ -2,7 +2,7 @@
 
 import warnings
 
-from featherflow.trainers import data_adapter
+from featherflow.trainers.data_adapters import array_adapter, conversion
 from featherflow.trainers.data_adapters.dataset_adapter import DatasetBatches, is_dataset
 from featherflow.trainers.data_adapters.py_dataset_adapter import PyDatasetBatches, is_pydataset
 
@@ -70,10 +70,10 @@ def validation_batches(validation_data, batch_size, steps):
         raise ValueError(
             "validation_data must be a tf.data.Dataset, a PyDataset, or a tuple (x_val, y_val) "
             f"or (x_val, y_val, sample_weight); received {type(validation_data).__name__}.")
-    vx = data_adapter.expand_1d(data_adapter.to_numpy(validation_data[0], "validation x"))
-    vy = data_adapter.expand_1d(data_adapter.to_numpy(validation_data[1], "validation y"))
-    vsw = data_adapter.to_numpy(validation_data[2]) if len(validation_data) == 3 else None
-    return data_adapter.ArrayBatches(vx, vy, vsw, batch_size=batch_size or 32, shuffle=False,
+    vx = conversion.expand_1d(conversion.to_numpy(validation_data[0], "validation x"))
+    vy = conversion.expand_1d(conversion.to_numpy(validation_data[1], "validation y"))
+    vsw = conversion.to_numpy(validation_data[2]) if len(validation_data) == 3 else None
+    return array_adapter.ArrayBatches(vx, vy, vsw, batch_size=batch_size or 32, shuffle=False,
                                      steps=steps)
 
 
