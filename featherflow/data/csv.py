@@ -9,326 +9,14 @@ or ``[]``) is required. Numbers may have spaces around them; integers are decima
 accept what C's ``strtod`` does (``1e5``, ``.5``, ``inf``, ``nan``, hexadecimal ``0x1p3``).
 """
 
-import re
+import itertools
 
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, dtype_name
-from featherflow.data import files, structure
+from featherflow.data import csv_parsing, files, structure
 from featherflow.data.dataset import UNKNOWN, Dataset
 from featherflow.errors import InvalidArgumentError
-
-_TYPES = tuple(np.dtype(t) for t in ("float32", "float64", "int32", "int64", "O"))
-_STRING = np.dtype(object)
-_INT_RANGES = {np.dtype("int32"): (-2**31, 2**31 - 1), np.dtype("int64"): (-2**63, 2**63 - 1)}
-_NAN_PAYLOAD = re.compile(rb"\s*[+-]?nan\([0-9A-Za-z_]*\)\s*", re.IGNORECASE)
-_HEX_FLOAT = re.compile(rb"\s*[+-]?0[xX][0-9a-fA-F.]+([pP][+-]?\d+)?\s*")
-_TERMINATOR = re.compile(rb"(\r\n|\r|\n)")
-
-
-# -- defaults and values --------------------------------------------------------------------
-
-# TensorFlow tests ``default in (tf.float32, tf.float64, tf.int32, tf.int64, tf.string)``, and a
-# DType equals its enum number and its name: a bare default of 1, 2, 3, 7 or 9 (or True, 1.0,
-# "int32"...) is read as that dtype, i.e. a required column of it. TF code relies on what that
-# gives, so the same defaults mean the same here.
-_DTYPE_ENUMS = {1: "float32", 2: "float64", 3: "int32", 7: "O", 9: "int64"}
-_DTYPE_NAMES = {"float32": "float32", "float64": "float64", "int32": "int32",
-                "int64": "int64", "string": "O"}
-
-
-def _is_dtype(value):
-    return isinstance(value, np.dtype) or (isinstance(value, type)
-                                           and issubclass(value, np.generic))
-
-
-def _dtype_alias(value):
-    """The dtype TF's membership test takes a bare default for, or None."""
-    if isinstance(value, str):
-        name = _DTYPE_NAMES.get(value)
-        return None if name is None else np.dtype(name)
-    if isinstance(value, (bool, int, float, np.generic)) and not isinstance(
-            value, (np.str_, np.bytes_)):
-        try:
-            name = _DTYPE_ENUMS.get(value) if float(value) == int(value) else None
-        except (OverflowError, ValueError):
-            name = None
-        return None if name is None else np.dtype(name)
-    return None
-
-
-def record_defaults_argument(record_defaults, where, accept_dtypes=True):
-    """``(dtype, default-or-None)`` per column: a dtype or an empty value makes the column
-    required."""
-    columns = []
-    for j, item in enumerate(record_defaults):
-        alias = _dtype_alias(item) if accept_dtypes else None
-        if alias is not None:
-            columns.append((alias, None))
-            continue
-        if _is_dtype(item) and accept_dtypes:
-            dtype = np.dtype(item)
-            if dtype not in _TYPES:
-                raise ValueError(
-                    f"{where}: record_defaults[{j}] is {dtype_name(dtype)}; a CSV column is "
-                    "float32, float64, int32, int64 or string.")
-            columns.append((dtype, None))
-            continue
-        if _is_dtype(item):
-            raise ValueError(
-                f"Attempt to convert a value ({item!r}) with an unsupported type to a Tensor "
-                f"({where}: record_defaults[{j}] must be a default value such as [0] or [''], "
-                "or an empty tensor of the column's dtype for a required column).")
-        array = item.data if isinstance(item, Tensor) else structure.to_array(item)
-        if array.dtype not in _TYPES:
-            raise InvalidArgumentError(
-                f"{where}: record_defaults[{j}] has dtype {dtype_name(array.dtype)}; a CSV "
-                "column is float32, float64, int32, int64 or string.")
-        if array.size > 1:
-            raise InvalidArgumentError(
-                f"There should only be 1 default per field but field {j} has {array.size} "
-                f"({where}).")
-        columns.append((array.dtype, array.reshape(-1)[0] if array.size else None))
-    if not columns:
-        raise InvalidArgumentError(f"{where}: record_defaults is empty; give one default "
-                                   "(or dtype) per column.")
-    return columns
-
-
-def _number(field, dtype):
-    """``field`` (bytes) as a Python number of ``dtype``, or None when TF would refuse it."""
-    if b"_" in field:
-        return None  # Python's int() and float() accept digit separators, C's do not
-    if dtype in _INT_RANGES:
-        try:
-            value = int(field)
-        except ValueError:
-            return None
-        low, high = _INT_RANGES[dtype]
-        return value if low <= value <= high else None
-    try:
-        return float(field)
-    except ValueError:
-        pass
-    if _NAN_PAYLOAD.fullmatch(field):
-        return float("nan")
-    if _HEX_FLOAT.fullmatch(field):
-        try:
-            return float.fromhex(field.strip().decode("ascii"))
-        except ValueError:
-            return None
-    return None
-
-
-def convert_field(field, column, j, where):
-    """One field as a 0-d array of its column (``field`` already without its quotes; None
-    for an empty or NA field)."""
-    dtype, default = column
-    if field is None:
-        if default is None:
-            raise InvalidArgumentError(
-                f"Field {j} is required but missing in {where}! Give the column a default "
-                "value to allow empty fields, in a list ([0]): a bare 1, 2, 3, 7 or 9 is read "
-                "as a dtype, as TensorFlow reads it.")
-        value = default
-    elif dtype == _STRING:
-        value = field
-    else:
-        value = _number(field, dtype)
-        if value is None:
-            kind = "float" if dtype.kind == "f" else dtype_name(dtype)
-            raise InvalidArgumentError(
-                f"Field {j} in {where} is not a valid {kind}: "
-                f"{field.decode('utf-8', 'replace')}")
-    if dtype == _STRING:
-        return files.scalar_string(value)
-    with np.errstate(over="ignore"):
-        return np.array(value, dtype=dtype)
-
-
-# -- splitting records into fields ------------------------------------------------------------
-
-def split_record(record, delim, use_quote):
-    """The fields of one record (``decode_csv``'s rules: a record holds no line break
-    outside quotes); an empty field is None. ``""`` has no fields."""
-    if not record:
-        return []
-    if not use_quote or b'"' not in record:
-        if b"\n" in record or b"\r" in record:
-            raise InvalidArgumentError(
-                "Unquoted fields cannot have quotes/CRLFs inside (a record holds one line; "
-                f"received {record[:80]!r}).")
-        return [f or None for f in record.split(delim)]
-    fields, pos, n = [], 0, len(record)
-    while True:
-        if record[pos:pos + 1] == b'"':
-            value, pos = _quoted(record, pos + 1)
-            if pos is None:
-                raise InvalidArgumentError(
-                    "Quoted field has to end with quote followed by delim or end "
-                    f"({record[:80]!r}).")
-            if pos < n and record[pos:pos + 1] != delim:
-                raise InvalidArgumentError(
-                    f"Quote inside a string has to be escaped by another quote "
-                    f"({record[:80]!r}).")
-        else:
-            end = record.find(delim, pos)
-            end = n if end < 0 else end
-            value = record[pos:end]
-            if b'"' in value or b"\n" in value or b"\r" in value:
-                raise InvalidArgumentError(
-                    f"Unquoted fields cannot have quotes/CRLFs inside ({record[:80]!r}).")
-            pos = end
-        fields.append(value or None)
-        if pos >= n:
-            return fields
-        pos += 1  # the delimiter
-        if pos == n:
-            fields.append(None)
-            return fields
-
-
-def _quoted(text, pos):
-    """The content of a quoted field whose opening quote is just before ``pos``, and the
-    position after its closing quote (None when it does not close in ``text``)."""
-    parts = []
-    while True:
-        close = text.find(b'"', pos)
-        if close < 0:
-            return None, None
-        parts.append(text[pos:close])
-        if text[close + 1:close + 2] == b'"':
-            parts.append(b'"')
-            pos = close + 2
-            continue
-        return b"".join(parts), close + 1
-
-
-def _lines(file):
-    """``(content, terminator)`` for each line of a binary file; CR, LF and CRLF end lines."""
-    carry = b""
-    while True:
-        chunk = file.read(1 << 16)
-        if not chunk:
-            break
-        chunk = carry + chunk
-        if chunk.endswith(b"\r"):
-            chunk, carry = chunk[:-1], b"\r"  # its LF may start the next chunk
-        else:
-            carry = b""
-        pieces = _TERMINATOR.split(chunk)
-        carry = pieces.pop() + carry
-        for k in range(0, len(pieces), 2):
-            yield pieces[k], pieces[k + 1]
-    if carry:
-        if carry.endswith(b"\r"):
-            yield carry[:-1], b"\r"
-        else:
-            yield carry, b""
-
-
-def file_records(lines, delim, use_quote, path):
-    """The records of a CSV file as lists of fields (None for empty ones); quoted fields may
-    hold line breaks."""
-    for content, terminator in lines:
-        if not use_quote or b'"' not in content:
-            yield [f or None for f in content.split(delim)]
-            continue
-        text, pending = content, terminator
-        fields, pos = [], 0
-        while True:
-            if text[pos:pos + 1] == b'"':
-                value, end = _quoted(text, pos + 1)
-                while end is None:
-                    more = next(lines, None)
-                    if more is None:
-                        raise InvalidArgumentError(
-                            f"Reached end of file without closing quoted field in record "
-                            f"({path!r}).")
-                    text += pending + more[0]
-                    pending = more[1]
-                    value, end = _quoted(text, pos + 1)
-                pos = end
-                if pos < len(text) and text[pos:pos + 1] != delim:
-                    raise InvalidArgumentError(
-                        f"Reached end of file without closing quoted field in record: a quote "
-                        f"inside a quoted field must be doubled ({path!r}: {text[:80]!r}).")
-            else:
-                end = text.find(delim, pos)
-                end = len(text) if end < 0 else end
-                value = text[pos:end]
-                if b'"' in value:
-                    raise InvalidArgumentError(
-                        f"Unquoted fields cannot have quotes inside ({path!r}: {text[:80]!r}). "
-                        "Quote the whole field and double the quotes, or pass "
-                        "use_quote_delim=False.")
-                pos = end
-            fields.append(value or None)
-            if pos >= len(text):
-                break
-            pos += 1
-            if pos == len(text):
-                fields.append(None)
-                break
-        yield fields
-
-
-# -- choosing the columns ---------------------------------------------------------------------
-
-def _index_list(value, argument, where):
-    if value is None:
-        return None
-    indices = [int(v) for v in np.asarray(value.data if isinstance(value, Tensor) else value,
-                                          dtype=np.int64).reshape(-1)]
-    if any(b <= a for a, b in zip(indices, indices[1:])) or (indices and indices[0] < 0):
-        raise InvalidArgumentError(
-            f"{argument} should be strictly increasing indices ({where}: received {indices}).")
-    return indices or None
-
-
-class _Columns:
-    """Which fields of a record become the output, and the checks on their number."""
-
-    def __init__(self, n_out, select_cols, exclude_cols, where):
-        self.n_out = n_out
-        self.select = _index_list(select_cols, "select_cols", where)
-        self.exclude = _index_list(exclude_cols, "exclude_cols", where)
-        if self.select and self.exclude:
-            raise InvalidArgumentError(
-                f"Either select_cols or exclude_cols should be empty ({where}).")
-        if self.select and len(self.select) != n_out:
-            raise InvalidArgumentError(
-                f"select_cols should match output size ({where}: {len(self.select)} columns "
-                f"selected, {n_out} record_defaults).")
-
-    def pick(self, fields, where):
-        n = self.n_out
-        if self.select:
-            found = sum(1 for i in self.select if i < len(fields))
-            if found < n:
-                raise InvalidArgumentError(f"Expect {n} fields but have {found} in {where}")
-            return [fields[i] for i in self.select]
-        if self.exclude:
-            excluded = set(self.exclude)
-            fields = [f for i, f in enumerate(fields) if i not in excluded]
-        if len(fields) != n:
-            have = "more" if len(fields) > n else len(fields)
-            raise InvalidArgumentError(f"Expect {n} fields but have {have} in {where}")
-        return fields
-
-
-# -- CsvDataset ---------------------------------------------------------------------------------
-
-def _single_byte(field_delim, where):
-    delim = field_delim.encode("utf-8") if isinstance(field_delim, str) else bytes(field_delim)
-    if len(delim) != 1:
-        raise InvalidArgumentError(f"field_delim should be only 1 char ({where}: received "
-                                   f"{field_delim!r}).")
-    return delim
-
-
-def _text_bytes(value):
-    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
 
 
 class CsvDataset(Dataset):
@@ -351,14 +39,15 @@ class CsvDataset(Dataset):
                  select_cols=None, exclude_cols=None, name=None):
         super().__init__(name=name)
         self._paths = files.filenames_argument(filenames, "CsvDataset", allow_dataset=False)
-        self._columns = record_defaults_argument(record_defaults, "CsvDataset")
+        self._columns = csv_parsing.record_defaults_argument(record_defaults, "CsvDataset")
         self._compression_type = files.compression_argument(compression_type, "CsvDataset")
         self._buffer_size = buffer_size
         self._header = bool(header)
-        self._delim = _single_byte(field_delim, "CsvDataset")
+        self._delim = csv_parsing.single_byte(field_delim, "CsvDataset")
         self._use_quote = bool(use_quote_delim)
-        self._na_value = _text_bytes(na_value)
-        self._choice = _Columns(len(self._columns), select_cols, exclude_cols, "CsvDataset")
+        self._na_value = csv_parsing.text_bytes(na_value)
+        self._choice = csv_parsing.Columns(len(self._columns), select_cols, exclude_cols,
+                                           "CsvDataset")
 
     def _compute_spec(self):
         return tuple(structure.TensorSpec((), dtype) for dtype, _ in self._columns)
@@ -367,16 +56,44 @@ class CsvDataset(Dataset):
         return UNKNOWN
 
     def _iterate(self):
-        return _Rows(self)
+        return _Rows(self, self._row)
 
-    def _row(self, fields, where):
-        """One record's fields as the output tuple."""
+    def _picked(self, fields, where):
         picked = self._choice.pick(fields, where)
         if self._na_value:
             na = self._na_value
             picked = [None if f == na else f for f in picked]
-        return tuple(convert_field(f, c, j, where)
-                     for j, (f, c) in enumerate(zip(picked, self._columns)))
+        return picked
+
+    def _row(self, fields, where):
+        """One record's fields as the output tuple."""
+        return tuple(csv_parsing.convert_field(f, c, j, where)
+                     for j, (f, c) in enumerate(zip(self._picked(fields, where),
+                                                    self._columns)))
+
+    def _values(self, fields, where):
+        return [csv_parsing.field_value(f, c, j, where)
+                for j, (f, c) in enumerate(zip(self._picked(fields, where), self._columns))]
+
+    def _iterate_batches(self, batch_size, drop_remainder):
+        """Whole batches, each column made into one array (``batch`` on this reader): the
+        same batches as stacking the rows, without a 0-d array per field."""
+        return self._batches(batch_size, drop_remainder)
+
+    def _batches(self, batch_size, drop_remainder):
+        rows = _Rows(self, self._values)
+        dtypes = [dtype for dtype, _ in self._columns]
+        try:
+            while True:
+                chunk = list(itertools.islice(rows, batch_size))
+                if not chunk or (drop_remainder and len(chunk) < batch_size):
+                    return
+                yield tuple(csv_parsing.column_array(list(values), dtype)
+                            for values, dtype in zip(zip(*chunk), dtypes))
+                if len(chunk) < batch_size:
+                    return
+        finally:
+            rows.close()
 
 
 class _Rows:
@@ -387,8 +104,9 @@ class _Rows:
     that cannot be read on (an unclosed quote, damaged compression) raises and is left.
     """
 
-    def __init__(self, dataset):
+    def __init__(self, dataset, make_row):
         self._dataset = dataset
+        self._make_row = make_row
         self._paths = iter(dataset._paths)
         self._path = self._file = self._records = None
         self._number = 0
@@ -400,7 +118,8 @@ class _Rows:
         ds = self._dataset
         self._path = path
         self._file = files.open_file(path, ds._compression_type, ds._buffer_size)
-        self._records = file_records(_lines(self._file), ds._delim, ds._use_quote, path)
+        self._records = csv_parsing.file_records(csv_parsing.lines_of(self._file), ds._delim,
+                                                 ds._use_quote, path)
         self._number = 0
 
     def __next__(self):
@@ -423,7 +142,7 @@ class _Rows:
             self._number += 1
             if self._number == 1 and ds._header:
                 continue
-            return ds._row(fields, f"record {self._number} of {self._path!r}")
+            return self._make_row(fields, f"record {self._number} of {self._path!r}")
 
     def close(self):
         """Release the open file (the rest of the files are not opened)."""
@@ -446,29 +165,32 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
         ([1.5, 2.0], [b'a', b'b'])
     """
     array = records.data if isinstance(records, Tensor) else structure.to_array(records)
-    if array.dtype != _STRING:
+    if array.dtype != np.dtype(object):
         raise TypeError(f"decode_csv: records must be strings, received dtype "
                         f"{dtype_name(array.dtype)}.")
-    columns = record_defaults_argument(record_defaults, "decode_csv", accept_dtypes=False)
+    columns = csv_parsing.record_defaults_argument(record_defaults, "decode_csv",
+                                                   accept_dtypes=False)
     if select_cols is not None:
         indices = [int(i) for i in np.asarray(select_cols).reshape(-1)]
         if any(b <= a for a, b in zip(indices, indices[1:])):
             raise ValueError(f"select_cols is not strictly increasing (decode_csv: received "
                              f"{indices}).")
-    delim = _single_byte(field_delim, "decode_csv")
-    na = _text_bytes(na_value)
-    choice = _Columns(len(columns), select_cols, None, "decode_csv")
+    delim = csv_parsing.single_byte(field_delim, "decode_csv")
+    na = csv_parsing.text_bytes(na_value)
+    choice = csv_parsing.Columns(len(columns), select_cols, None, "decode_csv")
     outputs = [np.empty(array.shape, dtype=dtype) for dtype, _ in columns]
     flat_outputs = [out.reshape(-1) for out in outputs]
     for r, record in enumerate(array.reshape(-1)):
         where = f"record {r}"
-        fields = split_record(_text_bytes(record), delim, bool(use_quote_delim))
+        fields = csv_parsing.split_record(csv_parsing.text_bytes(record), delim,
+                                          bool(use_quote_delim))
         if choice.select is None and len(fields) != len(columns):
             raise InvalidArgumentError(
                 f"Expect {len(columns)} fields but have {len(fields)} in {where}")
         picked = choice.pick(fields, where)
         for j, (field, column) in enumerate(zip(picked, columns)):
-            value = convert_field(None if na and field == na else field, column, j, where)
+            value = csv_parsing.convert_field(None if na and field == na else field, column, j,
+                                              where)
             flat_outputs[j][r] = value[()]
     return [Tensor(out) for out in outputs]
 

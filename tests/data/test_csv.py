@@ -7,6 +7,7 @@ import pytest
 
 import featherflow as tf
 from featherflow.data import csv as csv_reader
+from featherflow.data import csv_parsing
 from featherflow.data.csv_batches import infer_type
 from featherflow.errors import InvalidArgumentError
 from tests.data.scenarios import common, scenario_test
@@ -63,7 +64,7 @@ def test_unclosed_quote_at_end_of_file(tmp_path):
 
 
 def test_split_record_rules():
-    split = csv_reader.split_record
+    split = csv_parsing.split_record
     assert split(b"a,,b", b",", True) == [b"a", None, b"b"]
     assert split(b'"x,y",""', b",", True) == [b"x,y", None]
     assert split(b"a,", b",", True) == [b"a", None]
@@ -109,3 +110,16 @@ def test_make_csv_dataset_forever_has_full_batches(tmp_path):
     assert int(ds.cardinality()) == tf.data.INFINITE_CARDINALITY
     it = iter(ds)
     assert [next(it)["x"].numpy().tolist() for _ in range(3)] == [[1, 2], [3, 1], [2, 3]]
+
+
+def test_batches_of_columns_equal_stacked_rows(tmp_path):
+    rows = [f'{i},{i * 0.25},"s,{i}",{2 ** 33 + i}' for i in range(23)]
+    path = _write(tmp_path / "b.csv", ("\n".join(rows) + "\n").encode())
+    ds = tf.data.experimental.CsvDataset(path, [0, 0.0, "", tf.int64])
+    for drop in (False, True):
+        fast = list(ds.batch(5, drop_remainder=drop).as_numpy_iterator())
+        slow = list(ds.map(lambda *row: row).batch(5, drop_remainder=drop).as_numpy_iterator())
+        assert len(fast) == len(slow) == (4 if drop else 5)
+        for a, b in zip(fast, slow):
+            for x, y in zip(a, b):
+                assert x.dtype == y.dtype and x.tolist() == y.tolist()

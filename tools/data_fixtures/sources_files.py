@@ -445,6 +445,15 @@ CSV = {
         ["csv/ints.csv"]), [0, 0]),
     "csv_ignore_errors": lambda tf: _values(tf.data.experimental.CsvDataset(
         ["csv/bad_records.csv", "csv/ints.csv"], [0, 0]).ignore_errors()),
+    "csv_batch": lambda tf: [_values(tf.data.experimental.CsvDataset(
+        "csv/basic.csv", [-1, 0.0, "d"], header=True).batch(2)), _values(
+        tf.data.experimental.CsvDataset("csv/numbers.csv", [0.0] * 6).batch(
+            1, drop_remainder=True)), _values(tf.data.experimental.CsvDataset(
+                "csv/basic.csv", [-1, 0.0, "d"], header=True).batch(2, drop_remainder=True)),
+        tf.data.experimental.CsvDataset("csv/basic.csv", [-1, 0.0, "d"]).batch(
+            2).element_spec],
+    "csv_batch_error": lambda tf: _values(tf.data.experimental.CsvDataset(
+        "csv/ragged.csv", [0, 0, 0]).batch(4)),
     "csv_map_batch": lambda tf: _values(tf.data.experimental.CsvDataset(
         "csv/ints.csv", [0, 0.0]).map(lambda a, b: (a * 2, b)).batch(2)),
 }
