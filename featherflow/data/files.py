@@ -239,6 +239,7 @@ def interleaved(paths_iter, open_records, cycle):
         for slot in slots:
             if slot is not None:
                 slot.close()
+        getattr(paths_iter, "close", lambda: None)()
 
 
 def scalar_string(value):

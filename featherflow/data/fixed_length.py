@@ -61,12 +61,15 @@ class FixedLengthRecordDataset(Dataset):
         return files.interleaved(paths, self._records, self._cycle_length)
 
     def _sequential(self, paths):
-        for path in paths:
-            records = self._records(path)
-            try:
-                yield from records
-            finally:
-                records.close()
+        try:
+            for path in paths:
+                records = self._records(path)
+                try:
+                    yield from records
+                finally:
+                    records.close()
+        finally:
+            getattr(paths, "close", lambda: None)()
 
     def _body_error(self, path, body, error=InvalidArgumentError):
         return error(

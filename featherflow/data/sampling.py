@@ -302,6 +302,7 @@ def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_datase
             logits = _log(_weights_array(weights))
         if len(datasets) == 1:
             return datasets[0]
+    _common_spec(datasets)
     selector = _RandomSelector(logits, weights_dataset, seed, rerandomize_each_iteration)
     return DirectedInterleaveDataset(selector, datasets, stop_on_empty_dataset)
 

@@ -62,9 +62,12 @@ class TextLineDataset(Dataset):
         return files.interleaved(paths, self._lines, self._cycle_length)
 
     def _sequential(self, paths):
-        for path in paths:
-            lines = self._lines(path)
-            try:
-                yield from lines
-            finally:
-                lines.close()
+        try:
+            for path in paths:
+                lines = self._lines(path)
+                try:
+                    yield from lines
+                finally:
+                    lines.close()
+        finally:
+            getattr(paths, "close", lambda: None)()

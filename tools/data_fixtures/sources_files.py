@@ -667,6 +667,9 @@ SAMPLING = {
     "sample_weights_dataset": lambda tf: _values(_sample(
         tf, _two(tf, 5), weights=tf.data.Dataset.from_tensors([0.5, 0.5]).repeat(), seed=1)),
     "sample_single": lambda tf: _values(_sample(tf, _two(tf, 3)[:1], seed=1)),
+    "sample_dtype_mismatch": lambda tf: _sample(tf, [tf.data.Dataset.range(3), tf.data.Dataset
+                                                     .range(3).map(lambda x: tf.cast(
+                                                         x, tf.float32))]),
     "sample_empty_list": lambda tf: _sample(tf, []),
     "sample_global_seed": lambda tf: _seeded_global(tf, 3),
     "sample_same_each_pass": lambda tf: _two_passes(tf, seed=5),
