@@ -338,6 +338,11 @@ TEXT = {
     "tl_parallel_3": lambda tf: _lines(tf, _TEXT, num_parallel_reads=3),
     "tl_parallel_empty_file": lambda tf: _lines(tf, ["lines/t2.txt", "lines/empty.txt",
                                                      "lines/t4.txt"], num_parallel_reads=2),
+    "tl_interleave_list_files": lambda tf: _values(tf.data.Dataset.list_files(
+        "lines/t*.txt", shuffle=False).interleave(tf.data.TextLineDataset, cycle_length=2)),
+    "tl_flat_map_skip_header": lambda tf: _values(tf.data.Dataset.list_files(
+        "lines/t*.txt", shuffle=False).flat_map(
+            lambda f: tf.data.TextLineDataset(f).skip(1))),
     "tl_int_names": lambda tf: _lines(tf, 3),
     "tl_int_dataset": lambda tf: _lines(tf, tf.data.Dataset.range(3)),
     "tl_empty_list": lambda tf: _lines(tf, []),
@@ -454,6 +459,11 @@ CSV = {
             2).element_spec],
     "csv_batch_error": lambda tf: _values(tf.data.experimental.CsvDataset(
         "csv/ragged.csv", [0, 0, 0]).batch(4)),
+    "csv_interleave": lambda tf: _values(tf.data.Dataset.list_files(
+        "titanic/part*.csv", shuffle=False).interleave(
+            lambda f: tf.data.experimental.CsvDataset(f, ["", "", "", 0], header=True,
+                                                      select_cols=[0, 1, 2, 3]),
+            cycle_length=3, block_length=2)),
     "csv_map_batch": lambda tf: _values(tf.data.experimental.CsvDataset(
         "csv/ints.csv", [0, 0.0]).map(lambda a, b: (a * 2, b)).batch(2)),
 }
