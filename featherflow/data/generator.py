@@ -130,7 +130,7 @@ class GeneratorDataset(Dataset):
         ...         yield i, [float(i)] * i
         >>> ds = tf.data.Dataset.from_generator(pairs, output_signature=(
         ...     tf.TensorSpec((), tf.int64), tf.TensorSpec((None,), tf.float32)))
-        >>> [x.numpy() for x, _ in ds]
+        >>> [int(x) for x, _ in ds]
         [0, 1, 2]
     """
 

@@ -273,7 +273,7 @@ def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_datase
         >>> a = tf.data.Dataset.range(0, 10)
         >>> b = tf.data.Dataset.range(100, 110)
         >>> ds = tf.data.Dataset.sample_from_datasets([a, b], weights=[0.8, 0.2], seed=1)
-        >>> list(ds.as_numpy_iterator())[:6]
+        >>> [int(x) for x in ds.take(6)]
         [100, 0, 1, 2, 3, 4]
     """
     datasets = _check_datasets(datasets)
