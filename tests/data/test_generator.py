@@ -119,3 +119,19 @@ def test_tensors_and_arrays_are_accepted():
         lambda: iter([tf.constant([1.0, 2.0]), np.array([3.0, 4.0])]),
         output_signature=_spec((2,), tf.float32))
     assert [x.tolist() for x in ds.as_numpy_iterator()] == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_fit_reads_a_generator_dataset():
+    def gen():
+        rng = np.random.default_rng(0)
+        for _ in range(64):
+            x = rng.random(4).astype("float32")
+            yield x, np.float32(x.sum())
+
+    ds = tf.data.Dataset.from_generator(gen, output_signature=(
+        _spec((4,), tf.float32), _spec((), tf.float32))).batch(16)
+    model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    history = model.fit(ds, epochs=3, verbose=0, shuffle=False)
+    losses = history.history["loss"]
+    assert len(losses) == 3 and losses[-1] < losses[0]
