@@ -17,11 +17,12 @@ import zlib
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, dtype_name
-from featherflow.data import structure
+from featherflow.data import interleave, structure
 from featherflow.data.dataset import AUTOTUNE, Dataset
 from featherflow.errors import DataLossError, InvalidArgumentError, NotFoundError
 
 _WILDCARDS = "*?["
+_THREADS_PER_CYCLE_ELEMENT = 17
 _CHUNK = 1 << 16
 
 
@@ -144,7 +145,9 @@ def cycle_length(num_parallel_reads, reader):
     value = int(num_parallel_reads.numpy() if hasattr(num_parallel_reads, "numpy")
                 else num_parallel_reads)
     if value == AUTOTUNE:
-        return os.cpu_count() or 1
+        # TF reads with interleave(num_parallel_calls=AUTOTUNE), whose cycle is the CPU count
+        # shared among 1 + 16 prefetching threads per open file: one file on most machines.
+        return -(-interleave.cpu_count() // _THREADS_PER_CYCLE_ELEMENT)
     if value <= 0:
         raise ValueError(
             f"{reader}: num_parallel_reads must be a positive number of files to read at "

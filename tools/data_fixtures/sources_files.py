@@ -336,6 +336,7 @@ TEXT = {
                                                                       shuffle=False)),
     "tl_parallel_2": lambda tf: _lines(tf, _TEXT, num_parallel_reads=2),
     "tl_parallel_3": lambda tf: _lines(tf, _TEXT, num_parallel_reads=3),
+    "tl_parallel_autotune": lambda tf: _lines(tf, _TEXT, num_parallel_reads=tf.data.AUTOTUNE),
     "tl_parallel_empty_file": lambda tf: _lines(tf, ["lines/t2.txt", "lines/empty.txt",
                                                      "lines/t4.txt"], num_parallel_reads=2),
     "tl_interleave_list_files": lambda tf: _values(tf.data.Dataset.list_files(
@@ -549,6 +550,9 @@ MAKE_CSV = {
                                                      shuffle=False)),
     "mk_parallel_reads": lambda tf: _values(_make(tf, "titanic/part*.csv", 4, num_epochs=1,
                                                   shuffle=False, num_parallel_reads=2)),
+    "mk_parallel_autotune": lambda tf: _values(_make(
+        tf, "titanic/part*.csv", 4, num_epochs=1, shuffle=False, select_columns=["name"],
+        num_parallel_reads=tf.data.AUTOTUNE)),
     "mk_select_columns": lambda tf: _values(_make(tf, "titanic/part3.csv", 2, num_epochs=1,
                                                   shuffle=False,
                                                   select_columns=["label", "name"])),
