@@ -9,8 +9,8 @@ import featherflow as tf
 from featherflow.data import csv as csv_reader
 from featherflow.data import csv_parsing
 from featherflow.data.csv_batches import infer_type
-from featherflow.errors import InvalidArgumentError
 from featherflow.data.interleave import cpu_count
+from featherflow.errors import InvalidArgumentError
 from tests.data.scenarios import common, scenario_test
 
 _all_scenarios, workdir = scenario_test("sources_files")

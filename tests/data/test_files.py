@@ -9,8 +9,8 @@ import pytest
 
 import featherflow as tf
 from featherflow.data import files
-from featherflow.errors import DataLossError, InvalidArgumentError, NotFoundError
 from featherflow.data.interleave import cpu_count
+from featherflow.errors import DataLossError, InvalidArgumentError, NotFoundError
 from tests.data.scenarios import common, scenario_test
 
 _all_scenarios, workdir = scenario_test("sources_files")
