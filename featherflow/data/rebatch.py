@@ -12,6 +12,7 @@ import numpy as np
 from featherflow.data import structure
 from featherflow.data.dataset import UNKNOWN, Dataset
 from featherflow.data.unbatch import leading_dims
+from featherflow.errors import InvalidArgumentError
 
 
 def _sizes(batch_size):
@@ -70,6 +71,10 @@ class RebatchDataset(Dataset):
             for element in it:
                 leaves = structure.flatten(element)
                 rows = leaves[0].shape[0]
+                if any(a.shape[0] != rows for a in leaves[1:]):
+                    raise InvalidArgumentError(
+                        "rebatch: input element must have the same batch size in each "
+                        f"component; found sizes {[a.shape[0] for a in leaves]}.")
                 start = 0
                 while start < rows:
                     take = min(want - have, rows - start)

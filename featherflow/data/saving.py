@@ -24,7 +24,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
 from featherflow.data import element_file, nested, structure
-from featherflow.data.dataset import UNKNOWN, Dataset
+from featherflow.data.dataset import Dataset
 from featherflow.errors import DataLossError, InvalidArgumentError, NotFoundError
 
 SPEC_FILE = "dataset_spec.json"
@@ -186,7 +186,8 @@ class LoadDataset(Dataset):
         return self._given_spec
 
     def _compute_cardinality(self):
-        return self._meta["cardinality"] if self._reader_func is None else UNKNOWN
+        # TensorFlow reports the saved count even through a reader_func
+        return self._meta["cardinality"]
 
     def _iterate(self):
         return self._reader()._iterate()

@@ -11,6 +11,8 @@ from featherflow.data.interleave import cpu_count
 from tests.data.transformation_scenarios import group_test
 
 test_tf_scenario = group_test("INTERLEAVE")
+# transformations chained (window in interleave, padded_batch then unbatch, ...)
+test_tf_composed_scenario = group_test("COMPOSED")
 
 
 def _slow(x, n=3, delay=0.04):

@@ -34,3 +34,10 @@ def test_rebatch_dict_and_bad_sizes():
     assert [b["a"].tolist() for b in ds.as_numpy_iterator()] == [[0, 1, 2, 3, 4]]
     with pytest.raises(ValueError, match="positive integer"):
         tf.data.Dataset.range(4).batch(2).rebatch([2, 0])
+
+
+def test_rebatch_run_time_mismatch():
+    first = tf.data.Dataset.from_tensors((np.zeros(2), np.zeros(2)))
+    ds = first.concatenate(tf.data.Dataset.from_tensors((np.zeros(3), np.zeros(2))))
+    with pytest.raises(InvalidArgumentError, match=r"sizes \[3, 2\]"):
+        list(ds.rebatch(2))

@@ -501,5 +501,38 @@ CACHE_SAVE = {
 }
 
 
+def _nondeterministic_options(tf):
+    options = tf.data.Options()
+    options.deterministic = False
+    ds = tf.data.Dataset.range(1, 6).interleave(lambda x: _lengths(tf, x), cycle_length=2,
+                                                num_parallel_calls=2)
+    return sorted(int(v) for v in _values(ds.with_options(options)))
+
+
+COMPOSED = {
+    "composed_window_then_padded_batch": lambda tf: _values(tf.data.Dataset.range(10).window(
+        3).flat_map(lambda w: w.batch(3)).padded_batch(2)),
+    "composed_padded_then_unbatch": lambda tf: [_values(_ragged(tf, [1, 3, 2]).padded_batch(
+        2).unbatch()), _spec_card(_ragged(tf, [1, 3, 2]).padded_batch(2).unbatch())],
+    "composed_window_inside_interleave": lambda tf: _values(tf.data.Dataset.range(3)
+                                                            .interleave(
+        lambda x: tf.data.Dataset.range(x, x + 5).window(2).flat_map(lambda w: w.batch(2)),
+        cycle_length=2)),
+    "composed_group_padded": lambda tf: [_values(_ragged(tf, [1, 2, 3, 4, 5]).group_by_window(
+        lambda v: tf.cast(tf.shape(v)[0] % 2, tf.int64), lambda k, w: w.padded_batch(2),
+        window_size=2)), _ragged(tf, [1, 2]).group_by_window(
+        lambda v: tf.cast(tf.shape(v)[0] % 2, tf.int64), lambda k, w: w.padded_batch(2),
+        window_size=2).element_spec],
+    "composed_options_nondeterministic": _nondeterministic_options,
+    "composed_load_reader_func_cardinality": lambda tf: _card(tf.data.Dataset.load(_saved(
+        tf, "saved_l", tf.data.Dataset.range(4)), reader_func=lambda dss: dss.flat_map(
+            lambda x: x))),
+    "composed_scan_then_unique": lambda tf: _values(tf.data.Dataset.range(10).scan(
+        np.int64(0), lambda s, x: (s + 1, s // 3)).unique()),
+    "composed_take_while_window": lambda tf: _values(tf.data.Dataset.range(20).take_while(
+        lambda x: x < 7).window(3, drop_remainder=True).flat_map(lambda w: w.batch(3))),
+}
+
+
 SCENARIOS = {**PADDED, **UNBATCH, **WINDOW, **INTERLEAVE, **GROUPING, **SCAN_UNIQUE,
-             **CACHE_SAVE}
+             **CACHE_SAVE, **COMPOSED}
