@@ -27,6 +27,8 @@ GAPS = {
                             "the filter drops: FilterDataset._peek (data/filter.py)",
     "scalar_numpy_types": "Tensor.numpy() of a 0-d tensor is a 0-d ndarray; TF gives a NumPy "
                           "scalar (np.int32, np.float32, bytes) (autodiff/tensor.py)",
+    "printed_shapes": "str(TensorShape) is its repr, 'TensorShape([10])'; TF prints '(10,)' "
+                      "(autodiff/tensor.py)",
     "tfrecord_generator_write": "protobuf refuses f3.numpy() (a 0-d ndarray, not a NumPy "
                                 "scalar) in a FloatList (autodiff/tensor.py)",
     "shuffle_counter": "tf.data.experimental.Counter / Dataset.counter missing "

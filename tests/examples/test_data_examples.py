@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from examples import data_files, data_pipelines
+from examples import data_files, data_pipelines, data_time_series
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +31,8 @@ GAPS = {
     "text_filter_comments": "tf.strings missing (regex_full_match)",
     "text_dataset_from_directory": "tf.keras.utils.text_dataset_from_directory missing",
     "tfrecord_py_function": "tf.py_function missing",
+    "set_shape": "Tensor.set_shape missing (the tutorial's WindowGenerator.split_window)",
+    "timeseries_dataset_from_array": "tf.keras.utils.timeseries_dataset_from_array missing",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
                    "(featherflow/__init__.py)",
 }
@@ -296,6 +298,39 @@ def test_list_files_shards(files):
     assert result["feature1"] == [0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3]
 
 
+# -- examples/data_time_series.py ----------------------------------------------------------
+def test_window_pipeline():
+    result = data_time_series.window_pipeline()
+    inputs_spec, labels_spec = result["spec"]
+    assert inputs_spec.shape.as_list() == [None, 24, 3]
+    assert labels_spec.shape.as_list() == [None, 1, 1]
+    assert (result["inputs"], result["labels"]) == ((32, 24, 3), (32, 1, 1))
+    assert result["windows"] == 840 - 25 + 1  # every start of a 25-hour window, in order
+    assert result["first_label"] == result["expected_label"]  # hour 24's temperature
+
+
+def test_single_step_models():
+    result = data_time_series.single_step_models()
+    assert set(result["baseline"]) == {"loss", "mean_absolute_error"}
+    # one hour ahead, "no change" is a good forecast of a smooth daily cycle
+    assert result["baseline"]["mean_absolute_error"] < 0.4
+    assert result["linear_epochs"] >= 3 and result["lstm_epochs"] == 2
+    assert result["predictions"] == (32, 1, 1)
+    assert np.isfinite(result["lstm"]["loss"])
+
+
+@xfail_gap("set_shape")
+def test_window_generator_split():
+    assert data_time_series.window_generator_split() == {"inputs": (3, 6, 3),
+                                                         "labels": (3, 1, 1)}
+
+
+@xfail_gap("timeseries_dataset_from_array")
+def test_window_generator_dataset():
+    assert data_time_series.window_generator_dataset() == {"inputs": (32, 6, 3),
+                                                           "labels": (32, 1, 1)}
+
+
 # -- end to end ----------------------------------------------------------------------------
 def _run(name):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -313,6 +348,13 @@ def test_data_pipelines_runs_end_to_end():
 @pytest.mark.xfail(reason="stops at text_filter_survived: tf.strings missing", strict=True)
 def test_data_files_runs_end_to_end():
     completed = _run("data_files")
+    assert completed.returncode == 0, completed.stderr[-2000:]
+
+
+@pytest.mark.xfail(reason="stops at window_generator_split: Tensor.set_shape missing",
+                   strict=True)
+def test_data_time_series_runs_end_to_end():
+    completed = _run("data_time_series")
     assert completed.returncode == 0, completed.stderr[-2000:]
 
 

@@ -353,6 +353,13 @@ def filter_then_map_spec(tf):
     return ds.map(lambda s: tf.io.decode_csv(s, [0])).element_spec
 
 
+def printed_shapes(tf):
+    # The guide prints "shapes: {a.shape}, ..." and the tutorials f"{inputs.shape}".
+    dataset = tf.data.Dataset.from_tensor_slices((tf.zeros([2, 10]), tf.zeros([2])))
+    a, b = next(iter(dataset))
+    return [f"shapes: {a.shape}, {b.shape}", str(a.shape), repr(a.shape)]
+
+
 def scalar_numpy_types(tf):
     ds = tf.data.Dataset.from_tensor_slices(([1, 2], [0.5, 1.5], ["a", "b"]))
     first = next(iter(ds))
