@@ -7,8 +7,9 @@
 """
 
 from featherflow.autodiff.tensor import Tensor, TensorShape
-from featherflow.data import structure
+from featherflow.data import batch, structure
 from featherflow.data.dataset import Dataset
+from featherflow.data.functions import function_name
 
 
 class DatasetSpec:
@@ -80,8 +81,6 @@ def call(fn, element):
 def require_dataset(value, what, fn):
     """``value`` if it is a Dataset; a TypeError naming the function otherwise."""
     if not isinstance(value, Dataset):
-        from featherflow.data.functions import function_name
-
         raise TypeError(
             f"{what}: the function {function_name(fn)!r} must return a Dataset, it returned "
             f"{type(value).__name__}. Build one inside it, e.g. "
@@ -105,3 +104,10 @@ class ElementsDataset(Dataset):
 
     def _iterate(self):
         return iter(self._elements)
+
+    def _iterate_batches(self, batch_size, drop_remainder):
+        """Whole batches stacked from the list in one go each (``batch`` on a window)."""
+        elements = self._elements
+        n = len(elements)
+        stop = n - n % batch_size if drop_remainder else n
+        return (batch.stack(elements[i:i + batch_size]) for i in range(0, stop, batch_size))

@@ -99,6 +99,8 @@ class WindowDataset(Dataset):
 
     @staticmethod
     def _as_datasets(spec, specs, members):
+        if isinstance(spec, structure.TensorSpec):
+            return ElementsDataset(members, spec)
         columns = zip(*(structure.flatten(m) for m in members))
         return structure.pack_as(spec, [ElementsDataset(list(column), s)
                                         for s, column in zip(specs, columns)])
