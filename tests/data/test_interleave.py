@@ -13,6 +13,8 @@ from tests.data.transformation_scenarios import group_test
 test_tf_scenario = group_test("INTERLEAVE")
 # transformations chained (window in interleave, padded_batch then unbatch, ...)
 test_tf_composed_scenario = group_test("COMPOSED")
+# the tf.data.experimental transformation-function forms of these transformations
+test_tf_experimental_scenario = group_test("EXPERIMENTAL")
 
 
 def _slow(x, n=3, delay=0.04):

@@ -534,5 +534,32 @@ COMPOSED = {
 }
 
 
+def _experimental_save_load(tf):
+    tf.data.experimental.save(tf.data.Dataset.range(3), "saved_m")
+    return _values(tf.data.experimental.load("saved_m"))
+
+
+EXPERIMENTAL = {
+    "exp_group_by_window": lambda tf: _values(tf.data.Dataset.range(7).apply(
+        tf.data.experimental.group_by_window(lambda x: x % 2, lambda k, w: w.batch(3),
+                                             window_size=3))),
+    "exp_bucket_by_sequence_length": lambda tf: [b.tolist() for b in _values(
+        _filled(tf, 7).apply(tf.data.experimental.bucket_by_sequence_length(
+            lambda x: tf.shape(x)[0], [3], [2, 2])))],
+    "exp_scan": lambda tf: _values(tf.data.Dataset.range(4).apply(
+        tf.data.experimental.scan(np.int64(1), lambda s, x: (s * 2, s + x)))),
+    "exp_take_while": lambda tf: _values(tf.data.Dataset.range(9).apply(
+        tf.data.experimental.take_while(lambda x: x < 2))),
+    "exp_unique": lambda tf: _values(tf.data.Dataset.from_tensor_slices(
+        [3, 3, 1]).apply(tf.data.experimental.unique())),
+    "exp_unbatch": lambda tf: _values(tf.data.Dataset.range(5).batch(2).apply(
+        tf.data.experimental.unbatch())),
+    "exp_save_load": _experimental_save_load,
+    "exp_parallel_interleave": lambda tf: _values(tf.data.Dataset.range(1, 6).apply(
+        tf.data.experimental.parallel_interleave(lambda x: _lengths(tf, x), cycle_length=2))),
+}
+
+
 SCENARIOS = {**PADDED, **UNBATCH, **WINDOW, **INTERLEAVE, **GROUPING, **SCAN_UNIQUE,
-             **CACHE_SAVE, **COMPOSED}
+             **CACHE_SAVE, **COMPOSED,
+             **EXPERIMENTAL}
