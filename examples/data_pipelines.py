@@ -319,7 +319,7 @@ def windows_as_datasets():
     windows = range_ds.window(window_size, shift=1)
     for sub_ds in windows.take(5):
         print(sub_ds)
-    return [type(sub_ds).__name__ for sub_ds in windows.take(2)]
+    return [list(sub_ds.as_numpy_iterator()) for sub_ds in windows.take(2)]
 
 
 def window_flat_map():

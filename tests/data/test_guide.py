@@ -20,26 +20,15 @@ if str(TOOLS) not in sys.path:
 from data_fixtures import common, guide  # noqa: E402
 
 GAPS = {
-    "decode_csv_lines": "skip(1).map(...).element_spec runs the function on the skipped "
-                        "header: SkipDataset._peek returns the input's first element "
-                        "(data/slicing.py)",
-    "filter_then_map_spec": "filter(...).map(...).element_spec runs the function on an element "
-                            "the filter drops: FilterDataset._peek (data/filter.py)",
-    "scalar_numpy_types": "Tensor.numpy() of a 0-d tensor is a 0-d ndarray; TF gives a NumPy "
-                          "scalar (np.int32, np.float32, bytes) (autodiff/tensor.py)",
-    "printed_shapes": "str(TensorShape) is its repr, 'TensorShape([10])'; TF prints '(10,)' "
-                      "(autodiff/tensor.py)",
-    "tfrecord_generator_write": "protobuf refuses f3.numpy() (a 0-d ndarray, not a NumPy "
-                                "scalar) in a FloatList (autodiff/tensor.py)",
-    "shuffle_counter": "tf.data.experimental.Counter / Dataset.counter missing "
-                       "(data/experimental.py, data/dataset.py)",
+    "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
+                   "(featherflow/__init__.py)",
+    "formatted_tensors": "format(tensor) of a batch gives str(tensor) ('tf.Tensor([0 1 1], "
+                         "shape=...'); TF formats the values ('[0 1 1]') (autodiff/tensor.py)",
     "rejection_resample": "Dataset.rejection_resample missing (data/dataset.py)",
     "sparse_spec": "tf.SparseTensor / SparseTensorSpec elements missing",
     "text_comments": "tf.strings missing (regex_full_match)",
     "text_survived": "tf.strings missing (substr)",
     "tfrecord_py_function": "tf.py_function missing",
-    "window_sub_datasets": "iterating a window() dataset yields Tensors wrapping datasets, "
-                           "not datasets (data/iterator.py / structure.to_tensors)",
     "performance_patterns": "TF interleaves from_generator datasets under "
                             "num_parallel_calls=AUTOTUNE one after another (0,1,2,0,1,2); "
                             "featherflow round-robins them (data/interleave.py)",

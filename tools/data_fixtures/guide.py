@@ -343,7 +343,7 @@ def decode_csv_lines(tf):
     typed = tf.io.decode_csv(lines, record_defaults=titanic_types)
     manual = tf.data.TextLineDataset("train.csv").skip(1).map(
         lambda line: tf.io.decode_csv(line, titanic_types))
-    return [[(f.dtype.name, f.shape) for f in as_strings], [f[:3] for f in typed],
+    return [[f.shape.as_list() for f in as_strings], [f[:3] for f in typed],
             _values(manual.take(2)), manual.element_spec]
 
 
@@ -360,10 +360,24 @@ def printed_shapes(tf):
     return [f"shapes: {a.shape}, {b.shape}", str(a.shape), repr(a.shape)]
 
 
+def formatted_tensors(tf):
+    # The CSV tutorial prints batches with "{}".format(label_batch) and f"{key!r:20s}: {value}".
+    labels = next(iter(tf.data.Dataset.from_tensor_slices([0, 1, 1]).batch(3)))
+    words = next(iter(tf.data.Dataset.from_tensor_slices(["male", "female"]).batch(2)))
+    scalar = next(iter(tf.data.Dataset.from_tensor_slices([8])))
+    return ["'survived': {}".format(labels), f"{'sex'!r:20s}: {words}", f"{scalar}"]  # noqa: UP032 - the tutorial's .format
+
+
 def scalar_numpy_types(tf):
     ds = tf.data.Dataset.from_tensor_slices(([1, 2], [0.5, 1.5], ["a", "b"]))
     first = next(iter(ds))
     return [type(value.numpy()).__name__ for value in first]
+
+
+def dtype_names(tf):
+    # The CSV tutorial prints f"type: {f.dtype.name}, shape: {f.shape}" for decoded columns.
+    columns = tf.io.decode_csv(["1,a,2.5"], record_defaults=[0, "", 0.0])
+    return [f"type: {f.dtype.name}, shape: {f.shape}" for f in columns]
 
 
 def csv_options(tf):
