@@ -31,6 +31,11 @@ class DatasetSpec:
     def shape(self):
         return self._dataset_shape
 
+    @property
+    def _shape(self):
+        # the static tensor shape code reads off TensorSpecs: a dataset value has none
+        return None
+
     def is_compatible_with(self, other):
         if isinstance(other, Dataset):
             other = DatasetSpec(other.element_spec)

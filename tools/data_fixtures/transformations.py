@@ -200,6 +200,10 @@ WINDOW = {
     "window_inner_cardinality": lambda tf: _values(tf.data.Dataset.range(7).window(3)
                                                    .flat_map(lambda w: tf.data.Dataset
                                                              .from_tensors(w.cardinality()))),
+    "window_map_reduce": lambda tf: _values(tf.data.Dataset.range(7).window(3).map(
+        lambda w: w.reduce(np.int64(0), lambda s, x: s + x))),
+    "window_filter_full": lambda tf: _values(tf.data.Dataset.range(7).window(3).filter(
+        lambda w: w.cardinality() == 3).flat_map(lambda w: w.batch(3))),
     "window_size_zero": lambda tf: tf.data.Dataset.range(3).window(0).element_spec,
     "window_shift_zero": lambda tf: tf.data.Dataset.range(3).window(2, shift=0).element_spec,
     "window_stride_zero": lambda tf: tf.data.Dataset.range(3).window(2, stride=0).element_spec,
