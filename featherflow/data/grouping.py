@@ -196,7 +196,7 @@ def bucket_by_sequence_length(input_dataset, element_length_func, bucket_boundar
             shapes = [[None] * len(s.shape) for s in structure.flatten(window.element_spec)]
         else:
             shapes = [[filler if d is None else d for d in shape] for shape in _padded(
-                window.element_spec, padded_shapes)]
+                window.element_spec, padded_shapes, window)]
         return window.padded_batch(
             size, padded_shapes=structure.pack_as(window.element_spec, shapes),
             padding_values=padding_values, drop_remainder=drop_remainder)
@@ -207,10 +207,21 @@ def bucket_by_sequence_length(input_dataset, element_length_func, bucket_boundar
                           name=name, padded_shapes=None if no_padding else padded_shapes)
 
 
-def _padded(spec, padded_shapes):
-    """Every component's padded shape as a list, ``None`` for a dimension left to the batch."""
+def _padded(spec, padded_shapes, window=None):
+    """Every component's padded shape as a list, ``None`` for a dimension left to the batch.
+
+    Without ``padded_shapes`` a static dimension of the spec stays, as TensorFlow's, unless
+    the window's elements disagree with it: a map's spec is read off its first element
+    (featherflow has no tracer), so a length that only looked static is padded too."""
     if padded_shapes is None:
-        return [list(s.shape) for s in structure.flatten(spec)]
+        shapes = [list(s.shape) for s in structure.flatten(spec)]
+        if window is not None:
+            for element in window.elements:
+                for shape, a in zip(shapes, structure.flatten(element)):
+                    for i, d in enumerate(shape):
+                        if d is not None and a.shape[i] != d:
+                            shape[i] = None
+        return shapes
     return [[None if d is None or d == -1 else int(d) for d in (
         shape.as_list() if hasattr(shape, "as_list") else shape)]
         for shape in padded_batch.flatten_up_to(spec, padded_shapes, "padded_shapes")]

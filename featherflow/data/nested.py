@@ -101,6 +101,11 @@ class ElementsDataset(Dataset):
         self._elements = elements
         self._given_spec = element_spec
 
+    @property
+    def elements(self):
+        """The list of elements (read, not to be changed)."""
+        return self._elements
+
     def _compute_spec(self):
         return self._given_spec
 

@@ -329,6 +329,9 @@ GROUPING = {
     "bucket_pad_to_boundary": lambda tf: [b.tolist() for b in _values(
         _ragged(tf, [1, 4, 2, 6, 3, 2]).bucket_by_sequence_length(
             lambda x: tf.shape(x)[0], [3, 5, 8], [2, 2, 2, 2], pad_to_bucket_boundary=True))],
+    "bucket_pad_to_boundary_mapped": lambda tf: [b.tolist() for b in _values(
+        _filled(tf, 8).bucket_by_sequence_length(lambda x: tf.shape(x)[0], [3, 5, 8],
+                                                 [2, 2, 2, 2], pad_to_bucket_boundary=True))],
     "bucket_pad_to_boundary_spec": lambda tf: _ragged(tf, [1, 4]).bucket_by_sequence_length(
         lambda x: tf.shape(x)[0], [3, 5, 8], [2, 2, 2, 2],
         pad_to_bucket_boundary=True).element_spec,
