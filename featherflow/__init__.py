@@ -100,6 +100,7 @@ from featherflow.ops.math import (
     where,
 )
 from featherflow.ops.padding import pad  # noqa: A004
+from featherflow.ops.py_function import numpy_function, py_function
 from featherflow.ops.reshape import (  # noqa: A004
     broadcast_to,
     expand_dims,

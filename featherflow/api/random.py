@@ -4,7 +4,15 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
-from featherflow.utils.random import clear_global_seed, generator, set_random_seed
+from featherflow.data import seeds
+from featherflow.utils.random import clear_global_seed, generator, global_seed, set_random_seed
+
+
+def _take_op_seed(seed):
+    """As in TF eager, an unseeded random op made after ``set_seed`` uses up one op seed, so
+    a ``Dataset.shuffle`` made after it gets the op seed TF's would."""
+    if seed is None and global_seed() is not None:
+        seeds.get_seed(None)
 
 
 def _shape(shape):
@@ -12,11 +20,13 @@ def _shape(shape):
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+    _take_op_seed(seed)
     dt = dtype or config.floatx_dtype()
     return Tensor(generator(seed).normal(mean, stddev, _shape(shape)).astype(dt))
 
 
 def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
+    _take_op_seed(seed)
     dt = np.dtype(dtype or config.floatx_dtype())
     if dt.kind in "iu":
         if maxval is None:
@@ -27,6 +37,7 @@ def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+    _take_op_seed(seed)
     gen = generator(seed)
     shape = _shape(shape)
     out = gen.normal(0.0, 1.0, shape)
@@ -38,6 +49,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=No
 
 
 def shuffle(value, seed=None, name=None):
+    _take_op_seed(seed)
     a = np.asarray(value)
     return Tensor(a[generator(seed).permutation(a.shape[0])])
 

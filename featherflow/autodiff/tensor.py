@@ -30,6 +30,10 @@ class TensorShape(tuple):
     def __repr__(self):
         return f"TensorShape({list(self)})"
 
+    def __str__(self):
+        # print(t.shape) shows a tuple in TF: (None, 10)
+        return str(tuple(self))
+
 
 _INT32_MAX = 2 ** 31 - 1
 
@@ -154,8 +158,8 @@ class Tensor:
         if state.probe is not None:
             state.probe.touch(self)
         data = self.data
-        if data.dtype.kind == "O" and data.ndim == 0:
-            return data[()]
+        if data.ndim == 0:
+            return data[()]  # a NumPy scalar (np.float32, bytes...), as TF's numpy() gives
         return data
 
     def __array__(self, dtype=None, copy=None):

@@ -76,7 +76,8 @@ class Variable(Tensor):
         self._track = self._trainable
 
     def numpy(self):
-        return self.data.copy()
+        data = self.data
+        return data[()] if data.ndim == 0 else data.copy()
 
     def value(self):
         """The current value as a Tensor; later updates do not change it."""

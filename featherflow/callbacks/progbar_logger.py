@@ -29,8 +29,9 @@ class ProgbarLogger(Callback):
         if hook.endswith("_batch_begin"):
             return False
         if hook.endswith("_batch_end"):
-            # only a terminal shows intermediate states; a file gets one line per epoch
-            return self.verbose == 1 and self.dynamic
+            # only a terminal shows intermediate states; a file gets one line per epoch, but
+            # an epoch of unknown length is counted by the batch hook
+            return (self.verbose == 1 and self.dynamic) or self.target is None
         return True
 
     def _new_bar(self, target=None):
@@ -55,6 +56,8 @@ class ProgbarLogger(Callback):
         steps = self.target if self.target is not None else self.seen
         self.bar.target = steps
         self.bar.update(steps, _items(logs), finalize=True)
+        # the count learned in the first epoch is the next epochs' target, as in Keras
+        self.target = steps
 
     def on_test_begin(self, logs=None):
         if self.mode == "test":

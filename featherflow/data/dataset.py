@@ -8,6 +8,8 @@ import this base, so the methods import them inside the method body: that cycle 
 price of TensorFlow's method-chaining API and cannot be broken without moving the methods.
 """
 
+import threading
+
 import numpy as np
 
 from featherflow.data import structure
@@ -46,14 +48,18 @@ class Dataset:
         return UNKNOWN
 
     def _peek(self):
-        """One element, to learn shapes from, or ``END`` for an empty dataset. Transformations
-        that keep state between passes (a shuffle's seeds) override it to look upstream
-        instead of starting a pass."""
-        it = self._iterate()
+        """One element, to learn shapes from, or ``END`` for an empty dataset. The pass it
+        starts is marked as a peek (:func:`peeking`), so a shuffle in it neither fills its
+        buffer nor takes seeds: the orders of the real passes stay TensorFlow's."""
+        _PEEK.depth = getattr(_PEEK, "depth", 0) + 1
+        it = None
         try:
+            it = self._iterate()
             return next(it, END)
         finally:
-            getattr(it, "close", lambda: None)()
+            if it is not None:
+                getattr(it, "close", lambda: None)()
+            _PEEK.depth -= 1
 
     # -- structure ---------------------------------------------------------------------------
     @property
@@ -141,6 +147,13 @@ class Dataset:
         from featherflow.data.sources import RangeDataset
 
         return RangeDataset(*args, output_type=output_type, name=name)
+
+    @staticmethod
+    def counter(start=0, step=1, dtype="int64", name=None):
+        """An infinite dataset counting ``start, start + step, ...``."""
+        from featherflow.data.sources import CounterDataset
+
+        return CounterDataset(start, step, dtype, name=name)
 
     @staticmethod
     def zip(*datasets, name=None):
@@ -405,3 +418,10 @@ class Dataset:
 
 #: what ``_peek`` returns for an empty dataset
 END = object()
+
+_PEEK = threading.local()
+
+
+def peeking():
+    """True while this thread runs a pass only to learn an element's shapes."""
+    return getattr(_PEEK, "depth", 0) > 0

@@ -13,6 +13,11 @@ INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 
+def Counter(start=0, step=1, dtype="int64", name=None):  # noqa: N802 - TF's name
+    """``tf.data.experimental.Counter``: an infinite dataset counting from ``start``."""
+    return Dataset.counter(start, step, dtype, name=name)
+
+
 def cardinality(dataset):
     """The dataset's cardinality, as ``dataset.cardinality()``."""
     return dataset.cardinality()
@@ -131,7 +136,7 @@ def __getattr__(name):
     return value
 
 
-__all__ = ["AUTOTUNE", "AutoShardPolicy", "ExternalStatePolicy", "INFINITE_CARDINALITY",
+__all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "ExternalStatePolicy", "INFINITE_CARDINALITY",
            "UNKNOWN_CARDINALITY", "assert_cardinality", "bucket_by_sequence_length",
            "cardinality", "choose_from_datasets", "copy_to_device",
            "enumerate_dataset", "get_single_element", "group_by_window", "ignore_errors",

@@ -19,9 +19,6 @@ class FilterDataset(Dataset):
     def _compute_spec(self):
         return self._input.element_spec
 
-    def _peek(self):
-        return self._input._peek()
-
     def _iterate(self):
         call = ElementFunction(self._fn, "filter")
         it = self._input._iterate()

@@ -15,7 +15,7 @@ import numpy as np
 
 from featherflow.backend.philox import PhiloxStream
 from featherflow.data import seeds as seed_rules
-from featherflow.data.dataset import UNKNOWN, Dataset
+from featherflow.data.dataset import UNKNOWN, Dataset, peeking
 from featherflow.errors import InvalidArgumentError
 
 _END = object()
@@ -136,6 +136,8 @@ class ShuffleDataset(Dataset):
         return self._input._peek()
 
     def _iterate(self):
+        if peeking():
+            return self._input._iterate()  # any element will do; keep the seeds for real passes
         # The seeds are taken when the iterator is made (not at its first element), as TF does
         # in the iterator's Initialize: two iterators made in a row get consecutive seeds.
         stream = PhiloxStream(*self._seeds.next_seeds())

@@ -120,6 +120,9 @@ class SkipDataset(_Unary):
             return 0
         return max(0, n - self._count)
 
+    def _peek(self):
+        return Dataset._peek(self)  # the first element after the skipped ones
+
     def _iterate(self):
         if self._count < 0:
             return

@@ -3,7 +3,7 @@
 import numpy as np
 
 from featherflow.data import structure
-from featherflow.data.dataset import Dataset
+from featherflow.data.dataset import INFINITE, Dataset
 
 
 class TensorSliceDataset(Dataset):
@@ -132,3 +132,24 @@ class RangeDataset(Dataset):
     def _iterate(self):
         dtype = self._dtype
         return (np.array(i, dtype=dtype) for i in range(self._start, self._stop, self._step))
+
+
+class CounterDataset(Dataset):
+    """``start, start + step, ...`` forever (``Dataset.counter``)."""
+
+    def __init__(self, start=0, step=1, dtype="int64", name=None):
+        super().__init__(name=name)
+        self._start, self._step = int(start), int(step)
+        self._dtype = structure.TensorSpec((), dtype).dtype
+
+    def _compute_cardinality(self):
+        return INFINITE
+
+    def _compute_spec(self):
+        return structure.TensorSpec((), self._dtype)
+
+    def _iterate(self):
+        value, step, dtype = self._start, self._step, self._dtype
+        while True:
+            yield np.array(value, dtype=dtype)
+            value += step

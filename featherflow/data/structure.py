@@ -9,6 +9,7 @@ strings), as TensorFlow does.
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, TensorShape, as_array, dtype_name
+from featherflow.data import seeds
 
 
 class TensorSpec:
@@ -230,17 +231,24 @@ def normalize_output(value):
     return to_numpy_element(value)
 
 
+def _as_tensor(leaf):
+    # a leaf that is not an array (a window's Dataset) is handed over as it is
+    return Tensor(leaf) if isinstance(leaf, np.ndarray) else leaf
+
+
 def to_tensors(element):
-    """The element as users see it: every leaf a featherflow Tensor."""
+    """The element as users see it: every array leaf a featherflow Tensor."""
     kind = type(element)
     if kind is np.ndarray:
         return Tensor(element)
     if kind is tuple:
         return tuple(Tensor(v) if type(v) is np.ndarray else to_tensors(v) for v in element)
-    return map_element(Tensor, element)
+    return map_element(_as_tensor, element)
 
 
 def _user_leaf(a):
+    if not isinstance(a, np.ndarray):
+        return a
     return a[()] if a.ndim == 0 else a
 
 
@@ -253,9 +261,11 @@ def call_with_element(fn, element):
     """Call a map/filter/flat_map function the way tf.data does: a tuple element is unpacked
     into positional arguments, anything else is passed as one argument."""
     args = to_tensors(element)
-    if type(args) is tuple or (isinstance(args, tuple) and not is_namedtuple(args)):
-        return fn(*args)
-    return fn(args)
+    # unseeded random ops inside take a traced graph's op seeds, as in TF
+    with seeds.function_scope():
+        if type(args) is tuple or (isinstance(args, tuple) and not is_namedtuple(args)):
+            return fn(*args)
+        return fn(args)
 
 
 def spec_of(element):

@@ -126,11 +126,6 @@ def test_unknown_cardinality():
                    "unknown_steps_2")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "callbacks/progbar_logger.py (not this helper's file): written to a file, the logger "
-    "skips on_train_batch_end, so an epoch of unknown length ends as '0/0'; it needs the "
-    "batch hook when params['steps'] is None and to keep the learned count as its target "
-    "after the first epoch, as Keras 3's ProgbarLogger does"))
 def test_unknown_cardinality_progress_bar_learns_the_count():
     unknown = dataset().filter(lambda a, b: True)
     with contextlib.redirect_stdout(io.StringIO()) as printed:
