@@ -200,6 +200,48 @@ def csv_options(paths):
             "font_rows": font_rows}
 
 
+def csv_snapshot(paths):
+    traffic_volume_csv_gz_ds = tf.data.experimental.make_csv_dataset(
+        paths["traffic"], batch_size=16, label_name="traffic_volume", num_epochs=1,
+        compression_type="GZIP")
+    snapshotting = traffic_volume_csv_gz_ds.snapshot(
+        os.path.join(paths["dir"], "traffic.tfsnap")).shuffle(1000)
+    passes = [sum(int(label.shape[0]) for _, label in snapshotting) for _ in range(2)]
+    print(passes)
+    return passes
+
+
+def csv_normalization(paths):
+    # The tutorial's abalone part: numeric features read into one array, normalized by an
+    # adapted layer, then a small regression model.
+    with open(paths["titanic"]) as handle:
+        rows = [line.split(",") for line in handle.read().splitlines()[1:]]
+    features = np.array([[float(r[2]), float(r[3]), float(r[4]), float(r[5])] for r in rows],
+                        dtype=np.float32)
+    labels = np.array([float(r[0]) for r in rows], dtype=np.float32)
+    normalize = tf.keras.layers.Normalization()
+    normalize.adapt(features)
+    norm_model = tf.keras.Sequential([normalize, tf.keras.layers.Dense(64, activation="relu"),
+                                      tf.keras.layers.Dense(1)])
+    norm_model.compile(loss=tf.keras.losses.MeanSquaredError(),
+                       optimizer=tf.keras.optimizers.Adam())
+    history = norm_model.fit(features, labels, epochs=2, verbose=0)
+    print(history.history["loss"])
+    return history.history["loss"]
+
+
+def text_vectorization(paths):
+    lines = tf.data.Dataset.from_tensor_slices(paths["iliad"]).interleave(
+        tf.data.TextLineDataset, cycle_length=3)
+    vectorize_layer = tf.keras.layers.TextVectorization(max_tokens=50, output_mode="int",
+                                                        output_sequence_length=8)
+    vectorize_layer.adapt(lines.batch(4))
+    vectorized = lines.batch(4).map(vectorize_layer).prefetch(tf.data.AUTOTUNE)
+    first = next(iter(vectorized))
+    print(first.numpy())
+    return tuple(first.shape)
+
+
 def font_interleave(paths):
     font_files = tf.data.Dataset.list_files(os.path.join(paths["dir"], "fonts", "*.csv"),
                                             shuffle=False)
@@ -471,7 +513,8 @@ def list_files_shards(paths):
 
 
 SECTIONS = ["make_csv_dataset_batches", "csv_dataset", "csv_low_level", "csv_options",
-            "font_interleave", "text_lines", "text_filter_survived", "text_filter_comments",
+            "csv_snapshot", "csv_normalization", "font_interleave", "text_vectorization",
+            "text_lines", "text_filter_survived", "text_filter_comments",
             "text_dataset_from_directory", "tfrecord_features", "tfrecord_dataset_roundtrip",
             "tfrecord_py_function", "tfrecord_python", "list_files_shards"]
 

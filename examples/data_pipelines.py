@@ -209,10 +209,13 @@ def shuffling(titanic_file):
 
     shuffled = dataset.repeat(2).shuffle(buffer_size=100).batch(10)
     print("Here are the item ID's near the epoch boundary:\n")
+    near_boundary = []
     for n, _line_batch in shuffled.skip(55).take(15):
         print(n.numpy())
+        near_boundary.append(n.numpy().tolist())
     repeat_shuffle = [n.numpy().mean() for n, line_batch in shuffled]
-    return {"shuffle_repeat": shuffle_repeat, "repeat_shuffle": repeat_shuffle}
+    return {"shuffle_repeat": shuffle_repeat, "repeat_shuffle": repeat_shuffle,
+            "near_boundary": near_boundary}
 
 
 def shuffle_then_repeat():

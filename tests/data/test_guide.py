@@ -26,12 +26,12 @@ GAPS = {
                          "shape=...'); TF formats the values ('[0 1 1]') (autodiff/tensor.py)",
     "rejection_resample": "Dataset.rejection_resample missing (data/dataset.py)",
     "sparse_spec": "tf.SparseTensor / SparseTensorSpec elements missing",
+    "strings_keep_trailing_nul": "bytes ending in b'\\x00' lose it: as_array's np.asarray "
+                                 "makes an 'S' array, which drops trailing NULs "
+                                 "(autodiff/tensor.py); a serialized Example ending in a 0 "
+                                 "field turns corrupt",
     "text_comments": "tf.strings missing (regex_full_match)",
     "text_survived": "tf.strings missing (substr)",
-    "tfrecord_py_function": "tf.py_function missing",
-    "performance_patterns": "TF interleaves from_generator datasets under "
-                            "num_parallel_calls=AUTOTUNE one after another (0,1,2,0,1,2); "
-                            "featherflow round-robins them (data/interleave.py)",
 }
 
 RECORDED = common.load("guide")["results"]

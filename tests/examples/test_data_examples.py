@@ -21,15 +21,16 @@ ROOT = Path(__file__).resolve().parents[2]
 GAPS = {
     "sparse_element_spec": "tf.SparseTensor missing",
     "preprocessing_files": "tf.strings (split) and tf.io.read_file missing",
-    "py_function_map": "tf.py_function missing",
     "rejection_resampling": "Dataset.rejection_resample missing (data/dataset.py)",
     "iterator_checkpointing": "tf.train.Checkpoint / CheckpointManager missing",
     "text_filter_survived": "tf.strings missing (substr)",
     "text_filter_comments": "tf.strings missing (regex_full_match)",
     "text_dataset_from_directory": "tf.keras.utils.text_dataset_from_directory missing",
-    "tfrecord_py_function": "tf.py_function missing",
     "set_shape": "Tensor.set_shape missing (the tutorial's WindowGenerator.split_window)",
     "timeseries_dataset_from_array": "tf.keras.utils.timeseries_dataset_from_array missing",
+    "snapshot": "Dataset.snapshot missing (data/dataset.py)",
+    "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
+    "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
                    "(featherflow/__init__.py)",
 }
@@ -112,7 +113,7 @@ def test_shuffling(files):
     shuffle_repeat, repeat_shuffle = result["shuffle_repeat"], result["repeat_shuffle"]
     assert len(shuffle_repeat) == len(repeat_shuffle) == 126
     assert shuffle_repeat[62] > 450 and shuffle_repeat[63] < 150
-    assert 150 < repeat_shuffle[63] < 450
+    assert any(min(batch) < 100 and max(batch) > 500 for batch in result["near_boundary"])
 
 
 def test_shuffle_then_repeat():
@@ -129,7 +130,6 @@ def test_preprocessing_files(files):
         b"daisy"] * 3 + [b"roses"] * 3
 
 
-@xfail_gap("py_function_map")
 def test_py_function_map():
     assert data_pipelines.py_function_map() == [0, 2, 4, 6, 8]
 
@@ -235,6 +235,22 @@ def test_csv_options(files):
         "titanic_batches": 5, "passes": [48, 48], "font_features": 28, "font_rows": 20}
 
 
+@xfail_gap("snapshot")
+def test_csv_snapshot(files):
+    assert data_files.csv_snapshot(files["paths"]) == [48, 48]
+
+
+@xfail_gap("normalization")
+def test_csv_normalization(files):
+    losses = data_files.csv_normalization(files["paths"])
+    assert len(losses) == 2 and losses[1] < losses[0]
+
+
+@xfail_gap("text_vectorization")
+def test_text_vectorization(files):
+    assert data_files.text_vectorization(files["paths"]) == (4, 8)
+
+
 def test_font_interleave(files):
     result = data_files.font_interleave(files["paths"])
     assert result["font_name"] == ["AGENCY", "ARIAL", "BAITI"] * 3 + ["AGENCY"]
@@ -280,7 +296,6 @@ def test_tfrecord_dataset_roundtrip(files):
         "feature0": "int64", "feature1": "int64", "feature2": "object", "feature3": "float32"}
 
 
-@xfail_gap("tfrecord_py_function")
 def test_tfrecord_py_function(files):
     assert len(data_files.tfrecord_py_function(files["paths"])) == 8
 

@@ -489,7 +489,9 @@ def tfrecord_generator_write(tf):
 
 
 def tfrecord_py_function(tf):
-    features = tf.data.Dataset.from_tensor_slices((np.array([0, 1]), np.array([4, 0]),
+    # Values with no zero byte at the end of a record: protobuf's map order varies by process
+    # and a trailing NUL is lost (see strings_keep_trailing_nul).
+    features = tf.data.Dataset.from_tensor_slices((np.array([1, 1]), np.array([4, 2]),
                                                    np.array([b"goat", b"cat"]),
                                                    np.array([0.5, -1.25])))
 
@@ -503,6 +505,15 @@ def tfrecord_py_function(tf):
     serialized = features.map(tf_serialize_example)
     parsed = serialized.map(lambda proto: tf.io.parse_single_example(proto, _description(tf)))
     return [serialized.element_spec, _values(parsed)]
+
+
+def strings_keep_trailing_nul(tf):
+    # A serialized Example often ends in a zero byte (an int64 0, a float 0.0): bytes through
+    # tf.constant, from_tensor_slices and a map's output keep every byte.
+    record = b"\n\x0b\n\t\n\x01a\x12\x04\x1a\x02\n\x00"
+    mapped = tf.data.Dataset.range(1).map(lambda _: tf.constant(record))
+    return [tf.constant(record).numpy(), tf.constant([record, b"\x00"]).numpy(),
+            _values(tf.data.Dataset.from_tensor_slices([record, b"x\x00"])), _values(mapped)]
 
 
 def list_files_tfrecords(tf):
