@@ -4,10 +4,11 @@ or taken in turn.
 ``interleave`` keeps ``cycle_length`` inner datasets open and takes ``block_length``
 elements from each in turn, in TensorFlow's exact order: when an inner dataset ends, its
 place in the cycle stays empty until the cycle comes back to it, and only then is the next
-input element's dataset opened there. ``cycle_length=None`` (``tf.data.AUTOTUNE``) means one
-place per CPU, as TensorFlow resolves it. With ``num_parallel_calls`` the open datasets are
-read ahead on worker threads (a block at a time each), and the order stays the same unless
-``deterministic=False``, which takes a ready block from any open dataset before waiting.
+input element's dataset opened there. ``cycle_length=None`` (``tf.data.AUTOTUNE``) is
+resolved as TensorFlow resolves it (see ``InterleaveDataset._cycle_length``). With
+``num_parallel_calls`` the open datasets are read ahead on worker threads (a block at a time
+each), and the order stays the same unless ``deterministic=False``, which takes a ready
+block from any open dataset before waiting.
 """
 
 import concurrent.futures
@@ -16,7 +17,7 @@ import os
 import numpy as np
 
 from featherflow.data import nested
-from featherflow.data.dataset import AUTOTUNE, UNKNOWN, Dataset
+from featherflow.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
 from featherflow.data.functions import annotate
 from featherflow.data.map import worker_count
 from featherflow.errors import InvalidArgumentError
@@ -90,6 +91,10 @@ class InterleaveDataset(Dataset):
                 f"However, `num_parallel_calls` is {n} and `cycle_length` is {cycle}.")
 
     def _compute_cardinality(self):
+        # TensorFlow's parallel kernel knows an infinite input stays infinite; its
+        # sequential one does not say
+        if self._parallel is not None and self._input._compute_cardinality() == INFINITE:
+            return INFINITE
         return UNKNOWN
 
     def _compute_spec(self):
@@ -113,8 +118,21 @@ class InterleaveDataset(Dataset):
             raise annotate(err, self.transformation, self._fn, index) from None
         return nested.require_dataset(out, self.transformation, self._fn)
 
+    def _cycle_length(self):
+        """TensorFlow's resolution of ``cycle_length=AUTOTUNE``: one place per CPU, or with
+        ``num_parallel_calls`` that many (at most one per CPU); with both autotuned, a third
+        of the CPUs (rounded up), as each place then also reads ahead for two more."""
+        if self._cycle != AUTOTUNE:
+            return self._cycle
+        if self._parallel is None:
+            return cpu_count()
+        n = _int(self._parallel, "num_parallel_calls")
+        if n == AUTOTUNE:
+            return -(-cpu_count() // 3)
+        return min(n, cpu_count())
+
     def _iterate(self):
-        cycle = cpu_count() if self._cycle == AUTOTUNE else self._cycle
+        cycle = self._cycle_length()
         if self._parallel is None:
             return self._sequential(cycle)
         self._check_parallel(cycle)

@@ -23,7 +23,7 @@ import shutil
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
-from featherflow.data import element_file, nested, structure
+from featherflow.data import element_file, interleave, nested, structure
 from featherflow.data.dataset import Dataset
 from featherflow.errors import DataLossError, InvalidArgumentError, NotFoundError
 
@@ -176,7 +176,9 @@ class LoadDataset(Dataset):
         if self._read is None:
             shards = self._shards()
             if self._reader_func is None:
-                self._read = shards.interleave(lambda shard: shard, num_parallel_calls=-1)
+                self._read = shards.interleave(lambda shard: shard,
+                                               cycle_length=interleave.cpu_count(),
+                                               num_parallel_calls=-1)
             else:
                 self._read = nested.require_dataset(self._reader_func(shards), "load",
                                                     self._reader_func)

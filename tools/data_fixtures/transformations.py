@@ -254,6 +254,19 @@ INTERLEAVE = {
         lambda x: _lengths(tf, x), cycle_length=0)),
     "interleave_block_zero": lambda tf: _values(tf.data.Dataset.range(3).interleave(
         lambda x: _lengths(tf, x), cycle_length=2, block_length=0)),
+    "interleave_autotuned_cycle": lambda tf: [_values(tf.data.Dataset.range(5).interleave(
+        lambda x: tf.data.Dataset.from_tensors(x).repeat(2), num_parallel_calls=p))
+        for p in (-1, 1, 2)],
+    "interleave_autotuned_too_many_calls": lambda tf: _values(tf.data.Dataset.range(3)
+                                                              .interleave(
+        lambda x: _lengths(tf, x), num_parallel_calls=64)),
+    "interleave_parallel_cardinality": lambda tf: [_card(d) for d in (
+        tf.data.Dataset.range(3).repeat().interleave(lambda x: _lengths(tf, x),
+                                                     cycle_length=2),
+        tf.data.Dataset.range(3).repeat().interleave(lambda x: _lengths(tf, x),
+                                                     cycle_length=2, num_parallel_calls=2),
+        tf.data.Dataset.range(3).interleave(lambda x: _lengths(tf, x), cycle_length=2,
+                                            num_parallel_calls=2))],
     "interleave_tuple_args": lambda tf: _values(tf.data.Dataset.from_tensor_slices(
         ([1, 2], [3, 4])).interleave(lambda a, b: tf.data.Dataset.from_tensors(a + b)
                                      .repeat(2), cycle_length=2)),
