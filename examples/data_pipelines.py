@@ -550,6 +550,19 @@ def performance():
     return steps
 
 
+def performance_mapped_function():
+    # The performance guide's stand-in for a slow preprocessing step: a Python sleep run
+    # through tf.py_function with no outputs (Tout=()).
+    def mapped_function(s):
+        tf.py_function(lambda: time.sleep(0.001), [], ())
+        return s
+
+    return {"sequential": benchmark(ArtificialDataset().map(mapped_function)),
+            "parallel": benchmark(ArtificialDataset().map(
+                mapped_function, num_parallel_calls=tf.data.AUTOTUNE)),
+            "cached": benchmark(ArtificialDataset().map(mapped_function).cache(), 5)}
+
+
 def keras_training():
     rng = np.random.default_rng(1)
     images = rng.integers(0, 256, size=(320, 28, 28)).astype(np.float32) / 255
@@ -610,6 +623,7 @@ def main():
             ("splits_and_helpers", lambda: splits_and_helpers(titanic_file)),
             ("interleave_files", lambda: interleave_files(directory)),
             ("performance", performance),
+            ("performance_mapped_function", performance_mapped_function),
             ("keras_training", keras_training),
         ]
         for name, section in sections:

@@ -24,6 +24,8 @@ GAPS = {
                    "(featherflow/__init__.py)",
     "formatted_tensors": "format(tensor) of a batch gives str(tensor) ('tf.Tensor([0 1 1], "
                          "shape=...'); TF formats the values ('[0 1 1]') (autodiff/tensor.py)",
+    "py_function_no_outputs": "py_function(f, [], ()) with f returning None raises: None is "
+                              "counted as one output (ops/py_function.py _outputs)",
     "rejection_resample": "Dataset.rejection_resample missing (data/dataset.py)",
     "sparse_spec": "tf.SparseTensor / SparseTensorSpec elements missing",
     "strings_keep_trailing_nul": "bytes ending in b'\\x00' lose it: as_array's np.asarray "

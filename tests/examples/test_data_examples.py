@@ -31,6 +31,8 @@ GAPS = {
     "snapshot": "Dataset.snapshot missing (data/dataset.py)",
     "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
     "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
+    "py_function_no_outputs": "tf.py_function(f, [], ()) with f returning None: featherflow "
+                              "counts None as one output (ops/py_function.py _outputs)",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
                    "(featherflow/__init__.py)",
 }
@@ -188,6 +190,12 @@ def test_interleave_files(files):
 def test_performance():
     assert data_pipelines.performance() == {"naive": 6, "prefetch": 6, "interleave": 12,
                                             "parallel_map": 6, "cache": 15, "same": True}
+
+
+@xfail_gap("py_function_no_outputs")
+def test_performance_mapped_function():
+    assert data_pipelines.performance_mapped_function() == {"sequential": 6, "parallel": 6,
+                                                            "cached": 15}
 
 
 def test_keras_training():

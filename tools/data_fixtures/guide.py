@@ -507,6 +507,16 @@ def tfrecord_py_function(tf):
     return [serialized.element_spec, _values(parsed)]
 
 
+def py_function_no_outputs(tf):
+    # The performance guide's mapped_function: a py_function run for its side effect only.
+    def mapped_function(s):
+        tf.py_function(lambda: None, [], ())
+        return s
+
+    return [_values(tf.data.Dataset.range(3).map(mapped_function)),
+            tf.py_function(lambda: None, [], [])]
+
+
 def strings_keep_trailing_nul(tf):
     # A serialized Example often ends in a zero byte (an int64 0, a float 0.0): bytes through
     # tf.constant, from_tensor_slices and a map's output keep every byte.
