@@ -49,8 +49,10 @@ class GroupByWindowDataset(Dataset):
                  window_size_func=None, name=None):
         super().__init__([input_dataset], name=name)
         if (window_size is None) == (window_size_func is None):
-            raise ValueError("Either the `window_size` argument or the `window_size_func` "
-                             "argument must be specified.")
+            raise ValueError(
+                "group_by_window: give exactly one of window_size (one size for every key) "
+                "and window_size_func (a size per key); received "
+                f"window_size={window_size!r} and window_size_func={window_size_func!r}.")
         for fn, what in ((key_func, "key_func"), (reduce_func, "reduce_func"),
                          (window_size_func, "window_size_func")):
             if fn is not None and not callable(fn):
@@ -81,9 +83,9 @@ class GroupByWindowDataset(Dataset):
         out = self._reduce_func(Tensor(np.array(key, dtype=np.int64)), window)
         if not isinstance(out, Dataset):
             raise TypeError(
-                "Invalid `reduce_func`. `reduce_func` must return a single `tf.data.Dataset` "
-                f"object but {function_name(self._reduce_func)!r} returned "
-                f"{type(out).__name__}.")
+                f"group_by_window: reduce_func {function_name(self._reduce_func)!r} must "
+                f"return one Dataset made from its window; it returned {type(out).__name__}. "
+                "Return e.g. window.batch(n).")
         return out
 
     def _compute_spec(self):
@@ -122,8 +124,8 @@ class GroupByWindowDataset(Dataset):
                     size = self._size_of(key)
                     if size <= 0:
                         raise InvalidArgumentError(
-                            f"Window size must be greater than zero, but got {size} for key "
-                            f"{key}.")
+                            f"group_by_window: the window size for key {key} is {size}; it "
+                            "must be at least 1 (check window_size_func).")
                     groups[key], sizes[key] = [], size
                 group = groups[key]
                 group.append(element)

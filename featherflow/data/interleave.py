@@ -86,9 +86,9 @@ class InterleaveDataset(Dataset):
         n = _int(self._parallel, "num_parallel_calls")
         if n != AUTOTUNE and n > cycle:
             raise InvalidArgumentError(
-                "If `cycle_length` is set to a fixed value, `num_parallel_calls` must be "
-                "either `tf.data.AUTOTUNE` or a value less than or equal to `cycle_length`. "
-                f"However, `num_parallel_calls` is {n} and `cycle_length` is {cycle}.")
+                f"{self.transformation}: num_parallel_calls={n} is more than the "
+                f"cycle_length of {cycle}; at most cycle_length datasets are read at once. "
+                "Lower num_parallel_calls or pass tf.data.AUTOTUNE.")
 
     def _compute_cardinality(self):
         # TensorFlow's parallel kernel knows an infinite input stays infinite; its

@@ -111,13 +111,13 @@ class PaddedBatchDataset(BatchDataset):
             a = structure.to_array(v)
             if a.ndim != 0:
                 raise ValueError(
-                    "Invalid `padding_values`. `padding_values` values should be scalars, "
-                    f"but got {tuple(a.shape)}.")
+                    f"padded_batch: every padding value must be a scalar; received one of "
+                    f"shape {tuple(a.shape)}.")
             if a.dtype != s.dtype:
                 raise TypeError(
-                    f"Invalid `padding_values`. `padding_values` values type "
-                    f"{dtype_name(a.dtype)} does not match type {dtype_name(s.dtype)} of the "
-                    "corresponding input component. Cast it, e.g. "
+                    f"padded_batch: a padding value of dtype {dtype_name(a.dtype)} was given "
+                    f"for a component of dtype {dtype_name(s.dtype)}; they must match. Cast "
+                    "it, e.g. "
                     f"tf.constant(value, tf.{dtype_name(s.dtype)}).")
             values.append(a)
         return values
@@ -157,7 +157,7 @@ class PaddedBatchDataset(BatchDataset):
             target = tuple(int(m) if d is None else d for d, m in zip(shape, largest))
             if any(m > d for d, m in zip(target, largest)):
                 raise DataLossError(
-                    f"Attempted to pad to a smaller size than the input element: component "
+                    f"padded_batch: an element is larger than the padded shape: component "
                     f"{c} has an element of shape {[int(m) for m in largest]} and the padded "
                     f"shape is {list(target)}. Raise padded_shapes or leave that dimension "
                     "as None to pad to the batch's largest.")

@@ -45,9 +45,8 @@ class RebatchDataset(Dataset):
         spec = input_dataset.element_spec
         if any(s._shape is not None and len(s._shape) == 0 for s in structure.flatten(spec)):
             raise ValueError(
-                "Invalid `batch_sizes`. Expected dataset with rank of >= 1 but found a dataset "
-                "with scalar elements. Fix the issue by adding the `batch` transformation to "
-                "the dataset.")
+                "rebatch: the input's elements must be batches (rank 1 or more); it has "
+                "scalar components. Batch the dataset first (ds.batch(n).rebatch(m)).")
         leading_dims(spec, "rebatch")
         self._sizes = _sizes(batch_size)
         self._drop = bool(drop_remainder)

@@ -43,8 +43,8 @@ class TakeWhileDataset(Dataset):
         value = np.asarray(out.data if hasattr(out, "data") else out)
         if value.shape != () or value.dtype != np.bool_:
             raise ValueError(
-                f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but "
-                f"{function_name(self._fn)!r} returned dtype {value.dtype} and shape "
+                f"take_while: the predicate {function_name(self._fn)!r} must return a scalar "
+                f"tf.bool; it returned dtype {value.dtype} and shape "
                 f"{value.shape} for element {index}. Compare (x < 3) or reduce "
                 "(tf.reduce_all) to make one boolean.")
         return bool(value)

@@ -13,14 +13,16 @@ def leading_dims(spec, what):
     dims = []
     for s in structure.flatten(spec):
         if s._shape is not None and len(s._shape) == 0:
-            raise ValueError(f"Cannot {what} an input with scalar components.")
+            raise ValueError(
+                f"{what}: every component needs a first dimension to split along; this input "
+                f"has a scalar one ({s!r}). Batch it first, or drop the {what}.")
         dims.append(None if s._shape is None else s._shape[0])
     known = {d for d in dims if d is not None}
     if len(known) > 1:
         a, b = sorted(known)[:2]
         raise ValueError(
-            f"`{what}()` is only supported for datasets of elements whose components have a "
-            f"matching leading dimension. Encountered both {a} and {b}.")
+            f"{what}: the components' first dimensions must be equal (they are split "
+            f"together); the spec has both {a} and {b}.")
     return dims
 
 

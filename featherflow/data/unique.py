@@ -30,13 +30,13 @@ class UniqueDataset(Dataset):
         spec = input_dataset.element_spec
         if not isinstance(spec, structure.TensorSpec):
             raise InvalidArgumentError(
-                "UniqueDataset only supports inputs with a single component; the input's "
-                f"elements are {structure.describe_structure(spec)}. Map them to one tensor "
-                "first.")
+                "unique: the elements must be single tensors; the input's are "
+                f"{structure.describe_structure(spec)}. Map them to one tensor first.")
         if spec.dtype not in _ALLOWED:
             raise TypeError(
-                f"`tf.data.Dataset.unique` does not support type {dtype_name(spec.dtype)} -- "
-                "only `tf.int32`, `tf.int64`, and `tf.string` are supported.")
+                f"unique: elements of dtype {dtype_name(spec.dtype)} cannot be compared for "
+                "repeats; it takes tf.int32, tf.int64 or tf.string elements (tf.cast them "
+                "first).")
 
     def _compute_spec(self):
         return self._input.element_spec

@@ -22,7 +22,7 @@ def _count(value, what):
         value = value.numpy()
     n = int(np.asarray(value))
     if n <= 0:
-        raise InvalidArgumentError(f"Window {what} must be greater than zero, received {n}.")
+        raise InvalidArgumentError(f"window: {what} must be at least 1, received {n}.")
     return n
 
 

@@ -31,7 +31,7 @@ def test_too_small_padded_shape_names_the_sizes():
 
 
 def test_padding_value_dtype_error_says_the_fix():
-    with pytest.raises(TypeError, match=r"int32 does not match type int64.*tf.constant"):
+    with pytest.raises(TypeError, match=r"dtype int32 was given.*dtype int64.*tf.constant"):
         _ragged([1]).padded_batch(1, padding_values=0)
 
 
