@@ -113,8 +113,8 @@ class GroupByWindowDataset(Dataset):
             index = 0
             for element in it:
                 try:
-                    key = _scalar(nested.call(self._key_func, element), self._key_func,
-                                  "key_func", index)
+                    out = structure.call_with_element(self._key_func, element)
+                    key = _scalar(out, self._key_func, "key_func", index)
                 except ValueError:
                     raise
                 except Exception as err:

@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from featherflow.data import nested
+from featherflow.data import nested, structure
 from featherflow.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
 from featherflow.data.functions import annotate
 from featherflow.data.map import worker_count
@@ -113,7 +113,7 @@ class InterleaveDataset(Dataset):
     def _open(self, element, index):
         """The dataset ``map_func`` makes of one input element."""
         try:
-            out = nested.call(self._fn, element)
+            out = structure.call_with_element(self._fn, element)
         except Exception as err:
             raise annotate(err, self.transformation, self._fn, index) from None
         return nested.require_dataset(out, self.transformation, self._fn)

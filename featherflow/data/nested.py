@@ -6,7 +6,7 @@
 :class:`DatasetSpec`, as ``tf.data.DatasetSpec``.
 """
 
-from featherflow.autodiff.tensor import Tensor, TensorShape
+from featherflow.autodiff.tensor import TensorShape
 from featherflow.data import batch, structure
 from featherflow.data.dataset import Dataset
 from featherflow.data.functions import function_name
@@ -66,21 +66,6 @@ def spec_of(element):
     return structure.map_element(
         lambda leaf: DatasetSpec(leaf.element_spec) if isinstance(leaf, Dataset)
         else structure.TensorSpec(leaf.shape, leaf.dtype), element)
-
-
-def to_arguments(element):
-    """The element as a user's function receives it: Tensors, datasets left as they are."""
-    return structure.map_element(
-        lambda leaf: leaf if isinstance(leaf, Dataset) else Tensor(leaf), element)
-
-
-def call(fn, element):
-    """``fn`` on an element the way tf.data calls it: a plain tuple is unpacked into
-    positional arguments, anything else is one argument."""
-    args = to_arguments(element)
-    if type(args) is tuple:
-        return fn(*args)
-    return fn(args)
 
 
 def require_dataset(value, what, fn):

@@ -117,7 +117,7 @@ def _write_shards(dataset, spec, directory, compression, shard_func):
 
 
 def _shard_of(shard_func, element, index):
-    out = nested.call(shard_func, element)
+    out = structure.call_with_element(shard_func, element)
     a = np.asarray(out.data if isinstance(out, Tensor) else out)
     if a.shape != () or a.dtype != np.int64 or int(a) < 0:
         raise InvalidArgumentError(

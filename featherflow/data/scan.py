@@ -1,7 +1,7 @@
 """``Dataset.scan``: a running state carried from element to element, each step giving an
 output element."""
 
-from featherflow.data import structure
+from featherflow.data import seeds, structure
 from featherflow.data.dataset import Dataset
 from featherflow.data.functions import annotate, function_name, signature
 
@@ -52,7 +52,8 @@ class ScanDataset(Dataset):
 
     def _step(self, state, element, index):
         try:
-            out = self._fn(structure.to_tensors(state), structure.to_tensors(element))
+            with seeds.function_scope():  # TF traces scan_func: its random ops' seeds
+                out = self._fn(structure.to_tensors(state), structure.to_tensors(element))
         except Exception as err:
             raise annotate(err, "scan", self._fn, index) from None
         if not isinstance(out, (tuple, list)) or len(out) != 2:
