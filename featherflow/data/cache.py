@@ -15,7 +15,7 @@ import warnings
 
 from featherflow.data import element_file, nested, structure
 from featherflow.data.dataset import Dataset
-from featherflow.errors import InvalidArgumentError
+from featherflow.errors import InvalidArgumentError, NotFoundError
 
 SUFFIX = ".ffcache"
 
@@ -83,6 +83,11 @@ class CacheDataset(Dataset):
         path = self.cache_path
         spec = self._input.element_spec
         temporary = element_file.temporary_name(path)
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise NotFoundError(
+                f"cache: the folder {folder} of the cache file {path} does not exist; create "
+                "it first (os.makedirs) or give cache another filename.")
         it = self._input._iterate()
         finished = False
         try:

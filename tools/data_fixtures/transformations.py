@@ -482,6 +482,8 @@ CACHE_SAVE = {
     "cache_file_reused": _cache_file,
     "cache_file_partial_first_pass": lambda tf: _cache_partial(tf, "cache_c"),
     "cache_file_other_spec": _cache_file_other_spec,
+    "cache_file_missing_folder": lambda tf: _values(tf.data.Dataset.range(3).cache(
+        "no_such_folder/c")),
     "cache_shuffle_then_cache": lambda tf: (lambda d: _values(d) == _values(d))(
         tf.data.Dataset.range(20).shuffle(20).cache()),
     "save_load_roundtrip": lambda tf: _spec_card(tf.data.Dataset.load(
