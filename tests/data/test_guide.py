@@ -32,6 +32,10 @@ GAPS = {
                                  "makes an 'S' array, which drops trailing NULs "
                                  "(autodiff/tensor.py); a serialized Example ending in a 0 "
                                  "field turns corrupt",
+    "parse_example_newaxis": "a string tensor's x[0] is a bytesN ('S') tensor, not tf.string: "
+                             "GetItem.forward's np.asarray(x[key]) (ops/indexing.py)",
+    "string_tensor_indexing": "a string tensor's x[0] is a bytesN ('S') tensor and drops a "
+                              "trailing NUL (ops/indexing.py GetItem.forward)",
     "text_comments": "tf.strings missing (regex_full_match)",
     "text_survived": "tf.strings missing (substr)",
 }

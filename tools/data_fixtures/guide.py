@@ -517,6 +517,25 @@ def py_function_no_outputs(tf):
             tf.py_function(lambda: None, [], [])]
 
 
+def parse_example_newaxis(tf):
+    # The guide's tf_parse: one record made a batch of one with [tf.newaxis], parsed, and the
+    # features taken back out with [0].
+    description = {"feature2": tf.io.FixedLenFeature(shape=(), dtype=tf.string),
+                   "feature1": tf.io.FixedLenFeature(shape=(), dtype=tf.int64)}
+
+    def tf_parse(eg):
+        example = tf.io.parse_example(eg[tf.newaxis], description)
+        return example["feature2"][0], example["feature1"][0]
+
+    decoded = tf.data.TFRecordDataset(["test.tfrecord"]).map(tf_parse)
+    return [decoded.element_spec, _values(decoded.batch(10).take(1))]
+
+
+def string_tensor_indexing(tf):
+    words = tf.constant(["ab", "c\x00"])
+    return [words[0].dtype == tf.string, words[1].numpy(), words[:1].dtype == tf.string]
+
+
 def strings_keep_trailing_nul(tf):
     # A serialized Example often ends in a zero byte (an int64 0, a float 0.0): bytes through
     # tf.constant, from_tensor_slices and a map's output keep every byte.
