@@ -22,6 +22,7 @@ _LAZY = {
     "TextLineDataset": ("featherflow.data.text_line", "TextLineDataset"),
     "FixedLengthRecordDataset": ("featherflow.data.fixed_length",
                                  "FixedLengthRecordDataset"),
+    "DatasetSpec": ("featherflow.data.nested", "DatasetSpec"),
     "experimental": ("featherflow.data.experimental", None),
 }
 

@@ -364,6 +364,14 @@ class Dataset:
 
         return IgnoreErrorsDataset(self, log_warning=log_warning, name=name)
 
+    def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,
+                           name=None):
+        """``(class, element)`` pairs resampled so the classes follow ``target_dist``."""
+        from featherflow.data.resample import rejection_resample
+
+        return rejection_resample(self, class_func, target_dist, initial_dist=initial_dist,
+                                  seed=seed, name=name)
+
     def assert_cardinality(self, expected_cardinality, name=None):
         from featherflow.data.slicing import AssertCardinalityDataset
 

@@ -85,6 +85,11 @@ def unique():
     return lambda ds: ds.unique()
 
 
+def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
+    return lambda ds: ds.rejection_resample(class_func, target_dist, initial_dist=initial_dist,
+                                            seed=seed)
+
+
 def get_single_element(dataset):
     return dataset.get_single_element()
 
@@ -124,6 +129,7 @@ _LAZY = {
     "CsvDataset": ("featherflow.data.csv", "CsvDataset"),
     "TFRecordDataset": ("featherflow.data.tfrecord_dataset", "TFRecordDataset"),
     "TFRecordWriter": ("featherflow.data.tfrecord_writer", "TFRecordWriter"),
+    "DatasetSpec": ("featherflow.data.nested", "DatasetSpec"),
 }
 
 
@@ -140,6 +146,6 @@ __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "ExternalStatePolicy", "INF
            "UNKNOWN_CARDINALITY", "assert_cardinality", "bucket_by_sequence_length",
            "cardinality", "choose_from_datasets", "copy_to_device",
            "enumerate_dataset", "get_single_element", "group_by_window", "ignore_errors",
-           "load", "map_and_batch", "parallel_interleave", "prefetch_to_device",
+           "load", "map_and_batch", "parallel_interleave", "prefetch_to_device", "rejection_resample",
            "sample_from_datasets", "save", "scan", "shuffle_and_repeat", "take_while",
            "unbatch", "unique", *_LAZY]

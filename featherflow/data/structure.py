@@ -248,7 +248,11 @@ def to_tensors(element):
 
 def _user_leaf(a):
     if not isinstance(a, np.ndarray):
-        return a
+        # TF's message for a dataset of datasets (window)
+        raise TypeError(
+            f"Dataset.as_numpy_iterator() is not supported for datasets that produce values "
+            f"of type {type(a).__name__}. Iterate the dataset itself, or flat_map the inner "
+            "datasets into tensors first.")
     return a[()] if a.ndim == 0 else a
 
 
