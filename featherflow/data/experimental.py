@@ -147,5 +147,5 @@ __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "ExternalStatePolicy", "INF
            "cardinality", "choose_from_datasets", "copy_to_device",
            "enumerate_dataset", "get_single_element", "group_by_window", "ignore_errors",
            "load", "map_and_batch", "parallel_interleave", "prefetch_to_device",
-           "rejection_resample", "sample_from_datasets", "save", "scan", "shuffle_and_repeat", "take_while",
-           "unbatch", "unique", *_LAZY]
+           "rejection_resample", "sample_from_datasets", "save", "scan", "shuffle_and_repeat",
+           "take_while", "unbatch", "unique", *_LAZY]
