@@ -26,7 +26,9 @@ GAPS = {
                          "shape=...'); TF formats the values ('[0 1 1]') (autodiff/tensor.py)",
     "py_function_no_outputs": "py_function(f, [], ()) with f returning None raises: None is "
                               "counted as one output (ops/py_function.py _outputs)",
-    "rejection_resample": "Dataset.rejection_resample missing (data/dataset.py)",
+    "rejection_resample": "rejection_resample over (float64 features, int64 label) raises "
+                          "sample_from_datasets' 'compatible element specs' TypeError "
+                          "(data/resample.py, landing)",
     "sparse_spec": "tf.SparseTensor / SparseTensorSpec elements missing",
     "strings_keep_trailing_nul": "bytes ending in b'\\x00' lose it: as_array's np.asarray "
                                  "makes an 'S' array, which drops trailing NULs "

@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 GAPS = {
     "sparse_element_spec": "tf.SparseTensor missing",
     "preprocessing_files": "tf.strings (split) and tf.io.read_file missing",
-    "rejection_resampling": "Dataset.rejection_resample missing (data/dataset.py)",
     "iterator_checkpointing": "tf.train.Checkpoint / CheckpointManager missing",
     "text_filter_survived": "tf.strings missing (substr)",
     "text_filter_comments": "tf.strings missing (regex_full_match)",
@@ -160,7 +159,6 @@ def test_resampling(files):
     assert 0.3 < float(np.mean(result["means"])) < 0.7
 
 
-@xfail_gap("rejection_resampling")
 def test_rejection_resampling(files):
     assert 0.3 < float(np.mean(data_pipelines.rejection_resampling(files["creditcard"]))) < 0.7
 
