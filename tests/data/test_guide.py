@@ -38,6 +38,9 @@ GAPS = {
                              "GetItem.forward's np.asarray(x[key]) (ops/indexing.py)",
     "string_tensor_indexing": "a string tensor's x[0] is a bytesN ('S') tensor and drops a "
                               "trailing NUL (ops/indexing.py GetItem.forward)",
+    "window_split_spec": "map's spec comes from the first element: x[:, :24] of a (None, None, "
+                         "3) batch is (None, 24, 3) where TF's tracer keeps (None, None, 3) "
+                         "(data/map.py _compute_spec)",
     "text_comments": "tf.strings missing (regex_full_match)",
     "text_survived": "tf.strings missing (substr)",
 }

@@ -215,6 +215,16 @@ def window_flat_map(tf):
             _values(strided.map(_dense_1_step).take(3)), strided.element_spec]
 
 
+def window_split_spec(tf):
+    # The forecasting set-up: windows batched, then split by slicing along time.
+    series = np.zeros((100, 3), np.float32)
+    ds = tf.data.Dataset.from_tensor_slices(series).window(25, shift=1, drop_remainder=True)
+    ds = ds.flat_map(lambda w: w.batch(25)).batch(32)
+    split = ds.map(lambda w: (w[:, :24, :], w[:, -1:, 1:2]))
+    return [ds.element_spec, split.element_spec,
+            tf.data.Dataset.range(10).batch(3).map(lambda x: x[:2]).element_spec]
+
+
 def window_sub_datasets(tf):
     windows = tf.data.Dataset.range(10).window(3, shift=2)
     return [list(sub.as_numpy_iterator()) for sub in windows.take(3)]
