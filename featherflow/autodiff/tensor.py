@@ -49,6 +49,9 @@ def as_array(x, dtype=None):
         a = x.data
     elif isinstance(x, np.ndarray):
         a = x
+    elif isinstance(x, (bytes, str)) or (isinstance(x, (list, tuple)) and _has_text(x)):
+        # straight to bytes objects: a NumPy 'S' array would drop trailing NUL bytes
+        a = strings_array(_text_leaves(x))
     else:
         a = np.asarray(x)
     if dtype is not None:
@@ -82,6 +85,33 @@ def as_array(x, dtype=None):
 def dtype_name(dtype):
     """TensorFlow's name for a dtype: an object array is ``string``."""
     return "string" if dtype.kind == "O" else dtype.name
+
+
+def _has_text(x):
+    while isinstance(x, (list, tuple)) and x:
+        x = x[0]
+    return isinstance(x, (bytes, str))
+
+
+def _text_leaves(x):
+    """A (nested) list of str/bytes as an object array of the same shape, no NUL lost."""
+    if not isinstance(x, (list, tuple)):
+        out = np.empty((), dtype=object)
+        out[()] = x
+        return out
+    shape = []
+    probe = x
+    while isinstance(probe, (list, tuple)):
+        shape.append(len(probe))
+        probe = probe[0] if probe else None
+    out = np.empty(tuple(shape), dtype=object)
+    try:
+        out[...] = x if len(shape) > 1 else list(x)
+    except ValueError:
+        raise ValueError(
+            f"Strings in a nested list must form a rectangle; received rows of different "
+            f"lengths ({_describe(x)}).") from None
+    return out
 
 
 def _all_text(a):
@@ -151,6 +181,21 @@ class Tensor:
         if state.probe is not None:
             state.probe.touch(self)
         return self.data.size
+
+    def set_shape(self, shape):
+        """Check that the tensor fits ``shape`` (``None`` dims fit anything), as TF's
+        ``set_shape``; an eager tensor's shape is already known, so nothing changes."""
+        dims = getattr(shape, "dims", None)
+        dims = list(shape) if dims is None else [getattr(d, "value", d) for d in dims]
+        actual = self.data.shape
+        if len(dims) != len(actual) or any(d is not None and d != a
+                                           for d, a in zip(dims, actual)):
+            raise ValueError(
+                f"Tensor's shape {actual} is not compatible with supplied shape "
+                f"{tuple(dims)}.")
+
+    def get_shape(self):
+        return self.shape
 
     def numpy(self):
         """Return the value as a NumPy array (a copy for Variables, a view otherwise); a
@@ -223,7 +268,8 @@ class Tensor:
     def __format__(self, spec):
         if self.data.ndim == 0:
             return format(self.data.item(), spec)
-        return format(str(self), spec)
+        # f"{t}" shows the values, as TF's tensors format through their NumPy value
+        return format(str(self.data), spec)
 
     __hash__ = object.__hash__
 

@@ -41,18 +41,19 @@ class _Accepted(Dataset):
     """``(class, element)`` for the elements a uniform draw keeps at their class's rate;
     the input gives ``(rates, element)``."""
 
-    def __init__(self, input_dataset, class_func, seed):
+    def __init__(self, input_dataset, class_func, seed, label_dtype):
         super().__init__([input_dataset])
         self._input = input_dataset
         self._class_func = class_func
         self._seed = seed
+        self._label_dtype = label_dtype
 
     def _compute_cardinality(self):
         return UNKNOWN
 
     def _compute_spec(self):
         rates_spec, element_spec = self._input.element_spec
-        return (structure.TensorSpec((), np.int32), element_spec)
+        return (structure.TensorSpec((), self._label_dtype), element_spec)
 
     def _iterate(self):
         rng = np.random.default_rng(self._seed)
@@ -61,7 +62,7 @@ class _Accepted(Dataset):
             for rates, element in it:
                 label = _class_of(self._class_func, element)
                 if rng.random(dtype=np.float32) < rates[label]:
-                    yield np.asarray(label, dtype=np.int32), element
+                    yield np.asarray(label, dtype=self._label_dtype), element
         finally:
             getattr(it, "close", lambda: None)()
 
@@ -128,7 +129,7 @@ def rejection_resample(dataset, class_func, target_dist, initial_dist=None, seed
         if original == 1:
             return labelled
         accepted = _Accepted(Dataset.zip((Dataset.from_tensors(rates).repeat(), dataset)),
-                             class_func, seed).prefetch(3)
+                             class_func, seed, label_spec.dtype).prefetch(3)
         if original == 0:
             return accepted
         weights = Dataset.from_tensors([original, 1.0 - original]).repeat()
@@ -136,7 +137,7 @@ def rejection_resample(dataset, class_func, target_dist, initial_dist=None, seed
         estimate = _RunningEstimate(dataset.map(class_func), target.size)
         mixing = estimate.map(lambda initial: _mixing(initial, target))
         accepted = _Accepted(Dataset.zip((mixing.map(lambda rates, _: rates), dataset)),
-                             class_func, seed).prefetch(3)
+                             class_func, seed, label_spec.dtype).prefetch(3)
         weights = mixing.map(lambda _, original: [(original, 1.0 - original)])
     return Dataset.sample_from_datasets([labelled, accepted], weights=weights, seed=seed,
                                         stop_on_empty_dataset=True)

@@ -25,7 +25,9 @@ class GetItem(View):
     def forward(self, x):
         self.shape, self.dtype = x.shape, x.dtype
         self.basic = _is_basic(self.key)
-        return self.out(np.asarray(x[self.key]))
+        # dtype=x.dtype: a string element of an object array must stay a tf.string (bytes
+        # object), not become a fixed-width NumPy bytes array
+        return self.out(np.asarray(x[self.key], dtype=x.dtype))
 
     def backward(self, g):
         out = np.zeros(self.shape, g.dtype)

@@ -14,8 +14,8 @@ from featherflow.autodiff.tensor import Tensor, as_array, convert_to_tensor
 
 
 def _outputs(result, tout, what):
-    if tout is None:
-        return None
+    if tout is None or (isinstance(tout, (list, tuple)) and not tout):
+        return [] if tout is not None else None
     if isinstance(tout, (list, tuple)):
         if not isinstance(result, (list, tuple)):
             result = [result]

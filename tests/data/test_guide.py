@@ -22,22 +22,7 @@ from data_fixtures import common, guide  # noqa: E402
 GAPS = {
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
                    "(featherflow/__init__.py)",
-    "formatted_tensors": "format(tensor) of a batch gives str(tensor) ('tf.Tensor([0 1 1], "
-                         "shape=...'); TF formats the values ('[0 1 1]') (autodiff/tensor.py)",
-    "py_function_no_outputs": "py_function(f, [], ()) with f returning None raises: None is "
-                              "counted as one output (ops/py_function.py _outputs)",
-    "rejection_resample": "rejection_resample over (float64 features, int64 label) raises "
-                          "sample_from_datasets' 'compatible element specs' TypeError "
-                          "(data/resample.py, landing)",
     "sparse_spec": "tf.SparseTensor / SparseTensorSpec elements missing",
-    "strings_keep_trailing_nul": "bytes ending in b'\\x00' lose it: as_array's np.asarray "
-                                 "makes an 'S' array, which drops trailing NULs "
-                                 "(autodiff/tensor.py); a serialized Example ending in a 0 "
-                                 "field turns corrupt",
-    "parse_example_newaxis": "a string tensor's x[0] is a bytesN ('S') tensor, not tf.string: "
-                             "GetItem.forward's np.asarray(x[key]) (ops/indexing.py)",
-    "string_tensor_indexing": "a string tensor's x[0] is a bytesN ('S') tensor and drops a "
-                              "trailing NUL (ops/indexing.py GetItem.forward)",
     "window_split_spec": "map's spec comes from the first element: x[:, :24] of a (None, None, "
                          "3) batch is (None, 24, 3) where TF's tracer keeps (None, None, 3) "
                          "(data/map.py _compute_spec)",

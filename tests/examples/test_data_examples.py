@@ -25,13 +25,10 @@ GAPS = {
     "text_filter_survived": "tf.strings missing (substr)",
     "text_filter_comments": "tf.strings missing (regex_full_match)",
     "text_dataset_from_directory": "tf.keras.utils.text_dataset_from_directory missing",
-    "set_shape": "Tensor.set_shape missing (the tutorial's WindowGenerator.split_window)",
     "timeseries_dataset_from_array": "tf.keras.utils.timeseries_dataset_from_array missing",
     "snapshot": "Dataset.snapshot missing (data/dataset.py)",
     "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
     "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
-    "py_function_no_outputs": "tf.py_function(f, [], ()) with f returning None: featherflow "
-                              "counts None as one output (ops/py_function.py _outputs)",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
                    "(featherflow/__init__.py)",
 }
@@ -190,7 +187,6 @@ def test_performance():
                                             "parallel_map": 6, "cache": 15, "same": True}
 
 
-@xfail_gap("py_function_no_outputs")
 def test_performance_mapped_function():
     assert data_pipelines.performance_mapped_function() == {"sequential": 6, "parallel": 6,
                                                             "cached": 15}
@@ -339,7 +335,6 @@ def test_single_step_models():
     assert np.isfinite(result["lstm"]["loss"])
 
 
-@xfail_gap("set_shape")
 def test_window_generator_split():
     assert data_time_series.window_generator_split() == {"inputs": (3, 6, 3),
                                                          "labels": (3, 1, 1)}
