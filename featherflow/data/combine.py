@@ -40,6 +40,19 @@ class ZipDataset(Dataset):
     def _compute_spec(self):
         return structure.pack_as(self._nest, [d.element_spec for d in self._members])
 
+    @property
+    def _gather(self):
+        """Random access when every zipped dataset has it (a shuffle-and-batch above then
+        gathers whole batches)."""
+        gathers = [getattr(d, "_gather", None) for d in self._members]
+        if any(g is None for g in gathers):
+            return None
+        counts = {d._compute_cardinality() for d in self._members}
+        if len(counts) != 1:
+            return None  # the zip ends with the shortest; keep the element path
+        nest = self._nest
+        return lambda index: structure.pack_as(nest, [g(index) for g in gathers])
+
     def _peek(self):
         parts = [d._peek() for d in self._members]
         if any(p is END for p in parts):

@@ -53,4 +53,15 @@ def normalize(x, axis=-1, order=2):
 __all__ = ["PyDataset", "Sequence", "custom_object_scope", "get_custom_objects", "model_to_dot",
            "normalize", "plot_decision_boundary", "plot_history", "plot_model",
            "register_keras_serializable", "set_random_seed", "to_categorical"]
-__all__ += ["pack_x_y_sample_weight", "unpack_x_y_sample_weight"]
+__all__ += ["pack_x_y_sample_weight", "timeseries_dataset_from_array",
+            "unpack_x_y_sample_weight"]
+
+
+def __getattr__(name):
+    # featherflow.data needs featherflow.utils.random while it loads, so the dataset
+    # utilities built on featherflow.data load on first use
+    if name == "timeseries_dataset_from_array":
+        from featherflow.utils.timeseries import timeseries_dataset_from_array
+
+        return timeseries_dataset_from_array
+    raise AttributeError(f"module 'featherflow.utils' has no attribute {name!r}")

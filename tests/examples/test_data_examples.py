@@ -25,7 +25,6 @@ GAPS = {
     "text_filter_survived": "tf.strings missing (substr)",
     "text_filter_comments": "tf.strings missing (regex_full_match)",
     "text_dataset_from_directory": "tf.keras.utils.text_dataset_from_directory missing",
-    "timeseries_dataset_from_array": "tf.keras.utils.timeseries_dataset_from_array missing",
     "snapshot": "Dataset.snapshot missing (data/dataset.py)",
     "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
     "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
@@ -340,7 +339,6 @@ def test_window_generator_split():
                                                          "labels": (3, 1, 1)}
 
 
-@xfail_gap("timeseries_dataset_from_array")
 def test_window_generator_dataset():
     assert data_time_series.window_generator_dataset() == {"inputs": (32, 6, 3),
                                                            "labels": (32, 1, 1)}
@@ -360,14 +358,13 @@ def test_data_pipelines_runs_end_to_end():
     assert completed.returncode == 0, completed.stderr[-2000:]
 
 
-@pytest.mark.xfail(reason="stops at text_filter_survived: tf.strings missing", strict=True)
+@pytest.mark.xfail(reason="stops at the CSV snapshot section: Dataset.snapshot missing",
+                   strict=True)
 def test_data_files_runs_end_to_end():
     completed = _run("data_files")
     assert completed.returncode == 0, completed.stderr[-2000:]
 
 
-@pytest.mark.xfail(reason="stops at window_generator_split: Tensor.set_shape missing",
-                   strict=True)
 def test_data_time_series_runs_end_to_end():
     completed = _run("data_time_series")
     assert completed.returncode == 0, completed.stderr[-2000:]
