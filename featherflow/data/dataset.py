@@ -384,6 +384,14 @@ class Dataset:
 
         return CacheDataset(self, filename, name=name)
 
+    def snapshot(self, path, compression="AUTO", reader_func=None, shard_func=None,
+                 name=None):
+        """Persist the first complete pass under ``path``; later passes read it back."""
+        from featherflow.data.snapshot import SnapshotDataset
+
+        return SnapshotDataset(self, path, compression=compression, reader_func=reader_func,
+                               shard_func=shard_func, name=name)
+
     def prefetch(self, buffer_size, name=None):
         """Prepare up to ``buffer_size`` elements in a background thread while the
         consumer works on the current one."""

@@ -90,6 +90,11 @@ def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
                                             seed=seed)
 
 
+def snapshot(path, compression="AUTO", reader_func=None, shard_func=None):
+    return lambda ds: ds.snapshot(path, compression=compression, reader_func=reader_func,
+                                  shard_func=shard_func)
+
+
 def get_single_element(dataset):
     return dataset.get_single_element()
 
@@ -148,4 +153,4 @@ __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "ExternalStatePolicy", "INF
            "enumerate_dataset", "get_single_element", "group_by_window", "ignore_errors",
            "load", "map_and_batch", "parallel_interleave", "prefetch_to_device",
            "rejection_resample", "sample_from_datasets", "save", "scan", "shuffle_and_repeat",
-           "take_while", "unbatch", "unique", *_LAZY]
+           "snapshot", "take_while", "unbatch", "unique", *_LAZY]

@@ -25,7 +25,6 @@ GAPS = {
     "text_filter_survived": "tf.strings missing (substr)",
     "text_filter_comments": "tf.strings missing (regex_full_match)",
     "text_dataset_from_directory": "tf.keras.utils.text_dataset_from_directory missing",
-    "snapshot": "Dataset.snapshot missing (data/dataset.py)",
     "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
     "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
@@ -236,7 +235,6 @@ def test_csv_options(files):
         "titanic_batches": 5, "passes": [48, 48], "font_features": 28, "font_rows": 20}
 
 
-@xfail_gap("snapshot")
 def test_csv_snapshot(files):
     assert data_files.csv_snapshot(files["paths"]) == [48, 48]
 
@@ -358,7 +356,7 @@ def test_data_pipelines_runs_end_to_end():
     assert completed.returncode == 0, completed.stderr[-2000:]
 
 
-@pytest.mark.xfail(reason="stops at the CSV snapshot section: Dataset.snapshot missing",
+@pytest.mark.xfail(reason="stops at the CSV Normalization section: preprocessing layers (issue 14)",
                    strict=True)
 def test_data_files_runs_end_to_end():
     completed = _run("data_files")
