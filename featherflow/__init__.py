@@ -160,6 +160,9 @@ _LAZY = {
     "data": "featherflow.data",
     "io": "featherflow.io",
     "train": "featherflow.api.train",
+    "strings": "featherflow.api.strings",
+    "image": "featherflow.image",
+    "audio": "featherflow.api.audio",
 }
 
 

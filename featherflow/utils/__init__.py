@@ -1,5 +1,7 @@
 """Utilities, as ``keras.utils``: seeds, one-hot labels, batch sources, pictures."""
 
+import importlib
+
 import numpy as np
 
 from featherflow.serialization import (
@@ -57,11 +59,27 @@ __all__ += ["pack_x_y_sample_weight", "timeseries_dataset_from_array",
             "unpack_x_y_sample_weight"]
 
 
-def __getattr__(name):
-    # featherflow.data needs featherflow.utils.random while it loads, so the dataset
-    # utilities built on featherflow.data load on first use
-    if name == "timeseries_dataset_from_array":
-        from featherflow.utils.timeseries import timeseries_dataset_from_array
+# Utilities built on featherflow.data (which needs featherflow.utils.random while it loads)
+# or on optional packages load on first use.
+_LAZY = {
+    "timeseries_dataset_from_array": "featherflow.utils.timeseries",
+    "get_file": "featherflow.utils.file_utils",
+    "image_dataset_from_directory": "featherflow.utils.image_dataset",
+    "text_dataset_from_directory": "featherflow.utils.text_dataset",
+    "audio_dataset_from_directory": "featherflow.utils.audio_dataset",
+    "split_dataset": "featherflow.utils.dataset_utils",
+    "pad_sequences": "featherflow.utils.sequence_utils",
+    "load_img": "featherflow.utils.image_utils",
+    "img_to_array": "featherflow.utils.image_utils",
+    "array_to_img": "featherflow.utils.image_utils",
+    "save_img": "featherflow.utils.image_utils",
+}
 
-        return timeseries_dataset_from_array
-    raise AttributeError(f"module 'featherflow.utils' has no attribute {name!r}")
+
+def __getattr__(name):
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'featherflow.utils' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
