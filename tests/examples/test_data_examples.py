@@ -24,7 +24,6 @@ GAPS = {
     "iterator_checkpointing": "tf.train.Checkpoint / CheckpointManager missing",
     "text_filter_survived": "tf.strings missing (substr)",
     "text_filter_comments": "tf.strings missing (regex_full_match)",
-    "text_dataset_from_directory": "tf.keras.utils.text_dataset_from_directory missing",
     "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
     "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
@@ -276,7 +275,6 @@ def test_text_filter_comments(files):
     assert data_files.text_filter_comments(files["paths"]) == [b"first line", b"second line"]
 
 
-@xfail_gap("text_dataset_from_directory")
 def test_text_dataset_from_directory(files):
     assert data_files.text_dataset_from_directory(files["paths"]) == ["java", "python"]
 
