@@ -1,0 +1,21 @@
+"""``tf.strings``: ops on string tensors (object arrays of UTF-8 ``bytes``)."""
+
+from featherflow.ops.string_conversion import as_string, format, to_number  # noqa: A004
+from featherflow.ops.strings import (
+    bytes_split,
+    join,
+    length,
+    lower,
+    reduce_join,
+    regex_full_match,
+    regex_replace,
+    split,
+    strip,
+    substr,
+    unicode_split,
+    upper,
+)
+
+__all__ = ["as_string", "bytes_split", "format", "join", "length", "lower", "reduce_join",
+           "regex_full_match", "regex_replace", "split", "strip", "substr", "to_number",
+           "unicode_split", "upper"]

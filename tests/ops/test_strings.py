@@ -1,0 +1,50 @@
+"""tf.strings against TF 2.21's recorded answers (tools/data_fixtures/strings.py), plus the
+cases featherflow refuses on purpose and the error messages."""
+
+import numpy as np
+import pytest
+
+import featherflow as tf
+from featherflow.errors import InvalidArgumentError
+from tests.data.scenarios import scenario_test
+
+test_tf_scenario, workdir = scenario_test("strings")
+
+
+def test_split_of_a_batch_names_the_missing_ragged_tensor():
+    with pytest.raises(TypeError, match="RaggedTensor.*issue 15"):
+        tf.strings.split(["a b", "c"])
+
+
+def test_numbers_are_refused_with_a_fix():
+    with pytest.raises(TypeError, match="as_string"):
+        tf.strings.length(1)
+    with pytest.raises(TypeError, match="as_string"):
+        tf.strings.lower(tf.constant([1.0]))
+
+
+def test_to_number_error_names_the_string_and_element():
+    with pytest.raises(InvalidArgumentError, match=r"convert string: abc \(element 1"):
+        tf.strings.to_number(["1", "abc"])
+
+
+def test_substr_error_gives_the_valid_range():
+    with pytest.raises(InvalidArgumentError, match=r"must be in \[-2, 2\]"):
+        tf.strings.substr("hi", 3, 1)
+
+
+def test_outputs_are_tensors_with_tf_dtypes():
+    lengths = tf.strings.length(tf.constant([["ab"], ["c"]]))
+    assert lengths.dtype == np.int32 and lengths.shape == (2, 1)
+    assert tf.strings.regex_full_match("a", "a").numpy().dtype == np.bool_
+    assert tf.strings.lower("A").numpy() == b"a"
+
+
+def test_split_result_feeds_other_ops():
+    fields = tf.strings.split(tf.constant("3,4.5"), ",")
+    np.testing.assert_allclose(tf.strings.to_number(fields).numpy(), [3.0, 4.5])
+
+
+def test_join_of_a_single_tensor_points_to_reduce_join():
+    with pytest.raises(TypeError, match="reduce_join"):
+        tf.strings.join(tf.constant(["a", "b"]))
