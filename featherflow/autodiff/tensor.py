@@ -60,7 +60,10 @@ def as_array(x, dtype=None):
     kind = a.dtype.kind
     if kind == "f":
         if (a.dtype.itemsize == 8 and config._FLOATX.itemsize != 8
-                and not isinstance(x, (Tensor, np.ndarray, np.generic))):
+                and not isinstance(x, (Tensor, np.ndarray, np.generic))
+                and not _first_leaf_is_float64(x)):
+            # Python floats become floatx; a list of NumPy float64 values stays float64, as
+            # tf.constant decides
             return a.astype(config._FLOATX)
         return a
     if kind in "iu":
@@ -85,6 +88,12 @@ def as_array(x, dtype=None):
 def dtype_name(dtype):
     """TensorFlow's name for a dtype: an object array is ``string``."""
     return "string" if dtype.kind == "O" else dtype.name
+
+
+def _first_leaf_is_float64(x):
+    while isinstance(x, (list, tuple)) and x:
+        x = x[0]
+    return isinstance(x, np.float64)
 
 
 def _has_text(x):

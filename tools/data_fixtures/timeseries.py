@@ -29,3 +29,24 @@ SCENARIOS = {
     "bad_stride": lambda tf: _ts(tf, _DATA, None, sequence_length=3, sequence_stride=0),
     "bad_start": lambda tf: _ts(tf, _DATA, None, sequence_length=3, start_index=60),
 }
+
+
+def _split(tf, dataset, **kwargs):
+    left, right = tf.keras.utils.split_dataset(dataset, **kwargs)
+    return [list(left.as_numpy_iterator()), list(right.as_numpy_iterator())]
+
+
+SCENARIOS.update({
+    "split_array": lambda tf: _split(tf, np.arange(10), left_size=0.8),
+    "split_tuple_ints": lambda tf: _split(tf, (_DATA[:10], _TARGETS[:10]), left_size=3,
+                                          right_size=4),
+    "split_shuffled": lambda tf: _split(tf, np.arange(20), right_size=0.25, shuffle=True,
+                                        seed=5),
+    "split_batched_dataset": lambda tf: _split(
+        tf, tf.data.Dataset.from_tensor_slices((_DATA[:9], _TARGETS[:9])).batch(2),
+        left_size=0.5),
+    "split_dict_dataset": lambda tf: _split(
+        tf, tf.data.Dataset.from_tensor_slices({"a": _TARGETS[:6]}), left_size=2),
+    "split_no_sizes": lambda tf: _split(tf, np.arange(10)),
+    "split_too_big": lambda tf: _split(tf, np.arange(10), left_size=6, right_size=5),
+})
