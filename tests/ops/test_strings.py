@@ -48,3 +48,8 @@ def test_split_result_feeds_other_ops():
 def test_join_of_a_single_tensor_points_to_reduce_join():
     with pytest.raises(TypeError, match="reduce_join"):
         tf.strings.join(tf.constant(["a", "b"]))
+
+
+def test_hash_bucket_fast_refuses_zero_buckets():
+    with pytest.raises(InvalidArgumentError, match="num_buckets must be >= 1"):
+        tf.strings.to_hash_bucket_fast(["a"], 0)

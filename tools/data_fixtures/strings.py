@@ -6,6 +6,10 @@ import numpy as np
 _WORDS = ["Hello World", "  padded\t", "", "héllo WÖRLD", "#comment", "0,1,2"]
 _GRID = [["a", "b", "c"], ["d", "e", "f"]]
 _CUBE = np.array([[["a", "b"], ["c", "d"]], [["e", "f"], ["g", "h"]]])
+# One string per FarmHash length class (0, 1-3, 4-7, 8-16, 17-32, 33-64, >64, many blocks).
+_HASHED = ["", "a", "abc", "word", "hello w", "sixteen chars!!!", "x" * 17, "y" * 32,
+           "the quick brown fox jumps over", "z" * 64, "é" * 40, "0123456789" * 7,
+           "lorem ipsum " * 30]
 _LINES = ["# header", "0,skip me", "1,keep", "2,also", "#another", "3,last"]
 
 
@@ -136,6 +140,11 @@ SCENARIOS = {
                                     for s in (2, -1)],
     "format_placeholder": lambda tf: tf.strings.format("a % b", [1], placeholder="%"),
     "format_count_mismatch": lambda tf: tf.strings.format("{} {}", (1,)),
+    "hash_bucket_fast": lambda tf: tf.strings.to_hash_bucket_fast(_HASHED, 1000),
+    "hash_bucket_fast_large": lambda tf: tf.strings.to_hash_bucket_fast(_HASHED, 2 ** 62),
+    "hash_bucket_fast_2d": lambda tf: tf.strings.to_hash_bucket_fast(tf.constant(_GRID), 7),
+    "hash_bucket_in_map": lambda tf: list(_lines(tf).map(
+        lambda line: tf.strings.to_hash_bucket_fast(line, 10)).as_numpy_iterator()),
     "filter_comments": lambda tf: list(_lines(tf).filter(
         lambda line: tf.strings.regex_full_match(line, "#.*") == False)  # noqa: E712
         .as_numpy_iterator()),
