@@ -2,7 +2,8 @@
 
 Each op works elementwise over any shape and returns a featherflow Tensor; none is
 differentiable (TensorFlow has no gradient for strings either). Regular expressions use
-Python's ``re`` on the UTF-8 text, which agrees with RE2 for the syntax the two share.
+Python's ``re`` on the UTF-8 text, after ``re2_syntax`` rewrote what the two read
+differently (ASCII ``\\w``, RE2's ``\\s`` and ``$``, POSIX classes).
 """
 
 import re
@@ -11,6 +12,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, strings_array
 from featherflow.errors import InvalidArgumentError, OutOfRangeError
+from featherflow.ops import re2_syntax
 
 _UNITS = ("BYTE", "UTF8_CHAR")
 # RE2 rewrites name groups as \0..\9 and write a backslash as \\; nothing else follows a \.
@@ -165,7 +167,9 @@ def _compile(pattern, op):
     if isinstance(pattern, bytes):
         pattern = pattern.decode("utf-8")
     try:
-        return re.compile(pattern)
+        return re.compile(re2_syntax.to_python(pattern))
+    except InvalidArgumentError as err:
+        raise InvalidArgumentError(f"tf.strings.{op}: {err}") from None
     except re.error as err:
         raise InvalidArgumentError(
             f"tf.strings.{op}: Invalid pattern: {pattern}, error: {err}.") from None

@@ -59,6 +59,22 @@ SCENARIOS = {
     "regex_replace_utf8_dot": lambda tf: tf.strings.regex_replace("é!", ".", "x"),
     "regex_replace_classes": lambda tf: tf.strings.regex_replace(
         ["<br />Great  movie!!", "A\tB"], r"[^\w\s]|<br />", ""),
+    "regex_replace_ascii_word": lambda tf: tf.strings.regex_replace("héllo, wörld! _1",
+                                                                    r"[^\w\s]", ""),
+    "regex_replace_keras_punctuation": lambda tf: tf.strings.regex_replace(
+        "Hi! It's <a> [b] {c} ~~ \\ é", r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']', ""),
+    "regex_replace_posix_classes": lambda tf: [
+        tf.strings.regex_replace("ab12 é!,", p, "_")
+        for p in (r"[[:alpha:]]", r"[^[:alnum:]]", r"[[:punct:]]", r"[[:space:][:digit:]]")],
+    "regex_replace_space_class": lambda tf: tf.strings.regex_replace("a\x0bb\tc d", r"\s",
+                                                                     "_"),
+    "regex_replace_anchors": lambda tf: [
+        tf.strings.regex_replace("ab\ncb\n", p, "X")
+        for p in (r"b$", r"b\z", r"(?m)b$", r"^.", r"\bc")],
+    "regex_replace_unicode_letters": lambda tf: [
+        tf.strings.regex_replace("aé1 Ω_", p, "-") for p in (r"\pL", r"\p{L}", r"\PL")],
+    "regex_full_match_case_insensitive": lambda tf: tf.strings.regex_full_match(
+        ["É", "é", "E"], "(?i)é"),
     "regex_replace_bad_pattern": lambda tf: tf.strings.regex_replace("abc", "(", "x"),
     "regex_full_match": lambda tf: tf.strings.regex_full_match(_WORDS, "#.*"),
     "regex_full_match_alternation": lambda tf: tf.strings.regex_full_match(["ab", "abc"],
