@@ -206,3 +206,49 @@ def _(tf):
 @_add("colour_gamma_negative")
 def _(tf):
     return tf.image.adjust_gamma(tf.zeros([2, 2, 3]), -1.0)
+
+
+@_add("resize_method_constant_tensor_size")
+def _(tf):
+    image = tf.constant(_image((2, 5, 4, 1), "float32"))
+    return tf.image.resize(image, tf.constant([3, 6]), method=tf.image.ResizeMethod.BICUBIC)
+
+
+@_add("resize_float64_gives_float32")
+def _(tf):
+    return tf.image.resize(tf.constant(_image((4, 3, 2), "float64")), [5, 2])
+
+
+for _op_name in ("brightness", "contrast", "gamma", "saturation", "hue", "grayscale",
+                 "standardize"):
+    SCENARIOS[f"colour_{_op_name}_float64"] = _colour(_COLOUR_OPS[_op_name], "float64",
+                                                      shape=(2, 4, 3))
+
+
+@_add("random_ops_shapes_and_dtypes")
+def _(tf):
+    image = tf.constant(_image((2, 6, 5, 3), "uint8"))
+    floats = tf.constant(_image((6, 5, 3), "float32"))
+    outs = [tf.image.random_crop(image, [1, 3, 4, 3], seed=1),
+            tf.image.stateless_random_crop(floats, [2, 2, 3], seed=[1, 2]),
+            tf.image.random_flip_left_right(image, seed=3),
+            tf.image.random_flip_up_down(floats, seed=3),
+            tf.image.stateless_random_flip_left_right(image, seed=[3, 4]),
+            tf.image.stateless_random_flip_up_down(floats, seed=[3, 4]),
+            tf.image.random_brightness(image, 0.2, seed=5),
+            tf.image.random_contrast(floats, 0.5, 1.5, seed=5),
+            tf.image.random_saturation(image, 0.5, 1.5, seed=5),
+            tf.image.random_hue(floats, 0.1, seed=5),
+            tf.image.stateless_random_brightness(floats, 0.2, seed=[1, 2]),
+            tf.image.stateless_random_contrast(image, 0.5, 1.5, seed=[1, 2]),
+            tf.image.stateless_random_saturation(floats, 0.5, 1.5, seed=[1, 2]),
+            tf.image.stateless_random_hue(image, 0.1, seed=[1, 2])]
+    return [([int(d) for d in out.shape], out.dtype.name) for out in outs]
+
+
+@_add("random_flip_keeps_the_pixels")
+def _(tf):
+    image = tf.constant(_image((4, 5, 3), "uint8"))
+    out = tf.image.random_flip_left_right(image, seed=11)
+    flipped = tf.image.flip_left_right(image)
+    return bool(tf.reduce_all(out == image)) or bool(tf.reduce_all(out == flipped))
