@@ -20,6 +20,13 @@ _FILLS = ("", "-", "0", " ", "+")
 
 
 def _parse_float(text):
+    if b"_" not in text and text.isascii():
+        # Python's float reads every decimal spelling strtod does (and, once '_' and
+        # non-ASCII digits are excluded, nothing more): the fast path.
+        try:
+            return float(text)
+        except ValueError:
+            pass
     if not _FLOAT.fullmatch(text):
         return None
     if b"x" in text or b"X" in text:
@@ -42,25 +49,26 @@ def to_number(string_tensor, out_type="float32", name=None):
             f"tf.strings.to_number: out_type must be one of {_TO_NUMBER_TYPES}; received "
             f"{dtype.name}.")
     data = string_array(string_tensor, "string_tensor")
-    out = np.empty(data.shape, dtype=dtype)
-    flat = out.reshape(-1)
     is_float = dtype.kind == "f"
-    limits = None if is_float else np.iinfo(dtype)
+    low, high = (None, None) if is_float else (int(np.iinfo(dtype).min),
+                                               int(np.iinfo(dtype).max))
+    values = []
     for i, raw in enumerate(data.reshape(-1)):
         text = raw.strip()
         if is_float:
             value = _parse_float(text)
         else:
-            value = int(text) if _INT.fullmatch(text) else None
-            if value is not None and not limits.min <= value <= limits.max:
+            value = int(text) if b"_" not in text and _INT.fullmatch(text) else None
+            if value is not None and not low <= value <= high:
                 value = None
         if value is None:
             raise InvalidArgumentError(
                 f"StringToNumberOp could not correctly convert string: "
                 f"{raw.decode('utf-8', 'replace')} (element {i}; out_type={dtype.name}).")
-        with np.errstate(over="ignore"):
-            flat[i] = value
-    return Tensor(out)
+        values.append(value)
+    # Out-of-range floats become inf, as strtof gives them.
+    with np.errstate(over="ignore"):
+        return Tensor(np.array(values, dtype=dtype).reshape(data.shape))
 
 
 def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",

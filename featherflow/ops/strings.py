@@ -147,6 +147,14 @@ def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002 - TF's argume
         raise TypeError(
             f"tf.strings.substr: pos and len must be integers; received dtypes "
             f"{pos_a.dtype} and {len_a.dtype}.")
+    if pos_a.ndim == 0:
+        # One window for every string: skip broadcasting the offsets.
+        start, size = int(pos_a), int(len_a)
+        out = np.empty(data.shape, dtype=object)
+        flat = out.reshape(-1)
+        for i, v in enumerate(data.reshape(-1)):
+            flat[i] = _substr_one(v, start, size, unit, i)
+        return Tensor(out)
     try:
         data, pos_a, len_a = np.broadcast_arrays(data, pos_a, len_a)
     except ValueError:
@@ -180,8 +188,8 @@ def _text(v):
 
 
 def _rewriter(rewrite, groups):
-    """A function giving RE2's replacement for a match, or None where RE2 would refuse the
-    rewrite (a group it lacks, an unknown escape): TF then leaves the string unchanged."""
+    """RE2's rewrite string as a Python ``re.sub`` template, or None where RE2 would refuse
+    it (a group the pattern lacks, an unknown escape): TF then leaves the string unchanged."""
     if isinstance(rewrite, Tensor):
         rewrite = rewrite.data.item()
     if isinstance(rewrite, bytes):
@@ -189,21 +197,17 @@ def _rewriter(rewrite, groups):
     parts = []
     last = 0
     for token in _REWRITE_TOKEN.finditer(rewrite):
-        parts.append(rewrite[last:token.start()])
+        parts.append(rewrite[last:token.start()].replace("\\", "\\\\"))
         char = token.group(1)
         if char == "\\":
-            parts.append("\\")
+            parts.append("\\\\")
         elif char.isdigit() and int(char) <= groups:
-            parts.append(int(char))
+            parts.append(f"\\g<{char}>")
         else:
             return None
         last = token.end()
-    parts.append(rewrite[last:])
-
-    def replace(match):
-        return "".join(p if isinstance(p, str) else (match.group(p) or "") for p in parts)
-
-    return replace
+    parts.append(rewrite[last:].replace("\\", "\\\\"))
+    return "".join(parts)
 
 
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
