@@ -29,8 +29,7 @@ def _tensor(image):
 
 
 def _dtype(dtype):
-    name = getattr(dtype, "name", None) or dtype
-    return np.dtype(name if name != "bfloat16" else "float32")
+    return np.dtype(getattr(dtype, "name", None) or dtype)
 
 
 def _limits(dtype):
@@ -313,3 +312,10 @@ def stateless_random_saturation(image, lower, upper, seed):
 def stateless_random_hue(image, max_delta, seed):
     """:func:`random_hue` whose delta depends only on the ``seed`` pair."""
     return _hue(image, max_delta, _stateless(seed))
+
+
+__all__ = ["adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue",
+           "adjust_saturation", "convert_image_dtype", "grayscale_to_rgb", "hsv_to_rgb",
+           "per_image_standardization", "random_brightness", "random_contrast", "random_hue",
+           "random_saturation", "rgb_to_grayscale", "rgb_to_hsv", "stateless_random_brightness",
+           "stateless_random_contrast", "stateless_random_hue", "stateless_random_saturation"]

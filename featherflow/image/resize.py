@@ -221,6 +221,8 @@ def _weights(method, antialias, in_size, out_size):
 
 
 def _size_pair(size):
+    if isinstance(size, (list, tuple)):
+        size = [v.data if isinstance(v, Tensor) else v for v in size]
     values = np.asarray(size.data if isinstance(size, Tensor) else size).reshape(-1)
     if values.size != 2:
         raise ValueError(
@@ -317,3 +319,6 @@ def resize_with_crop_or_pad(image, target_height, target_width):
     padded = transforms.pad_to_bounding_box(cropped, pad_top, pad_left, target_height,
                                             target_width)
     return _unbatched(padded, added)
+
+
+__all__ = ["ResizeMethod", "resize", "resize_with_crop_or_pad", "resize_with_pad"]

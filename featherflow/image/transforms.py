@@ -186,3 +186,9 @@ def stateless_random_crop(value, size, seed, name=None):
     """Like :func:`random_crop`, but the same ``seed`` pair gives the same window."""
     op_name = "tf.image.stateless_random_crop"
     return _crop_randomly(value, size, _stateless_rng(seed, op_name), op_name)
+
+
+__all__ = ["central_crop", "crop_to_bounding_box", "flip_left_right", "flip_up_down",
+           "pad_to_bounding_box", "random_crop", "random_flip_left_right", "random_flip_up_down",
+           "rot90", "stateless_random_crop", "stateless_random_flip_left_right",
+           "stateless_random_flip_up_down", "transpose"]

@@ -2,8 +2,9 @@
 method, with and without antialias, uint8 and float32, 3-D and 4-D, up, down and mixed sizes).
 
 Tolerance: rtol 1e-5 and atol 1e-6 of the input's range (2.55e-4 for uint8 inputs, whose float
-results are on the 0-255 scale); nearest must be exact. Measured worst against TF: 7e-7 of the
-range (area), from float32 rounding in TF's kernels.
+results are on the 0-255 scale); nearest must be exact. Measured worst against TF over 300
+random shapes (1-40 pixels a side): 2.6e-6 on [0, 1] images (area, upscaling), under 1e-6 for
+the other kernels, from float32 rounding in TF's kernels.
 """
 
 import importlib
