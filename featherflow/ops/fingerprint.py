@@ -1,6 +1,6 @@
-"""FarmHash's 64-bit fingerprint (farmhashna::Hash64), the hash behind TensorFlow's
-``tf.strings.to_hash_bucket_fast`` and ``tf.fingerprint``-style bucketing, so strings land
-in the same buckets as in TF. Written from the published FarmHash algorithm; checked
+"""The string hashes TensorFlow buckets strings with, so strings land in the same buckets:
+FarmHash's 64-bit fingerprint (farmhashna::Hash64) for ``to_hash_bucket_fast`` and keyed
+SipHash-2-4 for ``to_hash_bucket_strong``. Written from the published algorithms; checked
 against TF 2.21 on strings of every length class (tools/data_fixtures/strings.py)."""
 
 import numpy as np
@@ -152,14 +152,63 @@ def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002 - TF's arg
     >>> tf.strings.to_hash_bucket_fast(["hello", "a"], 1000).numpy()
     array([296, 939])
     """
+    return _buckets(input, num_buckets, "to_hash_bucket_fast", fingerprint64)
+
+
+def _buckets(input, num_buckets, op, hash_fn):  # noqa: A002
     if int(num_buckets) < 1:
         raise InvalidArgumentError(
-            f"tf.strings.to_hash_bucket_fast: num_buckets must be >= 1; received "
-            f"{num_buckets}.")
+            f"tf.strings.{op}: num_buckets must be >= 1; received {num_buckets}.")
     buckets = int(num_buckets)
     data = string_array(input)
     out = np.empty(data.shape, dtype=np.int64)
     flat = out.reshape(-1)
     for index, value in enumerate(data.reshape(-1)):
-        flat[index] = fingerprint64(value) % buckets
+        flat[index] = hash_fn(value) % buckets
     return Tensor(out)
+
+def _sip_round(v0, v1, v2, v3):
+    v0 = (v0 + v1) & _MASK
+    v1 = _rotate(v1, 64 - 13) ^ v0
+    v0 = _rotate(v0, 64 - 32)
+    v2 = (v2 + v3) & _MASK
+    v3 = _rotate(v3, 64 - 16) ^ v2
+    v0 = (v0 + v3) & _MASK
+    v3 = _rotate(v3, 64 - 21) ^ v0
+    v2 = (v2 + v1) & _MASK
+    v1 = _rotate(v1, 64 - 17) ^ v2
+    v2 = _rotate(v2, 64 - 32)
+    return v0, v1, v2, v3
+
+
+def siphash24(key, s):
+    """SipHash-2-4 of ``bytes`` ``s`` under a key of two 64-bit ints, as a Python int."""
+    k0, k1 = (int(k) & _MASK for k in key)
+    v0 = k0 ^ 0x736F6D6570736575
+    v1 = k1 ^ 0x646F72616E646F6D
+    v2 = k0 ^ 0x6C7967656E657261
+    v3 = k1 ^ 0x7465646279746573
+    n = len(s)
+    tail = n - n % 8
+    blocks = [_fetch64(s, i) for i in range(0, tail, 8)]
+    blocks.append(int.from_bytes(s[tail:], "little") | ((n & 0xFF) << 56))
+    for m in blocks:
+        v3 ^= m
+        v0, v1, v2, v3 = _sip_round(*_sip_round(v0, v1, v2, v3))
+        v0 ^= m
+    v2 ^= 0xFF
+    for _ in range(4):
+        v0, v1, v2, v3 = _sip_round(v0, v1, v2, v3)
+    return v0 ^ v1 ^ v2 ^ v3
+
+
+def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
+    """``tf.strings.to_hash_bucket_strong``: int64 ``SipHash-2-4(key, s) % num_buckets``,
+    the same buckets TF gives for the same two-int ``key``."""
+    key = list(np.asarray(key.data if isinstance(key, Tensor) else key).reshape(-1))
+    if len(key) != 2:
+        raise InvalidArgumentError(
+            f"tf.strings.to_hash_bucket_strong: key must be a list of 2 integers; received "
+            f"{key!r}.")
+    return _buckets(input, num_buckets, "to_hash_bucket_strong",
+                    lambda value: siphash24(key, value))

@@ -275,35 +275,6 @@ def bytes_split(input, name=None):  # noqa: A002
                   else np.empty((0,), dtype=object))
 
 
-def unicode_split(input, input_encoding, errors="replace", replacement_char=65533,
-                  name=None):  # noqa: A002
-    """``tf.strings.unicode_split`` of a scalar UTF-8 string: a 1-D tensor of its characters
-    (each as UTF-8 bytes); invalid bytes become U+FFFD as with TF's ``errors='replace'``."""
-    if input_encoding.upper().replace("-", "") != "UTF8":
-        raise InvalidArgumentError(
-            f"tf.strings.unicode_split: featherflow decodes input_encoding 'UTF-8' only; "
-            f"received {input_encoding!r}.")
-    data = string_array(input)
-    if data.ndim != 0:
-        raise TypeError(
-            f"tf.strings.unicode_split: input of shape {list(data.shape)} would give a "
-            f"RaggedTensor, which featherflow does not have yet (issue 15); pass a scalar.")
-    if errors == "strict":
-        try:
-            text = data.item().decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise InvalidArgumentError(
-                f"tf.strings.unicode_split: invalid UTF-8 ({err}).") from None
-    else:
-        text = data.item().decode("utf-8", "replace")
-        if errors == "ignore":
-            text = text.replace("\ufffd", "")
-        elif replacement_char != 65533:
-            text = text.replace("\ufffd", chr(replacement_char))
-    chars = [c.encode("utf-8") for c in text]
-    return Tensor(strings_array(chars) if chars else np.empty((0,), dtype=object))
-
-
 def join(inputs, separator="", name=None):
     """``tf.strings.join``: the strings of ``inputs`` joined elementwise, broadcasting
     scalars against tensors (other shapes must match, as in TF)."""

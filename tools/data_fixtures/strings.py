@@ -161,6 +161,24 @@ SCENARIOS = {
     "hash_bucket_fast_2d": lambda tf: tf.strings.to_hash_bucket_fast(tf.constant(_GRID), 7),
     "hash_bucket_in_map": lambda tf: list(_lines(tf).map(
         lambda line: tf.strings.to_hash_bucket_fast(line, 10)).as_numpy_iterator()),
+    "hash_bucket_strong": lambda tf: tf.strings.to_hash_bucket_strong(_HASHED, 2 ** 62,
+                                                                      [1, 2]),
+    "hash_bucket_strong_lengths": lambda tf: tf.strings.to_hash_bucket_strong(
+        ["abcdefghijklmnopqrstuvwxyz"[:n] for n in range(27)], 1000, [-5, 7]),
+    "unicode_decode": lambda tf: tf.strings.unicode_decode("héllo 😀", "UTF-8"),
+    "unicode_decode_invalid": lambda tf: [
+        tf.strings.unicode_decode(b"a\xffb\xe2\x82", "UTF-8", errors=e)
+        for e in ("replace", "ignore")],
+    "unicode_decode_strict": lambda tf: tf.strings.unicode_decode(b"a\xff", "UTF-8",
+                                                                  errors="strict"),
+    "unicode_encode": lambda tf: tf.strings.unicode_encode([104, 233, 0x1F600], "UTF-8"),
+    "unicode_encode_2d": lambda tf: tf.strings.unicode_encode([[104, 233], [65, 66]],
+                                                              "UTF-8"),
+    "unicode_encode_invalid": lambda tf: tf.strings.unicode_encode(
+        [104, 0x110000, -1, 0xD800], "UTF-8"),
+    "unicode_roundtrip_in_map": lambda tf: list(_lines(tf).map(
+        lambda line: tf.strings.unicode_encode(
+            tf.strings.unicode_decode(line, "UTF-8")[::-1], "UTF-8")).as_numpy_iterator()),
     "filter_comments": lambda tf: list(_lines(tf).filter(
         lambda line: tf.strings.regex_full_match(line, "#.*") == False)  # noqa: E712
         .as_numpy_iterator()),
