@@ -53,3 +53,23 @@ def test_join_of_a_single_tensor_points_to_reduce_join():
 def test_hash_bucket_fast_refuses_zero_buckets():
     with pytest.raises(InvalidArgumentError, match="num_buckets must be >= 1"):
         tf.strings.to_hash_bucket_fast(["a"], 0)
+
+
+def test_unicode_ops_on_a_batch_name_the_missing_ragged_tensor():
+    for op in (tf.strings.unicode_split, tf.strings.unicode_decode):
+        with pytest.raises(TypeError, match="RaggedTensor.*issue 15"):
+            op(["ab", "c"], "UTF-8")
+    with pytest.raises(TypeError, match="RaggedTensor"):
+        tf.strings.bytes_split(["ab"])
+
+
+def test_regex_unicode_classes_other_than_letters_are_refused_clearly():
+    with pytest.raises(InvalidArgumentError, match=r"\\pL"):
+        tf.strings.regex_replace("a", r"\p{Greek}", "")
+    assert tf.strings.regex_replace("aé1", r"\pL", "-").numpy() == b"--1"
+
+
+def test_to_number_of_a_large_batch_keeps_its_shape():
+    numbers = tf.strings.as_string(tf.reshape(tf.range(12), [3, 4]))
+    np.testing.assert_array_equal(tf.strings.to_number(numbers, tf.int64).numpy(),
+                                  np.arange(12).reshape(3, 4))
