@@ -5,8 +5,8 @@ As in TF, an integer image is converted to float32 in [0, 1] (``convert_image_dt
 and converted back saturating; float16/float32 images are adjusted in place. Brightness,
 contrast, gamma, grayscale, dtype conversion and standardization are built from featherflow's
 differentiable ops; saturation, hue and the HSV conversions are NumPy kernels with no gradient,
-like TF's. The random versions draw their factor from featherflow's seeded generator (the
-same ``seed`` gives the same factor, not TF's Philox value).
+like TF's. The stateless random versions draw TF's factor for their ``seed`` pair; the
+stateful ones draw from featherflow's seeded generator (a ``seed`` repeats, not TF's value).
 
 Example::
 
@@ -18,6 +18,7 @@ Example::
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
+from featherflow.image import stateless_random
 from featherflow.ops import math, reshape
 from featherflow.utils.random import generator
 
@@ -244,74 +245,77 @@ def _check_range(lower, upper):
         raise ValueError(f"lower must be non-negative; received lower={lower}.")
 
 
-def _stateless(seed):
-    pair = np.asarray(seed.data if isinstance(seed, Tensor) else seed).reshape(-1)
-    if pair.size != 2:
-        raise ValueError(f"'seed' must be a shape [2] Tensor (two integers); received "
-                         f"{pair.tolist()}.")
-    return np.random.default_rng([int(v) & 0xFFFFFFFFFFFFFFFF for v in pair])
+def _stateless(seed, op_name):
+    """``uniform(low, high)`` giving TF's value for the ``seed`` pair."""
+    return lambda low, high: stateless_random.uniform_floats(seed, 1, low, high, op_name)[0]
 
 
-def _brightness(image, max_delta, rng):
+def _stateful(seed):
+    rng = generator(seed)
+    return lambda low, high: np.float32(rng.uniform(low, high))
+
+
+def _brightness(image, max_delta, uniform):
     if max_delta < 0:
         raise ValueError(f"max_delta must be non-negative; received {max_delta}.")
-    return adjust_brightness(image, np.float32(rng.uniform(-max_delta, max_delta)))
+    return adjust_brightness(image, uniform(-max_delta, max_delta))
 
 
-def _contrast(image, lower, upper, rng):
+def _contrast(image, lower, upper, uniform):
     _check_range(lower, upper)
-    return adjust_contrast(image, np.float32(rng.uniform(lower, upper)))
+    return adjust_contrast(image, uniform(lower, upper))
 
 
-def _saturation(image, lower, upper, rng):
+def _saturation(image, lower, upper, uniform):
     _check_range(lower, upper)
-    return adjust_saturation(image, np.float32(rng.uniform(lower, upper)))
+    return adjust_saturation(image, uniform(lower, upper))
 
 
-def _hue(image, max_delta, rng):
+def _hue(image, max_delta, uniform):
     if not 0 <= max_delta <= 0.5:
         raise ValueError(f"max_delta must be in [0, 0.5]; received {max_delta}.")
-    return adjust_hue(image, np.float32(rng.uniform(-max_delta, max_delta)))
+    return adjust_hue(image, uniform(-max_delta, max_delta))
 
 
 def random_brightness(image, max_delta, seed=None):
     """:func:`adjust_brightness` by a delta drawn from ``[-max_delta, max_delta)``."""
-    return _brightness(image, max_delta, generator(seed))
+    return _brightness(image, max_delta, _stateful(seed))
 
 
 def random_contrast(image, lower, upper, seed=None):
     """:func:`adjust_contrast` by a factor drawn from ``[lower, upper)``."""
-    return _contrast(image, lower, upper, generator(seed))
+    return _contrast(image, lower, upper, _stateful(seed))
 
 
 def random_saturation(image, lower, upper, seed=None):
     """:func:`adjust_saturation` by a factor drawn from ``[lower, upper)``."""
-    return _saturation(image, lower, upper, generator(seed))
+    return _saturation(image, lower, upper, _stateful(seed))
 
 
 def random_hue(image, max_delta, seed=None):
     """:func:`adjust_hue` by a delta drawn from ``[-max_delta, max_delta)``."""
-    return _hue(image, max_delta, generator(seed))
+    return _hue(image, max_delta, _stateful(seed))
 
 
 def stateless_random_brightness(image, max_delta, seed):
-    """:func:`random_brightness` whose delta depends only on the ``seed`` pair."""
-    return _brightness(image, max_delta, _stateless(seed))
+    """:func:`random_brightness` with TF's delta for the ``seed`` pair."""
+    return _brightness(image, max_delta, _stateless(seed, "tf.image.stateless_random_brightness"))
 
 
 def stateless_random_contrast(image, lower, upper, seed):
-    """:func:`random_contrast` whose factor depends only on the ``seed`` pair."""
-    return _contrast(image, lower, upper, _stateless(seed))
+    """:func:`random_contrast` with TF's factor for the ``seed`` pair."""
+    return _contrast(image, lower, upper, _stateless(seed, "tf.image.stateless_random_contrast"))
 
 
 def stateless_random_saturation(image, lower, upper, seed):
-    """:func:`random_saturation` whose factor depends only on the ``seed`` pair."""
-    return _saturation(image, lower, upper, _stateless(seed))
+    """:func:`random_saturation` with TF's factor for the ``seed`` pair."""
+    op_name = "tf.image.stateless_random_saturation"
+    return _saturation(image, lower, upper, _stateless(seed, op_name))
 
 
 def stateless_random_hue(image, max_delta, seed):
-    """:func:`random_hue` whose delta depends only on the ``seed`` pair."""
-    return _hue(image, max_delta, _stateless(seed))
+    """:func:`random_hue` with TF's delta for the ``seed`` pair."""
+    return _hue(image, max_delta, _stateless(seed, "tf.image.stateless_random_hue"))
 
 
 __all__ = ["adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue",

@@ -4,8 +4,9 @@ All are built from featherflow's differentiable ops (slicing, ``pad``, ``reverse
 ``transpose``, ``where``), so gradients flow through them as through TF's. Images are
 ``[height, width, channels]`` or batches ``[batch, height, width, channels]``.
 
-The random ops draw from featherflow's seeded generator: a given ``seed`` (or a stateless
-``seed`` pair) always gives the same result, but not the pixels TF's Philox streams pick.
+The stateless ops draw TF's own values for their ``seed`` pair (stateless_random.py), so they
+flip and crop as TF does; the stateful ones draw from featherflow's seeded generator: a given
+``seed`` repeats its results, but they are not the ones TF's op-seed streams give.
 
 Example::
 
@@ -17,6 +18,7 @@ Example::
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
+from featherflow.image import stateless_random
 from featherflow.ops import indexing, math, padding, reshape
 from featherflow.ops import reverse as reverse_ops
 from featherflow.utils.random import generator
@@ -125,67 +127,74 @@ def central_crop(image, central_fraction):
     return crop_to_bounding_box(x, top, left, height - 2 * top, width - 2 * left)
 
 
-def _flip_randomly(image, flip, op_name, rng):
+def _flip_randomly(image, flip, op_name, draw):
+    """Flip as TF does from ``draw(n)`` uniforms: one image when its value is below 1/2, each
+    image of a batch when its value rounds to 1."""
     x = _image(image, op_name)
     flipped = flip(x)
     if x.data.ndim == 3:
-        return flipped if rng.uniform() < 0.5 else x
-    # a batch flips each image on its own coin, as TF does
-    coins = rng.uniform(size=x.data.shape[0]) < 0.5
+        return flipped if draw(1)[0] < 0.5 else x
+    coins = np.rint(draw(x.data.shape[0])) == 1
     return math.where(coins.reshape(-1, 1, 1, 1), flipped, x)
+
+
+def _stateful(seed):
+    rng = generator(seed)
+    return lambda count: rng.uniform(size=count).astype(np.float32)
+
+
+def _stateless(seed, op_name):
+    return lambda count: stateless_random.uniform_floats(seed, count, op_name=op_name)
 
 
 def random_flip_left_right(image, seed=None):
     """Mirror left-right with probability 1/2 (each image of a batch on its own)."""
     return _flip_randomly(image, flip_left_right, "tf.image.random_flip_left_right",
-                          generator(seed))
+                          _stateful(seed))
 
 
 def random_flip_up_down(image, seed=None):
     """Mirror up-down with probability 1/2 (each image of a batch on its own)."""
-    return _flip_randomly(image, flip_up_down, "tf.image.random_flip_up_down", generator(seed))
-
-
-def _stateless_rng(seed, op_name):
-    pair = np.asarray(seed.data if isinstance(seed, Tensor) else seed).reshape(-1)
-    if pair.size != 2:
-        raise ValueError(f"{op_name}: 'seed' must be a shape [2] Tensor (two integers); "
-                         f"received {pair.tolist()}.")
-    return np.random.default_rng([int(v) & 0xFFFFFFFFFFFFFFFF for v in pair])
+    return _flip_randomly(image, flip_up_down, "tf.image.random_flip_up_down", _stateful(seed))
 
 
 def stateless_random_flip_left_right(image, seed):
-    """Like :func:`random_flip_left_right`, but the same ``seed`` pair gives the same flips."""
+    """:func:`random_flip_left_right` with TF's flips for the ``seed`` pair."""
     op_name = "tf.image.stateless_random_flip_left_right"
-    return _flip_randomly(image, flip_left_right, op_name, _stateless_rng(seed, op_name))
+    return _flip_randomly(image, flip_left_right, op_name, _stateless(seed, op_name))
 
 
 def stateless_random_flip_up_down(image, seed):
-    """Like :func:`random_flip_up_down`, but the same ``seed`` pair gives the same flips."""
+    """:func:`random_flip_up_down` with TF's flips for the ``seed`` pair."""
     op_name = "tf.image.stateless_random_flip_up_down"
-    return _flip_randomly(image, flip_up_down, op_name, _stateless_rng(seed, op_name))
+    return _flip_randomly(image, flip_up_down, op_name, _stateless(seed, op_name))
 
 
-def _crop_randomly(value, size, rng, op_name):
+def _crop_randomly(value, size, draw_ints, op_name):
     x = value if isinstance(value, Tensor) else Tensor(as_array(value))
     size = [int(s) for s in np.asarray(size.data if isinstance(size, Tensor) else size).ravel()]
     shape = list(x.data.shape)
     if len(size) != len(shape) or any(s > d or s < 0 for s, d in zip(size, shape)):
         raise ValueError(f"{op_name}: need value.shape >= size, got value shape {shape} and "
                          f"size {size}.")
-    starts = [int(rng.integers(0, d - s + 1)) for s, d in zip(size, shape)]
-    return indexing.getitem(x, tuple(slice(b, b + s) for b, s in zip(starts, size)))
+    # TF draws int32 offsets below int32 max, then takes them modulo the room in each axis
+    limits = np.array(shape) - np.array(size) + 1
+    starts = draw_ints(len(shape)) % limits
+    return indexing.getitem(x, tuple(slice(int(b), int(b) + s) for b, s in zip(starts, size)))
 
 
 def random_crop(value, size, seed=None, name=None):
     """A ``size`` window of ``value`` at a random offset (any rank)."""
-    return _crop_randomly(value, size, generator(seed), "tf.image.random_crop")
+    rng = generator(seed)
+    return _crop_randomly(value, size, lambda count: rng.integers(0, 2**31 - 1, count),
+                          "tf.image.random_crop")
 
 
 def stateless_random_crop(value, size, seed, name=None):
-    """Like :func:`random_crop`, but the same ``seed`` pair gives the same window."""
+    """:func:`random_crop` with TF's window for the ``seed`` pair."""
     op_name = "tf.image.stateless_random_crop"
-    return _crop_randomly(value, size, _stateless_rng(seed, op_name), op_name)
+    return _crop_randomly(value, size, lambda count: stateless_random.uniform_ints(
+        seed, count, 2**31 - 1, op_name), op_name)
 
 
 __all__ = ["central_crop", "crop_to_bounding_box", "flip_left_right", "flip_up_down",

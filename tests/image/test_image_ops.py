@@ -1,5 +1,6 @@
-"""tf.image crops, flips, colour and dtype ops against TF 2.21 (tools/data_fixtures/image_ops.py),
-plus their gradients, random ops' seeds and use inside Dataset.map.
+"""tf.image crops, flips, colour and dtype ops against TF 2.21 (tools/data_fixtures/image_ops.py;
+the stateless random ops give TF's own flips, windows and factors for a seed pair), plus
+their gradients, the stateful random ops' seeds and use inside Dataset.map.
 
 Tolerances: integer outputs and every geometric op (crops, pads, flips, rot90, transpose,
 nearest resize) must be exact; float outputs from float32 arithmetic match to rtol 1e-5 and

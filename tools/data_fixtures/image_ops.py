@@ -252,3 +252,22 @@ def _(tf):
     out = tf.image.random_flip_left_right(image, seed=11)
     flipped = tf.image.flip_left_right(image)
     return bool(tf.reduce_all(out == image)) or bool(tf.reduce_all(out == flipped))
+
+
+@_add("stateless_random_ops_values")
+def _(tf):
+    image = tf.constant(_image((6, 5, 3), "float32", seed=9))
+    batch = tf.constant(_image((8, 2, 3, 1), "uint8", seed=9))
+    out = []
+    for seed in ([1, 2], [7, 0], [12345, 678]):
+        out += [tf.image.stateless_random_flip_left_right(image, seed),
+                tf.image.stateless_random_flip_up_down(image, seed),
+                tf.image.stateless_random_flip_left_right(batch, seed),
+                tf.image.stateless_random_flip_up_down(batch, seed),
+                tf.image.stateless_random_crop(image, [3, 2, 2], seed),
+                tf.image.stateless_random_crop(batch, [5, 1, 2, 1], seed),
+                tf.image.stateless_random_brightness(image, 0.3, seed),
+                tf.image.stateless_random_contrast(batch, 0.2, 1.8, seed),
+                tf.image.stateless_random_saturation(image, 0.2, 1.8, seed),
+                tf.image.stateless_random_hue(image, 0.4, seed)]
+    return out
