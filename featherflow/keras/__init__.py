@@ -12,6 +12,7 @@ _SUBMODULES = {
     "backend": "featherflow.backend",
     "callbacks": "featherflow.callbacks",
     "constraints": "featherflow.constraints",
+    "datasets": "featherflow.datasets",
     "initializers": "featherflow.initializers",
     "layers": "featherflow.layers",
     "losses": "featherflow.losses",
