@@ -18,6 +18,7 @@ Example::
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
+from featherflow.errors import InvalidArgumentError
 from featherflow.image import stateless_random
 from featherflow.ops import math, reshape
 from featherflow.utils.random import generator
@@ -172,7 +173,7 @@ def _rgb_from_hsv(hsv):
 def _float_data(images, op_name):
     x = _tensor(images)
     if x.data.dtype.kind != "f":
-        raise TypeError(f"{op_name}: expected a float image (use "
+        raise InvalidArgumentError(f"{op_name}: expected a float image (use "
                         f"tf.image.convert_image_dtype first); received {x.data.dtype.name}.")
     if x.data.shape[-1:] != (3,):
         raise ValueError(f"{op_name}: the last dimension must be 3 (RGB); received shape "

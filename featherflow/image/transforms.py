@@ -18,6 +18,7 @@ Example::
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
+from featherflow.errors import InvalidArgumentError
 from featherflow.image import stateless_random
 from featherflow.ops import indexing, math, padding, reshape
 from featherflow.ops import reverse as reverse_ops
@@ -175,8 +176,8 @@ def _crop_randomly(value, size, draw_ints, op_name):
     size = [int(s) for s in np.asarray(size.data if isinstance(size, Tensor) else size).ravel()]
     shape = list(x.data.shape)
     if len(size) != len(shape) or any(s > d or s < 0 for s, d in zip(size, shape)):
-        raise ValueError(f"{op_name}: need value.shape >= size, got value shape {shape} and "
-                         f"size {size}.")
+        raise InvalidArgumentError(f"{op_name}: need value.shape >= size, got value shape "
+                                   f"{shape} and size {size}.")
     # TF draws int32 offsets below int32 max, then takes them modulo the room in each axis
     limits = np.array(shape) - np.array(size) + 1
     starts = draw_ints(len(shape)) % limits

@@ -91,3 +91,11 @@ def test_large_resize_is_vectorized():
     out = resize.resize(image, [224, 224], method="bicubic", antialias=True)
     assert out.shape == (4, 224, 224, 3)
     assert time.perf_counter() - start < 5.0
+
+
+def test_package_resize_stays_the_function_once_the_module_is_loaded():
+    # importing featherflow.image.resize sets the package's `resize` attribute to the module;
+    # tf.image.resize must still be the function afterwards
+    importlib.import_module("featherflow.image.resize")
+    assert tf.image.resize is resize.resize
+    assert tf.image.ResizeMethod is resize.ResizeMethod

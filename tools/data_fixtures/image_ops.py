@@ -271,3 +271,22 @@ def _(tf):
                 tf.image.stateless_random_saturation(image, 0.2, 1.8, seed),
                 tf.image.stateless_random_hue(image, 0.4, seed)]
     return out
+
+
+_ERRORS = {
+    "error_rgb_to_hsv_uint8": lambda tf: tf.image.rgb_to_hsv(tf.zeros([2, 2, 3], tf.uint8)),
+    "error_adjust_hue_delta": lambda tf: tf.image.adjust_hue(tf.zeros([2, 2, 3]), 1.5),
+    "error_random_crop_too_big": lambda tf: tf.image.random_crop(tf.zeros([2, 2, 3]),
+                                                                 [3, 2, 3]),
+    "error_flip_rank2": lambda tf: tf.image.flip_left_right(tf.zeros([2, 2])),
+    "error_random_contrast_range": lambda tf: tf.image.random_contrast(
+        tf.zeros([2, 2, 3]), 1.0, 0.5),
+    "error_random_hue_range": lambda tf: tf.image.random_hue(tf.zeros([2, 2, 3]), 0.7),
+    "error_convert_to_bool": lambda tf: tf.image.convert_image_dtype(tf.zeros([2, 2, 1]),
+                                                                     tf.bool),
+    "error_grayscale_to_rgb_channels": lambda tf: tf.image.grayscale_to_rgb(
+        tf.zeros([2, 2, 3])),
+    "error_resize_method": lambda tf: tf.image.resize(tf.zeros([2, 2, 1]), [3, 3],
+                                                      method="cubic"),
+}
+SCENARIOS.update(_ERRORS)
