@@ -179,6 +179,28 @@ SCENARIOS = {
     "unicode_roundtrip_in_map": lambda tf: list(_lines(tf).map(
         lambda line: tf.strings.unicode_encode(
             tf.strings.unicode_decode(line, "UTF-8")[::-1], "UTF-8")).as_numpy_iterator()),
+    "ngrams": lambda tf: [tf.strings.ngrams(["a", "b", "c", "d"], w) for w in (1, 2, (1, 2))],
+    "ngrams_2d_and_3d": lambda tf: [tf.strings.ngrams(tf.constant(_GRID), 2, separator="_"),
+                                    tf.strings.ngrams(tf.constant(_CUBE), 2)],
+    "ngrams_padding": lambda tf: [
+        tf.strings.ngrams(["a", "b"], 3, pad_values=("<s>", "</s>")),
+        tf.strings.ngrams(["a", "b"], 2, pad_values="#", padding_width=1),
+        tf.strings.ngrams(["a"], 2, pad_values="#", padding_width=3),
+        tf.strings.ngrams(["a", "b", "c"], (2, 3), pad_values="#")],
+    "ngrams_short": lambda tf: [
+        tf.strings.ngrams(["a", "b"], 3),
+        tf.strings.ngrams(["a", "b"], (3, 4), preserve_short_sequences=True),
+        tf.strings.ngrams(["a", "b"], (2, 3), preserve_short_sequences=True),
+        tf.strings.ngrams(["a"], 4, pad_values="#", padding_width=1,
+                          preserve_short_sequences=True),
+        tf.strings.ngrams([["a"], ["b"]], 2), tf.strings.ngrams([["a"], ["b"]], 2,
+                                                                preserve_short_sequences=True),
+        tf.strings.ngrams(tf.zeros([0], tf.string), 2, preserve_short_sequences=True)],
+    "ngrams_width_zero": lambda tf: tf.strings.ngrams(["a"], 0),
+    "ngrams_scalar": lambda tf: tf.strings.ngrams("a", 2),
+    "ngrams_in_map": lambda tf: list(_lines(tf).map(
+        lambda line: tf.strings.ngrams(tf.strings.split(line, ","), 2, pad_values="^"))
+        .as_numpy_iterator()),
     "filter_comments": lambda tf: list(_lines(tf).filter(
         lambda line: tf.strings.regex_full_match(line, "#.*") == False)  # noqa: E712
         .as_numpy_iterator()),
