@@ -193,6 +193,12 @@ def _download(origin, destination):
 
 def _cache_paths(fname, origin, extract, cache_subdir, cache_dir):
     datadir_base = os.path.expanduser(keras_home() if cache_dir is None else cache_dir)
+    if cache_dir is None:
+        # Keras creates its home folder when it is imported; featherflow does it on first use.
+        try:
+            os.makedirs(datadir_base, exist_ok=True)
+        except OSError:
+            pass
     if not os.access(datadir_base, os.W_OK):
         # Keras's fallback when the home cache cannot be written (read-only home, containers).
         datadir_base = os.path.join(
