@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import featherflow as tf
-from featherflow.image import color, transforms
+from featherflow.image import color, quality, transforms
+from featherflow.ops import math as math_ops
 from featherflow.testing import check_gradients
 from tests.data.scenarios import common
 
@@ -60,6 +61,19 @@ def test_colour_ops_have_gradients():
     check_gradients(color.rgb_to_grayscale, [image], **loose)
     check_gradients(lambda x: color.convert_image_dtype(
         color.convert_image_dtype(x, tf.float32), tf.float64), [image], **loose)
+
+
+def test_measures_have_gradients():
+    image = np.random.default_rng(5).uniform(0.1, 0.9, size=(2, 4, 5, 2))
+    check_gradients(quality.total_variation, [image])
+    check_gradients(lambda x: list(quality.image_gradients(x)), [image])
+    # ssim and psnr work in float32, as TF's do
+    other = np.random.default_rng(6).uniform(0.1, 0.9, size=(2, 4, 5, 2))
+    loose = {"eps": 1e-3, "atol": 1e-3, "rtol": 1e-3}
+    check_gradients(lambda x: math_ops.cast(quality.ssim(x, other, 1.0, filter_size=3),
+                                            "float64"), [image], **loose)
+    check_gradients(lambda x: math_ops.cast(quality.psnr(x, other, 1.0), "float64"), [image],
+                    **loose)
 
 
 def test_standardization_gradient_in_float32():

@@ -290,3 +290,39 @@ _ERRORS = {
                                                       method="cubic"),
 }
 SCENARIOS.update(_ERRORS)
+
+
+@_add("quality_total_variation")
+def _(tf):
+    image = tf.constant(_image((5, 4, 2), "float32", seed=2))
+    return (tf.image.total_variation(image), tf.image.total_variation(image[None]),
+            tf.image.total_variation(tf.stack([image, image * 2])))
+
+
+@_add("quality_image_gradients")
+def _(tf):
+    return tf.image.image_gradients(tf.constant(_image((2, 4, 3, 2), "float32", seed=3)))
+
+
+@_add("quality_psnr")
+def _(tf):
+    a = _image((2, 6, 5, 3), "uint8", seed=4)
+    b = _image((2, 6, 5, 3), "uint8", seed=5)
+    fa, fb = a.astype(np.float32) / 255, b.astype(np.float32) / 255
+    return (tf.image.psnr(tf.constant(a), tf.constant(b), 255),
+            tf.image.psnr(tf.constant(fa), tf.constant(fb), 1.0),
+            tf.image.psnr(tf.constant(fa[0]), tf.constant(fb[0] * 0.9), 1.0))
+
+
+@_add("quality_ssim")
+def _(tf):
+    a = _image((2, 13, 12, 3), "float32", seed=6)
+    b = np.clip(a + _image((2, 13, 12, 3), "float32", seed=7) * 0.2, 0, 1)
+    a8 = (a * 255).astype(np.uint8)
+    b8 = (b * 255).astype(np.uint8)
+    return (tf.image.ssim(tf.constant(a), tf.constant(b), 1.0),
+            tf.image.ssim(tf.constant(a8), tf.constant(b8), 255),
+            tf.image.ssim(tf.constant(a[0]), tf.constant(b[0]), 1.0, filter_size=5,
+                          filter_sigma=0.8),
+            tf.image.ssim(tf.constant(a), tf.constant(b), 1.0, filter_size=7,
+                          return_index_map=True))
