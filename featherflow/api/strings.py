@@ -14,6 +14,7 @@ from featherflow.ops.strings import (
     split,
     strip,
     substr,
+    unsorted_segment_join,
     upper,
 )
 from featherflow.ops.unicode import unicode_decode, unicode_encode, unicode_split
@@ -22,4 +23,4 @@ __all__ = ["as_string", "bytes_split", "format", "join", "length", "lower", "ngr
            "reduce_join", "regex_full_match", "regex_replace", "split", "strip", "substr",
            "to_hash_bucket_fast",
            "to_hash_bucket_strong", "to_number", "unicode_decode", "unicode_encode",
-           "unicode_split", "upper"]
+           "unicode_split", "unsorted_segment_join", "upper"]

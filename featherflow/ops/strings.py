@@ -335,3 +335,36 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
     if keepdims:
         out = out.reshape([1 if d in axes else data.shape[d] for d in range(data.ndim)])
     return Tensor(out)
+
+
+def unsorted_segment_join(inputs, segment_ids, num_segments, separator="", name=None):
+    """``tf.strings.unsorted_segment_join``: the strings of each segment joined in input
+    order; ``segment_ids`` covers the leading axes of ``inputs``, empty segments give b''."""
+    data = string_array(inputs, "inputs")
+    ids = np.asarray(segment_ids.data if isinstance(segment_ids, Tensor) else segment_ids)
+    count = int(num_segments.data if isinstance(num_segments, Tensor) else num_segments)
+    if data.shape[:ids.ndim] != ids.shape:
+        raise InvalidArgumentError(
+            f"tf.strings.unsorted_segment_join: segment_ids of shape {list(ids.shape)} must "
+            f"match the leading axes of inputs, of shape {list(data.shape)}.")
+    if ids.size and (ids.min() < 0 or ids.max() >= count):
+        raise InvalidArgumentError(
+            f"tf.strings.unsorted_segment_join: segment_ids are not allowed to exceed "
+            f"num_segments ({count}) or to have negative values; received ids in "
+            f"[{ids.min()}, {ids.max()}].")
+    sep = _separator(separator, "separator")
+    inner = data.shape[ids.ndim:]
+    rows = data.reshape((ids.size,) + inner)
+    pieces = [[] for _ in range(count)]
+    for row, segment in zip(rows, ids.reshape(-1).tolist()):
+        pieces[segment].append(row)
+    out = np.empty((count,) + inner, dtype=object)
+    for segment, members in enumerate(pieces):
+        if not members:
+            out[segment, ...] = b""
+            continue
+        stacked = np.stack(members).reshape(len(members), -1)
+        joined = np.empty(stacked.shape[1], dtype=object)
+        joined[:] = [sep.join(column) for column in stacked.T]
+        out[segment, ...] = joined.reshape(inner)
+    return Tensor(out)

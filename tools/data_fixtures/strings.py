@@ -201,6 +201,16 @@ SCENARIOS = {
     "ngrams_in_map": lambda tf: list(_lines(tf).map(
         lambda line: tf.strings.ngrams(tf.strings.split(line, ","), 2, pad_values="^"))
         .as_numpy_iterator()),
+    "unsorted_segment_join": lambda tf: [
+        tf.strings.unsorted_segment_join(["a", "b", "c", "d"], [1, 0, 1, 3], 4, separator=","),
+        tf.strings.unsorted_segment_join([["a", "b"], ["c", "d"], ["e", "f"]], [0, 1, 0], 2),
+        tf.strings.unsorted_segment_join([["a", "b"], ["c", "d"]], [[0, 1], [1, 1]], 2)],
+    "unsorted_segment_join_negative": lambda tf: tf.strings.unsorted_segment_join(
+        ["a", "b"], [-1, 0], 2),
+    "unsorted_segment_join_too_large": lambda tf: tf.strings.unsorted_segment_join(
+        ["a", "b"], [2, 0], 2),
+    "unsorted_segment_join_shape": lambda tf: tf.strings.unsorted_segment_join(["a", "b"], [0],
+                                                                               2),
     "filter_comments": lambda tf: list(_lines(tf).filter(
         lambda line: tf.strings.regex_full_match(line, "#.*") == False)  # noqa: E712
         .as_numpy_iterator()),
