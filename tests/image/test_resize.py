@@ -18,7 +18,9 @@ from tests.data.scenarios import common
 
 # tools/ is on the path once tests.data.scenarios is imported
 image_ops = importlib.import_module("data_fixtures.image_ops")
-# the module, not the package's `resize` function of the same name
+# the module, not the package's `resize` function of the same name (asked for after the
+# package has bound the function: importing the module first would shadow it)
+assert callable(tf.image.resize)
 resize = importlib.import_module("featherflow.image.resize")
 RECORDED = common.load("image_ops")["results"]
 NAMES = sorted(name for name in image_ops.SCENARIOS if name.startswith("resize_"))
