@@ -26,8 +26,6 @@ GAPS = {
     "window_split_spec": "map's spec comes from the first element: x[:, :24] of a (None, None, "
                          "3) batch is (None, 24, 3) where TF's tracer keeps (None, None, 3) "
                          "(data/map.py _compute_spec)",
-    "text_comments": "tf.strings missing (regex_full_match)",
-    "text_survived": "tf.strings missing (substr)",
 }
 
 RECORDED = common.load("guide")["results"]

@@ -23,8 +23,6 @@ GAPS = {
     "sparse_element_spec": "tf.SparseTensor missing",
     "preprocessing_files": "tf.strings (split) and tf.io.read_file missing",
     "iterator_checkpointing": "tf.train.Checkpoint / CheckpointManager missing",
-    "text_filter_survived": "tf.strings missing (substr)",
-    "text_filter_comments": "tf.strings missing (regex_full_match)",
     "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
     "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
@@ -267,13 +265,11 @@ def test_text_lines(files):
     assert result["split_labels"] == result["labels"]  # take/skip of a fixed shuffle
 
 
-@xfail_gap("text_filter_survived")
 def test_text_filter_survived(files):
     rows = data_files.text_filter_survived(files["paths"])
     assert rows and all(row.startswith(b"1") for row in rows)
 
 
-@xfail_gap("text_filter_comments")
 def test_text_filter_comments(files):
     assert data_files.text_filter_comments(files["paths"]) == [b"first line", b"second line"]
 
