@@ -48,6 +48,33 @@ def main():
     with open(OUTPUT, "w") as stream:
         json.dump(records, stream)
     print(f"wrote {OUTPUT}: {len(records['scenarios'])} scenarios")
+    record_get_file_paths(file_utils)
+
+
+def record_get_file_paths(file_utils):
+    """Where Keras's get_file puts downloads and extractions, relative to KERAS_HOME."""
+    home = os.environ["KERAS_HOME"] = tempfile.mkdtemp(prefix="keras_home_")
+    cases = []
+    archive = published_files.published_files()["cifar-10-python.tar.gz"]
+    served = {"/data/archive.tar.gz": archive, "/data/plain.bin": b"plain", "/data/pack": archive}
+    combos = [("plain.bin", "/data/plain.bin", False, "datasets"),
+              (None, "/data/plain.bin", False, "datasets"),
+              ("renamed.bin", "/data/plain.bin", False, "models"),
+              ("folder", "/data/archive.tar.gz", True, "datasets"),
+              ("named.tar.gz", "/data/archive.tar.gz", True, "datasets"),
+              ("two.dots.tgz", "/data/archive.tar.gz", True, "other"),
+              (None, "/data/archive.tar.gz", True, "datasets"),
+              (None, "/data/pack", True, "datasets")]
+    with http_server.serve(served) as server:
+        for fname, origin, extract, subdir in combos:
+            path = file_utils.get_file(fname, origin=server.url + origin, extract=extract,
+                                       cache_subdir=subdir, cache_dir=home)
+            cases.append({"fname": fname, "origin": origin, "extract": extract,
+                          "subdir": subdir, "relative": os.path.relpath(path, home)})
+    output = os.path.join(os.path.dirname(OUTPUT), "get_file_paths.json")
+    with open(output, "w") as stream:
+        json.dump({"served": sorted(served), "cases": cases}, stream, indent=1)
+    print(f"wrote {output}: {len(cases)} cases")
 
 
 if __name__ == "__main__":

@@ -188,7 +188,9 @@ def _download(origin, destination):
         raise ConnectionError(
             f"URL fetch failure on {origin}: received {received} of {total} bytes (the server "
             "closed the connection early). Try again; nothing was kept in the cache.")
-    progbar.update(received, finalize=True)
+    if total is None:
+        # Without a Content-Length the bar cannot know it is done until the stream ends.
+        progbar.update(received, finalize=True)
 
 
 def _cache_paths(fname, origin, extract, cache_subdir, cache_dir):
