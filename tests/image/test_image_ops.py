@@ -9,12 +9,13 @@ resize kernels share that tolerance (measured worst: 7e-7 of the range, area).
 """
 
 import importlib
+import types
 
 import numpy as np
 import pytest
 
 import featherflow as tf
-from featherflow.image import color, quality, transforms
+from featherflow.image import color, patches, quality, transforms
 from featherflow.ops import math as math_ops
 from featherflow.testing import check_gradients
 from tests.data.scenarios import common
@@ -23,13 +24,15 @@ from tests.data.scenarios import common
 image_ops = importlib.import_module("data_fixtures.image_ops")
 RECORDED = common.load("image_ops")["results"]
 RESIZE_NAMES = sorted(name for name in image_ops.SCENARIOS if name.startswith("resize_"))
-OTHER_NAMES = sorted(name for name in image_ops.SCENARIOS if not name.startswith("resize_"))
+OTHER_NAMES = sorted(name for name in image_ops.SCENARIOS
+                     if not name.startswith(("resize_", "patches_")))
+PATCH_NAMES = sorted(name for name in image_ops.SCENARIOS if name.startswith("patches_"))
 
 
-def run_scenario(name):
+def run_scenario(name, module=tf):
     assert name in RECORDED, (f"scenario {name!r} has no recorded answer: run "
                               "/work/venv-tf/bin/python tools/make_data_fixtures.py image_ops")
-    actual = common.run(image_ops.SCENARIOS[name], tf)
+    actual = common.run(image_ops.SCENARIOS[name], module)
     # uint8 scenarios carry float results on the 0-255 scale
     scale = 255.0 if name.endswith("_u8") or name.endswith("_uint8") else 1.0
     common.assert_matches(RECORDED[name], actual, name, rtol=1e-5, atol=1e-6 * scale)
@@ -38,6 +41,23 @@ def run_scenario(name):
 @pytest.mark.parametrize("name", OTHER_NAMES)
 def test_tf_scenario(name):
     run_scenario(name)
+
+
+@pytest.mark.parametrize("name", PATCH_NAMES)
+def test_extract_patches_scenario(name):
+    # exact: a gather; through the package once it exports extract_patches
+    module = tf
+    if not hasattr(tf.image, "extract_patches"):
+        module = types.SimpleNamespace(constant=tf.constant, random=tf.random,
+                                       image=types.SimpleNamespace(
+                                           extract_patches=patches.extract_patches))
+    run_scenario(name, module)
+
+
+def test_extract_patches_gradient_adds_overlaps():
+    image = np.random.default_rng(7).normal(size=(1, 5, 4, 2))
+    check_gradients(lambda x: patches.extract_patches(x, [1, 3, 2, 1], [1, 1, 2, 1],
+                                                      [1, 1, 1, 1], "SAME"), [image])
 
 
 def test_geometric_ops_have_gradients():

@@ -326,3 +326,23 @@ def _(tf):
                           filter_sigma=0.8),
             tf.image.ssim(tf.constant(a), tf.constant(b), 1.0, filter_size=7,
                           return_index_map=True))
+
+
+def _patches(shape, sizes, strides, rates, padding):
+    def scenario(tf):
+        images = tf.constant(_image(shape, "float32", seed=8))
+        return tf.image.extract_patches(images, sizes, strides, rates, padding)
+    return scenario
+
+
+SCENARIOS.update({
+    "patches_valid": _patches((2, 6, 6, 3), [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID"),
+    "patches_same_odd": _patches((1, 7, 5, 2), [1, 3, 2, 1], [1, 2, 3, 1], [1, 1, 1, 1],
+                                 "SAME"),
+    "patches_rates_valid": _patches((1, 8, 7, 1), [1, 2, 3, 1], [1, 1, 2, 1], [1, 2, 2, 1],
+                                    "VALID"),
+    "patches_rates_same": _patches((2, 5, 6, 1), [1, 3, 3, 1], [1, 2, 1, 1], [1, 2, 1, 1],
+                                   "SAME"),
+    "patches_too_big_valid": _patches((1, 3, 3, 1), [1, 4, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1],
+                                      "VALID"),
+})
