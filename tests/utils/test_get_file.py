@@ -53,6 +53,8 @@ FILES = {
     "/data/hardlink.tgz": tar_bytes({"ok.txt": b"ok"}, [("hard", "../outside", tarfile.LNKTYPE)]),
     "/data/dotdot.zip": zip_bytes({"ok.txt": b"ok", "../escaped.txt": b"x"}),
     "/data/truncated.bin": PAYLOAD,
+    "/data/inner_link.tgz": tar_bytes({"d/real.txt": b"r"}, [("d/alias.txt", "real.txt",
+                                                               tarfile.SYMTYPE)]),
 }
 
 
@@ -76,7 +78,9 @@ def test_downloads_into_keras_home_with_the_url_file_name(server, tmp_path, caps
     path = tf.keras.utils.get_file(origin=f"{server.url}/data/payload.bin")
     assert path == str(tmp_path / "home" / "datasets" / "payload.bin")
     assert pathlib.Path(path).read_bytes() == PAYLOAD
-    assert f"Downloading data from {server.url}/data/payload.bin" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"Downloading data from {server.url}/data/payload.bin" in out
+    assert f"{len(PAYLOAD)}/{len(PAYLOAD)} [==============================]" in out
     tf.keras.utils.get_file(origin=f"{server.url}/data/payload.bin")
     assert server.requests["/data/payload.bin"] == 1
 
@@ -179,6 +183,24 @@ def test_escaping_archive_entries_are_refused(server, tmp_path, name, entry):
     assert not (datasets_dir / "evil").exists()
     assert not (tmp_path / "home" / "escaped.txt").exists()
     assert leftovers(datasets_dir) == []
+
+
+def test_links_inside_the_folder_are_kept(server):
+    path = tf.keras.utils.get_file("linked", f"{server.url}/data/inner_link.tgz", extract=True)
+    alias = pathlib.Path(path) / "d" / "alias.txt"
+    assert alias.is_symlink() and alias.read_bytes() == b"r"
+
+
+def test_interrupted_download_keeps_nothing(server, tmp_path, monkeypatch):
+    from featherflow.utils import progbar
+
+    def interrupt(self, current, values=None, finalize=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(progbar.Progbar, "update", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        tf.keras.utils.get_file("cut.bin", f"{server.url}/data/payload.bin")
+    assert list((tmp_path / "home" / "datasets").iterdir()) == []
 
 
 def test_argument_errors():
