@@ -11,6 +11,7 @@ removed before the error, and an archive with an entry escaping its folder is re
 import hashlib
 import http.client
 import os
+import secrets
 import shutil
 import tarfile
 import tempfile
@@ -108,6 +109,26 @@ def _extract_zip(file_path, path):
         archive.extractall(path, members=members)
 
 
+def _create_file(path):
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+
+
+def _unique_sibling(path, create):
+    """Create ``.<name>.<random>.partial`` beside ``path`` with ``create``; return its path.
+
+    Unlike tempfile's 0600 files and 0700 folders, these get the umask's usual permissions, so
+    the cached file or folder they are renamed to is readable as a Keras download would be.
+    """
+    directory, name = os.path.split(os.path.abspath(path))
+    while True:
+        candidate = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.partial")
+        try:
+            create(candidate)
+            return candidate
+        except FileExistsError:
+            continue
+
+
 def extract_archive(file_path, path=".", archive_format="auto"):
     """Extract a tar (.tar, .tar.gz, .tar.bz2) or zip file into ``path``; False if neither.
 
@@ -135,8 +156,7 @@ def extract_archive(file_path, path=".", archive_format="auto"):
             continue
         parent = os.path.dirname(os.path.abspath(path))
         os.makedirs(parent, exist_ok=True)
-        staging = tempfile.mkdtemp(prefix=f".{os.path.basename(path)}.", suffix=".partial",
-                                   dir=parent)
+        staging = _unique_sibling(path, os.mkdir)
         try:
             extract(file_path, staging)
             if os.path.isdir(path) and not os.path.islink(path):
@@ -258,9 +278,7 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
               "we will re-download the data.")
         download = True
     if download:
-        directory, name = os.path.split(download_target)
-        handle, partial = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=directory)
-        os.close(handle)
+        partial = _unique_sibling(download_target, _create_file)
         try:
             _download(origin, partial)
             if file_hash is not None and not validate_file(partial, file_hash,

@@ -83,6 +83,9 @@ def test_downloads_into_keras_home_with_the_url_file_name(server, tmp_path, caps
     assert f"{len(PAYLOAD)}/{len(PAYLOAD)} [==============================]" in out
     tf.keras.utils.get_file(origin=f"{server.url}/data/payload.bin")
     assert server.requests["/data/payload.bin"] == 1
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_cache_dir_subdir_and_force_download(server, tmp_path):
@@ -162,6 +165,9 @@ def test_extract_returns_keras3_folder(server, tmp_path, fname, origin_path, arc
     assert path == str(datasets_dir / folder)
     assert (datasets_dir / archive).is_file()
     assert (datasets_dir / folder / "flowers" / "a.txt").read_bytes() == b"a"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o777 & ~umask
 
 
 def test_untar_and_archive_format(server, tmp_path):
