@@ -284,6 +284,10 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
             if file_hash is not None and not validate_file(partial, file_hash,
                                                            algorithm=hash_algorithm):
                 received = hash_file(partial, resolve_hasher(hash_algorithm, file_hash))
+                if os.path.exists(download_target):
+                    # The cached copy already failed the check (or we were told to replace
+                    # it); keeping it would leave a wrong file under the final name.
+                    os.remove(download_target)
                 raise ValueError(
                     f"get_file: incomplete or corrupted file downloaded from {origin}: the "
                     f"{hash_algorithm} file hash {received} "

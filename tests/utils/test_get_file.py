@@ -130,6 +130,11 @@ def test_hash_mismatch_after_download_is_an_error_and_keeps_nothing(server, tmp_
     datasets_dir = tmp_path / "home" / "datasets"
     assert not (datasets_dir / "bad.bin").exists()
     assert leftovers(datasets_dir) == []
+    (datasets_dir / "bad.bin").write_bytes(b"stale")
+    with pytest.raises(ValueError, match="does not match"):
+        tf.keras.utils.get_file("bad.bin", origin, file_hash="0" * 64)
+    assert not (datasets_dir / "bad.bin").exists()
+    assert server.requests["/data/payload.bin"] == 2
 
 
 def test_partial_download_is_an_error_and_keeps_nothing(server, tmp_path):
