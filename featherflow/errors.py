@@ -49,6 +49,11 @@ class ResourceExhaustedError(OpError):
     """Memory or another resource ran out (a MemoryError inside a dataset's generator)."""
 
 
-__all__ = ["DataLossError", "FailedPreconditionError", "InternalError", "InvalidArgumentError",
-           "NotFoundError", "OpError", "OutOfRangeError", "ResourceExhaustedError",
-           "UnimplementedError", "UnknownError"]
+class AlreadyExistsError(OpError, FileExistsError):
+    """An entity to create already exists (``tf.io.gfile.copy``/``rename`` without
+    ``overwrite``), as in TensorFlow; also a FileExistsError."""
+
+
+__all__ = ["AlreadyExistsError", "DataLossError", "FailedPreconditionError", "InternalError",
+           "InvalidArgumentError", "NotFoundError", "OpError", "OutOfRangeError",
+           "ResourceExhaustedError", "UnimplementedError", "UnknownError"]

@@ -19,9 +19,18 @@ from featherflow.io.tfrecord import TFRecordOptions, TFRecordWriter
 
 # Names defined beside the datasets that use them, loaded on first use
 _LAZY = {"decode_csv": ("featherflow.data.csv", "decode_csv")}
+# files and codecs (Pillow) load on first use too
+_LAZY.update({name: ("featherflow.io.files", name)
+              for name in ("matching_files", "read_file", "write_file")})
+_LAZY.update({name: ("featherflow.image.codecs", name)
+              for name in ("decode_bmp", "decode_gif", "decode_image", "decode_jpeg",
+                           "decode_png", "encode_jpeg", "encode_png", "extract_jpeg_shape",
+                           "is_jpeg")})
 
 
 def __getattr__(name):
+    if name == "gfile":
+        return importlib.import_module("featherflow.io.gfile")
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'featherflow.io' has no attribute {name!r}")
@@ -34,5 +43,5 @@ __all__ = [
     "FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter",
     "VarLenFeature", "decode_raw", "parse_example", "parse_sequence_example",
     "parse_single_example", "parse_single_sequence_example", "parse_tensor", "serialize_tensor",
-    *_LAZY,
+    "gfile", *_LAZY,
 ]
