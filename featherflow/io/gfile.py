@@ -31,12 +31,19 @@ class GFile:
     def __init__(self, name, mode="r"):
         self.name = _text(name)
         self.mode = mode
-        if "r" in mode and not os.path.exists(self.name):
-            raise NotFoundError(f"{self.name}; No such file or directory")
-        if "r" not in mode and not os.path.isdir(os.path.dirname(self.name) or "."):
-            raise NotFoundError(f"{self.name}; No such file or directory")
-        encoding = None if "b" in mode else "utf-8"
-        self._file = open(self.name, mode, encoding=encoding, newline="" if encoding else None)
+        self._opened = None
+
+    @property
+    def _file(self):
+        # opened on first use, as TF's GFile: a missing file or folder fails there
+        if self._opened is None:
+            encoding = None if "b" in self.mode else "utf-8"
+            try:
+                self._opened = open(self.name, self.mode, encoding=encoding,
+                                    newline="" if encoding else None)
+            except FileNotFoundError as error:
+                raise NotFoundError(f"{self.name}; No such file or directory") from error
+        return self._opened
 
     def read(self, n=-1):
         return self._file.read(n)
@@ -67,7 +74,8 @@ class GFile:
         self._file.flush()
 
     def close(self):
-        self._file.close()
+        if self._opened is not None:
+            self._opened.close()
 
     def seekable(self):
         return True
@@ -132,7 +140,7 @@ def remove(path):
 def rmtree(path):
     path = _text(path)
     if not os.path.exists(path):
-        raise NotFoundError(f"{path}; No such file or directory")
+        raise NotFoundError(f"{path} not found")
     shutil.rmtree(path)
 
 

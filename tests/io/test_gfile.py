@@ -15,6 +15,10 @@ def test_gfile_text_lines_readline_and_stat(tmp_path):
     assert gfile.GFile(path).readline() == "x\n"
     assert gfile.stat(path).length == 5
     assert isinstance(gfile.GFile(path, "rb").read(), bytes)
+    assert gfile.GFile(path).read(1) == "x" and gfile.GFile(path).size() == 5
+    with gfile.GFile(str(tmp_path / "b"), "wb") as file:
+        file.write("text")  # TF encodes text written to a binary GFile
+    assert (tmp_path / "b").read_bytes() == b"text"
     with gfile.Open(path, "a") as file:
         file.write("!")
     assert gfile.GFile(path).read() == "x\ny\nz!"
@@ -45,8 +49,13 @@ def test_gfile_errors_as_tf(tmp_path):
         gfile.remove(str(tmp_path / "nodir"))
     with pytest.raises(tf.errors.NotFoundError, match="No such file or directory"):
         gfile.mkdir(str(tmp_path / "a" / "b"))
-    with pytest.raises(tf.errors.NotFoundError):
-        gfile.GFile(str(tmp_path / "missing"))
+    missing = gfile.GFile(str(tmp_path / "missing"))  # TF opens on first use
+    with pytest.raises(tf.errors.NotFoundError, match="No such file or directory"):
+        missing.read()
+    with pytest.raises(tf.errors.NotFoundError, match="not found"):
+        gfile.rmtree(str(tmp_path / "nodir"))
+    assert list(gfile.walk(str(tmp_path / "nodir"))) == []
+    gfile.mkdir(str(tmp_path))  # an existing folder is fine, as TF
     (tmp_path / "x").write_text("1")
     (tmp_path / "y").write_text("2")
     with pytest.raises(tf.errors.AlreadyExistsError, match="file already exists"):
