@@ -148,32 +148,40 @@ def _png_16bit(data):
     stride = width * channels * 2
     raw = np.frombuffer(zlib.decompress(b"".join(chunks)), dtype=np.uint8)
     rows = raw.reshape(height, stride + 1)
-    out = np.zeros((height, stride), dtype=np.int64)
-    previous = np.zeros(stride, dtype=np.int64)
+    out = np.zeros((height, stride), dtype=np.uint8)
+    previous = np.zeros(stride, dtype=np.uint8)
     bpp = channels * 2
     for y in range(height):
-        kind, line = rows[y, 0], rows[y, 1:].astype(np.int64)
-        row = np.zeros(stride, dtype=np.int64)
-        for x in range(stride):
-            left = row[x - bpp] if x >= bpp else 0
-            up = previous[x]
-            corner = previous[x - bpp] if x >= bpp else 0
-            if kind == 0:
-                predictor = 0
-            elif kind == 1:
-                predictor = left
-            elif kind == 2:
-                predictor = up
-            elif kind == 3:
-                predictor = (left + up) // 2
-            else:
-                estimate = left + up - corner
-                pa, pb, pc = abs(estimate - left), abs(estimate - up), abs(estimate - corner)
-                predictor = left if pa <= pb and pa <= pc else (up if pb <= pc else corner)
-            row[x] = (line[x] + predictor) & 0xFF
-        out[y], previous = row, row
+        out[y] = _unfilter(rows[y, 0], rows[y, 1:], previous, bpp)
+        previous = out[y]
     pixels = out.astype(np.uint8).reshape(height, width, channels, 2)
     return (pixels[..., 0].astype(np.uint16) << 8) | pixels[..., 1]
+
+
+def _unfilter(kind, line, previous, bpp):
+    """One PNG scanline without its filter (Sub and Up whole-row, Average and Paeth per pixel
+    over its bytes)."""
+    if kind == 0:
+        return line
+    if kind == 2:
+        return line + previous
+    if kind == 1:
+        pixels = line.reshape(-1, bpp).astype(np.int64)
+        return (np.cumsum(pixels, axis=0) & 0xFF).astype(np.uint8).reshape(-1)
+    row = np.zeros(len(line), dtype=np.int64)
+    line, up_row = line.astype(np.int64), previous.astype(np.int64)
+    left = corner = np.zeros(bpp, dtype=np.int64)
+    for x in range(0, len(line), bpp):
+        up = up_row[x:x + bpp]
+        if kind == 3:
+            predictor = (left + up) >> 1
+        else:
+            estimate = left + up - corner
+            pa, pb, pc = np.abs(estimate - left), np.abs(estimate - up), np.abs(estimate - corner)
+            predictor = np.where((pa <= pb) & (pa <= pc), left, np.where(pb <= pc, up, corner))
+        row[x:x + bpp] = (line[x:x + bpp] + predictor) & 0xFF
+        left, corner = row[x:x + bpp], up
+    return row.astype(np.uint8)
 
 
 def _to_dtype(pixels, dtype):

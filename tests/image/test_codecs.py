@@ -6,6 +6,7 @@ accurate one; the max abs difference measured on these fixtures is printed by
 test_jpeg_tolerance_measured).
 """
 
+import importlib
 import json
 import pathlib
 
@@ -14,6 +15,9 @@ import pytest
 
 import featherflow as tf
 from featherflow.image import codecs
+from tests.data.scenarios import common  # noqa: F401  (puts tools/ on the path)
+
+image_codecs_fixtures = importlib.import_module("data_fixtures.image_codecs")
 
 IMAGES = pathlib.Path(__file__).resolve().parents[1] / "fixtures/tf/data/images"
 PIXELS = json.loads((IMAGES / "pixels.json").read_text())
@@ -55,6 +59,14 @@ def test_decode_png_uint16_matches_tf(name, channels):
         assert np.abs(got.astype(int) - expected).max() <= 4
     else:
         np.testing.assert_array_equal(got, expected)
+
+
+def test_decode_filtered_16bit_png_written_by_tf():
+    data = (IMAGES / "smooth16.png").read_bytes()
+    got = tf.io.decode_png(data, dtype=tf.uint16).numpy()
+    np.testing.assert_array_equal(got, image_codecs_fixtures.smooth_16bit())
+    np.testing.assert_array_equal(tf.io.decode_png(data).numpy(),
+                                  image_codecs_fixtures.smooth_16bit() >> 8)
 
 
 def test_jpeg_tolerance_measured():
