@@ -3,7 +3,7 @@ tensors of shape (height, width, channels), encode PNG/JPEG. Pillow is the codec
 (``pip install featherflow[image]``); TF's channel rules are applied on top of it.
 
 Agreement with TF 2.21 (tests/image/test_codecs.py): PNG pixels are equal, including TF's
-RGB -> grayscale (libpng's 0.299/0.587 weights as 15-bit fixed point, truncated). JPEG: TF
+RGB -> grayscale (libpng's 0.299/0.587 weights as 15-bit fixed point) at 8 and 16 bits. JPEG: TF
 decodes with libjpeg-turbo's fast integer IDCT, Pillow with the accurate one; the pixels differ
 by at most ``JPEG_TOLERANCE`` (measured on the fixtures). Encoded bytes are not TF's bytes; they
 decode back to the same pixels (PNG) or within JPEG's loss.
@@ -86,9 +86,11 @@ def _check_channels(channels, allowed, op):
 
 
 def _rgb_to_gray(rgb, dtype):
-    # libpng's png_set_rgb_to_gray(0.299, 0.587): 15-bit weights, truncated sum (TF's PNG path)
+    # libpng's png_set_rgb_to_gray(0.299, 0.587) with 15-bit weights (TF's PNG path): the
+    # 8-bit sum is truncated, the 16-bit one rounded (both measured against TF 2.21)
     wide = rgb.astype(np.int64)
-    gray = (9797 * wide[..., 0] + 19234 * wide[..., 1] + 3737 * wide[..., 2]) >> 15
+    rounding = 16384 if dtype == np.uint16 else 0
+    gray = (9797 * wide[..., 0] + 19234 * wide[..., 1] + 3737 * wide[..., 2] + rounding) >> 15
     return gray.astype(dtype)[..., None]
 
 
