@@ -131,3 +131,11 @@ def test_decode_inside_dataset_map():
     got = list(images.as_numpy_iterator())
     np.testing.assert_array_equal(got[0], np.array(PIXELS["rgb.png"]["3"]))
     np.testing.assert_array_equal(got[1], np.array(PIXELS["rgba.png"]["3"]))
+
+
+def test_missing_pillow_names_the_extra(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(ImportError, match=r"pip install featherflow\[image\]"):
+        tf.io.decode_png((IMAGES / "rgb.png").read_bytes())
