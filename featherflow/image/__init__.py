@@ -29,6 +29,7 @@ _MODULES = {
         "stateless_random_contrast", "stateless_random_hue", "stateless_random_saturation",
     ),
     "featherflow.image.quality": ("image_gradients", "psnr", "ssim", "total_variation"),
+    "featherflow.image.patches": ("extract_patches",),
 }
 
 # public name -> module that defines it

@@ -9,7 +9,6 @@ resize kernels share that tolerance (measured worst: 7e-7 of the range, area).
 """
 
 import importlib
-import types
 
 import numpy as np
 import pytest
@@ -45,13 +44,8 @@ def test_tf_scenario(name):
 
 @pytest.mark.parametrize("name", PATCH_NAMES)
 def test_extract_patches_scenario(name):
-    # exact: a gather; through the package once it exports extract_patches
-    module = tf
-    if not hasattr(tf.image, "extract_patches"):
-        module = types.SimpleNamespace(constant=tf.constant, random=tf.random,
-                                       image=types.SimpleNamespace(
-                                           extract_patches=patches.extract_patches))
-    run_scenario(name, module)
+    # exact: a gather
+    run_scenario(name, tf)
 
 
 def test_extract_patches_gradient_adds_overlaps():
