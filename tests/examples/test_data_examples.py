@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 GAPS = {
     "sparse_element_spec": "tf.SparseTensor missing",
-    "preprocessing_files": "tf.strings (split) and tf.io.read_file missing",
     "iterator_checkpointing": "tf.train.Checkpoint / CheckpointManager missing",
     "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
     "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
@@ -120,7 +119,6 @@ def test_shuffle_then_repeat():
     assert any(len(set(batch)) < 10 or max(batch) - min(batch) > 90 for batch in second[8:12])
 
 
-@xfail_gap("preprocessing_files")
 def test_preprocessing_files(files):
     assert [label for _, label in data_pipelines.preprocessing_files(files["dir"])] == [
         b"daisy"] * 3 + [b"roses"] * 3
