@@ -19,6 +19,7 @@ _SUBMODULES = {
     "metrics": "featherflow.metrics",
     "models": "featherflow.models",
     "optimizers": "featherflow.optimizers",
+    "preprocessing": "featherflow.keras.preprocessing",
     "regularizers": "featherflow.regularizers",
     "saving": "featherflow.saving",
     "tree": "featherflow.tree",
