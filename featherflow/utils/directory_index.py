@@ -13,6 +13,26 @@ import numpy as np
 from featherflow.data.dataset import AUTOTUNE, Dataset
 
 
+def check_label_args(labels, label_mode, class_names, what, samples):
+    """Keras's checks of ``labels``/``label_mode``/``class_names``; ``what`` is "text files"
+    or "image files" and ``samples`` "text samples" or "images", as in Keras's messages."""
+    if labels not in ("inferred", None):
+        if not isinstance(labels, (list, tuple)):
+            raise ValueError(
+                f"`labels` argument should be a list/tuple of integer labels, of the same size "
+                f"as the number of {what} in the target directory. If you wish to infer the "
+                "labels from the subdirectory names in the target directory, pass "
+                f'`labels="inferred"`. If you wish to get a dataset that only contains '
+                f"{samples} (no labels), pass `labels=None`. Received: labels={labels}")
+        if class_names:
+            raise ValueError(
+                'You can only pass `class_names` if `labels="inferred"`. Received: '
+                f"labels={labels}, and class_names={class_names}")
+    if label_mode not in {"int", "categorical", "binary", None}:
+        raise ValueError('`label_mode` argument must be one of "int", "categorical", "binary", '
+                         f"or None. Received: label_mode={label_mode}")
+
+
 def check_validation_split_arg(validation_split, subset, shuffle, seed):
     if validation_split and not 0 < validation_split < 1:
         raise ValueError(f"`validation_split` must be between 0 and 1, received: "

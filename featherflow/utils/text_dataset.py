@@ -44,21 +44,8 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
         >>> train.class_names
         ['neg', 'pos']
     """
-    if labels not in ("inferred", None):
-        if not isinstance(labels, (list, tuple)):
-            raise ValueError(
-                "`labels` argument should be a list/tuple of integer labels, of the same size "
-                "as the number of text files in the target directory. If you wish to infer "
-                "the labels from the subdirectory names in the target directory, pass "
-                '`labels="inferred"`. If you wish to get a dataset that only contains text '
-                f"samples (no labels), pass `labels=None`. Received: labels={labels}")
-        if class_names:
-            raise ValueError(
-                'You can only pass `class_names` if `labels="inferred"`. Received: '
-                f"labels={labels}, and class_names={class_names}")
-    if label_mode not in {"int", "categorical", "binary", None}:
-        raise ValueError('`label_mode` argument must be one of "int", "categorical", "binary", '
-                         f"or None. Received: label_mode={label_mode}")
+    directory_index.check_label_args(labels, label_mode, class_names, "text files",
+                                     "text samples")
     if format != "tf":
         raise ValueError(f'`format` must be "tf" in featherflow (Grain datasets are not '
                          f"available). Received: format={format}")
