@@ -122,8 +122,17 @@ def filenames_argument(filenames, reader, allow_dataset=True):
 def paths(filenames):
     """The file names of a ``filenames_argument`` result, read afresh for a dataset."""
     if isinstance(filenames, Dataset):
-        return (_as_text(element[()]) for element in filenames._iterate())
+        return _dataset_paths(filenames)
     return iter(filenames)
+
+
+def _dataset_paths(filenames):
+    elements = filenames._iterate()
+    try:
+        for element in elements:
+            yield _as_text(element[()])
+    finally:
+        getattr(elements, "close", lambda: None)()
 
 
 def compression_argument(compression_type, reader):

@@ -4,8 +4,7 @@ import os
 
 import numpy as np
 
-from featherflow.autodiff.tensor import Tensor
-from featherflow.data import structure
+from featherflow.data import files, structure
 from featherflow.data.dataset import AUTOTUNE, UNKNOWN, Dataset
 from featherflow.io import tfrecord
 
@@ -26,7 +25,7 @@ class TFRecordDataset(Dataset):
 
     def __init__(self, filenames, compression_type=None, buffer_size=None,
                  num_parallel_reads=None, name=None):
-        self._filenames = _filenames_source(filenames)
+        self._filenames = files.filenames_argument(filenames, "TFRecordDataset")
         super().__init__(
             inputs=[self._filenames] if isinstance(self._filenames, Dataset) else [], name=name)
         self._compression_type = tfrecord.TFRecordOptions.get_compression_type_string(
@@ -41,7 +40,7 @@ class TFRecordDataset(Dataset):
         return UNKNOWN
 
     def _iterate(self):
-        return _RecordIterator(_paths(self._filenames), self._cycle_length or 1,
+        return _RecordIterator(files.paths(self._filenames), self._cycle_length or 1,
                                self._compression_type, self._buffer_size)
 
 
@@ -123,49 +122,3 @@ def _cycle_length(num_parallel_reads):
     return value
 
 
-def _filenames_source(filenames):
-    """A dataset of file names stays a dataset; anything else becomes a list of paths."""
-    if isinstance(filenames, Dataset):
-        spec = filenames.element_spec
-        if not isinstance(spec, structure.TensorSpec) or spec.dtype != np.dtype(object):
-            raise TypeError(
-                f"TFRecordDataset: a dataset of file names must have scalar tf.string "
-                f"elements; received element_spec {spec!r}.")
-        if spec.shape.rank not in (None, 0):
-            raise TypeError(
-                f"TFRecordDataset: a dataset of file names must have scalar elements; received "
-                f"shape {spec.shape}. Use .unbatch() first.")
-        return filenames
-    if isinstance(filenames, Tensor):
-        filenames = filenames.data
-    if isinstance(filenames, (str, bytes, os.PathLike)):
-        return [filenames]
-    values = np.asarray(filenames, dtype=object).reshape(-1) if not isinstance(
-        filenames, np.ndarray) else filenames.reshape(-1)
-    paths = []
-    for value in values:
-        if isinstance(value, (str, bytes, np.str_, np.bytes_, os.PathLike)):
-            paths.append(value)
-        else:
-            raise TypeError(
-                f"The `filenames` argument must contain `tf.string` elements; received "
-                f"{type(value).__name__} ({value!r}). Pass paths as str, a list of str or a "
-                "dataset of strings.")
-    return paths
-
-
-def _paths(filenames):
-    if isinstance(filenames, Dataset):
-        return _dataset_paths(filenames)
-    return iter(filenames)
-
-
-def _dataset_paths(filenames):
-    elements = filenames._iterate()
-    try:
-        for element in elements:
-            yield element[()] if isinstance(element, np.ndarray) else element
-    finally:
-        close = getattr(elements, "close", None)
-        if close is not None:
-            close()

@@ -54,7 +54,7 @@ def test_a_dataset_of_names_is_read_anew_each_pass(shards):
 def test_argument_errors_say_what_is_accepted(shards):
     with pytest.raises(ValueError, match="num_parallel_reads must be a positive"):
         tf.data.TFRecordDataset(shards, num_parallel_reads=0)
-    with pytest.raises(TypeError, match="scalar tf.string elements"):
+    with pytest.raises(TypeError, match="must contain `tf.string` elements"):
         tf.data.TFRecordDataset(tf.data.Dataset.range(3))
     with pytest.raises(TypeError, match="scalar elements"):
         tf.data.TFRecordDataset(tf.data.Dataset.from_tensors(shards))
