@@ -24,9 +24,13 @@ from data_fixtures import common  # noqa: E402
 import featherflow  # noqa: E402
 
 
-def scenario_test(module_name, rtol=1e-6, atol=1e-7):
+def scenario_test(module_name, rtol=1e-6, atol=1e-7, prefixes=None, skip=None):
+    """One test per scenario of ``module_name`` (only the names starting with one of
+    ``prefixes`` when given); ``skip(name)`` may return a reason to skip one here."""
     module = importlib.import_module(f"data_fixtures.{module_name}")
     recorded = common.load(module_name)["results"]
+    names = sorted(n for n in module.SCENARIOS
+                   if prefixes is None or n.startswith(tuple(prefixes)))
 
     @pytest.fixture(scope="module")
     def workdir(tmp_path_factory):
@@ -40,8 +44,11 @@ def scenario_test(module_name, rtol=1e-6, atol=1e-7):
             os.chdir(cwd)
         return path
 
-    @pytest.mark.parametrize("name", sorted(module.SCENARIOS))
+    @pytest.mark.parametrize("name", names)
     def test(name, workdir, monkeypatch):
+        reason = skip(name) if skip is not None else None
+        if reason:
+            pytest.skip(reason)
         assert name in recorded, (
             f"scenario {name!r} has no recorded answer: run "
             f"/work/venv-tf/bin/python tools/make_data_fixtures.py {module_name}")

@@ -11,28 +11,18 @@ from featherflow.data import csv_parsing
 from featherflow.data.csv_batches import infer_type
 from featherflow.data.interleave import cpu_count
 from featherflow.errors import InvalidArgumentError
-from tests.data.scenarios import common, scenario_test
-
-_all_scenarios, workdir = scenario_test("sources_files")
-_RECORDED = common.load("sources_files")["results"]
+from tests.data.scenarios import scenario_test
 
 
-@pytest.mark.parametrize("name", sorted(n for n in _RECORDED if n.startswith(("csv_", "dc_",
-                                                                                "mk_"))))
-def test_tf_scenario(name, workdir, monkeypatch):
-    from data_fixtures import sources_files
-
+def _autotune_recorded_here(name):
     if "autotune" in name and cpu_count() > 17:
-        pytest.skip("recorded on a machine where AUTOTUNE reads one file at a time")
-    monkeypatch.chdir(workdir)
-    common.assert_matches(_RECORDED[name], common.run(sources_files.SCENARIOS[name], tf), name)
+        return "recorded on a machine where AUTOTUNE reads one file at a time"
+    return None
 
 
-@pytest.fixture(autouse=True)
-def no_global_seed():
-    tf.random.set_seed(None)
-    yield
-    tf.random.set_seed(None)
+test_tf_scenario, workdir = scenario_test("sources_files", prefixes=("csv_", "dc_", "mk_"),
+                                         skip=_autotune_recorded_here)
+
 
 
 def _write(path, data):

@@ -7,18 +7,9 @@ import pytest
 
 import featherflow as tf
 from featherflow.errors import InvalidArgumentError, UnknownError
-from tests.data.scenarios import common, scenario_test
+from tests.data.scenarios import scenario_test
 
-_all_scenarios, workdir = scenario_test("sources_files")
-_RECORDED = common.load("sources_files")["results"]
-
-
-@pytest.mark.parametrize("name", sorted(n for n in _RECORDED if n.startswith("gen_")))
-def test_tf_scenario(name, workdir, monkeypatch):
-    from data_fixtures import sources_files
-
-    monkeypatch.chdir(workdir)
-    common.assert_matches(_RECORDED[name], common.run(sources_files.SCENARIOS[name], tf), name)
+test_tf_scenario, workdir = scenario_test("sources_files", prefixes=("gen_",))
 
 
 def _spec(shape, dtype):

@@ -4,31 +4,14 @@ what fixtures cannot show: unseeded proportions, the vectorized stateless draw a
 reference Philox, and closing the inputs."""
 
 import numpy as np
-import pytest
 
 import featherflow as tf
 from featherflow.backend.philox import philox_blocks
 from featherflow.data import sampling
-from tests.data.scenarios import common, scenario_test
+from tests.data.scenarios import scenario_test
 
-_all_scenarios, workdir = scenario_test("sources_files")
-_RECORDED = common.load("sources_files")["results"]
+test_tf_scenario, workdir = scenario_test("sources_files", prefixes=("choose_", "sample_"))
 
-
-@pytest.mark.parametrize("name", sorted(n for n in _RECORDED if n.startswith(("choose_",
-                                                                                "sample_"))))
-def test_tf_scenario(name, workdir, monkeypatch):
-    from data_fixtures import sources_files
-
-    monkeypatch.chdir(workdir)
-    common.assert_matches(_RECORDED[name], common.run(sources_files.SCENARIOS[name], tf), name)
-
-
-@pytest.fixture(autouse=True)
-def no_global_seed():
-    tf.random.set_seed(None)
-    yield
-    tf.random.set_seed(None)
 
 
 def _reference_uniform(seed0, seed1):

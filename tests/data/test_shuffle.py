@@ -19,12 +19,6 @@ from tests.data.scenarios import scenario_test
 test_tf_scenario, workdir = scenario_test("shuffle")
 
 
-@pytest.fixture(autouse=True)
-def no_global_seed():
-    tf.random.set_seed(None)
-    yield
-    tf.random.set_seed(None)
-
 
 def _ints(ds):
     return [int(x) for x in ds.as_numpy_iterator()]
