@@ -33,6 +33,12 @@ GROUP_DIRS = {
     "models_tf_keras": ["models/tf_keras"],
     "guides": ["guides"],
     "dataset_fit": ["dataset_fit"],
+    "layers_activation": ["layers_activation"],
+    "layers_attention": ["layers_attention"],
+    "layers_preprocessing": ["layers_preprocessing"],
+    "layers_text_preprocessing": ["layers_text_preprocessing"],
+    "legacy_image": ["legacy_image"],
+    "legacy_text": ["legacy_text"],
     "readme": [],
 }
 
@@ -49,6 +55,12 @@ GROUP_MODULES = {
     "models_tf_keras": ["models_tf_keras"],
     "guides": ["guides"],
     "dataset_fit": ["dataset_fit"],
+    "layers_activation": ["layers_activation"],
+    "layers_attention": ["layers_attention"],
+    "layers_preprocessing": ["layers_preprocessing"],
+    "layers_text_preprocessing": ["layers_text_preprocessing"],
+    "legacy_image": ["legacy_image"],
+    "legacy_text": ["legacy_text"],
 }
 
 

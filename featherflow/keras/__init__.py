@@ -44,3 +44,18 @@ from featherflow.regularizers import Regularizer  # noqa: E402
 from featherflow.version import __version__  # noqa: E402
 
 del _name, _target, _module
+
+# namespaces that load on first use (``tf.keras.random``)
+_LAZY_SUBMODULES = {
+    "random": "featherflow.keras.random",
+}
+
+
+def __getattr__(name):
+    target = _LAZY_SUBMODULES.get(name)
+    if target is None:
+        raise AttributeError(f"module 'featherflow.keras' has no attribute {name!r}")
+    module = importlib.import_module(target)
+    sys.modules[f"{__name__}.{name}"] = module
+    globals()[name] = module
+    return module

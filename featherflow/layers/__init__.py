@@ -1,4 +1,11 @@
-"""Layers, as ``keras.layers``."""
+"""Layers, as ``keras.layers``.
+
+The core families load with the package; the preprocessing, attention and activation layers
+load on first use (``_LAZY``), so ``import featherflow`` does not pay for them.
+"""
+
+import importlib
+import importlib.util
 
 from featherflow.layers.conv import (
     Conv1D,
@@ -106,3 +113,47 @@ def serialize(layer):
 def deserialize(config, custom_objects=None):
     """The layer a Keras 2 or Keras 3 config dict describes."""
     return layer_config.layer_from_dict(config, custom_objects)
+
+
+# public name -> module that defines it (loaded on first attribute access)
+_LAZY_MODULES = {
+    "featherflow.layers.activations": ("ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax"),
+    "featherflow.layers.einsum_dense": ("EinsumDense",),
+    "featherflow.layers.attention.multi_head_attention": ("MultiHeadAttention",),
+    "featherflow.layers.attention.attention": ("Attention",),
+    "featherflow.layers.attention.additive_attention": ("AdditiveAttention",),
+    "featherflow.layers.preprocessing.normalization": ("Normalization",),
+    "featherflow.layers.preprocessing.image_preprocessing": ("CenterCrop", "Rescaling",
+                                                            "Resizing"),
+    "featherflow.layers.preprocessing.category_encoding": ("CategoryEncoding",),
+    "featherflow.layers.preprocessing.discretization": ("Discretization",),
+    "featherflow.layers.preprocessing.augmentation": (
+        "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
+        "RandomTranslation", "RandomZoom"),
+    "featherflow.layers.preprocessing.text_vectorization": ("TextVectorization",),
+    "featherflow.layers.preprocessing.string_lookup": ("StringLookup",),
+    "featherflow.layers.preprocessing.integer_lookup": ("IntegerLookup",),
+    "featherflow.layers.preprocessing.hashing": ("Hashing",),
+    "featherflow.layers.preprocessing.hashed_crossing": ("HashedCrossing",),
+}
+_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
+
+
+def _module_exists(module):
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None or not _module_exists(module):
+        raise AttributeError(f"module 'featherflow.layers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | {n for n, m in _LAZY.items() if _module_exists(m)})

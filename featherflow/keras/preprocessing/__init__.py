@@ -9,6 +9,7 @@ _LAZY = {
     "timeseries_dataset_from_array": "featherflow.utils.timeseries",
     "image": "featherflow.keras.preprocessing.image",
     "sequence": "featherflow.keras.preprocessing.sequence",
+    "text": "featherflow.keras.preprocessing.text",
 }
 
 
