@@ -5,6 +5,7 @@ both names), so ``from featherflow.keras.layers import Dense`` works as with Ten
 """
 
 import importlib
+import importlib.util
 import sys
 
 _SUBMODULES = {
@@ -53,7 +54,7 @@ _LAZY_SUBMODULES = {
 
 def __getattr__(name):
     target = _LAZY_SUBMODULES.get(name)
-    if target is None:
+    if target is None or importlib.util.find_spec(target) is None:
         raise AttributeError(f"module 'featherflow.keras' has no attribute {name!r}")
     module = importlib.import_module(target)
     sys.modules[f"{__name__}.{name}"] = module
