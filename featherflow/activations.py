@@ -17,6 +17,7 @@ from featherflow.ops import activations as activations_ops
 from featherflow.ops import concat as concat_ops
 from featherflow.ops import math as math_ops
 from featherflow.ops import softmax as softmax_ops
+from featherflow.ops import squareplus as squareplus_ops
 from featherflow.ops._convert import data, operand
 from featherflow.serialization import resolver
 
@@ -167,10 +168,8 @@ def sparse_sigmoid(x):
 
 
 def squareplus(x, b=4):
-    """``(x + sqrt(x^2 + b)) / 2``: a smooth relu."""
-    x = operand(x)
-    root = math_ops.sqrt(math_ops.add(math_ops.square(x), _const(b, x)))
-    return math_ops.multiply(_const(0.5, x), math_ops.add(x, root))
+    """``(x + sqrt(x^2 + b)) / 2``: a smooth relu, exact for large ``|x|`` (see ops.squareplus)."""
+    return squareplus_ops.squareplus(x, b=b)
 
 
 def threshold(x, threshold, default_value):
@@ -228,7 +227,9 @@ def sparsemax(x, axis=-1):
     shape[axis] = -1
     r = np.arange(1, v.shape[axis] + 1, dtype=v.dtype).reshape(shape)
     support_sorted = srt - (csum - 1) / r > 0
-    k = support_sorted.sum(axis=axis, keepdims=True).astype(v.dtype)
+    # at least the largest entry: past 2**24 (float32) ``max - (max - 1)`` rounds to 0 and
+    # would leave an empty support (a division by 0)
+    k = np.maximum(support_sorted.sum(axis=axis, keepdims=True), 1).astype(v.dtype)
     tau_np = (np.take_along_axis(csum, k.astype(np.int64) - 1, axis=axis) - 1) / k
     support = (v > tau_np).astype(v.dtype)
     tau = math_ops.divide(math_ops.subtract(math_ops.reduce_sum(math_ops.multiply(x, support),

@@ -8,7 +8,7 @@ import numpy as np
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import float_operand, operand
-from featherflow.ops.math import abs, erf, erf_array, exp, minimum, square, where
+from featherflow.ops.math import abs, erf, erf_array, exp, maximum, minimum, square, where
 
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2_PI = math.sqrt(2.0 / math.pi)
@@ -108,12 +108,16 @@ def _d_softsign(x, y):
 
 
 def _swish(x):
-    return x * sigmoid_array(x)
+    # below ``low`` sigmoid is clamped at sigmoid(low) > 0: x must be clamped too, or
+    # x * sigmoid(low) is far from the true ~0 once |x| is huge (-1e30 * 6e-39 = -6e-9)
+    xc = np.maximum(x, dtype_consts(x.dtype)[0]) if x.dtype.kind == "f" else x
+    return xc * sigmoid_array(xc)
 
 
 def _d_swish(x, y):
-    s = sigmoid_array(x)
-    return s * (1 + x * (1 - s))
+    xc = np.maximum(x, dtype_consts(x.dtype)[0]) if x.dtype.kind == "f" else x
+    s = sigmoid_array(xc)
+    return s * (1 + xc * (1 - s))
 
 
 def _hard_sigmoid(x):
@@ -142,15 +146,22 @@ def _d_gelu(x, y):
     return (cdf + x * pdf).astype(x.dtype, copy=False)
 
 
+# tanh is 1 to the last bit of float64 beyond |inner| = 20 (|x| > 5.3): clipping x there keeps
+# the cube from overflowing (float32 from |x| ~ 7e12), which turned the slope into 0 * inf
+_GELU_CLIP = 30.0
+
+
 def _gelu_tanh(x):
-    inner = _SQRT_2_PI * (x + 0.044715 * x ** 3)
+    xc = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
+    inner = _SQRT_2_PI * (xc + 0.044715 * xc ** 3)
     return (0.5 * x * (1 + np.tanh(inner))).astype(x.dtype, copy=False)
 
 
 def _d_gelu_tanh(x, y):
-    inner = _SQRT_2_PI * (x + 0.044715 * x ** 3)
+    xc = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
+    inner = _SQRT_2_PI * (xc + 0.044715 * xc ** 3)
     t = np.tanh(inner)
-    dinner = _SQRT_2_PI * (1 + 3 * 0.044715 * x * x)
+    dinner = _SQRT_2_PI * (1 + 3 * 0.044715 * xc * xc)
     return (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner).astype(x.dtype, copy=False)
 
 
@@ -160,7 +171,9 @@ def _mish(x):
 
 def _d_mish(x, y):
     t = np.tanh(_softplus(x))
-    return t + x * (1 - t * t) * sigmoid_array(x)
+    # clamped as in _swish: sigmoid(low) times a huge |x| is not the true ~0
+    xc = np.maximum(x, dtype_consts(x.dtype)[0]) if x.dtype.kind == "f" else x
+    return t + xc * (1 - t * t) * sigmoid_array(xc)
 
 
 def _exponential(x):
@@ -236,6 +249,8 @@ def _elu_slope(x, alpha=1.0):
 
 
 def _swish_slope(x):
+    # the clamp of _d_swish, as a recorded op (its slope is 0 where it clamps)
+    x = maximum(x, _LOW.get(np.dtype(x.dtype).itemsize, -88.0))
     s = sigmoid(x)
     return s + x * s * (1 - s)
 
