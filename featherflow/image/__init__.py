@@ -30,6 +30,7 @@ _MODULES = {
     ),
     "featherflow.image.quality": ("image_gradients", "psnr", "ssim", "total_variation"),
     "featherflow.image.patches": ("extract_patches",),
+    "featherflow.image.crop_and_resize": ("crop_and_resize",),
 }
 
 # public name -> module that defines it

@@ -1,0 +1,67 @@
+"""tf.image.crop_and_resize against TF 2.21 (tools/data_fixtures/image_boxes.py).
+
+Tolerances: crops and their image/box gradients match TF to rtol 1e-6, atol 1e-6 per unit of
+the input's range (the float32 sampling positions are computed with TF's operations, so the
+nearest-neighbour picks and the extrapolated samples are the same); error scenarios must raise
+TF's error class. The primitive's backward is also checked against finite differences.
+"""
+
+import numpy as np
+import pytest
+
+import featherflow as tf
+from featherflow.errors import InvalidArgumentError, OutOfRangeError
+from tests.image import box_scenarios
+
+
+@pytest.mark.parametrize("name", box_scenarios.names("crop_"))
+def test_crop_and_resize_scenario(name):
+    box_scenarios.run(name, tf, rtol=1e-6, atol=1e-6)
+
+
+def _directional_check(fn, inputs, position, step, rtol):
+    """Tape gradient of ``sum(fn(*inputs) * weights)`` along a random direction against a
+    central difference (the op computes in float32, as TF's, so checker's float64 mode does
+    not apply)."""
+    rng = np.random.default_rng(5)
+    weights = rng.uniform(0.5, 1.5, fn(*inputs).shape).astype(np.float32)
+    tensors = [tf.constant(a) for a in inputs]
+    with tf.GradientTape() as tape:
+        tape.watch(tensors[position])
+        loss = tf.reduce_sum(fn(*tensors) * weights)
+    grad = tape.gradient(loss, tensors[position]).numpy().astype(np.float64)
+    direction = rng.normal(size=inputs[position].shape)
+
+    def value(sign):
+        moved = list(inputs)
+        moved[position] = (inputs[position] + sign * step * direction).astype(np.float32)
+        return float(np.sum(fn(*moved).numpy().astype(np.float64) * weights))
+
+    numeric = (value(1) - value(-1)) / (2 * step)
+    np.testing.assert_allclose(np.sum(grad * direction), numeric, rtol=rtol)
+
+
+@pytest.mark.parametrize("method", ["bilinear", "nearest"])
+def test_crop_and_resize_gradients_match_finite_differences(method):
+    rng = np.random.default_rng(3)
+    image = rng.normal(size=(2, 4, 5, 2)).astype(np.float32)
+    # sample positions away from pixel edges, where the bilinear map has kinks
+    boxes = np.array([[0.13, 0.07, 0.81, 0.93], [0.9, 0.77, 0.11, 0.21]], np.float32)
+
+    def crops(x, b):
+        return tf.image.crop_and_resize(x, b, [0, 1], [3, 4], method=method)
+
+    # linear in the image: the difference is exact up to float32 rounding
+    _directional_check(crops, [image, boxes], 0, 0.5, rtol=1e-4)
+    if method == "bilinear":
+        _directional_check(crops, [image, boxes], 1, 1e-3, rtol=2e-3)
+
+
+def test_crop_and_resize_refuses_bad_input_clearly():
+    image = np.zeros((1, 3, 3, 1), np.float32)
+    with pytest.raises(OutOfRangeError, match=r"outside \[0, batch_size\)"):
+        tf.image.crop_and_resize(image, [[0.0, 0.0, 1.0, 1.0]], [1], [2, 2])
+    with pytest.raises(InvalidArgumentError, match="crop dimensions must be positive"):
+        tf.image.crop_and_resize(image, [[0.0, 0.0, 1.0, 1.0]], [0], [2, -1])
+    with pytest.raises(InvalidArgumentError, match=r"boxes must be 2-D \[num_boxes, 4\]"):
+        tf.image.crop_and_resize(image, [[0.0, 0.0, 1.0]], [0], [2, 2])
