@@ -30,8 +30,9 @@ class Squareplus(Function):
             return np.maximum(x, 0).astype(x.dtype, copy=False)
         root = _root(x, self.b)
         half = np.asarray(0.5, x.dtype)
-        # root + |x| >= root > 0, so the negative branch never divides by 0
-        negative = (half * self.b) / (root + np.abs(x))
+        # b / (2 (root + |x|)), divided through by root (> 0): 1 + |x| / root is in [1, 2],
+        # so nothing overflows even at the largest float
+        negative = (half * self.b / root) / (1 + np.abs(x) / root)
         y = np.where(x < 0, negative, half * x + half * root).astype(x.dtype, copy=False)
         self.slope = y / root
         return y
