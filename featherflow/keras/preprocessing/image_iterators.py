@@ -1,0 +1,533 @@
+"""The batch sources of ``ImageDataGenerator``: ``Iterator`` and its three kinds
+(``NumpyArrayIterator``, ``DirectoryIterator``, ``DataFrameIterator``), as in Keras 3.
+
+Each is a ``keras.utils.PyDataset``, so ``model.fit``/``evaluate``/``predict`` take it as
+they take any PyDataset (``len`` batches per epoch, ``on_epoch_end`` reshuffles), and it is
+also a Python iterator that cycles forever (``next(it)``), as tutorials use it.
+Batch ``i`` reseeds ``np.random`` with ``seed + batches seen so far`` when a seed is
+given, which is what makes Keras's augmentations repeatable; the same happens here.
+"""
+
+import os
+import threading
+import warnings
+
+import numpy as np
+
+from featherflow import backend
+from featherflow.utils import image_utils
+from featherflow.utils.sequence import PyDataset
+
+
+class Iterator(PyDataset):
+    """Base class of the image iterators: ``n`` samples in batches of ``batch_size``,
+    shuffled each epoch when ``shuffle`` (``np.random.permutation``). Subclasses write
+    ``_get_batches_of_transformed_samples(index_array)``."""
+
+    white_list_formats = ("png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff")
+
+    def __init__(self, n, batch_size, shuffle, seed, **kwargs):
+        super().__init__(**kwargs)
+        self.n = n
+        self.batch_size = batch_size
+        self.seed = seed
+        self.shuffle = shuffle
+        self.batch_index = 0
+        self.total_batches_seen = 0
+        self.lock = threading.Lock()
+        self.index_array = None
+        self.index_generator = self._flow_index()
+
+    def _set_index_array(self):
+        self.index_array = np.random.permutation(self.n) if self.shuffle else np.arange(self.n)
+
+    def __getitem__(self, idx):
+        if idx >= len(self):
+            raise ValueError(f"Asked to retrieve element {idx}, but the Sequence has length "
+                             f"{len(self)}")
+        if self.seed is not None:
+            np.random.seed(self.seed + self.total_batches_seen)
+        self.total_batches_seen += 1
+        if self.index_array is None:
+            self._set_index_array()
+        index_array = self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)]
+        return self._get_batches_of_transformed_samples(index_array)
+
+    def __len__(self):
+        return (self.n + self.batch_size - 1) // self.batch_size
+
+    def on_epoch_end(self):
+        self._set_index_array()
+
+    def reset(self):
+        self.batch_index = 0
+
+    def _flow_index(self):
+        self.reset()
+        while True:
+            if self.seed is not None:
+                np.random.seed(self.seed + self.total_batches_seen)
+            if self.batch_index == 0:
+                self._set_index_array()
+            current = 0 if self.n == 0 else (self.batch_index * self.batch_size) % self.n
+            if self.n > current + self.batch_size:
+                self.batch_index += 1
+            else:
+                self.batch_index = 0
+            self.total_batches_seen += 1
+            yield self.index_array[current:current + self.batch_size]
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        with self.lock:
+            index_array = next(self.index_generator)
+        # the images are transformed outside the lock, so threads can share an iterator
+        return self._get_batches_of_transformed_samples(index_array)
+
+    def next(self):
+        """The next batch (the Python 2 name Keras tutorials still call)."""
+        return self.__next__()
+
+    def _get_batches_of_transformed_samples(self, index_array):
+        raise TypeError(f"{type(self).__name__} must define "
+                        "_get_batches_of_transformed_samples(index_array), returning the "
+                        "batch of the samples at those indices.")
+
+
+def _save_batch(batch_x, index_array, data_format, directory, prefix, file_format, hash_max):
+    for i, j in enumerate(index_array):
+        image = image_utils.array_to_img(batch_x[i], data_format, scale=True)
+        name = f"{prefix}_{j}_{np.random.randint(hash_max)}.{file_format}"
+        image.save(os.path.join(directory, name))
+
+
+class NumpyArrayIterator(Iterator):
+    """Augmented batches from an array of images ``x`` (rank 4), with labels ``y`` and
+    ``sample_weight``; ``x`` may be ``(images, extra)`` or ``(images, [extras])`` to carry
+    more inputs along unchanged. What ``ImageDataGenerator.flow`` returns."""
+
+    def __init__(self, x, y, image_data_generator, batch_size=32, shuffle=False,
+                 sample_weight=None, seed=None, data_format=None, save_to_dir=None,
+                 save_prefix="", save_format="png", subset=None, ignore_class_split=False,
+                 dtype=None):
+        data_format = backend.image_data_format() if data_format is None else data_format
+        self.dtype = backend.floatx() if dtype is None else dtype
+        if isinstance(x, (tuple, list)):
+            extras = x[1] if isinstance(x[1], list) else [x[1]]
+            x_misc = [np.asarray(extra) for extra in extras]
+            x = x[0]
+            for extra in x_misc:
+                if len(x) != len(extra):
+                    raise ValueError("All of the arrays in `x` should have the same length. "
+                                     f"Found a pair with: len(x[0]) = {len(x)}, "
+                                     f"len(x[?]) = {len(extra)}")
+        else:
+            x_misc = []
+        if y is not None and len(x) != len(y):
+            raise ValueError("`x` (images tensor) and `y` (labels) should have the same "
+                             f"length. Found: x.shape = {np.asarray(x).shape}, "
+                             f"y.shape = {np.asarray(y).shape}")
+        if sample_weight is not None and len(x) != len(sample_weight):
+            raise ValueError("`x` (images tensor) and `sample_weight` should have the same "
+                             f"length. Found: x.shape = {np.asarray(x).shape}, "
+                             f"sample_weight.shape = {np.asarray(sample_weight).shape}")
+        if subset is not None:
+            x, y, x_misc = self._split(x, y, x_misc, subset, image_data_generator,
+                                       ignore_class_split)
+        self.x = np.asarray(x, dtype=self.dtype)
+        self.x_misc = x_misc
+        if self.x.ndim != 4:
+            raise ValueError(
+                "Input data in `NumpyArrayIterator` should have rank 4. You passed an array "
+                f"with shape {self.x.shape}; expected (samples, height, width, channels) "
+                "for channels_last (add a channel axis with x[..., None] for grayscale).")
+        channels_axis = 3 if data_format == "channels_last" else 1
+        if self.x.shape[channels_axis] not in (1, 3, 4):
+            warnings.warn(
+                f'NumpyArrayIterator is set to use the data format convention "{data_format}" '
+                f"(channels on axis {channels_axis}), i.e. expected either 1, 3, or 4 "
+                f"channels on axis {channels_axis}. However, it was passed an array with "
+                f"shape {self.x.shape} ({self.x.shape[channels_axis]} channels).",
+                stacklevel=3)
+        self.y = None if y is None else np.asarray(y)
+        self.sample_weight = None if sample_weight is None else np.asarray(sample_weight)
+        self.image_data_generator = image_data_generator
+        self.data_format = data_format
+        self.save_to_dir = save_to_dir
+        self.save_prefix = save_prefix
+        self.save_format = save_format
+        super().__init__(self.x.shape[0], batch_size, shuffle, seed)
+
+    @staticmethod
+    def _split(x, y, x_misc, subset, generator, ignore_class_split):
+        if subset not in ("training", "validation"):
+            raise ValueError(f'Invalid subset name: {subset}; expected "training" or '
+                             '"validation".')
+        split = int(len(x) * generator._validation_split)
+        if (y is not None and not ignore_class_split
+                and not np.array_equal(np.unique(y[:split]), np.unique(y[split:]))):
+            raise ValueError(
+                "Training and validation subsets have different number of classes after the "
+                "split. If your numpy arrays are sorted by the label, you might want to "
+                "shuffle them (or pass ignore_class_split=True).")
+        part = slice(None, split) if subset == "validation" else slice(split, None)
+        x_misc = [np.asarray(extra[part]) for extra in x_misc]
+        return x[part], (None if y is None else y[part]), x_misc
+
+    def _get_batches_of_transformed_samples(self, index_array):
+        batch_x = np.zeros((len(index_array),) + self.x.shape[1:], dtype=self.dtype)
+        generator = self.image_data_generator
+        for i, j in enumerate(index_array):
+            x = self.x[j]
+            params = generator.get_random_transform(x.shape)
+            x = generator.apply_transform(x.astype(self.dtype), params)
+            batch_x[i] = generator.standardize(x)
+        if self.save_to_dir:
+            _save_batch(batch_x, index_array, self.data_format, self.save_to_dir,
+                        self.save_prefix, self.save_format, 1e4)
+        extras = [extra[index_array] for extra in self.x_misc]
+        inputs = [batch_x] + extras if extras else batch_x
+        if self.y is None:
+            return inputs
+        if self.sample_weight is None:
+            return inputs, self.y[index_array]
+        return inputs, self.y[index_array], self.sample_weight[index_array]
+
+
+class BatchFromFilesMixin:
+    """Loading, augmenting and labelling a batch of image files (shared by the directory
+    and the DataFrame iterators)."""
+
+    def set_processing_attrs(self, image_data_generator, target_size, color_mode,
+                             data_format, save_to_dir, save_prefix, save_format, subset,
+                             interpolation, keep_aspect_ratio):
+        self.image_data_generator = image_data_generator
+        self.target_size = tuple(target_size)
+        self.keep_aspect_ratio = keep_aspect_ratio
+        channels = {"rgb": 3, "rgba": 4, "grayscale": 1}
+        if color_mode not in channels:
+            raise ValueError(f'Invalid color mode: {color_mode}; expected "rgb", "rgba", or '
+                             '"grayscale".')
+        self.color_mode = color_mode
+        self.data_format = data_format
+        if data_format == "channels_last":
+            self.image_shape = self.target_size + (channels[color_mode],)
+        else:
+            self.image_shape = (channels[color_mode],) + self.target_size
+        self.save_to_dir = save_to_dir
+        self.save_prefix = save_prefix
+        self.save_format = save_format
+        self.interpolation = interpolation
+        if subset is None:
+            split = None
+        else:
+            fraction = image_data_generator._validation_split
+            if subset == "validation":
+                split = (0, fraction)
+            elif subset == "training":
+                split = (fraction, 1)
+            else:
+                raise ValueError(f'Invalid subset name: {subset}; expected "training" or '
+                                 '"validation"')
+        self.split = split
+        self.subset = subset
+
+    def _load(self, path):
+        try:
+            image = image_utils.load_img(
+                path, color_mode=self.color_mode, target_size=self.target_size,
+                interpolation=self.interpolation, keep_aspect_ratio=self.keep_aspect_ratio)
+        except OSError as error:
+            message = (f"Could not read the image file {path!r} ({error}); remove it or "
+                       "replace it with a valid image.")
+            try:
+                renamed = type(error)(message)
+            except TypeError:
+                renamed = OSError(message)
+            raise renamed from error
+        x = image_utils.img_to_array(image, data_format=self.data_format)
+        image.close()
+        return x
+
+    def _get_batches_of_transformed_samples(self, index_array):
+        batch_x = np.zeros((len(index_array),) + self.image_shape, dtype=self.dtype)
+        filepaths = self.filepaths
+        generator = self.image_data_generator
+        for i, j in enumerate(index_array):
+            x = self._load(filepaths[j])
+            if generator:
+                params = generator.get_random_transform(x.shape)
+                x = generator.apply_transform(x, params)
+                x = generator.standardize(x)
+            batch_x[i] = x
+        if self.save_to_dir:
+            _save_batch(batch_x, index_array, self.data_format, self.save_to_dir,
+                        self.save_prefix, self.save_format, 1e7)
+        batch_y = self._labels_of(batch_x, index_array)
+        if batch_y is None:
+            return batch_x
+        if self.sample_weight is None:
+            return batch_x, batch_y
+        return batch_x, batch_y, self.sample_weight[index_array]
+
+    def _labels_of(self, batch_x, index_array):
+        mode = self.class_mode
+        if mode == "input":
+            return batch_x.copy()
+        if mode in ("binary", "sparse"):
+            return np.array([self.classes[j] for j in index_array], dtype=self.dtype)
+        if mode == "categorical":
+            batch_y = np.zeros((len(batch_x), len(self.class_indices)), dtype=self.dtype)
+            for i, j in enumerate(index_array):
+                batch_y[i, self.classes[j]] = 1.0
+            return batch_y
+        if mode == "multi_output":
+            return [output[index_array] for output in self.labels]
+        if mode == "raw":
+            return self.labels[index_array]
+        return None
+
+
+def _valid_files(directory, formats, follow_links):
+    """(folder, file name) of the images under ``directory``, folders and names sorted."""
+    for root, _, files in sorted(os.walk(directory, followlinks=follow_links),
+                                 key=lambda entry: entry[0]):
+        for name in sorted(files):
+            if name.lower().endswith(".tiff"):
+                warnings.warn('Using ".tiff" files with multiple bands will cause '
+                              "distortion. Please verify your output.", stacklevel=4)
+            if name.lower().endswith(formats):
+                yield root, name
+
+
+def _class_files(directory, formats, split, class_index, follow_links):
+    """The labels and the paths relative to the class folder's parent of one class."""
+    class_name = os.path.basename(directory)
+    files = list(_valid_files(directory, formats, follow_links))
+    if split:
+        files = files[int(split[0] * len(files)):int(split[1] * len(files))]
+    names = [os.path.join(class_name, os.path.relpath(os.path.join(root, name), directory))
+             for root, name in files]
+    return [class_index] * len(names), names
+
+
+class DirectoryIterator(BatchFromFilesMixin, Iterator):
+    """Augmented batches of the images in ``directory/<class name>/...`` (classes sorted
+    by name unless ``classes`` lists them). What ``flow_from_directory`` returns."""
+
+    allowed_class_modes = {"categorical", "binary", "sparse", "input", None}
+
+    def __init__(self, directory, image_data_generator, target_size=(256, 256),
+                 color_mode="rgb", classes=None, class_mode="categorical", batch_size=32,
+                 shuffle=True, seed=None, data_format=None, save_to_dir=None, save_prefix="",
+                 save_format="png", follow_links=False, subset=None, interpolation="nearest",
+                 keep_aspect_ratio=False, dtype=None):
+        data_format = backend.image_data_format() if data_format is None else data_format
+        self.dtype = backend.floatx() if dtype is None else dtype
+        self.set_processing_attrs(image_data_generator, target_size, color_mode, data_format,
+                                  save_to_dir, save_prefix, save_format, subset,
+                                  interpolation, keep_aspect_ratio)
+        self.directory = directory
+        if class_mode not in self.allowed_class_modes:
+            raise ValueError(f"Invalid class_mode: {class_mode}; expected one of: "
+                             f"{self.allowed_class_modes}")
+        self.class_mode = class_mode
+        if not os.path.isdir(directory):
+            raise FileNotFoundError(
+                f"flow_from_directory: directory {directory!r} does not exist or is not a "
+                "folder; expected a folder with one sub-folder of images per class.")
+        if not classes:
+            classes = [name for name in sorted(os.listdir(directory))
+                       if os.path.isdir(os.path.join(directory, name))]
+        self.num_classes = len(classes)
+        self.class_indices = dict(zip(classes, range(len(classes))))
+        labels, self.filenames = [], []
+        for name in classes:
+            class_labels, names = _class_files(os.path.join(directory, name),
+                                               self.white_list_formats, self.split,
+                                               self.class_indices[name], follow_links)
+            labels += class_labels
+            self.filenames += names
+        self.samples = len(self.filenames)
+        self.classes = np.array(labels, dtype="int32")
+        print(f"Found {self.samples} images belonging to {self.num_classes} classes.")
+        self._filepaths = [os.path.join(directory, name) for name in self.filenames]
+        super().__init__(self.samples, batch_size, shuffle, seed)
+
+    @property
+    def filepaths(self):
+        return self._filepaths
+
+    @property
+    def labels(self):
+        return self.classes
+
+    @property
+    def sample_weight(self):
+        return None
+
+
+def _pandas(dataframe):
+    try:
+        # optional dependency, needed only by flow_from_dataframe
+        import pandas
+    except ImportError as error:
+        raise ImportError("flow_from_dataframe needs pandas: pip install pandas") from error
+    if not isinstance(dataframe, pandas.DataFrame):
+        raise TypeError("flow_from_dataframe expects a pandas.DataFrame with one row per "
+                        f"image; received {type(dataframe).__name__}.")
+
+
+class DataFrameIterator(BatchFromFilesMixin, Iterator):
+    """Augmented batches of the image files named in a pandas DataFrame's ``x_col``
+    (relative to ``directory`` if given), labelled by ``y_col``. What
+    ``flow_from_dataframe`` returns."""
+
+    allowed_class_modes = {"binary", "categorical", "input", "multi_output", "raw", "sparse",
+                           None}
+
+    def __init__(self, dataframe, directory=None, image_data_generator=None, x_col="filename",
+                 y_col="class", weight_col=None, target_size=(256, 256), color_mode="rgb",
+                 classes=None, class_mode="categorical", batch_size=32, shuffle=True,
+                 seed=None, data_format="channels_last", save_to_dir=None, save_prefix="",
+                 save_format="png", subset=None, interpolation="nearest",
+                 keep_aspect_ratio=False, dtype="float32", validate_filenames=True):
+        _pandas(dataframe)
+        self.set_processing_attrs(image_data_generator, target_size, color_mode, data_format,
+                                  save_to_dir, save_prefix, save_format, subset,
+                                  interpolation, keep_aspect_ratio)
+        df = dataframe.copy()
+        self.directory = directory or ""
+        self.class_mode = class_mode
+        self.dtype = dtype
+        self._check_params(df, x_col, y_col, weight_col, classes)
+        if validate_filenames:
+            df = self._filter_valid_filepaths(df, x_col)
+        labelled = class_mode not in ("input", "multi_output", "raw", None)
+        if labelled:
+            df, classes = self._filter_classes(df, y_col, classes)
+            self.class_indices = dict(zip(classes, range(len(classes))))
+        if self.split:
+            count = len(df)
+            df = df.iloc[int(self.split[0] * count):int(self.split[1] * count), :]
+        if labelled:
+            self.classes = self.get_classes(df, y_col)
+        self.filenames = df[x_col].tolist()
+        self._sample_weight = df[weight_col].values if weight_col else None
+        if class_mode == "multi_output":
+            self._targets = [np.array(df[col].tolist()) for col in y_col]
+        if class_mode == "raw":
+            self._targets = df[y_col].values
+        self.samples = len(self.filenames)
+        validated = "validated" if validate_filenames else "non-validated"
+        if labelled:
+            print(f"Found {self.samples} {validated} image filenames belonging to "
+                  f"{len(classes)} classes.")
+        else:
+            print(f"Found {self.samples} {validated} image filenames.")
+        self._filepaths = [os.path.join(self.directory, name) for name in self.filenames]
+        super().__init__(self.samples, batch_size, shuffle, seed)
+
+    def _check_params(self, df, x_col, y_col, weight_col, classes):
+        if self.class_mode not in self.allowed_class_modes:
+            raise ValueError(f"Invalid class_mode: {self.class_mode}; expected one of: "
+                             f"{self.allowed_class_modes}")
+        if self.class_mode == "multi_output" and not isinstance(y_col, list):
+            raise TypeError(f'If class_mode="{self.class_mode}", y_col must be a list. '
+                            f"Received {type(y_col).__name__}.")
+        for column in [x_col] + (y_col if isinstance(y_col, list) else [y_col]) + (
+                [weight_col] if weight_col else []):
+            if self.class_mode is None and column == y_col:
+                continue
+            if self.class_mode == "input" and column == y_col:
+                continue
+            if column not in df.columns:
+                raise KeyError(f"flow_from_dataframe: column {column!r} is not in the "
+                               f"DataFrame (its columns: {list(df.columns)}).")
+        if not all(df[x_col].apply(lambda value: isinstance(value, str))):
+            raise TypeError(f"All values in column x_col={x_col} must be strings.")
+        if self.class_mode in ("binary", "sparse"):
+            if not all(df[y_col].apply(lambda value: isinstance(value, str))):
+                raise TypeError(f'If class_mode="{self.class_mode}", y_col="{y_col}" column '
+                                "values must be strings.")
+        if self.class_mode == "binary":
+            if classes:
+                if len(set(classes)) != 2:
+                    raise ValueError('If class_mode="binary" there must be 2 classes. '
+                                     f"{len(set(classes))} class/es were given.")
+            elif df[y_col].nunique() != 2:
+                raise ValueError('If class_mode="binary" there must be 2 classes. '
+                                 f"Found {df[y_col].nunique()} classes.")
+        if self.class_mode == "categorical":
+            if not all(df[y_col].apply(lambda value: isinstance(value, (str, list, tuple)))):
+                raise TypeError(f'If class_mode="{self.class_mode}", y_col="{y_col}" column '
+                                "values must be type string, list or tuple.")
+        if classes and self.class_mode in ("input", "multi_output", "raw", None):
+            warnings.warn(f'`classes` will be ignored given the class_mode="{self.class_mode}"',
+                          stacklevel=4)
+        if weight_col and not issubclass(df[weight_col].dtype.type, np.number):
+            raise TypeError(f"Column weight_col={weight_col} must be numeric.")
+
+    def get_classes(self, df, y_col):
+        labels = []
+        for label in df[y_col]:
+            if isinstance(label, (list, tuple)):
+                labels.append([self.class_indices[name] for name in label])
+            else:
+                labels.append(self.class_indices[label])
+        return labels
+
+    @staticmethod
+    def _filter_classes(df, y_col, classes):
+        df = df.copy()
+
+        def keep_known(labels, known):
+            if isinstance(labels, (list, tuple)):
+                return [name for name in labels if name in known] or None
+            if isinstance(labels, str):
+                return labels if labels in known else None
+            raise TypeError(f"Expect string, list or tuple but found {type(labels)} in "
+                            f"{y_col} column ")
+
+        if classes:
+            classes = list(dict.fromkeys(classes))
+            df[y_col] = df[y_col].apply(lambda labels: keep_known(labels, classes))
+        else:
+            found = set()
+            for value in df[y_col]:
+                if isinstance(value, (list, tuple)):
+                    found.update(value)
+                else:
+                    found.add(value)
+            classes = sorted(found)
+        return df.dropna(subset=[y_col]), classes
+
+    def _filter_valid_filepaths(self, df, x_col):
+        paths = df[x_col].map(lambda name: os.path.join(self.directory, name))
+        mask = paths.apply(lambda path: path.lower().endswith(self.white_list_formats)
+                           and os.path.isfile(path))
+        invalid = int((~mask).sum())
+        if invalid:
+            warnings.warn(f'Found {invalid} invalid image filename(s) in x_col="{x_col}". '
+                          "These filename(s) will be ignored.", stacklevel=4)
+        return df[mask]
+
+    @property
+    def filepaths(self):
+        return self._filepaths
+
+    @property
+    def labels(self):
+        if self.class_mode in ("multi_output", "raw"):
+            return self._targets
+        return self.classes
+
+    @property
+    def sample_weight(self):
+        return self._sample_weight
+
+
+__all__ = ["BatchFromFilesMixin", "DataFrameIterator", "DirectoryIterator", "Iterator",
+           "NumpyArrayIterator"]
