@@ -13,6 +13,7 @@ in Keras); ``hash_function="md5"`` is the same everywhere.
 
 import collections
 import hashlib
+import itertools
 import json
 import warnings
 
@@ -124,8 +125,9 @@ class Tokenizer:
         for text in texts:
             self.document_count += 1
             tokens = self._tokens(text)
-            for token in tokens:
-                self.word_counts[token] = self.word_counts.get(token, 0) + 1
+            # Counter keeps first-seen order, so new words enter word_counts as in Keras.
+            for token, count in collections.Counter(tokens).items():
+                self.word_counts[token] = self.word_counts.get(token, 0) + count
             # Iterating the set (not the tokens) keeps word_docs' key order equal to Keras's
             # in the same process: both follow the salted string hash.
             for token in set(tokens):
@@ -213,22 +215,23 @@ class Tokenizer:
         if mode == "tfidf" and not self.document_count:
             raise ValueError("Fit the Tokenizer on some data before using tfidf mode.")
         matrix = np.zeros((len(sequences), num_words))
-        for row, sequence in enumerate(sequences):
-            if not sequence:
-                continue
-            counts = collections.Counter(index for index in sequence if index < num_words)
-            for index, count in counts.items():
-                if mode == "count":
-                    matrix[row][index] = count
-                elif mode == "freq":
-                    matrix[row][index] = count / len(sequence)
-                elif mode == "binary":
-                    matrix[row][index] = 1
-                else:
-                    term = 1 + np.log(count)
-                    inverse = np.log(1 + self.document_count
-                                     / (1 + self.index_docs.get(index, 0)))
-                    matrix[row][index] = term * inverse
+        lengths = np.array([len(sequence) for sequence in sequences], dtype=np.int64)
+        flat = np.fromiter(itertools.chain.from_iterable(sequences), dtype=np.int64,
+                           count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(sequences)), lengths)
+        kept = flat < num_words
+        np.add.at(matrix, (rows[kept], flat[kept]), 1)
+        present = matrix > 0
+        if mode == "binary":
+            matrix[present] = 1
+        elif mode == "freq":
+            # Divided by the whole length, indices >= num_words included, as Keras.
+            matrix /= np.maximum(lengths, 1)[:, None]
+        elif mode == "tfidf":
+            docs = np.array([self.index_docs.get(index, 0) for index in range(num_words)])
+            inverse = np.log(1 + self.document_count / (1 + docs))
+            matrix[present] = (1 + np.log(matrix[present])) * np.broadcast_to(
+                inverse, matrix.shape)[present]
         return matrix
 
     def get_config(self):
