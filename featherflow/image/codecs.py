@@ -3,10 +3,10 @@ tensors of shape (height, width, channels), encode PNG/JPEG. Pillow is the codec
 (``pip install featherflow[image]``); TF's channel rules are applied on top of it.
 
 Agreement with TF 2.21 (tests/image/test_codecs.py): PNG pixels are equal, including TF's
-RGB -> grayscale (libpng's 0.299/0.587 weights as 15-bit fixed point) at 8 and 16 bits. JPEG: TF
-decodes with libjpeg-turbo's fast integer IDCT, Pillow with the accurate one; the pixels differ
-by at most ``JPEG_TOLERANCE`` (measured on the fixtures). Encoded bytes are not TF's bytes; they
-decode back to the same pixels (PNG) or within JPEG's loss.
+RGB -> grayscale (libpng's 0.299/0.587 weights as 15-bit fixed point) at 8 and 16 bits. JPEG
+goes through featherflow/image/jpeg.py: TF's fast IDCT and fancy upsampling are reproduced, so
+decoded pixels and encode_jpeg's bytes are TF's (one option combination excepted, see there).
+encode_png's bytes are not TF's; they decode back to the same pixels.
 
 Example::
 
@@ -19,10 +19,11 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, strings_array
 from featherflow.errors import InvalidArgumentError
+from featherflow.image import jpeg
 
-# max abs difference between TF's decode_jpeg and ours: 3 on the recorded fixtures, 4 on a
-# 64x64 random-noise JPEG (the fast and the accurate IDCT disagree most on sharp edges)
-JPEG_TOLERANCE = 4
+# TF's decode_image/decode_jpeg defaults for the JPEG path
+_JPEG_DEFAULTS = {"ratio": 1, "fancy_upscaling": True, "try_recover_truncated": False,
+                  "acceptable_fraction": 1, "dct_method": ""}
 
 _UNKNOWN_FORMAT = "Unknown image file format. One of JPEG, PNG, GIF, BMP required."
 
@@ -209,14 +210,10 @@ def _decode_single(data, channels, dtype, op):
         raise InvalidArgumentError(f"{op}: {_UNKNOWN_FORMAT}")
     # a 16-bit PNG is converted at 16 bits then narrowed, as libpng does for TF
     pixels = _png_16bit(data) if kind == "png" and data[24:25] == b"\x10" else None
+    if kind == "jpeg":
+        return _to_dtype(jpeg.decode(data, channels, **dict(_JPEG_DEFAULTS, op=op)), dtype)
     if pixels is None:
-        image = _open(data, op)
-        if kind == "jpeg" and channels == 1 and image.mode != "L":
-            # libjpeg's grayscale output (the Y plane), as TF asks for it
-            image = _open(data, op)
-            image.draft("L", image.size)
-            image = image.convert("L")
-        pixels = _pil_pixels(image)
+        pixels = _pil_pixels(_open(data, op))
     work = np.dtype(pixels.dtype)
     converted = _convert_channels(pixels, channels, work)
     depth = data[24] if kind == "png" else 8
@@ -237,18 +234,17 @@ def decode_png(contents, channels=0, dtype="uint8", name=None):
 
 def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
                 try_recover_truncated=False, acceptable_fraction=1, dct_method="", name=None):
-    """Decode a JPEG to (H, W, C) uint8; ``ratio`` (1, 2, 4, 8) downscales as libjpeg does."""
+    """Decode a JPEG to (H, W, C) uint8 with TF's libjpeg settings (featherflow/image/jpeg.py);
+    ``ratio`` (1, 2, 4, 8) downscales inside the IDCT as libjpeg does."""
     _check_channels(channels, (0, 1, 3), "decode_jpeg")
     if ratio not in (1, 2, 4, 8):
         raise InvalidArgumentError(f"decode_jpeg: ratio must be 1, 2, 4 or 8, received {ratio}.")
     data = _contents_bytes(contents, "decode_jpeg")
-    pixels = _decode_single(data, channels, np.dtype(np.uint8), "decode_jpeg")
-    if ratio != 1:
-        image = _pil().fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)
-        size = (-(-image.width // ratio), -(-image.height // ratio))
-        image = image.resize(size, resample=_pil().Resampling.BOX)
-        pixels = np.asarray(image).reshape(size[1], size[0], -1)
-    return Tensor(pixels)
+    if _sniff(data) != "jpeg":
+        # TF's DecodeJpeg decodes the other formats too (without ratio or the JPEG options)
+        return Tensor(_decode_single(data, channels, np.dtype(np.uint8), "decode_jpeg"))
+    return Tensor(jpeg.decode(data, channels, ratio, fancy_upscaling, try_recover_truncated,
+                              acceptable_fraction, dct_method, "decode_jpeg"))
 
 
 def decode_bmp(contents, channels=0, name=None):
@@ -348,19 +344,34 @@ def _write_png_16bit(buffer, pixels, level):
 def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,
                 chroma_downsampling=True, density_unit="in", x_density=300, y_density=300,
                 xmp_metadata="", name=None):
-    """Encode (H, W, 1 or 3) uint8 pixels as JPEG bytes (a scalar string tensor)."""
+    """Encode (H, W, 1 or 3) uint8 pixels as JPEG bytes (a scalar string tensor): the bytes TF
+    2.21 writes for the same options (featherflow/image/jpeg.py)."""
     pixels = _image_array(image, "encode_jpeg")
     if pixels.dtype != np.uint8 or pixels.shape[-1] not in (1, 3):
         raise InvalidArgumentError(
             f"encode_jpeg: image must be uint8 with 1 or 3 channels, received {pixels.dtype} "
             f"with {pixels.shape[-1]}.")
-    squeezed = pixels[..., 0] if pixels.shape[-1] == 1 else pixels
-    buffer = io.BytesIO()
-    _pil().fromarray(squeezed).save(
-        buffer, "JPEG", quality=int(quality), progressive=progressive, optimize=optimize_size,
-        subsampling=2 if chroma_downsampling else 0,
-        dpi=(x_density, y_density))
-    return Tensor(strings_array(buffer.getvalue()))
+    wanted = {"": pixels.shape[-1], "grayscale": 1, "rgb": 3}
+    if format not in wanted:
+        raise InvalidArgumentError(
+            f"encode_jpeg: format must be '', 'grayscale' or 'rgb', received {format!r}.")
+    if wanted[format] != pixels.shape[-1]:
+        raise InvalidArgumentError(
+            f"encode_jpeg: format {format!r} needs {wanted[format]} channel(s), the image has "
+            f"{pixels.shape[-1]}.")
+    if not 0 <= int(quality) <= 100:
+        raise InvalidArgumentError(f"encode_jpeg: quality must be in [0,100], received {quality}.")
+    if density_unit not in ("in", "cm"):
+        raise InvalidArgumentError(
+            f"encode_jpeg: density_unit must be 'in' or 'cm', received {density_unit!r}.")
+    for argument, value in (("x_density", x_density), ("y_density", y_density)):
+        if not 0 <= int(value) <= 65535:
+            raise InvalidArgumentError(
+                f"encode_jpeg: {argument} must fit 16 bits (0..65535), received {value}.")
+    xmp = _contents_bytes(xmp_metadata, "encode_jpeg") if xmp_metadata != "" else b""
+    return Tensor(strings_array(jpeg.encode(
+        pixels, quality, progressive, optimize_size, chroma_downsampling, density_unit,
+        x_density, y_density, xmp)))
 
 
 def is_jpeg(contents, name=None):

@@ -1,9 +1,8 @@
 """Image codecs against TF 2.21's decoded pixels (tools/data_fixtures/image_codecs.py).
 
-PNG, BMP and GIF pixels are equal to TF's for every ``channels``; JPEG pixels are within
-``JPEG_TOLERANCE`` (TF decodes with libjpeg-turbo's fast integer IDCT, Pillow with the
-accurate one; the max abs difference measured on these fixtures is printed by
-test_jpeg_tolerance_measured).
+PNG, BMP, GIF and JPEG pixels are equal to TF's for every ``channels`` (JPEG through
+featherflow/image/jpeg.py, which reproduces TF's fast IDCT and fancy upsampling; the JPEG
+options are compared in test_jpeg_exact.py).
 """
 
 import importlib
@@ -14,7 +13,6 @@ import numpy as np
 import pytest
 
 import featherflow as tf
-from featherflow.image import codecs
 from tests.data.scenarios import common  # noqa: F401  (puts tools/ on the path)
 
 image_codecs_fixtures = importlib.import_module("data_fixtures.image_codecs")
@@ -40,10 +38,7 @@ def test_decode_image_matches_tf(name, channels):
     got = tf.io.decode_image(data, channels=int(channels)).numpy()
     expected = np.array(expected, dtype=np.uint8)
     assert got.dtype == np.uint8 and got.shape == expected.shape
-    if name.endswith(".jpg"):
-        assert np.abs(got.astype(int) - expected).max() <= codecs.JPEG_TOLERANCE
-    else:
-        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got, expected)
 
 
 @pytest.mark.parametrize("name", [n for n in PIXELS if "uint16" in PIXELS[n]])
@@ -64,24 +59,19 @@ def test_decode_filtered_16bit_png_written_by_tf():
                                   image_codecs_fixtures.smooth_16bit() >> 8)
 
 
-def test_jpeg_tolerance_measured():
-    worst = 0
+def test_decode_jpeg_equals_tf_and_shape():
     for name in ("rgb.jpg", "gray.jpg"):
         data = (IMAGES / name).read_bytes()
         for channels in ("0", "1", "3"):
-            got = tf.io.decode_jpeg(data, channels=int(channels)).numpy().astype(int)
-            worst = max(worst, int(np.abs(got - np.array(PIXELS[name][channels])).max()))
+            got = tf.io.decode_jpeg(data, channels=int(channels)).numpy()
+            np.testing.assert_array_equal(got, np.array(PIXELS[name][channels]))
         assert tf.io.extract_jpeg_shape(data).numpy().tolist() == PIXELS[name]["shape"]
-    print("max abs difference to TF's JPEG pixels:", worst)
-    assert worst <= codecs.JPEG_TOLERANCE
 
 
-def test_jpeg_ratio_shape_matches_tf():
+def test_jpeg_ratio_matches_tf():
     data = (IMAGES / "rgb.jpg").read_bytes()
-    expected = np.array(PIXELS["rgb.jpg"]["ratio2"])
-    got = tf.io.decode_jpeg(data, ratio=2).numpy()
-    assert got.shape == expected.shape
-    assert np.abs(got.astype(int) - expected).max() <= 2 * codecs.JPEG_TOLERANCE
+    np.testing.assert_array_equal(tf.io.decode_jpeg(data, ratio=2).numpy(),
+                                  np.array(PIXELS["rgb.jpg"]["ratio2"]))
 
 
 def test_encode_png_round_trips_uint8_and_uint16():

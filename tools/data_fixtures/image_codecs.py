@@ -1,9 +1,15 @@
-"""Reference pixels for the image codecs (featherflow/image/codecs.py).
+"""Reference pixels and bytes for the image codecs (featherflow/image/codecs.py, jpeg.py).
 
-Two steps, both writing under tests/fixtures/tf/data/images/:
-  python tools/data_fixtures/image_codecs.py make-images      (Pillow: the small test images)
-  /work/venv-tf/bin/python tools/data_fixtures/image_codecs.py record   (TF 2.21's pixels)
-The images are tiny (8x6 px) so that the fixtures stay a few KB.
+Three steps:
+  python tools/data_fixtures/image_codecs.py make-images      (Pillow: the small test images
+                                                               under tests/fixtures/tf/data/images/)
+  /work/venv-tf/bin/python tools/data_fixtures/image_codecs.py record   (TF 2.21's pixels of
+                                                               every format: images/pixels.json)
+  /work/venv-tf/bin/python tools/make_data_fixtures.py image_codecs     (SCENARIOS below: TF's
+                                                               decode_jpeg options, truncated
+                                                               files, encode_jpeg's bytes)
+The images are tiny (8x6 px; 23x19 px for the JPEG option matrix, odd sizes so that every
+subsampling has partial MCUs at the right and bottom edges) so that the fixtures stay small.
 """
 
 import json
@@ -13,6 +19,7 @@ import sys
 import numpy as np
 
 IMAGES = pathlib.Path(__file__).resolve().parents[2] / "tests/fixtures/tf/data/images"
+JPEGS = IMAGES / "jpeg"
 CHANNELS = (0, 1, 3, 4)
 
 
@@ -41,6 +48,31 @@ def make_images():
     Image.fromarray(rgb).save(IMAGES / "rgb.bmp")
     frames = [Image.fromarray(_pixels(seed, 3)).quantize(16) for seed in (3, 4)]
     frames[0].save(IMAGES / "two_frames.gif", save_all=True, append_images=frames[1:])
+    make_jpegs()
+
+
+def test_picture():
+    """23x19 RGB: a gradient with noise and a hard edge (where the two IDCTs and the
+    upsamplers disagree most)."""
+    rng = np.random.default_rng(7)
+    rows, cols = np.mgrid[0:19, 0:23]
+    base = np.stack([cols * 11, rows * 13, (cols + rows) * 6], -1).astype(float)
+    base[:, 12:] = 255 - base[:, 12:]
+    return np.clip(base + rng.normal(0, 35, base.shape), 0, 255).astype(np.uint8)
+
+
+def make_jpegs():
+    from PIL import Image
+
+    JPEGS.mkdir(parents=True, exist_ok=True)
+    picture = Image.fromarray(test_picture())
+    for subsampling in ("4:4:4", "4:2:2", "4:2:0"):
+        picture.save(JPEGS / f"s{subsampling.replace(':', '')}.jpg", quality=85,
+                     subsampling=subsampling)
+    picture.save(JPEGS / "progressive.jpg", quality=85, progressive=True)
+    picture.convert("L").save(JPEGS / "gray.jpg", quality=85)
+    # Pillow writes CMYK with an Adobe marker (inverted values), as Photoshop does
+    picture.convert("CMYK").save(JPEGS / "cmyk.jpg", quality=85)
 
 
 def record():
@@ -52,7 +84,7 @@ def record():
     (IMAGES / "smooth16.png").write_bytes(tf.io.encode_png(smooth_16bit()).numpy())
     result = {}
     for path in sorted(IMAGES.iterdir()):
-        if path.suffix == ".json" or path.name == "smooth16.png":
+        if path.suffix == ".json" or path.name == "smooth16.png" or path.is_dir():
             continue
         data = path.read_bytes()
         entry = {}
@@ -70,6 +102,98 @@ def record():
             entry["ratio2"] = tf.io.decode_jpeg(data, ratio=2).numpy().tolist()
         result[path.name] = entry
     (IMAGES / "pixels.json").write_text(json.dumps(result, separators=(",", ":")))
+
+
+# -- SCENARIOS: decode_jpeg's options on every kind of JPEG, truncated files, encode_jpeg --
+
+JPEG_FILES = ("s444", "s422", "s420", "progressive", "gray", "cmyk")
+
+# (dct_method, fancy_upscaling, channels, ratio); the first is TF's default
+DECODE_OPTIONS = [("", True, 0, 1), ("", True, 1, 1), ("", False, 0, 1),
+                  ("INTEGER_FAST", True, 3, 1), ("INTEGER_ACCURATE", True, 0, 1),
+                  ("INTEGER_ACCURATE", True, 1, 1), ("INTEGER_ACCURATE", False, 0, 1),
+                  ("", True, 0, 2), ("", True, 0, 4), ("", True, 0, 8), ("", False, 0, 2),
+                  ("INTEGER_ACCURATE", False, 0, 2)]
+
+
+def option_name(dct_method, fancy, channels, ratio):
+    return (f"{dct_method.lower() or 'default'}_{'fancy' if fancy else 'plain'}_c{channels}"
+            f"_r{ratio}")
+
+
+def _pixel_record(image):
+    pixels = image.numpy()
+    return {"shape": list(pixels.shape), "pixels": pixels.tobytes()}
+
+
+def _decode_scenario(file, dct_method, fancy, channels, ratio):
+    def scenario(tf):
+        data = (JPEGS / f"{file}.jpg").read_bytes()
+        return _pixel_record(tf.io.decode_jpeg(data, channels=channels, ratio=ratio,
+                                               fancy_upscaling=fancy, dct_method=dct_method))
+    return scenario
+
+
+def _truncated(file, fraction):
+    """The file cut ``fraction`` of the way through its entropy-coded data (the headers of
+    these small files are most of their bytes)."""
+    data = (JPEGS / f"{file}.jpg").read_bytes()
+    start = data.index(b"\xff\xda")
+    return data[:start + int((len(data) - start) * fraction)]
+
+
+def _truncated_scenario(file, fraction, recover, acceptable):
+    def scenario(tf):
+        return _pixel_record(tf.io.decode_jpeg(
+            _truncated(file, fraction), try_recover_truncated=recover,
+            acceptable_fraction=acceptable))
+    return scenario
+
+
+def _encode_scenario(channels, options):
+    def scenario(tf):
+        picture = test_picture()
+        image = picture[..., 1:2] if channels == 1 else picture
+        return tf.io.encode_jpeg(image, **options).numpy()
+    return scenario
+
+
+ENCODE_OPTIONS = {
+    "default": {}, "quality50": {"quality": 50}, "quality10": {"quality": 10},
+    "quality0": {"quality": 0}, "quality100": {"quality": 100},
+    "no_chroma_downsampling": {"chroma_downsampling": False}, "progressive": {"progressive": True},
+    "optimize_size": {"optimize_size": True},
+    "density_cm": {"density_unit": "cm", "x_density": 30, "y_density": 45},
+    "xmp": {"xmp_metadata": "<x:xmpmeta xmlns:x='adobe:ns:meta/'>featherflow</x:xmpmeta>"},
+    "format_rgb": {"format": "rgb"},
+}
+
+SCENARIOS = {}
+for _file in JPEG_FILES:
+    for _options in DECODE_OPTIONS:
+        SCENARIOS[f"decode_{_file}_{option_name(*_options)}"] = _decode_scenario(_file, *_options)
+    SCENARIOS[f"shape_{_file}"] = (
+        lambda tf, f=_file: tf.io.extract_jpeg_shape((JPEGS / f"{f}.jpg").read_bytes()))
+    SCENARIOS[f"decode_image_{_file}"] = (
+        lambda tf, f=_file: _pixel_record(tf.io.decode_image((JPEGS / f"{f}.jpg").read_bytes())))
+for _file in ("s444", "s420", "gray", "progressive"):
+    for _fraction in (0.3, 0.7):
+        for _recover, _acceptable in ((False, 1.0), (False, 0.25), (False, 0.0), (True, 1.0)):
+            SCENARIOS[f"truncated_{_file}_{int(_fraction * 100)}_"
+                      f"{'recover' if _recover else 'acceptable'}{_acceptable}"] = (
+                _truncated_scenario(_file, _fraction, _recover, _acceptable))
+for _name, _options in ENCODE_OPTIONS.items():
+    SCENARIOS[f"encode_rgb_{_name}"] = _encode_scenario(3, _options)
+SCENARIOS["encode_gray_default"] = _encode_scenario(1, {})
+SCENARIOS["encode_gray_format_grayscale"] = _encode_scenario(1, {"format": "grayscale"})
+SCENARIOS["encode_gray_quality30_progressive"] = _encode_scenario(
+    1, {"quality": 30, "progressive": True})
+SCENARIOS["error_dct_method_float"] = lambda tf: tf.io.decode_jpeg(
+    (JPEGS / "s444.jpg").read_bytes(), dct_method="FLOAT")
+SCENARIOS["error_cmyk_grayscale"] = lambda tf: tf.io.decode_jpeg(
+    (JPEGS / "cmyk.jpg").read_bytes(), channels=1)
+SCENARIOS["error_encode_format_mismatch"] = lambda tf: tf.io.encode_jpeg(
+    test_picture(), format="grayscale")
 
 
 if __name__ == "__main__":
