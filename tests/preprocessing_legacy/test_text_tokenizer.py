@@ -111,3 +111,12 @@ def test_namespace():
     for name in ("Tokenizer", "tokenizer_from_json", "text_to_word_sequence", "one_hot",
                  "hashing_trick"):
         assert name in text.__all__
+
+
+def test_numpy_rows_give_the_matrix_of_the_same_lists():
+    tokenizer = text.Tokenizer()
+    tokenizer.fit_on_texts(legacy_text.BASIC)
+    rows = tf.keras.utils.pad_sequences(tokenizer.texts_to_sequences(legacy_text.BASIC))
+    for mode in legacy_text.MODES:
+        np.testing.assert_array_equal(tokenizer.sequences_to_matrix(rows, mode=mode),
+                                      tokenizer.sequences_to_matrix(rows.tolist(), mode=mode))
