@@ -49,29 +49,31 @@ def _fix(value):
 
 
 _CENTERED = np.arange(256, dtype=np.int64) - 128
-_CR_R = (_fix(1.40200) * _CENTERED + 32768) >> 16
-_CB_B = (_fix(1.77200) * _CENTERED + 32768) >> 16
-_CR_G = -_fix(0.71414) * _CENTERED
-_CB_G = -_fix(0.34414) * _CENTERED + 32768
+_CR_R = ((_fix(1.40200) * _CENTERED + 32768) >> 16).astype(np.int16)
+_CB_B = ((_fix(1.77200) * _CENTERED + 32768) >> 16).astype(np.int16)
+_CR_G = (-_fix(0.71414) * _CENTERED).astype(np.int32)
+_CB_G = (-_fix(0.34414) * _CENTERED + 32768).astype(np.int32)
 
 
 def _ycc_to_rgb(luma, cb, cr):
-    luma = luma.astype(np.int32)
-    red = luma + _CR_R[cr].astype(np.int32)
-    green = luma + ((_CB_G[cb] + _CR_G[cr]) >> 16).astype(np.int32)
-    blue = luma + _CB_B[cb].astype(np.int32)
-    return np.clip(np.stack([red, green, blue], axis=-1), 0, 255).astype(np.uint8)
+    luma = luma.astype(np.int16)
+    out = np.empty(luma.shape + (3,), dtype=np.uint8)
+    green = ((_CB_G[cb] + _CR_G[cr]) >> 16).astype(np.int16)
+    for channel, offset in ((0, _CR_R[cr]), (1, green), (2, _CB_B[cb])):
+        offset += luma
+        np.clip(offset, 0, 255, out=offset)  # libjpeg's range_limit
+        out[..., channel] = offset
+    return out
 
 
 def _neighbours(plane, axis):
     """The plane shifted by one sample towards and away from index 0 along ``axis``, the edge
     sample repeated (libjpeg's context rows and edge columns)."""
-    first = np.take(plane, [0], axis=axis)
-    last = np.take(plane, [plane.shape[axis] - 1], axis=axis)
-    body = plane.shape[axis]
-    before = np.concatenate([first, np.take(plane, range(body - 1), axis=axis)], axis=axis)
-    after = np.concatenate([np.take(plane, range(1, body), axis=axis), last], axis=axis)
-    return before, after
+    if axis == 1:
+        return (np.concatenate([plane[:, :1], plane[:, :-1]], axis=1),
+                np.concatenate([plane[:, 1:], plane[:, -1:]], axis=1))
+    return (np.concatenate([plane[:1], plane[:-1]], axis=0),
+            np.concatenate([plane[1:], plane[-1:]], axis=0))
 
 
 def _interleave(even, odd, axis):
