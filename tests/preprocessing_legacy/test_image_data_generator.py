@@ -165,3 +165,24 @@ def test_preprocessing_function_runs_first_on_each_image():
     batch = gen.flow(x, batch_size=3, shuffle=False)[0]
     assert seen == [(4, 4, 3)] * 3
     np.testing.assert_array_equal(batch, x)
+
+
+def test_save_to_dir_writes_each_augmented_image(tmp_path):
+    pytest.importorskip("PIL")
+    x = np.random.default_rng(4).random((3, 6, 6, 3)).astype("float32")
+    gen = image.ImageDataGenerator(rotation_range=10)
+    it = gen.flow(x, np.arange(3), batch_size=3, shuffle=False, seed=0,
+                  save_to_dir=str(tmp_path), save_prefix="aug", save_format="png")
+    batch_x, _ = it[0]
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert len(names) == 3 and all(name.startswith("aug_") for name in names)
+    assert sorted(int(name.split("_")[1]) for name in names) == [0, 1, 2]
+    saved = image.img_to_array(image.load_img(str(tmp_path / names[0])))
+    assert saved.shape == (6, 6, 3)
+
+
+def test_dtype_argument_sets_the_batch_dtype():
+    x = np.random.default_rng(5).random((4, 3, 3, 1))
+    gen = image.ImageDataGenerator(dtype="float64", rotation_range=5)
+    assert gen.flow(x, batch_size=4, seed=1)[0].dtype == np.float64
+    assert image.ImageDataGenerator().flow(x, batch_size=4)[0].dtype == np.float32
