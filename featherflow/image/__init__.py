@@ -31,6 +31,11 @@ _MODULES = {
     "featherflow.image.quality": ("image_gradients", "psnr", "ssim", "total_variation"),
     "featherflow.image.patches": ("extract_patches",),
     "featherflow.image.crop_and_resize": ("crop_and_resize",),
+    "featherflow.image.nms": (
+        "non_max_suppression", "non_max_suppression_overlaps", "non_max_suppression_with_scores",
+    ),
+    "featherflow.image.padded_nms": ("non_max_suppression_padded",),
+    "featherflow.image.combined_nms": ("combined_non_max_suppression",),
 }
 
 # public name -> module that defines it

@@ -102,3 +102,165 @@ SCENARIOS["crop_error_image_rank"] = _crop_error([[0.0, 0.0, 1.0, 1.0]], [0], [2
 SCENARIOS["crop_error_method"] = _crop_error([[0.0, 0.0, 1.0, 1.0]], [0], [2, 2],
                                              method="bicubic")
 SCENARIOS["crop_error_not_finite"] = _crop_error([[0.0, np.nan, 1.0, 1.0]], [0], [2, 2])
+
+
+# ---------------------------------------------------------------- non-max suppression
+
+def _boxes(count, seed, flip=False, ties=False):
+    """Random boxes [y1, x1, y2, x2] in [0, 1] and scores; ``flip`` swaps the corners of
+    every other box, ``ties`` rounds the scores to one decimal (many equal scores)."""
+    rng = np.random.default_rng(seed)
+    corner = rng.uniform(0, 0.8, (count, 2))
+    size = rng.uniform(0.05, 0.4, (count, 2))
+    boxes = np.concatenate([corner, corner + size], axis=1).astype(np.float32)
+    if flip:
+        boxes[::2] = boxes[::2][:, [2, 3, 0, 1]]
+    scores = rng.uniform(0, 1, count).astype(np.float32)
+    if ties:
+        scores = np.round(scores, 1).astype(np.float32)
+    return boxes, scores
+
+
+# two boxes whose IoU is exactly 0.5, a zero-area box, and a box equal to the first
+_EDGE_BOXES = np.array([[0, 0, 1, 1], [0, 0, 1, 2], [0.5, 0.5, 0.5, 0.9], [0, 0, 1, 1],
+                        [1, 1, 0, 0], [3, 3, 4, 4]], np.float32)
+_EDGE_SCORES = np.array([0.9, 0.8, 0.95, 0.9, 0.7, 0.9], np.float32)
+
+
+def _nms(count, seed, max_out, iou=0.5, score_threshold=float("-inf"), flip=False, ties=False):
+    def scenario(tf):
+        boxes, scores = _boxes(count, seed, flip, ties)
+        return tf.image.non_max_suppression(tf.constant(boxes), tf.constant(scores), max_out,
+                                            iou_threshold=iou, score_threshold=score_threshold)
+    return scenario
+
+
+SCENARIOS["nms_basic"] = _nms(40, 0, 10)
+SCENARIOS["nms_all"] = _nms(40, 1, 100)
+SCENARIOS["nms_ties"] = _nms(60, 2, 30, ties=True)
+SCENARIOS["nms_flipped"] = _nms(40, 3, 20, flip=True)
+SCENARIOS["nms_score_threshold"] = _nms(40, 4, 20, score_threshold=0.6)
+SCENARIOS["nms_iou_zero"] = _nms(40, 5, 20, iou=0.0)
+SCENARIOS["nms_iou_one"] = _nms(40, 6, 50, iou=1.0)
+SCENARIOS["nms_zero_output"] = _nms(10, 7, 0)
+SCENARIOS["nms_many"] = _nms(3000, 8, 3000, iou=0.3, ties=True)
+SCENARIOS["nms_many_limited"] = _nms(2000, 9, 100, iou=0.7)
+
+
+@_add("nms_edges")
+def _(tf):
+    return [tf.image.non_max_suppression(_EDGE_BOXES, _EDGE_SCORES, 6, iou_threshold=t)
+            for t in (0.5, 0.49, 0.0, 1.0)]
+
+
+def _nms_error(boxes, scores, max_out, iou=0.5):
+    def scenario(tf):
+        return tf.image.non_max_suppression(tf.constant(np.asarray(boxes, np.float32)),
+                                            tf.constant(np.asarray(scores, np.float32)),
+                                            max_out, iou_threshold=iou)
+    return scenario
+
+
+SCENARIOS["nms_error_iou"] = _nms_error(_EDGE_BOXES, _EDGE_SCORES, 3, iou=1.5)
+SCENARIOS["nms_error_iou_negative"] = _nms_error(_EDGE_BOXES, _EDGE_SCORES, 3, iou=-0.1)
+SCENARIOS["nms_error_output_size"] = _nms_error(_EDGE_BOXES, _EDGE_SCORES, -1)
+SCENARIOS["nms_error_box_rank"] = _nms_error(_EDGE_BOXES[None], _EDGE_SCORES, 3)
+SCENARIOS["nms_error_box_columns"] = _nms_error(_EDGE_BOXES[:, :3], _EDGE_SCORES, 3)
+SCENARIOS["nms_error_scores"] = _nms_error(_EDGE_BOXES, _EDGE_SCORES[:4], 3)
+
+
+def _soft(count, seed, max_out, sigma, score_threshold=float("-inf"), iou=0.5, ties=False):
+    def scenario(tf):
+        boxes, scores = _boxes(count, seed, ties=ties)
+        return tf.image.non_max_suppression_with_scores(
+            tf.constant(boxes), tf.constant(scores), max_out, iou_threshold=iou,
+            score_threshold=score_threshold, soft_nms_sigma=sigma)
+    return scenario
+
+
+SCENARIOS["nms_scores_hard"] = _soft(40, 10, 15, 0.0)
+SCENARIOS["nms_scores_soft"] = _soft(40, 11, 40, 0.5)
+SCENARIOS["nms_scores_soft_threshold"] = _soft(60, 12, 60, 0.3, score_threshold=0.2)
+SCENARIOS["nms_scores_soft_ties"] = _soft(60, 13, 25, 1.0, ties=True)
+SCENARIOS["nms_scores_soft_many"] = _soft(600, 14, 200, 0.5, score_threshold=0.05)
+SCENARIOS["nms_scores_error_sigma"] = _soft(10, 15, 5, -1.0)
+
+
+def _overlaps(count, seed, max_out, threshold=0.5, score_threshold=float("-inf")):
+    def scenario(tf):
+        rng = np.random.default_rng(seed)
+        overlaps = rng.uniform(0, 1, (count, count)).astype(np.float32)
+        scores = np.round(rng.uniform(0, 1, count), 1).astype(np.float32)
+        return tf.image.non_max_suppression_overlaps(
+            tf.constant(overlaps), tf.constant(scores), max_out, overlap_threshold=threshold,
+            score_threshold=score_threshold)
+    return scenario
+
+
+SCENARIOS["nms_overlaps"] = _overlaps(30, 16, 30, 0.8)
+SCENARIOS["nms_overlaps_threshold"] = _overlaps(30, 17, 10, 0.9, score_threshold=0.3)
+SCENARIOS["nms_overlaps_error_square"] = lambda tf: tf.image.non_max_suppression_overlaps(
+    tf.zeros([3, 4]), tf.zeros([3]), 2)
+
+
+def _padded(shape, max_out, iou=0.5, score_threshold=float("-inf"), pad=True, flip=False,
+            ties=False, tile_size=512, sorted_input=False, canonical=False, seed=20):
+    def scenario(tf):
+        count = int(np.prod(shape))
+        boxes, scores = _boxes(count, seed, flip, ties)
+        boxes = tf.constant(boxes.reshape(tuple(shape) + (4,)))
+        scores = tf.constant(scores.reshape(shape))
+        return tf.image.non_max_suppression_padded(
+            boxes, scores, max_out, iou_threshold=iou, score_threshold=score_threshold,
+            pad_to_max_output_size=pad, sorted_input=sorted_input,
+            canonicalized_coordinates=canonical, tile_size=tile_size)
+    return scenario
+
+
+SCENARIOS["nms_padded_single"] = _padded([40], 10, pad=False)
+SCENARIOS["nms_padded_single_pad"] = _padded([40], 50, ties=True)
+SCENARIOS["nms_padded_batched"] = _padded([2, 3, 30], 8, iou=0.3)
+SCENARIOS["nms_padded_threshold"] = _padded([2, 30], 12, score_threshold=0.5)
+SCENARIOS["nms_padded_flipped"] = _padded([25], 25, flip=True)
+SCENARIOS["nms_padded_tiles"] = _padded([3, 50], 20, iou=0.2, tile_size=8, ties=True)
+SCENARIOS["nms_padded_sorted_input"] = _padded([30], 10, sorted_input=True, canonical=True)
+SCENARIOS["nms_padded_many"] = _padded([2, 1500], 300, iou=0.4, ties=True, seed=21)
+SCENARIOS["nms_padded_error_batched"] = _padded([2, 10], 5, pad=False)
+
+
+@_add("nms_padded_edges")
+def _(tf):
+    return [tf.image.non_max_suppression_padded(_EDGE_BOXES[:4], _EDGE_SCORES[:4], 6,
+                                                iou_threshold=t, pad_to_max_output_size=True)
+            for t in (0.5, 0.49, 0.0)]
+
+
+def _combined(batch, count, classes, q, per_class, total, iou=0.5,
+              score_threshold=float("-inf"), pad_per_class=False, clip=True, ties=False,
+              seed=30, outside=False):
+    def scenario(tf):
+        rng = np.random.default_rng(seed)
+        boxes, _ = _boxes(batch * count * q, seed, flip=True)
+        if outside:
+            boxes = boxes * 1.6 - 0.3
+        scores = rng.uniform(0, 1, (batch, count, classes)).astype(np.float32)
+        if ties:
+            scores = np.round(scores, 1).astype(np.float32)
+        return tf.image.combined_non_max_suppression(
+            tf.constant(boxes.reshape(batch, count, q, 4)), tf.constant(scores), per_class,
+            total, iou_threshold=iou, score_threshold=score_threshold,
+            pad_per_class=pad_per_class, clip_boxes=clip)
+    return scenario
+
+
+SCENARIOS["nms_combined_shared"] = _combined(2, 20, 3, 1, 5, 10)
+SCENARIOS["nms_combined_per_class"] = _combined(2, 15, 4, 4, 4, 12, iou=0.3)
+SCENARIOS["nms_combined_ties"] = _combined(2, 40, 5, 1, 10, 30, ties=True)
+SCENARIOS["nms_combined_ties_many"] = _combined(1, 300, 20, 1, 50, 400, ties=True, seed=31)
+SCENARIOS["nms_combined_pad_per_class"] = _combined(2, 10, 2, 1, 3, 20, pad_per_class=True)
+SCENARIOS["nms_combined_threshold"] = _combined(2, 20, 3, 3, 6, 8, score_threshold=0.7)
+SCENARIOS["nms_combined_clip"] = _combined(1, 20, 2, 1, 5, 8, outside=True)
+SCENARIOS["nms_combined_no_clip"] = _combined(1, 20, 2, 1, 5, 8, outside=True, clip=False)
+SCENARIOS["nms_combined_error_q"] = _combined(1, 5, 3, 2, 2, 4)
+SCENARIOS["nms_combined_error_total"] = _combined(1, 5, 2, 1, 2, 0)
+SCENARIOS["nms_combined_error_iou"] = _combined(1, 5, 2, 1, 2, 4, iou=2.0)
