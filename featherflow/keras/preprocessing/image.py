@@ -13,13 +13,12 @@ from featherflow.keras.preprocessing.affine import (
     random_shift,
     random_zoom,
 )
-from featherflow.keras.preprocessing.image_generator import ImageDataGenerator
-from featherflow.keras.preprocessing.image_iterators import (
+from featherflow.keras.preprocessing.image_file_iterators import (
     DataFrameIterator,
     DirectoryIterator,
-    Iterator,
-    NumpyArrayIterator,
 )
+from featherflow.keras.preprocessing.image_generator import ImageDataGenerator
+from featherflow.keras.preprocessing.image_iterators import Iterator, NumpyArrayIterator
 from featherflow.utils.image_dataset import smart_resize
 from featherflow.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 

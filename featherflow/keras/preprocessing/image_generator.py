@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from featherflow import backend
-from featherflow.keras.preprocessing import affine, image_iterators
+from featherflow.keras.preprocessing import affine, image_file_iterators, image_iterators
 
 
 def _warn(message):
@@ -150,7 +150,7 @@ class ImageDataGenerator:
                             keep_aspect_ratio=False):
         """Batches of augmented images read from one sub-folder per class: a
         ``DirectoryIterator``."""
-        return image_iterators.DirectoryIterator(
+        return image_file_iterators.DirectoryIterator(
             directory, self, target_size=target_size, color_mode=color_mode,
             keep_aspect_ratio=keep_aspect_ratio, classes=classes, class_mode=class_mode,
             data_format=self.data_format, batch_size=batch_size, shuffle=shuffle, seed=seed,
@@ -182,7 +182,7 @@ class ImageDataGenerator:
             warnings.warn('`class_mode="other"` is deprecated, please use `class_mode="raw"`.',
                           DeprecationWarning, stacklevel=2)
             class_mode = "raw"
-        return image_iterators.DataFrameIterator(
+        return image_file_iterators.DataFrameIterator(
             dataframe, directory, self, x_col=x_col, y_col=y_col, weight_col=weight_col,
             target_size=target_size, color_mode=color_mode, classes=classes,
             class_mode=class_mode, data_format=self.data_format, batch_size=batch_size,
