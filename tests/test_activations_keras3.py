@@ -24,11 +24,23 @@ CASES = sorted({n.rsplit("_", 1)[0] for n in names("layers_activation/functions"
 TOL = {"float64": dict(y=(1e-6, 1e-12), dx=(1e-5, 1e-12)),
        "float32": dict(y=(2e-5, 1e-6), dx=(1e-4, 1e-6))}
 
-# Where Keras's float32 formula itself loses the digits, featherflow's float32 result is
-# compared with Keras's float64 one instead (the test checks Keras's float32 really is off):
-# squareplus: x + sqrt(x^2 + b) cancels for x << 0 (Keras: 0 at -1e4, the value is 1e-4).
-KERAS32_INEXACT = {"layers_activation/functions/squareplus",
-                   "layers_activation/functions/squareplus_b1"}
+# Where Keras's (TF's) float32 formula itself loses the digits, featherflow's float32 result
+# is compared with the float64 one instead (the test checks the float32 one really is off):
+# squareplus: x + sqrt(x^2 + b) cancels for x << 0 (Keras: 0 at -1e4, the value is 1e-4);
+# tf.nn.gelu(approximate=True): 1 + tanh(u) cancels for x < 0 (slope 9e-4 off at x = -3.7).
+FLOAT32_INEXACT = {"layers_activation/functions/squareplus",
+                   "layers_activation/functions/squareplus_b1",
+                   "layers_activation/tf_nn/gelu_approximate"}
+
+
+def _reference(case, dtype):
+    fx = load(f"{case}_{dtype}")
+    if dtype != "float32" or case not in FLOAT32_INEXACT:
+        return fx, fx
+    exact = load(f"{case}_float64")
+    assert not all(np.allclose(fx[k], exact[k], rtol=1e-4, atol=0) for k in ("y", "dx")), (
+        f"{case}: the float32 reference is exact now; drop it from FLOAT32_INEXACT")
+    return fx, exact
 
 # Keras's sparsemax sums the cumulative sums over the support instead of taking the last one
 # (see tests/test_activations.py): compared only on rows where one entry is kept.
@@ -47,12 +59,7 @@ def _run(fn, x, kwargs, r):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("case", CASES)
 def test_matches_keras_at_large_magnitudes(case, dtype):
-    fx = load(f"{case}_{dtype}")
-    want = fx
-    if dtype == "float32" and case in KERAS32_INEXACT:
-        want = load(f"{case}_float64")
-        assert not np.allclose(fx["y"], want["y"], rtol=1e-3, atol=1e-7), (
-            f"{case}: Keras's float32 is exact now; drop it from KERAS32_INEXACT")
+    fx, want = _reference(case, dtype)
     fn = A.get(fx["function"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow / invalid-value warnings either
@@ -167,3 +174,27 @@ def test_bad_arguments():
         A.squareplus(np.ones(3), b=-1.0)
     with pytest.raises(ValueError, match="must be even"):
         A.glu(np.ones((2, 5)))
+
+
+TF_NN = sorted({n.rsplit("_", 1)[0] for n in names("layers_activation/tf_nn")})
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", TF_NN)
+def test_tf_nn_matches_tensorflow(case, dtype):
+    # TF's own spellings (features=, alpha=, beta=); same tolerances as the Keras functions
+    fx, want = _reference(case, dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y, dx = _run(getattr(tf.nn, fx["function"]), fx["x"], fx["kwargs"], fx["r"])
+    assert y.dtype == np.dtype(dtype)
+    (rtol, atol), (grtol, gatol) = TOL[dtype]["y"], TOL[dtype]["dx"]
+    np.testing.assert_allclose(y, want["y"].astype(dtype), rtol=rtol, atol=atol,
+                               err_msg=f"{case} value")
+    np.testing.assert_allclose(dx, want["dx"].astype(dtype), rtol=grtol, atol=gatol,
+                               err_msg=f"{case} gradient")
+
+
+def test_tf_nn_swish_beta_gradient_check():
+    x = _smooth((3, 4), 3)
+    check_gradients(lambda t: tf.nn.swish(t, beta=0.7), [x])

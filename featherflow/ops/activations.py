@@ -7,8 +7,18 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.tensor import Tensor
-from featherflow.ops._convert import float_operand, operand
-from featherflow.ops.math import abs, erf, erf_array, exp, maximum, minimum, square, where
+from featherflow.ops._convert import data, float_operand, operand
+from featherflow.ops.math import (
+    abs,
+    erf,
+    erf_array,
+    exp,
+    maximum,
+    minimum,
+    multiply,
+    square,
+    where,
+)
 
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2_PI = math.sqrt(2.0 / math.pi)
@@ -146,23 +156,29 @@ def _d_gelu(x, y):
     return (cdf + x * pdf).astype(x.dtype, copy=False)
 
 
-# tanh is 1 to the last bit of float64 beyond |inner| = 20 (|x| > 5.3): clipping x there keeps
-# the cube from overflowing (float32 from |x| ~ 7e12), which turned the slope into 0 * inf
+# 0.5 (1 + tanh(u)) is sigmoid(2u), and 1 - tanh(u)^2 is 4 s (1 - s): the sigmoid form does not
+# cancel for x < 0 (float32 1 + tanh(u) keeps ~3 digits at x = -3.7, TF's formula too). Past
+# |x| = 30 the sigmoid is 0 or 1 in float64; clipping there keeps the cube from overflowing
+# (float32 from |x| ~ 7e12: the slope was 0 * inf) and the clamped x keeps x * s(low) ~ 0.
 _GELU_CLIP = 30.0
 
 
-def _gelu_tanh(x):
+def _gelu_tanh_parts(x):
     xc = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
-    inner = _SQRT_2_PI * (xc + 0.044715 * xc ** 3)
-    return (0.5 * x * (1 + np.tanh(inner))).astype(x.dtype, copy=False)
+    s = sigmoid_array(2 * _SQRT_2_PI * (xc + 0.044715 * xc ** 3))
+    return np.maximum(x, -_GELU_CLIP), xc, s
+
+
+def _gelu_tanh(x):
+    xl, _, s = _gelu_tanh_parts(x)
+    return (xl * s).astype(x.dtype, copy=False)
 
 
 def _d_gelu_tanh(x, y):
-    xc = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
-    inner = _SQRT_2_PI * (xc + 0.044715 * xc ** 3)
-    t = np.tanh(inner)
+    xl, xc, s = _gelu_tanh_parts(x)
     dinner = _SQRT_2_PI * (1 + 3 * 0.044715 * xc * xc)
-    return (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner).astype(x.dtype, copy=False)
+    # s (1 - s) first: it is 0 for huge x, and 2 * x would overflow
+    return (s + xl * (2 * s * (1 - s) * dinner)).astype(x.dtype, copy=False)
 
 
 def _mish(x):
@@ -355,8 +371,24 @@ relu6 = _act("relu6")
 selu = _act("selu")
 softplus = _act("softplus")
 softsign = _act("softsign")
-silu = _act("silu")
-swish = _act("swish")
+
+
+def _silu_beta(kind):
+    def fn(features, beta=1.0, name=None):
+        x = float_operand(features)
+        if beta == 1.0:
+            return Elementwise(kind)(x)
+        # TF's x * sigmoid(beta * x), through recorded ops (beta is a constant here)
+        return multiply(x, Elementwise("sigmoid")(multiply(x, np.asarray(beta, data(x).dtype))))
+
+    fn.__name__ = fn.__qualname__ = kind
+    fn.__doc__ = (f"``x * sigmoid(beta * x)`` (tf.nn.{kind}; Keras's {kind} is beta = 1), "
+                  "differentiable.")
+    return fn
+
+
+silu = _silu_beta("silu")
+swish = _silu_beta("swish")
 hard_sigmoid = _act("hard_sigmoid")
 hard_silu = _act("hard_silu")
 hard_swish = hard_silu

@@ -4,6 +4,7 @@ Writes tests/fixtures/keras/layers_activation/:
 - ``functions/<case>_<dtype>``: every keras.activations function (and its argument variants)
   on a row of large magnitudes (up to 1e4) plus two random rows, in float32 and float64:
   ``x``, ``y``, ``r`` and ``dx`` (gradient of ``sum(y * r)``).
+- ``tf_nn/<case>_<dtype>``: the tf.nn activations with TF's own arguments, the same way.
 - ``layers/<case>``: ReLU, LeakyReLU, PReLU, ELU and Softmax configurations through
   layer_runner (outputs, input and weight gradients, config, output mask).
 - ``models/``: one Keras 3 model with every activation layer saved as ``.keras`` and ``.h5``,
@@ -118,6 +119,44 @@ def function_cases():
     names = sorted(ALL_OBJECTS_DICT)
     serialized = [keras.activations.serialize(keras.activations.get(n)) for n in names]
     save_npz(f"{GROUP}/names", {"names": np.array(names), "serialized": np.array(serialized)})
+
+
+# (case, tf.nn attribute, kwargs): TF's own spellings (features=, alpha=, beta=)
+TF_NN = [
+    ("gelu", "gelu", {}),
+    ("gelu_approximate", "gelu", {"approximate": True}),
+    ("silu", "silu", {}),
+    ("swish_beta0p5", "swish", {"beta": 0.5}),
+    ("silu_beta2", "silu", {"beta": 2.0}),
+    ("relu6", "relu6", {}),
+    ("selu", "selu", {}),
+    ("elu", "elu", {}),
+    ("leaky_relu", "leaky_relu", {}),
+    ("leaky_relu_alpha0p1", "leaky_relu", {"alpha": 0.1}),
+    ("softsign", "softsign", {}),
+    ("softplus", "softplus", {}),
+    ("log_softmax", "log_softmax", {}),
+    ("log_softmax_axis0", "log_softmax", {"axis": 0}),
+    ("softmax", "softmax", {}),
+]
+
+
+def tf_nn_cases():
+    import tensorflow as tf
+
+    for case, attr, kwargs in TF_NN:
+        rng = rng_for(f"{GROUP}/tf_nn/{case}")
+        x = np.stack([_LARGE_ROW, _away_from_kinks(rng.normal(0, 3, 12))])
+        for dtype in ("float32", "float64"):
+            t = tf.constant(x.astype(dtype))
+            r = rng_for(f"{GROUP}/tf_nn/{case}/r").normal(size=x.shape)
+            with tf.GradientTape() as tape:
+                tape.watch(t)
+                y = getattr(tf.nn, attr)(t, **kwargs)
+                loss = tf.reduce_sum(y * tf.constant(r, dtype=dtype))
+            save_npz(f"{GROUP}/tf_nn/{case}_{dtype}", {
+                "function": attr, "kwargs": to_json(kwargs), "x": x.astype(dtype),
+                "y": as_numpy(y), "r": r, "dx": as_numpy(tape.gradient(loss, t))})
 
 
 def _x(name, shape, scale=2.0):
@@ -246,5 +285,6 @@ def model_cases():
 
 def run():
     function_cases()
+    tf_nn_cases()
     layer_cases()
     model_cases()
