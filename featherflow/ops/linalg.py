@@ -1,4 +1,5 @@
-"""Matrix products and norms: matmul (batched), einsum, tensordot, norms and clipping."""
+"""Matrix products and norms: matmul (batched), tensordot, norms and clipping (einsum is in
+ops/einsum.py)."""
 
 
 import numpy as np
@@ -6,6 +7,7 @@ import numpy as np
 from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, float_operand, operand, pair
+from featherflow.ops.einsum import Einsum, einsum  # noqa: F401  (ops.math re-exports them)
 from featherflow.ops.math import (
     cast,
     divide,
@@ -88,105 +90,6 @@ class MatMul(Function):
         return ga, gb
 
 
-def _einsum_parse(subscripts, ndims):
-    """Split ``subscripts`` into per-input and output terms, making an implicit output explicit
-    (NumPy's rule: ellipsis first, then the letters used once, in alphabetical order)."""
-    s = subscripts.replace(" ", "")
-    if "->" in s:
-        ins, out = s.split("->")
-    else:
-        ins = s
-        letters = ins.replace("...", "").replace(",", "")
-        once = sorted(c for c in set(letters) if letters.count(c) == 1)
-        out = ("..." if "..." in ins else "") + "".join(once)
-    terms = ins.split(",")
-    if len(terms) != len(ndims):
-        raise ValueError(
-            f"einsum: the subscripts {subscripts!r} name {len(terms)} operand(s), received "
-            f"{len(ndims)}."
-        )
-    return terms, out
-
-
-class Einsum(Function):
-    """``np.einsum`` with the gradient of each operand as another einsum.
-
-    The gradient of an operand is the contraction of the output gradient with the other
-    operands; letters summed within that operand alone are broadcast back, and broadcast
-    (size 1 or ellipsis) dimensions are summed. Repeated letters inside one operand (traces,
-    diagonals) have no gradient here.
-    """
-
-    def __init__(self, subscripts):
-        self.subscripts = subscripts
-
-    def forward(self, *xs):
-        self.terms, self.out_term = _einsum_parse(self.subscripts, [x.ndim for x in xs])
-        self.xs = xs
-        return np.asarray(np.einsum(f"{','.join(self.terms)}->{self.out_term}", *xs))
-
-    def backward(self, g):
-        terms, out, xs = self.terms, self.out_term, self.xs
-        grads = []
-        for i, (term, x) in enumerate(zip(terms, xs)):
-            if not self.needs[i]:
-                grads.append(None)
-                continue
-            grads.append(self._grad_of(i, term, x, g, terms, out, xs))
-        return tuple(grads)
-
-    def _grad_of(self, i, term, x, g, terms, out, xs):
-        letters = term.replace("...", "")
-        if len(set(letters)) != len(letters):
-            raise NotImplementedError(
-                f"einsum: no gradient for the operand {term!r} of {self.subscripts!r}, whose "
-                f"letters repeat (a trace or diagonal). Use tf.linalg ops or reshape instead."
-            )
-        others = [t for j, t in enumerate(terms) if j != i]
-        seen = out + "".join(others)
-        keep = "".join(c for c in letters if c in seen)
-        any_ell = "..." in seen
-        spec = ",".join([out] + others) + "->" + ("..." if any_ell else "") + keep
-        gk = np.einsum(spec, g, *[v for j, v in enumerate(xs) if j != i])
-        n_ell = x.ndim - len(letters)
-        sizes = dict(zip(letters, _letter_sizes(term, x.shape)))
-        # shape in the order (ellipsis dims, letters) with summed-alone letters as size 1
-        pos = term.index("...") if "..." in term else 0
-        ell_shape = x.shape[pos:pos + n_ell]
-        kept_dims = iter(gk.shape[gk.ndim - len(keep):])
-        lonely_shape = tuple(next(kept_dims) if c in keep else 1 for c in letters)
-        gk = gk.reshape(gk.shape[: gk.ndim - len(keep)] + lonely_shape)
-        full = ell_shape + tuple(sizes[c] for c in letters)
-        # sum what x was broadcast over (extra or size-1 dims), then spread over what the
-        # output did not depend on (letters summed inside x alone, size-1 dims of others)
-        if gk.ndim > len(full):
-            gk = gk.sum(axis=tuple(range(gk.ndim - len(full))))
-        axes = tuple(i for i, (t, n) in enumerate(zip(full, gk.shape)) if t == 1 and n != 1)
-        if axes:
-            gk = gk.sum(axis=axes, keepdims=True)
-        if gk.shape != full:
-            out_arr = np.empty(full, gk.dtype)
-            out_arr[...] = gk
-            gk = out_arr
-        if n_ell and pos:
-            n_before = len(term[:term.index("...")])
-            perm = ([n_ell + k for k in range(n_before)] + list(range(n_ell))
-                    + [n_ell + k for k in range(n_before, len(letters))])
-            gk = np.transpose(gk, perm)
-        return gk.astype(x.dtype, copy=False)
-
-
-def _letter_sizes(term, shape):
-    """Sizes of the letters of ``term`` (an einsum term) for an operand of ``shape``."""
-    if "..." in term:
-        before, after = term.split("...")
-        dims = list(shape[: len(before)]) + (list(shape[len(shape) - len(after):])
-                                              if after else [])
-        return dims
-    return list(shape)
-
-
-
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
     """Matrix product of the last two axes, batched over the leading ones (``tf.matmul``)."""
@@ -216,21 +119,6 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, name=None):
 
     out = matmul(a, reshape_ops.expand_dims(b, -1), transpose_a=transpose_a or adjoint_a)
     return reshape_ops.squeeze(out, -1)
-
-
-def einsum(equation, *inputs, name=None, **kwargs):
-    """Einstein summation (``tf.einsum``), differentiable in every operand."""
-    xs = [operand(x) for x in inputs]
-    floats = [data(x).dtype for x in xs if data(x).dtype.kind == "f"]
-    if floats:
-        xs = [x if data(x).dtype == floats[0] else cast(x, floats[0]) for x in xs]
-    try:
-        return Einsum(equation)(*xs)
-    except ValueError as err:
-        raise ValueError(
-            f"einsum {equation!r}: operands of shapes {[tuple(np.shape(data(x))) for x in xs]} "
-            f"do not fit ({err})."
-        ) from None
 
 
 def tensordot(a, b, axes, name=None):

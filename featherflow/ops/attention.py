@@ -1,0 +1,112 @@
+"""Attention primitives: a masked softmax over several axes, and scaled dot-product attention
+over (batch, time, heads, channels) tensors as one primitive with its own backward.
+
+Masked positions are replaced by ``fill`` before the softmax (Keras's Softmax layer uses
+-1e9; ``keras.ops.dot_product_attention`` uses -0.7 times the largest float32), and with
+``zero_masked`` the probabilities of masked positions are set to 0 afterwards, so a query
+that may attend to nothing gets all zeros instead of a uniform average (Keras's
+``Softmax(mask=...)``).
+"""
+
+import numpy as np
+
+from featherflow.autodiff.function import Function
+
+
+def _softmax(x, axes):
+    e = np.exp(x - np.max(x, axis=axes, keepdims=True))
+    e /= np.sum(e, axis=axes, keepdims=True)
+    return e
+
+
+class MaskedSoftmax(Function):
+    """Softmax of ``x`` over ``axes`` where ``mask`` (broadcastable bool array) is True."""
+
+    def __init__(self, axes, mask=None, fill=-1e9, zero_masked=True):
+        self.axes = tuple(axes)
+        self.mask = mask
+        self.fill = fill
+        self.zero_masked = zero_masked and mask is not None
+
+    def forward(self, x):
+        if self.mask is not None:
+            x = np.where(self.mask, x, np.asarray(self.fill, x.dtype))
+        self.s = _softmax(x, self.axes)
+        if self.zero_masked:
+            return np.where(self.mask, self.s, 0).astype(x.dtype, copy=False)
+        return self.s
+
+    def backward(self, g):
+        s = self.s
+        if self.zero_masked:
+            g = np.where(self.mask, g, 0)
+        gx = s * (g - np.sum(g * s, axis=self.axes, keepdims=True))
+        if self.mask is not None:
+            gx = np.where(self.mask, gx, 0)
+        return (gx.astype(s.dtype, copy=False),)
+
+
+class DotProductAttention(Function):
+    """``softmax(scale * q k^T) v`` per batch and head, with the probabilities as a second
+    output.
+
+    Inputs: ``q`` (B, T, N, H), ``k`` (B, S, N, H), ``v`` (B, S, N, Hv). ``mask`` broadcasts
+    to (B, N, T, S); ``keep`` (same shape as the probabilities, already divided by
+    ``1 - rate``) is dropout applied to the probabilities before they weight ``v``; the
+    second output is the probabilities before dropout, as Keras returns them.
+    """
+
+    n_out = 2
+
+    def __init__(self, scale, mask=None, fill=-1e9, zero_masked=True, keep=None,
+                 softmax_dtype=None):
+        self.scale = scale
+        self.mask = mask
+        self.fill = fill
+        self.zero_masked = zero_masked and mask is not None
+        self.keep = keep
+        self.softmax_dtype = softmax_dtype
+
+    def forward(self, q, k, v):
+        dtype = q.dtype
+        qt = q.transpose(0, 2, 1, 3) * np.asarray(self.scale, dtype)
+        kt = k.transpose(0, 2, 3, 1)
+        vt = v.transpose(0, 2, 1, 3)
+        logits = np.matmul(qt, kt)
+        if self.softmax_dtype is not None and logits.dtype != self.softmax_dtype:
+            logits = logits.astype(self.softmax_dtype)
+        if self.mask is not None:
+            logits = np.where(self.mask, logits, np.asarray(self.fill, logits.dtype))
+        s = _softmax(logits, -1)
+        probs = np.where(self.mask, s, 0) if self.zero_masked else s
+        probs = probs.astype(dtype, copy=False)
+        weights = probs * self.keep if self.keep is not None else probs
+        out = np.matmul(weights, vt).transpose(0, 2, 1, 3)
+        self.saved = (qt, kt, vt, s, weights)
+        return np.ascontiguousarray(out), probs
+
+    def backward(self, grads):
+        g_out, g_probs = grads
+        qt, kt, vt, s, weights = self.saved
+        go = g_out.transpose(0, 2, 1, 3)
+        gq = gk = gv = None
+        if self.needs[2]:
+            gv = np.matmul(weights.swapaxes(-1, -2), go).transpose(0, 2, 1, 3)
+        if self.needs[0] or self.needs[1]:
+            gp = np.matmul(go, vt.swapaxes(-1, -2))
+            if self.keep is not None:
+                gp *= self.keep
+            gp = gp + g_probs
+            if self.zero_masked:
+                gp = np.where(self.mask, gp, 0)
+            sd = s.astype(gp.dtype, copy=False)
+            gl = sd * (gp - np.sum(gp * sd, axis=-1, keepdims=True))
+            if self.mask is not None:
+                gl = np.where(self.mask, gl, 0)
+            if self.needs[0]:
+                gq = (np.matmul(gl, kt.swapaxes(-1, -2)) * np.asarray(self.scale, gl.dtype)
+                      ).transpose(0, 2, 1, 3)
+            if self.needs[1]:
+                gk = np.matmul(qt.swapaxes(-1, -2), gl).transpose(0, 3, 1, 2)
+        dtype = qt.dtype
+        return tuple(None if g is None else g.astype(dtype, copy=False) for g in (gq, gk, gv))
