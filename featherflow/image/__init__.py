@@ -1,5 +1,6 @@
 """``tf.image``: codecs (Pillow underneath), resizing, crops and flips, colour ops, quality
-metrics. Each name lives in the module of its family and loads on first use, so
+metrics, box ops (crop_and_resize, non-max suppression, drawing and sampling boxes), Sobel
+edges and glimpses. Each name lives in the module of its family and loads on first use, so
 ``import featherflow`` stays free of Pillow and of the resize kernels.
 """
 
@@ -36,6 +37,12 @@ _MODULES = {
     ),
     "featherflow.image.padded_nms": ("non_max_suppression_padded",),
     "featherflow.image.combined_nms": ("combined_non_max_suppression",),
+    "featherflow.image.edges": ("sobel_edges",),
+    "featherflow.image.draw_boxes": ("draw_bounding_boxes",),
+    "featherflow.image.distorted_boxes": (
+        "sample_distorted_bounding_box", "stateless_sample_distorted_bounding_box",
+    ),
+    "featherflow.image.glimpse": ("extract_glimpse",),
 }
 
 # public name -> module that defines it

@@ -1,9 +1,13 @@
-"""tf.image.crop_and_resize against TF 2.21 (tools/data_fixtures/image_boxes.py).
+"""tf.image box ops against TF 2.21 (tools/data_fixtures/image_boxes.py): crop_and_resize,
+draw_bounding_boxes and (stateless_)sample_distorted_bounding_box.
 
 Tolerances: crops and their image/box gradients match TF to rtol 1e-6, atol 1e-6 per unit of
 the input's range (the float32 sampling positions are computed with TF's operations, so the
-nearest-neighbour picks and the extrapolated samples are the same); error scenarios must raise
-TF's error class. The primitive's backward is also checked against finite differences.
+nearest-neighbour picks and the extrapolated samples are the same); drawn images and the
+stateless distorted boxes (TF's Philox stream for the seed pair) must be exact; error
+scenarios must raise TF's error class. crop_and_resize's backward is also checked against
+finite differences; the stateful sampler (featherflow's generator, not TF's values) against
+the constraints it promises.
 """
 
 import numpy as np
@@ -17,6 +21,11 @@ from tests.image import box_scenarios
 @pytest.mark.parametrize("name", box_scenarios.names("crop_"))
 def test_crop_and_resize_scenario(name):
     box_scenarios.run(name, tf, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", box_scenarios.names("draw_", "distorted_"))
+def test_draw_and_distorted_box_scenario(name):
+    box_scenarios.run(name, tf, rtol=0, atol=0)
 
 
 def _directional_check(fn, inputs, position, step, rtol):
@@ -65,3 +74,35 @@ def test_crop_and_resize_refuses_bad_input_clearly():
         tf.image.crop_and_resize(image, [[0.0, 0.0, 1.0, 1.0]], [0], [2, -1])
     with pytest.raises(InvalidArgumentError, match=r"boxes must be 2-D \[num_boxes, 4\]"):
         tf.image.crop_and_resize(image, [[0.0, 0.0, 1.0]], [0], [2, 2])
+
+
+def test_stateful_distorted_box_keeps_its_promises():
+    objects = np.array([[[0.1, 0.2, 0.5, 0.9]]], np.float32)
+    height, width = 240, 320
+    for seed in range(1, 30):
+        begin, size, box = tf.image.sample_distorted_bounding_box(
+            [height, width, 3], objects, seed=seed, min_object_covered=0.5,
+            aspect_ratio_range=[0.5, 2.0], area_range=[0.1, 0.9])
+        top, left, _ = begin.numpy()
+        crop_height, crop_width, channels = size.numpy()
+        assert channels == -1 and top >= 0 and left >= 0
+        assert top + crop_height <= height and left + crop_width <= width
+        whole = (crop_height, crop_width) == (height, width)
+        # a sampled crop: its area in range and half of the object inside it
+        area = crop_height * crop_width / (height * width)
+        inter_h = max(0, min(top + crop_height, 120) - max(top, 24))
+        inter_w = max(0, min(left + crop_width, 288) - max(left, 64))
+        assert whole or (0.1 <= area <= 0.9 and inter_h * inter_w >= 0.5 * 96 * 224)
+        np.testing.assert_allclose(box.numpy().ravel(), [top / height, left / width,
+                                                         (top + crop_height) / height,
+                                                         (left + crop_width) / width],
+                                   rtol=1e-6)
+    first = tf.image.sample_distorted_bounding_box([height, width, 3], objects, seed=7)
+    again = tf.image.sample_distorted_bounding_box([height, width, 3], objects, seed=7)
+    np.testing.assert_array_equal(first[0].numpy(), again[0].numpy())
+
+
+def test_draw_bounding_boxes_refuses_uint8_with_the_fix():
+    with pytest.raises(InvalidArgumentError, match="convert_image_dtype"):
+        tf.image.draw_bounding_boxes(np.zeros((1, 4, 4, 3), np.uint8),
+                                     [[[0.0, 0.0, 1.0, 1.0]]], None)

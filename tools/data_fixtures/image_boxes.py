@@ -264,3 +264,158 @@ SCENARIOS["nms_combined_no_clip"] = _combined(1, 20, 2, 1, 5, 8, outside=True, c
 SCENARIOS["nms_combined_error_q"] = _combined(1, 5, 3, 2, 2, 4)
 SCENARIOS["nms_combined_error_total"] = _combined(1, 5, 2, 1, 2, 0)
 SCENARIOS["nms_combined_error_iou"] = _combined(1, 5, 2, 1, 2, 4, iou=2.0)
+
+
+# ---------------------------------------------------------------- sobel_edges
+
+@_add("sobel_float32")
+def _(tf):
+    return tf.image.sobel_edges(tf.constant(_image((2, 5, 6, 3))))
+
+
+@_add("sobel_float64")
+def _(tf):
+    return tf.image.sobel_edges(tf.constant(_image((1, 4, 3, 2), "float64")))
+
+
+@_add("sobel_smallest")
+def _(tf):
+    return tf.image.sobel_edges(tf.constant(_image((1, 2, 2, 1))))
+
+
+@_add("sobel_grad")
+def _(tf):
+    image = tf.constant(_image((1, 4, 5, 2)))
+    weights = tf.constant(_image((1, 4, 5, 2, 2), seed=3))
+    with tf.GradientTape() as tape:
+        tape.watch(image)
+        loss = tf.reduce_sum(tf.image.sobel_edges(image) * weights)
+    return tape.gradient(loss, image)
+
+
+@_add("sobel_error_one_row")
+def _(tf):
+    return tf.image.sobel_edges(tf.constant(_image((1, 1, 4, 1))))
+
+
+# ---------------------------------------------------------------- draw_bounding_boxes
+
+_DRAW_BOXES = np.array([[
+    [0.0, 0.0, 1.0, 1.0],        # the border
+    [0.2, 0.1, 0.6, 0.5],        # inside
+    [-0.3, 0.4, 0.5, 1.6],       # reaching outside (top edge truncates toward zero)
+    [-1.5, 0.2, -0.5, 0.4],      # entirely above the image
+    [0.7, 0.7, 0.3, 0.9],        # inverted rows: skipped
+    [0.45, 0.3, 0.55, 0.35],     # one pixel tall
+    [0.1, 0.2, 0.9, 0.8], [0.3, 0.3, 0.4, 0.4], [0.5, 0.0, 0.5, 1.0], [0.0, 0.5, 1.0, 0.5],
+    [0.25, 0.25, 0.75, 0.75],    # the eleventh box wraps to the first colour
+]], np.float32)
+
+
+def _draw(depth, colors, dtype="float32", batch=1):
+    def scenario(tf):
+        images = tf.constant(_image((batch, 7, 9, depth), dtype))
+        boxes = tf.constant(np.repeat(_DRAW_BOXES, batch, axis=0))
+        return tf.image.draw_bounding_boxes(images, boxes, colors)
+    return scenario
+
+
+SCENARIOS["draw_rgb_default"] = _draw(3, None)
+SCENARIOS["draw_rgba_default"] = _draw(4, None, batch=2)
+SCENARIOS["draw_gray_default"] = _draw(1, None)
+SCENARIOS["draw_rgb_colors"] = _draw(3, np.array([[0.1, 0.2, 0.3], [0.9, 0.8, 0.7]],
+                                                 np.float32))
+SCENARIOS["draw_gray_wide_colors"] = _draw(1, np.array([[0.25, 1, 1, 1]], np.float32))
+SCENARIOS["draw_float16"] = _draw(3, None, "float16")
+SCENARIOS["draw_empty_colors"] = _draw(3, np.zeros((0, 3), np.float32))
+SCENARIOS["draw_error_uint8"] = _draw(3, None, "uint8")
+SCENARIOS["draw_error_depth"] = _draw(2, None)
+SCENARIOS["draw_error_colors"] = _draw(3, np.array([[0.1, 0.2]], np.float32))
+
+
+@_add("draw_error_batch")
+def _(tf):
+    return tf.image.draw_bounding_boxes(tf.zeros([2, 4, 4, 3]), _DRAW_BOXES, None)
+
+
+# ---------------------------------------------------------------- sample_distorted_bounding_box
+
+_OBJECTS = np.array([[[0.1, 0.2, 0.5, 0.9], [0.4, 0.05, 0.95, 0.3]]], np.float32)
+
+
+def _distorted(seed, image_size=(480, 640, 3), boxes=_OBJECTS, dtype="int32", **kwargs):
+    def scenario(tf):
+        return tf.image.stateless_sample_distorted_bounding_box(
+            tf.constant(np.array(image_size, dtype)), tf.constant(boxes),
+            seed=tf.constant(np.array(seed, "int32")), **kwargs)
+    return scenario
+
+
+for _seed in ([1, 2], [0, 0], [7, -3], [123456, 987654], [2**31 - 1, 5]):
+    SCENARIOS[f"distorted_seed_{_seed[0]}_{_seed[1]}"] = _distorted(_seed)
+SCENARIOS["distorted_covered_high"] = _distorted([3, 4], min_object_covered=0.9)
+SCENARIOS["distorted_covered_zero"] = _distorted([3, 5], min_object_covered=0.0)
+SCENARIOS["distorted_aspect_wide"] = _distorted([4, 4], aspect_ratio_range=[2.0, 3.0],
+                                                area_range=[0.1, 0.5])
+SCENARIOS["distorted_area_small"] = _distorted([5, 1], area_range=[0.01, 0.05],
+                                               max_attempts=200)
+SCENARIOS["distorted_one_attempt"] = _distorted([6, 2], max_attempts=1, min_object_covered=0.95)
+SCENARIOS["distorted_small_image"] = _distorted([8, 9], image_size=(5, 7, 1))
+SCENARIOS["distorted_odd_image_int64"] = _distorted([9, 9], image_size=(333, 97, 3),
+                                                    dtype="int64")
+SCENARIOS["distorted_uint8_size"] = _distorted([10, 1], image_size=(200, 100, 3),
+                                               dtype="uint8")
+SCENARIOS["distorted_no_boxes"] = _distorted([11, 2], boxes=np.zeros((1, 0, 4), np.float32),
+                                             use_image_if_no_bounding_boxes=True)
+SCENARIOS["distorted_error_no_boxes"] = _distorted([11, 3],
+                                                   boxes=np.zeros((1, 0, 4), np.float32))
+SCENARIOS["distorted_error_box_range"] = _distorted(
+    [1, 1], boxes=np.array([[[0.1, 0.2, 1.5, 0.9]]], np.float32))
+SCENARIOS["distorted_error_area"] = _distorted([1, 1], area_range=[0.5, 1.5])
+SCENARIOS["distorted_error_attempts"] = _distorted([1, 1], max_attempts=0)
+
+
+@_add("distorted_many_seeds")
+def _(tf):
+    boxes = tf.constant(_OBJECTS)
+    out = []
+    for k in range(40):
+        begin, size, _ = tf.image.stateless_sample_distorted_bounding_box(
+            tf.constant([300, 400, 3]), boxes, seed=[k, 2 * k + 1], min_object_covered=0.3,
+            area_range=[0.08, 1.0], aspect_ratio_range=[0.75, 1.3333])
+        out.append((begin, size))
+    return out
+
+
+# ---------------------------------------------------------------- extract_glimpse
+
+_OFFSETS = np.array([[0.0, 0.0], [0.5, -0.5], [-1.0, 0.9], [0.3, 0.2]], np.float32)
+
+
+def _glimpse(size, offsets, centered, normalized, noise="zero", shape=(4, 9, 11, 2)):
+    def scenario(tf):
+        images = tf.constant(_image(shape) + 0.5)
+        glimpse = tf.image.extract_glimpse(images, size, tf.constant(offsets), centered=centered,
+                                           normalized=normalized, noise=noise)
+        if noise == "zero":
+            return glimpse
+        # TF's noise is unseeded: compare where the image shows through, and the noise range
+        known = tf.image.extract_glimpse(images, size, tf.constant(offsets), centered=centered,
+                                         normalized=normalized, noise="zero")
+        lowest = tf.reduce_min(images)
+        highest = tf.reduce_max(images)
+        in_range = tf.reduce_all(tf.logical_and(glimpse >= lowest, glimpse <= highest))
+        return {"image_part": tf.where(known > 0, glimpse, tf.zeros_like(glimpse)),
+                "noise_in_range": in_range}
+    return scenario
+
+
+SCENARIOS["glimpse_centered_normalized"] = _glimpse([3, 4], _OFFSETS, True, True)
+SCENARIOS["glimpse_normalized"] = _glimpse([5, 3], _OFFSETS * 0.5 + 0.5, False, True)
+SCENARIOS["glimpse_centered_pixels"] = _glimpse([4, 4], _OFFSETS * 5, True, False)
+SCENARIOS["glimpse_pixels"] = _glimpse([3, 5], np.abs(_OFFSETS) * 8 - 1, False, False)
+SCENARIOS["glimpse_larger_than_image"] = _glimpse([12, 14], _OFFSETS * 0.2, True, True)
+SCENARIOS["glimpse_uniform"] = _glimpse([6, 7], _OFFSETS, True, True, noise="uniform")
+SCENARIOS["glimpse_gaussian"] = _glimpse([6, 7], _OFFSETS, True, True, noise="gaussian")
+SCENARIOS["glimpse_error_offsets"] = _glimpse([2, 2], _OFFSETS[:2], True, True)
+SCENARIOS["glimpse_error_noise"] = _glimpse([2, 2], _OFFSETS, True, True, noise="salt")
