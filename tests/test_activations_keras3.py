@@ -198,3 +198,14 @@ def test_tf_nn_matches_tensorflow(case, dtype):
 def test_tf_nn_swish_beta_gradient_check():
     x = _smooth((3, 4), 3)
     check_gradients(lambda t: tf.nn.swish(t, beta=0.7), [x])
+
+
+def test_second_order_of_the_new_primitives():
+    from featherflow.ops.prelu import prelu
+    from featherflow.testing import check_second_order
+
+    x = _smooth((3, 4), 11)
+    alpha = np.random.default_rng(2).uniform(0.1, 0.9, (1, 4))
+    check_second_order(lambda t, a: tf.reduce_sum(prelu(t, a) ** 2), [x, alpha])
+    check_second_order(lambda t: tf.reduce_sum(A.squareplus(t, b=2.0) ** 2), [x])
+    check_second_order(lambda t: tf.reduce_sum(A.silu(t) ** 2), [x * 30])

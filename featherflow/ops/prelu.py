@@ -8,7 +8,9 @@ relu(-x)`` gives with TF's relu gradient.
 import numpy as np
 
 from featherflow.autodiff.function import Function, unbroadcast
+from featherflow.ops import math as math_ops
 from featherflow.ops._convert import float_operand, operand
+from featherflow.ops.unbroadcast import unbroadcast_tensor
 
 
 class PRelu(Function):
@@ -27,6 +29,18 @@ class PRelu(Function):
             alpha = np.asarray(self.alpha)
             dalpha = unbroadcast(g * np.minimum(x, 0), alpha.shape).astype(alpha.dtype,
                                                                             copy=False)
+        return dx, dalpha
+
+    def backward_tensors(self, g):
+        x, alpha = self.inputs
+        dx = dalpha = None
+        if self.needs[0]:
+            xd = self.x
+            dx = unbroadcast_tensor(math_ops.where(
+                xd > 0, g, math_ops.where(xd < 0, g * alpha, np.zeros((), xd.dtype))), xd.shape)
+        if self.needs[1]:
+            dalpha = unbroadcast_tensor(g * math_ops.minimum(x, np.zeros((), self.x.dtype)),
+                                        np.shape(self.alpha))
         return dx, dalpha
 
 
