@@ -169,6 +169,7 @@ _LAZY = {
 # Single names that live in a lazily loaded module.
 _LAZY_NAMES = {
     "TensorSpec": ("featherflow.data.structure", "TensorSpec"),
+    "custom_gradient": ("featherflow.autodiff.custom_gradient", "custom_gradient"),
 }
 
 

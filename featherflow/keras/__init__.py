@@ -49,6 +49,7 @@ del _name, _target, _module
 # namespaces that load on first use (``tf.keras.random``)
 _LAZY_SUBMODULES = {
     "random": "featherflow.keras.random",
+    "ops": "featherflow.keras.ops",
 }
 
 

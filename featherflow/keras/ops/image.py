@@ -1,0 +1,162 @@
+"""``keras.ops.image``: the image ops Keras 3 offers every backend, over featherflow's
+``tf.image`` (resize, colour conversions, patches, crops and pads)."""
+
+import numpy as np
+
+from featherflow.backend import config
+from featherflow.backend import image_data_format as _image_data_format
+from featherflow.keras.ops.numpy import convert, float_type
+
+
+def _channels_last(images, data_format):
+    data_format = data_format or _image_data_format()
+    images = convert(images)
+    if data_format == "channels_first":
+        from featherflow.ops import reshape as _reshape
+
+        nd = images.data.ndim
+        perm = list(range(nd - 3)) + [nd - 2, nd - 1, nd - 3]
+        return _reshape.transpose(images, perm), data_format
+    return images, data_format
+
+
+def _back(images, data_format):
+    if data_format == "channels_first":
+        from featherflow.ops import reshape as _reshape
+
+        nd = images.data.ndim
+        perm = list(range(nd - 3)) + [nd - 1, nd - 3, nd - 2]
+        return _reshape.transpose(images, perm)
+    return images
+
+
+def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
+           pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
+    from featherflow import image as tf_image
+
+    x, data_format = _channels_last(images, data_format)
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("resize: crop_to_aspect_ratio and pad_to_aspect_ratio cannot both be "
+                         "True.")
+    if len(size) != 2:
+        raise ValueError(f"resize: size must be (height, width); received {size!r}.")
+    if x.data.ndim not in (3, 4):
+        raise ValueError("resize: images must be rank 3 (one image) or 4 (a batch); received "
+                         f"shape {x.data.shape}.")
+    if fill_mode != "constant":
+        raise ValueError(f"resize: fill_mode must be 'constant'; received {fill_mode!r}.")
+    target_h, target_w = (int(s) for s in size)
+    h, w = x.data.shape[-3], x.data.shape[-2]
+    from featherflow.ops import indexing as _indexing
+    from featherflow.ops import padding as _padding
+
+    if crop_to_aspect_ratio:
+        # the largest centred window of the target's aspect ratio (Keras's integer rounding)
+        crop_h = max(min(h, int(np.float32(w * target_h) / np.float32(target_w))), 1)
+        crop_w = max(min(w, int(np.float32(h * target_w) / np.float32(target_h))), 1)
+        top, left = int((h - crop_h) / 2), int((w - crop_w) / 2)
+        x = _indexing.getitem(x, (Ellipsis, slice(top, top + crop_h),
+                                  slice(left, left + crop_w), slice(None)))
+    elif pad_to_aspect_ratio:
+        pad_h = max(h, int(np.float32(w * target_h) / np.float32(target_w)))
+        pad_w = max(w, int(np.float32(h * target_w) / np.float32(target_h)))
+        top, left = int((pad_h - h) / 2), int((pad_w - w) / 2)
+        widths = [[0, 0]] * (x.data.ndim - 3) + [[top, pad_h - h - top],
+                                                  [left, pad_w - w - left], [0, 0]]
+        x = _padding.pad(x, widths, constant_values=fill_value)
+    out = tf_image.resize(x, (target_h, target_w), method=interpolation, antialias=antialias)
+    dt = float_type(x)
+    if np.dtype(out.data.dtype) != np.dtype(dt) and x.data.dtype.kind == "f":
+        from featherflow.ops import math as _m
+
+        out = _m.cast(out, dt)
+    return _back(out, data_format)
+
+
+def rgb_to_grayscale(images, data_format=None):
+    from featherflow import image as tf_image
+
+    x, data_format = _channels_last(images, data_format)
+    return _back(tf_image.rgb_to_grayscale(x), data_format)
+
+
+def rgb_to_hsv(images, data_format=None):
+    from featherflow import image as tf_image
+
+    x, data_format = _channels_last(images, data_format)
+    return _back(tf_image.rgb_to_hsv(convert(x, float_type(x))), data_format)
+
+
+def hsv_to_rgb(images, data_format=None):
+    from featherflow import image as tf_image
+
+    x, data_format = _channels_last(images, data_format)
+    return _back(tf_image.hsv_to_rgb(convert(x, float_type(x))), data_format)
+
+
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid",
+                    data_format=None):
+    from featherflow import image as tf_image
+
+    x, data_format = _channels_last(images, data_format)
+    size = (int(size), int(size)) if np.ndim(size) == 0 else tuple(int(s) for s in size)
+    strides = size if strides is None else (
+        (int(strides),) * 2 if np.ndim(strides) == 0 else tuple(int(s) for s in strides))
+    rates = (int(dilation_rate),) * 2 if np.ndim(dilation_rate) == 0 else tuple(dilation_rate)
+    squeeze = x.data.ndim == 3
+    if squeeze:
+        from featherflow.ops import reshape as _reshape
+
+        x = _reshape.expand_dims(x, 0)
+    out = tf_image.extract_patches(x, sizes=[1, *size, 1], strides=[1, *strides, 1],
+                                   rates=[1, *rates, 1], padding=padding.upper())
+    if squeeze:
+        from featherflow.ops import reshape as _reshape
+
+        out = _reshape.squeeze(out, [0])
+    return _back(out, data_format)
+
+
+def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
+                right_cropping=None, target_height=None, target_width=None, data_format=None):
+    x, data_format = _channels_last(images, data_format)
+    h, w = x.data.shape[-3], x.data.shape[-2]
+    top = top_cropping or 0
+    left = left_cropping or 0
+    if target_height is None:
+        target_height = h - top - (bottom_cropping or 0)
+    if target_width is None:
+        target_width = w - left - (right_cropping or 0)
+    if target_height <= 0 or target_width <= 0 or top + target_height > h or \
+            left + target_width > w:
+        raise ValueError(f"crop_images: the crop ({top}, {left}) + ({target_height}, "
+                         f"{target_width}) does not fit images of size ({h}, {w}).")
+    from featherflow.ops import indexing as _indexing
+
+    key = (Ellipsis, slice(top, top + target_height), slice(left, left + target_width),
+           slice(None))
+    return _back(_indexing.getitem(x, key), data_format)
+
+
+def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
+               right_padding=None, target_height=None, target_width=None, data_format=None):
+    x, data_format = _channels_last(images, data_format)
+    h, w = x.data.shape[-3], x.data.shape[-2]
+    top = top_padding or 0
+    left = left_padding or 0
+    bottom = bottom_padding if bottom_padding is not None else (
+        target_height - h - top if target_height is not None else 0)
+    right = right_padding if right_padding is not None else (
+        target_width - w - left if target_width is not None else 0)
+    if min(top, left, bottom, right) < 0:
+        raise ValueError("pad_images: the padding must not be negative (is the target size "
+                         "smaller than the images?).")
+    from featherflow.ops import padding as _padding
+
+    widths = [[0, 0]] * (x.data.ndim - 3) + [[top, bottom], [left, right], [0, 0]]
+    return _back(_padding.pad(x, widths), data_format)
+
+
+__all__ = ["crop_images", "extract_patches", "hsv_to_rgb", "pad_images", "resize",
+           "rgb_to_grayscale", "rgb_to_hsv"]
+
