@@ -26,8 +26,13 @@ def _const(value, like):
     return np.asarray(value, dtype=data(like).dtype)
 
 
-def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """``max(x, 0)``; with Keras's options: a slope below ``threshold``, a cap ``max_value``."""
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0, *, alpha=None):
+    """``max(x, 0)``; with Keras's options: a slope below ``threshold``, a cap ``max_value``.
+
+    ``alpha`` is tf.keras 2's name for ``negative_slope`` (Keras 3 has only the latter).
+    """
+    if alpha is not None:
+        negative_slope = alpha
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return activations_ops.relu(x)
     x = operand(x)

@@ -276,6 +276,18 @@ def _gelu_slope(x):
         2 * math.pi))
 
 
+def _mish_slope(x):
+    t = tanh(softplus(x))
+    xc = maximum(x, _LOW.get(np.dtype(x.dtype).itemsize, -88.0))
+    return t + xc * (1 - t * t) * sigmoid(xc)
+
+
+def _hard_silu_slope(x):
+    xd = x.data if isinstance(x, Tensor) else np.asarray(x)
+    inside = ((xd > -3) & (xd < 3)).astype(xd.dtype) / np.asarray(6, xd.dtype)
+    return hard_sigmoid(x) + x * inside
+
+
 #: the derivative of each activation written with featherflow ops (recorded, so a gradient
 #: through it can be differentiated again); kinds missing here have first order only
 SLOPES = {
@@ -290,6 +302,9 @@ SLOPES = {
     "gelu": _gelu_slope,
     "exponential": lambda x: exp(x),
     "log_sigmoid": lambda x: sigmoid(-x),
+    "mish": _mish_slope,
+    "hard_silu": _hard_silu_slope,
+    "hard_swish": _hard_silu_slope,
 }
 
 
