@@ -13,6 +13,20 @@ def set_operator_layer(cls):
     _operator_layer = cls
 
 
+def dtype_name(dtype):
+    """The name a KerasTensor gives ``dtype``: NumPy's, or ``"string"`` for tf.string (an
+    object array of bytes, ``np.dtype(object)``), which NumPy does not know by that name."""
+    if isinstance(dtype, str) and dtype == "string":
+        return "string"
+    dtype = np.dtype(dtype)
+    return "string" if dtype.kind == "O" else dtype.name
+
+
+def numpy_dtype(name):
+    """The NumPy dtype of a dtype name, ``"string"`` included."""
+    return np.dtype(object) if isinstance(name, str) and name == "string" else np.dtype(name)
+
+
 class KerasTensor:
     """A symbolic tensor: the output of a layer called on ``Input``, used to build models.
 
@@ -31,7 +45,7 @@ class KerasTensor:
 
     def __init__(self, shape, dtype="float32", name=None, history=None):
         self.shape = tuple(None if d is None else int(d) for d in shape)
-        self.dtype = np.dtype(dtype).name
+        self.dtype = dtype_name(dtype)
         self.name = name
         self._keras_history = history  # (layer, node_index, tensor_index)
         self._has_mask = False

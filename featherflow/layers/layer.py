@@ -19,6 +19,7 @@ from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
 from featherflow.graph import DIRECT, DIRECT_TRAINING, PROTOCOL, KerasTensor, Node, is_symbolic
+from featherflow.graph.keras_tensor import dtype_name, numpy_dtype
 from featherflow.layers import call_context
 from featherflow.layers.shapes import (
     flat_shapes,
@@ -100,10 +101,10 @@ class Layer:
             naming.to_snake_case(type(self).__name__))
         if dtype is not None and not isinstance(dtype, str):
             dtype = dtype.get("config", {}).get("name", "float32") if isinstance(dtype, dict) \
-                else np.dtype(dtype).name
+                else dtype_name(dtype)
         self._dtype = dtype
         # the dtype inputs are cast to, for the fast check in __call__ (None: floatx)
-        self._np_dtype = np.dtype(dtype) if dtype is not None else None
+        self._np_dtype = numpy_dtype(dtype) if dtype is not None else None
         self._build_shape = None
         self.input_spec = None
         self._subtree = (-1, None)
@@ -490,8 +491,8 @@ class Layer:
                 or self._initial_weights is not None or node.inputs[0]._has_mask
                 or type(self).compute_mask is not Layer.compute_mask):
             return PROTOCOL
-        in_dtype = np.dtype(node.inputs[0].dtype)
-        want = np.dtype(self.dtype)
+        in_dtype = numpy_dtype(node.inputs[0].dtype)
+        want = numpy_dtype(self.dtype)
         if in_dtype.kind == "f" and in_dtype != want and self._autocast:
             return PROTOCOL
         if in_dtype.kind in "iub" and self._cast_int_inputs:

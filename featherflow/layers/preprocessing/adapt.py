@@ -48,7 +48,9 @@ def _nested_shape(value):
     return tuple(shape)
 
 
-def _is_dataset(data):
+def is_dataset(data):
+    """Whether ``data`` is a ``tf.data.Dataset`` (its batches are taken as they come)."""
+    # data/ sits above layers/: imported when adapt() runs, not when layers load
     from featherflow.data.dataset import Dataset
 
     return isinstance(data, Dataset)
@@ -72,7 +74,7 @@ def adapt_batches(data, layer, batch_size=None, steps=None):
     if data is None:
         raise ValueError(f"{where}: adapt() needs data (an array, a list, a Tensor or a "
                          "tf.data.Dataset), received None.")
-    if _is_dataset(data):
+    if is_dataset(data):
         if batch_size is not None:
             raise ValueError(f"{where}: adapt(batch_size=...) applies to arrays only; a "
                              "Dataset is already batched (use dataset.batch(n)).")
