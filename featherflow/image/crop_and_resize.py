@@ -69,13 +69,21 @@ class _Sampling:
         self.nearest_x = _round_half_away(safe_x)
         self.mask = (self.valid_y[:, :, None] & self.valid_x[:, None, :])[..., None]
 
+    def pixel_index(self, box_indices, height, width, rows, cols):
+        """Flat pixel numbers ``(b * height + row) * width + col``, ``[boxes, ch, cw]``."""
+        return ((box_indices[:, None, None] * height + rows[:, :, None]) * width
+                + cols[:, None, :])
+
+    def corner_indices(self, box_indices, height, width):
+        """Flat pixel numbers of the top-left, top-right, bottom-left, bottom-right taps."""
+        return [self.pixel_index(box_indices, height, width, rows, cols)
+                for rows in (self.top, self.bottom) for cols in (self.left, self.right)]
+
     def corners(self, image, box_indices):
-        b = box_indices[:, None, None]
-        top, bottom = self.top[:, :, None], self.bottom[:, :, None]
-        left, right = self.left[:, None, :], self.right[:, None, :]
-        return (image[b, top, left].astype(np.float32), image[b, top, right].astype(np.float32),
-                image[b, bottom, left].astype(np.float32),
-                image[b, bottom, right].astype(np.float32))
+        batch, height, width, depth = image.shape
+        flat = image.reshape(batch * height * width, depth)
+        return [np.take(flat, index, axis=0).astype(np.float32, copy=False)
+                for index in self.corner_indices(box_indices, height, width)]
 
 
 class CropAndResize(Function):
@@ -93,13 +101,24 @@ class CropAndResize(Function):
         self.sampling = s = _Sampling(boxes, height, width, self.crop_height, self.crop_width)
         if self.method == "bilinear":
             top_left, top_right, bottom_left, bottom_right = s.corners(image, self.box_indices)
-            top = top_left + (top_right - top_left) * s.x_lerp
-            bottom = bottom_left + (bottom_right - bottom_left) * s.x_lerp
-            crops = top + (bottom - top) * s.y_lerp
+            # TF's top = tl + (tr - tl) * x_lerp, ..., in place (same float32 operations)
+            top = np.subtract(top_right, top_left, out=top_right)
+            top *= s.x_lerp
+            top += top_left
+            bottom = np.subtract(bottom_right, bottom_left, out=bottom_right)
+            bottom *= s.x_lerp
+            bottom += bottom_left
+            crops = np.subtract(bottom, top, out=bottom)
+            crops *= s.y_lerp
+            crops += top
         else:
-            crops = image[self.box_indices[:, None, None], s.nearest_y[:, :, None],
-                          s.nearest_x[:, None, :]].astype(np.float32)
-        return np.where(s.mask, crops, self.extrapolation_value)
+            batch, _, _, depth = image.shape
+            index = s.pixel_index(self.box_indices, height, width, s.nearest_y, s.nearest_x)
+            crops = np.take(image.reshape(batch * height * width, depth), index,
+                            axis=0).astype(np.float32, copy=False)
+        if not s.mask.all():
+            crops = np.where(s.mask, crops, self.extrapolation_value)
+        return crops
 
     def backward(self, g):
         g = np.where(self.sampling.mask, g.astype(np.float32, copy=False), _F32(0))
@@ -110,21 +129,36 @@ class CropAndResize(Function):
     def _image_grad(self, g):
         s, image = self.sampling, self.image
         batch, height, width, depth = image.shape
-        rows = self.box_indices[:, None, None] * height
-        flat = np.zeros((batch * height * width, depth), np.float32)
         if self.method == "bilinear":
-            dtop = (_F32(1) - s.y_lerp) * g
-            dbottom = s.y_lerp * g
-            for y_index, part in ((s.top, dtop), (s.bottom, dbottom)):
-                base = (rows + y_index[:, :, None]) * width
-                np.add.at(flat, (base + s.left[:, None, :]).reshape(-1),
-                          ((_F32(1) - s.x_lerp) * part).reshape(-1, depth))
-                np.add.at(flat, (base + s.right[:, None, :]).reshape(-1),
-                          (s.x_lerp * part).reshape(-1, depth))
+            one = _F32(1)
+            weights = [(one - s.y_lerp) * (one - s.x_lerp), (one - s.y_lerp) * s.x_lerp,
+                       s.y_lerp * (one - s.x_lerp), s.y_lerp * s.x_lerp]
+            taps = zip(s.corner_indices(self.box_indices, height, width), weights)
         else:
-            index = (rows + s.nearest_y[:, :, None]) * width + s.nearest_x[:, None, :]
-            np.add.at(flat, index.reshape(-1), g.reshape(-1, depth))
-        return flat.reshape(image.shape).astype(image.dtype, copy=False)
+            taps = [(s.pixel_index(self.box_indices, height, width, s.nearest_y, s.nearest_x),
+                     _F32(1))]
+        if image.dtype == np.float16:
+            return self._half_image_grad(g, taps)
+        size = batch * height * width * depth
+        channels = np.arange(depth)
+        total = np.zeros(size)
+        for index, weight in taps:
+            # one bincount per tap: every (pixel, channel) slot adds up its samples
+            slots = (index[..., None] * depth + channels).reshape(-1)
+            total += np.bincount(slots, weights=(weight * g).reshape(-1), minlength=size)
+        return total.reshape(image.shape).astype(image.dtype)
+
+    def _half_image_grad(self, g, taps):
+        """TF adds each sample's share to a float16 gradient one at a time (box, row, column,
+        then the taps), rounding to float16 at every step: np.add.at in that order does too."""
+        image = self.image
+        batch, height, width, depth = image.shape
+        taps = list(taps)
+        index = np.stack([np.broadcast_to(i, g.shape[:3]) for i, _ in taps], axis=3)
+        shares = np.stack([np.broadcast_to(w * g, g.shape) for _, w in taps], axis=3)
+        flat = np.zeros((batch * height * width, depth), np.float16)
+        np.add.at(flat, index.reshape(-1), shares.reshape(-1, depth).astype(np.float16))
+        return flat.reshape(image.shape)
 
     def _boxes_grad(self, g):
         s = self.sampling

@@ -279,6 +279,16 @@ def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshol
     op = "tf.image.non_max_suppression_with_scores"
     size = check_output_size(max_output_size, op)
     box_array, score_array = _boxes_and_scores(boxes, scores, op)
+    if score_array.dtype == np.float16:
+        # TF's kernel takes its thresholds in the scores' type, and TF converts Python
+        # numbers to float32 tensors, so half scores need half thresholds
+        for what, value in (("iou_threshold", iou_threshold),
+                            ("score_threshold", score_threshold),
+                            ("soft_nms_sigma", soft_nms_sigma)):
+            if np.asarray(value.data if isinstance(value, Tensor) else value).dtype != np.float16:
+                raise InvalidArgumentError(
+                    f"{op}: {what} was expected to be a half tensor (the scores are float16); "
+                    f"pass tf.constant(value, tf.float16) or float32 boxes and scores.")
     threshold = check_iou_threshold(iou_threshold, op, score_array.dtype)
     sigma = _scalar(soft_nms_sigma, "soft_nms_sigma", op, np.float32).astype(score_array.dtype)
     if not sigma >= 0:

@@ -419,3 +419,48 @@ SCENARIOS["glimpse_uniform"] = _glimpse([6, 7], _OFFSETS, True, True, noise="uni
 SCENARIOS["glimpse_gaussian"] = _glimpse([6, 7], _OFFSETS, True, True, noise="gaussian")
 SCENARIOS["glimpse_error_offsets"] = _glimpse([2, 2], _OFFSETS[:2], True, True)
 SCENARIOS["glimpse_error_noise"] = _glimpse([2, 2], _OFFSETS, True, True, noise="salt")
+
+
+# ---------------------------------------------------------------- other input types
+
+@_add("crop_bilinear_float16_image")
+def _(tf):
+    image = tf.constant(_image((2, 5, 9, 3), "float16"))
+    return tf.image.crop_and_resize(image, _CROP_BOXES, _CROP_INDICES, [3, 4])
+
+
+@_add("crop_grad_float16_image")
+def _(tf):
+    image = tf.constant(_image((2, 5, 9, 3), "float16"))
+    with tf.GradientTape() as tape:
+        tape.watch(image)
+        loss = tf.reduce_sum(tf.image.crop_and_resize(image, _CROP_BOXES, _CROP_INDICES, [3, 4]))
+    return tape.gradient(loss, image)
+
+
+@_add("crop_python_lists")
+def _(tf):
+    image = [[[[1.0], [2.0], [3.0]], [[4.0], [5.0], [6.0]]]]
+    return tf.image.crop_and_resize(image, [[0.0, 0.0, 1.0, 1.0], [0.5, 0.25, 0.5, 0.75]],
+                                    [0, 0], (3, 2))
+
+
+@_add("nms_float16")
+def _(tf):
+    boxes, scores = _boxes(40, 40)
+    return tf.image.non_max_suppression(tf.constant(boxes.astype(np.float16)),
+                                        tf.constant(scores.astype(np.float16)), 15, 0.4)
+
+
+@_add("nms_scores_float16_soft")
+def _(tf):
+    boxes, scores = _boxes(30, 41)
+    return tf.image.non_max_suppression_with_scores(
+        tf.constant(boxes.astype(np.float16)), tf.constant(scores.astype(np.float16)), 30,
+        soft_nms_sigma=0.5)
+
+
+@_add("nms_python_lists")
+def _(tf):
+    return tf.image.non_max_suppression(_EDGE_BOXES.tolist(), _EDGE_SCORES.tolist(),
+                                        tf.constant(4), iou_threshold=tf.constant(0.5))
