@@ -209,3 +209,16 @@ def test_attention_configs_round_trip():
         cfg = layer.get_config()
         assert type(layer).from_config(cfg).get_config() == cfg
     assert "score_mode" not in tf.keras.layers.AdditiveAttention().get_config()
+
+
+@pytest.mark.parametrize("module", ["featherflow.ops.einsum", "featherflow.layers.einsum_dense",
+                                    "featherflow.layers.attention.multi_head_attention",
+                                    "featherflow.layers.attention.attention",
+                                    "featherflow.layers.attention.additive_attention"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), extraglobs={"np": np, "tf": tf},
+                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
