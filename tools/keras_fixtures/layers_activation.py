@@ -269,6 +269,26 @@ def model_cases():
         for i, w in enumerate(model.get_weights()):
             out[f"w{i}"] = w
         save_npz(f"{GROUP}/models/activation_layers_keras3", out)
+
+        # Softmax given its mask as a tensor argument (the attention-scores pattern)
+        keras.backend.clear_session()
+        scores = keras.Input(shape=(3, 4), name="scores")
+        keep = keras.Input(shape=(1, 4), dtype="bool", name="keep")
+        model = keras.Model([scores, keep], keras.layers.Softmax(name="softmax")(
+            keras.layers.Dense(4, name="dense")(scores), mask=keep))
+        _randomize(model, rng_for(f"{GROUP}/model/masked"))
+        rng = rng_for(f"{GROUP}/model/masked/x")
+        xs = rng.normal(0, 1.5, (5, 3, 4)).astype("float32")
+        ks = rng.uniform(size=(5, 1, 4)) > 0.4
+        ks[0] = False  # one fully masked example: all zeros
+        y = model.predict([xs, ks], verbose=0)
+        model.save(folder / "softmax_mask_input.keras")
+        again = keras.models.load_model(folder / "softmax_mask_input.keras")
+        np.testing.assert_allclose(again.predict([xs, ks], verbose=0), y, rtol=1e-6)
+        out = {"x0": xs, "x1": ks, "y": y}
+        for i, w in enumerate(model.get_weights()):
+            out[f"w{i}"] = w
+        save_npz(f"{GROUP}/models/softmax_mask_input", out)
     finally:
         keras.config.set_floatx("float64")
 
