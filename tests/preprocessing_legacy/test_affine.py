@@ -1,8 +1,9 @@
 """apply_affine_transform and the random_* functions against Keras 3 (which resamples with
 scipy.ndimage.affine_transform); fixtures from tools/keras_fixtures/legacy_image.py.
 
-The resampling repeats scipy's arithmetic, so float results are compared exactly (uint8
-too); Pillow's brightness enhancement is compared exactly as well (same Pillow)."""
+The resampling repeats scipy's arithmetic (the spline prefilter of orders 2-5 included),
+so float results are compared exactly (uint8 too); Pillow's brightness step is compared
+at atol 1e-4 (the same Pillow runs in both)."""
 
 import numpy as np
 import pytest
@@ -18,10 +19,12 @@ def affine_fixture():
     return load("legacy_image/affine")
 
 
-def test_every_fill_mode_and_order_matches_keras_bit_for_bit(affine_fixture):
+def test_every_fill_mode_and_spline_order_matches_keras_bit_for_bit(affine_fixture):
+    # orders 2-5 go through the spline prefilter (a recursive filter per pole); it repeats
+    # scipy's operations in the same order, so these are exact too
     fx = affine_fixture
     cases = fx["config"]
-    assert len(cases) == 4 * 7 * 4 * 2
+    assert len(cases) == 4 * 7 * 4 * 6
     modes = set()
     for i, case in enumerate(cases):
         x = fx[case["input"]]
@@ -30,7 +33,7 @@ def test_every_fill_mode_and_order_matches_keras_bit_for_bit(affine_fixture):
         assert out.dtype == expected.dtype, case
         np.testing.assert_array_equal(out, expected, err_msg=str(case))
         modes.add((case["kwargs"]["fill_mode"], case["kwargs"]["order"]))
-    assert len(modes) == 8
+    assert len(modes) == 4 * 6
 
 
 def test_identity_returns_the_input_unchanged():
@@ -48,10 +51,10 @@ def test_module_functions_draw_like_keras():
                                    err_msg=case["name"])
 
 
-@pytest.mark.parametrize("order", [2, 3, 5, True])
-def test_spline_orders_above_one_are_refused_with_the_supported_ones(order):
+@pytest.mark.parametrize("order", [6, -1, 1.5, True])
+def test_unknown_spline_orders_are_refused_with_the_supported_ones(order):
     x = np.zeros((4, 4, 1), "float32")
-    with pytest.raises(ValueError, match="orders 0 .* and 1"):
+    with pytest.raises(ValueError, match=r"spline order in \(0, 1, 2, 3, 4, 5\)"):
         image.apply_affine_transform(x, theta=10, row_axis=0, col_axis=1, channel_axis=2,
                                      order=order)
     with pytest.raises(ValueError, match="interpolation_order"):

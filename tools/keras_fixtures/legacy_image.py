@@ -42,7 +42,7 @@ def _affine(image):
     for name, (row, col, channel) in axes.items():
         for params in _AFFINE_PARAMS:
             for mode in ("constant", "nearest", "reflect", "wrap"):
-                for order in (0, 1):
+                for order in (0, 1, 2, 3, 4, 5):
                     kwargs = dict(params, row_axis=row, col_axis=col, channel_axis=channel,
                                   fill_mode=mode, cval=-2.5 if name != "x_u8" else 17.0,
                                   order=order)
@@ -67,6 +67,9 @@ _GENERATORS = [
      "horizontal_flip": True, "vertical_flip": True, "brightness_range": (0.8, 1.2),
      "interpolation_order": 0},
     {"rotation_range": 30, "data_format": "channels_first", "fill_mode": "nearest"},
+    {"rotation_range": 35, "zoom_range": 0.2, "interpolation_order": 3,
+     "fill_mode": "constant"},
+    {"shear_range": 20, "interpolation_order": 5, "fill_mode": "nearest"},
 ]
 
 

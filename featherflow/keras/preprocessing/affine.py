@@ -2,12 +2,12 @@
 ``random_rotation`` ...), with the affine resampling done in NumPy.
 
 Keras hands every channel to ``scipy.ndimage.affine_transform``; this module computes the
-same thing for the spline orders Keras users meet (0: nearest, 1: bilinear, the default),
-vectorised over all pixels and channels at once. The sampling coordinates, the boundary
-rules of each ``fill_mode`` and the interpolation weights follow scipy's arithmetic step by
-step (in float64, cast back to the input's dtype), so results agree with Keras to the last
-bit in the cases the tests record. Orders 2-5 need scipy's B-spline prefilter and are
-refused with an error naming the supported orders.
+same thing for every spline order (0: nearest, 1: bilinear, the default, up to 5; orders
+2-5 prefilter the image into spline coefficients first, see spline.py), vectorised over
+all pixels and channels at once. The sampling coordinates, the boundary rules of each
+``fill_mode`` and the interpolation weights follow scipy's arithmetic step by step (in
+float64, cast back to the input's dtype), so results agree with Keras to the last bit for
+orders 0 and 1 and to float64 rounding for the prefiltered orders.
 
 Example::
 
@@ -18,8 +18,10 @@ Example::
 
 import numpy as np
 
+from featherflow.keras.preprocessing import spline
+
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
-ORDERS = (0, 1)
+ORDERS = (0, 1, 2, 3, 4, 5)
 
 
 def _check_axes(x, row_axis, col_axis, channel_axis):
@@ -46,26 +48,26 @@ def _check_resampling(fill_mode, order):
         raise ValueError(f"fill_mode must be one of {FILL_MODES}; received "
                          f"fill_mode={fill_mode!r}.")
     if isinstance(order, bool) or order not in ORDERS:
-        raise ValueError(
-            f"interpolation_order={order!r} is not supported: featherflow resamples with "
-            "spline orders 0 (nearest) and 1 (bilinear, the Keras default); orders 2-5 need "
-            "scipy's spline prefilter. Use interpolation_order=0 or 1.")
+        raise ValueError(f"interpolation_order must be a spline order in {ORDERS} (0: "
+                         f"nearest, 1: bilinear, 3: cubic); received {order!r}.")
 
 
 def _map_coordinates(coords, size, fill_mode):
-    """scipy's boundary rule for one axis: coordinates mapped inside the image, and a mask
-    of the points that take ``cval`` (``constant`` mode only)."""
+    """scipy's boundary rule for the sample points of one axis: coordinates mapped inside
+    the image, and a mask of the points that take ``cval`` (``constant`` mode only). The
+    branches and truncations are scipy's, so folded points round the same way."""
     outside = (coords < 0) | (coords > size - 1)
+    if not outside.any():
+        return coords, None
     if fill_mode == "constant":
         return np.where(outside, 0.0, coords), outside
     if fill_mode == "nearest":
-        # not folded: the taps are clamped to the edge (see _axis_taps)
+        # not folded: the taps are clamped to the edge (spline.map_indices)
         return coords, None
     if size <= 1:
         return np.zeros_like(coords), None
     if fill_mode == "reflect":
-        # half-sample symmetric (period 2 * size, the edge pixel repeated), with scipy's
-        # branches and truncations so that the folded coordinates round the same way
+        # half-sample symmetric: period 2 * size, the edge pixel repeated
         period = 2 * size
         low = np.where(coords < -period, period * np.trunc(-coords / period) + coords, coords)
         # scipy keeps a point a hair below zero off -1 (it would read as "outside")
@@ -75,7 +77,7 @@ def _map_coordinates(coords, size, fill_mode):
         return np.where(coords < 0, low, np.where(coords > size - 1, high, coords)), None
     # scipy's "wrap": period size - 1, the first and last pixels overlap. Below zero it
     # adds whole periods until the point is in (0, size - 1], above it subtracts them
-    # until it is in [0, size - 1); both done with truncation as in scipy.
+    # until it is in [0, size - 1).
     period = size - 1
     low = coords + period * (np.trunc(-coords / period) + 1)
     high = coords - period * np.trunc(coords / period)
@@ -83,21 +85,12 @@ def _map_coordinates(coords, size, fill_mode):
 
 
 def _axis_taps(coords, size, fill_mode, order):
-    """Per output point on one axis: the source indices, their weights (None for order
-    0) and the ``cval`` mask."""
+    """Per output point on one axis: the ``order + 1`` source indices, their weights
+    (None for order 0) and the ``cval`` mask."""
     mapped, constant = _map_coordinates(coords, size, fill_mode)
-    if order == 0:
-        index = np.floor(mapped + 0.5).astype(np.intp)
-        return [np.clip(index, 0, size - 1)], None, constant
-    start = np.floor(mapped)
-    first_weight = 1.0 - (mapped - start)
-    # scipy's last weight is one minus the others, not the fraction itself
-    weights = [first_weight, 1.0 - first_weight]
-    start = start.astype(np.intp)
-    # the taps that fall one past an edge: the edge pixel for reflect (its mirror image),
-    # and a zero weight in every other mode
-    indices = [np.clip(start, 0, size - 1), np.clip(start + 1, 0, size - 1)]
-    return indices, weights, constant
+    start = spline.first_tap(mapped, order)
+    indices = [spline.map_indices(start + k, size, fill_mode) for k in range(order + 1)]
+    return indices, (spline.weights(mapped, order) if order else None), constant
 
 
 def resample(images, matrix, offset, fill_mode="nearest", cval=0.0, order=1):
@@ -113,18 +106,32 @@ def resample(images, matrix, offset, fill_mode="nearest", cval=0.0, order=1):
     # the same sums in the same order as scipy, so boundary and rounding cases agree
     source_r = (offset[0] + out_r * matrix[0, 0]) + out_c * matrix[0, 1]
     source_c = (offset[1] + out_r * matrix[1, 0]) + out_c * matrix[1, 1]
-    rows_idx, rows_w, rows_const = _axis_taps(source_r, rows, fill_mode, order)
-    cols_idx, cols_w, cols_const = _axis_taps(source_c, cols, fill_mode, order)
-    flat = images.reshape(images.shape[0], -1).astype(np.float64, copy=False)
+    if order > 1:
+        # orders 2-5 interpolate spline coefficients, not pixels
+        flat, pad = spline.prefilter(images, order, fill_mode)
+        source_r, source_c = source_r + pad, source_c + pad
+    else:
+        flat, pad = images.astype(np.float64, copy=False), 0
+    height, width = rows + 2 * pad, cols + 2 * pad
+    flat = flat.reshape(flat.shape[0], -1)
+    rows_idx, rows_w, rows_const = _axis_taps(source_r, height, fill_mode, order)
+    cols_idx, cols_w, cols_const = _axis_taps(source_c, width, fill_mode, order)
     total = None
     for a, r_index in enumerate(rows_idx):
+        base = r_index * width
         for b, c_index in enumerate(cols_idx):
-            term = flat[:, r_index * cols + c_index]
+            term = np.take(flat, base + c_index, axis=1)
             if order > 0:
-                term = term * rows_w[a] * cols_w[b]
-            total = term if total is None else total + term
-    if rows_const is not None:
-        total = np.where(rows_const | cols_const, float(cval), total)
+                # (value * row weight) * column weight, in scipy's order; in place
+                term *= rows_w[a]
+                term *= cols_w[b]
+            if total is None:
+                total = term
+            else:
+                total += term
+    masks = [mask for mask in (rows_const, cols_const) if mask is not None]
+    if masks:
+        total = np.where(np.logical_or.reduce(masks), float(cval), total)
     return _cast_like(total, images.dtype)
 
 
