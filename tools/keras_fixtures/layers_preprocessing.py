@@ -288,6 +288,34 @@ def augmentation_cases():
              {"x": small, "y": as_numpy(layer(small, training=False))})
 
 
+def projective_transform_cases():
+    """TF's ImageProjectiveTransformV3 itself: a row of five pixels shifted by -12..12 in
+    half pixels, and one general transform of a small image, per fill mode and
+    interpolation."""
+    import tensorflow as tf
+
+    line = np.arange(1, 6, dtype=np.float32).reshape(1, 1, 5, 1)
+    shifts = np.arange(-12, 12.5, 0.5, dtype=np.float32)
+    rng = rng_for("projective_transform")
+    image = rng.uniform(0, 10, size=(2, 5, 6, 2)).astype(np.float32)
+    general = np.array([[0.9, 0.3, -1.2, -0.2, 1.1, 0.6, 0.01, -0.02],
+                        [1.3, -0.4, 2.5, 0.5, 0.8, -3.1, 0.0, 0.03]], np.float32)
+    out = {"line": line, "shifts": shifts, "image": image, "transforms": general}
+    for mode in ("reflect", "wrap", "nearest", "constant"):
+        for interp in ("nearest", "bilinear"):
+            rows = []
+            for shift in shifts:
+                rows.append(as_numpy(tf.raw_ops.ImageProjectiveTransformV3(
+                    images=line, transforms=np.array([[1, 0, shift, 0, 1, 0, 0, 0]], np.float32),
+                    output_shape=[1, 5], fill_value=-1.0, interpolation=interp.upper(),
+                    fill_mode=mode.upper())).ravel())
+            out[f"line_{mode}_{interp}"] = np.stack(rows)
+            out[f"image_{mode}_{interp}"] = as_numpy(tf.raw_ops.ImageProjectiveTransformV3(
+                images=image, transforms=general, output_shape=[5, 6], fill_value=-1.0,
+                interpolation=interp.upper(), fill_mode=mode.upper()))
+    save_npz(f"{GROUP}/projective_transform", out)
+
+
 def run():
     import keras
 
@@ -299,5 +327,6 @@ def run():
         image_cases()
         encoding_cases()
         augmentation_cases()
+        projective_transform_cases()
     finally:
         keras.config.set_floatx(previous)
