@@ -43,6 +43,7 @@ _MODULES = {
         "sample_distorted_bounding_box", "stateless_sample_distorted_bounding_box",
     ),
     "featherflow.image.glimpse": ("extract_glimpse",),
+    "featherflow.image.color_spaces": ("rgb_to_yiq", "rgb_to_yuv", "yiq_to_rgb", "yuv_to_rgb"),
 }
 
 # public name -> module that defines it

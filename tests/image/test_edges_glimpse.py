@@ -1,11 +1,11 @@
-"""tf.image.sobel_edges and tf.image.extract_glimpse against TF 2.21
+"""tf.image.sobel_edges, tf.image.extract_glimpse and the YIQ/YUV conversions against TF 2.21
 (tools/data_fixtures/image_boxes.py).
 
 Tolerances: Sobel responses and their gradient to rtol 1e-6, atol 1e-6 (TF's depthwise
 convolution sums the taps in another order: where the exact answer is 0 it returns values
 like 2e-8); glimpses with zero noise exact; for uniform and gaussian noise (unseeded in TF)
 the part of the window that shows the image is exact and the noise must lie in the image's
-range.
+range. YIQ/YUV conversions (one 3x3 matrix) to rtol 1e-6, atol 1e-7.
 """
 
 import numpy as np
@@ -50,3 +50,18 @@ def test_bad_input_is_refused_clearly():
         tf.image.sobel_edges(np.zeros((1, 1, 3, 1), np.float32))
     with pytest.raises(InvalidArgumentError, match=r"offsets must be a matrix \[batch_size, 2\]"):
         tf.image.extract_glimpse(np.zeros((2, 4, 4, 1), np.float32), [2, 2], [[0.0, 0.0]])
+
+
+@pytest.mark.parametrize("name", box_scenarios.names("colorspace_"))
+def test_yiq_yuv_scenario(name):
+    # a 3x3 matrix product: TF's matmul may sum the three terms in another order
+    box_scenarios.run(name, tf, rtol=1e-6, atol=1e-7)
+
+
+def test_yiq_and_yuv_round_trip():
+    # TF's forward and inverse matrices are rounded to 8 digits: a round trip is off by ~6e-5
+    rgb = np.random.default_rng(4).uniform(0, 1, (5, 3)).astype(np.float64)
+    np.testing.assert_allclose(tf.image.yiq_to_rgb(tf.image.rgb_to_yiq(rgb)).numpy(), rgb,
+                               atol=1e-4)
+    np.testing.assert_allclose(tf.image.yuv_to_rgb(tf.image.rgb_to_yuv(rgb)).numpy(), rgb,
+                               atol=1e-4)

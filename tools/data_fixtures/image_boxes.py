@@ -464,3 +464,26 @@ def _(tf):
 def _(tf):
     return tf.image.non_max_suppression(_EDGE_BOXES.tolist(), _EDGE_SCORES.tolist(),
                                         tf.constant(4), iou_threshold=tf.constant(0.5))
+
+
+# ---------------------------------------------------------------- YIQ / YUV
+
+def _color_space(name, shape, dtype="float32"):
+    def scenario(tf):
+        return getattr(tf.image, name)(tf.constant(_image(shape, dtype)))
+    return scenario
+
+
+for _name in ("rgb_to_yiq", "yiq_to_rgb", "rgb_to_yuv", "yuv_to_rgb"):
+    SCENARIOS[f"colorspace_{_name}"] = _color_space(_name, (2, 3, 4, 3))
+    SCENARIOS[f"colorspace_{_name}_float64_3d"] = _color_space(_name, (3, 4, 3), "float64")
+SCENARIOS["colorspace_error_uint8"] = _color_space("rgb_to_yuv", (2, 2, 3), "uint8")
+
+
+@_add("colorspace_grad")
+def _(tf):
+    image = tf.constant(_image((2, 2, 3)))
+    with tf.GradientTape() as tape:
+        tape.watch(image)
+        loss = tf.reduce_sum(tf.image.rgb_to_yiq(image) * tf.constant([1.0, 2.0, 3.0]))
+    return tape.gradient(loss, image)
