@@ -186,3 +186,16 @@ def test_dtype_argument_sets_the_batch_dtype():
     gen = image.ImageDataGenerator(dtype="float64", rotation_range=5)
     assert gen.flow(x, batch_size=4, seed=1)[0].dtype == np.float64
     assert image.ImageDataGenerator().flow(x, batch_size=4)[0].dtype == np.float32
+
+
+def test_an_iterator_pickles_for_worker_processes():
+    import pickle
+
+    x = np.random.default_rng(6).random((6, 4, 4, 3)).astype("float32")
+    gen = image.ImageDataGenerator(rotation_range=30)
+    it = gen.flow(x, np.arange(6), batch_size=3, seed=5)
+    copy = pickle.loads(pickle.dumps(it))
+    first, again = it[1], copy[1]
+    np.testing.assert_array_equal(first[0], again[0])
+    np.testing.assert_array_equal(first[1], again[1])
+    assert next(copy)[0].shape == (3, 4, 4, 3)

@@ -39,6 +39,18 @@ class Iterator(PyDataset):
         self.index_array = None
         self.index_generator = self._flow_index()
 
+    def __getstate__(self):
+        # the lock and the running index generator cannot be pickled (a spawned worker of
+        # use_multiprocessing receives the iterator pickled); the copy starts them afresh
+        state = dict(self.__dict__)
+        del state["lock"], state["index_generator"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.lock = threading.Lock()
+        self.index_generator = self._flow_index()
+
     def _set_index_array(self):
         self.index_array = np.random.permutation(self.n) if self.shuffle else np.arange(self.n)
 
