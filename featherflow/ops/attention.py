@@ -13,8 +13,10 @@ import numpy as np
 from featherflow.autodiff.function import Function
 
 
-def _softmax(x, axes):
-    e = np.exp(x - np.max(x, axis=axes, keepdims=True))
+def _softmax(x, axes, overwrite=False):
+    """Softmax over ``axes``; with ``overwrite`` the buffer of ``x`` is reused."""
+    e = np.subtract(x, np.max(x, axis=axes, keepdims=True), out=x if overwrite else None)
+    np.exp(e, out=e)
     e /= np.sum(e, axis=axes, keepdims=True)
     return e
 
@@ -76,9 +78,14 @@ class DotProductAttention(Function):
         if self.softmax_dtype is not None and logits.dtype != self.softmax_dtype:
             logits = logits.astype(self.softmax_dtype)
         if self.mask is not None:
-            logits = np.where(self.mask, logits, np.asarray(self.fill, logits.dtype))
-        s = _softmax(logits, -1)
-        probs = np.where(self.mask, s, 0) if self.zero_masked else s
+            self.masked_out = ~np.broadcast_to(self.mask, logits.shape)
+            np.copyto(logits, np.asarray(self.fill, logits.dtype), where=self.masked_out)
+        s = _softmax(logits, -1, overwrite=True)
+        if self.zero_masked:
+            probs = s.copy()
+            np.copyto(probs, 0, where=self.masked_out)
+        else:
+            probs = s
         probs = probs.astype(dtype, copy=False)
         weights = probs * self.keep if self.keep is not None else probs
         out = np.matmul(weights, vt).transpose(0, 2, 1, 3)
@@ -96,13 +103,17 @@ class DotProductAttention(Function):
             gp = np.matmul(go, vt.swapaxes(-1, -2))
             if self.keep is not None:
                 gp *= self.keep
-            gp = gp + g_probs
+            if g_probs.any():
+                gp += g_probs
             if self.zero_masked:
-                gp = np.where(self.mask, gp, 0)
+                np.copyto(gp, 0, where=self.masked_out)
             sd = s.astype(gp.dtype, copy=False)
-            gl = sd * (gp - np.sum(gp * sd, axis=-1, keepdims=True))
+            # softmax backward, in place: s * (gp - sum(gp * s))
+            gl = np.multiply(gp, sd, out=gp)
+            total = np.sum(gl, axis=-1, keepdims=True)
+            gl -= sd * total
             if self.mask is not None:
-                gl = np.where(self.mask, gl, 0)
+                np.copyto(gl, 0, where=self.masked_out)
             if self.needs[0]:
                 gq = (np.matmul(gl, kt.swapaxes(-1, -2)) * np.asarray(self.scale, gl.dtype)
                       ).transpose(0, 2, 1, 3)
