@@ -106,3 +106,16 @@ def test_draw_bounding_boxes_refuses_uint8_with_the_fix():
     with pytest.raises(InvalidArgumentError, match="convert_image_dtype"):
         tf.image.draw_bounding_boxes(np.zeros((1, 4, 4, 3), np.uint8),
                                      [[[0.0, 0.0, 1.0, 1.0]]], None)
+
+
+def test_box_ops_inside_dataset_map():
+    images = np.random.default_rng(0).uniform(size=(4, 8, 8, 3)).astype(np.float32)
+    crops = tf.data.Dataset.from_tensor_slices(images).map(
+        lambda x: tf.image.crop_and_resize(x[None], [[0.1, 0.2, 0.9, 0.7]], [0], [4, 5])[0])
+    direct = tf.image.crop_and_resize(images, [[0.1, 0.2, 0.9, 0.7]] * 4, [0, 1, 2, 3], [4, 5])
+    np.testing.assert_array_equal(np.stack([c.numpy() for c in crops]), direct.numpy())
+    windows = tf.data.Dataset.from_tensor_slices(images).map(
+        lambda x: tf.image.stateless_sample_distorted_bounding_box(
+            tf.shape(x), [[[0.0, 0.0, 1.0, 1.0]]], seed=[1, 2])[1])
+    sizes = {tuple(w.numpy()) for w in windows}
+    assert len(sizes) == 1  # one seed, one window
