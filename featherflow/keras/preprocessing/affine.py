@@ -249,7 +249,9 @@ def random_zoom(x, zoom_range, row_axis=1, col_axis=2, channel_axis=0, fill_mode
 
 
 def apply_channel_shift(x, intensity, channel_axis=0):
-    """Add ``intensity`` to every channel, clipped to the image's own min..max."""
+    """Add ``intensity`` to every channel, clipped to the image's own min..max (over all
+    channels, as in Keras; ``channel_axis`` is accepted for Keras's signature and does not
+    change the result)."""
     x = np.asarray(x)
     low, high = np.min(x), np.max(x)
     return np.clip(x + intensity, low, high)

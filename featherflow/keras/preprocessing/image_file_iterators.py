@@ -39,7 +39,15 @@ def _class_files(directory, formats, split, class_index, follow_links):
 
 class DirectoryIterator(BatchFromFilesMixin, Iterator):
     """Augmented batches of the images in ``directory/<class name>/...`` (classes sorted
-    by name unless ``classes`` lists them). What ``flow_from_directory`` returns."""
+    by name unless ``classes`` lists them). What ``flow_from_directory`` returns.
+
+    Example::
+
+        it = tf.keras.preprocessing.image.DirectoryIterator(
+            "photos/", tf.keras.preprocessing.image.ImageDataGenerator(rescale=1 / 255),
+            target_size=(64, 64), class_mode="sparse")
+        it.class_indices, it.filenames[:2], it.classes[:2]
+    """
 
     allowed_class_modes = {"categorical", "binary", "sparse", "input", None}
 
@@ -107,7 +115,14 @@ def _pandas(dataframe):
 class DataFrameIterator(BatchFromFilesMixin, Iterator):
     """Augmented batches of the image files named in a pandas DataFrame's ``x_col``
     (relative to ``directory`` if given), labelled by ``y_col``. What
-    ``flow_from_dataframe`` returns."""
+    ``flow_from_dataframe`` returns.
+
+    Example::
+
+        frame = pandas.DataFrame({"filename": ["a.png", "b.png"], "class": ["cat", "dog"]})
+        it = tf.keras.preprocessing.image.ImageDataGenerator().flow_from_dataframe(
+            frame, directory="photos/", target_size=(64, 64))
+    """
 
     allowed_class_modes = {"binary", "categorical", "input", "multi_output", "raw", "sparse",
                            None}

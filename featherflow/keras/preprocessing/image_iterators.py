@@ -23,7 +23,18 @@ from featherflow.utils.sequence import PyDataset
 class Iterator(PyDataset):
     """Base class of the image iterators: ``n`` samples in batches of ``batch_size``,
     shuffled each epoch when ``shuffle`` (``np.random.permutation``). Subclasses write
-    ``_get_batches_of_transformed_samples(index_array)``."""
+    ``_get_batches_of_transformed_samples(index_array)``.
+
+    Example::
+
+        class Squares(tf.keras.preprocessing.image.Iterator):
+            def __init__(self, x):
+                self.x = x
+                super().__init__(len(x), batch_size=4, shuffle=True, seed=0)
+
+            def _get_batches_of_transformed_samples(self, index_array):
+                return self.x[index_array] ** 2
+    """
 
     white_list_formats = ("png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff")
 
@@ -119,7 +130,14 @@ def _save_batch(batch_x, index_array, data_format, directory, prefix, file_forma
 class NumpyArrayIterator(Iterator):
     """Augmented batches from an array of images ``x`` (rank 4), with labels ``y`` and
     ``sample_weight``; ``x`` may be ``(images, extra)`` or ``(images, [extras])`` to carry
-    more inputs along unchanged. What ``ImageDataGenerator.flow`` returns."""
+    more inputs along unchanged. What ``ImageDataGenerator.flow`` returns.
+
+    Example::
+
+        it = tf.keras.preprocessing.image.NumpyArrayIterator(
+            x_train, y_train, tf.keras.preprocessing.image.ImageDataGenerator(), batch_size=32)
+        images, labels = it[0]
+    """
 
     def __init__(self, x, y, image_data_generator, batch_size=32, shuffle=False,
                  sample_weight=None, seed=None, data_format=None, save_to_dir=None,
