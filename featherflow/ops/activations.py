@@ -117,16 +117,28 @@ def _d_softsign(x, y):
     return 1 / (d * d)
 
 
+def _clamped_sigmoid(x):
+    """``(xc, sigmoid(xc))`` with ``xc = max(x, low)``. Below ``low`` sigmoid is clamped at
+    sigmoid(low) > 0, so x must be clamped too wherever it multiplies the sigmoid, or
+    x * sigmoid(low) is far from the true ~0 once |x| is huge (-1e30 * 6e-39 = -6e-9)."""
+    if x.dtype.kind != "f" or x.ndim == 0:
+        xc = np.maximum(x, _LOW.get(x.dtype.itemsize, -88.0)) if x.dtype.kind == "f" else x
+        return xc, sigmoid_array(xc)
+    low, one = dtype_consts(x.dtype)
+    xc = np.maximum(x, low)
+    t = np.negative(xc)
+    np.exp(t, out=t)
+    t += one
+    return xc, np.divide(one, t, out=t)
+
+
 def _swish(x):
-    # below ``low`` sigmoid is clamped at sigmoid(low) > 0: x must be clamped too, or
-    # x * sigmoid(low) is far from the true ~0 once |x| is huge (-1e30 * 6e-39 = -6e-9)
-    xc = np.maximum(x, dtype_consts(x.dtype)[0]) if x.dtype.kind == "f" else x
-    return xc * sigmoid_array(xc)
+    xc, s = _clamped_sigmoid(x)
+    return np.multiply(xc, s, out=s) if s.ndim else xc * s
 
 
 def _d_swish(x, y):
-    xc = np.maximum(x, dtype_consts(x.dtype)[0]) if x.dtype.kind == "f" else x
-    s = sigmoid_array(xc)
+    xc, s = _clamped_sigmoid(x)
     return s * (1 + xc * (1 - s))
 
 
@@ -165,8 +177,13 @@ _GELU_CLIP = 30.0
 
 def _gelu_tanh_parts(x):
     xc = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
-    s = sigmoid_array(2 * _SQRT_2_PI * (xc + 0.044715 * xc ** 3))
-    return np.maximum(x, -_GELU_CLIP), xc, s
+    # 2 sqrt(2/pi) (x + 0.044715 x^3), in place (x ** 3 is a slow pow)
+    u = xc * xc
+    u *= xc
+    u *= 0.044715
+    u += xc
+    u *= 2 * _SQRT_2_PI
+    return np.maximum(x, -_GELU_CLIP), xc, sigmoid_array(u)
 
 
 def _gelu_tanh(x):
@@ -176,9 +193,15 @@ def _gelu_tanh(x):
 
 def _d_gelu_tanh(x, y):
     xl, xc, s = _gelu_tanh_parts(x)
-    dinner = _SQRT_2_PI * (1 + 3 * 0.044715 * xc * xc)
+    dinner = xc * xc
+    dinner *= 3 * 0.044715
+    dinner += 1
+    dinner *= 2 * _SQRT_2_PI
     # s (1 - s) first: it is 0 for huge x, and 2 * x would overflow
-    return (s + xl * (2 * s * (1 - s) * dinner)).astype(x.dtype, copy=False)
+    dinner *= s * (1 - s)
+    dinner *= xl
+    dinner += s
+    return dinner.astype(x.dtype, copy=False)
 
 
 def _mish(x):
@@ -187,9 +210,8 @@ def _mish(x):
 
 def _d_mish(x, y):
     t = np.tanh(_softplus(x))
-    # clamped as in _swish: sigmoid(low) times a huge |x| is not the true ~0
-    xc = np.maximum(x, dtype_consts(x.dtype)[0]) if x.dtype.kind == "f" else x
-    return t + xc * (1 - t * t) * sigmoid_array(xc)
+    xc, s = _clamped_sigmoid(x)
+    return t + xc * (1 - t * t) * s
 
 
 def _exponential(x):
