@@ -22,15 +22,20 @@ def _serialize(module, obj):
 
 
 def _check_number(layer, argument, value, allow_none=False):
-    """Keras's rule for ReLU/LeakyReLU settings: a number >= 0 (or None where allowed)."""
+    """Keras's rule for ReLU/LeakyReLU settings: a number >= 0 (or None where allowed).
+    Returns it as a Python number (tf.keras 2 keeps them as 0-d float32 arrays)."""
     if value is None and allow_none:
-        return
-    if value is None or not isinstance(value, (int, float, np.number)) or value < 0:
+        return None
+    if isinstance(value, (np.ndarray, np.number)) and np.ndim(value) == 0:
+        value = value.item()
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or value < 0:
         raise ValueError(
             f"{layer} layer: {argument} must be a number >= 0"
             f"{' or None' if allow_none else ''}; received {argument}={value!r}. "
             f"{'Use None for no cap.' if allow_none else 'Use 0.0 to switch it off.'}"
         )
+    return value
 
 
 class ReLU(Layer):
@@ -46,12 +51,9 @@ class ReLU(Layer):
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
-        _check_number("ReLU", "max_value", max_value, allow_none=True)
-        _check_number("ReLU", "negative_slope", negative_slope)
-        _check_number("ReLU", "threshold", threshold)
-        self.max_value = max_value
-        self.negative_slope = negative_slope
-        self.threshold = threshold
+        self.max_value = _check_number("ReLU", "max_value", max_value, allow_none=True)
+        self.negative_slope = _check_number("ReLU", "negative_slope", negative_slope)
+        self.threshold = _check_number("ReLU", "threshold", threshold)
         self.supports_masking = True
 
     def call(self, inputs):
@@ -86,8 +88,7 @@ class LeakyReLU(Layer):
         if alpha is not None:
             negative_slope = alpha
         super().__init__(**kwargs)
-        _check_number("LeakyReLU", "negative_slope", negative_slope)
-        self.negative_slope = negative_slope
+        self.negative_slope = _check_number("LeakyReLU", "negative_slope", negative_slope)
         self.supports_masking = True
 
     def call(self, inputs):

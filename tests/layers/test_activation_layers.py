@@ -108,6 +108,9 @@ def test_defaults_and_tf_keras_spellings():
     np.testing.assert_allclose(L.LeakyReLU()(x).numpy(), [-0.6, 3.0], rtol=1e-6)
     np.testing.assert_allclose(tf.keras.activations.leaky_relu(x).numpy(), [-0.4, 3.0],
                                rtol=1e-6)
+    # tf.keras 2 keeps its settings as 0-d float32 arrays in get_config()
+    relu = L.ReLU(negative_slope=np.array(0.5, np.float32), max_value=np.float32(2.0))
+    assert relu.get_config()["negative_slope"] == 0.5 and type(relu.max_value) is float
     relu = L.ReLU()
     assert relu.get_config()["max_value"] is None and relu.negative_slope == 0.0
     assert L.ELU().alpha == 1.0 and L.Softmax().axis == -1
@@ -170,6 +173,8 @@ def test_bad_arguments():
         L.ReLU(threshold=None)
     with pytest.raises(ValueError, match="LeakyReLU layer: negative_slope"):
         L.LeakyReLU(negative_slope=-0.3)
+    with pytest.raises(ValueError, match="received negative_slope='0.1'"):
+        L.LeakyReLU(negative_slope="0.1")
     softmax = L.Softmax()
     x = np.ones((2, 3, 4), np.float32)
     with pytest.raises(ValueError, match=r"mask must broadcast.*\(2, 3, 4\).*\(2, 3\)"):
