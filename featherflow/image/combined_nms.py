@@ -48,8 +48,8 @@ def _class_order(scores, candidates):
 
 
 def _check(boxes, scores):
-    box_array = nms._array(boxes, np.float32).astype(np.float32, copy=False)
-    score_array = nms._array(scores, np.float32).astype(np.float32, copy=False)
+    box_array = nms.numpy_value(boxes, np.float32).astype(np.float32, copy=False)
+    score_array = nms.numpy_value(scores, np.float32).astype(np.float32, copy=False)
     if box_array.ndim != 4:
         raise InvalidArgumentError(f"{_OP}: boxes must be 4-D [batch, num_boxes, q, 4]; "
                                    f"received shape {list(box_array.shape)}.")
@@ -75,7 +75,7 @@ def _check(boxes, scores):
 
 
 def _positive(value, what):
-    size = int(nms._scalar(value, what, _OP))
+    size = int(nms.check_scalar(value, what, _OP))
     if size <= 0:
         raise InvalidArgumentError(f"{_OP}: {what} must be positive; received {size}.")
     return size
@@ -97,8 +97,8 @@ def combined_non_max_suppression(boxes, scores, max_output_size_per_class, max_t
     box_array, score_array = _check(boxes, scores)
     per_class = _positive(max_output_size_per_class, "max_size_per_class")
     total = _positive(max_total_size, "max_total_size")
-    iou = nms._scalar(iou_threshold, "iou_threshold", _OP, np.float32).astype(np.float32)
-    low = nms._scalar(score_threshold, "score_threshold", _OP, np.float32).astype(np.float32)
+    iou = nms.check_scalar(iou_threshold, "iou_threshold", _OP, np.float32).astype(np.float32)
+    low = nms.check_scalar(score_threshold, "score_threshold", _OP, np.float32).astype(np.float32)
     if not (iou >= 0 and iou <= 1):
         raise InvalidArgumentError(f"{_OP}: iou_threshold must be in [0, 1]; received "
                                    f"{float(iou)}.")

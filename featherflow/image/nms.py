@@ -34,12 +34,15 @@ _PAIR_BUDGET = 4_000_000
 _CHUNK = 1_000_000
 
 
-def _array(value, dtype=None):
+def numpy_value(value, dtype=None):
+    """A Tensor's array, or ``value`` converted by featherflow's rules (``dtype`` if not a
+    Tensor or array of its own)."""
     return np.asarray(value.data if isinstance(value, Tensor) else as_array(value, dtype))
 
 
-def _scalar(value, what, op, dtype=None):
-    a = _array(value, dtype)
+def check_scalar(value, what, op, dtype=None):
+    """``value`` as a 0-D array, or TF's error naming ``what``."""
+    a = numpy_value(value, dtype)
     if a.ndim != 0:
         raise InvalidArgumentError(f"{op}: {what} must be 0-D (a scalar); received shape "
                                    f"{list(a.shape)} (Shape must be rank 0 but is rank "
@@ -49,7 +52,7 @@ def _scalar(value, what, op, dtype=None):
 
 def check_boxes(boxes, op, what="boxes"):
     """``boxes`` as a float32 ``[num_boxes, 4]`` array, or TF's error."""
-    a = _array(boxes, np.float32)
+    a = numpy_value(boxes, np.float32)
     if a.ndim != 2:
         raise InvalidArgumentError(f"{op}: {what} must be 2-D [num_boxes, 4]; received shape "
                                    f"{list(a.shape)} (Shape must be rank 2 but is rank "
@@ -61,7 +64,7 @@ def check_boxes(boxes, op, what="boxes"):
 
 
 def check_scores(scores, num_boxes, op):
-    a = _array(scores, np.float32)
+    a = numpy_value(scores, np.float32)
     if a.ndim != 1:
         raise InvalidArgumentError(f"{op}: scores must be 1-D [num_boxes]; received shape "
                                    f"{list(a.shape)} (Shape must be rank 1 but is rank "
@@ -76,7 +79,7 @@ def check_scores(scores, num_boxes, op):
 
 
 def check_output_size(max_output_size, op, what="max_output_size"):
-    size = int(_scalar(max_output_size, what, op))
+    size = int(check_scalar(max_output_size, what, op))
     if size < 0:
         raise InvalidArgumentError(f"{op}: output size must be non-negative; received "
                                    f"{what}={size}.")
@@ -84,7 +87,7 @@ def check_output_size(max_output_size, op, what="max_output_size"):
 
 
 def check_iou_threshold(iou_threshold, op, dtype=np.float32):
-    value = _scalar(iou_threshold, "iou_threshold", op, np.float32).astype(dtype)
+    value = check_scalar(iou_threshold, "iou_threshold", op, np.float32).astype(dtype)
     if not (value >= 0 and value <= 1):
         raise InvalidArgumentError(f"{op}: iou_threshold must be in [0, 1]; received "
                                    f"{float(value)}.")
@@ -102,8 +105,24 @@ class Corners:
         self.area = (self.ymax - self.ymin) * (self.xmax - self.xmin)
 
     def iou(self, rows, cols):
-        """``[len(rows), len(cols)]`` IoU of boxes ``rows`` (candidates) with ``cols``."""
-        return self.pair_iou(rows[:, None], cols[None, :])
+        """``[len(rows), len(cols)]`` IoU of boxes ``rows`` (candidates) with ``cols``: TF's
+        float32 operations, written in place to spare the temporaries of a large block."""
+        zero = np.float32(0)
+        height = np.minimum(self.ymax[rows][:, None], self.ymax[cols][None, :])
+        height -= np.maximum(self.ymin[rows][:, None], self.ymin[cols][None, :])
+        np.maximum(height, zero, out=height)
+        width = np.minimum(self.xmax[rows][:, None], self.xmax[cols][None, :])
+        width -= np.maximum(self.xmin[rows][:, None], self.xmin[cols][None, :])
+        np.maximum(width, zero, out=width)
+        inter = np.multiply(height, width, out=height)
+        row_area, col_area = self.area[rows], self.area[cols]
+        union = np.add(row_area[:, None], col_area[None, :], out=width)
+        union -= inter
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.divide(inter, union, out=inter)
+        if (row_area <= 0).any() or (col_area <= 0).any():
+            out[(row_area[:, None] <= 0) | (col_area[None, :] <= 0)] = zero
+        return out
 
     def pair_iou(self, r, c):
         """IoU of boxes ``r`` and ``c`` (index arrays that broadcast together)."""
@@ -248,7 +267,7 @@ def soft_select(scores, order, similarity, score_threshold, sigma, max_output_si
 
 
 def _score_threshold(score_threshold, op, dtype):
-    return _scalar(score_threshold, "score_threshold", op, np.float32).astype(dtype)
+    return check_scalar(score_threshold, "score_threshold", op, np.float32).astype(dtype)
 
 
 def _boxes_and_scores(boxes, scores, op):
@@ -290,7 +309,8 @@ def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshol
                     f"{op}: {what} was expected to be a half tensor (the scores are float16); "
                     f"pass tf.constant(value, tf.float16) or float32 boxes and scores.")
     threshold = check_iou_threshold(iou_threshold, op, score_array.dtype)
-    sigma = _scalar(soft_nms_sigma, "soft_nms_sigma", op, np.float32).astype(score_array.dtype)
+    sigma = check_scalar(soft_nms_sigma, "soft_nms_sigma", op, np.float32).astype(
+        score_array.dtype)
     if not sigma >= 0:
         raise InvalidArgumentError(f"{op}: soft_nms_sigma must be >= 0; received "
                                    f"{float(sigma)}.")
@@ -311,12 +331,12 @@ def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_thre
     ``overlaps[i, j]`` is how much candidate ``i`` overlaps the kept box ``j``."""
     op = "tf.image.non_max_suppression_overlaps"
     size = check_output_size(max_output_size, op)
-    matrix = _array(overlaps, np.float32).astype(np.float32, copy=False)
+    matrix = numpy_value(overlaps, np.float32).astype(np.float32, copy=False)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise InvalidArgumentError(f"{op}: overlaps must be a square 2-D matrix [num_boxes, "
                                    f"num_boxes]; received shape {list(matrix.shape)}.")
     score_array = check_scores(scores, matrix.shape[0], op)
-    threshold = _scalar(overlap_threshold, "overlap_threshold", op, np.float32).astype(
+    threshold = check_scalar(overlap_threshold, "overlap_threshold", op, np.float32).astype(
         np.float32)
     order = sorted_candidates(score_array, _score_threshold(score_threshold, op,
                                                             score_array.dtype))

@@ -120,21 +120,21 @@ def non_max_suppression_padded(boxes, scores, max_output_size, iou_threshold=0.5
     shape ``[..., max_output_size]``, zero-filled past ``valid_outputs``; without it (one image
     only) just the valid indices."""
     op = "tf.image.non_max_suppression_padded"
-    box_array = nms._array(boxes, np.float32)
+    box_array = nms.numpy_value(boxes, np.float32)
     if not pad_to_max_output_size and box_array.ndim > 2:
         raise ValueError(f"'pad_to_max_output_size' (value {pad_to_max_output_size}) must be "
                          "True for batched input")
     if box_array.ndim < 2 or box_array.shape[-1] != 4:
         raise InvalidArgumentError(f"{op}: boxes must have shape [..., num_boxes, 4]; "
                                    f"received {list(box_array.shape)}.")
-    score_array = nms._array(scores, np.float32)
+    score_array = nms.numpy_value(scores, np.float32)
     if score_array.shape != box_array.shape[:-1]:
         raise InvalidArgumentError(f"{op}: scores must have shape [..., num_boxes] = "
                                    f"{list(box_array.shape[:-1])}; received "
                                    f"{list(score_array.shape)}.")
     size = nms.check_output_size(max_output_size, op)
-    threshold = nms._scalar(iou_threshold, "iou_threshold", op, np.float32).astype(_F32)
-    low = float(nms._scalar(score_threshold, "score_threshold", op, np.float32))
+    threshold = nms.check_scalar(iou_threshold, "iou_threshold", op, np.float32).astype(_F32)
+    low = float(nms.check_scalar(score_threshold, "score_threshold", op, np.float32))
     if int(tile_size) <= 0:
         raise ValueError(f"{op}: tile_size must be positive; received {tile_size}.")
     batch_dims = box_array.shape[:-2]
