@@ -316,6 +316,40 @@ def projective_transform_cases():
     save_npz(f"{GROUP}/projective_transform", out)
 
 
+def model_cases():
+    """Models holding the layers, saved by Keras 3 as .keras files, with their predictions:
+    featherflow must load the adapted state (Normalization's weights, Discretization's
+    boundaries in the config) and predict the same."""
+    import keras
+
+    from .common import OUT
+
+    rng = rng_for("preprocessing_models")
+    x = (rng.normal(size=(20, 3)) * 3 + 1).astype(np.float32)
+    images = rng.uniform(0, 255, size=(2, 8, 10, 3)).astype(np.float32)
+    norm = keras.layers.Normalization()
+    norm.adapt(x)
+    inputs = keras.Input((3,))
+    models = {
+        "model_normalization": (keras.Model(inputs, keras.layers.Dense(2)(norm(inputs))), x),
+        "model_image": (keras.Sequential([
+            keras.Input((8, 10, 3)), keras.layers.RandomFlip(seed=1),
+            keras.layers.RandomRotation(0.1, seed=2), keras.layers.Resizing(6, 6),
+            keras.layers.CenterCrop(4, 4), keras.layers.Rescaling(1 / 255.0),
+            keras.layers.Flatten(), keras.layers.Dense(2)]), images),
+    }
+    disc = keras.layers.Discretization(num_bins=3)
+    disc.adapt(x[:, 0])
+    models["model_discretization"] = (keras.Sequential([
+        keras.Input((1,)), disc, keras.layers.CategoryEncoding(3, output_mode="one_hot")]),
+        x[:, :1])
+    for name, (model, inputs_) in models.items():
+        path = OUT / GROUP / f"{name}.keras"
+        model.save(str(path))
+        save_npz(f"{GROUP}/{name}", {"x": inputs_, "y": model.predict(inputs_, verbose=0)})
+        keras.backend.clear_session()
+
+
 def run():
     import keras
 
@@ -328,5 +362,6 @@ def run():
         encoding_cases()
         augmentation_cases()
         projective_transform_cases()
+        model_cases()
     finally:
         keras.config.set_floatx(previous)
