@@ -100,38 +100,39 @@ def weights(coords, order):
 
 def _causal_mirror(c, n, z):
     z_n_1 = z ** (n - 1)
-    first = c[..., 0] + z_n_1 * c[..., n - 1]
+    first = c[0] + z_n_1 * c[n - 1]
     z_i = z
     for i in range(1, n - 1):
-        first = first + z_i * (c[..., i] + z_n_1 * c[..., n - 1 - i])
+        first = first + z_i * (c[i] + z_n_1 * c[n - 1 - i])
         z_i *= z
-    c[..., 0] = first / (1 - z_n_1 * z_n_1)
+    c[0] = first / (1 - z_n_1 * z_n_1)
 
 
 def _anticausal_mirror(c, n, z):
-    c[..., n - 1] = (z * c[..., n - 2] + c[..., n - 1]) * z / (z * z - 1)
+    c[n - 1] = (z * c[n - 2] + c[n - 1]) * z / (z * z - 1)
 
 
 def _causal_reflect(c, n, z):
     z_n = z ** n
-    c0 = c[..., 0].copy()
-    first = c[..., 0] + z_n * c[..., n - 1]
+    c0 = c[0].copy()
+    first = c[0] + z_n * c[n - 1]
     z_i = z
     for i in range(1, n):
         # scipy sums into c[0] in place, so the last mirrored term reads the partial sum
-        mirrored = first if i == n - 1 else c[..., n - 1 - i]
-        first = first + z_i * (c[..., i] + z_n * mirrored)
+        mirrored = first if i == n - 1 else c[n - 1 - i]
+        first = first + z_i * (c[i] + z_n * mirrored)
         z_i *= z
-    c[..., 0] = first * (z / (1 - z_n * z_n)) + c0
+    c[0] = first * (z / (1 - z_n * z_n)) + c0
 
 
 def _anticausal_reflect(c, n, z):
-    c[..., n - 1] *= z / (z - 1)
+    c[n - 1] *= z / (z - 1)
 
 
 def _filter_lines(c, order, fill_mode):
-    """Spline coefficients along the last axis of ``c`` (float64, changed in place)."""
-    n = c.shape[-1]
+    """Spline coefficients along the first axis of ``c`` (float64, changed in place; the
+    first axis keeps each step a contiguous row of all lines)."""
+    n = c.shape[0]
     if n <= 1:
         return
     poles = _POLES[order]
@@ -146,10 +147,10 @@ def _filter_lines(c, order, fill_mode):
     for z in poles:
         causal(c, n, z)
         for i in range(1, n):
-            c[..., i] += z * c[..., i - 1]
+            c[i] += z * c[i - 1]
         anticausal(c, n, z)
         for i in range(n - 2, -1, -1):
-            c[..., i] = z * (c[..., i + 1] - c[..., i])
+            c[i] = z * (c[i + 1] - c[i])
 
 
 def prefilter(images, order, fill_mode):
@@ -162,7 +163,7 @@ def prefilter(images, order, fill_mode):
         images = np.pad(images, ((0, 0), (pad, pad), (pad, pad)), mode="edge")
     coefficients = np.array(images, dtype=np.float64)
     for axis in (1, 2):
-        lines = np.moveaxis(coefficients, axis, -1).copy()
+        lines = np.ascontiguousarray(np.moveaxis(coefficients, axis, 0))
         _filter_lines(lines, order, fill_mode)
-        coefficients = np.moveaxis(lines, -1, axis)
+        coefficients = np.moveaxis(lines, 0, axis)
     return np.ascontiguousarray(coefficients), pad
