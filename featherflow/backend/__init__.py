@@ -53,7 +53,21 @@ def __getattr__(name):
         from featherflow.backend import ctc
 
         return getattr(ctc, name)
+    if not name.startswith("_"):
+        # tf.keras 2's K.* functions (featherflow/backend/keras2.py), loaded on first use
+        import importlib
+
+        keras2 = importlib.import_module("featherflow.backend.keras2")
+        if name in keras2.__all__:
+            return getattr(keras2, name)
     raise AttributeError(f"module 'featherflow.backend' has no attribute {name!r}")
+
+
+def __dir__():
+    import importlib
+
+    keras2 = importlib.import_module("featherflow.backend.keras2")
+    return sorted(set(globals()) | set(_CTC) | set(keras2.__all__))
 
 
 __all__ = ["clear_session", "epsilon", "floatx", "get_value", "image_data_format",
