@@ -39,6 +39,8 @@ GROUP_DIRS = {
     "layers_text_preprocessing": ["layers_text_preprocessing"],
     "legacy_image": ["legacy_image"],
     "legacy_text": ["legacy_text"],
+    "layers_3d": ["layers_3d"],
+    "layers_misc": ["layers_misc"],
     "readme": [],
 }
 
@@ -61,6 +63,8 @@ GROUP_MODULES = {
     "layers_text_preprocessing": ["layers_text_preprocessing"],
     "legacy_image": ["legacy_image"],
     "legacy_text": ["legacy_text"],
+    "layers_3d": ["layers_3d"],
+    "layers_misc": ["layers_misc"],
 }
 
 

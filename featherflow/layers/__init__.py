@@ -135,6 +135,17 @@ _LAZY_MODULES = {
     "featherflow.layers.preprocessing.integer_lookup": ("IntegerLookup",),
     "featherflow.layers.preprocessing.hashing": ("Hashing",),
     "featherflow.layers.preprocessing.hashed_crossing": ("HashedCrossing",),
+    "featherflow.layers.conv3d": ("Conv3D", "Conv3DTranspose", "Convolution3D",
+                                  "Convolution3DTranspose"),
+    "featherflow.layers.pooling3d": ("AveragePooling3D", "AvgPool3D", "GlobalAveragePooling3D",
+                                     "GlobalAvgPool3D", "GlobalMaxPool3D",
+                                     "GlobalMaxPooling3D", "MaxPool3D", "MaxPooling3D"),
+    "featherflow.layers.reshaping3d": ("Cropping3D", "UpSampling3D", "ZeroPadding3D"),
+    "featherflow.layers.normalization_extra": ("GroupNormalization", "RMSNormalization",
+                                               "SpectralNormalization", "UnitNormalization"),
+    "featherflow.layers.regularization": ("ActivityRegularization", "AlphaDropout"),
+    "featherflow.layers.wrapper": ("Wrapper",),
+    "featherflow.layers.rnn.conv_lstm": ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
