@@ -5,13 +5,20 @@ model's ``layers`` list first (``layers/dense``, ``layers/dense_1``: snake-case 
 numbered in order), then the other attributes holding layers, sorted by name with private
 ones last (``layers/lstm/cell``, ``layers/bidirectional/forward_layer/cell``), then the
 ``optimizer``. Each object's own variables go to ``<path>/vars/0, 1, ...`` (trainable first).
-A ``.keras`` file is a zip of ``metadata.json``, ``config.json`` and ``model.weights.h5``.
+A ``.keras`` file is a zip of ``metadata.json``, ``config.json`` and ``model.weights.h5``,
+plus, as Keras 3 writes them, ``assets/<path>/...`` for objects with ``save_assets(dir)``
+(the lookup layers' ``vocabulary.txt``). Objects with ``save_own_variables(store)`` add named
+arrays beside their numbered variables (``vars/idf_weights``), read back by
+``load_own_variables``.
 """
 
 import datetime
 import io
 import json
+import os
+import posixpath
 import re
+import tempfile
 import warnings
 import zipfile
 
@@ -25,6 +32,7 @@ KERAS3_VERSION = "3.0.0"
 _CONFIG = "config.json"
 _METADATA = "metadata.json"
 _WEIGHTS = "model.weights.h5"
+_ASSETS = "assets/"
 # refuse zip members that would inflate far beyond what the archive stores
 _ZIP_RATIO = 100
 _ZIP_FLOOR = 1 << 28
@@ -134,6 +142,11 @@ def write_weights(f, model, include_optimizer=True):
             h5_io.write_str_attr(group, "name", name)
         for i, v in enumerate(variables):
             h5_io.write_array(group, str(i), v.numpy())
+        if _is_layer(obj) and hasattr(obj, "save_own_variables"):
+            store = {}
+            obj.save_own_variables(store)
+            for key, value in store.items():
+                h5_io.write_array(group, key, value)
 
 
 def save_weights(model, filepath, overwrite=True, attrs=None):
@@ -169,11 +182,39 @@ def save_model(model, filepath, overwrite=True):
     h5py = h5_io.require_h5py()
     with h5py.File(buffer, "w", libver=("v108", "v108")) as f:
         write_weights(f, model)
+    assets = _saved_assets(model)
     with atomic_path(filepath, overwrite) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.writestr(_METADATA, metadata)
             zf.writestr(_CONFIG, config_json)
             zf.writestr(_WEIGHTS, buffer.getvalue())
+            for name, data in assets:
+                zf.writestr(name, data)
+
+
+def _asset_owners(model):
+    return [(path, obj) for path, obj, _ in saveable_tree(model, include_optimizer=False)
+            if _is_layer(obj) and hasattr(obj, "save_assets")]
+
+
+def _saved_assets(model):
+    """``[(zip member name, bytes)]`` of what each object's ``save_assets(dir)`` writes."""
+    owners = _asset_owners(model)
+    if not owners:
+        return []
+    out = []
+    with tempfile.TemporaryDirectory() as root:
+        for path, obj in owners:
+            directory = os.path.join(root, *path.split("/"))
+            os.makedirs(directory, exist_ok=True)
+            obj.save_assets(directory)
+        for folder, _, files in sorted(os.walk(root)):
+            for file in sorted(files):
+                full = os.path.join(folder, file)
+                relative = os.path.relpath(full, root).replace(os.sep, "/")
+                with open(full, "rb") as f:
+                    out.append((_ASSETS + relative, f.read()))
+    return out
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -191,11 +232,17 @@ def load_weights(f, model, skip_mismatch=False, label="file", include_optimizer=
     """Check then assign weights stored in the Keras 3 layout (nothing changes on errors)."""
     plan = WeightPlan(skip_mismatch)
     optimizer_entry = None
+    own_stores = []
     for path, obj, variables in saveable_tree(model, include_optimizer):
         if _is_optimizer(obj):
             optimizer_entry = (path, obj)
             continue
         stored = _stored(f, path, label)
+        if _is_layer(obj) and hasattr(obj, "load_own_variables"):
+            named = {k: a for k, a in stored if not k.isdigit()}
+            stored = [(k, a) for k, a in stored if k.isdigit()]
+            if named:
+                own_stores.append((obj, named))
         where = (f"Loading {label}: {type(obj).__name__} {obj.name!r} (file path "
                  f"'{path or '/'}')")
         if len(stored) != len(variables):
@@ -217,6 +264,8 @@ def load_weights(f, model, skip_mismatch=False, label="file", include_optimizer=
     if optimizer_entry is not None:
         opt_plan = _optimizer_plan(f, optimizer_entry, model, label)
     count = plan.apply()
+    for obj, named in own_stores:
+        obj.load_own_variables(named)
     if opt_plan is not None:
         opt_plan.apply()
     return count
@@ -241,8 +290,11 @@ def _check_zip(zf, label):
             )
 
 
-def read_zip(path, label):
-    """``(config dict, weights bytes)`` from a ``.keras`` archive, with clear errors."""
+def read_zip(path, label, assets=None):
+    """``(config dict, weights bytes)`` from a ``.keras`` archive, with clear errors.
+
+    ``assets``: a dict that receives the ``assets/...`` members (name relative to assets/ ->
+    bytes); a member whose name would leave that folder is refused."""
     try:
         zf = zipfile.ZipFile(path, "r")
     except _ZIP_ERRORS as err:
@@ -261,6 +313,10 @@ def read_zip(path, label):
         try:
             config = json.loads(zf.read(_CONFIG).decode("utf-8"))
             weights = zf.read(_WEIGHTS)
+            if assets is not None:
+                for name in names:
+                    if name.startswith(_ASSETS) and not name.endswith("/"):
+                        assets[_asset_name(name, label)] = zf.read(name)
         except _ZIP_ERRORS as err:
             raise h5_io.CorruptFileError(
                 f"'{label}' is corrupted: {err}. Use an earlier copy of the file."
@@ -268,9 +324,37 @@ def read_zip(path, label):
     return config, weights
 
 
+def _asset_name(name, label):
+    relative = posixpath.normpath(name[len(_ASSETS):])
+    if relative.startswith(("/", "../")) or relative == ".." or "\\" in relative:
+        raise h5_io.CorruptFileError(
+            f"'{label}': asset member '{name}' would be written outside the assets folder; "
+            "refusing the file.")
+    return relative
+
+
+def _load_assets(model, assets):
+    """Hand each object with ``load_assets(dir)`` its folder of the archive's assets."""
+    owners = [(path, obj) for path, obj in _asset_owners(model)
+              if hasattr(obj, "load_assets")]
+    if not owners:
+        return
+    with tempfile.TemporaryDirectory() as root:
+        for name, data in assets.items():
+            full = os.path.join(root, *name.split("/"))
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "wb") as f:
+                f.write(data)
+        for path, obj in owners:
+            directory = os.path.join(root, *path.split("/")) if path else root
+            if os.path.isdir(directory):
+                obj.load_assets(directory)
+
+
 def load_model(path, label, custom_objects=None, compile=True):
     """Rebuild, fill and (optionally) compile the model of a ``.keras`` archive."""
-    config, weights = read_zip(path, label)
+    assets = {}
+    config, weights = read_zip(path, label, assets)
     compile_cfg = config.pop("compile_config", None)
     model = layer_config.layer_from_dict(config, custom_objects, where="the model")
     if compile and compile_cfg:
@@ -278,4 +362,5 @@ def load_model(path, label, custom_objects=None, compile=True):
     with h5_io.open_for_read(io.BytesIO(weights), f"{label}/{_WEIGHTS}") as f, \
             h5_io.reading(label):
         load_weights(f, model, label=label, include_optimizer=bool(compile and compile_cfg))
+    _load_assets(model, assets)
     return model

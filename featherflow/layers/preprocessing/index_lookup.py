@@ -370,7 +370,8 @@ class IndexLookup(RawInputLayer):
 
     def load_own_variables(self, store):
         if self.output_mode == "tf_idf" and "idf_weights" in store:
-            self._idf = np.asarray(store["idf_weights"], dtype=config.floatx())
+            # the stored dtype is kept, as Keras's tf.Variable keeps it
+            self._idf = np.asarray(store["idf_weights"])
 
     def save_assets(self, dir_path):
         """Write ``vocabulary.txt`` (every index, special tokens first), as Keras does when
@@ -477,8 +478,8 @@ class IndexLookup(RawInputLayer):
             return ids
         depth = self.output_depth()
         if self.output_mode == "tf_idf":
-            counts = encoding.encode(ids, "count", depth)
-            return counts.astype(config.floatx()) * self._idf_for(depth)
+            idf = self._idf_for(depth)
+            return encoding.encode(ids, "count", depth).astype(idf.dtype) * idf
         return encoding.encode(ids, self.output_mode, depth)
 
     def encode_rows(self, ids, row_ids, rows):
@@ -487,7 +488,8 @@ class IndexLookup(RawInputLayer):
         counts = encoding.bincount_rows(ids, row_ids, rows, depth,
                                         self.output_mode == "multi_hot")
         if self.output_mode == "tf_idf":
-            return counts.astype(config.floatx()) * self._idf_for(depth)
+            idf = self._idf_for(depth)
+            return counts.astype(idf.dtype) * idf
         return counts
 
     def _idf_for(self, depth):
@@ -506,7 +508,9 @@ class IndexLookup(RawInputLayer):
     def output_dtype(self):
         if self.invert:
             return "int64" if self._integer_keys() else "string"
-        return config.floatx() if self.output_mode == "tf_idf" else "int64"
+        if self.output_mode != "tf_idf":
+            return "int64"
+        return config.floatx() if self._idf is None else self._idf.dtype.name
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
