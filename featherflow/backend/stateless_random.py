@@ -163,20 +163,30 @@ def normal(shape, seed, mean=0.0, stddev=1.0, dtype=np.float32, op_name="statele
 
 def _blocks_at(key, counter, offsets, width):
     """Philox blocks ``offsets[i] + j`` (``j < width``) past ``counter``, as ``(n, 4*width)``
-    samples: the stretches of the stream the truncated-normal groups read."""
-    low = counter[0] | counter[1] << 32
-    high = counter[2] | counter[3] << 32
-    # one contiguous run per distinct stretch start is what philox_blocks computes; the
-    # stretches are disjoint, so compute each run once and keep its first ``width`` blocks
-    out = np.empty((len(offsets), 4 * width), np.uint32)
-    for row, offset in enumerate(offsets):
-        start_low = low + int(offset)
-        start_high = (high + (start_low >> 64)) & _MASK64
-        start_low &= _MASK64
-        start = (start_low & 0xFFFFFFFF, start_low >> 32, start_high & 0xFFFFFFFF,
-                 start_high >> 32)
-        out[row] = philox_blocks(key, start, width).reshape(-1)
-    return out
+    samples: the stretches of the stream the truncated-normal groups read.
+
+    ``philox_blocks`` makes one contiguous run; these stretches are far apart, so the rounds
+    run here on an array of counters (the same Philox4x32-10 rounds)."""
+    low = np.uint64(counter[0] | counter[1] << 32)
+    high = np.uint64(counter[2] | counter[3] << 32)
+    steps = (np.asarray(offsets, np.uint64)[:, None] + np.arange(width, dtype=np.uint64)).ravel()
+    low64 = low + steps
+    # a carry into the high word when the low word wraps
+    high64 = high + (low64 < steps).astype(np.uint64)
+    mask = np.uint64(0xFFFFFFFF)
+    shift = np.uint64(32)
+    c0, c1, c2, c3 = low64 & mask, low64 >> shift, high64 & mask, high64 >> shift
+    k0, k1 = int(key[0]), int(key[1])
+    for round_index in range(10):
+        product0 = np.uint64(0xD2511F53) * c0
+        product1 = np.uint64(0xCD9E8D57) * c2
+        c0, c1, c2, c3 = ((product1 >> shift) ^ c1 ^ np.uint64(k0), product1 & mask,
+                          (product0 >> shift) ^ c3 ^ np.uint64(k1), product0 & mask)
+        if round_index < 9:
+            k0 = (k0 + 0x9E3779B9) & 0xFFFFFFFF
+            k1 = (k1 + 0xBB67AE85) & 0xFFFFFFFF
+    blocks = np.stack([c0, c1, c2, c3], axis=1).astype(np.uint32)
+    return blocks.reshape(len(offsets), 4 * width)
 
 
 def standard_truncated_normal(shape, seed, dtype=np.float32,
@@ -196,9 +206,11 @@ def standard_truncated_normal(shape, seed, dtype=np.float32,
         bits = _blocks_at(key, counter, pending * skip_per_group, width)
         values = _normal_pairs(bits.reshape(-1), dtype).reshape(len(pending), -1)
         accepted = np.abs(values) < _TRUNCATE
-        done = accepted.sum(axis=1) >= group
-        for row in np.flatnonzero(done):
-            out[pending[row]] = values[row][accepted[row]][:group]
+        rank = np.cumsum(accepted, axis=1)
+        done = rank[:, -1] >= group
+        # the first ``group`` accepted values of each finished row, in stream order
+        keep = accepted[done] & (rank[done] <= group)
+        out[pending[done]] = values[done][keep].reshape(-1, group)
         pending = pending[~done]
         width *= 4
         if width > skip_per_group:

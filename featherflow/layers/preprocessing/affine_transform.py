@@ -82,10 +82,14 @@ def _taps(transforms, batch, height, width, interpolation, fill_mode):
     in_y = _map(in_y, height, fill_mode)
     base = (np.arange(batch) * height * width)[:, None, None]
 
+    outside = batch * height * width  # the row of fill values appended to the pixels
+    index_dtype = np.int32 if outside < 2**31 - 1 else np.int64
+
     def tap(row, col, weight):
         inside = (row >= 0) & (row < height) & (col >= 0) & (col < width) & ~degenerate
-        index = base + np.clip(row, 0, height - 1).astype(np.int64) * width + \
-            np.clip(col, 0, width - 1).astype(np.int64)
+        index = (base + np.clip(row, 0, height - 1).astype(index_dtype) * width
+                 + np.clip(col, 0, width - 1).astype(index_dtype))
+        index = np.where(inside, index, outside).astype(index_dtype, copy=False)
         return index.reshape(-1), weight.reshape(-1), inside.reshape(-1)
 
     if interpolation == "nearest":
@@ -120,17 +124,18 @@ class ProjectiveTransform(Function):
         # coordinates and weights in float32 as TF's kernel; float64 pixels stay float64
         value_dtype = images.dtype if images.dtype == np.float64 else np.dtype(_F32)
         flat = images.reshape(-1, channels).astype(value_dtype, copy=False)
-        fill = value_dtype.type(self.fill_value)
+        # taps outside the image read the appended row of fill values
+        flat = np.concatenate([flat, np.full((1, channels), self.fill_value, value_dtype)])
         self.shape = images.shape
         if self.interpolation == "nearest":
             (index, _, inside), = _taps(transforms, batch, height, width, "nearest",
                                         self.fill_mode)
             self.taps = [(index, np.ones(index.shape, _F32), inside)]
-            out = np.where(inside[:, None], flat[index], fill)
+            out = np.take(flat, index, axis=0)
         else:
             taps, weights = _taps(transforms, batch, height, width, "bilinear", self.fill_mode)
             self.taps = taps
-            reads = [np.where(inside[:, None], flat[index], fill) for index, _, inside in taps]
+            reads = [np.take(flat, index, axis=0) for index, _, _ in taps]
             wx0, wx1, wy0, wy1 = (w.reshape(-1, 1).astype(value_dtype) for w in weights)
             # TF's order: along x on the floor and ceil rows, then along y
             top = wx0 * reads[0] + wx1 * reads[1]
@@ -140,11 +145,15 @@ class ProjectiveTransform(Function):
 
     def backward(self, grad):
         channels = self.shape[-1]
+        pixels = int(np.prod(self.shape[:-1]))
         g = grad.reshape(-1, channels)
-        total = np.zeros((int(np.prod(self.shape[:-1])), channels), grad.dtype)
-        for index, weight, inside in self.taps:
-            np.add.at(total, index[inside], g[inside] * weight[inside, None].astype(grad.dtype))
-        return (total.reshape(self.shape),)
+        total = np.zeros((pixels + 1, channels), np.float64)
+        for index, weight, _ in self.taps:
+            for channel in range(channels):
+                # the last row collects the fill-value taps, which have no input pixel
+                total[:, channel] += np.bincount(index, weights=g[:, channel] * weight,
+                                                 minlength=pixels + 1)
+        return (total[:pixels].astype(grad.dtype).reshape(self.shape),)
 
 
 def projective_transform(images, transforms, interpolation="bilinear", fill_mode="constant",
