@@ -96,7 +96,7 @@ class _Pass:
         key = (weights.shape, weights.tobytes())
         cached = cls._cache.get(key)
         if cached is None:
-            if len(cls._cache) > 64:
+            if len(cls._cache) > 16:
                 cls._cache.clear()
             cached = cls._cache[key] = cls(weights)
         return cached
@@ -167,7 +167,7 @@ def _sum_of_taps(x, index, weights, dtype):
 # above this many taps per output a pass is a dense matmul
 _MAX_TAPS = 24
 # largest weights-spread-over-rows table kept per pass (elements)
-_FULL_WEIGHTS = 1 << 22
+_FULL_WEIGHTS = 1 << 20
 
 
 def _separable(x, rows, cols, dtype):
