@@ -350,6 +350,24 @@ def model_cases():
         keras.backend.clear_session()
 
 
+def dataset_map_cases():
+    """Augmentation layers inside tf.data's map (graph mode, the layer's SeedGenerator state
+    updated per call): element by element, and on batches."""
+    import keras
+    import tensorflow as tf
+
+    images = rng_for("augmentation_data").uniform(0, 255, size=(4, 8, 10, 3)).astype(np.float32)
+    out = {}
+    for name, make in [("rotation", lambda: keras.layers.RandomRotation(0.2, seed=3)),
+                       ("flip", lambda: keras.layers.RandomFlip(seed=4)),
+                       ("brightness", lambda: keras.layers.RandomBrightness(0.2, seed=5))]:
+        per_element = tf.data.Dataset.from_tensor_slices(images).map(make()).batch(4)
+        out[f"{name}_elements"] = np.concatenate([as_numpy(b) for b in per_element])
+        per_batch = tf.data.Dataset.from_tensor_slices(images).batch(2).map(make())
+        out[f"{name}_batches"] = np.concatenate([as_numpy(b) for b in per_batch])
+    save_npz(f"{GROUP}/dataset_map", out)
+
+
 def run():
     import keras
 
@@ -363,5 +381,6 @@ def run():
         augmentation_cases()
         projective_transform_cases()
         model_cases()
+        dataset_map_cases()
     finally:
         keras.config.set_floatx(previous)

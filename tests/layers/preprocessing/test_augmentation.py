@@ -111,14 +111,23 @@ def test_layers_in_a_model_fit_predict_and_file(tmp_path):
     assert json.loads(json.dumps(again.layers[1].get_config()))["seed"] == 2
 
 
-def test_dataset_map_draws_fresh_flips_each_batch():
-    layer = tf.keras.layers.RandomFlip("horizontal", seed=11)
-    batches = tf.data.Dataset.from_tensor_slices(IMAGES).batch(2).map(layer)
-    again = tf.keras.layers.RandomFlip("horizontal", seed=11)
-    for got, images in zip(batches, (IMAGES[:2], IMAGES[2:])):
-        np.testing.assert_array_equal(got.numpy(), again(images).numpy())
-    first, second = layer(IMAGES).numpy(), layer(IMAGES).numpy()
-    assert not np.array_equal(first, second)  # the generator moved on
+@pytest.mark.parametrize("name, make", [
+    ("rotation", lambda: tf.keras.layers.RandomRotation(0.2, seed=3)),
+    ("flip", lambda: tf.keras.layers.RandomFlip(seed=4)),
+    ("brightness", lambda: tf.keras.layers.RandomBrightness(0.2, seed=5)),
+])
+def test_dataset_map_draws_as_tf_data(name, make):
+    # TF's map calls the layer once per element (or batch), its SeedGenerator moving on each
+    # time; featherflow's element-wise check must not use up a draw
+    fx = load("layers_preprocessing/dataset_map")
+    elements = tf.data.Dataset.from_tensor_slices(IMAGES).map(make()).batch(4)
+    np.testing.assert_allclose(np.concatenate([b.numpy() for b in elements]),
+                               fx[f"{name}_elements"], rtol=0, atol=ATOL)
+    batches = tf.data.Dataset.from_tensor_slices(IMAGES).batch(2).map(make())
+    np.testing.assert_allclose(np.concatenate([b.numpy() for b in batches]),
+                               fx[f"{name}_batches"], rtol=0, atol=ATOL)
+    layer = make()
+    assert not np.array_equal(layer(IMAGES).numpy(), layer(IMAGES).numpy())
 
 
 def test_channels_first_matches_channels_last():
