@@ -19,6 +19,7 @@ import random as python_random
 
 import numpy as np
 
+from featherflow.autodiff import state as autodiff_state
 from featherflow.autodiff.tensor import Tensor
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
@@ -56,6 +57,13 @@ class SeedGenerator:
     def next(self, ordered=True):
         """The current ``[seed, counter]`` pair; the state moves on."""
         value = self.state.numpy().copy()
+        probe = autodiff_state.probe
+        if probe is not None:
+            # A trace (tf.data's element-wise check of a map function) must not use up a
+            # draw: TF's map draws once per element. Random values are never element-wise
+            # across a batch either, so the trace is told the function is not.
+            probe.touch(None)
+            return value
         if ordered:
             self.state.assign(value + np.array([0, 1], np.int64))
         else:

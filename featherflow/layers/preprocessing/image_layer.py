@@ -6,7 +6,6 @@ out around the work (``to_channels_last`` / ``from_channels_last``).
 """
 
 from featherflow import backend
-from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.keras import random as keras_random
 from featherflow.layers.layer import Layer
@@ -109,15 +108,5 @@ class SeededLayer(ImagePreprocessingLayer):
         return self._generator
 
     def _uniform(self, shape, minval=0.0, maxval=1.0, dtype=None):
-        probe = state.probe
-        if probe is None:
-            return keras_random.uniform(shape, minval, maxval, dtype=dtype,
-                                        seed=self._generator).numpy()
-        # A trace (tf.data's element-wise check) must not use up a draw: TF's map draws once
-        # per element. A random layer is never element-wise across a batch either.
-        probe.touch(None)
-        saved = self._generator.state.numpy().copy()
-        values = keras_random.uniform(shape, minval, maxval, dtype=dtype,
-                                      seed=self._generator).numpy()
-        self._generator.state.assign(saved)
-        return values
+        return keras_random.uniform(shape, minval, maxval, dtype=dtype,
+                                    seed=self._generator).numpy()
