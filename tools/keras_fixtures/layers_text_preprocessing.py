@@ -99,6 +99,8 @@ def lookup_cases():
         ("string_count_pad", s, {"output_mode": "count", "max_tokens": 10,
                                  "pad_to_max_tokens": True}, WORDS, None, w),
         ("string_tf_idf", s, {"output_mode": "tf_idf"}, WORDS, None, w),
+        # a 1-D batch of a Dataset is one document for a lookup's tf-idf counts
+        ("string_tf_idf_dataset_1d", s, {"output_mode": "tf_idf"}, sum(WORDS, []), 3, w),
         ("string_tf_idf_pad", s, {"output_mode": "tf_idf", "max_tokens": 9,
                                   "pad_to_max_tokens": True}, WORDS, None, w),
         ("string_vocab", s, {"vocabulary": vocab}, None, None, w),
