@@ -14,6 +14,8 @@ Example::
     array([[0, 1, 2]], dtype=int32)
 """
 
+import collections.abc
+
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
@@ -105,8 +107,8 @@ class Discretization(Layer):
             raise ValueError(f"Discretization layer {self.name!r}: cannot adapt a layer that "
                              "was initialized with `bin_boundaries`; use `num_bins` instead.")
         self.reset_state()
-        if isinstance(data, (list, tuple)):
-            # Keras reads a Python list as a sequence of batches
+        if isinstance(data, (list, tuple, collections.abc.Iterator)):
+            # Keras reads a Python list (or a generator) as a sequence of batches
             for index, batch in enumerate(data):
                 if steps is not None and index >= steps:
                     break

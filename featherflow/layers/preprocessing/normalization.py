@@ -7,6 +7,7 @@ mean and variance as Keras. The adapted state lives in the weights ``mean``, ``v
 ``count`` (Keras 3's names and order), so a ``.keras`` or ``.weights.h5`` file carries it.
 """
 
+import collections.abc
 import math as python_math
 
 import numpy as np
@@ -27,9 +28,16 @@ def _axis_tuple(axis):
 
 
 def _is_batch_list(data):
-    """A list of arrays/Tensors is a list of batches (Keras iterates it)."""
+    """A list of arrays/Tensors, or a generator, is a sequence of batches (Keras iterates
+    it; a generator's ``(x, y)`` pairs give their ``x``)."""
+    if isinstance(data, collections.abc.Iterator):
+        return True
     return isinstance(data, (list, tuple)) and len(data) > 0 and all(
         isinstance(item, (np.ndarray, Tensor)) for item in data)
+
+
+def _features(item):
+    return item[0] if isinstance(item, tuple) else item
 
 
 class Normalization(Layer):
@@ -142,7 +150,7 @@ class Normalization(Layer):
                 f"Normalization layer {self.name!r} was given `mean` and `variance`; it has no "
                 "state to adapt. Create it without them to learn them from data.")
         if _is_batch_list(data):
-            batches = (b for item in data for b in adapt_batches(item, self))
+            batches = (b for item in data for b in adapt_batches(_features(item), self))
             whole = None
         elif self._is_dataset(data):
             data = self._batched_dataset(data)
@@ -213,6 +221,10 @@ class Normalization(Layer):
             total_var = ((total_var + (total_mean - new_mean) ** 2) * existing_weight
                          + (batch_var + (batch_mean - new_mean) ** 2) * batch_weight)
             total_mean = new_mean
+        if total_mean is None:
+            raise ValueError(f"Normalization layer {self.name!r}: adapt() received no batches "
+                             "(an empty list or generator). Pass at least one batch, e.g. "
+                             "layer.adapt([x]).")
         return total_mean, total_var
 
     def finalize_state(self):

@@ -123,6 +123,17 @@ def test_adapt_reads_steps_and_adapts_again():
     np.testing.assert_allclose(layer.get_weights()[1], x.var(axis=0), rtol=1e-5)
 
 
+def test_adapt_reads_generators_of_batches_and_pairs():
+    x = _data()
+    layer = tf.keras.layers.Normalization()
+    layer.adapt((batch, batch[:, :1]) for batch in (x[:10], x[10:]))
+    # batch-by-batch float32 combination: a few ulps from the one-pass statistics
+    np.testing.assert_allclose(layer.get_weights()[0], x.mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(layer.get_weights()[1], x.var(axis=0), rtol=1e-5)
+    with pytest.raises(ValueError, match="received no batches"):
+        tf.keras.layers.Normalization().adapt(iter([]))
+
+
 def test_bad_input_is_named():
     x = _data()
     with pytest.raises(RuntimeError, match="Normalization layer 'never_adapted'.*adapt"):
