@@ -153,6 +153,9 @@ class Normalization(Layer):
             batches = (b for item in data for b in adapt_batches(_features(item), self))
             whole = None
         elif self._is_dataset(data):
+            if isinstance(data.element_spec, tuple):
+                # (x, y) or (x, y, sample_weight) elements: Keras adapts on x
+                data = data.map(lambda features, *rest: features)
             data = self._batched_dataset(data)
             shape = getattr(data.element_spec, "shape", None)
             if shape is not None:

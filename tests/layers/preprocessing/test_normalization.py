@@ -130,6 +130,9 @@ def test_adapt_reads_generators_of_batches_and_pairs():
     # batch-by-batch float32 combination: a few ulps from the one-pass statistics
     np.testing.assert_allclose(layer.get_weights()[0], x.mean(axis=0), rtol=1e-6)
     np.testing.assert_allclose(layer.get_weights()[1], x.var(axis=0), rtol=1e-5)
+    pairs = tf.data.Dataset.from_tensor_slices((x, x[:, 0])).batch(8)
+    layer.adapt(pairs)  # (x, y) elements: the statistics of x, as Keras
+    np.testing.assert_allclose(layer.get_weights()[0], x.mean(axis=0), rtol=1e-6)
     with pytest.raises(ValueError, match="received no batches"):
         tf.keras.layers.Normalization().adapt(iter([]))
 
@@ -151,7 +154,7 @@ def test_bad_input_is_named():
     with pytest.raises(ValueError, match="given `mean` and `variance`"):
         tf.keras.layers.Normalization(mean=1.0, variance=1.0).adapt(x)
     with pytest.raises(ValueError, match="features first"):
-        layer.adapt(tf.data.Dataset.from_tensor_slices((x, x)).batch(4))
+        layer.adapt(tf.data.Dataset.from_tensor_slices({"a": x}).batch(4))
 
 
 def test_weights_set_by_hand_count_as_state():
