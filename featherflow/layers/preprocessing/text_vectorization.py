@@ -130,7 +130,6 @@ class TextVectorization(RawInputLayer):
             pad_to_max_tokens=pad_to_max_tokens, mask_token="", output_mode=output_mode,
             sparse=sparse, has_input_vocabulary=self._has_input_vocabulary, encoding=encoding,
             vocabulary_size=vocabulary_size)
-        self.built = True
 
     # -- vocabulary --------------------------------------------------------------------------
     def adapt(self, data, batch_size=None, steps=None):
@@ -281,12 +280,6 @@ class TextVectorization(RawInputLayer):
 
     def load_assets(self, dir_path):
         self._lookup_layer.load_assets(dir_path)
-
-    def get_build_config(self):
-        return {}
-
-    def build_from_config(self, config):
-        self.built = True
 
     def get_config(self):
         base = super().get_config()

@@ -115,3 +115,34 @@ def test_symbolic_call_and_config_round_trip():
     # as in Keras, the vocabulary itself comes back from the file's assets, not the config
     assert {**again.get_config(), "vocabulary_size": 14} == config
     assert again.vocabulary_size() == 1
+
+
+def test_text_classification_tutorial_flow():
+    # tensorflow.org "Basic text classification": adapt on the text of a (text, label)
+    # Dataset, vectorize in Dataset.map, train an Embedding model on the ids
+    reviews = ["A great movie<br />loved it", "terrible, boring film", "great acting!",
+               "boring plot and bad acting", "loved the great story", "bad, bad film"]
+    raw_train_ds = tf.data.Dataset.from_tensor_slices((reviews, [1, 0, 1, 0, 1, 0])).batch(2)
+
+    def custom_standardization(input_data):
+        lowercase = tf.strings.lower(input_data)
+        stripped_html = tf.strings.regex_replace(lowercase, "<br />", " ")
+        return tf.strings.regex_replace(stripped_html, "[!\"#$%&'()*+,-./:;<=>?@\\[\\]^_`{|}~]",
+                                        "")
+
+    vectorize_layer = L.TextVectorization(standardize=custom_standardization, max_tokens=20,
+                                          output_mode="int", output_sequence_length=6)
+    vectorize_layer.adapt(raw_train_ds.map(lambda x, y: x))
+    assert vectorize_layer.get_vocabulary()[:4] == ["", "[UNK]", "great", "bad"]
+
+    def vectorize_text(text, label):
+        text = tf.expand_dims(text, -1)
+        return vectorize_layer(text), label
+
+    train_ds = raw_train_ds.map(vectorize_text)
+    first, _ = next(iter(train_ds))
+    assert first.shape == (2, 6) and first.dtype == tf.int64
+    model = tf.keras.Sequential([L.Embedding(20, 4), L.GlobalAveragePooling1D(), L.Dense(1)])
+    model.compile(loss=tf.keras.losses.BinaryCrossentropy(from_logits=True), optimizer="adam")
+    history = model.fit(train_ds, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
