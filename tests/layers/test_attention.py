@@ -179,8 +179,12 @@ def test_dropout_in_training_changes_scores_and_is_seeded():
 
 
 def test_bad_input_errors():
-    with pytest.raises(ValueError, match="MultiHeadAttention 'm'.*`key_dim`.*required"):
+    with pytest.raises(TypeError, match="MultiHeadAttention 'm'.*`key_dim` is missing"):
         tf.keras.layers.MultiHeadAttention(num_heads=2, name="m")
+    with pytest.raises(TypeError, match="`key_dim` is missing"):
+        tf.keras.layers.MultiHeadAttention(2)
+    with pytest.raises(ValueError, match="`key_dim` must be a positive integer"):
+        tf.keras.layers.MultiHeadAttention(2, None)
     with pytest.raises(ValueError, match="`num_heads` must be a positive integer"):
         tf.keras.layers.MultiHeadAttention(0, 4)
     mha = tf.keras.layers.MultiHeadAttention(2, 4, name="att")
@@ -199,6 +203,15 @@ def test_bad_input_errors():
         tf.keras.layers.Attention()(np.ones((2, 3, 4)))
     with pytest.raises(ValueError, match="score_mode"):
         tf.keras.layers.Attention(score_mode="add")
+
+
+def test_layers_copy_and_pickle():
+    import copy
+    import pickle
+
+    mha = tf.keras.layers.MultiHeadAttention(2, 4)
+    assert copy.deepcopy(mha).get_config() == mha.get_config()
+    assert pickle.loads(pickle.dumps(mha)).get_config() == mha.get_config()
 
 
 def test_attention_configs_round_trip():

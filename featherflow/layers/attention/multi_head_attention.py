@@ -82,12 +82,26 @@ class MultiHeadAttention(Layer):
         (TensorShape([3, 5, 8]), TensorShape([3, 2, 5, 5]))
     """
 
-    def __init__(self, num_heads=None, key_dim=None, value_dim=None, dropout=0.0, use_bias=True,
+    def __new__(cls, *args, **kwargs):
+        # the missing-argument TypeError Python would raise names neither the layer nor a fix
+        if args or kwargs:
+            for i, arg in enumerate(("num_heads", "key_dim")):
+                if len(args) <= i and arg not in kwargs:
+                    name = kwargs.get("name") or "multi_head_attention"
+                    raise TypeError(
+                        f"MultiHeadAttention '{name}': the required argument `{arg}` is "
+                        "missing. For example MultiHeadAttention(num_heads=4, key_dim=32): "
+                        "key_dim is the size of each attention head for query and key."
+                    )
+        return super().__new__(cls)
+
+    def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
                  output_shape=None, attention_axes=None, sliding_window=None,
                  flash_attention=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 use_gate=False, seed=None, **kwargs):
+                 use_gate=False, seed=None, query_shape=None, value_shape=None,
+                 key_shape=None, **kwargs):
         from featherflow import constraints, initializers, regularizers
 
         name = kwargs.get("name") or "multi_head_attention"
@@ -97,10 +111,9 @@ class MultiHeadAttention(Layer):
             if optional and value is None:
                 continue
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-                missing = " (it is required)" if value is None else ""
                 raise ValueError(
-                    f"{where}: `{arg}` must be a positive integer{missing}, received "
-                    f"{arg}={value!r}. For example MultiHeadAttention(num_heads=4, key_dim=32)."
+                    f"{where}: `{arg}` must be a positive integer, received {arg}={value!r}. "
+                    "For example MultiHeadAttention(num_heads=4, key_dim=32)."
                 )
         super().__init__(**kwargs)
         self.supports_masking = True
@@ -151,6 +164,9 @@ class MultiHeadAttention(Layer):
         self._build_shapes = None
         self._pending_shapes = None
         self._scores_mask = None
+        if query_shape is not None and value_shape is not None:
+            # tf.keras 2 configs carry the build shapes; it builds the layer from them
+            self.build(query_shape, value_shape, key_shape)
 
     num_heads = property(lambda self: self._num_heads)
     key_dim = property(lambda self: self._key_dim)
