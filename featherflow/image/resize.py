@@ -55,11 +55,13 @@ class SeparableResize(Function):
 
     def forward(self, x):
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
-        return _separable(x, _Pass.of(self.rows), _Pass.of(self.cols), dtype)
+        return _separable(np.ascontiguousarray(x), _Pass.of(self.rows), _Pass.of(self.cols),
+                          dtype)
 
     def backward(self, g):
         # the transposed matrices: each input pixel gathers the outputs it contributed to
-        return (_separable(g, _Pass.of(self.rows.T), _Pass.of(self.cols.T), g.dtype),)
+        return (_separable(np.ascontiguousarray(g), _Pass.of(self.rows.T), _Pass.of(self.cols.T),
+                           g.dtype),)
 
     backward_tensors = linear_backward
 
@@ -105,30 +107,34 @@ class _Pass:
     def taps(self):
         return self.size_in if self.dense is not None else self.index.shape[0]
 
-    def apply(self, x, dtype):
-        """(n, size_in, rest) -> (n, size_out, rest) in ``dtype``; every tap copies whole
-        contiguous ``rest``-long rows."""
+    def apply(self, x, out, buffers):
+        """(n, size_in, rest) -> ``out`` (n, size_out, rest); every tap copies whole contiguous
+        ``rest``-long rows."""
+        dtype = out.dtype
         weights = self.typed(dtype)
         if self.dense is not None:
-            return np.matmul(weights, x.astype(dtype, copy=False))
+            np.matmul(weights, x.astype(dtype, copy=False), out=out)
+            return out
         rest = x.shape[2]
         key = ("rows", rest, dtype)
         full = self._typed.get(key)
         if full is None and weights.size * rest <= _FULL_WEIGHTS:
-            # NumPy multiplies by a (1, n, 1) broadcast 3-5x slower than by a (1, n, rest)
-            # array, so the weights are spread over the rows once
+            # NumPy multiplies by a (1, n, 1) broadcast several times slower than by a
+            # (1, n, rest) array, so the weights are spread over the rows once
             full = self._typed[key] = np.repeat(weights[:, :, None], rest, axis=2)[:, None]
         if full is None:
             full = weights[:, None, :, None]
-        return _sum_of_taps(x, self.index, full, dtype)
+        return _sum_of_taps(x, self.index, full, out, buffers)
 
-    def apply_interleaved(self, x, channels, dtype):
-        """(n, size_in * channels) -> (n, size_out * channels): the axis with its channels
-        interleaved, gathered element by element (no transpose of the image)."""
+    def apply_interleaved(self, x, channels, out, buffers):
+        """(n, size_in * channels) -> ``out`` (n, size_out * channels): the axis with its
+        channels interleaved, gathered element by element (no transpose of the image)."""
+        dtype = out.dtype
         if self.dense is not None:
             x = x.reshape(x.shape[0], self.size_in, channels).transpose(0, 2, 1)
-            out = np.matmul(x.astype(dtype, copy=False), self.typed(dtype).T)
-            return np.ascontiguousarray(out.transpose(0, 2, 1)).reshape(x.shape[0], -1)
+            product = np.matmul(x.astype(dtype, copy=False), self.typed(dtype).T)
+            out[...] = product.transpose(0, 2, 1).reshape(out.shape)
+            return out
         key = (channels, dtype)
         spread = self._typed.get(key)
         if spread is None:
@@ -137,31 +143,51 @@ class _Pass:
             weights = np.repeat(self.typed(dtype), channels, axis=1)
             spread = self._typed[key] = (index, weights[:, None, :])
         index, weights = spread
-        return _sum_of_taps(x, index, weights, dtype)
+        return _sum_of_taps(x, index, weights, out, buffers)
 
 
-def _sum_of_taps(x, index, weights, dtype):
-    """``sum_k take(x, index[k], axis=1) * weights[k]``, accumulated tap by tap in source order.
+def _sum_of_taps(x, index, weights, out, buffers):
+    """``out = sum_k take(x, index[k], axis=1) * weights[k]``, tap by tap in source order.
 
-    Products are formed in place in one reused buffer: NumPy's three-operand ``out=`` form and
-    casting multiplies (uint8 * float32) both ran 2-4x slower than a cast copy followed by
-    two-operand in-place ops."""
-    out = scratch = raw = None
-    for tap, weight in zip(index, weights):
-        if out is None:
-            out = np.take(x, tap, axis=1, mode="clip").astype(dtype, copy=False)
-            out *= weight
-            continue
-        if scratch is None:
-            scratch = np.empty_like(out)
-            raw = scratch if x.dtype == dtype else np.empty(out.shape, dtype=x.dtype)
-        # mode="clip": with "raise" NumPy buffers the output (the indices are in range)
-        np.take(x, tap, axis=1, out=raw, mode="clip")
-        if raw is not scratch:
-            np.copyto(scratch, raw)
-        scratch *= weight
-        out += scratch
+    Everything happens in ``out`` and two scratch buffers reused across taps and chunks
+    (``buffers.get(shape, dtype)``): a fresh array per tap costs page faults that took 10x the
+    arithmetic, and NumPy's casting multiply (uint8 * float32) ran 2x slower than a cast copy
+    followed by in-place ops."""
+    scratch = raw = None
+    for number, (tap, weight) in enumerate(zip(index, weights)):
+        if number == 0:
+            target = out
+        else:
+            if scratch is None:
+                scratch = buffers.get(out.shape, out.dtype, "scratch")
+            target = scratch
+        if x.dtype == out.dtype:
+            # mode="clip": with "raise" NumPy buffers the output (the indices are in range)
+            np.take(x, tap, axis=1, out=target, mode="clip")
+        else:
+            if raw is None:
+                raw = buffers.get(out.shape, x.dtype, "raw")
+            np.take(x, tap, axis=1, out=raw, mode="clip")
+            np.copyto(target, raw)
+        target *= weight
+        if target is not out:
+            out += target
     return out
+
+
+class _Buffers:
+    """Work arrays of one thread's chunks, made once and reused (views for a shorter last
+    chunk)."""
+
+    def __init__(self):
+        self._arrays = {}
+
+    def get(self, shape, dtype, role):
+        key = (role, shape[1:], np.dtype(dtype))
+        array = self._arrays.get(key)
+        if array is None or array.shape[0] < shape[0]:
+            array = self._arrays[key] = np.empty(shape, dtype=dtype)
+        return array[:shape[0]]
 
 
 # above this many taps per output a pass is a dense matmul
@@ -171,21 +197,20 @@ _FULL_WEIGHTS = 1 << 20
 
 
 def _separable(x, rows, cols, dtype):
-    """Both passes, a few images at a time so that each tap's temporaries stay in the CPU
-    cache (the passes are memory-bound: on a whole batch of 224x224 images every tap streams
-    tens of MB through RAM), the chunks spread over the cores."""
+    """Both passes, a few images at a time so that each tap's work arrays stay in the CPU
+    cache and are reused (the passes are memory-bound: on a whole batch of 224x224 images
+    every tap streams tens of MB through RAM), the chunks spread over the cores."""
     batch, height, width, channels = x.shape
     new_height, new_width = rows.size_out, cols.size_out
     per_image = max(new_height * width, height * new_width, new_height * new_width) * channels
     step = max(1, _CACHE_ELEMENTS // per_image)
-    if step >= batch:
-        return _separable_chunk(x, rows, cols, dtype)
     out = np.empty((batch, new_height, new_width, channels), dtype=dtype)
 
     def run(lo, hi):
+        buffers = _Buffers()
         for start in range(lo, hi, step):
             stop = min(hi, start + step)
-            out[start:stop] = _separable_chunk(x[start:stop], rows, cols, dtype)
+            _separable_chunk(x[start:stop], rows, cols, out[start:stop], buffers)
 
     # the chunks are independent: spread them over the cores (NumPy releases the GIL)
     over_batch(run, batch, batch * per_image * (rows.taps + cols.taps))
@@ -196,24 +221,28 @@ def _separable(x, rows, cols, dtype):
 _CACHE_ELEMENTS = 1 << 18
 
 
-def _separable_chunk(x, rows, cols, dtype):
+def _separable_chunk(x, rows, cols, out, buffers):
     """The height pass on (batch, height, width * channels), where each tap copies whole
     rows; the width pass on (batch * height, width * channels), gathering single values
-    (a transpose to put width in front costs more than it saves, with 3 channels inside)."""
+    (a transpose to put width in front costs more than it saves, with 3 channels inside).
+    The result goes into ``out`` (batch, new_height, new_width, channels)."""
     batch, height, width, channels = x.shape
     new_height, new_width = rows.size_out, cols.size_out
     # work of each order: taps times the elements each pass writes
     rows_first = rows.taps * new_height * width + cols.taps * new_height * new_width
     cols_first = cols.taps * height * new_width + rows.taps * new_height * new_width
     if rows_first <= cols_first:
-        y = rows.apply(x.reshape(batch, height, width * channels), dtype)
-        y = cols.apply_interleaved(y.reshape(batch * new_height, width * channels), channels,
-                                   dtype)
+        middle = buffers.get((batch, new_height, width * channels), out.dtype, "middle")
+        rows.apply(x.reshape(batch, height, width * channels), middle, buffers)
+        cols.apply_interleaved(middle.reshape(batch * new_height, width * channels), channels,
+                               out.reshape(batch * new_height, new_width * channels), buffers)
     else:
-        y = cols.apply_interleaved(x.reshape(batch * height, width * channels), channels,
-                                   dtype)
-        y = rows.apply(y.reshape(batch, height, new_width * channels), dtype)
-    return y.reshape(batch, new_height, new_width, channels)
+        middle = buffers.get((batch * height, new_width * channels), out.dtype, "middle")
+        cols.apply_interleaved(x.reshape(batch * height, width * channels), channels, middle,
+                               buffers)
+        rows.apply(middle.reshape(batch, height, new_width * channels),
+                   out.reshape(batch, new_height, new_width * channels), buffers)
+    return out
 
 
 class NearestResize(Function):
