@@ -35,7 +35,10 @@ def _overlap(a, b):
     by0, bx0, by1, bx1 = (np.swapaxes(b[..., k:k + 1], 1, 2) for k in range(4))
     inter = (np.maximum(np.minimum(ax1, bx1) - np.maximum(ax0, bx0), _F32(0))
              * np.maximum(np.minimum(ay1, by1) - np.maximum(ay0, by0), _F32(0)))
-    union = (ay1 - ay0) * (ax1 - ax0) + (by1 - by0) * (bx1 - bx0) - inter + _EPSILON
+    # TF writes a_area + b_area - inter + 1e-8, but the function runs as a graph, where
+    # Grappler's constant folding rewrites (x - inter) + c as x - (inter - c): the float32
+    # rounding of that form (checked against TF's graph on every pair of 300 grid boxes)
+    union = ((ay1 - ay0) * (ax1 - ax0) + (by1 - by0) * (bx1 - bx0)) - (inter - _EPSILON)
     with np.errstate(invalid="ignore", divide="ignore"):
         return inter / union
 

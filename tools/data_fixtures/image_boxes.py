@@ -487,3 +487,60 @@ def _(tf):
         tape.watch(image)
         loss = tf.reduce_sum(tf.image.rgb_to_yiq(image) * tf.constant([1.0, 2.0, 3.0]))
     return tape.gradient(loss, image)
+
+
+# ---------------------------------------------------------------- float32 boundary stress
+
+def _grid_boxes(count, seed, step, cells):
+    """Boxes with corners on a grid of ``step``: many samples land exactly on pixel edges and
+    many IoUs equal the thresholds (1/2, 1/3), where float32 rounding decides."""
+    rng = np.random.default_rng(seed)
+    corner = rng.integers(0, cells, (count, 2))
+    size = rng.integers(1, 4, (count, 2))
+    boxes = np.concatenate([corner, corner + size], axis=1).astype(np.float32) * np.float32(step)
+    scores = np.round(rng.uniform(0, 1, count), 1).astype(np.float32)
+    return boxes, scores
+
+
+@_add("crop_stress_grid")
+def _(tf):
+    boxes, _ = _grid_boxes(200, 50, 0.05, 18)
+    boxes[::3] = boxes[::3][:, [2, 3, 0, 1]]
+    image = tf.constant(_image((2, 11, 13, 2)))
+    indices = np.arange(200, dtype=np.int32) % 2
+    return [tf.image.crop_and_resize(image, boxes, indices, size, method=method,
+                                     extrapolation_value=-1.0)
+            for size in ([7, 9], [1, 3], [21, 2]) for method in ("bilinear", "nearest")]
+
+
+@_add("nms_stress_grid")
+def _(tf):
+    boxes, scores = _grid_boxes(400, 51, 0.1, 8)
+    return [tf.image.non_max_suppression(boxes, scores, 400, iou_threshold=t)
+            for t in (0.5, 1 / 3, 0.25, 0.2)]
+
+
+@_add("nms_scores_stress_grid_soft")
+def _(tf):
+    boxes, scores = _grid_boxes(150, 52, 0.1, 6)
+    return tf.image.non_max_suppression_with_scores(boxes, scores, 150, score_threshold=0.05,
+                                                    soft_nms_sigma=0.4)
+
+
+@_add("nms_padded_stress_grid")
+def _(tf):
+    boxes, scores = _grid_boxes(300, 53, 0.1, 8)
+    return [tf.image.non_max_suppression_padded(boxes.reshape(3, 100, 4), scores.reshape(3, 100),
+                                                50, iou_threshold=t, pad_to_max_output_size=True,
+                                                tile_size=32)
+            for t in (0.5, 1 / 3, 0.2)]
+
+
+@_add("nms_combined_stress_grid")
+def _(tf):
+    boxes, _ = _grid_boxes(120, 54, 0.1, 8)
+    rng = np.random.default_rng(55)
+    scores = np.round(rng.uniform(0, 1, (2, 60, 4)), 1).astype(np.float32)
+    return [tf.image.combined_non_max_suppression(boxes.reshape(2, 60, 1, 4), scores, 20, 60,
+                                                  iou_threshold=t)
+            for t in (0.5, 1 / 3)]
