@@ -39,3 +39,40 @@ def set_epsilon(value):
     """Set the fuzz factor returned by :func:`epsilon`."""
     global _EPSILON
     _EPSILON = float(value)
+
+
+# keras.config.disable_interactive_logging(): progress bars and summaries go to Python's
+# logging (logger "keras") instead of stdout
+_INTERACTIVE_LOGGING = True
+
+
+def interactive_logging():
+    return _INTERACTIVE_LOGGING
+
+
+def set_interactive_logging(value):
+    global _INTERACTIVE_LOGGING
+    _INTERACTIVE_LOGGING = bool(value)
+
+
+class LoggingStream:
+    """A write-only stream that sends each completed line to ``logging.getLogger("keras")``."""
+
+    def __init__(self):
+        self._pending = ""
+
+    def write(self, text):
+        import logging
+
+        self._pending += text.replace("\r", "\n")
+        *lines, self._pending = self._pending.split("\n")
+        for line in lines:
+            if line.strip():
+                logging.getLogger("keras").info(line.rstrip())
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False

@@ -50,6 +50,7 @@ del _name, _target, _module
 _LAZY_SUBMODULES = {
     "random": "featherflow.keras.random",
     "ops": "featherflow.keras.ops",
+    "config": "featherflow.keras.config",
 }
 
 

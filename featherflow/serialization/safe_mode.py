@@ -3,6 +3,12 @@
 import threading
 
 _STATE = threading.local()
+# keras.config.enable_unsafe_deserialization() turns safe mode off for every thread
+_GLOBAL = {"safe_mode": True}
+
+
+def set_global_safe_mode(value):
+    _GLOBAL["safe_mode"] = bool(value)
 
 
 class SafeModeScope:
@@ -24,4 +30,4 @@ class SafeModeScope:
 
 def in_safe_mode():
     value = getattr(_STATE, "safe_mode", None)
-    return True if value is None else value
+    return _GLOBAL["safe_mode"] if value is None else value

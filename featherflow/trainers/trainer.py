@@ -308,7 +308,8 @@ class Trainer:
             raise TypeError(f"fit: unexpected keyword argument(s) {sorted(kwargs)}.")
         tune_allocator()
         self._assert_compiled("fit")
-        epochs = int(epochs)
+        epochs = _debug_caps().cap_epochs(int(epochs))
+        steps_per_epoch = _debug_caps().cap_steps(steps_per_epoch)
         verbose = _verbose(verbose)
         if data_adapters.handles(x):
             batches, val = data_adapters.fit_batches(
@@ -401,6 +402,7 @@ class Trainer:
         if kwargs:
             raise TypeError(f"evaluate: unexpected keyword argument(s) {sorted(kwargs)}.")
         self._assert_compiled("evaluate")
+        steps = _debug_caps().cap_steps(steps)
         verbose = _verbose(verbose)
         if data_adapters.handles(x):
             batches = data_adapters.evaluate_batches(self, x, y, sample_weight, steps)
@@ -454,6 +456,7 @@ class Trainer:
         if kwargs:
             raise TypeError(f"predict: unexpected keyword argument(s) {sorted(kwargs)}.")
         tune_allocator()
+        steps = _debug_caps().cap_steps(steps)
         verbose = _verbose(verbose)
         if data_adapters.handles(x):
             batches = data_adapters.predict_batches(self, x, steps)
@@ -573,6 +576,13 @@ def _to_float(v):
         return float(v)
     except (TypeError, ValueError):
         return v
+
+
+def _debug_caps():
+    """keras.config's set_max_epochs / set_max_steps_per_epoch (debugging caps)."""
+    from featherflow.keras import config
+
+    return config
 
 
 def _verbose(verbose):

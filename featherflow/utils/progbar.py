@@ -54,7 +54,11 @@ class Progbar:
         self.verbose = verbose
         self.interval = interval
         self.unit_name = unit_name
-        self.stream = stream or sys.stdout
+        if stream is None:
+            from featherflow.backend import config
+
+            stream = sys.stdout if config.interactive_logging() else config.LoggingStream()
+        self.stream = stream
         self.dynamic = dynamic_display(self.stream)
         self.start = time.perf_counter()
         self.last_draw = 0.0

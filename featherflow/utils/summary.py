@@ -47,7 +47,15 @@ def _is_branched(model):
 def print_summary(model, line_length=None, positions=None, print_fn=None,
                   show_trainable=False):
     if print_fn is None:
-        print_fn = print
+        from featherflow.backend import config
+
+        if config.interactive_logging():
+            print_fn = print
+        else:
+            import logging
+
+            def print_fn(line):
+                logging.getLogger("keras").info(line)
     branched = _is_branched(model)
     if branched:
         line_length = line_length or 98
