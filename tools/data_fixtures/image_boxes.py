@@ -544,3 +544,41 @@ def _(tf):
     return [tf.image.combined_non_max_suppression(boxes.reshape(2, 60, 1, 4), scores, 20, 60,
                                                   iou_threshold=t)
             for t in (0.5, 1 / 3)]
+
+
+@_add("draw_stress_random")
+def _(tf):
+    rng = np.random.default_rng(60)
+    boxes = rng.uniform(-0.4, 1.4, (2, 60, 4)).astype(np.float32)
+    colors = rng.uniform(0, 1, (7, 4)).astype(np.float32)
+    return tf.image.draw_bounding_boxes(tf.constant(_image((2, 13, 17, 3))), boxes, colors)
+
+
+@_add("distorted_stress_ranges")
+def _(tf):
+    # wide aspect ratios with large areas take TF's max_height correction path
+    out = []
+    for k in range(60):
+        ratio = [[0.2, 5.0], [3.0, 4.0], [0.25, 0.3], [0.75, 1.33]][k % 4]
+        area = [[0.5, 1.0], [0.05, 1.0], [0.9, 1.0], [0.01, 0.02]][(k // 4) % 4]
+        begin, size, box = tf.image.stateless_sample_distorted_bounding_box(
+            tf.constant([97 + k, 211 - k, 3]), tf.constant(_OBJECTS), seed=[k, 1000 - k],
+            min_object_covered=(k % 5) / 5, aspect_ratio_range=ratio, area_range=area,
+            max_attempts=5 + k, use_image_if_no_bounding_boxes=True)
+        out.append((begin, size, box))
+    return out
+
+
+@_add("glimpse_stress_offsets")
+def _(tf):
+    rng = np.random.default_rng(61)
+    images = tf.constant(_image((30, 7, 10, 1)) + 0.5)
+    out = []
+    for centered in (True, False):
+        for normalized in (True, False):
+            scale = 1.0 if normalized else 8.0
+            offsets = (np.round(rng.uniform(-1.2, 1.2, (30, 2)) * 8) / 8 * scale).astype(
+                np.float32)
+            out.append(tf.image.extract_glimpse(images, [3, 4], offsets, centered=centered,
+                                                normalized=normalized, noise="zero"))
+    return out
