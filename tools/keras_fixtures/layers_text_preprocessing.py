@@ -263,6 +263,21 @@ def keras_files():
                            "outputs": np.asarray(model(np.array(WORD_QUERY, dtype=object)),
                                                  dtype=np.float64).tolist(),
                            "vocabulary": _vocab(words, True)}
+
+    @keras.saving.register_keras_serializable(package="text_fixtures")
+    def lower_no_digits(x):
+        import tensorflow as tf
+
+        return tf.strings.regex_replace(tf.strings.lower(x), "[0-9]+", " ")
+
+    custom = keras.layers.TextVectorization(standardize=lower_no_digits, ngrams=2)
+    custom.adapt(["Room 101 Is Big", "room 7 is small"])
+    inputs = keras.Input(shape=(1,), dtype="string")
+    model = keras.Model(inputs, custom(inputs))
+    model.save(OUT / "layers_text_preprocessing" / "custom_model.keras")
+    query = np.array([["ROOM 5 is big"]], dtype=object)
+    out["custom_model"] = {"inputs": query.tolist(), "outputs": np.asarray(model(query)).tolist(),
+                           "vocabulary": _vocab(custom, True)}
     return out
 
 

@@ -390,7 +390,6 @@ class IndexLookup(RawInputLayer):
         while lines and lines[-1] == "":
             lines.pop()
         values = [self._token_from_text(line) for line in lines]
-        self._has_input_vocabulary = True
         if self.output_mode == "tf_idf":
             self.set_vocabulary(values, idf_weights=self._idf)
         else:

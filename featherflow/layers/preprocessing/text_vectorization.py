@@ -26,6 +26,7 @@ from featherflow.layers.preprocessing.string_lookup import StringLookup
 from featherflow.ops import ngrams as ngrams_ops
 from featherflow.ops import strings as string_ops
 from featherflow.ops import unicode as unicode_ops
+from featherflow.serialization import deserialize_keras_object, serialize_keras_object
 
 # Keras's DEFAULT_STRIP_REGEX: ASCII punctuation (",-\." is the range , - .)
 DEFAULT_STRIP_REGEX = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
@@ -172,7 +173,6 @@ class TextVectorization(RawInputLayer):
     def set_vocabulary(self, vocabulary, idf_weights=None):
         """Set the vocabulary (a list, array, Tensor or file path) and tf-idf weights."""
         self._lookup_layer.set_vocabulary(vocabulary, idf_weights=idf_weights)
-        self._has_input_vocabulary = True
 
     # -- the pipeline ------------------------------------------------------------------------
     def _standardized(self, data):
@@ -288,8 +288,8 @@ class TextVectorization(RawInputLayer):
         return {
             **base,
             "max_tokens": lookup.max_tokens,
-            "standardize": self._standardize,
-            "split": self._split,
+            "standardize": _serialized(self._standardize),
+            "split": _serialized(self._split),
             "ngrams": self._ngrams_arg,
             "output_mode": self._output_mode,
             "output_sequence_length": self._output_sequence_length,
@@ -305,9 +305,19 @@ class TextVectorization(RawInputLayer):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
+        for key, names in (("standardize", _STANDARDIZE), ("split", _SPLIT)):
+            value = config.get(key)
+            # a registered function: Keras 3 writes a dict, featherflow "package>name"
+            if isinstance(value, dict) or (isinstance(value, str) and value not in names):
+                config[key] = deserialize_keras_object(value)
         if isinstance(config.get("ngrams"), list):
             config["ngrams"] = tuple(config["ngrams"])
         return cls(**config)
+
+
+def _serialized(choice):
+    """A callable standardize/split as the dict Keras 3 writes for a registered function."""
+    return serialize_keras_object(choice) if callable(choice) else choice
 
 
 def _object_row(pieces):

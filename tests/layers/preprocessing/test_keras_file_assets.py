@@ -126,3 +126,24 @@ def test_model_call_with_string_input():
     model = tf.keras.models.load_model(keras_file("text_model"))
     np.testing.assert_allclose(model(tf.constant(want["inputs"])).numpy(), want["outputs"],
                                rtol=0, atol=1e-12)
+
+
+@tf.keras.utils.register_keras_serializable(package="text_fixtures")
+def lower_no_digits(x):
+    return tf.strings.regex_replace(tf.strings.lower(x), "[0-9]+", " ")
+
+
+def test_registered_standardize_function_round_trips(tmp_path):
+    # Keras 3 writes the function as {"class_name": "function", "config": "package>name"}
+    want = expected("custom_model")
+    model = tf.keras.models.load_model(keras_file("custom_model"))
+    text = model.layers[1]
+    assert text._standardize is lower_no_digits
+    assert text.get_vocabulary() == want["vocabulary"]
+    assert text(tf.constant(want["inputs"])).numpy().tolist() == want["outputs"]
+    path = str(tmp_path / "custom.keras")
+    model.save(path)
+    config = json.loads(zipfile.ZipFile(path).read("config.json"))
+    assert config["config"]["layers"][1]["config"]["standardize"]["class_name"] == "function"
+    again = tf.keras.models.load_model(path).layers[1]
+    assert again(tf.constant(want["inputs"])).numpy().tolist() == want["outputs"]
