@@ -16,6 +16,7 @@ from featherflow.ops.activations import (
     tanh,
 )
 from featherflow.ops.conv import conv1d, conv2d
+from featherflow.ops.conv3d import conv3d, conv3d_transpose
 from featherflow.ops.conv_transpose import conv2d_transpose
 from featherflow.ops.cross_entropy import (
     sigmoid_cross_entropy_with_logits,
@@ -31,6 +32,7 @@ from featherflow.ops.indexing import embedding_lookup
 from featherflow.ops.math import l2_normalize
 from featherflow.ops.normalization import batch_normalization, moments
 from featherflow.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from featherflow.ops.pooling3d import avg_pool3d, max_pool3d
 from featherflow.ops.reduce import l2_loss
 from featherflow.ops.softmax import log_softmax, softmax
 from featherflow.ops.sort import top_k
