@@ -142,6 +142,12 @@ def non_max_suppression_padded(boxes, scores, max_output_size, iou_threshold=0.5
         raise ValueError(f"{op}: tile_size must be positive; received {tile_size}.")
     batch_dims = box_array.shape[:-2]
     num_boxes = box_array.shape[-2]
+    if num_boxes == 0 or box_array.size == 0:
+        # TF fails too: its graph reads the first box (to order the corners) and gathers
+        # from the empty sorted indices
+        raise ValueError(f"{op}: boxes is empty (shape {list(box_array.shape)}); TF's "
+                         "algorithm needs at least one box. Skip the call when there are no "
+                         "boxes.")
     idx, count = _padded_v2(box_array.reshape(-1, num_boxes, 4),
                             score_array.reshape(-1, num_boxes), size, threshold,
                             _F32(low) if low != -np.inf else low, sorted_input,

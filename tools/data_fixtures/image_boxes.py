@@ -582,3 +582,19 @@ def _(tf):
             out.append(tf.image.extract_glimpse(images, [3, 4], offsets, centered=centered,
                                                 normalized=normalized, noise="zero"))
     return out
+
+
+# ---------------------------------------------------------------- no boxes at all
+
+SCENARIOS["nms_empty"] = lambda tf: tf.image.non_max_suppression(tf.zeros([0, 4]),
+                                                                 tf.zeros([0]), 5)
+SCENARIOS["nms_scores_empty"] = lambda tf: tf.image.non_max_suppression_with_scores(
+    tf.zeros([0, 4]), tf.zeros([0]), 5, soft_nms_sigma=0.5)
+SCENARIOS["nms_overlaps_empty"] = lambda tf: tf.image.non_max_suppression_overlaps(
+    tf.zeros([0, 0]), tf.zeros([0]), 5)
+SCENARIOS["nms_padded_empty"] = lambda tf: tf.image.non_max_suppression_padded(
+    tf.zeros([0, 4]), tf.zeros([0]), 5, pad_to_max_output_size=True)
+SCENARIOS["nms_combined_empty"] = lambda tf: tf.image.combined_non_max_suppression(
+    tf.zeros([2, 0, 1, 4]), tf.zeros([2, 0, 3]), 5, 4)
+SCENARIOS["draw_no_boxes"] = lambda tf: tf.image.draw_bounding_boxes(
+    tf.constant(_image((1, 3, 4, 3))), tf.zeros([1, 0, 4]), None)
