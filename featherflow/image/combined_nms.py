@@ -16,8 +16,8 @@ Example::
     >>> boxes = tf.constant([[[[0, 0, 1, 1]], [[0, 0, 0.9, 1]]]])   # [batch, boxes, q, 4]
     >>> scores = tf.constant([[[0.9, 0.1], [0.8, 0.7]]])            # [batch, boxes, classes]
     >>> out = tf.image.combined_non_max_suppression(boxes, scores, 2, 3)
-    >>> out.nmsed_classes.numpy()
-    array([[0., 1., 1.]], dtype=float32)
+    >>> out.nmsed_classes.numpy(), out.valid_detections.numpy()   # the third slot is padding
+    (array([[0., 1., 0.]], dtype=float32), array([2], dtype=int32))
 """
 
 import collections
