@@ -235,3 +235,22 @@ def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module), extraglobs={"np": np, "tf": tf},
                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_query_value_and_key_keras_masks_in_cross_attention():
+    case = load("layers_attention/mha_embedding_cross_masks")
+    emb = tf.keras.layers.Embedding(9, 6, mask_zero=True)
+    mha = tf.keras.layers.MultiHeadAttention(2, 3, value_dim=2)
+    mha(emb(case["in_q"]), emb(case["in_v"]), key=emb(case["in_k"]))
+    emb.set_weights([case["w0"]])
+    mha.set_weights([case[f"w{i}"] for i in range(1, 9)])
+    with tf.GradientTape() as tape:
+        res = mha(emb(case["in_q"]), emb(case["in_v"]), key=emb(case["in_k"]),
+                  return_attention_scores=True)
+        loss = tf.add_n([tf.reduce_sum(y * case[f"r{i}"]) for i, y in enumerate(res)])
+    for i, y in enumerate(res):
+        np.testing.assert_allclose(y.numpy(), case[f"y{i}"], rtol=RTOL, atol=ATOL)
+    np.testing.assert_array_equal(np.asarray(res[0]._keras_mask), case["y0_mask"])
+    grads = tape.gradient(loss, emb.trainable_weights + mha.trainable_weights)
+    for i, g in enumerate(grads):
+        np.testing.assert_allclose(g.numpy(), case[f"dw{i}"], rtol=RTOL, atol=ATOL)

@@ -210,6 +210,40 @@ def mha_embedding_mask_case():
     save_npz(f"{GROUP}/{name}", out)
 
 
+def mha_embedding_cross_mask_case():
+    """Cross attention whose query, value and key each carry their own Keras mask."""
+    import keras
+    import tensorflow as tf
+
+    name = "mha_embedding_cross_masks"
+    rng = rng_for(name)
+    q_ids = np.array([[3, 1, 0, 0], [2, 7, 1, 8]], "int32")
+    v_ids = np.array([[5, 2, 6, 0, 0], [1, 1, 0, 0, 0]], "int32")
+    k_ids = np.array([[4, 4, 4, 4, 0], [3, 0, 0, 0, 0]], "int32")
+    emb = keras.layers.Embedding(9, 6, mask_zero=True)
+    mha = keras.layers.MultiHeadAttention(2, 3, value_dim=2)
+    mha(emb(q_ids), emb(v_ids), key=emb(k_ids))
+    weights = random_weights(emb, rng) + random_weights(mha, rng)
+    emb.set_weights(weights[:1])
+    mha.set_weights(weights[1:])
+    out = {"in_q": q_ids, "in_v": v_ids, "in_k": k_ids}
+    with tf.GradientTape() as tape:
+        res = mha(emb(q_ids), emb(v_ids), key=emb(k_ids), return_attention_scores=True)
+        rs = [rng.normal(size=tuple(y.shape)) for y in res]
+        loss = tf.add_n([tf.reduce_sum(y * r) for y, r in zip(res, rs)])
+    grads = tape.gradient(loss, emb.trainable_weights + mha.trainable_weights)
+    for i, (y, r) in enumerate(zip(res, rs)):
+        out[f"y{i}"] = as_numpy(y)
+        out[f"r{i}"] = r
+    out["y0_mask"] = as_numpy(res[0]._keras_mask)
+    for i, g in enumerate(grads):
+        out[f"dw{i}"] = as_numpy(tf.convert_to_tensor(g))
+    for i, w in enumerate(weights):
+        out[f"w{i}"] = np.asarray(w)
+    keras.backend.clear_session()
+    save_npz(f"{GROUP}/{name}", out)
+
+
 def attention_cases():
     from keras import layers
 
@@ -291,5 +325,6 @@ def run():
     einsum_dense_cases()
     mha_cases()
     mha_embedding_mask_case()
+    mha_embedding_cross_mask_case()
     attention_cases()
     model_file_case()
