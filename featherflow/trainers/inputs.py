@@ -40,7 +40,7 @@ def fit_batches(model, x, y, sample_weight, batch_size, shuffle, steps_per_epoch
             raise ValueError("validation_split is not supported with generators; pass "
                              "validation_data instead.")
     else:
-        x = float_inputs(model, expand_1d(to_numpy(x, "x")))
+        x = float_inputs(model, expand_1d(to_numpy(x, "x", strings=True)))
         check_input(model, x, "fit")
         y = expand_1d(to_numpy(y, "y"))
         sample_weight = to_numpy(sample_weight, "sample_weight")
@@ -72,7 +72,7 @@ def fit_batches(model, x, y, sample_weight, batch_size, shuffle, steps_per_epoch
                 )
             vx, vy = validation_data[0], validation_data[1]
             vsw = validation_data[2] if len(validation_data) == 3 else None
-            vx = expand_1d(to_numpy(vx, "validation x"))
+            vx = expand_1d(to_numpy(vx, "validation x", strings=True))
             vy = expand_1d(to_numpy(vy, "validation y"))
             val = ArrayBatches(vx, vy, to_numpy(vsw), batch_size=vbs, shuffle=False)
     return batches, val
@@ -93,6 +93,8 @@ def check_input(model, x, what):
     """Data whose rank or sizes differ from the model's Input: a clear error up front."""
     if not isinstance(x, np.ndarray):
         return
+    if x.dtype == object:
+        _check_text_input(model, x, what)
     expected, layer_name = expected_input_shape(model)
     if expected is None:
         return
@@ -106,6 +108,20 @@ def check_input(model, x, what):
             "change the input_shape/input_dim of the first layer to match your data."
         )
 
+def _check_text_input(model, x, what):
+    inputs = getattr(model, "inputs", None)
+    if not (isinstance(inputs, list) and len(inputs) == 1):
+        return
+    dtype = str(getattr(inputs[0], "dtype", None) or "float32")
+    if dtype not in ("string", "object", "str"):
+        first = x.reshape(-1)[0] if x.size else None
+        raise TypeError(
+            f"{what}: x holds text (e.g. {first!r}), but model '{model.name}' takes {dtype} "
+            "inputs. Convert the text to numbers first, or start the model with "
+            "keras.Input(shape=..., dtype='string') followed by a TextVectorization or "
+            "StringLookup layer.")
+
+
 def float_inputs(model, x):
     """Integer data for a model that takes floats is cast once here, not every step."""
     if not getattr(model, "_cast_int_inputs", True):
@@ -118,7 +134,7 @@ def evaluate_batches(model, x, y, sample_weight, batch_size, steps):
     """The batches of ``evaluate``: unshuffled, 32 rows by default."""
     if is_generator_like(x):
         return GeneratorBatches(x, steps)
-    x = expand_1d(to_numpy(x, "x"))
+    x = expand_1d(to_numpy(x, "x", strings=True))
     check_input(model, x, "evaluate")
     y = expand_1d(to_numpy(y, "y"))
     sw = to_numpy(sample_weight, "sample_weight")
@@ -130,6 +146,6 @@ def predict_batches(model, x, batch_size, steps):
     """The batches of ``predict``: x alone, unshuffled, 32 rows by default."""
     if is_generator_like(x):
         return GeneratorBatches(x, steps)
-    x = expand_1d(to_numpy(x, "x"))
+    x = expand_1d(to_numpy(x, "x", strings=True))
     check_input(model, x, "predict")
     return ArrayBatches(x, None, None, batch_size=batch_size or 32, shuffle=False, steps=steps)

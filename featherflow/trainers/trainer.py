@@ -491,7 +491,7 @@ class Trainer:
         receives ``(x, y, sample_weight)`` (``None`` where not given), as in Keras 3; the
         metrics are reset first unless ``reset_metrics=False`` (tf.keras 2's argument)."""
         self._assert_compiled("train_on_batch")
-        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x"))
+        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x", strings=True))
         y = data_adapters.expand_1d(data_adapters.to_numpy(y, "y"))
         sw = data_adapters.to_numpy(sample_weight, "sample_weight")
         data_adapters.num_samples(x, y, sw)
@@ -511,7 +511,7 @@ class Trainer:
         """Loss (and metrics) on one batch without training; ``test_step`` receives
         ``(x, y, sample_weight)`` as in Keras 3."""
         self._assert_compiled("test_on_batch")
-        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x"))
+        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x", strings=True))
         y = data_adapters.expand_1d(data_adapters.to_numpy(y, "y"))
         sw = data_adapters.to_numpy(sample_weight, "sample_weight")
         if reset_metrics:
@@ -521,7 +521,7 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """The model's output on one batch, as NumPy; ``predict_step`` receives ``(x,)``."""
-        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x"))
+        x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x", strings=True))
         return _to_numpy_nest(self.predict_step((data_adapters.to_tensors(x),)))
 
 

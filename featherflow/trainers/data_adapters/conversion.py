@@ -8,14 +8,18 @@ from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
 
 
-def to_numpy(x, what="x"):
-    """Arrays, lists, pandas objects and Tensors to ndarrays (floats as floatx); nests kept."""
+def to_numpy(x, what="x", strings=False):
+    """Arrays, lists, pandas objects and Tensors to ndarrays (floats as floatx); nests kept.
+
+    ``strings``: text is allowed (model inputs feeding TextVectorization or StringLookup) and
+    becomes featherflow's tf.string form, an object array of UTF-8 bytes.
+    """
     if x is None:
         return None
     if isinstance(x, dict):
-        return {k: to_numpy(v, f"{what}[{k!r}]") for k, v in x.items()}
+        return {k: to_numpy(v, f"{what}[{k!r}]", strings) for k, v in x.items()}
     if isinstance(x, (list, tuple)) and x and _is_array_like(x[0]) and not _is_numeric_list(x):
-        return [to_numpy(v, f"{what}[{i}]") for i, v in enumerate(x)]
+        return [to_numpy(v, f"{what}[{i}]", strings) for i, v in enumerate(x)]
     if isinstance(x, Tensor):
         a = x.data
     elif hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
@@ -29,6 +33,10 @@ def to_numpy(x, what="x"):
                 "sample must have the same shape."
             ) from None
     kind = a.dtype.kind
+    if strings and kind in "OUS":
+        text = _as_text(a)
+        if text is not None:
+            return text
     if kind in "OUSV":
         raise TypeError(
             f"{what} must hold numbers; received an array of dtype {a.dtype} (e.g. "
@@ -40,6 +48,21 @@ def to_numpy(x, what="x"):
     elif kind == "b":
         a = a.astype(config.floatx_dtype())
     return a
+
+
+def _as_text(a):
+    """``a`` as an object array of bytes when every element is text, else None."""
+    if a.dtype.kind == "S":
+        out = np.empty(a.shape, dtype=object)
+        out.reshape(-1)[:] = [bytes(v) for v in a.reshape(-1)]
+        return out
+    flat = a.reshape(-1)
+    if a.dtype.kind == "U" or all(isinstance(v, (str, bytes, np.str_, np.bytes_)) for v in flat):
+        out = np.empty(a.shape, dtype=object)
+        out.reshape(-1)[:] = [v.encode("utf-8") if isinstance(v, str) else bytes(v)
+                              for v in flat]
+        return out
+    return None
 
 
 def _first(a):

@@ -115,7 +115,7 @@ def standardize(item, class_weight=None):
     """One ``__getitem__`` result as a step's batch of Tensors (Keras 3's rules: an array is
     ``(x,)``, a list is a tuple, a dict is ``x``)."""
     if isinstance(item, dict):
-        return conversion.to_tensors(conversion.to_numpy(item, "x"))
+        return conversion.to_tensors(conversion.to_numpy(item, "x", strings=True))
     if isinstance(item, list):
         item = tuple(item)
     elif not isinstance(item, tuple):
@@ -128,7 +128,7 @@ def standardize(item, class_weight=None):
     if class_weight is not None and len(item) == 3:
         raise ValueError(
             "You cannot specify `class_weight` and `sample_weight` at the same time.")
-    x = conversion.expand_1d(conversion.to_numpy(item[0], "x"))
+    x = conversion.expand_1d(conversion.to_numpy(item[0], "x", strings=True))
     if len(item) == 1:
         return (conversion.to_tensors(x),)
     y = conversion.expand_1d(conversion.to_numpy(item[1], "y"))
