@@ -2,7 +2,7 @@
 
 The lists are computed, so new layers, losses, optimizers, metrics, initializers, regularizers
 and constraints are covered without editing this file (a layer with a new required argument
-fails with a message asking for a sample value in ``SAMPLE_ARGS``).
+fails with a message asking for a sample value in ``_sample_args``'s ``samples``).
 """
 
 import inspect
@@ -20,6 +20,18 @@ NOT_STANDALONE = {"Layer", "Lambda", "InputLayer", "Sequential", "Functional", "
                   "RecurrentCell", "RecurrentLayer"}
 
 
+# per-class values for a required argument whose name other layers read differently
+# (``output_shape`` is also Lambda's callable/shape argument)
+CLASS_SAMPLES = {
+    "EinsumDense": {"output_shape": 3},
+}
+# arguments with a None default that the layer still requires (Keras raises without them)
+CLASS_EXTRA_ARGS = {
+    "CategoryEncoding": {"num_tokens": 4},
+    "Discretization": {"num_bins": 3},
+}
+
+
 def _sample_args(cls, L):
     name = cls.__name__
     samples = {
@@ -29,9 +41,14 @@ def _sample_args(cls, L):
         "cells": [L["LSTMCell"](2), L["GRUCell"](3)],
         "layer": L["Dense"](2) if name == "TimeDistributed" else L["LSTM"](2),
         "fn": losses.mean_squared_error if "Loss" in name else metrics.binary_accuracy,
+        "pool_size": 2, "height": 4, "width": 5, "num_bins": 7, "factor": 0.2,
+        "height_factor": 0.2, "width_factor": 0.3, "scale": 1.0 / 255, "num_heads": 2,
+        "key_dim": 4, "equation": "ab,bc->ac",
     }
+    # a name two layers read differently is keyed on the class name
+    samples.update(CLASS_SAMPLES.get(name, {}))
     params = list(inspect.signature(cls.__init__).parameters.values())[1:]
-    args = {}
+    args = dict(CLASS_EXTRA_ARGS.get(name, {}))
     for p in params:
         if p.default is p.empty and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
             if p.name not in samples:
