@@ -19,7 +19,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, strings_array
 from featherflow.errors import InvalidArgumentError
-from featherflow.image import jpeg
+from featherflow.image import jpeg, png16
 
 # TF's decode_image/decode_jpeg defaults for the JPEG path
 _JPEG_DEFAULTS = {"ratio": 1, "fancy_upscaling": True, "try_recover_truncated": False,
@@ -128,65 +128,6 @@ def _pil_pixels(image):
     return pixels[..., None] if pixels.ndim == 2 else pixels
 
 
-def _png_16bit(data):
-    """uint16 pixels of a 16-bit PNG (Pillow reads 16-bit colour as 8-bit, so parse here)."""
-    import struct
-    import zlib
-
-    position, chunks, header = 8, [], None
-    while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT":
-            chunks.append(body)
-        position += 12 + length
-    width, height, depth, color_type, _, _, interlace = header
-    if depth != 16 or interlace:
-        return None
-    channels = {0: 1, 2: 3, 4: 2, 6: 4}.get(color_type)
-    if channels is None:
-        return None
-    stride = width * channels * 2
-    raw = np.frombuffer(zlib.decompress(b"".join(chunks)), dtype=np.uint8)
-    rows = raw.reshape(height, stride + 1)
-    out = np.zeros((height, stride), dtype=np.uint8)
-    previous = np.zeros(stride, dtype=np.uint8)
-    bpp = channels * 2
-    for y in range(height):
-        out[y] = _unfilter(rows[y, 0], rows[y, 1:], previous, bpp)
-        previous = out[y]
-    pixels = out.astype(np.uint8).reshape(height, width, channels, 2)
-    return (pixels[..., 0].astype(np.uint16) << 8) | pixels[..., 1]
-
-
-def _unfilter(kind, line, previous, bpp):
-    """One PNG scanline without its filter (Sub and Up whole-row, Average and Paeth per pixel
-    over its bytes)."""
-    if kind == 0:
-        return line
-    if kind == 2:
-        return line + previous
-    if kind == 1:
-        pixels = line.reshape(-1, bpp).astype(np.int64)
-        return (np.cumsum(pixels, axis=0) & 0xFF).astype(np.uint8).reshape(-1)
-    row = np.zeros(len(line), dtype=np.int64)
-    line, up_row = line.astype(np.int64), previous.astype(np.int64)
-    left = corner = np.zeros(bpp, dtype=np.int64)
-    for x in range(0, len(line), bpp):
-        up = up_row[x:x + bpp]
-        if kind == 3:
-            predictor = (left + up) >> 1
-        else:
-            estimate = left + up - corner
-            pa, pb, pc = np.abs(estimate - left), np.abs(estimate - up), np.abs(estimate - corner)
-            predictor = np.where((pa <= pb) & (pa <= pc), left, np.where(pb <= pc, up, corner))
-        row[x:x + bpp] = (line[x:x + bpp] + predictor) & 0xFF
-        left, corner = row[x:x + bpp], up
-    return row.astype(np.uint8)
-
-
 def _to_dtype(pixels, dtype):
     if pixels.dtype == dtype:
         return pixels
@@ -209,7 +150,7 @@ def _decode_single(data, channels, dtype, op):
     if kind is None:
         raise InvalidArgumentError(f"{op}: {_UNKNOWN_FORMAT}")
     # a 16-bit PNG is converted at 16 bits then narrowed, as libpng does for TF
-    pixels = _png_16bit(data) if kind == "png" and data[24:25] == b"\x10" else None
+    pixels = png16.read(data) if kind == "png" and data[24:25] == b"\x10" else None
     if kind == "jpeg":
         return _to_dtype(jpeg.decode(data, channels, **dict(_JPEG_DEFAULTS, op=op)), dtype)
     if pixels is None:
@@ -229,7 +170,23 @@ def decode_png(contents, channels=0, dtype="uint8", name=None):
     _check_channels(channels, (0, 1, 2, 3, 4), "decode_png")
     dtype = _dtype(dtype, ("uint8", "uint16"), "decode_png")
     data = _contents_bytes(contents, "decode_png")
+    _check_still(data, "decode_png")
     return Tensor(_decode_single(data, channels, dtype, "decode_png"))
+
+
+def _check_still(data, op):
+    """TF's DecodePng and DecodeJpeg read the other still formats too, but not BMP, nor a GIF
+    of several frames."""
+    kind = _sniff(data)
+    if kind == "bmp":
+        raise InvalidArgumentError(f"{op}: Trying to decode BMP format using a wrong op. Use "
+                                   "`decode_bmp` or `decode_image` instead.")
+    if kind == "gif":
+        frames = getattr(_open(data, op), "n_frames", 1)
+        if frames > 1:
+            raise InvalidArgumentError(
+                f"{op}: Got {frames} frames, but animated gifs can only be decoded by "
+                "tf.io.decode_gif or tf.io.decode_image.")
 
 
 def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
@@ -242,6 +199,7 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
     data = _contents_bytes(contents, "decode_jpeg")
     if _sniff(data) != "jpeg":
         # TF's DecodeJpeg decodes the other formats too (without ratio or the JPEG options)
+        _check_still(data, "decode_jpeg")
         return Tensor(_decode_single(data, channels, np.dtype(np.uint8), "decode_jpeg"))
     return Tensor(jpeg.decode(data, channels, ratio, fancy_upscaling, try_recover_truncated,
                               acceptable_fraction, dct_method, "decode_jpeg"))
@@ -257,10 +215,17 @@ def decode_bmp(contents, channels=0, name=None):
 
 
 def decode_gif(contents, name=None):
-    """Decode a GIF to (frames, H, W, 3) uint8, every frame composited as TF does."""
+    """Decode a GIF to (frames, H, W, 3) uint8, every frame composited as TF does (a PNG or
+    JPEG gives one frame, as TF's DecodeGif)."""
     data = _contents_bytes(contents, "decode_gif")
-    if _sniff(data) != "gif":
-        raise InvalidArgumentError("decode_gif: the contents are not a GIF image.")
+    kind = _sniff(data)
+    if kind in ("png", "jpeg"):
+        return Tensor(_decode_single(data, 3, np.dtype(np.uint8), "decode_gif")[None])
+    if kind == "bmp":
+        raise InvalidArgumentError("decode_gif: Trying to decode BMP format using a wrong op. "
+                                   "Use `decode_bmp` or `decode_image` instead.")
+    if kind != "gif":
+        raise InvalidArgumentError(f"decode_gif: {_UNKNOWN_FORMAT}")
     image = _open(data, "decode_gif")
     frames = []
     for index in range(getattr(image, "n_frames", 1)):
@@ -313,32 +278,13 @@ def encode_png(image, compression=-1, name=None):
     buffer = io.BytesIO()
     level = 6 if compression == -1 else int(compression)
     if pixels.dtype == np.uint16:
-        _write_png_16bit(buffer, pixels, level)
+        png16.write(buffer, pixels, level)
     else:
         modes = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
         squeezed = pixels[..., 0] if pixels.shape[-1] == 1 else pixels
         _pil().fromarray(squeezed, modes[pixels.shape[-1]]).save(
             buffer, "PNG", compress_level=level)
     return Tensor(strings_array(buffer.getvalue()))
-
-
-def _write_png_16bit(buffer, pixels, level):
-    import struct
-    import zlib
-
-    height, width, channels = pixels.shape
-    color_type = {1: 0, 2: 4, 3: 2, 4: 6}[channels]
-    raw = pixels.astype(">u2").reshape(height, width * channels).view(np.uint8)
-    rows = np.concatenate([np.zeros((height, 1), dtype=np.uint8), raw], axis=1)
-
-    def chunk(kind, body):
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
-
-    buffer.write(b"\x89PNG\r\n\x1a\n")
-    buffer.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, color_type, 0, 0, 0)))
-    buffer.write(chunk(b"IDAT", zlib.compress(rows.tobytes(), level)))
-    buffer.write(chunk(b"IEND", b""))
 
 
 def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,

@@ -188,6 +188,13 @@ SCENARIOS["encode_gray_default"] = _encode_scenario(1, {})
 SCENARIOS["encode_gray_format_grayscale"] = _encode_scenario(1, {"format": "grayscale"})
 SCENARIOS["encode_gray_quality30_progressive"] = _encode_scenario(
     1, {"quality": 30, "progressive": True})
+# each decoder on the other formats (TF's DecodePng/DecodeJpeg/DecodeGif read several)
+for _op in ("decode_png", "decode_jpeg", "decode_gif", "decode_bmp"):
+    for _other in ("rgb.png", "rgba.png", "rgb.bmp", "two_frames.gif", "jpeg/s420.jpg",
+                   "jpeg/gray.jpg"):
+        SCENARIOS[f"cross_{_op}_{_other.replace('/', '_')}"] = (
+            lambda tf, op=_op, f=_other: _pixel_record(getattr(tf.io, op)(
+                (IMAGES / f).read_bytes())))
 SCENARIOS["error_dct_method_float"] = lambda tf: tf.io.decode_jpeg(
     (JPEGS / "s444.jpg").read_bytes(), dct_method="FLOAT")
 SCENARIOS["error_cmyk_grayscale"] = lambda tf: tf.io.decode_jpeg(
