@@ -170,6 +170,11 @@ def test_bad_arguments():
         A.get("gelus")
     with pytest.raises(ValueError, match="Valid activation names are: .*squareplus"):
         A.get("square_plus")
+    # layers name the same list
+    with pytest.raises(ValueError, match="Did you mean 'relu'"):
+        tf.keras.layers.Activation("rleu")
+    with pytest.raises(ValueError, match="Did you mean 'hard_silu'"):
+        tf.keras.layers.Dense(2, activation="hard_sillu")
     with pytest.raises(ValueError, match="b must be a number >= 0"):
         A.squareplus(np.ones(3), b=-1.0)
     with pytest.raises(ValueError, match="must be even"):
