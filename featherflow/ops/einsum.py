@@ -93,16 +93,28 @@ class _Plan:
         self.swap = bool(free_a and free_b and out.index(free_b[0]) < out.index(free_a[0]))
         if self.swap:
             ta, tb, free_a, free_b = tb, ta, free_b, free_a
-        self.perm_a = tuple(ta.index(c) for c in batch + free_a + contract)
-        self.perm_b = tuple(tb.index(c) for c in batch + contract + free_b)
         nb = int(np.prod([sizes[c] for c in batch])) if batch else 1
-        self.shape_a = (nb, int(np.prod([sizes[c] for c in free_a])),
-                        int(np.prod([sizes[c] for c in contract])))
-        self.shape_b = (nb, self.shape_a[2], int(np.prod([sizes[c] for c in free_b])))
+        m = int(np.prod([sizes[c] for c in free_a]))
+        k = int(np.prod([sizes[c] for c in contract]))
+        n = int(np.prod([sizes[c] for c in free_b]))
+        # each operand is laid out as a (batch, rows, cols) block; when its letters already
+        # come as (batch, cols, rows) it is reshaped without a copy and passed transposed
+        self.perm_a, self.shape_a, self.t_a = self._layout(ta, batch, free_a, contract,
+                                                           (nb, m, k))
+        self.perm_b, self.shape_b, self.t_b = self._layout(tb, batch, contract, free_b,
+                                                           (nb, k, n))
         got = batch + free_a + free_b
         self.result_shape = tuple(sizes[c] for c in got)
         self.perm_out = tuple(got.index(c) for c in out)
         self.identity_out = self.perm_out == tuple(range(len(out)))
+
+    @staticmethod
+    def _layout(term, batch, rows, cols, shape):
+        perm = tuple(term.index(c) for c in batch + rows + cols)
+        flipped = tuple(term.index(c) for c in batch + cols + rows)
+        if perm != tuple(range(len(perm))) and flipped == tuple(range(len(flipped))):
+            return None, (shape[0], shape[2], shape[1]), True
+        return (None if perm == tuple(range(len(perm))) else perm), shape, False
 
     def __call__(self, a, b):
         if self.squeeze_a:
@@ -115,8 +127,12 @@ class _Plan:
             b = b.sum(axis=self.sum_b)
         if self.swap:
             a, b = b, a
-        a = np.transpose(a, self.perm_a).reshape(self.shape_a)
-        b = np.transpose(b, self.perm_b).reshape(self.shape_b)
+        a = (a if self.perm_a is None else np.transpose(a, self.perm_a)).reshape(self.shape_a)
+        b = (b if self.perm_b is None else np.transpose(b, self.perm_b)).reshape(self.shape_b)
+        if self.t_a:
+            a = a.swapaxes(1, 2)
+        if self.t_b:
+            b = b.swapaxes(1, 2)
         if self.shape_a[0] == 1:
             out = np.matmul(a[0], b[0])
         else:

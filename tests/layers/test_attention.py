@@ -254,3 +254,32 @@ def test_query_value_and_key_keras_masks_in_cross_attention():
     grads = tape.gradient(loss, emb.trainable_weights + mha.trainable_weights)
     for i, g in enumerate(grads):
         np.testing.assert_allclose(g.numpy(), case[f"dw{i}"], rtol=RTOL, atol=ATOL)
+
+
+def test_fused_attention_equals_the_unfused_ops():
+    # the fused primitive against Keras's einsum equations + masked softmax, values and
+    # gradients, for both fully-masked-row conventions
+    rng = np.random.default_rng(4)
+    q, k, v = rng.normal(size=(2, 3, 2, 4)), rng.normal(size=(2, 5, 2, 4)), rng.normal(
+        size=(2, 5, 2, 3))
+    mask = rng.random((2, 1, 3, 5)) < 0.6
+    mask[1, 0, 2] = False
+    r_out, r_p = rng.normal(size=(2, 3, 2, 3)), rng.normal(size=(2, 2, 3, 5))
+    for zero, fill in ((True, -1e9), (False, -0.7 * 3.38953e38)):
+        results = []
+        for fused in (True, False):
+            ts = [tf.constant(a) for a in (q, k, v)]
+            with tf.GradientTape() as tape:
+                for t in ts:
+                    tape.watch(t)
+                if fused:
+                    out, p = attention_ops.DotProductAttention(0.5, mask, fill, zero)(*ts)
+                else:
+                    logits = tf.einsum("aecd,abcd->acbe", ts[1], ts[0] * 0.5)
+                    p = attention_ops.MaskedSoftmax((3,), mask, fill, zero)(logits)
+                    out = tf.einsum("acbe,aecd->abcd", p, ts[2])
+                loss = tf.reduce_sum(out * r_out) + tf.reduce_sum(p * r_p)
+            results.append([out.numpy(), p.numpy()] + [g.numpy() for g in
+                                                        tape.gradient(loss, ts)])
+        for a, b in zip(*results):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
