@@ -54,6 +54,7 @@ from featherflow.layers.noise import (
     GaussianNoise,
     SpatialDropout1D,
     SpatialDropout2D,
+    SpatialDropout3D,
 )
 from featherflow.layers.normalization import BatchNormalization, LayerNormalization
 from featherflow.layers.pooling import (

@@ -1,4 +1,4 @@
-"""Noise layers active only in training: SpatialDropout1D/2D, GaussianNoise, GaussianDropout.
+"""Noise layers active only in training: SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout.
 
 Each multiplies or shifts its input by a constant random array drawn from featherflow's seeded
 generator (``featherflow.utils.random``), so the gradient is the ordinary product/sum rule.
@@ -100,6 +100,42 @@ class SpatialDropout2D(_SpatialDropout):
         TensorShape([2, 4, 4, 3])
     """
 
+
+
+class SpatialDropout3D(_SpatialDropout):
+    """Dropout of whole feature volumes of 5-D inputs, in training only (Keras 3's arguments).
+
+    One keep/drop draw per (sample, channel); kept channels are scaled by ``1 / (1 - rate)``.
+
+    Example::
+
+        >>> layer = tf.keras.layers.SpatialDropout3D(0.5, seed=1)
+        >>> y = layer(np.ones((2, 3, 3, 3, 4)), training=True).numpy()
+        >>> bool(np.all((y == 0) | (y == 2)))
+        True
+    """
+
+    _rank = 3
+
+    def __init__(self, rate, data_format=None, seed=None, **kwargs):
+        super().__init__(rate, seed=seed, data_format=data_format, **kwargs)
+
+    def call(self, inputs, training=None):
+        shape = tuple(inputs.shape)
+        if len(shape) != 5:
+            layout = "(batch, channels, depth, height, width)" if \
+                self.data_format == "channels_first" else \
+                "(batch, depth, height, width, channels)"
+            raise ValueError(
+                f"SpatialDropout3D '{self.name}': expected 5-D inputs {layout}, received "
+                f"input shape {shape}."
+            )
+        return super().call(inputs, training=training)
+
+    def get_config(self):
+        # Keras 3's spatial dropouts save exactly these keys (no "trainable")
+        return {"rate": self.rate, "seed": self.seed, "name": self.name,
+                "dtype": super().get_config()["dtype"], "data_format": self.data_format}
 
 class GaussianNoise(_Noise):
     """Adds zero-mean Gaussian noise of standard deviation ``stddev`` in training.
