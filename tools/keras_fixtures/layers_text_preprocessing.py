@@ -199,6 +199,32 @@ def crossing_cases():
     ]
 
 
+FUZZ_ALPHABET = list("abcdeXYZ ,.;:!?'\"-_/\\()[]{}@#$%^&*+=<>|~`\t\n") + [
+    "é", "É", "ß", "ø", "日本", "\u00a0", "\u2003", "İ", "ǅ"]
+
+
+def fuzz_text(count, seed):
+    """Random strings over punctuation, ASCII/Unicode letters and Unicode spaces."""
+    rng = np.random.default_rng(seed)
+    return ["".join(rng.choice(FUZZ_ALPHABET, rng.integers(0, 25))) for _ in range(count)]
+
+
+def float32_cases():
+    """Cases recorded at floatx float32 (the tf-idf OOV weight is a float32 mean there)."""
+    tv = "TextVectorization"
+    docs = fuzz_text(300, 5)
+    query = [_input([[d] for d in docs[200:]])]
+    return [
+        ("tv_fuzz_tf_idf_f32", tv, {"standardize": "lower", "output_mode": "tf_idf"},
+         docs[:200], None, query),
+        ("tv_fuzz_ngrams_count_f32", tv, {"ngrams": (2, 3), "output_mode": "count",
+                                          "max_tokens": 50}, docs[:200], None, query),
+        ("tv_fuzz_character_f32", tv, {"split": "character"}, docs[:200], None, query),
+        ("string_tf_idf_f32", "StringLookup", {"output_mode": "tf_idf"}, WORDS, None,
+         [_input(WORD_QUERY)]),
+    ]
+
+
 def _record(name, cls_name, kwargs, adapt, adapt_batch, inputs):
     import keras
     import tensorflow as tf
@@ -285,5 +311,11 @@ def run():
     cases = [_record(*c) for c in lookup_cases()]
     cases += [_record(name, cls, kw, None, None, inputs)
               for name, cls, kw, inputs in hashing_cases() + crossing_cases()]
+    import keras
+
+    keras.config.set_floatx("float32")
+    for case in float32_cases():
+        cases.append({**_record(*case), "floatx": "float32"})
+    keras.config.set_floatx("float64")
     save_json("layers_text_preprocessing/cases.json",
               {"cases": cases, "keras_files": keras_files()})

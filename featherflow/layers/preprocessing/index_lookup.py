@@ -250,7 +250,9 @@ class IndexLookup(RawInputLayer):
         if self.output_mode == "tf_idf":
             documents = np.array([self._document_counts[t] for t in tokens], dtype=np.float64)
             idf = np.log(1.0 + self._num_documents / (1.0 + documents)).astype(config.floatx())
-            front = idf.mean(dtype=idf.dtype) if idf.size else np.float64(math.nan)
+            # the correctly rounded mean; TF's float32 reduce_mean sums in Eigen's packet
+            # order and can land one ulp away (float64 floatx: equal to 1e-12)
+            front = idf.mean(dtype=np.float64) if idf.size else math.nan
             weights = np.concatenate([np.full(self._token_start_index(), front, idf.dtype), idf])
             if self.pad_to_max_tokens and self.max_tokens is not None:
                 weights = np.pad(weights, (0, self.max_tokens - weights.size))

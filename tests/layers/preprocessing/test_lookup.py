@@ -8,7 +8,7 @@ import pytest
 
 import featherflow as tf
 from featherflow.errors import InvalidArgumentError
-from tests.layers.preprocessing.text_cases import case_ids, cases, check_case
+from tests.layers.preprocessing.text_cases import case_ids, cases, check_case, floatx_of
 
 L = tf.keras.layers
 LOOKUP_CASES = cases("StringLookup", "IntegerLookup")
@@ -24,6 +24,7 @@ def float64():
 
 @pytest.mark.parametrize("case", LOOKUP_CASES, ids=case_ids(LOOKUP_CASES))
 def test_lookup_matches_keras(case):
+    tf.keras.backend.set_floatx(floatx_of(case))
     check_case(case)
 
 

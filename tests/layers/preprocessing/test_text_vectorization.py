@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import featherflow as tf
-from tests.layers.preprocessing.text_cases import case_ids, cases, check_case
+from tests.layers.preprocessing.text_cases import case_ids, cases, check_case, floatx_of
 
 L = tf.keras.layers
 TEXT_CASES = cases("TextVectorization")
@@ -24,6 +24,7 @@ def float64():
 
 @pytest.mark.parametrize("case", TEXT_CASES, ids=case_ids(TEXT_CASES))
 def test_text_vectorization_matches_keras(case, float64):
+    tf.keras.backend.set_floatx(floatx_of(case))
     check_case(case)
 
 
