@@ -205,6 +205,28 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
                               acceptable_fraction, dct_method, "decode_jpeg"))
 
 
+def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,
+                         try_recover_truncated=False, acceptable_fraction=1, dct_method="",
+                         name=None):
+    """``decode_jpeg`` of the window ``crop_window`` = [y, x, height, width] only, with the
+    pixels TF's DecodeAndCropJpeg gives (libjpeg upsamples chroma inside the window, so its
+    edges differ from a crop of the full decode)."""
+    _check_channels(channels, (0, 1, 3), "decode_and_crop_jpeg")
+    if ratio not in (1, 2, 4, 8):
+        raise InvalidArgumentError(
+            f"decode_and_crop_jpeg: ratio must be 1, 2, 4 or 8, received {ratio}.")
+    data = _contents_bytes(contents, "decode_and_crop_jpeg")
+    window = crop_window.numpy() if hasattr(crop_window, "numpy") else crop_window
+    kind = _sniff(data)
+    if kind != "jpeg":
+        raise InvalidArgumentError(
+            "decode_and_crop_jpeg: DecodeAndCropJpeg operation can run on JPEG only, but "
+            f"detected {kind.upper() if kind else 'an unknown format'}.")
+    return Tensor(jpeg.decode(data, channels, ratio, fancy_upscaling, try_recover_truncated,
+                              acceptable_fraction, dct_method, "decode_and_crop_jpeg",
+                              crop_window=window))
+
+
 def decode_bmp(contents, channels=0, name=None):
     """Decode a BMP to (H, W, C) uint8."""
     _check_channels(channels, (0, 1, 3, 4), "decode_bmp")
@@ -344,5 +366,5 @@ def _open_header(data):
             f"extract_jpeg_shape: could not read the JPEG header ({error}).") from error
 
 
-__all__ = ["decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png",
-           "encode_jpeg", "encode_png", "extract_jpeg_shape", "is_jpeg"]
+__all__ = ["decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image", "decode_jpeg",
+           "decode_png", "encode_jpeg", "encode_png", "extract_jpeg_shape", "is_jpeg"]

@@ -188,30 +188,44 @@ def _cmyk_to_rgb(pixels, adobe):
             // 255).astype(np.uint8)
 
 
-def _pixels(data, header, channels, ratio, fancy, accurate, op):
+def _pixels(data, header, channels, ratio, fancy, accurate, op, crop=None):
+    """The decoded pixels; ``crop`` (y, x, height, width) is TF's DecodeAndCropJpeg window."""
+    window = (slice(None), slice(None)) if crop is None else (
+        slice(crop[0], crop[0] + crop[2]), slice(crop[1], crop[1] + crop[3]))
     if channels == 1:
         if header.components == 4:
             raise InvalidArgumentError(f"{op}: Unsupported color conversion request (a CMYK "
                                        "JPEG has no grayscale output; use channels=3).")
-        return _decode(data, "L" if header.components == 3 else None, ratio, not accurate, op)
+        mode = "L" if header.components == 3 else None
+        return _decode(data, mode, ratio, not accurate, op)[window]
     if header.components == 1:
-        return np.repeat(_decode(data, None, ratio, not accurate, op), 3, axis=-1)
+        return np.repeat(_decode(data, None, ratio, not accurate, op)[window], 3, axis=-1)
     if header.components == 4:
-        return _cmyk_to_rgb(_decode(data, None, ratio, not accurate, op), header.adobe)
+        return _cmyk_to_rgb(_decode(data, None, ratio, not accurate, op)[window], header.adobe)
     factors = header.chroma_factors(ratio)
-    # no upsampling left, or what Pillow's two configurations give directly
-    if (not header.ycc or all(f == (1, 1) for f in factors) or (accurate and fancy)
-            or (not accurate and not fancy)):
-        return _decode(data, None, ratio, not accurate, op)
-    planes = _decode(data, "YCbCr", ratio, True, op)
-    height, width = planes.shape[:2]
-    luma = _decode(data, "YCbCr", ratio, False, op)[..., 0] if accurate else planes[..., 0]
     # libjpeg turns fancy upsampling off at 1/8 scale (jdsample.c: min_DCT_scaled_size > 1)
     fancy = fancy and ratio < 8
+    # no upsampling left, or what Pillow's two configurations give directly (a crop changes
+    # where fancy upsampling meets an edge, so a cropped accurate decode is rebuilt too)
+    if (not header.ycc or all(f == (1, 1) for f in factors) or not (fancy or accurate)
+            or (accurate and fancy and crop is None)):
+        return _decode(data, None, ratio, not accurate, op)[window]
+    planes = _decode(data, "YCbCr", ratio, True, op)
+    height, width = planes.shape[:2]
+    top, left, rows, cols = (0, 0, height, width) if crop is None else crop
+    luma = _decode(data, "YCbCr", ratio, False, op)[..., 0] if accurate else planes[..., 0]
+    # jpeg_crop_scanline: decoding starts at the iMCU column left of the window, and the
+    # upsampler treats that column and the window's right end as the image's edges
+    align = header.max_h * 8 // ratio
+    start = left // align * align
+    span = cols + left - start
     chroma = []
     for index, (h_up, v_up) in enumerate(factors, start=1):
         plane = planes[::v_up, ::h_up, index].astype(np.int32)
-        wide = plane.shape[1] > 2
+        # libjpeg picks the upsampler for the full width, and again only below 2 samples
+        stored = plane.shape[1]
+        plane = plane[:, start // h_up:start // h_up - (-span // h_up)]
+        wide = plane.shape[1] >= 2 if stored > 2 else plane.shape[1] > 2
         if fancy and (h_up, v_up) == (2, 1) and wide:
             plane = _h2v1(plane)
         elif fancy and (h_up, v_up) == (1, 2):
@@ -220,8 +234,8 @@ def _pixels(data, header, channels, ratio, fancy, accurate, op):
             plane = _h2v2(plane)
         else:
             plane = np.repeat(np.repeat(plane, v_up, axis=0), h_up, axis=1)
-        chroma.append(plane[:height, :width])
-    return _ycc_to_rgb(luma, chroma[0], chroma[1])
+        chroma.append(plane[top:top + rows, left - start:left - start + cols])
+    return _ycc_to_rgb(luma[top:top + rows, left:left + cols], chroma[0], chroma[1])
 
 
 def _rows_read(data, header, channels, ratio, fancy, accurate, op):
@@ -248,8 +262,9 @@ def _rows_read(data, header, channels, ratio, fancy, accurate, op):
 
 
 def decode(data, channels, ratio, fancy_upscaling, try_recover_truncated, acceptable_fraction,
-           dct_method, op):
-    """(H, W, channels) uint8 pixels as TF's DecodeJpeg gives them."""
+           dct_method, op, crop_window=None):
+    """(H, W, channels) uint8 pixels as TF's DecodeJpeg (or, with ``crop_window`` [y, x,
+    height, width], DecodeAndCropJpeg) gives them."""
     if dct_method not in DCT_METHODS:
         raise InvalidArgumentError(
             f"{op}: dct_method must be one of {{'', 'INTEGER_FAST', 'INTEGER_ACCURATE'}}, "
@@ -257,28 +272,48 @@ def decode(data, channels, ratio, fancy_upscaling, try_recover_truncated, accept
     header = _Header(data, op)
     if channels == 0:
         channels = min(header.components, 3)
+    crop = None if crop_window is None else _crop(crop_window, header, ratio, op)
     accurate = dct_method == "INTEGER_ACCURATE"
     fancy = bool(fancy_upscaling)
     if try_recover_truncated:
         # TF's source manager inserts an EOI where the data ends; appending one does the same
         # (after a complete file it is never read)
-        return _pixels(data + _EOI, header, channels, ratio, fancy, accurate, op)
+        return _pixels(data + _EOI, header, channels, ratio, fancy, accurate, op, crop)
     try:
-        return _pixels(data, header, channels, ratio, fancy, accurate, op)
+        return _pixels(data, header, channels, ratio, fancy, accurate, op, crop)
     except InvalidArgumentError:
         if header.progressive:
             # TF's reader cannot suspend inside a progressive file: any truncation fails
             raise
         # a truncated file may only have lost its end: count the rows libjpeg gets out
         rows, pixels = _rows_read(data, header, channels, ratio, fancy, accurate, op)
-        if rows < pixels.shape[0] and rows / pixels.shape[0] < min(1.0, acceptable_fraction):
+        total = pixels.shape[0]
+        if crop is not None:
+            pixels = _pixels(data + _EOI, header, channels, ratio, fancy, accurate, op, crop)
+            rows, total = min(max(rows - crop[0], 0), crop[2]), crop[2]
+        if rows < total and rows / total < min(1.0, acceptable_fraction):
             raise InvalidArgumentError(
                 f"{op}: Invalid JPEG data or crop window: the data ends after {rows} of "
-                f"{pixels.shape[0]} rows (acceptable_fraction={acceptable_fraction}; pass "
+                f"{total} rows (acceptable_fraction={acceptable_fraction}; pass "
                 "try_recover_truncated=True to fill the rest).") from None
         pixels = pixels.copy()
         pixels[rows:] = 0
         return pixels
+
+
+def _crop(window, header, ratio, op):
+    values = np.asarray(window).reshape(-1)
+    if values.size != 4:
+        raise InvalidArgumentError(
+            f"{op}: crop_window must be [y, x, height, width], received {values.tolist()}.")
+    top, left, rows, cols = (int(v) for v in values)
+    width, height = (-(-size // ratio) for size in header.size)
+    if rows <= 0 or cols <= 0 or top < 0 or left < 0 or top + rows > height or (
+            left + cols > width):
+        raise InvalidArgumentError(
+            f"{op}: Invalid JPEG data or crop window: [y={top}, x={left}, height={rows}, "
+            f"width={cols}] is not inside the {height}x{width} image.")
+    return top, left, rows, cols
 
 
 def _app0(density_unit, x_density, y_density):

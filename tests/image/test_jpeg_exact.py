@@ -3,12 +3,13 @@ tools/data_fixtures/image_codecs.py, on the 23x19 JPEGs under tests/fixtures/tf/
 
 Exact (pixels equal, bytes equal): every dct_method/fancy_upscaling/channels/ratio of 4:4:4,
 4:2:2, 4:2:0, progressive, grayscale and CMYK files, decode_image, extract_jpeg_shape, truncated
-files with acceptable_fraction, and encode_jpeg's bytes for every option. Within
+files with acceptable_fraction, decode_and_crop_jpeg's windows (libjpeg upsamples chroma inside
+the window), each decoder on the other formats, and encode_jpeg's bytes for every option. Within
 ``jpeg.ACCURATE_UNFANCY_TOLERANCE``: dct_method="INTEGER_ACCURATE" with fancy_upscaling=False where
-chroma still needs upsampling (Pillow reaches the stored chroma planes only through the fast
-IDCT). try_recover_truncated: rows decoded from data that is there are exact; past the cut
-libjpeg-turbo 2.1.4 (TF) and 3.x (Pillow) fill the missing blocks differently, so those rows are
-only checked for shape.
+chroma still needs upsampling, and INTEGER_ACCURATE decode_and_crop_jpeg of a subsampled file
+(Pillow reaches the stored chroma planes only through the fast IDCT). try_recover_truncated:
+rows decoded from data that is there are exact; past the cut libjpeg-turbo 2.1.4 (TF) and 3.x
+(Pillow) fill the missing blocks differently, so those rows are only checked for shape.
 """
 
 import base64
@@ -30,6 +31,10 @@ RECORDED = common.load("image_codecs")["results"]
 # IDCT, which is the same for both dct_methods, so those are exact)
 _APPROXIMATE = {f"decode_{file}_integer_accurate_plain_c0_r1"
                 for file in ("s422", "s420", "progressive")}
+# a cropped accurate decode of a subsampled file too: Pillow's accurate decoder upsamples over
+# the whole width, so the window's chroma is rebuilt from fast-IDCT planes
+_APPROXIMATE |= {f"crop_{file}_integer_accurate_{kind}_c0_r1"
+                 for file in ("s422", "s420") for kind in ("fancy", "plain")}
 
 _EXACT = sorted(n for n in image_codecs.SCENARIOS
                 if n not in _APPROXIMATE and "_recover" not in n)
@@ -39,6 +44,17 @@ def _pixels(encoded):
     record = encoded["dict"]
     data = base64.b64decode(record["pixels"]["bytes"])
     return np.frombuffer(data, dtype=np.uint8).reshape(record["shape"])
+
+
+@pytest.fixture(autouse=True)
+def _crop_name(monkeypatch):
+    # until tf.io / tf.image list decode_and_crop_jpeg in their lazy tables
+    from featherflow.image import codecs
+
+    for namespace in (featherflow.io, featherflow.image):
+        if "decode_and_crop_jpeg" not in dir(namespace):
+            monkeypatch.setattr(namespace, "decode_and_crop_jpeg", codecs.decode_and_crop_jpeg,
+                                raising=False)
 
 
 def _run(name):
@@ -86,3 +102,11 @@ def test_dct_method_error_lists_the_choices():
     data = (image_codecs.JPEGS / "s444.jpg").read_bytes()
     with pytest.raises(featherflow.errors.InvalidArgumentError, match="INTEGER_ACCURATE"):
         featherflow.image.decode_jpeg(data, dct_method="FLOAT")
+
+
+def test_decode_and_crop_jpeg_takes_a_tensor_window_and_equals_its_crop_on_444():
+    data = (image_codecs.JPEGS / "s444.jpg").read_bytes()
+    window = featherflow.constant([2, 3, 9, 11])
+    cropped = featherflow.io.decode_and_crop_jpeg(data, window).numpy()
+    # 4:4:4 has no chroma upsampling, so the window is a plain crop of the full decode
+    np.testing.assert_array_equal(cropped, featherflow.io.decode_jpeg(data).numpy()[2:11, 3:14])

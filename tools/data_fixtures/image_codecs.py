@@ -195,6 +195,31 @@ for _op in ("decode_png", "decode_jpeg", "decode_gif", "decode_bmp"):
         SCENARIOS[f"cross_{_op}_{_other.replace('/', '_')}"] = (
             lambda tf, op=_op, f=_other: _pixel_record(getattr(tf.io, op)(
                 (IMAGES / f).read_bytes())))
+# decode_and_crop_jpeg: windows at every MCU phase, narrow ones (libjpeg's upsampler choice
+# below 2 chroma samples), the options, truncation, non-JPEG input and bad windows
+_WINDOWS = [(0, 0, 19, 23), (3, 5, 9, 11), (7, 17, 12, 6), (1, 16, 5, 4), (10, 1, 2, 2),
+            (0, 19, 8, 1), (5, 9, 1, 14), (18, 22, 1, 1)]
+for _file in ("s444", "s422", "s420", "progressive", "gray", "cmyk"):
+    for _window in _WINDOWS:
+        SCENARIOS[f"crop_{_file}_{'_'.join(map(str, _window))}"] = (
+            lambda tf, f=_file, w=_window: _pixel_record(tf.io.decode_and_crop_jpeg(
+                (JPEGS / f"{f}.jpg").read_bytes(), list(w))))
+for _options in DECODE_OPTIONS[1:]:
+    for _file in ("s422", "s420"):
+        SCENARIOS[f"crop_{_file}_{option_name(*_options)}"] = (
+            lambda tf, f=_file, o=_options: _pixel_record(tf.io.decode_and_crop_jpeg(
+                (JPEGS / f"{f}.jpg").read_bytes(), [1, 1, 2, 2] if o[3] > 2 else [3, 5, 7, 6],
+                channels=o[2], ratio=o[3], fancy_upscaling=o[1], dct_method=o[0])))
+SCENARIOS["crop_truncated_s420"] = lambda tf: _pixel_record(tf.io.decode_and_crop_jpeg(
+    _truncated("s420", 0.7), [4, 3, 14, 9], acceptable_fraction=0.2))
+SCENARIOS["crop_truncated_s444_too_little"] = lambda tf: _pixel_record(
+    tf.io.decode_and_crop_jpeg(_truncated("s444", 0.3), [4, 3, 14, 9], acceptable_fraction=0.9))
+SCENARIOS["crop_png"] = lambda tf: _pixel_record(tf.io.decode_and_crop_jpeg(
+    (IMAGES / "rgb.png").read_bytes(), [1, 2, 3, 4]))
+SCENARIOS["crop_error_outside"] = lambda tf: tf.io.decode_and_crop_jpeg(
+    (JPEGS / "s420.jpg").read_bytes(), [10, 10, 10, 10])
+SCENARIOS["crop_error_empty"] = lambda tf: tf.io.decode_and_crop_jpeg(
+    (JPEGS / "s420.jpg").read_bytes(), [1, 1, 0, 4])
 SCENARIOS["error_dct_method_float"] = lambda tf: tf.io.decode_jpeg(
     (JPEGS / "s444.jpg").read_bytes(), dct_method="FLOAT")
 SCENARIOS["error_cmyk_grayscale"] = lambda tf: tf.io.decode_jpeg(
