@@ -17,7 +17,7 @@ from featherflow.serialization.resolver import layer_classes
 
 # internal bases, or classes with their own tests (Lambda, InputLayer, models)
 NOT_STANDALONE = {"Layer", "Lambda", "InputLayer", "Sequential", "Functional", "Model",
-                  "RecurrentCell", "RecurrentLayer"}
+                  "RecurrentCell", "RecurrentLayer", "ConvLSTM", "ConvLSTMCell"}
 
 
 # per-class values for a required argument whose name other layers read differently
@@ -39,7 +39,9 @@ def _sample_args(cls, L):
         "target_shape": (2, 3), "dims": (2, 1), "n": 2, "input_dim": 5, "output_dim": 2,
         "activation": "relu", "axes": 1, "cell": L["LSTMCell"](2),
         "cells": [L["LSTMCell"](2), L["GRUCell"](3)],
-        "layer": L["Dense"](2) if name == "TimeDistributed" else L["LSTM"](2),
+        # SpectralNormalization needs a layer with a kernel
+        "layer": L["Dense"](2) if name in ("TimeDistributed", "SpectralNormalization")
+        else L["LSTM"](2),
         "fn": losses.mean_squared_error if "Loss" in name else metrics.binary_accuracy,
         "pool_size": 2, "height": 4, "width": 5, "num_bins": 7, "factor": 0.2,
         "height_factor": 0.2, "width_factor": 0.3, "scale": 1.0 / 255, "num_heads": 2,

@@ -1,11 +1,11 @@
 """TimeDistributed: apply a layer to every time step (one call on the merged batch)."""
 
-from featherflow.layers.layer import Layer
-from featherflow.layers.rnn.base import deserialize_layer, prefix_paths, serialize_layer
+from featherflow.layers.rnn.base import prefix_paths
+from featherflow.layers.wrapper import Wrapper
 from featherflow.ops import reshape as reshape_ops
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies ``layer`` to each slice ``inputs[:, t]`` with shared weights.
 
     The batch and time axes are merged, the layer runs once, and the result is split back, so
@@ -19,13 +19,7 @@ class TimeDistributed(Layer):
     """
 
     def __init__(self, layer, **kwargs):
-        if not isinstance(layer, Layer):
-            raise ValueError(
-                f"TimeDistributed: expected a layer instance (e.g. Dense(8)), received "
-                f"{layer!r}."
-            )
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _inner_shape(self, input_shape):
@@ -57,14 +51,3 @@ class TimeDistributed(Layer):
 
     def compute_mask(self, inputs, mask=None):
         return mask
-
-    def get_config(self):
-        cfg = super().get_config()
-        cfg["layer"] = serialize_layer(self.layer)
-        return cfg
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        layer = deserialize_layer(config.pop("layer"), custom_objects)
-        return cls(layer, **config)
