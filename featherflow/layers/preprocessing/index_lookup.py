@@ -61,7 +61,9 @@ class IndexLookup(RawInputLayer):
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=None,
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int",
                  sparse=False, pad_to_max_tokens=False, oov_method="floormod", salt=None,
-                 name=None, vocabulary_size=None, has_input_vocabulary=None, **kwargs):
+                 name=None, vocabulary_size=None, has_input_vocabulary=None,
+                 vocabulary_dtype=None, **kwargs):
+        # the subclass fixes the key type (vocabulary_dtype is in the config for Keras);
         # Keras ignores a saved dtype here: the layer's dtype is floatx
         kwargs.pop("dtype", None)
         kwargs.pop("trainable", None)
