@@ -232,8 +232,11 @@ class RMSNormalization(Layer):
         rrms = math_ops.rsqrt(math_ops.add(mean_square, np.asarray(self.epsilon, x.dtype)))
         out = math_ops.multiply(inputs, rrms)
         scale_shape = tuple(self.scale.shape)
-        if x.shape[x.ndim - len(scale_shape):] != scale_shape and np.broadcast_shapes(
-                x.shape, scale_shape) != x.shape:
+        try:
+            fits = np.broadcast_shapes(x.shape, scale_shape) == x.shape
+        except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(
                 f"{where}: the scale of shape {scale_shape} (axis={self.axis}) does not "
                 f"broadcast against the trailing axes of inputs of shape {x.shape}; normalize "

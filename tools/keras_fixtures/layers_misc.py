@@ -3,13 +3,14 @@ SpectralNormalization, ActivityRegularization, AlphaDropout, ConvLSTM1D/2D/3D.
 
 Writes tests/fixtures/keras/layers_misc/:
 - ``layers/<case>``: outputs, input and weight gradients, config and weight names through
-  layer_runner (float64). SpectralNormalization cases in training also hold the weights after
-  the call (``w_after*``: the kernel overwritten by kernel / sigma, the new ``vector_u``) and
-  an inference output with them (``y_infer``). ActivityRegularization cases hold the added
-  loss (``losses``) and its gradient with respect to the input (``dlosses``).
-- ``alpha_dropout_train``: Keras's training output on standard-normal data (the draw cannot
-  be reproduced; the test checks every entry against Keras's affine formula and the
-  statistics).
+  layer_runner (float64); ConvLSTM2D also inside Bidirectional. SpectralNormalization cases
+  in training also hold the weights after the call (``w_after*``: the kernel overwritten by
+  kernel / sigma, the new ``vector_u``) and an inference output with them (``y_infer``).
+  ActivityRegularization cases (and a regularized ConvLSTM2D) hold the added losses
+  (``losses``) and their gradient with respect to the input (``dlosses``).
+- ``alpha_dropout_train_*``, ``alpha_dropout_noise_shape``: Keras's training output on
+  standard-normal data (the draw cannot be reproduced; the test checks every entry against
+  Keras's affine formula).
 - ``layer_cases``: the case names.
 - ``models/misc_model.{keras,h5}`` + ``models/misc_model``: a float32 model holding
   ConvLSTM2D, GroupNormalization and SpectralNormalization(Dense) saved by Keras 3, with its
@@ -137,6 +138,14 @@ def run_cases():
                                                   return_state=True), [xs], states=states)
     add("conv_lstm2d_inference_dropout", L.ConvLSTM2D(2, 3, dropout=0.4, recurrent_dropout=0.3),
         [xs], call_kwargs={"training": False})
+    add("conv_lstm2d_regularized", L.ConvLSTM2D(
+        2, 3, kernel_regularizer=keras.regularizers.L2(0.01), recurrent_regularizer="l1",
+        bias_regularizer=keras.regularizers.L1L2(0.01, 0.02),
+        activity_regularizer=keras.regularizers.L2(0.05)), [xs], after=_activity_after)
+    add("bidirectional_conv_lstm2d_seq", L.Bidirectional(
+        L.ConvLSTM2D(2, 3, padding="same", return_sequences=True)), [xs])
+    add("bidirectional_conv_lstm2d_mask_sum", L.Bidirectional(
+        L.ConvLSTM2D(2, 3, return_sequences=True), merge_mode="sum"), [xs], mask=_MASK)
     x1 = _x("conv_lstm/x1", (2, 5, 7, 3), scale=0.7)
     add("conv_lstm1d_seq", L.ConvLSTM1D(3, 3, return_sequences=True), [x1])
     add("conv_lstm1d_same_state", L.ConvLSTM1D(2, 2, padding="same", strides=2,
