@@ -34,6 +34,46 @@ from featherflow.ops.parallel import over_batch
 TAP_MAJOR_CHANNELS = 2
 
 
+#: OpenBLAS runs a GEMM of fewer multiply-adds than this on the calling thread
+SINGLE_THREAD_MACS = 4 * 65536
+
+
+def tall_matmul(a, b, out=None):
+    """``a @ b`` for a tall ``a`` (one row per window) and a narrow ``b``, in blocks of rows.
+
+    OpenBLAS splits a tall product over its threads by rows and then waits for them; for the
+    narrow right-hand sides of a convolution with few filters that costs far more than the
+    work, badly so on a loaded machine: the ``(21952, 109) @ (109, 8)`` forward GEMM of the
+    benchmark Conv3D measured 24 to 90 ms whole against about 1 ms as blocks small enough to
+    stay on the calling thread (and in cache). Wide products (blocks under 128 rows) are left
+    to OpenBLAS as one call.
+    """
+    m = a.shape[0]
+    rows = SINGLE_THREAD_MACS // max(1, b.shape[0] * b.shape[1])
+    if rows < 128 or m <= rows:
+        return np.matmul(a, b, out=out)
+    if out is None:
+        out = np.empty((m, b.shape[1]), np.result_type(a, b))
+    for lo in range(0, m, rows):
+        np.matmul(a[lo:lo + rows], b, out=out[lo:lo + rows])
+    return out
+
+
+
+def tall_t_matmul(a, b):
+    """``a.T @ b`` for tall ``a`` and ``b`` (a kernel gradient: windows by output gradients),
+    summed over blocks of rows for the reason given in :func:`tall_matmul`."""
+    m = a.shape[0]
+    rows = SINGLE_THREAD_MACS // max(1, a.shape[1] * b.shape[1])
+    if rows < 128 or m <= rows:
+        return a.T @ b
+    out = a[:rows].T @ b[:rows]
+    part = np.empty_like(out)
+    for lo in range(rows, m, rows):
+        np.matmul(a[lo:lo + rows].T, b[lo:lo + rows], out=part)
+        out += part
+    return out
+
 # -- layout and windows ----------------------------------------------------------------------
 def channels_first_3d(data_format):
     """Whether a Keras (``channels_*``) or tf.nn (``NDHWC``/``NCDHW``) format is channels-first."""
@@ -137,7 +177,7 @@ def scatter_taps(rows, mats, grid, padded_shape, strides, dilations):
     tmp = np.empty((rows.shape[0], mats.shape[-1]), rows.dtype)
     block = tmp.reshape(grid + (mats.shape[-1],))
     for tap in taps(mats.shape[:3]):
-        np.matmul(rows, mats[tap], out=tmp)
+        tall_matmul(rows, mats[tap], out=tmp)
         out[tap_slice(tap, strides, dilations, grid[1:])] += block
     return out
 
@@ -187,13 +227,13 @@ class Conv3D(Function):
             kmat = kernel.reshape(kk, f)
             if fused_bias:
                 kmat = np.concatenate([kmat, bias.reshape(1, f).astype(kmat.dtype)])
-            z = self.col_t.T @ kmat
+            z = tall_matmul(self.col_t.T, kmat)
         else:
             col, transposed = im2col3d(xp, ksize, self.strides, self.dilations, outs)
             col = col.T if transposed else col
             col = col.reshape(m, ntaps, g, cg).transpose(2, 0, 1, 3).reshape(g, m, ntaps * cg)
             kg = kernel.reshape(ntaps * cg, g, f // g).transpose(1, 0, 2)
-            z = (col @ kg).transpose(1, 0, 2).reshape(m, f)
+            z = np.concatenate([tall_matmul(col[i], kg[i]) for i in range(g)], axis=1)
             self.col = col
         y = bias_act(z, None if fused_bias else bias, self.activation)
         self.y = y.reshape((n,) + outs + (f,))
@@ -214,7 +254,7 @@ class Conv3D(Function):
         grid = (n,) + self.outs
         if g == 1:
             if needs[1]:
-                full = self.col_t @ gz
+                full = tall_t_matmul(self.col_t.T, gz)
                 gk = full[:kk].reshape(kernel.shape)
                 if want_bias:
                     gb = full[kk]
@@ -225,8 +265,8 @@ class Conv3D(Function):
         else:
             gzg = gz.reshape(m, g, f // g).transpose(1, 0, 2)
             if needs[1]:
-                gk = (self.col.transpose(0, 2, 1) @ gzg).transpose(1, 0, 2).reshape(
-                    kernel.shape)
+                gk = np.stack([tall_t_matmul(self.col[i], gzg[i]) for i in range(g)],
+                              axis=1).reshape(kernel.shape)
             if needs[0]:
                 gxp = scatter_taps(gz, _block_diagonal(kernel, g), grid, self.padded_shape,
                                    self.strides, self.dilations)
@@ -286,10 +326,10 @@ class Conv3DTranspose(Function):
             kk = ksize[0] * ksize[1] * ksize[2] * f
             rows = x5.reshape(-1, c)
             if needs[0]:
-                gx = from_ndhwc((col @ kernel.reshape(kk, c)).reshape(x5.shape),
+                gx = from_ndhwc(tall_matmul(col, kernel.reshape(kk, c)).reshape(x5.shape),
                                 self.channels_first)
             if needs[1]:
-                gk = (col.T @ rows).reshape(kernel.shape)
+                gk = tall_t_matmul(col, rows).reshape(kernel.shape)
         if len(needs) > 2 and needs[2]:
             gb = gz.reshape(-1, f).sum(axis=0)
         return gx, gk, gb
