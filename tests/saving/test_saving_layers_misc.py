@@ -3,6 +3,8 @@
 - Keras 3.15's own .keras and .h5 files of that model (tests/fixtures/keras/layers_misc/models,
   written by tools/keras_fixtures/layers_misc.py) load in featherflow: same weights, and
   predictions equal to Keras's (float32, rtol 1e-5, atol 1e-6).
+- tf_keras 2's .h5 of a model with ConvLSTM2D, GroupNormalization, UnitNormalization,
+  ActivityRegularization and AlphaDropout loads with tf_keras's predictions (same tolerance).
 - featherflow's .keras / .h5 / .weights.h5 files load back exactly (after a training step, so
   SpectralNormalization's kernel and non-trainable vector_u have moved).
 - featherflow's .keras and .h5 files open in real Keras 3 with featherflow's predictions
@@ -44,6 +46,19 @@ def test_keras_written_file_loads_with_keras_predictions(ext):
                                atol=1e-6)
     assert isinstance(model.get_layer("spectral"), L.SpectralNormalization)
     assert model.get_layer("group_norm").groups == 2
+
+
+def test_tf_keras_written_h5_loads_with_tf_keras_predictions():
+    # ConvLSTM2D, GroupNormalization, UnitNormalization, ActivityRegularization, AlphaDropout
+    # and Dense in Keras 2 configs and the Keras 2 HDF5 weight layout
+    fx = load("layers_misc/models/tf_keras_misc_model")
+    model = tf.keras.models.load_model(str(FOLDER / "tf_keras_misc_model.h5"))
+    for got, want in zip(model.get_weights(), stacked(fx, "w")):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(model.predict(fx["x"], verbose=0), fx["y"], rtol=1e-5,
+                               atol=1e-6)
+    assert model.get_layer("activity").l1 == 0.01
+    assert model.get_layer("alpha_dropout").rate == 0.2
 
 
 def _trained():

@@ -14,7 +14,8 @@ Writes tests/fixtures/keras/layers_misc/:
 - ``layer_cases``: the case names.
 - ``models/misc_model.{keras,h5}`` + ``models/misc_model``: a float32 model holding
   ConvLSTM2D, GroupNormalization and SpectralNormalization(Dense) saved by Keras 3, with its
-  input, weights (get_weights order) and predictions.
+  input, weights (get_weights order) and predictions; ``models/tf_keras_misc_model.h5`` + npz:
+  the same kind of model (no SpectralNormalization) written by tf_keras 2.
 
 ConvLSTM cases are channels-last only: TensorFlow's CPU convolutions refuse NCHW.
 """
@@ -182,6 +183,39 @@ def model_cases():
     save_npz(f"{GROUP}/models/misc_model", out)
 
 
+def tf_keras_model_case():
+    """The same kind of model written by tf_keras 2 (Keras 2 configs and HDF5 layout).
+
+    SpectralNormalization is left out: tf_keras 2.21's raises a TypeError on its own
+    InputSpec beside Keras 3. ConvLSTM2D sets recurrent_activation="sigmoid": tf.keras 2's
+    default "hard_sigmoid" is another function (0.2 x + 0.5) than Keras 3's (x / 6 + 0.5).
+    """
+    import tf_keras
+
+    L = tf_keras.layers
+    inp = tf_keras.Input((3, 6, 6, 2))
+    h = L.ConvLSTM2D(4, 3, padding="same", recurrent_activation="sigmoid",
+                     name="conv_lstm")(inp)
+    h = L.GroupNormalization(groups=2, name="group_norm")(h)
+    h = L.UnitNormalization(name="unit_norm")(h)
+    h = L.Flatten(name="flatten")(h)
+    h = L.ActivityRegularization(l1=0.01, name="activity")(h)
+    h = L.AlphaDropout(0.2, name="alpha_dropout")(h)
+    out = L.Dense(3, name="dense")(h)
+    model = tf_keras.Model(inp, out, name="tf_keras_misc_model")
+    rng = rng_for(f"{GROUP}/tf_keras_model")
+    weights = [rng.normal(0, 0.3, w.shape).astype("float32") for w in model.get_weights()]
+    model.set_weights(weights)
+    x = rng.normal(size=(2, 3, 6, 6, 2)).astype("float32")
+    folder = OUT / GROUP / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save(folder / "tf_keras_misc_model.h5")
+    out = {"x": x, "y": np.asarray(model.predict(x, verbose=0))}
+    for i, w in enumerate(weights):
+        out[f"w{i}"] = w
+    save_npz(f"{GROUP}/models/tf_keras_misc_model", out)
+
+
 def run():
     import keras
 
@@ -191,5 +225,6 @@ def run():
     keras.config.set_floatx("float32")
     try:
         model_cases()
+        tf_keras_model_case()
     finally:
         keras.config.set_floatx(previous)
