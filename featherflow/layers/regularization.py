@@ -104,6 +104,12 @@ class AlphaDropout(Layer):
             return inputs
         x = inputs.data
         rate = float(self.rate)
+        if rate >= 1:
+            # Keras fails here too (0 ** -0.5): every entry dropped leaves no variance to keep
+            raise ValueError(
+                f"AlphaDropout '{self.name}': rate=1 drops every entry, so the output's scale "
+                f"((1 - rate)(1 + rate alpha'^2))^-1/2 is infinite; use a rate below 1."
+            )
         alpha_p = -_ALPHA * _SCALE
         kept = (self._generator().random(self._noise_shape(x.shape)) >= rate).astype(x.dtype)
         a = ((1 - rate) * (1 + rate * alpha_p ** 2)) ** -0.5

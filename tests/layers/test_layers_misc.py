@@ -354,5 +354,8 @@ def test_bad_input_errors_name_the_layer():
         L.ConvLSTM3D(2, 3)(np.zeros((2, 3, 4, 5, 1)))
     with pytest.raises(ValueError, match="AlphaDropout .*rate"):
         L.AlphaDropout(1.5)
+    with pytest.raises(ValueError, match="AlphaDropout .*rate=1 drops every entry"):
+        L.AlphaDropout(1.0)(x, training=True)
+    np.testing.assert_array_equal(L.AlphaDropout(1.0)(x).numpy(), x)
     with pytest.raises(ValueError, match="strides > 1 cannot be combined with dilation_rate"):
         L.ConvLSTM2D(2, 3, strides=2, dilation_rate=2)
