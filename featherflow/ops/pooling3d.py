@@ -168,7 +168,7 @@ def max_pool3d_keras(x, pool_size, strides=None, padding="valid", data_format=No
     Example::
 
         >>> max_pool3d_keras(np.arange(8.0).reshape(1, 2, 2, 2, 1), 2).numpy().ravel()
-        array([7.], dtype=float32)
+        array([7.])
     """
     return _pool3d(MaxPool3D, x, pool_size, strides, padding, data_format, where)
 

@@ -7,6 +7,8 @@ TensorFlow runs in float32 only (outputs and gradients rtol 1e-5, atol 1e-6). Th
 are float32 (predictions rtol 1e-5, atol 1e-6).
 """
 
+import doctest
+import importlib
 import json
 
 import numpy as np
@@ -332,3 +334,21 @@ def test_bad_settings_are_refused_clearly():
         L.Cropping3D(((2, 2), 0, 0))(np.zeros((1, 4, 4, 4, 1), np.float32))
     with pytest.raises(ValueError, match="padding"):
         L.ZeroPadding3D((1, 2))
+
+
+@pytest.mark.parametrize("name", ["featherflow.ops.conv3d", "featherflow.ops.pooling3d",
+                                  "featherflow.layers.conv3d", "featherflow.layers.pooling3d",
+                                  "featherflow.layers.reshaping3d"])
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), extraglobs={"np": np, "tf": tf},
+                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_spatial_dropout3d_docstring_example():
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in finder.find(L.SpatialDropout3D, "SpatialDropout3D",
+                            globs={"np": np, "tf": tf}):
+        runner.run(test)
+    assert runner.failures == 0 and runner.tries > 0
