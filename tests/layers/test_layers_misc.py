@@ -359,3 +359,15 @@ def test_bad_input_errors_name_the_layer():
     np.testing.assert_array_equal(L.AlphaDropout(1.0)(x).numpy(), x)
     with pytest.raises(ValueError, match="strides > 1 cannot be combined with dilation_rate"):
         L.ConvLSTM2D(2, 3, strides=2, dilation_rate=2)
+
+
+@pytest.mark.parametrize("module", [
+    "featherflow.layers.normalization_extra", "featherflow.layers.regularization",
+    "featherflow.layers.rnn.conv_lstm"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), extraglobs={"np": np, "tf": tf},
+                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
