@@ -4,7 +4,7 @@ cropping, up-sampling and SpatialDropout3D.
 Fixtures: tests/fixtures/keras/layers_3d/ (tools/keras_fixtures/layers_3d.py). Layer cases are
 float64 (outputs rtol 1e-7, gradients rtol 1e-6, atol 1e-10), except local 3-D pooling, which
 TensorFlow runs in float32 only (outputs and gradients rtol 1e-5, atol 1e-6). The model files
-are float32 (predictions rtol 1e-5, atol 1e-6).
+(Keras 3 .keras/.h5, tf_keras .h5) are float32 (predictions rtol 1e-5, atol 1e-6).
 """
 
 import doctest
@@ -246,6 +246,24 @@ def test_keras_model_files_predict_identically(ext):
         np.testing.assert_array_equal(w, ref)
     np.testing.assert_allclose(model.predict(fx["x"], verbose=0), fx["y"], rtol=1e-5,
                                atol=1e-6)
+
+
+def test_tf_keras_h5_file_predicts_identically():
+    # tf_keras writes SpatialDropout3D's noise_shape=None and Conv3DTranspose's groups=1,
+    # settings these layers do not take (nor does Keras 3's): the loader drops them, saying
+    # so for groups
+    pytest.importorskip("h5py")
+    fx = load("layers_3d/models/conv3d_model_tf_keras")
+    with pytest.warns(UserWarning, match="Conv3DTranspose has no setting 'groups'"):
+        model = tf.keras.models.load_model(ROOT / "layers_3d" / "models" /
+                                           "conv3d_model_tf_keras.h5")
+    for w, ref in zip(model.get_weights(), stacked(fx, "w"), strict=True):
+        np.testing.assert_array_equal(w, ref)
+    np.testing.assert_allclose(model.predict(fx["x"], verbose=0), fx["y"], rtol=1e-5,
+                               atol=1e-6)
+    by_name = {layer.name: layer for layer in model.layers}
+    assert by_name["drop"].rate == pytest.approx(0.3)
+    assert by_name["up_conv"].strides == (2, 2, 2) and by_name["conv_groups"].groups == 2
 
 
 @pytest.mark.parametrize("ext", [".keras", ".h5"])

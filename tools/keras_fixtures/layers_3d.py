@@ -9,6 +9,8 @@ Writes tests/fixtures/keras/layers_3d/:
 - ``models/conv3d_model.{keras,h5}`` and ``models/conv3d_model``: a small float32 model with
   every 3-D layer saved by Keras 3, with inputs, weights, predictions and each layer's output
   shape (what ``summary()`` prints).
+- ``models/conv3d_model_tf_keras.h5`` and ``models/conv3d_model_tf_keras``: the same kind of
+  model saved by tf_keras (Keras 2), with inputs, weights and predictions.
 
 Channels-first transposed convolutions cannot run on TensorFlow's CPU kernels (nor can dilated
 ones, in any layout), and channels-first Conv3D with a non-cubic kernel gives wrong numbers
@@ -189,6 +191,40 @@ def model_cases():
         keras.config.set_floatx("float64")
 
 
+def tf_keras_model_case():
+    """The same kind of model from tf_keras (Keras 2) as .h5: its configs spell some
+    settings differently (SpatialDropout3D's ``noise_shape``, Conv3DTranspose's ``groups``)."""
+    import tf_keras
+
+    L = tf_keras.layers
+    tf_keras.backend.clear_session()
+    inputs = tf_keras.Input(shape=(6, 7, 6, 2), name="volume")
+    h = L.Conv3D(4, 3, padding="same", activation="relu", name="conv")(inputs)
+    h = L.SpatialDropout3D(0.3, name="drop")(h)
+    h = L.MaxPooling3D(2, padding="same", name="max_pool")(h)
+    h = L.Conv3DTranspose(4, 2, strides=2, name="up_conv")(h)
+    h = L.Cropping3D(((0, 1), (1, 0), 0), name="crop")(h)
+    h = L.ZeroPadding3D(1, name="pad")(h)
+    h = L.AveragePooling3D(3, strides=2, name="avg_pool")(h)
+    h = L.UpSampling3D((1, 2, 1), name="upsample")(h)
+    h = L.Conv3D(4, 2, groups=2, name="conv_groups")(h)
+    a = L.GlobalMaxPooling3D(name="gmax")(h)
+    b = L.GlobalAveragePooling3D(name="gavg")(h)
+    out = L.Dense(3, name="dense")(L.Concatenate(name="concat")([a, b]))
+    model = tf_keras.Model(inputs, out, name="conv3d_model")
+    rng = rng_for(f"{GROUP}/tf_keras_model/weights")
+    model.set_weights([rng.normal(0, 0.5, np.shape(w)).astype("float32")
+                       for w in model.get_weights()])
+    x = rng_for(f"{GROUP}/tf_keras_model/x").normal(size=(3, 6, 7, 6, 2)).astype("float32")
+    y = model.predict(x, verbose=0)
+    model.save(OUT / GROUP / "models" / "conv3d_model_tf_keras.h5")
+    out = {"x": x, "y": y}
+    for i, w in enumerate(model.get_weights()):
+        out[f"w{i}"] = w
+    save_npz(f"{GROUP}/models/conv3d_model_tf_keras", out)
+
+
 def run():
     run_cases()
     model_cases()
+    tf_keras_model_case()
