@@ -107,9 +107,8 @@ class RandomFlip(_Augmentation):
     def __init__(self, mode=HORIZONTAL_AND_VERTICAL, seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         if mode not in (HORIZONTAL, VERTICAL, HORIZONTAL_AND_VERTICAL):
-            raise ValueError(f"{self._where()}: RandomFlip layer {self.name} received an unknown "
-                             f"mode argument {mode!r}; expected one of {HORIZONTAL!r}, "
-                             f"{VERTICAL!r} or {HORIZONTAL_AND_VERTICAL!r}.")
+            raise ValueError(f"{self._where()}: unknown `mode` argument {mode!r}; expected one "
+                             f"of {HORIZONTAL!r}, {VERTICAL!r} or {HORIZONTAL_AND_VERTICAL!r}.")
         self.mode = mode
 
     def _augment(self, x, batched):
