@@ -182,14 +182,15 @@ class ConvLSTMCell(Layer):
         return [((rng.random(shape) >= rate) / (1 - rate)).astype(dtype) for _ in range(4)]
 
     def gate_convs(self, x, kernel, bias, masks, recurrent=False):
-        """The four gates' convolutions of ``x`` (each of its own dropout copy of ``x``)."""
-        axis = self.channel_axis
+        """The four gates' convolutions of ``x``, concatenated on the channel axis (each gate
+        sees its own dropout copy of ``x`` when ``masks`` are given)."""
         if masks is None:
-            return concat_ops.split(self.conv(x, kernel, bias, recurrent), 4, axis=axis)
+            return self.conv(x, kernel, bias, recurrent)
         kernels = concat_ops.split(kernel, 4, axis=-1)
         biases = concat_ops.split(bias, 4, axis=0) if bias is not None else [None] * 4
-        return [self.conv(math_ops.multiply(x, m), k, b, recurrent)
-                for m, k, b in zip(masks, kernels, biases)]
+        return concat_ops.concat([self.conv(math_ops.multiply(x, m), k, b, recurrent)
+                                  for m, k, b in zip(masks, kernels, biases)],
+                                 axis=self.channel_axis)
 
     def get_config(self):
         from featherflow import activations, constraints, initializers, regularizers
@@ -353,15 +354,19 @@ class ConvLSTM(RNN):
         merged = reshape_ops.reshape(x, (B * T,) + tuple(shape[2:]))
         if in_masks is not None:
             in_masks = [np.repeat(m, T, axis=0) for m in in_masks]
-        gates_x = cell.gate_convs(merged, cell.kernel, cell.bias if cell.use_bias else None,
-                                  in_masks)
-        gates_x = [reshape_ops.reshape(g, (B, T) + tuple(g.data.shape[1:])) for g in gates_x]
+        zx = cell.gate_convs(merged, cell.kernel, cell.bias if cell.use_bias else None,
+                             in_masks)
+        # one view per step (slicing a step out at a time costs a full-size gradient each)
+        zx = concat_ops.unstack(reshape_ops.reshape(zx, (B, T) + tuple(zx.data.shape[1:])),
+                                axis=1)
         act, ract = cell.activation, cell.recurrent_activation
+        axis = cell.channel_axis
         steps = range(T - 1, -1, -1) if self.go_backwards else range(T)
         outputs, prev = [], None
         for t in steps:
-            zh = cell.gate_convs(h, cell.recurrent_kernel, None, rec_masks, recurrent=True)
-            zi, zf, zc, zo = (math_ops.add(g[:, t], r) for g, r in zip(gates_x, zh))
+            z = math_ops.add(zx[t], cell.gate_convs(h, cell.recurrent_kernel, None, rec_masks,
+                                                    recurrent=True))
+            zi, zf, zc, zo = concat_ops.split(z, 4, axis=axis)
             i, f, o = ract(zi), ract(zf), ract(zo)
             c_new = math_ops.add(math_ops.multiply(f, c), math_ops.multiply(i, act(zc)))
             h_new = math_ops.multiply(o, act(c_new))
