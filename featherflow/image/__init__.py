@@ -10,8 +10,8 @@ import types
 
 _MODULES = {
     "featherflow.image.codecs": (
-        "decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg",
-        "encode_png", "extract_jpeg_shape", "is_jpeg",
+        "decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image", "decode_jpeg",
+        "decode_png", "encode_jpeg", "encode_png", "extract_jpeg_shape", "is_jpeg",
     ),
     "featherflow.image.resize": (
         "ResizeMethod", "resize", "resize_with_crop_or_pad", "resize_with_pad",

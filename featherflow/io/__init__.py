@@ -23,9 +23,9 @@ _LAZY = {"decode_csv": ("featherflow.data.csv", "decode_csv")}
 _LAZY.update({name: ("featherflow.io.files", name)
               for name in ("matching_files", "read_file", "write_file")})
 _LAZY.update({name: ("featherflow.image.codecs", name)
-              for name in ("decode_bmp", "decode_gif", "decode_image", "decode_jpeg",
-                           "decode_png", "encode_jpeg", "encode_png", "extract_jpeg_shape",
-                           "is_jpeg")})
+              for name in ("decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image",
+                           "decode_jpeg", "decode_png", "encode_jpeg", "encode_png",
+                           "extract_jpeg_shape", "is_jpeg")})
 
 
 def __getattr__(name):

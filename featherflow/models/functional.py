@@ -9,6 +9,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.graph import KerasTensor, Plan, map_graph, pack, structure_of
+from featherflow.graph.keras_tensor import numpy_dtype
 from featherflow.layers.fused import fuse_pairs
 from featherflow.layers.input_layer import InputLayer
 from featherflow.models import model_config
@@ -158,7 +159,9 @@ class Functional(Model):
         out = []
         for t, v in zip(inputs_meta, flat):
             a = v.data if isinstance(v, Tensor) else as_array(v)
-            if a.dtype.name != t.dtype and (np.dtype(t.dtype).kind == "f" or a.dtype.kind == "f"):
+            # numpy_dtype: a string Input's dtype is "string", which NumPy does not know
+            want = numpy_dtype(t.dtype)
+            if a.dtype.name != t.dtype and (want.kind == "f" or a.dtype.kind == "f"):
                 mask = getattr(v, "_keras_mask", None)
                 v = Tensor(a.astype(t.dtype))
                 v._keras_mask = mask

@@ -6,6 +6,7 @@ as ``{"args": [...], "kwargs": {...}}`` holding ``__keras_tensor__`` dicts, Inpu
 ``batch_shape``, a single input as a flat ``["input_1", 0, 0]``.
 """
 
+import inspect
 import json
 
 from featherflow.graph import pack
@@ -137,6 +138,16 @@ def _plain_kwargs(node):
 
 
 def _node_keras2(node, index):
+    if node._template is not None:
+        # as tf.keras 2: tensors past the first argument become kwargs (named after call's
+        # parameters) holding [layer name, node index, tensor index]
+        args, kwargs = node.arguments([_history(t, index) for t in node.inputs])
+        names = list(inspect.signature(node.layer.call).parameters)[1:]
+        kwargs = json.loads(json.dumps({**dict(zip(names, args[1:])), **kwargs},
+                                       default=object_serialization.json_default))
+        first = args[0]
+        firsts = [first] if first and isinstance(first[0], str) else first
+        return [list(h) + [kwargs] for h in firsts]
     kwargs = _plain_kwargs(node)
     return [_history(t, index) + [kwargs] for t in node.inputs]
 
@@ -145,6 +156,11 @@ def _node_keras3(node, index):
     tensors = [{"class_name": "__keras_tensor__",
                 "config": {"shape": list(t.shape), "dtype": t.dtype,
                            "keras_history": _history(t, index)}} for t in node.inputs]
+    if node._template is not None:
+        # tensors past the first argument (MultiHeadAttention's value, key, attention_mask)
+        args, kwargs = node.arguments(tensors)
+        return json.loads(json.dumps({"args": args, "kwargs": kwargs},
+                                     default=object_serialization.json_default))
     kwargs = _plain_kwargs(node)
     extra = kwargs.pop("_args", [])
     first = pack(node.args_structure, tensors) if node.args_structure is not None else tensors[0]
@@ -283,6 +299,24 @@ def _resolve_node(node, created, layer_name, offsets):
         if t is None:
             return None
         tensors.append(t)
+    missing = []
+
+    def revive(x):
+        # tf.keras 2 writes the other tensor arguments of a call (MultiHeadAttention's
+        # value, key) as [layer name, node index, tensor index] inside the kwargs
+        if (isinstance(x, list) and len(x) in (3, 4) and isinstance(x[0], str)
+                and x[0] in created and isinstance(x[1], int) and isinstance(x[2], int)):
+            t = _tensor(created, x[0], x[1], x[2], where, offsets)
+            if t is None:
+                missing.append(x[0])
+            return t
+        if isinstance(x, list):
+            return [revive(v) for v in x]
+        return x
+
+    kwargs = {k: revive(v) for k, v in kwargs.items()}
+    if missing:
+        return None
     extra = kwargs.pop("_args", [])
     first = tensors[0] if len(tensors) == 1 else tensors
     return [first] + list(extra), kwargs

@@ -173,8 +173,8 @@ class Einsum(Function):
 
     The gradient of an operand is the contraction of the output gradient with the other
     operands; letters summed within that operand alone are broadcast back, and broadcast
-    (size 1 or ellipsis) dimensions are summed. Repeated letters inside one operand (traces,
-    diagonals) have no gradient here.
+    (size 1 or ellipsis) dimensions are summed. An operand whose letters repeat (a trace or
+    a diagonal, ``ii->i``) gets that gradient on its diagonal and zeros elsewhere.
     """
 
     def __init__(self, subscripts):
@@ -198,10 +198,7 @@ class Einsum(Function):
     def _grad_of(self, i, term, x, g, terms, out, xs):
         letters = term.replace("...", "")
         if len(set(letters)) != len(letters):
-            raise NotImplementedError(
-                f"einsum: no gradient for the operand {term!r} of {self.subscripts!r}, whose "
-                f"letters repeat (a trace or diagonal). Use tf.linalg ops or reshape instead."
-            )
+            return self._diagonal_grad(i, term, x, g, terms, out, xs)
         others = [t for j, t in enumerate(terms) if j != i]
         seen = out + "".join(others)
         keep = "".join(c for c in letters if c in seen)
@@ -234,6 +231,26 @@ class Einsum(Function):
                     + [n_ell + k for k in range(n_before, len(letters))])
             gk = np.transpose(gk, perm)
         return gk.astype(x.dtype, copy=False)
+
+    def _diagonal_grad(self, i, term, x, g, terms, out, xs):
+        """The gradient of an operand with repeated letters: the gradient of its diagonal
+        (the operand with each letter once) written into zeros through the writable
+        diagonal view ``np.einsum`` returns."""
+        before, _, after = term.partition("...")
+        first = "".join(dict.fromkeys(before))
+        last = "".join(c for c in dict.fromkeys(after) if c not in first)
+        unique = first + ("..." if "..." in term else "") + last
+        sizes = dict(zip(term.replace("...", ""), _letter_sizes(term, x.shape)))
+        n_ell = x.ndim - len(before) - len(after)
+        ell = x.shape[len(before):len(before) + n_ell] if "..." in term else ()
+        shape = tuple(sizes[c] for c in first) + ell + tuple(sizes[c] for c in last)
+        diagonal = np.broadcast_to(np.zeros((), x.dtype), shape)
+        terms = list(terms)
+        terms[i] = unique
+        full = np.zeros(x.shape, x.dtype)
+        np.einsum(f"{term}->{unique}", full)[...] = self._grad_of(i, unique, diagonal, g,
+                                                                   terms, out, xs)
+        return full
 
 
 def _letter_sizes(term, shape):

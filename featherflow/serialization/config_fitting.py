@@ -28,7 +28,9 @@ _LAYER_BASE_KWARGS = frozenset({
 # settings Keras 3 added that tf.keras/tf_keras reject; dropped from Keras 2 style configs
 # while they hold their default (None)
 _KERAS3_ONLY = frozenset({"input_axes", "output_axes", "quantization_config", "lora_rank",
-                          "lora_alpha"})
+                          "lora_alpha", "sliding_window", "seed"})
+# the same for settings whose default is False (use_gate, rms_scaling)
+_KERAS3_ONLY_FALSE = frozenset({"use_gate", "rms_scaling"})
 
 
 def accepted_kwargs(cls):
@@ -106,7 +108,8 @@ def keras2_compatible(config):
     """A config tf.keras can read: Keras-3-only settings left at their default removed."""
     if isinstance(config, dict):
         return {k: keras2_compatible(v) for k, v in config.items()
-                if not (k in _KERAS3_ONLY and v is None)}
+                if not (k in _KERAS3_ONLY and v is None)
+                and not (k in _KERAS3_ONLY_FALSE and v is False)}
     if isinstance(config, list):
         return [keras2_compatible(v) for v in config]
     return config

@@ -21,6 +21,10 @@ _KERAS3_MODEL_NAMES = {
 }
 
 
+# settings tf.keras 2 spells differently and refuses under their Keras 3 name
+_KERAS2_NAMES = {"LeakyReLU": {"negative_slope": "alpha"}}
+
+
 def layer_to_dict(layer, keras3=False, in_model=False):
     """``{"class_name", "config"}`` (Keras 2) or the Keras 3 dict with module and build_config.
 
@@ -29,8 +33,16 @@ def layer_to_dict(layer, keras3=False, in_model=False):
     """
     config = _layer_config(layer, keras3)
     if not keras3:
-        return {"class_name": class_names.class_name_of(layer, keras2=True),
-                "config": keras2_compatible(config)}
+        config = keras2_compatible(config)
+        if class_names.is_builtin(layer):
+            renames = _KERAS2_NAMES.get(type(layer).__name__, {})
+            config = {renames.get(k, k): v for k, v in config.items()}
+        build = layer.get_build_config() if hasattr(layer, "get_build_config") else None
+        shapes = (build or {}).get("shapes_dict")
+        if shapes:
+            # tf.keras 2's MultiHeadAttention rebuilds itself from the shapes in its config
+            config = {**config, "key_shape": shapes.get("value_shape"), **shapes}
+        return {"class_name": class_names.class_name_of(layer, keras2=True), "config": config}
     config = dict(config)
     InputLayer = resolver.featherflow_class("InputLayer")
 

@@ -22,8 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 GAPS = {
     "sparse_element_spec": "tf.SparseTensor missing",
     "iterator_checkpointing": "tf.train.Checkpoint / CheckpointManager missing",
-    "normalization": "tf.keras.layers.Normalization missing (the Load CSV tutorial's adapt)",
-    "text_vectorization": "tf.keras.layers.TextVectorization missing (the Load text tutorial)",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
                    "(featherflow/__init__.py)",
 }
@@ -237,13 +235,11 @@ def test_csv_snapshot(files):
     assert data_files.csv_snapshot(files["paths"]) == [48, 48]
 
 
-@xfail_gap("normalization")
 def test_csv_normalization(files):
     losses = data_files.csv_normalization(files["paths"])
     assert len(losses) == 2 and losses[1] < losses[0]
 
 
-@xfail_gap("text_vectorization")
 def test_text_vectorization(files):
     assert data_files.text_vectorization(files["paths"]) == (4, 8)
 
@@ -351,8 +347,6 @@ def test_data_pipelines_runs_end_to_end():
     assert completed.returncode == 0, completed.stderr[-2000:]
 
 
-@pytest.mark.xfail(reason="stops at the CSV Normalization section: preprocessing layers (issue 14)",
-                   strict=True)
 def test_data_files_runs_end_to_end():
     completed = _run("data_files")
     assert completed.returncode == 0, completed.stderr[-2000:]

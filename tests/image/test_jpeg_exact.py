@@ -46,17 +46,6 @@ def _pixels(encoded):
     return np.frombuffer(data, dtype=np.uint8).reshape(record["shape"])
 
 
-@pytest.fixture(autouse=True)
-def _crop_name(monkeypatch):
-    # until tf.io / tf.image list decode_and_crop_jpeg in their lazy tables
-    from featherflow.image import codecs
-
-    for namespace in (featherflow.io, featherflow.image):
-        if "decode_and_crop_jpeg" not in dir(namespace):
-            monkeypatch.setattr(namespace, "decode_and_crop_jpeg", codecs.decode_and_crop_jpeg,
-                                raising=False)
-
-
 def _run(name):
     assert name in RECORDED, (f"scenario {name!r} has no recorded answer: run /work/venv-tf/bin/"
                               "python tools/make_data_fixtures.py image_codecs")

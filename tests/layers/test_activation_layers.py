@@ -251,8 +251,6 @@ def test_softmax_with_a_mask_input_from_a_keras_file():
     np.testing.assert_array_equal(y[0], 0.0)
 
 
-@pytest.mark.xfail(strict=True, reason="models/model_config.py's Keras 3 node writer drops "
-                   "tensors passed as keyword arguments (mask=...): see docs/activations.md")
 def test_softmax_mask_input_survives_a_featherflow_file(tmp_path):
     fx = load("layers_activation/models/softmax_mask_input")
     model = tf.keras.models.load_model(ROOT / "layers_activation" / "models" /

@@ -89,6 +89,17 @@ def test_weights_file_round_trip_in_featherflow(tmp_path):
     np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_featherflow_written_model_file_keeps_the_attention_graph(tmp_path, suffix):
+    # the MHA takes a separate value tensor: the file must keep both call arguments
+    model = tf.keras.models.load_model(fixture_path("layers_attention/mha_model.keras"))
+    x = load("layers_attention/mha_model")["x"]
+    path = str(tmp_path / f"m{suffix}")
+    model.save(path)
+    again = tf.keras.models.load_model(path)
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
 def test_weights_move_both_ways_with_get_and_set_weights():
     case = load("layers_attention/mha_cross_key")
     mha = tf.keras.layers.MultiHeadAttention(3, 4, value_dim=5)

@@ -6,6 +6,7 @@ import pytest
 import featherflow as tf
 from featherflow.backend import config
 from featherflow.ops import math as M
+from featherflow.testing import check_gradients
 
 RNG = np.random.default_rng(0)
 A = RNG.normal(size=(2, 3, 4)).astype(np.float32)
@@ -143,13 +144,18 @@ def test_einsum_explicit_implicit_and_ellipsis():
         M.einsum("ij,jk->ik", B, B)
 
 
-def test_einsum_repeated_letters_have_no_gradient_with_clear_error():
+def test_einsum_repeated_letters_get_diagonal_gradients():
     x = tf.Variable(np.eye(3, dtype=np.float32))
     with tf.GradientTape() as tape:
         y = M.einsum("ii->i", x)
     close(y, [1.0, 1.0, 1.0])
-    with pytest.raises(NotImplementedError, match="repeat"):
-        tape.gradient(y, x)
+    close(tape.gradient(y, x), np.eye(3))
+    rng = np.random.default_rng(0)
+    for eq, shapes in (("ii->", [(3, 3)]), ("ii,i->i", [(3, 3), (3,)]),
+                       ("bii->bi", [(2, 3, 3)]), ("...ii->...", [(2, 3, 3)]),
+                       ("iji,j->i", [(3, 2, 3), (2,)]), ("ij,jj->i", [(2, 3), (3, 3)])):
+        check_gradients(lambda *ts, eq=eq: M.einsum(eq, *ts),
+                        [rng.normal(size=s) for s in shapes])
 
 
 def test_where_select_and_indices():

@@ -119,8 +119,6 @@ def test_asset_outside_its_folder_is_refused(tmp_path):
         tf.keras.models.load_model(path)
 
 
-@pytest.mark.xfail(strict=True, reason="Functional._convert_inputs calls np.dtype('string'): "
-                   "needs the models/functional.py diff of the text-preprocessing report")
 def test_model_call_with_string_input():
     want = expected("text_model")
     model = tf.keras.models.load_model(keras_file("text_model"))
