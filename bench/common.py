@@ -78,6 +78,19 @@ def classification_data(n: int, feature_shape: tuple[int, ...], classes: int):
     return x, y
 
 
+def token_data(n: int, length: int, vocab: int):
+    """Integer token sequences and a label that depends on them (first token in the lower
+    half of the vocabulary), so a Transformer has something to learn."""
+    rng = np.random.default_rng(DATA_SEED)
+    x = rng.integers(1, vocab, size=(n, length)).astype("int64")
+    y = (x[:, 0] < vocab // 2).astype("int64")
+    return x, y
+
+
+TRANSFORMER = {"vocab": 1000, "length": 64, "d_model": 128, "heads": 4, "ff": 256, "blocks": 4,
+               "batch": 32}
+
+
 def per_call_seconds(fn, budget_s: float, min_calls: int = 5, warmup: int = 3) -> tuple[float, int]:
     """Mean seconds per call of `fn` over at least `budget_s` seconds after a short warm-up.
 

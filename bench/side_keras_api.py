@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 from common import (
+    TRANSFORMER,
     Repeats,
     classification_data,
     emit,
@@ -27,6 +28,7 @@ from common import (
     linreg_data,
     numpy_versions,
     per_call_seconds,
+    token_data,
     truth_table,
     xor_initial_weights,
 )
@@ -317,6 +319,32 @@ def w_lstm(tf, p, repeat):
     )
 
 
+def w_transformer(tf, p, repeat):
+    c = TRANSFORMER
+    x, y = token_data(p["rows"], c["length"], c["vocab"])
+    layers = tf.keras.layers
+
+    def build():
+        inputs = tf.keras.Input((c["length"],), dtype="int64")
+        h = layers.Embedding(c["vocab"], c["d_model"])(inputs)
+        for _ in range(c["blocks"]):
+            attended = layers.MultiHeadAttention(c["heads"], c["d_model"] // c["heads"])(h, h)
+            h = layers.LayerNormalization(epsilon=1e-5)(h + attended)
+            ff = layers.Dense(c["ff"], activation="relu")(h)
+            ff = layers.Dense(c["d_model"])(ff)
+            h = layers.LayerNormalization(epsilon=1e-5)(h + ff)
+        pooled = layers.GlobalAveragePooling1D()(h)
+        outputs = layers.Dense(2)(pooled)
+        return tf.keras.Model(inputs, outputs)
+
+    def compile_kwargs():
+        return {"optimizer": tf.keras.optimizers.Adam(1e-3),
+                "loss": tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)}
+
+    return repeat_fit(tf, repeat, build, compile_kwargs, x, y,
+                      {"epochs": 1, "batch_size": c["batch"]}, warmup=True)
+
+
 def image_pipeline(tf, x, y, per_element=False):
     def scale(image, label):
         return tf.cast(image, tf.float32) / 255.0, label
@@ -390,6 +418,7 @@ WORKLOADS = {
     "mlp_predict": w_mlp_predict,
     "cnn": w_cnn,
     "lstm": w_lstm,
+    "transformer": w_transformer,
     "data_pipeline": w_pipeline,
     "data_pipeline_per_element": lambda tf, p, repeat: w_pipeline(tf, p, repeat, True),
     "data_fit": w_data_fit,

@@ -271,6 +271,33 @@ def w_lstm(torch, p, repeat):
     return repeat_train(torch, repeat, build, x, y, 1, 64, warmup=True)
 
 
+def w_transformer(torch, p, repeat):
+    from common import TRANSFORMER, token_data
+
+    c = TRANSFORMER
+    x, y = token_data(p["rows"], c["length"], c["vocab"])
+    nn = torch.nn
+
+    class Classifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(c["vocab"], c["d_model"])
+            block = nn.TransformerEncoderLayer(c["d_model"], c["heads"], c["ff"], dropout=0.0,
+                                               batch_first=True)
+            self.encoder = nn.TransformerEncoder(block, c["blocks"],
+                                                 enable_nested_tensor=False)
+            self.head = nn.Linear(c["d_model"], 2)
+
+        def forward(self, tokens):
+            return self.head(self.encoder(self.embed(tokens)).mean(dim=1))
+
+    def build():
+        model = Classifier()
+        return model, torch.optim.Adam(model.parameters(), 1e-3), nn.CrossEntropyLoss()
+
+    return repeat_train(torch, repeat, build, x, y, 1, c["batch"], warmup=True)
+
+
 WORKLOADS = {
     "linreg": w_linreg,
     "and": w_and,
@@ -282,6 +309,7 @@ WORKLOADS = {
     "mlp_predict": w_mlp_predict,
     "cnn": w_cnn,
     "lstm": w_lstm,
+    "transformer": w_transformer,
 }
 
 

@@ -161,6 +161,16 @@ WORKLOADS = [
         anchors={"keras-tf": "0.65-0.71 s", "torch": "0.36 s"},
     ),
     Workload(
+        "transformer",
+        "Transformer encoder classifier: Embedding(1000, 128), 4 post-norm blocks (4 heads x "
+        "32, FFN 256 relu, no dropout), mean over 64 tokens, Dense(2); 9600 sequences, batch "
+        "32 (300 steps), 1 epoch, Adam, sparse CE",
+        "s",
+        EPOCH_NOTE + " (torch: nn.TransformerEncoderLayer(batch_first=True, dropout=0))",
+        {"rows": 9600},
+        {"rows": 960},
+    ),
+    Workload(
         "data_pipeline",
         "tf.data: from_tensor_slices(60000 x 28x28 uint8, labels) -> map(cast, / 255) -> "
         "shuffle(10000) -> batch(128) -> prefetch(AUTOTUNE), one pass",
