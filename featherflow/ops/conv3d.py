@@ -34,6 +34,10 @@ from featherflow.ops.parallel import over_batch
 TAP_MAJOR_CHANNELS = 2
 
 
+#: a Conv3D keeps its window matrix for the backward up to this many elements (64 MB in
+#: float32); a larger one is unfolded a few samples at a time, in the forward and again in
+#: the backward, so memory stays bounded for big volumes
+COL_LIMIT = 1 << 24
 #: OpenBLAS runs a GEMM of fewer multiply-adds than this on the calling thread
 SINGLE_THREAD_MACS = 4 * 65536
 
@@ -221,13 +225,22 @@ class Conv3D(Function):
         m, kk, g = n * outs[0] * outs[1] * outs[2], ntaps * cg, self.groups
         fused_bias = bias is not None and g == 1
         if g == 1:
-            col, transposed = im2col3d(xp, ksize, self.strides, self.dilations, outs,
-                                       ones=fused_bias)
-            self.col_t = col if transposed else col.T
             kmat = kernel.reshape(kk, f)
             if fused_bias:
                 kmat = np.concatenate([kmat, bias.reshape(1, f).astype(kmat.dtype)])
-            z = tall_matmul(self.col_t.T, kmat)
+            per = m // n
+            self.fused_bias, self.xp, self.chunk = fused_bias, None, n
+            if n > 1 and m * kmat.shape[0] > COL_LIMIT:
+                # too big to keep: unfold a few samples at a time, here and in the backward
+                self.xp, self.chunk = xp, max(1, COL_LIMIT // (per * kmat.shape[0]))
+                z = np.empty((m, f), np.result_type(xp, kmat))
+                for lo in range(0, n, self.chunk):
+                    hi = min(n, lo + self.chunk)
+                    tall_matmul(self._rows(xp[lo:hi]), kmat, out=z[lo * per:hi * per])
+                self.col_t = None
+            else:
+                self.col_t = self._rows(xp).T
+                z = tall_matmul(self.col_t.T, kmat)
         else:
             col, transposed = im2col3d(xp, ksize, self.strides, self.dilations, outs)
             col = col.T if transposed else col
@@ -238,6 +251,23 @@ class Conv3D(Function):
         y = bias_act(z, None if fused_bias else bias, self.activation)
         self.y = y.reshape((n,) + outs + (f,))
         return from_ndhwc(self.y, self.channels_first)
+
+    def _rows(self, xp):
+        """The window matrix ``(windows, kd*kh*kw*c [+1])`` of padded samples ``xp``."""
+        col, transposed = im2col3d(xp, self.kernel.shape[:3], self.strides, self.dilations,
+                                   self.outs, ones=self.fused_bias)
+        return col.T if transposed else col
+
+    def _kernel_grad(self, gz):
+        """``windows.T @ gz``: the kernel (and fused bias) gradient, ``(kk [+1], f)``."""
+        if self.col_t is not None:
+            return tall_t_matmul(self.col_t.T, gz)
+        n, per = self.xp.shape[0], gz.shape[0] // self.xp.shape[0]
+        full = 0
+        for lo in range(0, n, self.chunk):
+            hi = min(n, lo + self.chunk)
+            full = full + tall_t_matmul(self._rows(self.xp[lo:hi]), gz[lo * per:hi * per])
+        return full
 
     def backward(self, grad):
         gz = act_grad(to_ndhwc(grad, self.channels_first), self.y, self.activation)
@@ -254,7 +284,7 @@ class Conv3D(Function):
         grid = (n,) + self.outs
         if g == 1:
             if needs[1]:
-                full = tall_t_matmul(self.col_t.T, gz)
+                full = self._kernel_grad(gz)
                 gk = full[:kk].reshape(kernel.shape)
                 if want_bias:
                     gb = full[kk]

@@ -205,3 +205,36 @@ def test_tf_nn_names_take_tf_arguments():
 def test_bad_input_is_refused_clearly(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_conv3d_unfolds_big_inputs_a_few_samples_at_a_time(channels, monkeypatch):
+    x = RNG.normal(size=(5, 4, 5, 4, channels))
+    kernel = RNG.normal(size=(2, 3, 2, channels, 3))
+    bias = RNG.normal(size=3)
+    r = RNG.normal(size=(5, 3, 3, 3, 3))
+
+    def run():
+        xt, kt, bt = (tf.Variable(a) for a in (x, kernel, bias))
+        with tf.GradientTape() as tape:
+            y = conv3d_ops.convolution3d(xt, kt, bt, 1, "valid", 1, activation="relu")
+        grads = tape.gradient(y, [xt, kt, bt], output_gradients=r)
+        return [y.numpy()] + [g.numpy() for g in grads]
+
+    whole = run()
+    # 2 samples' windows per piece (27 windows x (12 * channels + 1) columns each)
+    monkeypatch.setattr(conv3d_ops, "COL_LIMIT", 2 * 27 * (12 * channels + 1))
+    unfolded = []
+    unfold = conv3d_ops.im2col3d
+
+    def counting(xp, *args, **kwargs):
+        unfolded.append(xp.shape[0])
+        return unfold(xp, *args, **kwargs)
+
+    monkeypatch.setattr(conv3d_ops, "im2col3d", counting)
+    pieces = run()
+    assert unfolded == [2, 2, 1, 2, 2, 1]  # forward, then again for the kernel gradient
+    for a, b in zip(whole, pieces, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
+    check_gradients(lambda a, k, b: conv3d_ops.convolution3d(a, k, b, 1, "same", 1),
+                    [x, kernel, bias])
