@@ -198,7 +198,8 @@ def categorical(logits, num_samples, dtype="int64", seed=None):
     """``num_samples`` class indices per row of ``logits`` (unnormalized log-probabilities),
     as TF's multinomial kernel draws them: one float64 uniform (two samples) per draw, rows
     one after another in the stream, each the first class whose running sum of
-    ``exp(logit - max)`` exceeds ``u * total``."""
+    ``exp(logit - max)`` exceeds ``u * total``. (TF restarts the stream at each shard of a
+    large batch, and its shards depend on the machine's threads; featherflow keeps one.)"""
     logits = _value(logits)
     if logits.ndim != 2:
         raise ValueError("keras.random.categorical: `logits` should be a 2-D tensor "
