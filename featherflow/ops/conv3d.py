@@ -32,8 +32,6 @@ from featherflow.ops.parallel import over_batch
 
 #: inputs with at most this many channels are unfolded tap-major (see :func:`im2col3d`)
 TAP_MAJOR_CHANNELS = 2
-
-
 #: a Conv3D keeps its window matrix for the backward up to this many elements (64 MB in
 #: float32); a larger one is unfolded a few samples at a time, in the forward and again in
 #: the backward, so memory stays bounded for big volumes
@@ -42,6 +40,7 @@ COL_LIMIT = 1 << 24
 SINGLE_THREAD_MACS = 4 * 65536
 
 
+# -- tall, narrow GEMMs ----------------------------------------------------------------------
 def tall_matmul(a, b, out=None):
     """``a @ b`` for a tall ``a`` (one row per window) and a narrow ``b``, in blocks of rows.
 
@@ -63,7 +62,6 @@ def tall_matmul(a, b, out=None):
     return out
 
 
-
 def tall_t_matmul(a, b):
     """``a.T @ b`` for tall ``a`` and ``b`` (a kernel gradient: windows by output gradients),
     summed over blocks of rows for the reason given in :func:`tall_matmul`."""
@@ -78,15 +76,16 @@ def tall_t_matmul(a, b):
         out += part
     return out
 
+
 # -- layout and windows ----------------------------------------------------------------------
-def channels_first_3d(data_format):
+def channels_first_3d(data_format, where="conv3d"):
     """Whether a Keras (``channels_*``) or tf.nn (``NDHWC``/``NCDHW``) format is channels-first."""
     fmt = "channels_last" if data_format is None else data_format
     fmt = {"NDHWC": "channels_last", "NCDHW": "channels_first"}.get(fmt, fmt)
     if fmt not in ("channels_last", "channels_first"):
         raise ValueError(
-            f"data_format must be 'channels_last' or 'channels_first' ('NDHWC' or 'NCDHW' in "
-            f"tf.nn), received {data_format!r}."
+            f"{where}: data_format must be 'channels_last' or 'channels_first' ('NDHWC' or "
+            f"'NCDHW' in tf.nn), received {data_format!r}."
         )
     return fmt == "channels_first"
 
@@ -398,7 +397,7 @@ def convolution3d(x, kernel, bias=None, strides=1, padding="valid", dilation_rat
         TensorShape([1, 3, 3, 3, 4])
     """
     x = operand(x)
-    cf = channels_first_3d(data_format)
+    cf = channels_first_3d(data_format, where)
     shape, kshape, cin, cg = _check_input(x, kernel, where, cf, 3)
     f = kshape[4]
     if cin % cg or f % (cin // cg):
@@ -437,7 +436,7 @@ def convolution3d_transpose(x, kernel, bias=None, strides=1, padding="valid",
         TensorShape([1, 6, 6, 6, 4])
     """
     x = operand(x)
-    cf = channels_first_3d(data_format)
+    cf = channels_first_3d(data_format, where)
     shape, kshape, cin, ck = _check_input(x, kernel, where, cf, 4)
     if ck != cin:
         raise ValueError(
@@ -499,7 +498,7 @@ def conv3d(input, filters, strides, padding, data_format="NDHWC", dilations=None
         ...              strides=[1, 1, 1, 1, 1], padding="VALID").shape
         TensorShape([1, 3, 3, 3, 3])
     """
-    cf = channels_first_3d(data_format)
+    cf = channels_first_3d(data_format, "tf.nn.conv3d")
     return convolution3d(input, filters, strides=nn_window_3d(strides, cf, "strides"),
                          padding=padding.lower() if isinstance(padding, str) else padding,
                          dilation_rate=1 if dilations is None else
@@ -511,7 +510,7 @@ def conv3d_transpose(input, filters, output_shape, strides, padding="SAME",
                      data_format="NDHWC", dilations=None, name=None):
     """``tf.nn.conv3d_transpose``: ``filters`` is ``(kd, kh, kw, out, in)``; ``output_shape``
     has 5 values (batch and channels included)."""
-    cf = channels_first_3d(data_format)
+    cf = channels_first_3d(data_format, "tf.nn.conv3d_transpose")
     shape = [int(v) for v in np.asarray(data(output_shape)).reshape(-1)]
     if len(shape) != 5:
         raise ValueError(

@@ -145,7 +145,7 @@ class AvgPool3D(_Pool3D):
 def _pool3d(cls, x, pool_size, strides, padding, data_format, where):
     x = operand(x)
     shape = np.shape(data(x))
-    cf = channels_first_3d(data_format)
+    cf = channels_first_3d(data_format, where)
     if len(shape) != 5:
         layout = "(batch, channels, depth, height, width)" if cf else \
             "(batch, depth, height, width, channels)"
@@ -182,7 +182,7 @@ def average_pool3d_keras(x, pool_size, strides=None, padding="valid", data_forma
 # -- tf.nn names -----------------------------------------------------------------------------
 def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
     """``tf.nn.max_pool3d``: ``ksize`` and ``strides`` of 1, 3 or 5 values, "SAME"/"VALID"."""
-    cf = channels_first_3d(data_format)
+    cf = channels_first_3d(data_format, "tf.nn.max_pool3d")
     return _pool3d(MaxPool3D, input, nn_window_3d(ksize, cf, "ksize"),
                    nn_window_3d(strides, cf, "strides"), padding, data_format,
                    "tf.nn.max_pool3d")
@@ -190,7 +190,7 @@ def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
 
 def avg_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
     """``tf.nn.avg_pool3d``: the mean over each window's real pixels."""
-    cf = channels_first_3d(data_format)
+    cf = channels_first_3d(data_format, "tf.nn.avg_pool3d")
     return _pool3d(AvgPool3D, input, nn_window_3d(ksize, cf, "ksize"),
                    nn_window_3d(strides, cf, "strides"), padding, data_format,
                    "tf.nn.avg_pool3d")

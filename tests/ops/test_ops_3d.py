@@ -198,7 +198,7 @@ def test_tf_nn_names_take_tf_arguments():
     (lambda: conv3d_ops.convolution3d_transpose(np.zeros((1, 4, 4, 4, 3)),
                                                 np.zeros((2, 2, 2, 2, 2))), "expects 2 input"),
     (lambda: tf.nn.conv3d(np.zeros((1, 4, 4, 4, 1)), np.zeros((2, 2, 2, 1, 1)), [1, 1, 1, 1, 1],
-                          "VALID", data_format="NCHW"), "data_format"),
+                          "VALID", data_format="NCHW"), "tf.nn.conv3d: data_format"),
     (lambda: tf.nn.max_pool3d(np.zeros((1, 4, 4, 1)), 2, 2, "VALID"), "tf.nn.max_pool3d.*5-D"),
     (lambda: tf.nn.avg_pool3d(np.zeros((1, 4, 4, 4, 1)), 2, 2, "CAUSAL"), "padding"),
 ])
