@@ -163,6 +163,7 @@ _LAZY = {
     "strings": "featherflow.api.strings",
     "image": "featherflow.image",
     "audio": "featherflow.api.audio",
+    "debugging": "featherflow.api.debugging",
 }
 
 
@@ -170,7 +171,16 @@ _LAZY = {
 _LAZY_NAMES = {
     "TensorSpec": ("featherflow.data.structure", "TensorSpec"),
     "custom_gradient": ("featherflow.autodiff.custom_gradient", "custom_gradient"),
+    "print": ("featherflow.api.printing", "print"),
+    "Assert": ("featherflow.api.debugging", "Assert"),
+    "assert_equal": ("featherflow.api.debugging", "assert_equal"),
+    "assert_greater": ("featherflow.api.debugging", "assert_greater"),
+    "assert_less": ("featherflow.api.debugging", "assert_less"),
+    "assert_rank": ("featherflow.api.debugging", "assert_rank"),
 }
+_LAZY_NAMES.update({name: ("featherflow.api.control_flow", name) for name in (
+    "case", "cond", "foldl", "foldr", "map_fn", "scan", "switch_case", "vectorized_map",
+    "while_loop")})
 
 
 def __getattr__(name):
