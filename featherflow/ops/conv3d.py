@@ -349,16 +349,26 @@ class Conv3DTranspose(Function):
             gp = np.zeros(self.padded_shape, gz.dtype)
             gp[(slice(None),) + tuple(slice(a, a + s) for s, (a, _) in
                                       zip(gz.shape[1:4], self.pads))] = gz
-            col, transposed = im2col3d(gp, ksize, self.strides, self.dilations,
-                                       x5.shape[1:4])
-            col = col.T if transposed else col
-            kk = ksize[0] * ksize[1] * ksize[2] * f
-            rows = x5.reshape(-1, c)
+            n, kk = x5.shape[0], ksize[0] * ksize[1] * ksize[2] * f
+            per = x5.size // (n * c)
+            kmat, rows = kernel.reshape(kk, c), x5.reshape(-1, c)
+            # the windows of the padded gradient, a few samples at a time when they are big
+            step = n if n * per * kk <= COL_LIMIT else max(1, COL_LIMIT // (per * kk))
+            gx5 = np.empty(x5.shape, np.result_type(gz, kernel)) if needs[0] else None
+            gk = 0 if needs[1] else None
+            for lo in range(0, n, step):
+                hi = min(n, lo + step)
+                col, transposed = im2col3d(gp[lo:hi], ksize, self.strides, self.dilations,
+                                           x5.shape[1:4])
+                col = col.T if transposed else col
+                if needs[0]:
+                    tall_matmul(col, kmat, out=gx5[lo:hi].reshape(-1, c))
+                if needs[1]:
+                    gk = gk + tall_t_matmul(col, rows[lo * per:hi * per])
             if needs[0]:
-                gx = from_ndhwc(tall_matmul(col, kernel.reshape(kk, c)).reshape(x5.shape),
-                                self.channels_first)
+                gx = from_ndhwc(gx5, self.channels_first)
             if needs[1]:
-                gk = tall_t_matmul(col, rows).reshape(kernel.shape)
+                gk = gk.reshape(kernel.shape)
         if len(needs) > 2 and needs[2]:
             gb = gz.reshape(-1, f).sum(axis=0)
         return gx, gk, gb

@@ -238,3 +238,22 @@ def test_conv3d_unfolds_big_inputs_a_few_samples_at_a_time(channels, monkeypatch
         np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
     check_gradients(lambda a, k, b: conv3d_ops.convolution3d(a, k, b, 1, "same", 1),
                     [x, kernel, bias])
+
+
+def test_conv3d_transpose_backward_unfolds_big_gradients_in_pieces(monkeypatch):
+    x = RNG.normal(size=(5, 2, 3, 2, 3))
+    kernel = RNG.normal(size=(2, 3, 2, 4, 3))
+    r = RNG.normal(size=(5, 4, 6, 4, 4))
+
+    def run():
+        xt, kt = tf.Variable(x), tf.Variable(kernel)
+        with tf.GradientTape() as tape:
+            y = conv3d_ops.convolution3d_transpose(xt, kt, strides=2, padding="same")
+        return [y.numpy()] + [g.numpy() for g in tape.gradient(y, [xt, kt],
+                                                                output_gradients=r)]
+
+    whole = run()
+    monkeypatch.setattr(conv3d_ops, "COL_LIMIT", 2 * 12 * 48)  # 2 samples' windows a piece
+    pieces = run()
+    for a, b in zip(whole, pieces, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
