@@ -61,7 +61,7 @@ def sample_bits(seed, count, op_name="stateless_uniform", skip_blocks=0):
     return philox_blocks(key, start, -(-int(count) // 4)).reshape(-1)[:count]
 
 
-def _unit_float32(bits):
+def unit_float32(bits):
     return ((bits & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)).view(np.float32) - \
         np.float32(1)
 
@@ -94,7 +94,7 @@ def unit_uniform(shape, seed, dtype=np.float32, op_name="stateless_uniform"):
     dtype = _float_dtype(dtype, op_name)
     count = _size(shape)
     if dtype == np.float32:
-        return _unit_float32(sample_bits(seed, count, op_name)).reshape(shape)
+        return unit_float32(sample_bits(seed, count, op_name)).reshape(shape)
     bits = sample_bits(seed, 2 * count, op_name)
     return _unit_float64(bits[0::2], bits[1::2]).reshape(shape)
 
@@ -137,7 +137,7 @@ def _box_muller(u1, u2, dtype):
 def _normal_pairs(bits, dtype):
     """Standard normal values from a run of samples, two per Box-Muller step."""
     if dtype == np.float32:
-        first, second = _box_muller(_unit_float32(bits[0::2]), _unit_float32(bits[1::2]),
+        first, second = _box_muller(unit_float32(bits[0::2]), unit_float32(bits[1::2]),
                                     dtype)
     else:
         first, second = _box_muller(_unit_float64(bits[0::4], bits[1::4]),

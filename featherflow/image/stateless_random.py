@@ -13,34 +13,17 @@ Example::
 
 import numpy as np
 
-from featherflow.autodiff.tensor import Tensor
-from featherflow.backend.philox import philox_blocks
-
-_MIXING_KEY = (0x3EC8F720, 0x02461E29)
-_MASK64 = (1 << 64) - 1
-
-
-def _seed_pair(seed, op_name):
-    pair = np.asarray(seed.data if isinstance(seed, Tensor) else seed).reshape(-1)
-    if pair.size != 2 or pair.dtype.kind not in "iu":
-        raise ValueError(f"{op_name}: 'seed' must be a shape [2] integer Tensor; received "
-                         f"{pair.tolist()}.")
-    return int(pair[0]) & _MASK64, int(pair[1]) & _MASK64
+from featherflow.backend import stateless_random as _kernels
 
 
 def uniform_bits(seed, count, op_name="stateless_uniform"):
     """The first ``count`` uint32 samples TF's stateless ops draw for ``seed``."""
-    first, second = _seed_pair(seed, op_name)
-    mixed = philox_blocks(_MIXING_KEY, (first & 0xFFFFFFFF, first >> 32, second & 0xFFFFFFFF,
-                                        second >> 32), 1)[0]
-    blocks = philox_blocks((mixed[0], mixed[1]), (0, 0, mixed[2], mixed[3]), -(-count // 4))
-    return blocks.reshape(-1)[:count]
+    return _kernels.sample_bits(seed, count, op_name)
 
 
 def uniform_floats(seed, count, minval=0.0, maxval=1.0, op_name="stateless_uniform"):
     """``stateless_uniform([count], seed, minval, maxval)`` in float32."""
-    bits = uniform_bits(seed, count, op_name)
-    unit = ((bits & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)).view(np.float32) - np.float32(1)
+    unit = _kernels.unit_float32(uniform_bits(seed, count, op_name))
     return np.float32(minval) + unit * (np.float32(maxval) - np.float32(minval))
 
 
