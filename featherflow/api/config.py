@@ -44,3 +44,12 @@ class experimental:  # noqa: N801 - the TF namespace
     @staticmethod
     def set_memory_growth(device, enable):
         """Accepted for compatibility: there is no GPU memory to manage."""
+
+
+def __getattr__(name):
+    if name == "threading":
+        from featherflow.api import threading as _threading
+
+        globals()["threading"] = _threading
+        return _threading
+    raise AttributeError(f"module 'featherflow.api.config' has no attribute {name!r}")
