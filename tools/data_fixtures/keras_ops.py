@@ -322,6 +322,15 @@ CASES.update({
     "nn_multi_hot_1d": lambda o: o.multi_hot(np.array([0, 2, 2]), 4),
     "nn_ctc_loss": lambda o: o.ctc_loss(np.array([[1, 2, 0]]), np.log(np.full((1, 5, 4), 0.25, np.float32)), np.array([2]), np.array([5])),
     "nn_log_softmax_axes": lambda o: o.log_softmax(T3, axis=(1, 2)),
+    "segment_min": lambda o: o.segment_min(F, np.array([0, 0, 1])),
+    "segment_prod": lambda o: o.segment_prod(F, np.array([0, 2, 2]), num_segments=3),
+    "cdist": lambda o: o.cdist(F, G), "cdist_batched": lambda o: o.cdist(T3, T3[:, :2]),
+    "image_affine": lambda o: o.image.affine_transform(IMG, np.array([1.1, 0.1, -0.5, -0.05, 0.9, 0.3, 0.001, 0.0], np.float32)),
+    "image_affine_batch_nearest_reflect": lambda o: o.image.affine_transform(IMG, np.array([[1, 0, 1.5, 0, 1, -2, 0, 0], [0.8, -0.2, 0, 0.2, 0.8, 0, 0, 0]], np.float32), interpolation="nearest", fill_mode="reflect"),
+    "image_affine_single_wrap": lambda o: o.image.affine_transform(IMG[0], np.array([1, 0.3, -1, 0, 1, 2, 0, 0], np.float32), fill_mode="wrap"),
+    "image_sobel": lambda o: o.image.sobel_edges(IMG),
+    "image_gaussian_blur": lambda o: o.image.gaussian_blur(IMG),
+    "image_gaussian_blur_5": lambda o: o.image.gaussian_blur(IMG[0], kernel_size=(5, 5), sigma=(2.0, 2.0)),
 })
 
 for _key, _fn in CASES.items():

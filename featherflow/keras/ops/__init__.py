@@ -23,7 +23,7 @@ def _public(module, exclude=()):
 
 
 _EXPORTS = {}
-for _module, _exclude in ((numpy, ("convert", "shape_equal")), (linalg, ("jvp",)),
+for _module, _exclude in ((numpy, ("convert", "shape_equal")), (linalg, ()),
                           (nn, ()), (core, ())):
     _EXPORTS.update(_public(_module, _exclude))
 _EXPORTS["qr"] = linalg.qr

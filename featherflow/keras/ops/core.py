@@ -213,20 +213,39 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     return _reduce.unsorted_segment_sum(convert(data), ids, n)
 
 
-def segment_max(data, segment_ids, num_segments=None, sorted=False):
+def _segment_reduce(reduce, empty, data, segment_ids, num_segments):
     x = convert(data)
     ids = np.asarray(_arr(segment_ids)).astype(np.int64)
     n = int(ids.max()) + 1 if num_segments is None else int(num_segments)
     rows = []
-    lowest = np.asarray(np.finfo(x.data.dtype).min if x.data.dtype.kind == "f"
-                        else np.iinfo(x.data.dtype).min, x.data.dtype)
+    fill = np.asarray(empty(x.data.dtype), x.data.dtype)
     for s in range(n):
         members = np.nonzero(ids == s)[0]
         if members.size:
-            rows.append(_reduce.reduce_max(_indexing.gather(x, members), axis=0))
+            rows.append(reduce(_indexing.gather(x, members), axis=0))
         else:
-            rows.append(Tensor(np.full(x.data.shape[1:], lowest)))
+            rows.append(Tensor(np.full(x.data.shape[1:], fill)))
     return _concat.stack(rows)
+
+
+def _lowest(dt):
+    return np.finfo(dt).min if dt.kind == "f" else np.iinfo(dt).min
+
+
+def _highest(dt):
+    return np.finfo(dt).max if dt.kind == "f" else np.iinfo(dt).max
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(_reduce.reduce_max, _lowest, data, segment_ids, num_segments)
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(_reduce.reduce_min, _highest, data, segment_ids, num_segments)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(_reduce.reduce_prod, lambda dt: 1, data, segment_ids, num_segments)
 
 
 def top_k(x, k, sorted=True):

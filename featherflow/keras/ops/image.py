@@ -160,3 +160,83 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
 __all__ = ["crop_images", "extract_patches", "hsv_to_rgb", "pad_images", "resize",
            "rgb_to_grayscale", "rgb_to_hsv"]
 
+
+
+def _batched(x):
+    from featherflow.ops import reshape as _reshape
+
+    if x.data.ndim == 3:
+        return _reshape.expand_dims(x, 0), True
+    if x.data.ndim != 4:
+        raise ValueError("Invalid images rank: expected rank 3 (single image) or rank 4 (batch "
+                         f"of images). Received input with shape: images.shape={x.data.shape}")
+    return x, False
+
+
+def _unbatched(x, squeeze):
+    from featherflow.ops import reshape as _reshape
+
+    return _reshape.squeeze(x, [0]) if squeeze else x
+
+
+def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant",
+                     fill_value=0, data_format=None):
+    """TensorFlow's ImageProjectiveTransformV3 (one 8-number transform per image), as
+    Keras's TensorFlow backend; differentiable with respect to the images."""
+    from featherflow.layers.preprocessing.affine_transform import projective_transform
+
+    if interpolation not in ("nearest", "bilinear"):
+        raise ValueError("Invalid value for argument `interpolation`. Expected of one "
+                         f"('nearest', 'bilinear'). Received: interpolation={interpolation}")
+    if fill_mode not in ("constant", "nearest", "wrap", "reflect"):
+        raise ValueError("Invalid value for argument `fill_mode`. Expected of one ('constant', "
+                         f"'nearest', 'wrap', 'reflect'). Received: fill_mode={fill_mode}")
+    x, data_format = _channels_last(images, data_format)
+    x, squeeze = _batched(x)
+    t = np.asarray(transform.data if hasattr(transform, "data") else transform, np.float32)
+    if t.ndim not in (1, 2):
+        raise ValueError("Invalid transform rank: expected rank 1 (single transform) or rank 2 "
+                         f"(batch of transforms). Received input with shape: "
+                         f"transform.shape={t.shape}")
+    out = projective_transform(x, t.reshape(-1, 8), interpolation, fill_mode, fill_value)
+    return _back(_unbatched(out, squeeze), data_format)
+
+
+def sobel_edges(images, data_format=None):
+    """``tf.image.sobel_edges``: (..., 2) with the vertical and horizontal gradients."""
+    from featherflow import image as tf_image
+    from featherflow.ops import reshape as _reshape
+
+    x = convert(images)
+    data_format = data_format or _image_data_format()
+    if data_format == "channels_first":
+        x = _reshape.transpose(x, (0, 2, 3, 1))
+    edges = tf_image.sobel_edges(x)
+    if data_format == "channels_first":
+        edges = _reshape.transpose(edges, (0, 3, 1, 2, 4))
+    return edges
+
+
+def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    """A depthwise 'SAME' convolution with a normalised Gaussian kernel, as Keras."""
+    from featherflow.ops import depthwise_conv as _dw
+
+    x, data_format = _channels_last(images, data_format)
+    x = convert(x, float_type(x))
+    x, squeeze = _batched(x)
+    dt = x.data.dtype
+    size = [int(s) for s in kernel_size]
+    sig = [float(s) for s in sigma]
+
+    def kernel1d(n, s):
+        t = np.arange(n, dtype=dt) - np.asarray((n - 1) / 2, dt)
+        k = np.exp(np.asarray(-0.5, dt) * (t / np.asarray(s, dt)) ** 2)
+        return k / k.sum()
+    kernel = np.tensordot(kernel1d(size[1], sig[1]), kernel1d(size[0], sig[0]), axes=0)
+    kernel = kernel.reshape(size[0], size[1], 1, 1)
+    kernel = np.tile(kernel, (1, 1, x.data.shape[-1], 1)).astype(dt)
+    out = _dw.depthwise_conv2d(x, kernel, (1, 1, 1, 1), "SAME")
+    return _back(_unbatched(out, squeeze), data_format)
+
+
+__all__ += ["affine_transform", "gaussian_blur", "sobel_edges"]

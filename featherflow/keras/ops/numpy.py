@@ -1554,3 +1554,17 @@ def shape_equal(shape1, shape2, axis=None, allow_none=True):
         if a != b:
             return False
     return True
+
+
+
+def cdist(x, y):
+    """Euclidean distances between the rows of ``x`` and ``y`` (batched over leading axes),
+    as Keras's ``ops.cdist``; differentiable."""
+    dt = float_type(x, y)
+    a, b = convert(x, dt), convert(y, dt)
+    if a.data.ndim < 2 or b.data.ndim < 2:
+        raise ValueError("`cdist` inputs must have rank >= 2")
+    if a.data.shape[-1] != b.data.shape[-1]:
+        raise ValueError("Last dimension of inputs to `cdist` must match")
+    diff = subtract(expand_dims(a, -2), expand_dims(b, -3))
+    return sqrt(sum(multiply(diff, diff), axis=-1))
