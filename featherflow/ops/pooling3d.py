@@ -18,7 +18,8 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.ops._convert import data, operand
-from featherflow.ops.conv3d import (
+from featherflow.ops.conv_geometry import check_out, conv_pads, normalize_tuple, out_length
+from featherflow.ops.im2col3d import (
     channels_first_3d,
     crop_ndhwc,
     from_ndhwc,
@@ -28,7 +29,6 @@ from featherflow.ops.conv3d import (
     taps,
     to_ndhwc,
 )
-from featherflow.ops.conv_geometry import check_out, conv_pads, normalize_tuple, out_length
 from featherflow.ops.parallel import over_batch
 from featherflow.ops.pooling import sum_along, sum_along_grad
 
