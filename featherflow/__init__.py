@@ -164,6 +164,7 @@ _LAZY = {
     "image": "featherflow.image",
     "audio": "featherflow.api.audio",
     "debugging": "featherflow.api.debugging",
+    "signal": "featherflow.api.signal",
 }
 
 

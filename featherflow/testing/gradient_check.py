@@ -73,7 +73,7 @@ def check_gradients(fn, inputs, atol=1e-6, rtol=1e-5, eps=1e-6, seed=0, wrt=None
     previous = config.floatx()
     config.set_floatx("float64")
     try:
-        arrays = [np.array(a, dtype=np.float64) if np.asarray(a).dtype.kind == "f"
+        arrays = [np.array(a, dtype=np.float64, order="C") if np.asarray(a).dtype.kind == "f"
                   else np.array(a) for a in inputs]
         probe = _outputs(fn(*[Tensor(a.copy()) for a in arrays]))
         if not probe:
@@ -151,7 +151,7 @@ def check_second_order(fn, inputs, atol=1e-6, rtol=1e-5, eps=1e-5, seed=0):
     previous = config.floatx()
     config.set_floatx("float64")
     try:
-        arrays = [np.array(a, dtype=np.float64) for a in inputs]
+        arrays = [np.array(a, dtype=np.float64, order="C") for a in inputs]
         rng = np.random.default_rng(seed)
         vs = [rng.normal(size=a.shape) for a in arrays]
         xs = [Tensor(a.copy()) for a in arrays]
