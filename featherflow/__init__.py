@@ -179,6 +179,8 @@ _LAZY_NAMES = {
     "assert_less": ("featherflow.api.debugging", "assert_less"),
     "assert_rank": ("featherflow.api.debugging", "assert_rank"),
 }
+_LAZY_NAMES.update({name: ("featherflow.api.math", name) for name in (
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "sinh")})
 _LAZY_NAMES.update({name: ("featherflow.api.control_flow", name) for name in (
     "case", "cond", "foldl", "foldr", "map_fn", "scan", "switch_case", "vectorized_map",
     "while_loop")})

@@ -77,3 +77,21 @@ from featherflow.ops.math import (
 )
 from featherflow.ops.softmax import log_softmax, softmax
 from featherflow.ops.sort import top_k
+
+
+def __getattr__(name):
+    # the special functions and the rest of tf.math (featherflow/api/math_special.py) load on
+    # first use
+    from featherflow.api import math_special
+
+    if name in math_special.__all__:
+        value = getattr(math_special, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'featherflow.math' has no attribute {name!r}")
+
+
+def __dir__():
+    from featherflow.api import math_special
+
+    return sorted(set(globals()) | set(math_special.__all__))
