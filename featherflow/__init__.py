@@ -179,6 +179,19 @@ _LAZY_NAMES = {
     "assert_less": ("featherflow.api.debugging", "assert_less"),
     "assert_rank": ("featherflow.api.debugging", "assert_rank"),
 }
+_LAZY_NAMES.update({name: ("featherflow.api.core_extra", name) for name in (
+    "Module", "UnconnectedGradients", "VariableAggregation", "VariableSynchronization",
+    "broadcast_dynamic_shape", "broadcast_static_shape", "complex", "constant_initializer",
+    "control_dependencies", "device", "dynamic_partition", "dynamic_stitch", "ensure_shape",
+    "fingerprint", "get_current_name_scope", "get_logger", "get_static_value",
+    "grad_pass_through", "group", "hessians", "histogram_fixed_width",
+    "histogram_fixed_width_bins", "identity_n", "init_scope", "is_tensor", "name_scope",
+    "no_gradient", "no_op", "ones_initializer", "random_normal_initializer",
+    "random_uniform_initializer", "realdiv", "recompute_grad", "reverse_sequence",
+    "saturate_cast", "scalar_mul", "searchsorted", "sequence_mask", "shape_n", "slice",
+    "strided_slice", "tensor_scatter_nd_max", "tensor_scatter_nd_min", "tensor_scatter_nd_sub",
+    "timestamp", "truncatediv", "truncatemod", "tuple", "unique_with_counts", "unravel_index",
+    "zeros_initializer")})
 _LAZY_NAMES.update({name: ("featherflow.api.math", name) for name in (
     "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "sinh")})
 _LAZY_NAMES.update({name: ("featherflow.api.control_flow", name) for name in (
