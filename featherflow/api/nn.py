@@ -45,3 +45,20 @@ __all__ = [
     "sparse_softmax_cross_entropy_with_logits", "swish", "tanh", "top_k",
     "weighted_cross_entropy_with_logits",
 ]
+
+
+def __getattr__(name):
+    # the rest of tf.nn (featherflow/api/nn_extra.py) loads on first use
+    from featherflow.api import nn_extra
+
+    if name in nn_extra.__all__:
+        value = getattr(nn_extra, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'featherflow.nn' has no attribute {name!r}")
+
+
+def __dir__():
+    from featherflow.api import nn_extra
+
+    return sorted(set(globals()) | set(nn_extra.__all__))
