@@ -9,7 +9,7 @@ matmul spends most of its work on zeros; one gather per tap moves only what is u
 
 import numpy as np
 
-from featherflow.ops.parallel import over_batch
+from featherflow.image.resize_work import run_chunked
 
 
 class Taps:
@@ -121,21 +121,6 @@ def _sum_of_taps(x, index, weights, out, buffers):
     return out
 
 
-class _Buffers:
-    """Work arrays of one thread's chunks, made once and reused (views for a shorter last
-    chunk)."""
-
-    def __init__(self):
-        self._arrays = {}
-
-    def get(self, shape, dtype, role):
-        key = (role, shape[1:], np.dtype(dtype))
-        array = self._arrays.get(key)
-        if array is None or array.shape[0] < shape[0]:
-            array = self._arrays[key] = np.empty(shape, dtype=dtype)
-        return array[:shape[0]]
-
-
 # above this many taps per output a pass is a dense matmul
 _MAX_TAPS = 24
 # largest weights-spread-over-rows table kept per pass (elements)
@@ -149,22 +134,9 @@ def separable(x, rows, cols, dtype):
     batch, height, width, channels = x.shape
     new_height, new_width = rows.size_out, cols.size_out
     per_image = max(new_height * width, height * new_width, new_height * new_width) * channels
-    step = max(1, _CACHE_ELEMENTS // per_image)
     out = np.empty((batch, new_height, new_width, channels), dtype=dtype)
-
-    def run(lo, hi):
-        buffers = _Buffers()
-        for start in range(lo, hi, step):
-            stop = min(hi, start + step)
-            _separable_chunk(x[start:stop], rows, cols, out[start:stop], buffers)
-
-    # the chunks are independent: spread them over the cores (NumPy releases the GIL)
-    over_batch(run, batch, batch * per_image * (rows.taps + cols.taps))
-    return out
-
-
-# elements of one pass's output worked on at once (256K float32s: 1 MB, inside a typical L2)
-_CACHE_ELEMENTS = 1 << 18
+    return run_chunked(x, out, per_image, batch * per_image * (rows.taps + cols.taps),
+                       lambda chunk, o, buffers: _separable_chunk(chunk, rows, cols, o, buffers))
 
 
 def _separable_chunk(x, rows, cols, out, buffers):
