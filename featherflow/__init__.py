@@ -179,7 +179,8 @@ _LAZY_NAMES = {
     "assert_less": ("featherflow.api.debugging", "assert_less"),
     "assert_rank": ("featherflow.api.debugging", "assert_rank"),
 }
-_LAZY_NAMES.update({name: ("featherflow.api.core_extra", name) for name in (
+# tf.Module, scopes, slicing, masks... (featherflow/api/core_extra.py takes its __all__ here)
+_CORE_EXTRA_NAMES = (
     "Module", "UnconnectedGradients", "VariableAggregation", "VariableSynchronization",
     "broadcast_dynamic_shape", "broadcast_static_shape", "complex", "constant_initializer",
     "control_dependencies", "device", "dynamic_partition", "dynamic_stitch", "ensure_shape",
@@ -191,7 +192,8 @@ _LAZY_NAMES.update({name: ("featherflow.api.core_extra", name) for name in (
     "saturate_cast", "scalar_mul", "searchsorted", "sequence_mask", "shape_n", "slice",
     "strided_slice", "tensor_scatter_nd_max", "tensor_scatter_nd_min", "tensor_scatter_nd_sub",
     "timestamp", "truncatediv", "truncatemod", "tuple", "unique_with_counts", "unravel_index",
-    "zeros_initializer")})
+    "zeros_initializer")
+_LAZY_NAMES.update({name: ("featherflow.api.core_extra", name) for name in _CORE_EXTRA_NAMES})
 _LAZY_NAMES.update({name: ("featherflow.api.math", name) for name in (
     "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "sinh")})
 _LAZY_NAMES.update({name: ("featherflow.api.control_flow", name) for name in (

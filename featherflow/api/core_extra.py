@@ -548,17 +548,7 @@ class VariableSynchronization:
     ON_READ = 3
 
 
-__all__ = [
-    "Module", "UnconnectedGradients", "VariableAggregation", "VariableSynchronization",
-    "broadcast_dynamic_shape", "broadcast_static_shape", "complex", "constant_initializer",
-    "control_dependencies", "device", "dynamic_partition", "dynamic_stitch", "ensure_shape",
-    "fingerprint", "get_current_name_scope", "get_logger", "get_static_value",
-    "grad_pass_through", "group", "hessians", "histogram_fixed_width",
-    "histogram_fixed_width_bins", "identity_n", "init_scope", "is_tensor", "name_scope",
-    "no_gradient", "no_op", "ones_initializer", "random_normal_initializer",
-    "random_uniform_initializer", "realdiv", "recompute_grad", "reverse_sequence",
-    "saturate_cast", "scalar_mul", "searchsorted", "sequence_mask", "shape_n", "slice",
-    "strided_slice", "tensor_scatter_nd_max", "tensor_scatter_nd_min", "tensor_scatter_nd_sub",
-    "timestamp", "truncatediv", "truncatemod", "tuple", "unique_with_counts", "unravel_index",
-    "zeros_initializer",
-]
+# the names the top level lists (one copy: featherflow/__init__.py)
+from featherflow import _CORE_EXTRA_NAMES  # noqa: E402
+
+__all__ = list(_CORE_EXTRA_NAMES)
