@@ -107,6 +107,23 @@ def adapt_batches(data, layer, batch_size=None, steps=None):
             return
 
 
+def adapt_vocabulary(layer, data, batch_size=None, steps=None):
+    """``adapt()`` of the vocabulary layers (StringLookup, IntegerLookup, TextVectorization):
+    reset, count every batch, finalize. A 1-D array outside a Dataset is a column of
+    one-token documents (Keras expands its last axis); a 1-D Dataset batch is one document."""
+    if layer._has_input_vocabulary:
+        raise ValueError(
+            f"Cannot adapt layer '{layer.name}' after setting a static vocabulary via "
+            "`vocabulary` argument or `set_vocabulary()` method.")
+    layer.reset_state()
+    from_dataset = is_dataset(data)
+    for batch in adapt_batches(data, layer, batch_size=batch_size, steps=steps):
+        if not from_dataset and batch.ndim == 1:
+            batch = batch.reshape(-1, 1)
+        layer.update_state(batch)
+    layer.finalize_state()
+
+
 def not_adapted_error(layer, what="it"):
     """The error for a layer used before ``adapt()`` when its state must come from data."""
     name = type(layer).__name__

@@ -195,18 +195,7 @@ class IndexLookup(RawInputLayer):
         """Learn the vocabulary (and tf-idf weights) from ``data``: an array, a list, a Tensor
         or a ``tf.data.Dataset`` of batches. Tokens are ordered by count, ties broken by the
         token, both high to low; ``max_tokens`` keeps the most frequent."""
-        if self._has_input_vocabulary:
-            raise ValueError(
-                f"Cannot adapt layer '{self.name}' after setting a static vocabulary via "
-                "`vocabulary` argument or `set_vocabulary()` method.")
-        self.reset_state()
-        from_dataset = adapt_data.is_dataset(data)
-        for batch in adapt_data.adapt_batches(data, self, batch_size=batch_size, steps=steps):
-            if not from_dataset and batch.ndim == 1:
-                # an array of tokens: each token is one document (Keras expands the last axis)
-                batch = batch.reshape(-1, 1)
-            self.update_state(batch)
-        self.finalize_state()
+        adapt_data.adapt_vocabulary(self, data, batch_size=batch_size, steps=steps)
 
     def update_state(self, data):
         """Count one batch: rank 0 or 1 is one document, rank 2+ one document per row."""
