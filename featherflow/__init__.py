@@ -6,6 +6,7 @@
 """
 
 import importlib
+import importlib.util
 
 import numpy as _np
 
@@ -165,6 +166,9 @@ _LAZY = {
     "audio": "featherflow.api.audio",
     "debugging": "featherflow.api.debugging",
     "signal": "featherflow.api.signal",
+    "sparse": "featherflow.api.sparse",
+    "ragged": "featherflow.api.ragged",
+    "autograph": "featherflow.api.autograph",
 }
 
 
@@ -178,6 +182,14 @@ _LAZY_NAMES = {
     "assert_greater": ("featherflow.api.debugging", "assert_greater"),
     "assert_less": ("featherflow.api.debugging", "assert_less"),
     "assert_rank": ("featherflow.api.debugging", "assert_rank"),
+    "SparseTensor": ("featherflow.api.sparse", "SparseTensor"),
+    "SparseTensorSpec": ("featherflow.api.sparse", "SparseTensorSpec"),
+    "RaggedTensor": ("featherflow.api.ragged", "RaggedTensor"),
+    "RaggedTensorSpec": ("featherflow.api.ragged", "RaggedTensorSpec"),
+    "TensorArray": ("featherflow.api.tensor_array", "TensorArray"),
+    "TensorArraySpec": ("featherflow.api.tensor_array", "TensorArraySpec"),
+    "IndexedSlices": ("featherflow.api.indexed_slices", "IndexedSlices"),
+    "IndexedSlicesSpec": ("featherflow.api.indexed_slices", "IndexedSlicesSpec"),
 }
 # tf.Module, scopes, slicing, masks... (featherflow/api/core_extra.py takes its __all__ here)
 _CORE_EXTRA_NAMES = (
@@ -201,14 +213,21 @@ _LAZY_NAMES.update({name: ("featherflow.api.control_flow", name) for name in (
     "while_loop")})
 
 
+def _module_exists(module_name):
+    try:
+        return importlib.util.find_spec(module_name) is not None
+    except ImportError:
+        return False
+
+
 def __getattr__(name):
-    if name in _LAZY_NAMES:
+    if name in _LAZY_NAMES and _module_exists(_LAZY_NAMES[name][0]):
         module_name, attr = _LAZY_NAMES[name]
         value = getattr(importlib.import_module(module_name), attr)
         globals()[name] = value
         return value
     target = _LAZY.get(name)
-    if target is None:
+    if target is None or not _module_exists(target):
         raise AttributeError(f"module 'featherflow' has no attribute {name!r}")
     module = importlib.import_module(target)
     globals()[name] = module
@@ -216,7 +235,8 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_NAMES))
+    return sorted(set(globals()) | {n for n, m in _LAZY.items() if _module_exists(m)}
+                  | {n for n, (m, _) in _LAZY_NAMES.items() if _module_exists(m)})
 
 
 def as_dtype(type_value):

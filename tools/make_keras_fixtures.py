@@ -41,6 +41,10 @@ GROUP_DIRS = {
     "legacy_text": ["legacy_text"],
     "layers_3d": ["layers_3d"],
     "layers_misc": ["layers_misc"],
+    "layers_augmentation": ["layers_augmentation"],
+    "layers_misc2": ["layers_misc2"],
+    "layers_adaptive": ["layers_adaptive"],
+    "mixed_precision": ["mixed_precision"],
     "readme": [],
 }
 
@@ -65,6 +69,10 @@ GROUP_MODULES = {
     "legacy_text": ["legacy_text"],
     "layers_3d": ["layers_3d"],
     "layers_misc": ["layers_misc"],
+    "layers_augmentation": ["layers_augmentation"],
+    "layers_misc2": ["layers_misc2"],
+    "layers_adaptive": ["layers_adaptive"],
+    "mixed_precision": ["mixed_precision"],
 }
 
 

@@ -51,6 +51,7 @@ _LAZY_SUBMODULES = {
     "random": "featherflow.keras.random",
     "ops": "featherflow.keras.ops",
     "config": "featherflow.keras.config",
+    "mixed_precision": "featherflow.keras.mixed_precision",
 }
 
 

@@ -147,6 +147,24 @@ _LAZY_MODULES = {
     "featherflow.layers.regularization": ("ActivityRegularization", "AlphaDropout"),
     "featherflow.layers.wrapper": ("Wrapper",),
     "featherflow.layers.rnn.conv_lstm": ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"),
+    "featherflow.layers.pooling_adaptive": (
+        "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
+        "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"),
+    "featherflow.layers.preprocessing.augmentation_color": (
+        "AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization",
+        "RandomColorDegeneration", "RandomColorJitter", "RandomGrayscale", "RandomHue",
+        "RandomInvert", "RandomPosterization", "RandomSaturation", "RandomSharpness",
+        "Solarization"),
+    "featherflow.layers.preprocessing.augmentation_geometric": (
+        "MaxNumBoundingBoxes", "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur",
+        "RandomPerspective", "RandomShear"),
+    "featherflow.layers.preprocessing.augmentation_mix": ("AugMix", "CutMix", "MixUp",
+                                                          "RandAugment"),
+    "featherflow.layers.preprocessing.pipeline": ("Pipeline",),
+    "featherflow.layers.preprocessing.audio": ("MelSpectrogram", "STFTSpectrogram"),
+    "featherflow.layers.attention.grouped_query_attention": ("GroupQueryAttention",),
+    "featherflow.layers.reversible_embedding": ("ReversibleEmbedding",),
+    "featherflow.layers.input_spec": ("InputSpec",),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
