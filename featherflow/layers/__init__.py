@@ -186,4 +186,6 @@ def __getattr__(name):
 
 
 def __dir__():
+    # a registered name is listed once its module exists (a module being written may not
+    # define every name yet: getattr of those is still an AttributeError)
     return sorted(set(globals()) | {n for n, m in _LAZY.items() if _module_exists(m)})

@@ -259,7 +259,7 @@ def layer_classes():
     base = layer_base()
     table = {}
     for name in dir(layers_module):
-        obj = getattr(layers_module, name)
+        obj = getattr(layers_module, name, None)
         if inspect.isclass(obj) and issubclass(obj, base) and not name.startswith("_"):
             table[name] = obj
     stack = list(base.__subclasses__())
