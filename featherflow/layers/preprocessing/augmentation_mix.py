@@ -1,0 +1,225 @@
+"""Keras 3's augmentations that mix the images of a batch: MixUp and CutMix.
+
+Each draws through its own SeedGenerator in the order Keras 3.15 draws with the TF backend,
+including the Beta weights, which Keras makes from two of TF's stateless Gamma draws
+(``_stateless_gamma`` below is TF's kernel); so a seeded layer mixes the same pairs with the
+same weights as Keras (docs/augmentation_layers.md gives the tolerances).
+
+Example::
+
+    mix = tf.keras.layers.MixUp(alpha=0.2, seed=1)
+    out = mix({"images": images, "labels": one_hot_labels})
+"""
+
+import math as pymath
+
+import numpy as np
+
+from featherflow.backend import stateless_random
+from featherflow.keras import random as keras_random
+from featherflow.layers.preprocessing.image_layer import DataAugmentation
+from featherflow.ops import concat, indexing, math
+
+_F32 = np.float32
+_INT32_MAX = 2**31 - 1
+# TF's gamma kernel starts the draws of output i this many Philox blocks into the stream
+_BLOCKS_PER_OUTPUT = 256
+
+
+def _gamma_one(seed, index, alpha):
+    """One Gamma(alpha) value as TF's StatelessRandomGamma computes output ``index``: the
+    Marsaglia-Tsang rejection on float64 normals and uniforms, each a Philox block of two
+    values handed out last-first."""
+    blocks = stateless_random.sample_bits(seed, 4 * 16, "stateless_gamma",
+                                          skip_blocks=_BLOCKS_PER_OUTPUT * index).reshape(-1, 4)
+    position = [0]
+
+    def block():
+        if position[0] >= len(blocks):
+            raise RuntimeError("stateless_gamma: more than 16 Philox blocks for one value")
+        bits = blocks[position[0]]
+        position[0] += 1
+        return (stateless_random.unit_float64_pairs(bits[:2])[0],
+                stateless_random.unit_float64_pairs(bits[2:])[0])
+
+    def normal_pair():
+        u1, u2 = block()
+        u1 = max(u1, 1e-7)
+        radius = pymath.sqrt(-2.0 * pymath.log(u1))
+        angle = 2.0 * pymath.pi * u2
+        return [pymath.sin(angle) * radius, pymath.cos(angle) * radius]
+
+    if alpha == 1.0:
+        return -pymath.log1p(-block()[1])
+    normals, uniforms = [], []
+
+    def take(buffer, fill):
+        if not buffer:
+            buffer.extend(fill())
+        return buffer.pop()
+
+    less_than_one = alpha < 1
+    d = alpha + (2.0 / 3 if less_than_one else -1.0 / 3)
+    c = 1.0 / 3 / pymath.sqrt(d)
+    while True:
+        x = take(normals, normal_pair)
+        v = 1 + c * x
+        if v <= 0:
+            continue
+        v = v * v * v
+        u = take(uniforms, lambda: list(block()))
+        if u < 1 - 0.0331 * (x * x) * (x * x) or \
+                pymath.log(u) < 0.5 * x * x + d * (1 - v + pymath.log(v)):
+            result = d * v
+            if less_than_one:
+                result *= pymath.pow(take(uniforms, lambda: list(block())), 1 / alpha)
+            return result
+
+
+def _stateless_gamma(count, seed, alpha, dtype=_F32):
+    """``tf.random.stateless_gamma([count], seed, alpha)`` (alpha a scalar or ``[count]``),
+    floored at the dtype's smallest normal as TF's Python wrapper does."""
+    dtype = np.dtype(dtype)
+    alphas = np.broadcast_to(np.asarray(alpha, dtype), (count,))
+    values = np.array([_gamma_one(seed, i, float(alphas[i])) for i in range(count)], dtype)
+    return np.maximum(values, np.finfo(dtype).tiny)
+
+
+def _beta(count, alpha, seed_generator, dtype=_F32):
+    """Keras's TF-backend ``random.beta``: Gamma draws for seed ``s`` and ``s + 12``."""
+    seed = np.mod(keras_random.draw_seed(seed_generator), _INT32_MAX - 1).astype(np.int32)
+    gamma_a = _stateless_gamma(count, seed, alpha, dtype)
+    gamma_b = _stateless_gamma(count, seed + np.int32(12), alpha, dtype)
+    return gamma_a / (gamma_a + gamma_b)
+
+
+def _permutation(batch, seed_generator, dtype):
+    return keras_random.shuffle(np.arange(batch, dtype=dtype), seed=seed_generator).numpy()
+
+
+class MixUp(DataAugmentation):
+    """Blend each image (and its label) with another image of the batch:
+    ``w * x + (1 - w) * x[perm]`` with ``w ~ Beta(alpha, alpha)`` per image.
+
+    Example::
+
+        mix = tf.keras.layers.MixUp(alpha=0.2, seed=1)
+        batch = mix({"images": images, "labels": one_hot_labels})
+    """
+
+    def __init__(self, alpha=0.2, data_format=None, seed=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or alpha <= 0:
+            raise ValueError(f"{self._where()}: `alpha` must be a positive number (the Beta "
+                             f"distribution's concentration); received alpha={alpha!r}.")
+        self.alpha = alpha
+
+    def _transformation(self, shape, batched, training):
+        # Keras draws at inference too (the generator moves on; the images stay)
+        batch = shape[0]
+        order = _permutation(batch, self.generator, np.int64)
+        weight = _beta(batch, self.alpha, self.generator)
+        return {"mix_weight": weight, "permutation_order": order}
+
+    def _transform_images(self, x, t):
+        x = math.cast(x, self.dtype)
+        weight = t["mix_weight"].astype(x.data.dtype).reshape(-1, 1, 1, 1)
+        other = indexing.gather(x, t["permutation_order"], axis=0)
+        return math.add(math.multiply(x, weight), math.multiply(other, 1.0 - weight))
+
+    def _transform_labels(self, labels, t):
+        weight = t["mix_weight"].reshape(-1, 1)
+        other = indexing.gather(labels, t["permutation_order"], axis=0)
+        return math.add(math.multiply(weight, labels), math.multiply(1.0 - weight, other))
+
+    def _transform_bounding_boxes(self, boxes, t):
+        # Keras keeps both images' boxes: boxes side by side, box labels one after the other
+        order = t["permutation_order"]
+        out = dict(boxes)
+        out["boxes"] = concat.concat([boxes["boxes"],
+                                       indexing.gather(boxes["boxes"], order, axis=0)], axis=1)
+        out["labels"] = concat.concat([boxes["labels"],
+                                        indexing.gather(boxes["labels"], order, axis=0)], axis=0)
+        return out
+
+    def _transform_segmentation_masks(self, masks, t):
+        # mixed along the batch as the images are (Keras 3.15 gathers from the flattened
+        # masks here, which fails for any mask batch; docs/augmentation_layers.md)
+        masks = math.cast(masks, self.dtype)
+        weight = t["mix_weight"].astype(masks.data.dtype).reshape(-1, 1, 1, 1)
+        other = indexing.gather(masks, t["permutation_order"], axis=0)
+        return math.add(math.multiply(weight, masks), math.multiply(1.0 - weight, other))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"alpha": self.alpha, "seed": self.seed})
+        return config
+
+
+class CutMix(DataAugmentation):
+    """Paste a random box of another image of the batch into each image, and mix the labels
+    by the pasted area (batches only: one image passes through).
+
+    Example::
+
+        cut = tf.keras.layers.CutMix(factor=1.0, seed=2)
+        batch = cut({"images": images, "labels": one_hot_labels})
+    """
+
+    _FACTOR_BOUNDS = (0, 1)
+
+    def __init__(self, factor=1.0, seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = self._parse_factor(factor)
+
+    def _crop_bounds(self, batch, length, ratio):
+        length = _F32(length)
+        crop = (ratio * length).astype(_F32)
+        start = self._uniform((batch,), 0.0, 1.0, dtype="float32") * (length - crop)
+        return start, start + crop
+
+    def _transformation(self, shape, batched, training):
+        if not training or not batched:
+            return None
+        batch, height, width, channels = shape
+        alpha = self._uniform((), self.factor[0], self.factor[1], dtype="float32") + _F32(1e-6)
+        weight = _beta(batch, alpha, self.generator)
+        ratio = np.sqrt(_F32(1.0) - weight)
+        x0, x1 = self._crop_bounds(batch, width, ratio)
+        y0, y1 = self._crop_bounds(batch, height, ratio)
+        grid_y, grid_x = np.meshgrid(np.arange(height, dtype=_F32),
+                                     np.arange(width, dtype=_F32), indexing="ij")
+        masks = ((grid_x >= x0[:, None, None]) & (grid_x < x1[:, None, None])
+                 & (grid_y >= y0[:, None, None]) & (grid_y < y1[:, None, None]))
+        mix_weight = _F32(1.0) - (x1 - x0) * (y1 - y0) / _F32(width * height)
+        order = _permutation(batch, self.generator, np.int32)
+        # repeated over the images' channels, as Keras does (a one-channel segmentation
+        # mask comes out with the images' channel count)
+        masks = np.repeat(masks[..., None], channels, axis=-1)
+        return {"permutation_order": order, "batch_masks": masks,
+                "mix_weight": mix_weight.astype(_F32)}
+
+    def _transform_images(self, x, t):
+        x = math.cast(x, self.dtype)
+        other = indexing.gather(x, t["permutation_order"], axis=0)
+        return math.where(t["batch_masks"], other, x)
+
+    def _transform_labels(self, labels, t):
+        weight = t["mix_weight"].reshape(-1, 1)
+        other = indexing.gather(labels, t["permutation_order"], axis=0)
+        return math.add(math.multiply(weight, labels), math.multiply(1.0 - weight, other))
+
+    def _transform_bounding_boxes(self, boxes, t):
+        raise ValueError(f"{self._where()}: CutMix does not transform bounding boxes (Keras "
+                         "3.15 has no CutMix box rule); drop the 'bounding_boxes' entry.")
+
+    def _transform_segmentation_masks(self, masks, t):
+        return self._transform_images(masks, t)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": list(self.factor), "seed": self.seed})
+        return config
+
+
+__all__ = ["CutMix", "MixUp"]

@@ -1,0 +1,190 @@
+"""Keras 3.15's newer augmentation layers (TF backend), seeded: MixUp, CutMix and the colour
+layers.
+
+Each case stores the layer's config and, for a fixed input batch, the outputs of: two batched
+training calls (the second shows the SeedGenerator moving on), one unbatched call, an inference
+call followed by one more training call (some layers draw at inference too, so that call shows
+whether the generator moved), a ``channels_first`` layer on the transposed batch, a dict call
+with labels (and boxes/masks where the layer passes or mixes them), and for differentiable
+layers the gradient of ``sum(y * r)`` for a stored ``r``. The group runs in float32
+(``keras.random`` draws depend on the dtype).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import as_numpy, rng_for, save_npz, to_json
+
+GROUP = "layers_augmentation"
+
+
+def _images():
+    rng = rng_for("augmentation_keras3_images")
+    return rng.uniform(0, 255, size=(4, 8, 10, 3)).astype(np.float32)
+
+
+def _labels():
+    rng = rng_for("augmentation_keras3_labels")
+    return np.eye(5, dtype=np.float32)[rng.integers(0, 5, size=4)]
+
+
+def cases():
+    import keras
+
+    L = keras.layers
+    return [
+        ("mix_up", lambda **k: L.MixUp(seed=3, **k), True),
+        ("mix_up_alpha", lambda **k: L.MixUp(alpha=0.8, seed=4, **k), True),
+        ("cut_mix", lambda **k: L.CutMix(seed=5, **k), True),
+        ("cut_mix_factor", lambda **k: L.CutMix(factor=(0.2, 0.6), seed=6, **k), True),
+        ("random_hue", lambda **k: L.RandomHue(0.4, seed=7, **k), False),
+        ("random_hue_range", lambda **k: L.RandomHue((0.1, 0.9), value_range=(0, 1), seed=8,
+                                                      **k), False),
+        ("random_saturation", lambda **k: L.RandomSaturation(0.5, seed=9, **k), False),
+        ("random_saturation_range", lambda **k: L.RandomSaturation(
+            (0.3, 0.8), value_range=(0, 1), seed=10, **k), False),
+        ("random_grayscale", lambda **k: L.RandomGrayscale(0.5, seed=11, **k), True),
+        ("random_grayscale_all", lambda **k: L.RandomGrayscale(1.0, seed=12, **k), True),
+        ("random_color_jitter", lambda **k: L.RandomColorJitter(
+            brightness_factor=0.2, contrast_factor=0.3, saturation_factor=(0.4, 0.6),
+            hue_factor=0.2, seed=13, **k), False),
+        ("random_color_jitter_two", lambda **k: L.RandomColorJitter(
+            value_range=(0, 255), brightness_factor=(-0.1, 0.3), hue_factor=0.5, seed=14, **k),
+            False),
+        ("solarization", lambda **k: L.Solarization(addition_factor=0.2, threshold_factor=0.6,
+                                                    seed=15, **k), True),
+        ("solarization_range", lambda **k: L.Solarization(
+            addition_factor=(0.1, 0.3), threshold_factor=(0.2, 0.9), value_range=(0, 1),
+            seed=16, **k), True),
+        ("random_invert", lambda **k: L.RandomInvert(seed=17, **k), True),
+        ("random_invert_half", lambda **k: L.RandomInvert(factor=0.5, value_range=(0, 1),
+                                                          seed=18, **k), True),
+        ("random_posterization", lambda **k: L.RandomPosterization(factor=(1, 8), seed=19,
+                                                                   **k), False),
+        ("random_posterization_fixed", lambda **k: L.RandomPosterization(
+            factor=(3, 3), value_range=(0, 1), seed=20, **k), False),
+    ]
+
+
+def run_case(name, make, differentiable, images, labels):
+    import keras
+    import tensorflow as tf
+
+    scale = 1.0
+    cfg_probe = make()
+    value_range = getattr(cfg_probe, "value_range", (0, 255))
+    if value_range is not None and max(value_range) <= 1:
+        scale = 1.0 / 255.0
+    x = (images * scale).astype(np.float32)
+    out = {"x": x, "labels": labels}
+    layer = make()
+    out["y"] = as_numpy(layer(x, training=True))
+    out["y_second"] = as_numpy(layer(x, training=True))
+    out["y_single"] = as_numpy(layer(x[0], training=True))
+    out["y_inference"] = as_numpy(layer(x, training=False))
+    out["y_after_inference"] = as_numpy(layer(x, training=True))
+    out["class_name"] = type(layer).__name__
+    out["seed"] = np.array(layer.seed)
+    out["config"] = to_json(layer.get_config())
+    first = make(data_format="channels_first")
+    try:
+        out["y_channels_first"] = as_numpy(first(np.transpose(x, (0, 3, 1, 2)),
+                                                 training=True))
+    except Exception as err:  # noqa: BLE001 - RandomColorJitter's parts are channels-last
+        out["channels_first_error"] = np.array(f"{type(err).__name__}: {err}"[:300])
+    boxed = make(bounding_box_format="xyxy")
+    rng = rng_for(f"{name}_dict")
+    boxes = np.sort(rng.uniform(0, 8, size=(4, 2, 4)).astype(np.float32), axis=-1)
+    box_labels = rng.integers(0, 3, size=(4, 2)).astype(np.float32)
+    masks = rng.integers(0, 2, size=(4, 8, 10, 1)).astype(np.float32)
+    data = {"images": x, "labels": labels}
+    if type(boxed).__name__ not in ("CutMix",):
+        data["bounding_boxes"] = {"boxes": boxes, "labels": box_labels}
+    if type(boxed).__name__ not in ("MixUp",):
+        data["segmentation_masks"] = masks
+    try:
+        result = boxed(dict(data), training=True)
+    except Exception as err:  # noqa: BLE001 - a Keras limitation is recorded, not hidden
+        out["dict_error"] = np.array(f"{type(err).__name__}: {err}"[:300])
+    else:
+        out["dict_images"] = as_numpy(result["images"])
+        out["dict_labels"] = as_numpy(result["labels"])
+        if "bounding_boxes" in result:
+            out["dict_boxes"] = as_numpy(result["bounding_boxes"]["boxes"])
+            out["dict_box_labels"] = as_numpy(result["bounding_boxes"]["labels"])
+        if "segmentation_masks" in result:
+            out["dict_masks"] = as_numpy(result["segmentation_masks"])
+    out["boxes"], out["box_labels"], out["masks"] = boxes, box_labels, masks
+    if differentiable:
+        grad_layer = make()
+        xt = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(xt)
+            y = grad_layer(xt, training=True)
+            r = rng.normal(size=tuple(y.shape)).astype(np.float32)
+            loss = tf.reduce_sum(y * r)
+        out["r"] = r
+        out["dx"] = as_numpy(tape.gradient(loss, xt))
+    save_npz(f"{GROUP}/{name}", out)
+    keras.backend.clear_session()
+
+
+def gamma_cases():
+    """TF's stateless Gamma kernel itself (Beta draws are two of them)."""
+    import tensorflow as tf
+
+    out = {}
+    for alpha in (0.2, 0.7, 1.0, 2.5):
+        for seed in ((1, 2), (7, 0), (123, 45)):
+            out[f"gamma_{alpha}_{seed[0]}_{seed[1]}"] = as_numpy(tf.random.stateless_gamma(
+                [16], seed=seed, alpha=np.float32(alpha), dtype=tf.float32))
+    save_npz(f"{GROUP}/stateless_gamma", out)
+
+
+def dataset_map_cases(images):
+    import keras
+    import tensorflow as tf
+
+    out = {}
+    for name, make in [("hue", lambda: keras.layers.RandomHue(0.3, seed=21)),
+                       ("mix_up", lambda: keras.layers.MixUp(seed=22)),
+                       ("grayscale", lambda: keras.layers.RandomGrayscale(0.5, seed=23))]:
+        per_element = tf.data.Dataset.from_tensor_slices(images).map(make()).batch(4)
+        out[f"{name}_elements"] = np.concatenate([as_numpy(b) for b in per_element])
+        per_batch = tf.data.Dataset.from_tensor_slices(images).batch(2).map(make())
+        out[f"{name}_batches"] = np.concatenate([as_numpy(b) for b in per_batch])
+    save_npz(f"{GROUP}/dataset_map", out)
+
+
+def model_cases(images):
+    import keras
+
+    from .common import OUT
+
+    model = keras.Sequential([
+        keras.Input((8, 10, 3)), keras.layers.RandomHue(0.2, seed=1),
+        keras.layers.RandomSaturation(0.3, seed=2), keras.layers.RandomGrayscale(0.3, seed=3),
+        keras.layers.Solarization(0.1, 0.5, seed=4), keras.layers.RandomInvert(0.3, seed=5),
+        keras.layers.RandomPosterization((2, 6), seed=6), keras.layers.Rescaling(1 / 255.0),
+        keras.layers.Flatten(), keras.layers.Dense(2)])
+    path = OUT / GROUP / "model_color.keras"
+    model.save(str(path))
+    save_npz(f"{GROUP}/model_color", {"x": images, "y": model.predict(images, verbose=0)})
+    keras.backend.clear_session()
+
+
+def run():
+    import keras
+
+    previous = keras.config.floatx()
+    keras.config.set_floatx("float32")
+    try:
+        images, labels = _images(), _labels()
+        for name, make, differentiable in cases():
+            run_case(name, make, differentiable, images, labels)
+        gamma_cases()
+        dataset_map_cases(images)
+        model_cases(images)
+    finally:
+        keras.config.set_floatx(previous)
