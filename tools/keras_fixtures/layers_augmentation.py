@@ -64,6 +64,20 @@ def cases():
                                                                    **k), False),
         ("random_posterization_fixed", lambda **k: L.RandomPosterization(
             factor=(3, 3), value_range=(0, 1), seed=20, **k), False),
+        ("random_shear", lambda **k: L.RandomShear(0.3, 0.2, seed=24, **k), True),
+        ("random_shear_constant_nearest", lambda **k: L.RandomShear(
+            x_factor=(0.1, 0.5), interpolation="nearest", fill_mode="constant", fill_value=7.0,
+            seed=25, **k), True),
+        ("random_shear_wrap_y", lambda **k: L.RandomShear(y_factor=0.6, fill_mode="wrap",
+                                                          seed=26, **k), True),
+        ("random_erasing", lambda **k: L.RandomErasing(seed=27, **k), True),
+        ("random_erasing_value", lambda **k: L.RandomErasing(
+            factor=0.7, scale=(0.1, 0.5), fill_value=30.0, seed=28, **k), True),
+        ("random_erasing_rgb", lambda **k: L.RandomErasing(
+            factor=(0.5, 1.0), fill_value=[10.0, 200.0, 300.0], seed=29, **k), True),
+        ("random_gaussian_blur", lambda **k: L.RandomGaussianBlur(seed=30, **k), True),
+        ("random_gaussian_blur_five", lambda **k: L.RandomGaussianBlur(
+            factor=0.6, kernel_size=5, sigma=(0.3, 2.0), seed=31, **k), True),
     ]
 
 
