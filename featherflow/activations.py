@@ -255,6 +255,19 @@ _ALL = [
 ALL_OBJECTS_DICT = {fn.__name__: fn for fn in _ALL}
 ALL_OBJECTS_DICT["swish"] = silu
 ALL_OBJECTS_DICT["hard_swish"] = hard_silu
+
+
+def builtin_name(fn):
+    """The name of ``fn`` if it is one of these built-in activations, else None.
+
+    Layers pick their fused kernels by this name; checking identity (not ``__name__``) keeps a
+    user's own function that happens to be called ``relu`` or ``hard_sigmoid`` (e.g. Keras 2's
+    ``hard_sigmoid`` passed through ``custom_objects``) from being replaced by the built-in.
+    """
+    name = getattr(fn, "__name__", None)
+    return name if ALL_OBJECTS_DICT.get(name) is fn else None
+
+
 _BUILTIN = frozenset(id(fn) for fn in _ALL)
 
 

@@ -45,6 +45,7 @@ GROUP_DIRS = {
     "layers_misc2": ["layers_misc2"],
     "layers_adaptive": ["layers_adaptive"],
     "mixed_precision": ["mixed_precision"],
+    "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
     "readme": [],
 }
 
@@ -73,6 +74,7 @@ GROUP_MODULES = {
     "layers_misc2": ["layers_misc2"],
     "layers_adaptive": ["layers_adaptive"],
     "mixed_precision": ["mixed_precision"],
+    "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
 }
 
 

@@ -185,7 +185,15 @@ def __getattr__(name):
     return value
 
 
+def _defines(module, name):
+    try:
+        return hasattr(importlib.import_module(module), name)
+    except Exception:  # a broken optional module must not break dir()
+        return False
+
+
 def __dir__():
-    # a registered name is listed once its module exists (a module being written may not
-    # define every name yet: getattr of those is still an AttributeError)
-    return sorted(set(globals()) | {n for n, m in _LAZY.items() if _module_exists(m)})
+    # a registered name is listed once its module exists and defines it (dir() imports the
+    # lazy modules; attribute access alone stays lazy)
+    return sorted(set(globals()) | {n for n, m in _LAZY.items()
+                                    if _module_exists(m) and _defines(m, n)})

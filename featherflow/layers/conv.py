@@ -80,7 +80,7 @@ class _BaseConv(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.bias_constraint = constraints.get(bias_constraint)
-        name = getattr(self.activation, "__name__", None)
+        name = activations.builtin_name(self.activation)
         # softmax fuses over the channels axis, which is the last one only in channels_last
         fusable = name in FROM_OUTPUT and not (
             name == "softmax" and self.data_format == "channels_first")

@@ -54,7 +54,7 @@ class Dense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.supports_masking = True
-        name = getattr(self.activation, "__name__", None)
+        name = activations.builtin_name(self.activation)
         self._fused = name if name in activations_ops.FUSABLE else None
         if name == "linear":
             self._fused = "linear"

@@ -32,7 +32,9 @@ class ConvMaxPool:
 def fuse(first, second):
     """A stand-in running ``first`` then ``second`` as one primitive, or None."""
     if type(first) is Conv2D and type(second) is MaxPooling2D:
-        act = getattr(first.activation, "__name__", None)
+        from featherflow import activations
+
+        act = activations.builtin_name(first.activation)
         if (first.groups == 1 and first.data_format == "channels_last"
                 and act in ("relu", "linear") and first._fused == act
                 and first.activity_regularizer is None

@@ -8,7 +8,6 @@ from featherflow.backend import config
 from featherflow.layers.layer import Layer
 from featherflow.ops import math as math_ops
 
-
 _BLAS_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 

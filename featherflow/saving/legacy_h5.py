@@ -264,6 +264,31 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
                 save_optimizer_to_group(f, model.optimizer)
 
 
+def _warn_keras2_hard_sigmoid(f, config_text, label, custom_objects):
+    """Keras 2 and Keras 3 disagree on ``hard_sigmoid``: say so when a Keras 2 file uses it.
+
+    Keras 2 (standalone 2.x, tf.keras up to TF 2.15, tf_keras) computes ``clip(0.2 x + 0.5, 0,
+    1)``; Keras 3, which featherflow follows, ``relu6(x + 3) / 6``. LSTM and GRU layers of Keras
+    2.2 and older default to ``recurrent_activation="hard_sigmoid"``, so their files predict
+    differently (by up to ~0.01-0.2) unless the Keras 2 function is passed back in.
+    """
+    if '"hard_sigmoid"' not in config_text or "featherflow_version" in f.attrs:
+        return
+    version = h5_io.read_str_attr(f, "keras_version") or ""
+    if not version.startswith(("1.", "2.")):
+        return
+    if custom_objects and "hard_sigmoid" in custom_objects:
+        return
+    warnings.warn(
+        f"{label} was written by Keras {version} and uses the 'hard_sigmoid' activation, which "
+        "Keras 2 defines as clip(0.2 * x + 0.5, 0, 1) and Keras 3 (whose definition featherflow "
+        "uses, as Keras 3 would) as relu6(x + 3) / 6: predictions differ from the ones the "
+        "model was trained with. To get Keras 2's numbers, load with custom_objects="
+        "{'hard_sigmoid': tf.keras.backend.hard_sigmoid}.",
+        stacklevel=4,
+    )
+
+
 def load_model(f, label, custom_objects=None, compile=True):
     """Rebuild, fill and (optionally) compile the model an open Keras 2 .h5 file holds."""
     text = h5_io.read_str_attr(f, "model_config")
@@ -278,6 +303,7 @@ def load_model(f, label, custom_objects=None, compile=True):
         raise h5_io.CorruptFileError(
             f"{label}: the model configuration is not valid JSON ({err}); the file is corrupted."
         ) from None
+    _warn_keras2_hard_sigmoid(f, text, label, custom_objects)
     model = model_json.model_from_config(config, custom_objects)
     group = h5_io.get_group(f, "model_weights", label) if "model_weights" in f else f
     load_weights_from_group(group, model, label=label)

@@ -107,6 +107,19 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
     return None
 
 
+def get_scoped_object(name):
+    """The object an active :func:`custom_object_scope` (or a loader's ``custom_objects``)
+    maps ``name`` to, or None: these take precedence over built-in names, as in Keras (so
+    ``custom_objects={"hard_sigmoid": fn}`` replaces the built-in activation in a file)."""
+    if not isinstance(name, str):
+        return None
+    for scope in reversed(_scope_stack()):
+        obj = _lookup_in(scope, name)
+        if obj is not None:
+            return obj
+    return None
+
+
 def _lookup_in(table, name):
     if name in table:
         return table[name]

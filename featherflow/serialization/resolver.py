@@ -113,6 +113,9 @@ def find(name, table, kind, custom_objects=None, registered=None):
     for key in (registered, name):
         if key and custom_objects and key in custom_objects:
             return custom_objects[key]
+    obj = registration.get_scoped_object(name)
+    if obj is not None:
+        return obj
     obj = registration.get_registered_object(registered, custom_objects) if registered else None
     if obj is None:
         obj = table.get(name)

@@ -85,9 +85,11 @@ class RecurrentCell(DropoutRNNCell, Layer):
 
     def _fused_names(self):
         """Names of the activations if the fused kernels have them, else None."""
-        names = [getattr(self.activation, "__name__", None)]
+        from featherflow import activations
+
+        names = [activations.builtin_name(self.activation)]
         if self.recurrent_activation is not None:
-            names.append(getattr(self.recurrent_activation, "__name__", None))
+            names.append(activations.builtin_name(self.recurrent_activation))
         return names if all(n in ELEMENTWISE for n in names) else None
 
     def _step_inputs(self, inputs, h):
