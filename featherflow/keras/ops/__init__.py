@@ -1,14 +1,15 @@
 """``tf.keras.ops``: Keras 3's backend-neutral ops on featherflow tensors.
 
 ``keras.ops.numpy`` (the NumPy-like set), ``keras.ops.nn``, ``keras.ops.linalg`` and
-``keras.ops.image`` are the submodules; every public function of each is also here, as in
+``keras.ops.image`` are the submodules (the Fourier ops live in ``spectral``, ``rearrange`` in
+``einops``); every public function of each is also here, as in
 Keras (``keras.ops.matmul``, ``keras.ops.softmax``, ``keras.ops.cond``...). Results and
 dtypes follow Keras 3 with the TensorFlow backend (docs/keras_ops.md).
 """
 
 import inspect as _inspect
 
-from featherflow.keras.ops import core, image, linalg, nn, numpy
+from featherflow.keras.ops import core, einops, image, linalg, nn, numpy, spectral
 
 
 def _public(module, exclude=()):
@@ -24,7 +25,7 @@ def _public(module, exclude=()):
 
 _EXPORTS = {}
 for _module, _exclude in ((numpy, ("convert", "shape_equal")), (linalg, ()),
-                          (nn, ()), (core, ())):
+                          (nn, ()), (core, ()), (spectral, ()), (einops, ())):
     _EXPORTS.update(_public(_module, _exclude))
 _EXPORTS["qr"] = linalg.qr
 _EXPORTS["solve"] = linalg.solve

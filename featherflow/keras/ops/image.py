@@ -5,6 +5,12 @@ import numpy as np
 
 from featherflow.backend import config
 from featherflow.backend import image_data_format as _image_data_format
+from featherflow.keras.ops.image_sampling import (
+    elastic_transform,
+    map_coordinates,
+    perspective_transform,
+    scale_and_translate,
+)
 from featherflow.keras.ops.numpy import convert, float_type
 
 
@@ -240,3 +246,99 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
 
 
 __all__ += ["affine_transform", "gaussian_blur", "sobel_edges"]
+
+
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid",
+                       data_format=None):
+    """Patches of volumes as Keras: a 3-D convolution with an identity kernel, the patch
+    values flattened (depth, height, width, channels) into the last axis."""
+    from featherflow.ops import conv3d as _conv3d
+    from featherflow.ops import reshape as _reshape
+
+    if isinstance(size, int):
+        size = (size, size, size)
+    if len(size) != 3:
+        raise TypeError("Invalid `size` argument. Expected an int or a tuple of length 3. "
+                        f"Received: size={size}")
+    strides = size if strides is None else strides
+    if isinstance(strides, int):
+        strides = (strides, strides, strides)
+    if len(strides) != 3:
+        raise ValueError(f"Invalid `strides` argument. Got: {strides}")
+    data_format = data_format or _image_data_format()
+    x = convert(volumes)
+    if x.data.ndim not in (4, 5):
+        raise ValueError("extract_patches_3d: volumes must be 4D (one volume) or 5D (a batch); "
+                         f"received shape {x.data.shape}.")
+    unbatched = x.data.ndim == 4
+    if unbatched:
+        x = _reshape.expand_dims(x, 0)
+    channels = x.data.shape[-1 if data_format == "channels_last" else 1]
+    depth = int(np.prod(size)) * channels
+    kernel = np.eye(depth, dtype=x.data.dtype).reshape(tuple(size) + (channels, depth))
+    out = _conv3d.convolution3d(x, kernel, strides=tuple(strides), padding=padding,
+                                dilation_rate=dilation_rate, data_format=data_format,
+                                where="extract_patches_3d")
+    return _reshape.squeeze(out, [0]) if unbatched else out
+
+
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
+         data_format=None):
+    """Keras's structural similarity: a valid Gaussian window, per-channel SSIM maps
+    averaged over space and channels; one value per image pair (differentiable)."""
+    from featherflow.keras.ops import numpy as knp
+    from featherflow.ops import conv as _conv
+    from featherflow.ops import math as _m
+
+    data_format = data_format or _image_data_format()
+    a, b = convert(image1), convert(image2)
+    original = a.data.dtype
+    compute = np.result_type(original, np.float32) if original.kind == "f" else \
+        np.dtype(config.floatx())
+    a, b = _m.cast(a, compute), _m.cast(b, compute)
+    for name, img in (("image1", a), ("image2", b)):
+        if img.data.ndim not in (3, 4):
+            raise ValueError(f"Invalid {name} rank: expected rank 3 (single image) or rank 4 "
+                             f"(batch of images). Received input with shape: "
+                             f"{name}.shape={img.data.shape}")
+    if a.data.shape != b.data.shape:
+        raise ValueError(f"ssim: image1 and image2 must have one shape; received "
+                         f"{a.data.shape} and {b.data.shape}.")
+    unbatched = a.data.ndim == 3
+    if unbatched:
+        a, b = knp.expand_dims(a, 0), knp.expand_dims(b, 0)
+    if data_format == "channels_first":
+        a, b = knp.moveaxis(a, 1, -1), knp.moveaxis(b, 1, -1)
+    batch, height, width, channels = a.data.shape
+    if filter_size > height or filter_size > width:
+        raise ValueError(f"ssim: filter_size {filter_size} is larger than the images "
+                         f"({height}x{width}); use a smaller filter_size.")
+    t = np.arange(filter_size, dtype=compute) - np.asarray((filter_size - 1) / 2.0, compute)
+    gauss = np.exp(-(t ** 2) / np.asarray(2.0 * filter_sigma ** 2, compute))
+    gauss = gauss / gauss.sum(dtype=compute)
+    kernel = np.outer(gauss, gauss).astype(compute).reshape(filter_size, filter_size, 1, 1)
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+
+    def planes(img):
+        return knp.reshape(knp.transpose(img, (0, 3, 1, 2)), (-1, height, width, 1))
+
+    def blur(img):
+        return _conv.conv2d(img, kernel, strides=(1, 1), padding="VALID")
+
+    p1, p2 = planes(a), planes(b)
+    mu1, mu2 = blur(p1), blur(p2)
+    mu1_sq, mu2_sq, mu12 = mu1 * mu1, mu2 * mu2, mu1 * mu2
+    sigma1_sq = blur(p1 * p1) - mu1_sq
+    sigma2_sq = blur(p2 * p2) - mu2_sq
+    sigma12 = blur(p1 * p2) - mu12
+    numerator = (2.0 * mu12 + c1) * (2.0 * sigma12 + c2)
+    denominator = (mu1_sq + mu2_sq + c1) * (sigma1_sq + sigma2_sq + c2)
+    per_plane = knp.mean(numerator / denominator, axis=[1, 2, 3])
+    result = knp.mean(knp.reshape(per_plane, (batch, channels)), axis=-1)
+    if unbatched:
+        result = knp.squeeze(result, 0)
+    return _m.cast(result, original)
+
+
+__all__ += ["elastic_transform", "extract_patches_3d", "map_coordinates",
+            "perspective_transform", "scale_and_translate", "ssim"]

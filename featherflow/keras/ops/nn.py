@@ -11,6 +11,7 @@ from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
 from featherflow.backend import image_data_format as _image_data_format
 from featherflow.keras.ops._dtypes import standardize
+from featherflow.keras.ops.adaptive_pool import adaptive_average_pool, adaptive_max_pool
 from featherflow.keras.ops.numpy import (
     _arr,
     convert,
@@ -24,6 +25,8 @@ from featherflow.keras.ops.numpy import (
     subtract,
     where,
 )
+from featherflow.keras.ops.patches import fold, unfold
+from featherflow.keras.ops.spectral import polar
 from featherflow.ops import cross_entropy as _xent
 from featherflow.ops import math as _m
 from featherflow.ops import reduce as _reduce
@@ -468,6 +471,42 @@ def depth_to_space(x, block_size, data_format="channels_last"):
     out = _reshape.transpose(out, [0, 1, 3, 2, 4, 5])
     out = _reshape.reshape(out, (b, h * s, w * s, c // (s * s)))
     return _from_last(out, data_format)
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                   data_format=None, dilation_rate=1):
+    """Keras's kernel ``(*kernel_size, filters, in_channels)``; 1-D, 2-D and 3-D inputs."""
+    x, data_format = _conv_args(inputs, data_format)
+    k = convert(kernel, x.data.dtype.name)
+    if x.data.ndim == 5:
+        from featherflow.ops import conv3d as _conv3d
+
+        return _conv3d.convolution3d_transpose(
+            x, k, strides=strides, padding=padding, output_padding=output_padding,
+            dilation_rate=dilation_rate, data_format=data_format, where="conv_transpose")
+    from featherflow.ops import conv_transpose as _conv_transpose
+
+    return _conv_transpose.conv_transpose(x, k, strides=strides, padding=padding,
+                                          output_padding=output_padding,
+                                          dilation_rate=dilation_rate, data_format=data_format)
+
+
+def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+               merge_repeated=True, mask_index=0):
+    """Greedy or beam-search CTC decoding of (batch, time, classes) scores, as Keras:
+    ``(decoded, scores)`` with decoded (top_paths, batch, time) int32 padded with -1."""
+    from featherflow.ops import ctc as _ctc
+
+    x = np.asarray(_floats(inputs).data)
+    if x.ndim != 3:
+        raise ValueError("ctc_decode: inputs must be (batch, time, classes) scores; received "
+                         f"shape {x.shape}.")
+    if strategy == "beam_search" and (int(beam_width) < 1 or int(top_paths) < 1):
+        raise ValueError("ctc_decode: beam_width and top_paths must be positive; received "
+                         f"beam_width={beam_width}, top_paths={top_paths}.")
+    return _ctc.keras_ctc_decode(x, sequence_lengths, strategy=strategy,
+                                 beam_width=int(beam_width), top_paths=int(top_paths),
+                                 merge_repeated=merge_repeated, mask_index=mask_index)
 
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
