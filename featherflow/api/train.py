@@ -1,8 +1,11 @@
-"""``tf.train``: the Example protos (``Example``, ``Features``, ``Feature``, ``BytesList``,
-``FloatList``, ``Int64List``, ``FeatureList``, ``FeatureLists``, ``SequenceExample``).
+"""``tf.train``: checkpoints and the Example protos.
 
-They are protobuf message classes, built on first access (protobuf stays unimported until
-then), whose bytes are TensorFlow's.
+- ``Checkpoint``, ``CheckpointManager``, ``CheckpointOptions``, ``latest_checkpoint``,
+  ``get_checkpoint_state``, ``checkpoints_iterator``, ``load_checkpoint``, ``list_variables``,
+  ``load_variable``: TensorFlow's checkpoint format (featherflow.saving.tf_checkpoint).
+- ``Example``, ``Features``, ``Feature``, ``BytesList``, ``FloatList``, ``Int64List``,
+  ``FeatureList``, ``FeatureLists``, ``SequenceExample``: protobuf message classes, built on
+  first access (protobuf stays unimported until then), whose bytes are TensorFlow's.
 
 Example::
 
@@ -12,6 +15,23 @@ Example::
 """
 
 from featherflow.io import example_proto
+from featherflow.saving.tf_checkpoint import (
+    Checkpoint,
+    CheckpointManager,
+    CheckpointOptions,
+    checkpoints_iterator,
+    get_checkpoint_state,
+    latest_checkpoint,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+)
+
+__all__ = [
+    "Checkpoint", "CheckpointManager", "CheckpointOptions", "checkpoints_iterator",
+    "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
+    "load_variable",
+]
 
 
 def __getattr__(name):

@@ -1,4 +1,12 @@
-"""Iterators over a dataset: what ``iter(ds)`` and ``ds.as_numpy_iterator()`` return."""
+"""Iterators over a dataset: what ``iter(ds)`` and ``ds.as_numpy_iterator()`` return.
+
+An iterator can be saved in a ``tf.train.Checkpoint``: its state is how many elements it
+has produced, and restoring starts a fresh pass and skips that many, so a deterministic
+pipeline resumes where it was saved (TensorFlow saves its C++ iterator's buffers instead).
+"""
+
+import itertools
+import json
 
 import numpy as np
 
@@ -10,9 +18,12 @@ from featherflow.errors import InvalidArgumentError, OutOfRangeError
 class DatasetIterator:
     """One pass over a dataset, yielding featherflow Tensors (``tf.data.Iterator``)."""
 
+    _STATE_FORMAT = "featherflow-iterator-1"
+
     def __init__(self, dataset):
         self._dataset = dataset
         self._it = dataset._iterate()
+        self._produced = 0
 
     @property
     def element_spec(self):
@@ -22,7 +33,9 @@ class DatasetIterator:
         return self
 
     def __next__(self):
-        return structure.to_tensors(next(self._it))
+        value = next(self._it)
+        self._produced += 1
+        return structure.to_tensors(value)
 
     def get_next(self):
         """The next element; ``tf.errors.OutOfRangeError`` at the end, as TF raises."""
@@ -37,6 +50,26 @@ class DatasetIterator:
             return Optional(next(self))
         except StopIteration:
             return Optional(None, has_value=False)
+
+    def _checkpoint_state(self):
+        """The state ``tf.train.Checkpoint`` saves (JSON text)."""
+        return json.dumps({"format": self._STATE_FORMAT, "produced": self._produced})
+
+    def _restore_checkpoint_state(self, state):
+        """Resume after the element a saved state had reached."""
+        if not isinstance(state, dict) or state.get("format") != self._STATE_FORMAT:
+            raise InvalidArgumentError(
+                f"Not a featherflow iterator state: {state!r}; expected the JSON object "
+                f"an iterator's checkpoint holds (format {self._STATE_FORMAT!r}).")
+        produced = int(state["produced"])
+        self.close()
+        self._it = self._dataset._iterate()
+        skipped = sum(1 for _ in itertools.islice(self._it, produced))
+        if skipped < produced:
+            raise OutOfRangeError(
+                f"The checkpoint's iterator had produced {produced} elements, but this "
+                f"dataset has only {skipped}; restore it with the dataset it was saved with.")
+        self._produced = produced
 
     def close(self):
         """Stop the pass now: background threads and open files are released."""
@@ -55,7 +88,9 @@ class NumpyIterator(DatasetIterator):
     """One pass over a dataset, yielding NumPy values (bytes for scalar strings)."""
 
     def __next__(self):
-        return structure.to_user_numpy(next(self._it))
+        value = next(self._it)
+        self._produced += 1
+        return structure.to_user_numpy(value)
 
     def __repr__(self):
         return f"<NumpyIterator over {self._dataset!r}>"

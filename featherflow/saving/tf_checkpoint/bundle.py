@@ -1,0 +1,241 @@
+"""TensorFlow's TensorBundle: a checkpoint's ``<prefix>.index`` and ``<prefix>.data-*`` files.
+
+The index is a sorted table (:mod:`table`): the empty key holds a BundleHeaderProto, every
+other key a BundleEntryProto (dtype, shape, shard, offset and size in the data file, masked
+CRC32C of the bytes). The data file is the tensors' raw little-endian bytes back to back; a
+string tensor is the varint lengths of its elements, the masked CRC32C of the lengths as
+little-endian uint32, then the strings; its entry's CRC covers the uint32 lengths, that
+checksum and the strings (what TensorFlow's writer hashes, not the bytes on disk).
+
+Example::
+
+    >>> reader = tf.train.load_checkpoint("ckpt-1")
+    >>> reader.get_tensor("v/.ATTRIBUTES/VARIABLE_VALUE")
+"""
+
+import os
+import struct
+
+import numpy as np
+
+from featherflow.errors import DataLossError, InvalidArgumentError, NotFoundError
+from featherflow.saving.atomic import atomic_path
+from featherflow.saving.tf_checkpoint import table, wire
+from featherflow.summary._crc32c import crc32c, mask
+
+_U32 = struct.Struct("<I")
+
+
+def data_path(prefix, shard=0, num_shards=1):
+    return f"{prefix}.data-{shard:05d}-of-{num_shards:05d}"
+
+
+def index_path(prefix):
+    return f"{prefix}.index"
+
+
+# -- encoding tensors -------------------------------------------------------------------------
+def _string_items(array):
+    items = []
+    for item in array.ravel().tolist():
+        if isinstance(item, str):
+            item = item.encode("utf-8")
+        elif not isinstance(item, (bytes, bytearray)):
+            raise InvalidArgumentError(
+                f"A string tensor holds {type(item).__name__} {item!r}; expected bytes or str.")
+        items.append(bytes(item))
+    return items
+
+
+def _string_checksums(items):
+    """``(masked CRC of the lengths, masked CRC the entry stores)`` of a string tensor."""
+    fixed = b"".join(_U32.pack(len(item)) for item in items)
+    length_crc = _U32.pack(mask(crc32c(fixed)))
+    return length_crc, mask(crc32c(fixed + length_crc + b"".join(items)))
+
+
+def encode_tensor(value):
+    """``(dtype enum, shape, bytes, entry CRC)`` of a NumPy array as a bundle stores it."""
+    array = np.asarray(value)
+    if array.dtype.kind in "OSU":
+        items = _string_items(array)
+        length_crc, entry_crc = _string_checksums(items)
+        data = b"".join(wire.varint(len(item)) for item in items) + length_crc + b"".join(items)
+        return wire.ENUM_OF_DTYPE["string"], array.shape, data, entry_crc
+    name = array.dtype.name
+    if name not in wire.ENUM_OF_DTYPE:
+        raise InvalidArgumentError(
+            f"Cannot write a {name} tensor to a TensorFlow checkpoint; the dtypes a checkpoint "
+            f"holds are {', '.join(sorted(wire.ENUM_OF_DTYPE))}.")
+    little = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+    data = little.tobytes()
+    return wire.ENUM_OF_DTYPE[name], array.shape, data, mask(crc32c(data))
+
+
+def write_bundle(prefix, tensors):
+    """Write ``{key: array}`` as ``<prefix>.index`` + ``<prefix>.data-00000-of-00001``.
+
+    The data file goes first and the index last, each replaced atomically, so a reader never
+    sees an index whose tensors are not on disk.
+    """
+    entries = []
+    offset = 0
+    chunks = []
+    for key, value in tensors.items():
+        dtype_enum, shape, data, crc = encode_tensor(value)
+        entries.append((key.encode("utf-8"), wire.entry(dtype_enum, shape, offset, len(data), crc)))
+        chunks.append(data)
+        offset += len(data)
+    folder = os.path.dirname(os.path.abspath(prefix))
+    os.makedirs(folder, exist_ok=True)
+    with atomic_path(data_path(prefix)) as tmp, open(tmp, "wb") as f:
+        for chunk in chunks:
+            f.write(chunk)
+    items = [(b"", wire.header())] + sorted(entries)
+    with atomic_path(index_path(prefix)) as tmp, open(tmp, "wb") as f:
+        f.write(table.build(items))
+
+
+# -- reading ----------------------------------------------------------------------------------
+def _decode_strings(data, count, key, stored_crc):
+    pos = 0
+    lengths = []
+    for _ in range(count):
+        length, pos = wire.read_varint(data, pos)
+        lengths.append(length)
+    length_crc = bytes(data[pos:pos + 4])
+    pos += 4
+    out = []
+    for length in lengths:
+        out.append(bytes(data[pos:pos + length]))
+        pos += length
+    if pos != len(data) or _string_checksums(out) != (length_crc, stored_crc):
+        raise DataLossError(f"Checksum does not match for string tensor '{key}'; the "
+                            "checkpoint's data file is corrupted.")
+    return out
+
+
+class CheckpointReader:
+    """The tensors of one checkpoint, as ``tf.train.load_checkpoint`` returns.
+
+    Example::
+
+        >>> reader = tf.train.load_checkpoint("ckpts/ckpt-3")
+        >>> reader.get_variable_to_shape_map()["v/.ATTRIBUTES/VARIABLE_VALUE"]
+        [2, 2]
+    """
+
+    def __init__(self, prefix):
+        self._prefix = os.fspath(prefix)
+        path = index_path(self._prefix)
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+        except (FileNotFoundError, NotADirectoryError):
+            raise NotFoundError(
+                f"Unsuccessful TensorSliceReader constructor: Failed to find any matching files "
+                f"for {self._prefix}. Expected the checkpoint files {path} and "
+                f"{data_path(self._prefix)}; pass the prefix a save returned (e.g. "
+                "'ckpts/ckpt-1'), or a folder with a 'checkpoint' file.") from None
+        items = table.read(raw, path)
+        if not items or items[0][0] != b"":
+            raise DataLossError(f"{path}: the checkpoint index has no header entry.")
+        header = wire.decode_header(items[0][1])
+        if header["endianness"] != 0:
+            raise DataLossError(f"{path}: big-endian checkpoints cannot be read.")
+        self._num_shards = header["num_shards"] or 1
+        self._entries = {key.decode("utf-8"): wire.decode_entry(value)
+                         for key, value in items[1:]}
+        self._shards = {}
+
+    @property
+    def prefix(self):
+        return self._prefix
+
+    def keys(self):
+        return sorted(self._entries)
+
+    def has_tensor(self, tensor_str):
+        return tensor_str in self._entries
+
+    def _entry(self, key):
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise NotFoundError(f"Key {key} not found in checkpoint") from None
+
+    def dtype_name(self, key):
+        code = self._entry(key)["dtype"]
+        return wire.DTYPE_OF_ENUM.get(code) or wire.TYPE_NAMES.get(code, f"dtype {code}")
+
+    def get_variable_to_shape_map(self):
+        return {key: list(entry["shape"] or ()) for key, entry in self._entries.items()}
+
+    def get_variable_to_dtype_map(self):
+        from featherflow.api import dtypes  # cycle: featherflow.api imports the saving layer
+
+        out = {}
+        for key in self._entries:
+            name = self.dtype_name(key)
+            out[key] = dtypes.as_dtype(name) if name in wire.ENUM_OF_DTYPE else name
+        return out
+
+    def _shard_bytes(self, shard):
+        if shard not in self._shards:
+            path = data_path(self._prefix, shard, self._num_shards)
+            try:
+                with open(path, "rb") as f:
+                    self._shards[shard] = f.read()
+            except FileNotFoundError:
+                raise NotFoundError(
+                    f"{path} not found: the checkpoint's data file is missing (its index "
+                    f"{index_path(self._prefix)} exists). Copy both files.") from None
+        return self._shards[shard]
+
+    def raw_bytes(self, key):
+        entry = self._entry(key)
+        if entry["sliced"]:
+            raise InvalidArgumentError(
+                f"Tensor '{key}' is stored in slices (a partitioned variable); featherflow "
+                "reads whole tensors only.")
+        data = self._shard_bytes(entry["shard_id"])
+        start, size = entry["offset"], entry["size"]
+        chunk = data[start:start + size]
+        if len(chunk) != size:
+            raise DataLossError(f"Tensor '{key}' runs past the end of its data file.")
+        if self.dtype_name(key) != "string" and mask(crc32c(chunk)) != entry["crc32c"]:
+            raise DataLossError(
+                f"Checksum does not match: stored {entry['crc32c']} vs. calculated on the "
+                f"restored bytes {mask(crc32c(chunk))} for tensor '{key}'.")
+        return chunk
+
+    def get_tensor(self, tensor_str):
+        """The tensor under ``tensor_str`` as a NumPy array (strings as bytes objects)."""
+        key = tensor_str
+        entry = self._entry(key)
+        shape = entry["shape"] or ()
+        name = self.dtype_name(key)
+        chunk = self.raw_bytes(key)
+        count = int(np.prod(shape, dtype=np.int64))
+        if name == "string":
+            items = _decode_strings(chunk, count, key, self._entry(key)["crc32c"])
+            if not shape:
+                return items[0]
+            array = np.empty(count, dtype=object)
+            array[:] = items
+            return array.reshape(shape)
+        if name == "bfloat16":
+            bits = np.frombuffer(chunk, "<u2").astype(np.uint32) << 16
+            return bits.view(np.float32).reshape(shape)
+        if name not in wire.ENUM_OF_DTYPE:
+            raise InvalidArgumentError(
+                f"Tensor '{key}' has dtype {name}, which has no NumPy value (TensorFlow stores "
+                "iterator and resource state this way).")
+        array = np.frombuffer(chunk, np.dtype(name).newbyteorder("<")).astype(name)
+        array = array.reshape(shape)
+        return array[()] if not shape else array
+
+    def debug_string(self):
+        lines = [f"{key} ({self.dtype_name(key)}) {list(e['shape'] or ())}"
+                 for key, e in sorted(self._entries.items())]
+        return ("\n".join(lines) + "\n").encode("utf-8")
