@@ -469,9 +469,165 @@ orthogonal = Orthogonal
 IdentityInitializer = Identity
 OrthogonalInitializer = Orthogonal
 
+
+# -- STFT kernels -----------------------------------------------------------------------------
+# scipy.signal.get_window's parameter-free windows (Keras's STFT initializer takes its names),
+# computed as scipy does so the kernels match to the last bit in float64
+_COSINE_SUMS = {
+    "hann": (0.5, 1.0 - 0.5), "hamming": (0.54, 1.0 - 0.54), "blackman": (0.42, 0.5, 0.08),
+    "nuttall": (0.3635819, 0.4891775, 0.1365995, 0.0106411),
+    "blackmanharris": (0.35875, 0.48829, 0.14128, 0.01168),
+    "flattop": (0.21557895, 0.41663158, 0.277263158, 0.083578947, 0.006947368),
+}
+_WINDOW_ALIASES = {
+    "han": "hann", "hamm": "hamming", "ham": "hamming", "black": "blackman",
+    "blk": "blackman", "nutl": "nuttall", "nut": "nuttall", "blackharr": "blackmanharris",
+    "bkh": "blackmanharris", "flat": "flattop", "flt": "flattop", "brthan": "barthann",
+    "bth": "barthann", "bart": "bartlett", "brt": "bartlett", "bman": "bohman",
+    "bmn": "bohman", "box": "boxcar", "ones": "boxcar", "rect": "boxcar",
+    "rectangular": "boxcar", "halfcosine": "cosine", "parz": "parzen", "par": "parzen",
+    "triangle": "triang", "tri": "triang",
+}
+
+
+def _window_body(name, m):
+    """The symmetric window of length ``m`` (m > 1), as scipy.signal.windows computes it."""
+    if name in _COSINE_SUMS:
+        fac = np.linspace(-np.pi, np.pi, m)
+        w = np.zeros(m)
+        for k, a in enumerate(_COSINE_SUMS[name]):
+            # scipy's general_cosine: sum_k a_k cos(k * fac), fac from -pi to pi
+            w += a * np.cos(k * fac)
+        return w
+    n = np.arange(m, dtype=np.float64)
+    if name == "boxcar":
+        return np.ones(m)
+    if name == "triang":
+        k = np.arange(1, (m + 1) // 2 + 1, dtype=np.float64)
+        if m % 2 == 0:
+            w = (2 * k - 1.0) / m
+            return np.concatenate([w, w[::-1]])
+        w = 2 * k / (m + 1.0)
+        return np.concatenate([w, w[-2::-1]])
+    if name == "bartlett":
+        return np.where(n <= (m - 1) / 2.0, 2.0 * n / (m - 1), 2.0 - 2.0 * n / (m - 1))
+    if name == "cosine":
+        return np.sin(np.pi / m * (n + 0.5))
+    if name == "barthann":
+        fac = np.abs(n / (m - 1.0) - 0.5)
+        return 0.62 - 0.48 * fac + 0.38 * np.cos(2 * np.pi * fac)
+    if name == "bohman":
+        fac = np.abs(np.linspace(-1, 1, m)[1:-1])
+        w = (1 - fac) * np.cos(np.pi * fac) + 1.0 / np.pi * np.sin(np.pi * fac)
+        return np.concatenate([[0.0], w, [0.0]])
+    # parzen
+    n = np.arange(-(m - 1) / 2.0, (m - 1) / 2.0 + 0.5, 1.0)
+    a = np.abs(n)
+    return np.where(a <= (m - 1) / 4.0, 1 - 6 * (a / (m / 2.0)) ** 2.0 + 6 * (a / (m / 2.0)) ** 3.0,
+                    2 * (1 - a / (m / 2.0)) ** 3.0)
+
+
+WINDOW_NAMES = tuple(sorted({*_COSINE_SUMS, "boxcar", "triang", "bartlett", "cosine",
+                             "barthann", "bohman", "parzen"}))
+
+
+def get_window(window, length, periodic=False, where="STFT"):
+    """``scipy.signal.get_window(window, length, fftbins=periodic)`` for the windows without
+    parameters (float64); ``where`` names the caller in errors."""
+    name = _WINDOW_ALIASES.get(window, window) if isinstance(window, str) else window
+    if name not in WINDOW_NAMES:
+        raise ValueError(
+            f"{where}: unknown window {window!r}. Expected one of {list(WINDOW_NAMES)} (the "
+            "scipy.signal.windows names without parameters), an array of frame_length values, "
+            "or None."
+        )
+    length = int(length)
+    if length <= 1:
+        return np.ones(length)
+    # a periodic window is the symmetric one of length + 1 without its last value
+    w = _window_body(name, length + 1 if periodic else length)
+    return w[:-1] if periodic else w
+
+
+class STFT(Initializer):
+    """Kernels of a short-time Fourier transform as a convolution, as
+    ``keras.initializers.STFT``: shape ``(frame_length, 1, fft_length // 2 + 1)``; ``side``
+    ``"real"`` gives ``cos(-2 pi t f / n_fft)``, ``"imag"`` ``sin(...)``, times the window
+    (a scipy.signal window name, an array, or None), divided by its L2 norm
+    (``scaling="density"``) or L1 norm (``"spectrum"``).
+
+    Example::
+
+        >>> STFT("real", "hann")((16, 1, 9)).shape
+        (16, 1, 9)
+    """
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        if side not in ("real", "imag"):
+            raise ValueError(f"STFT initializer: side must be 'real' or 'imag', received "
+                             f"side={side!r}.")
+        if isinstance(window, str):
+            get_window(window, 1, where="STFT initializer")
+        if scaling is not None and scaling not in ("density", "spectrum"):
+            raise ValueError(
+                "STFT initializer: scaling must be None, 'density' or 'spectrum', received "
+                f"scaling={scaling!r}."
+            )
+        self.side = side
+        self.window = window
+        self.scaling = scaling
+        self.periodic = periodic
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        shape = _shape(shape)
+        if len(shape) != 3:
+            raise ValueError(
+                "STFT initializer: the shape must be (frame_length, 1, fft_length // 2 + 1), "
+                f"received {shape}."
+            )
+        frame_length, _, bins = shape
+        win = None
+        scale = np.asarray(1, dt)
+        if self.window is not None:
+            if isinstance(self.window, str):
+                win = get_window(self.window, frame_length, self.periodic,
+                                 where="STFT initializer")
+            else:
+                win = np.asarray(self.window)
+            win = win.astype(dt)
+            if win.ndim != 1 or win.shape[0] != frame_length:
+                raise ValueError(
+                    "STFT initializer: the window must have shape [frame_length] = "
+                    f"[{frame_length}], received window shape {win.shape}."
+                )
+            win = win.reshape(frame_length, 1, 1)
+            if self.scaling == "density":
+                scale = np.sqrt(np.sum(np.square(win)))
+            elif self.scaling == "spectrum":
+                scale = np.sum(np.abs(win))
+        freq = np.arange(bins, dtype=dt).reshape(1, 1, bins) / np.asarray((bins - 1) * 2, dt)
+        time = np.arange(frame_length, dtype=dt).reshape(frame_length, 1, 1)
+        args = (np.asarray(-2, dt) * time) * freq * np.arccos(np.asarray(-1, dt))
+        kernel = np.cos(args) if self.side == "real" else np.sin(args)
+        if win is not None:
+            kernel = kernel * win / scale
+        return kernel.astype(dt, copy=False)
+
+    def get_config(self):
+        window = self.window
+        if isinstance(window, np.ndarray):
+            window = window.tolist()
+        return {"side": self.side, "window": window, "periodic": self.periodic,
+                "scaling": self.scaling}
+
+
+STFTInitializer = STFT
+stft = STFT
+
 _CLASSES = [Initializer, Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform,
             TruncatedNormal, VarianceScaling, GlorotUniform, GlorotNormal, HeNormal, HeUniform,
-            LecunNormal, LecunUniform, Orthogonal]
+            LecunNormal, LecunUniform, Orthogonal, STFT]
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
 ALL_OBJECTS_DICT.update({
     "zeros": Zeros, "ones": Ones, "constant": Constant, "identity": Identity,
@@ -482,6 +638,7 @@ ALL_OBJECTS_DICT.update({
     "orthogonal": Orthogonal, "IdentityInitializer": Identity,
     "OrthogonalInitializer": Orthogonal, "normal": RandomNormal, "uniform": RandomUniform,
     "one": Ones, "zero": Zeros, "initializer": Initializer,
+    "STFTInitializer": STFT, "stft": STFT,
 })
 
 

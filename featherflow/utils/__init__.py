@@ -73,7 +73,26 @@ _LAZY = {
     "img_to_array": "featherflow.utils.image_utils",
     "array_to_img": "featherflow.utils.image_utils",
     "save_img": "featherflow.utils.image_utils",
+    # Keras 3 names that live elsewhere in featherflow
+    "Config": "featherflow.utils.config",
+    "CustomObjectScope": "featherflow.serialization",
+    "Progbar": "featherflow.utils.progbar",
+    "clear_session": "featherflow.backend",
+    "deserialize_keras_object": "featherflow.serialization",
+    "serialize_keras_object": "featherflow.serialization",
+    "get_registered_name": "featherflow.serialization",
+    "get_registered_object": "featherflow.serialization",
+    "disable_interactive_logging": "featherflow.keras.config",
+    "enable_interactive_logging": "featherflow.keras.config",
+    "is_interactive_logging_enabled": "featherflow.keras.config",
+    "get_source_inputs": "featherflow.utils.keras_tensors",
+    "is_keras_tensor": "featherflow.utils.keras_tensors",
+    "standardize_dtype": "featherflow.backend",
 }
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def __getattr__(name):
