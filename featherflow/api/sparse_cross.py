@@ -33,8 +33,7 @@ def _columns(inputs, where):
                     f"{x.dense_shape.data.tolist()}.")
             rows = int(x.dense_shape.data[0])
             vals = x.values.data
-            row_of = x.indices.data[:, 0]
-            per_row = [vals[row_of == r] for r in range(rows)]
+            per_row = _runs(x.indices.data[:, 0], vals, rows)
         else:
             a = x.data if isinstance(x, Tensor) else as_array(x)
             if a.ndim != 2:
@@ -56,6 +55,23 @@ def _columns(inputs, where):
     # TF's kernel takes the sparse inputs first, then the dense ones, each in given order
     columns.sort(key=lambda column: not column[0])
     return [column[1:] for column in columns], batch
+
+
+def _runs(row_of, vals, rows):
+    """Each batch row's values as TF's kernel reads them: one pointer walks the entries in
+    their order and row ``b`` takes the run of entries at the pointer whose row is ``b``
+    (entries out of row order are skipped, as in TF)."""
+    bounds = np.searchsorted(row_of, np.arange(rows + 1)) if np.all(
+        np.diff(row_of) >= 0) else None
+    if bounds is not None:
+        return [vals[bounds[b]:bounds[b + 1]] for b in range(rows)]
+    out, ptr, n = [], 0, len(row_of)
+    for b in range(rows):
+        start = ptr
+        while ptr < n and row_of[ptr] == b:
+            ptr += 1
+        out.append(vals[start:ptr])
+    return out
 
 
 def _cross(inputs, where, combine, out_dtype):

@@ -34,6 +34,50 @@ def group_rows(rows):
     return unique, inverse.reshape(-1)
 
 
+def _is_sorted(idx):
+    """True when index rows are in strictly increasing row-major order."""
+    if idx.shape[0] < 2:
+        return True
+    diff = idx[1:] != idx[:-1]
+    first = diff.argmax(axis=1)
+    rows = np.arange(len(first))
+    return bool(np.all(diff.any(axis=1)) and np.all(idx[1:][rows, first] > idx[:-1][rows,
+                                                                                   first]))
+
+
+def _merge_walk(ia, ib):
+    """TF's SparseAdd merge of two index lists it assumes sorted: a two-pointer walk that
+    emits the smaller row (both, summed, when equal). For unsorted inputs this is what TF
+    returns, duplicates and order included. Returns the output rows and, per input entry
+    (a's then b's), its output position."""
+    na, nb = len(ia), len(ib)
+    out, where = [], np.zeros(na + nb, np.int64)
+    i = j = 0
+    while i < na and j < nb:
+        x, y = tuple(ia[i]), tuple(ib[j])
+        where_row = len(out)
+        if x < y:
+            out.append(ia[i])
+            where[i] = where_row
+            i += 1
+        elif y < x:
+            out.append(ib[j])
+            where[na + j] = where_row
+            j += 1
+        else:
+            out.append(ia[i])
+            where[i] = where[na + j] = where_row
+            i += 1
+            j += 1
+    for k in range(i, na):
+        where[k] = len(out)
+        out.append(ia[k])
+    for k in range(j, nb):
+        where[na + k] = len(out)
+        out.append(ib[k])
+    return np.asarray(out, np.int64).reshape(-1, ia.shape[1]), where
+
+
 def _same_shape(a, b, where):
     if a.indices.data.shape[1] != b.indices.data.shape[1]:
         raise InvalidArgumentError(
@@ -60,7 +104,10 @@ def add(a, b, threshold=0):
             raise TypeError(f"{where}: `a` has dtype {a.dtype} and `b` {b.dtype}; they must "
                             "match.")
         idx = np.concatenate([a.indices.data, b.indices.data])
-        unique, inverse = group_rows(idx)
+        if _is_sorted(a.indices.data) and _is_sorted(b.indices.data):
+            unique, inverse = group_rows(idx)
+        else:
+            unique, inverse = _merge_walk(a.indices.data, b.indices.data)
         values = concat_ops.concat([a.values, b.values], 0)
         summed = reduce.unsorted_segment_sum(values, inverse, len(unique))
         threshold = float(np.asarray(threshold.data if isinstance(threshold, Tensor)
@@ -193,7 +240,14 @@ def softmax(sp_input, name=None):
     values = sp.values
     if values.data.dtype.kind != "f":
         raise TypeError(f"{where}: `sp_input` must hold floats, received {values.data.dtype}.")
-    unique, inverse = group_rows(idx[:, :-1])
+    # TF's kernel computes on the reordered entries and writes the results in that order
+    # next to the input's indices: the same thing for sorted input
+    order = lexsort_rows(idx)
+    if not np.array_equal(order, np.arange(len(order))):
+        values = take(values, order)
+        unique, inverse = group_rows(idx[order, :-1])
+    else:
+        unique, inverse = group_rows(idx[:, :-1])
     peak = np.full(len(unique), -np.inf, values.data.dtype)
     np.maximum.at(peak, inverse, values.data)
     shifted = math_ops.subtract(values, Tensor(peak[inverse]))

@@ -623,3 +623,114 @@ def _(tf):
     ds = tf.data.Dataset.range(3).map(
         lambda i: tf.sparse.to_dense(tf.sparse.SparseTensor([[0]], [i], [2])))
     return list(ds.as_numpy_iterator())
+
+
+# -- unordered inputs and other dtypes ---------------------------------------------------------
+
+
+@_add("add_unordered")
+def _(tf):
+    b = tf.sparse.SparseTensor([[1, 3], [0, 1]], [1.0, 5.0], [2, 4])
+    return sp(tf.sparse.add(_st(tf, "unordered"), b))
+
+
+@_add("softmax_unordered")
+def _(tf):
+    return sp(tf.sparse.softmax(_st(tf, "unordered")))
+
+
+@_add("maximum_unordered")
+def _(tf):
+    a = _st(tf, "unordered")
+    return [sp(tf.sparse.maximum(tf.sparse.reorder(a), tf.sparse.reorder(a * -1.0))),
+            sp(tf.sparse.minimum(tf.sparse.reorder(a), tf.sparse.eye(2, 4)))]
+
+
+@_add("reduce_sum_unordered_raw")
+def _(tf):
+    st = _st(tf, "unordered")
+    return [tf.sparse.reduce_sum(st, 1), sp(tf.sparse.reduce_sum(st, 1, output_is_sparse=True)),
+            sp(tf.sparse.reduce_sum(st, 0, output_is_sparse=True))]
+
+
+@_add("reduce_sum_int")
+def _(tf):
+    st = _st(tf, "int")
+    return [tf.sparse.reduce_sum(st), tf.sparse.reduce_sum(st, 0), tf.sparse.reduce_max(st, 1)]
+
+
+@_add("to_dense_bool_int64")
+def _(tf):
+    return [tf.sparse.to_dense(tf.sparse.SparseTensor([[0], [2]], [True, True], [3])),
+            tf.sparse.to_dense(tf.sparse.SparseTensor([[1, 1]], tf.constant([5], tf.int64),
+                                                      [2, 2]))]
+
+
+@_add("from_dense_bool_strings")
+def _(tf):
+    return [sp(tf.sparse.from_dense(tf.constant([[True, False], [False, True]]))),
+            sp(tf.sparse.from_dense(tf.constant(["a", "", "b"])))]
+
+
+@_add("sparse_dense_matmul_float64_int")
+def _(tf):
+    st = tf.sparse.SparseTensor([[0, 1], [1, 0]], tf.constant([2.0, 3.0], tf.float64), [2, 2])
+    it = tf.sparse.SparseTensor([[0, 1], [1, 0]], tf.constant([2, 3]), [2, 2])
+    return [tf.sparse.sparse_dense_matmul(st, tf.constant([[1.0], [2.0]], tf.float64)),
+            tf.sparse.sparse_dense_matmul(it, tf.constant([[1], [2]]))]
+
+
+@_add("cross_unordered_int")
+def _(tf):
+    a = tf.sparse.SparseTensor([[1, 0], [0, 1], [0, 0]], tf.constant([3, 2, 1], tf.int64),
+                               [2, 2])
+    b = tf.constant([[10], [20]], tf.int64)
+    return [sp(tf.sparse.cross([a, b])), sp(tf.sparse.cross_hashed([a, b], num_buckets=1000))]
+
+
+@_add("to_indicator_unordered")
+def _(tf):
+    st = tf.sparse.SparseTensor([[1, 0], [0, 1], [0, 0]], tf.constant([3, 2, 1], tf.int64),
+                                [2, 2])
+    return tf.sparse.to_indicator(st, 4)
+
+
+@_add("segment_sum_int")
+def _(tf):
+    return tf.sparse.segment_sum(tf.constant([[1, 2], [3, 4], [5, 6]]), [0, 2], [0, 1])
+
+
+@_add("expand_dims_bad_axis")
+def _(tf):
+    return tf.sparse.expand_dims(_st(tf), 3)
+
+
+@_add("slice_unordered_3d")
+def _(tf):
+    st = tf.sparse.SparseTensor([[1, 2, 3], [0, 0, 1], [1, 1, 1], [0, 2, 0]],
+                                [0.5, 1.0, -3.0, 2.0], [2, 3, 4])
+    return sp(tf.sparse.slice(st, [0, 1, 0], [2, 2, 2]))
+
+
+@_add("data_sparse_slices_batch")
+def _(tf):
+    st = tf.sparse.SparseTensor([[0, 1], [2, 0], [2, 3]], [1.0, 2.0, 3.0], [4, 5])
+    ds = tf.data.Dataset.from_tensor_slices(st)
+    rows = [sp(e) for e in ds]
+    batches = [sp(e) for e in ds.batch(3)]
+    return [ds.element_spec, ds.batch(3).element_spec, rows, batches]
+
+
+@_add("data_sparse_map_spec")
+def _(tf):
+    ds = tf.data.Dataset.range(3).map(lambda i: tf.sparse.SparseTensor([[i]], [i], [4]))
+    mixed = tf.data.Dataset.from_tensors(tf.sparse.SparseTensor([[0]], [1], [2])).concatenate(
+        tf.data.Dataset.from_tensors(tf.sparse.SparseTensor([[3]], [1], [5])))
+    return [ds.element_spec, mixed.element_spec, [sp(e) for e in mixed.batch(2)]]
+
+
+@_add("data_sparse_tuple_to_dense")
+def _(tf):
+    st = tf.sparse.SparseTensor([[0, 1], [2, 0], [2, 3]], [1.0, 2.0, 3.0], [4, 5])
+    ds = tf.data.Dataset.from_tensor_slices((st, tf.range(4)))
+    return list(ds.batch(2).map(lambda s, y: (tf.sparse.to_dense(s), y)).as_numpy_iterator())
