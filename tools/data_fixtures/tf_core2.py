@@ -1,0 +1,130 @@
+# ruff: noqa: E501, E721 - a table of one-line cases; dtype comparisons with Python types are the point
+"""TF's DType objects, tf.errors, tf.function's input_signature, tf.TensorArray,
+tf.IndexedSlices and check numerics, recorded from TensorFlow 2.21 running eagerly."""
+
+import numpy as np
+
+DTYPE_NAMES = ["bfloat16", "bool", "complex128", "complex64", "double", "float16", "float32",
+               "float64", "half", "int16", "int32", "int64", "int8", "qint16", "qint32", "qint8",
+               "quint16", "quint8", "resource", "string", "uint16", "uint32", "uint64", "uint8",
+               "variant"]
+KINDS = ["is_bool", "is_complex", "is_floating", "is_integer", "is_quantized", "is_unsigned",
+         "is_numeric", "is_numpy_compatible"]
+ERROR_NAMES = ["OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+               "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+               "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+               "UNAUTHENTICATED"]
+ERROR_CLASSES = ["AbortedError", "AlreadyExistsError", "CancelledError", "DataLossError",
+                 "DeadlineExceededError", "FailedPreconditionError", "InternalError",
+                 "InvalidArgumentError", "NotFoundError", "OutOfRangeError", "PermissionDeniedError",
+                 "ResourceExhaustedError", "UnauthenticatedError", "UnavailableError",
+                 "UnimplementedError", "UnknownError"]
+
+
+def _try(fn, exact=True):
+    """fn()'s value, or the class of the error it raised."""
+    try:
+        value = fn()
+    except Exception as err:  # noqa: BLE001 - the class is what is compared
+        return {"raised": type(err).__name__} if exact else "raised"
+    return value
+
+
+def _number(v):
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    return float(v)
+
+
+def _dtype_properties(tf, name):
+    d = getattr(tf.dtypes, name)
+    out = {"name": d.name, "repr": repr(d), "str": str(d), "size": d.size,
+           "enum": d.as_datatype_enum, "real": d.real_dtype.name, "base": d.base_dtype.name,
+           "min": _try(lambda: _number(d.min)), "max": _try(lambda: _number(d.max)),
+           "limits": _try(lambda: [_number(v) for v in d.limits], exact=False),
+           # bfloat16's NumPy type needs ml_dtypes: tests/api/test_dtypes_objects.py checks it
+           "numpy": None if name == "bfloat16" else _try(lambda: str(np.dtype(d.as_numpy_dtype)), exact=False),
+           "interned": tf.dtypes.as_dtype(name) is d and tf.dtypes.as_dtype(d.as_datatype_enum) is d}
+    out.update({k: getattr(d, k) for k in KINDS})
+    return out
+
+
+def _equalities(tf):
+    f = tf.dtypes.float32
+    return [f == np.float32, np.float32 == f, f == np.dtype("float32"), np.dtype("float32") == f,
+            f == "float32", "float32" == f, f == 1, f == tf.dtypes.float64, f != tf.dtypes.float64, f == None,  # noqa: E711
+            f != "float32", tf.dtypes.string == object, tf.dtypes.string == "string", tf.dtypes.string == np.object_,
+            f == "not a dtype", f == 3.5, tf.dtypes.qint8 == np.dtype([("qint8", np.int8)]),
+            tf.dtypes.int64 == np.int64, tf.dtypes.bool == bool, tf.dtypes.float32 == float, f.is_compatible_with(np.float32),
+            f.is_compatible_with(tf.dtypes.float64), f.is_compatible_with("float32")]
+
+
+def _as_dtype_names(tf):
+    values = ["float", "half", "double", "float16", "string", "bool", float, bool, object, 2, 19, 7,
+              np.float64, np.dtype("int8"), np.int16, np.complex64, np.dtype("uint32"), np.bool_,
+              np.dtype("S3"), np.dtype("<U3"), np.array([1, 2], np.int32),
+              "foo", 3.5, 1000, None, int, str]
+    return [_try(lambda v=v: repr(tf.dtypes.as_dtype(v))) for v in values]
+
+
+def _tensor_dtypes(tf):
+    return [repr(tf.constant([1.0]).dtype), repr(tf.constant(["a"]).dtype), repr(tf.constant([1]).dtype),
+            repr(tf.constant(True).dtype), repr(tf.Variable(1.0).dtype),
+            repr(tf.TensorSpec([2], tf.dtypes.string).dtype), repr(tf.TensorSpec([2]).dtype),
+            tf.constant([1.0]).dtype == tf.dtypes.float32, tf.constant(["a"]).dtype == tf.dtypes.string,
+            tf.constant([1.0]).dtype.name, tf.constant([b"x"]).dtype.name]
+
+
+def _numpy_accepts(tf):
+    return [np.zeros(2, dtype=tf.dtypes.float32.as_numpy_dtype), np.ones(2).astype(tf.dtypes.int64.as_numpy_dtype),
+            tf.cast(tf.constant([1.7, -2.2]), tf.dtypes.int32), tf.cast([1, 0], tf.dtypes.bool),
+            tf.zeros([2], dtype=tf.dtypes.float64), tf.dtypes.cast(tf.constant([1, 2]), "float16")]
+
+
+def _sets(tf):
+    return [sorted(d.name for d in tf.dtypes.QUANTIZED_DTYPES if not d.name.endswith("_ref")), tf.dtypes.half is tf.dtypes.float16,
+            tf.dtypes.double is tf.dtypes.float64, isinstance(tf.dtypes.float32, tf.dtypes.DType),
+            tf.dtypes.complex(tf.constant([1.0]), tf.constant([2.0])).dtype.name,
+            tf.dtypes.saturate_cast(tf.constant([300.0, -5.0, 7.6]), tf.uint8),
+            tf.dtypes.saturate_cast(tf.constant([1e10, -1e10]), tf.dtypes.int32),
+            {tf.dtypes.float32: "a", tf.dtypes.int32: "b"}[tf.dtypes.as_dtype("float32")]]
+
+
+SCENARIOS = {f"dtype_{name}": (lambda tf, n=name: _dtype_properties(tf, n)) for name in DTYPE_NAMES}
+SCENARIOS.update({
+    "dtype_equalities": _equalities,
+    "dtype_as_dtype": _as_dtype_names,
+    "dtype_of_tensors": _tensor_dtypes,
+    "dtype_numpy": _numpy_accepts,
+    "dtype_sets": _sets,
+})
+
+
+def _error_class(tf, name):
+    cls = getattr(tf.errors, name)
+    err = cls(None, None, "what went wrong")
+    with_payload = cls(None, None, "m", {"k": b"v"})
+    return [err.error_code, err.message, str(err), err.op, err.node_def,
+            err.experimental_payloads, issubclass(cls, tf.errors.OpError),
+            issubclass(cls, Exception), with_payload.experimental_payloads == {"k": b"v"}]
+
+
+def _raised_code(tf, fn):
+    try:
+        fn()
+    except tf.errors.OpError as err:
+        return [type(err).__name__, err.error_code]
+    return "no error"
+
+
+SCENARIOS.update({
+    "errors_codes": lambda tf: {name: getattr(tf.errors, name) for name in ERROR_NAMES},
+    "errors_op_error": lambda tf: [tf.errors.OpError(None, None, "m", tf.errors.ABORTED).error_code,
+                                   str(tf.errors.OpError(None, None, "m", 3))],
+    "errors_not_allowed_in_graph": lambda tf: [issubclass(tf.errors.OperatorNotAllowedInGraphError, TypeError),
+                                               str(tf.errors.OperatorNotAllowedInGraphError("x"))],
+    "errors_raised_by_iterator": lambda tf: _raised_code(tf, lambda: iter(tf.data.Dataset.range(0)).get_next()),
+})
+SCENARIOS.update({f"errors_class_{name}": (lambda tf, n=name: _error_class(tf, n)) for name in ERROR_CLASSES})
