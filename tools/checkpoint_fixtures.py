@@ -64,6 +64,49 @@ def keras_data():
     return x, y
 
 
+def zoo_model(keras):
+    """A functional model over many layer kinds (convolution, batch norm, LSTM, layer norm,
+    attention, bidirectional GRU, dense), to check names and values layer by layer."""
+    inp = keras.Input((6, 4))
+    h = keras.layers.Conv1D(5, 3, padding="same")(inp)
+    h = keras.layers.BatchNormalization()(h)
+    h = keras.layers.LSTM(4, return_sequences=True)(h)
+    h = keras.layers.LayerNormalization()(h)
+    h = keras.layers.MultiHeadAttention(2, 3)(h, h)
+    h = keras.layers.Bidirectional(keras.layers.GRU(3))(h)
+    return keras.Model(inp, keras.layers.Dense(2)(h))
+
+
+def subclassed_model(tf, keras):
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.emb = keras.layers.Embedding(7, 3)
+            self.norm = keras.layers.LayerNormalization()
+            self.head = keras.layers.Dense(2)
+            self.scale = tf.Variable(2.0)
+
+        def call(self, x):
+            return self.head(self.norm(self.emb(x))) * self.scale
+
+    net = Net()
+    net(np.zeros((1, 4), "int32"))
+    return net
+
+
+def fill_weights(model):
+    """Distinct values in every weight (variances positive)."""
+    for i, weight in enumerate(model.weights):
+        shape = tuple(weight.shape)
+        low = 0.5 if "variance" in weight.name else -0.5
+        weight.assign(np.random.RandomState(i).uniform(low, low + 1, shape).astype("float32"))
+
+
+def zoo_inputs():
+    return (np.linspace(-1, 1, 48, dtype="float32").reshape(2, 6, 4),
+            np.array([[0, 3, 6, 1], [2, 2, 5, 4]], "int32"))
+
+
 def nested_module(tf):
     """A tf.Module with a variable, a list and a dict of variables of several dtypes."""
     module = tf.Module()
@@ -90,6 +133,11 @@ def write_featherflow(folder):
     ckpt = tf.train.Checkpoint(model=model, optimizer=model.optimizer)
     manager = tf.train.CheckpointManager(ckpt, str(folder / "sequential_adam"), max_to_keep=2)
     written["sequential_adam"] = os.path.relpath(manager.save(), folder)
+    zoo, net = zoo_model(keras), subclassed_model(tf, keras)
+    fill_weights(zoo)
+    fill_weights(net)
+    ckpt = tf.train.Checkpoint(model=zoo, net=net)
+    written["zoo"] = os.path.relpath(ckpt.write(str(folder / "zoo")), folder)
     return written
 
 
@@ -133,6 +181,15 @@ def write(tf, keras):
     record["after_one_step"] = [tensor_record(w) for w in restored.get_weights()]
     record["iterations_after"] = int(restored.optimizer.iterations.numpy())
     expected["sequential_adam"] = record
+
+    zoo, net = zoo_model(keras), subclassed_model(tf, keras)
+    fill_weights(zoo)
+    fill_weights(net)
+    prefix = tf.train.Checkpoint(model=zoo, net=net).write(str(ROOT / "zoo" / "ckpt"))
+    x, ids = zoo_inputs()
+    expected["zoo"] = {"prefix": "zoo/ckpt", "tensors": dump(tf, prefix),
+                       "predict": tensor_record(zoo(x, training=False)),
+                       "net": tensor_record(net(ids))}
     return expected
 
 
@@ -171,6 +228,12 @@ def read(tf, keras):
         "after_one_step": [tensor_record(w) for w in model.get_weights()],
         "iterations_after": int(model.optimizer.iterations.numpy()),
         "latest": os.path.basename(tf.train.latest_checkpoint(str(folder / "sequential_adam")))}
+
+    zoo, net = zoo_model(keras), subclassed_model(tf, keras)
+    tf.train.Checkpoint(model=zoo, net=net).read(str(folder / meta["zoo"])).assert_consumed()
+    x, ids = zoo_inputs()
+    results["zoo"] = {"predict": tensor_record(zoo(x, training=False)),
+                      "net": tensor_record(net(ids))}
     (folder / "tf_read.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
 
 

@@ -435,3 +435,50 @@ def test_many_keys_span_several_index_blocks(tmp_path):
 def test_fixture_folder_has_only_small_files():
     sizes = [p.stat().st_size for p in ROOT.rglob("*") if p.is_file()]
     assert max(sizes) < 64 * 1024
+
+
+# -- many layer kinds: names and values both ways ----------------------------------------------
+def test_zoo_model_restores_tf_weights_and_predicts_like_tf():
+    record = EXPECTED["zoo"]
+    zoo = checkpoint_fixtures.zoo_model(keras)
+    net = checkpoint_fixtures.subclassed_model(tf, keras)
+    prefix = str(ROOT / record["prefix"])
+    tf.train.Checkpoint(model=zoo, net=net).read(prefix).assert_consumed()
+    x, ids = checkpoint_fixtures.zoo_inputs()
+    # float32 forward passes of the same weights: conv, LSTM, attention, GRU accumulate
+    # rounding in a different order than TF's kernels
+    np.testing.assert_allclose(zoo(x, training=False).numpy(), as_array(record["predict"]),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(net(ids).numpy(), as_array(record["net"]), rtol=1e-5, atol=1e-6)
+    written = tf.train.Checkpoint(model=zoo, net=net)._tensors()
+    assert set(written) - {"_CHECKPOINTABLE_OBJECT_GRAPH"} == set(record["tensors"])
+
+
+def test_tf_predicts_from_featherflow_zoo_checkpoint_like_featherflow():
+    zoo = checkpoint_fixtures.zoo_model(keras)
+    net = checkpoint_fixtures.subclassed_model(tf, keras)
+    prefix = str(ROOT / "featherflow_written" / WRITTEN["zoo"])
+    tf.train.Checkpoint(model=zoo, net=net).read(prefix).assert_consumed()
+    x, ids = checkpoint_fixtures.zoo_inputs()
+    np.testing.assert_allclose(zoo(x, training=False).numpy(),
+                               as_array(TF_READ["zoo"]["predict"]), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(net(ids).numpy(), as_array(TF_READ["zoo"]["net"]),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_numpy_crc_fallback_gives_the_same_files(tmp_path, monkeypatch):
+    from featherflow.saving.tf_checkpoint import checksum
+    from featherflow.summary import _crc32c
+
+    data = np.random.RandomState(0).bytes(5000)
+    assert checksum.crc32c(data) == _crc32c.crc32c(data)
+    ckpt = tf.train.Checkpoint(v=tf.Variable(np.arange(2000, dtype="float32")),
+                               s=tf.Variable("text"))
+    fast = ckpt.write(str(tmp_path / "fast"))
+    monkeypatch.setattr(checksum, "_crc32c_function", lambda: _crc32c.crc32c)
+    slow = ckpt.write(str(tmp_path / "slow"))
+    for suffix in (".index", ".data-00000-of-00001"):
+        assert Path(fast + suffix).read_bytes() == Path(slow + suffix).read_bytes()
+    restored = tf.Variable(np.zeros(2000, "float32"))
+    tf.train.Checkpoint(v=restored, s=tf.Variable("")).read(slow).assert_consumed()
+    assert restored.numpy().tolist() == list(range(2000))

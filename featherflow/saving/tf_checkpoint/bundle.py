@@ -21,7 +21,7 @@ import numpy as np
 from featherflow.errors import DataLossError, InvalidArgumentError, NotFoundError
 from featherflow.saving.atomic import atomic_path
 from featherflow.saving.tf_checkpoint import table, wire
-from featherflow.summary._crc32c import crc32c, mask
+from featherflow.saving.tf_checkpoint.checksum import crc32c, mask
 
 _U32 = struct.Struct("<I")
 

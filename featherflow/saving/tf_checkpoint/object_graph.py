@@ -7,7 +7,8 @@ Children, in TensorFlow 2.21 / Keras 3 order:
   order, then ``save_counter``.
 - Keras layers and models: attributes holding variables, layers or the optimizer, in the
   order they were first assigned, under Keras 3's attribute names (``_kernel`` for Dense,
-  EinsumDense and convolutions, ``_embeddings`` for Embedding). Lists of layers on a
+  EinsumDense and convolutions, ``_embeddings`` for Embedding, ``_query_dense`` ... for
+  MultiHeadAttention). Lists of layers on a
   subclassed model are not tracked, as in Keras 3 on TensorFlow. A Sequential hangs its
   layers under ``_functional/_operations/<i>`` (``0`` is the input layer), a functional model
   under ``_operations/<i>``; a compiled model adds ``optimizer``.
@@ -27,7 +28,9 @@ ATTRIBUTES = ".ATTRIBUTES"
 
 # Keras 3 keeps these weights under a private attribute with a property in front
 _KERAS_RENAMES = {"Dense": {"kernel": "_kernel"}, "EinsumDense": {"kernel": "_kernel"},
-                  "_Conv": {"kernel": "_kernel"}, "Embedding": {"embeddings": "_embeddings"}}
+                  "_Conv": {"kernel": "_kernel"}, "Embedding": {"embeddings": "_embeddings"},
+                  "MultiHeadAttention": {name: f"_{name}" for name in (
+                      "query_dense", "key_dense", "value_dense", "output_dense")}}
 
 
 def escape(name):

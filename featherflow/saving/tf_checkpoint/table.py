@@ -13,7 +13,7 @@ import struct
 
 from featherflow.errors import DataLossError
 from featherflow.saving.tf_checkpoint import wire
-from featherflow.summary._crc32c import crc32c, mask
+from featherflow.saving.tf_checkpoint.checksum import crc32c, mask
 
 MAGIC = 0xDB4775248B80FB57
 FOOTER_SIZE = 48
