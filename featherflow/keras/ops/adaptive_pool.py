@@ -35,27 +35,22 @@ class _AdaptivePoolAxis(Function):
 
     def forward(self, x):
         moved = np.moveaxis(x, self.axis, 0)
-        self.shape, self.dtype = moved.shape, x.dtype
+        self.moved, self.dtype = moved, x.dtype
         self.starts, self.ends = windows(moved.shape[0], self.out)
-        cells = []
-        self.arg = []
-        for s, e in zip(self.starts.tolist(), self.ends.tolist()):
-            block = moved[s:e]
-            if self.kind == "max":
-                k = np.argmax(block, axis=0)
-                self.arg.append(k + s)
-                cells.append(np.take_along_axis(block, k[None], axis=0)[0])
-            else:
-                cells.append(block.mean(axis=0, dtype=x.dtype))
-        return np.moveaxis(np.stack(cells), 0, self.axis)
+        reduce = np.max if self.kind == "max" else np.mean
+        cells = [reduce(moved[s:e], axis=0) for s, e in
+                 zip(self.starts.tolist(), self.ends.tolist())]
+        return np.moveaxis(np.stack(cells).astype(x.dtype, copy=False), 0, self.axis)
 
     def backward(self, g):
         g = np.moveaxis(g, self.axis, 0)
-        gx = np.zeros(self.shape, self.dtype)
+        gx = np.zeros(self.moved.shape, self.dtype)
         for i, (s, e) in enumerate(zip(self.starts.tolist(), self.ends.tolist())):
             if self.kind == "max":
-                np.put_along_axis(gx, self.arg[i][None],
-                                  np.take_along_axis(gx, self.arg[i][None], axis=0) + g[i:i + 1],
+                # the first largest element of the window takes the gradient, as TF's kernel
+                k = np.argmax(self.moved[s:e], axis=0)[None]
+                window = gx[s:e]
+                np.put_along_axis(window, k, np.take_along_axis(window, k, axis=0) + g[i:i + 1],
                                   axis=0)
             else:
                 gx[s:e] += g[i] / np.asarray(e - s, self.dtype)

@@ -188,10 +188,21 @@ def _seed_pair(seed):
     return np.asarray(draw_seed(seed), np.int64)
 
 
+def _blur(field, size, sigma):
+    """keras.ops.image.gaussian_blur of a (batch, height, width) field ('SAME', zeros
+    outside), as two 1-D passes of the normalised Gaussian whose outer product Keras uses."""
+    dtype = field.dtype
+    t = np.arange(size, dtype=dtype) - np.asarray((size - 1) / 2, dtype)
+    kernel = np.exp(np.asarray(-0.5, dtype) * (t / sigma) ** 2)
+    kernel = (kernel / kernel.sum()).astype(dtype)
+    half = (size - 1) // 2
+    padded = np.pad(field, ((0, 0), (half, size - 1 - half), (half, size - 1 - half)))
+    rows = np.lib.stride_tricks.sliding_window_view(padded, size, axis=1) @ kernel
+    return (np.lib.stride_tricks.sliding_window_view(rows, size, axis=2) @ kernel).astype(dtype)
+
+
 def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
                       fill_mode="reflect", fill_value=0.0, seed=None, data_format=None):
-    from featherflow.keras.ops.image import gaussian_blur
-
     if interpolation not in _INTERPOLATIONS:
         raise ValueError("Invalid value for argument `interpolation`. Expected of one "
                          f"{_INTERPOLATIONS}. Received: interpolation={interpolation}")
@@ -219,9 +230,7 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
     size = int(6 * int(np.asarray(sigma).astype(np.int32)) | 1)
     # Keras draws dx and dy from the same seed, so both displacement fields are one field
     noise = _stateless.normal((batch, height, width), _seed_pair(seed), 0.0, 1.0, dtype)
-    field = (noise * sigma_t)[..., None]
-    field = gaussian_blur(field, kernel_size=(size, size), sigma=(sigma_t, sigma_t),
-                          data_format="channels_last").data[..., 0]
+    field = _blur(noise * sigma_t, size, sigma_t)
     gx, gy = np.meshgrid(np.arange(width, dtype=dtype), np.arange(height, dtype=dtype))
     shift = np.asarray(alpha, dtype) * field
     rows = (gy[None] + shift)[..., None] * np.ones(channels, dtype)
