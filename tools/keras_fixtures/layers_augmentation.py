@@ -78,6 +78,25 @@ def cases():
         ("random_gaussian_blur", lambda **k: L.RandomGaussianBlur(seed=30, **k), True),
         ("random_gaussian_blur_five", lambda **k: L.RandomGaussianBlur(
             factor=0.6, kernel_size=5, sigma=(0.3, 2.0), seed=31, **k), True),
+        ("auto_contrast", lambda **k: L.AutoContrast(**k), True),
+        ("auto_contrast_range", lambda **k: L.AutoContrast(value_range=(0, 1), **k), True),
+        ("equalization", lambda **k: L.Equalization(**k), False),
+        ("equalization_bins", lambda **k: L.Equalization(value_range=(0, 1), bins=32, **k),
+         False),
+        ("random_color_degeneration", lambda **k: L.RandomColorDegeneration(0.6, seed=32, **k),
+         True),
+        ("random_color_degeneration_range", lambda **k: L.RandomColorDegeneration(
+            (0.2, 0.9), value_range=(0, 1), seed=33, **k), True),
+        ("random_sharpness", lambda **k: L.RandomSharpness(0.7, seed=34, **k), True),
+        ("random_sharpness_range", lambda **k: L.RandomSharpness(
+            (0.1, 0.4), value_range=(0, 1), seed=35, **k), True),
+    ] + [(f"rand_augment_{seed}", lambda seed=seed, **k: L.RandAugment(seed=seed, **k), True)
+         for seed in range(36, 46)] + [
+        ("rand_augment_three", lambda **k: L.RandAugment(num_ops=3, factor=0.8,
+                                                         interpolation="nearest", seed=46,
+                                                         **k), True),
+        ("rand_augment_range", lambda **k: L.RandAugment(value_range=(0, 1), factor=(0.1, 0.3),
+                                                         seed=47, **k), True),
     ]
 
 
@@ -99,7 +118,8 @@ def run_case(name, make, differentiable, images, labels):
     out["y_inference"] = as_numpy(layer(x, training=False))
     out["y_after_inference"] = as_numpy(layer(x, training=True))
     out["class_name"] = type(layer).__name__
-    out["seed"] = np.array(layer.seed)
+    if hasattr(layer, "seed"):
+        out["seed"] = np.array(layer.seed)
     out["config"] = to_json(layer.get_config())
     first = make(data_format="channels_first")
     try:

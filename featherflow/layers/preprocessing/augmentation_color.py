@@ -25,7 +25,7 @@ from featherflow.layers.preprocessing.image_layer import (
     parse_value_range,
     to_value_range,
 )
-from featherflow.ops import math
+from featherflow.ops import depthwise_conv, math, reduce
 
 _F32 = np.float32
 _GRAY = np.array([0.2989, 0.5870, 0.1140], _F32)
@@ -342,5 +342,160 @@ class RandomPosterization(_ColorLayer):
         return math.cast(to_value_range(out, (0, 255), self.value_range), self.dtype)
 
 
-__all__ = ["RandomColorJitter", "RandomGrayscale", "RandomHue", "RandomInvert",
+class AutoContrast(DataAugmentation):
+    """Stretch each channel of each image to the full ``value_range`` (no randomness; applied
+    at inference too, as in Keras).
+
+    Example::
+
+        tf.keras.layers.AutoContrast(value_range=(0, 255))
+    """
+
+    _AT_INFERENCE = True
+
+    def __init__(self, value_range=(0, 255), **kwargs):
+        super().__init__(**kwargs)
+        self.value_range = parse_value_range(value_range, self._where())
+
+    def _transformation(self, shape, batched, training):
+        return {}
+
+    def _transform_images(self, x, t):
+        original = math.cast(x, self.dtype)
+        x = math.cast(to_value_range(original, self.value_range, (0, 255)), "float32")
+        # Keras reduces axes (1, 2) of the layer's own layout: height and width, or for
+        # channels_first the channels and the height
+        axes = [1, 2] if self.data_format == "channels_last" else [3, 1]
+        low = reduce.reduce_min(x, axis=axes, keepdims=True)
+        high = reduce.reduce_max(x, axis=axes, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = math.divide(_F32(255), math.subtract(high, low))
+            offset = math.multiply(math.negative(low), scale)
+            out = math.clip_by_value(math.add(math.multiply(x, scale), offset), _F32(0),
+                                     _F32(255))
+            out = math.cast(to_value_range(out, (0, 255), self.value_range), self.dtype)
+        return math.where(np.isnan(out.data), original, out)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"value_range": list(self.value_range)})
+        return config
+
+
+class Equalization(DataAugmentation):
+    """Histogram-equalize each channel (one histogram of ``bins`` over the whole batch per
+    channel, as Keras computes it).
+
+    Example::
+
+        tf.keras.layers.Equalization(value_range=(0, 255), bins=256)
+    """
+
+    def __init__(self, value_range=(0, 255), bins=256, data_format=None, **kwargs):
+        super().__init__(data_format=data_format, **kwargs)
+        if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
+            raise ValueError(f"{self._where()}: `bins` must be an integer of at least 2; "
+                             f"received bins={bins!r}.")
+        self.bins = int(bins)
+        self.value_range = parse_value_range(value_range, self._where())
+
+    def _transformation(self, shape, batched, training):
+        return {}
+
+    def _equalize(self, channel):
+        low, high = self.value_range
+        scale = 255.0 / (high - low)
+        channel = channel * _F32(scale) + _F32(0 - low * scale)
+        bins = self.bins
+        scaled = (channel - _F32(0)) * _F32(bins - 1) / _F32(255)
+        index = np.clip(scaled.astype(np.int32), 0, bins - 1)
+        hist = np.bincount(index.ravel(), minlength=bins)
+        if np.count_nonzero(hist) <= 1:
+            out = channel.astype(np.float64)
+        else:
+            cdf = np.cumsum(hist)
+            cdf_min = cdf[np.nonzero(cdf)[0][0]]
+            denominator = cdf[-1] - cdf_min
+            denominator = 1 if denominator == 0 else denominator
+            table = np.clip(np.round((cdf - cdf_min) * 255 / denominator), 0, 255)
+            lookup = np.clip((channel / _F32(255.0)) * _F32(bins - 1), 0, bins - 1)
+            out = table[lookup.astype(np.int32)]
+        # back to the value range in float64, where Keras's lookup table puts the values
+        back = (high - low) / 255.0
+        return out * back + (low - 0 * back)
+
+    def _transform_images(self, x, t):
+        data = math.cast(x, self.dtype).data.astype(_F32)
+        out = np.stack([self._equalize(data[..., c]) for c in range(data.shape[-1])], axis=-1)
+        return math.cast(Tensor(out.astype(_F32)), self.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"bins": self.bins, "value_range": list(self.value_range)})
+        return config
+
+
+class RandomColorDegeneration(_ColorLayer):
+    """Blend each image towards its grayscale version by a random amount in ``factor``.
+
+    Example::
+
+        tf.keras.layers.RandomColorDegeneration(0.5, seed=8)
+    """
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = self._parse_factor(factor)
+        self.value_range = parse_value_range(value_range, self._where())
+
+    def _transformation(self, shape, batched, training):
+        factor = self._uniform((shape[0], 1, 1, 1), self.factor[0], self.factor[1])
+        return {"factor": factor.astype(_F32)}
+
+    def _transform_images(self, x, t):
+        self._check_rgb(x.data.shape)
+        x = math.cast(x, self.dtype)
+        gray = math.reduce_sum(math.multiply(x, _GRAY.astype(x.data.dtype)), axis=-1,
+                               keepdims=True)
+        factor = t["factor"].astype(x.data.dtype)
+        out = math.add(x, math.multiply(factor, math.subtract(gray, x)))
+        return math.clip_by_value(out, _F32(self.value_range[0]), _F32(self.value_range[1]))
+
+
+_SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float64) / 13.0
+
+
+class RandomSharpness(_ColorLayer):
+    """Sharpen (or blur) each image by ``1 - 2 f`` times its difference from a 3x3 smoothing,
+    ``f`` drawn in ``factor``.
+
+    Example::
+
+        tf.keras.layers.RandomSharpness(0.4, seed=9)
+    """
+
+    _FACTOR_BOUNDS = (0, 1)
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = self._parse_factor(factor)
+        self.value_range = parse_value_range(value_range, self._where())
+
+    def _transformation(self, shape, batched, training):
+        return {"factor": self._uniform((shape[0],), self.factor[0], self.factor[1])}
+
+    def _transform_images(self, x, t):
+        x = math.cast(x, self.dtype)
+        dtype = x.data.dtype
+        factor = (t["factor"] * 2).astype(dtype).reshape(-1, 1, 1, 1)
+        kernel = np.tile(_SMOOTH.astype(dtype).reshape(3, 3, 1, 1),
+                         (1, 1, x.data.shape[-1], 1))
+        smoothed = depthwise_conv.depthwise_conv(x, kernel, padding="same",
+                                                 data_format="channels_last")
+        out = math.add(x, math.multiply(_F32(1) - factor, math.subtract(smoothed, x)))
+        return math.clip_by_value(out, _F32(self.value_range[0]), _F32(self.value_range[1]))
+
+
+__all__ = ["AutoContrast", "Equalization", "RandomColorDegeneration", "RandomSharpness",
+           "RandomColorJitter", "RandomGrayscale", "RandomHue", "RandomInvert",
            "RandomPosterization", "RandomSaturation", "Solarization"]

@@ -17,6 +17,7 @@ import numpy as np
 
 from featherflow.backend import stateless_random
 from featherflow.keras import random as keras_random
+from featherflow.layers.preprocessing.affine_transform import projective_transform
 from featherflow.layers.preprocessing.image_layer import DataAugmentation
 from featherflow.ops import concat, indexing, math
 
@@ -222,4 +223,134 @@ class CutMix(DataAugmentation):
         return config
 
 
-__all__ = ["CutMix", "MixUp"]
+_RAND_AUGMENT_OPS = ("random_shear", "random_translation", "random_rotation",
+                     "random_brightness", "random_color_degeneration", "random_contrast",
+                     "random_sharpness", "random_posterization", "solarization", "auto_contrast",
+                     "equalization")
+
+
+class RandAugment(DataAugmentation):
+    """Apply ``num_ops`` operations picked at random from eleven (shear, translation,
+    rotation, brightness, colour degeneration, contrast, sharpness, posterization,
+    solarization, auto-contrast, equalization), each of strength ``factor``; one pick for the
+    whole batch per step, as Keras 3.15 does.
+
+    Example::
+
+        tf.keras.layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.5, seed=1)
+    """
+
+    _FACTOR_BOUNDS = (0, 1)
+
+    def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear",
+                 seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        from featherflow.layers.preprocessing import augmentation as base
+        from featherflow.layers.preprocessing import augmentation_color as color
+        from featherflow.layers.preprocessing import augmentation_geometric as geometric
+
+        if isinstance(num_ops, bool) or not isinstance(num_ops, (int, np.integer)) or \
+                num_ops < 0:
+            raise ValueError(f"{self._where()}: `num_ops` must be a non-negative integer; "
+                             f"received num_ops={num_ops!r}.")
+        self.value_range = value_range
+        self.num_ops = int(num_ops)
+        self.factor = self._parse_factor(factor)
+        self.interpolation = interpolation
+        factor = list(self.factor)
+        common = {"seed": seed, "data_format": data_format}
+        self._ops = {
+            "random_shear": geometric.RandomShear(factor, factor, interpolation=interpolation,
+                                                  **common),
+            "random_translation": base.RandomTranslation(factor, factor,
+                                                         interpolation=interpolation, **common),
+            "random_rotation": base.RandomRotation(factor, interpolation=interpolation,
+                                                   **common),
+            "random_brightness": base.RandomBrightness(factor, value_range=value_range,
+                                                       **common),
+            "random_color_degeneration": color.RandomColorDegeneration(
+                factor, value_range=value_range, **common),
+            "random_contrast": base.RandomContrast(factor, value_range=value_range, **common),
+            "random_sharpness": color.RandomSharpness(factor, value_range=value_range,
+                                                      **common),
+            "random_posterization": color.RandomPosterization(
+                max(1, int(8 * self.factor[1])), value_range=value_range, **common),
+            "solarization": color.Solarization(factor, factor, value_range=value_range,
+                                               **common),
+            "auto_contrast": color.AutoContrast(value_range=value_range,
+                                                data_format=data_format),
+            "equalization": color.Equalization(value_range=value_range,
+                                               data_format=data_format),
+        }
+        for op in self._ops.values():
+            # every operation draws from this layer's generator, in Keras's order
+            op._generator = self._generator
+
+    def _draw(self, op, shape, batched):
+        if isinstance(op, DataAugmentation):
+            return op._transformation(shape, batched, True)
+        if hasattr(op, "_transforms"):  # RandomTranslation, RandomRotation
+            return op._transforms(shape[0], shape[1], shape[2])
+        # RandomBrightness and RandomContrast draw once inside their transform: keep the
+        # generator's state and replay that one draw when the operation runs
+        state = self._generator.state.numpy().copy()
+        self._generator.next()
+        return state
+
+    def _transformation(self, shape, batched, training):
+        if not training:
+            return None
+        picks = keras_random.randint((self.num_ops,), 0, len(_RAND_AUGMENT_OPS),
+                                     seed=self._generator).numpy()
+        draws = {name: self._draw(self._ops[name], shape, batched)
+                 for name in _RAND_AUGMENT_OPS}
+        return {"picks": picks, "draws": draws}
+
+    def _run(self, name, x, t, interpolation=None):
+        op, draw = self._ops[name], t["draws"][name]
+        if isinstance(op, DataAugmentation):
+            return op._transform_images(x, draw)
+        if hasattr(op, "_transforms"):
+            return projective_transform(math.cast(x, self.dtype), draw,
+                                        interpolation or op.interpolation, op.fill_mode,
+                                        op.fill_value)
+        replay = keras_random.SeedGenerator(int(draw[0]))
+        replay.state.assign(draw)
+        op._generator = replay
+        try:
+            return op._augment(x, True)
+        finally:
+            op._generator = self._generator
+
+    def _transform_images(self, x, t):
+        x = math.cast(x, self.dtype)
+        for pick in t["picks"]:
+            out = math.cast(self._run(_RAND_AUGMENT_OPS[int(pick)], x, t), self.dtype)
+            # Keras selects the picked result with `where` among all eleven, so the input
+            # stays connected (a zero gradient through posterization's integer cast, not None)
+            x = math.where(np.zeros(x.data.shape, bool), x, out)
+        return x
+
+    def _transform_segmentation_masks(self, masks, t):
+        for pick in t["picks"]:
+            name = _RAND_AUGMENT_OPS[int(pick)]
+            if name == "random_shear":
+                masks = self._ops[name]._transform_segmentation_masks(masks, t["draws"][name])
+            elif name in ("random_translation", "random_rotation"):
+                masks = self._run(name, masks, t, interpolation="nearest")
+        return masks
+
+    def _transform_bounding_boxes(self, boxes, t):
+        raise ValueError(f"{self._where()}: RandAugment does not move bounding boxes in "
+                         "featherflow yet (its translation and rotation have no box rule "
+                         "here); drop the 'bounding_boxes' entry.")
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"value_range": list(self.value_range), "num_ops": self.num_ops,
+                       "factor": list(self.factor), "interpolation": self.interpolation,
+                       "seed": self.seed})
+        return config
+
+
+__all__ = ["CutMix", "MixUp", "RandAugment"]

@@ -123,8 +123,11 @@ class DataAugmentation(SeededLayer):
     A subclass draws in ``_transformation(shape, batched, training)`` (``shape`` is the
     channels-last batch shape; return ``None`` to leave everything as it is) and transforms a
     channels-last batch in ``_transform_images(x, transformation)``. Labels, boxes and masks
-    pass through unless a subclass transforms them.
+    pass through unless a subclass transforms them. A layer Keras applies whatever
+    ``training`` says (AutoContrast) sets ``_AT_INFERENCE``.
     """
+
+    _AT_INFERENCE = False
 
     def __init__(self, seed=None, data_format=None, bounding_box_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
@@ -159,14 +162,14 @@ class DataAugmentation(SeededLayer):
         shape = self._batch(x, batched).data.shape
         transformation = self._transformation(shape, batched, training)
         images = x
-        if training and transformation is not None:
+        active = (training or self._AT_INFERENCE) and transformation is not None
+        if active:
             images = self._unbatch(self._transform_images(self._batch(x, batched),
                                                           transformation), batched)
         if not is_dict:
             return images
         out = dict(data)
         out["images"] = images
-        active = training and transformation is not None
         if "bounding_boxes" in data:
             if not self.bounding_box_format:
                 raise ValueError(f"{self._where()}: the input has a 'bounding_boxes' entry but "
