@@ -8,8 +8,10 @@ gradient (the mean spread over the window, the max routed to the first largest e
 
 Example::
 
-    >>> keras.ops.adaptive_average_pool(np.arange(10.0).reshape(1, 10, 1), 4)[0, :, 0]
-    array([1. , 3. , 6. , 8. ])  # windows [0, 3), [2, 5), [5, 8), [7, 10)
+    >>> tf.keras.ops.adaptive_average_pool(np.arange(10.0).reshape(1, 10, 1), 4)[0, :, 0].numpy()
+    array([1., 3., 6., 8.])
+
+(the windows are [0, 3), [2, 5), [5, 8) and [7, 10).)
 """
 
 import numpy as np

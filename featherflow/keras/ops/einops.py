@@ -8,8 +8,8 @@ the axis at fault; the work is one reshape, one transpose and one reshape (diffe
 Example::
 
     >>> images = np.zeros((32, 30, 40, 3))
-    >>> keras.ops.rearrange(images, "b (h1 h) (w1 w) c -> (b h1 w1) h w c", h1=2, w1=2).shape
-    (128, 15, 20, 3)
+    >>> tf.keras.ops.rearrange(images, "b (h1 h) (w1 w) c -> (b h1 w1) h w c", h1=2, w1=2).shape
+    TensorShape([128, 15, 20, 3])
 """
 
 import re

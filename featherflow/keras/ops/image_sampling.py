@@ -13,7 +13,7 @@ seed gives TensorFlow's field), blurs it, and samples through ``map_coordinates`
 Example::
 
     >>> image = np.arange(9.0).reshape(3, 3)
-    >>> keras.ops.image.map_coordinates(image, [[0.5, 2.0], [1.0, 1.5]], order=1)
+    >>> tf.keras.ops.image.map_coordinates(image, [[0.5, 2.0], [1.0, 1.5]], order=1).numpy()
     array([2.5, 7.5])
 """
 

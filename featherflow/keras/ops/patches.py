@@ -7,11 +7,11 @@ directions: a strided slice per kernel offset, gathered (unfold) or added (fold)
 
 Example::
 
-    >>> patches = keras.ops.unfold(np.ones((1, 2, 4, 4)), kernel_size=2, stride=2)
+    >>> patches = tf.keras.ops.unfold(np.ones((1, 2, 4, 4)), kernel_size=2, stride=2)
     >>> patches.shape
-    (1, 8, 4)
-    >>> keras.ops.fold(patches, output_size=4, kernel_size=2, stride=2).shape
-    (1, 2, 4, 4)
+    TensorShape([1, 8, 4])
+    >>> tf.keras.ops.fold(patches, output_size=4, kernel_size=2, stride=2).shape
+    TensorShape([1, 2, 4, 4])
 """
 
 import numpy as np

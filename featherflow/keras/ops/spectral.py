@@ -10,7 +10,7 @@ from those primitives and featherflow's differentiable framing ops.
 
 Example::
 
-    >>> real, imag = keras.ops.fft((np.array([1.0, 2.0]), np.array([0.0, 1.0])))
+    >>> real, imag = tf.keras.ops.fft((np.array([1.0, 2.0]), np.array([0.0, 1.0])))
     >>> real.numpy(), imag.numpy()
     (array([ 3., -1.]), array([ 1., -1.]))
 """
