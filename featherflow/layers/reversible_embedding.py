@@ -81,12 +81,17 @@ class ReversibleEmbedding(Embedding):
                 f"ReversibleEmbedding '{self.name}': reverse=True needs inputs whose last axis "
                 f"is output_dim={self.output_dim}, received shape {tuple(inputs.data.shape)}."
             )
-        kernel = (reshape_ops.transpose(self.embeddings) if self.tie_weights
-                  else self.reverse_embeddings)
+        # tied: the (input_dim, output_dim) table used transposed by the matmul (no copy of
+        # the table); the leading axes folded into one so BLAS runs one matrix product
+        kernel = self.embeddings if self.tie_weights else self.reverse_embeddings
         if self.reverse_dtype is not None:
             inputs = math_ops.cast(inputs, self.reverse_dtype)
             kernel = math_ops.cast(kernel, self.reverse_dtype)
-        logits = linalg_ops.matmul(inputs, kernel)
+        lead = inputs.data.shape[:-1]
+        flat = inputs if len(lead) == 1 else reshape_ops.reshape(inputs, (-1, self.output_dim))
+        logits = linalg_ops.matmul(flat, kernel, transpose_b=self.tie_weights)
+        if len(lead) != 1:
+            logits = reshape_ops.reshape(logits, lead + (self.input_dim,))
         if self.logit_soft_cap is not None:
             cap = np.asarray(self.logit_soft_cap, logits.data.dtype)
             logits = math_ops.multiply(activation_ops.tanh(math_ops.divide(logits, cap)), cap)
