@@ -9,6 +9,12 @@ that works), so they are computed on arrays.
 
 import numpy as np
 
+from featherflow.api.sparse_kernels import (
+    SegmentSum,
+    SparseDenseMatMul,
+    group_rows,
+    segment_max_array,
+)
 from featherflow.api.sparse_ops import lexsort_rows, make, take
 from featherflow.api.sparse_tensor import (
     SparseTensor,
@@ -24,14 +30,8 @@ from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 
 
-def group_rows(rows):
-    """The distinct index rows in row-major order and, per input row, its group's number."""
-    if rows.shape[0] == 0:
-        return rows.reshape(0, rows.shape[1]), np.zeros(0, np.int64)
-    if rows.shape[1] == 0:
-        return rows[:1], np.zeros(rows.shape[0], np.int64)
-    unique, inverse = np.unique(rows, axis=0, return_inverse=True)
-    return unique, inverse.reshape(-1)
+def _segment_sum(values, ids, num):
+    return SegmentSum(np.asarray(ids, np.int64), int(num))(values)
 
 
 def _is_sorted(idx):
@@ -109,7 +109,7 @@ def add(a, b, threshold=0):
         else:
             unique, inverse = _merge_walk(a.indices.data, b.indices.data)
         values = concat_ops.concat([a.values, b.values], 0)
-        summed = reduce.unsorted_segment_sum(values, inverse, len(unique))
+        summed = _segment_sum(values, inverse, len(unique))
         threshold = float(np.asarray(threshold.data if isinstance(threshold, Tensor)
                                      else threshold))
         if threshold > 0:
@@ -193,7 +193,7 @@ def reduce_sum(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=
     where = "tf.sparse.reduce_sum"
     sp = as_sparse(sp_input, "sp_input", where)
     unique, inverse, out_shape = _reduce_groups(sp, axis, keepdims, where)
-    sums = reduce.unsorted_segment_sum(sp.values, inverse, len(unique))
+    sums = _segment_sum(sp.values, inverse, len(unique))
     if output_is_sparse:
         return make(unique, sums, out_shape)
     return _densify(unique, sums, out_shape)
@@ -217,8 +217,7 @@ def reduce_max(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=
     values = sp.values.data
     kind = values.dtype.kind
     low = -np.inf if kind == "f" else np.iinfo(values.dtype).min if kind in "iu" else False
-    maxes = np.full(len(unique), low, values.dtype)
-    np.maximum.at(maxes, inverse, values)
+    maxes = segment_max_array(values, inverse, len(unique), low)
     if output_is_sparse:
         return make(unique, maxes, out_shape)
     dense = np.zeros(tuple(int(d) for d in out_shape), values.dtype)
@@ -248,11 +247,10 @@ def softmax(sp_input, name=None):
         unique, inverse = group_rows(idx[order, :-1])
     else:
         unique, inverse = group_rows(idx[:, :-1])
-    peak = np.full(len(unique), -np.inf, values.data.dtype)
-    np.maximum.at(peak, inverse, values.data)
+    peak = segment_max_array(values.data, inverse, len(unique), -np.inf)
     shifted = math_ops.subtract(values, Tensor(peak[inverse]))
     e = math_ops.exp(shifted)
-    total = reduce.unsorted_segment_sum(e, inverse, len(unique))
+    total = _segment_sum(e, inverse, len(unique))
     return make(idx, math_ops.divide(e, take(total, inverse)), sp.dense_shape.data)
 
 
@@ -288,9 +286,7 @@ def sparse_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
         i = int(bad[0])
         raise InvalidArgumentError(f"{where}: index {idx[i].tolist()} of sp_a (row {i}) is out "
                                    f"of bounds of its dense shape {shape.tolist()}.")
-    picked = indexing.gather(b, Tensor(cols))
-    products = math_ops.multiply(reshape_ops.reshape(sp.values, [-1, 1]), picked)
-    return reduce.unsorted_segment_sum(products, rows, m)
+    return SparseDenseMatMul(rows, cols, m, k)(sp.values, b)
 
 
 def sampled_addmm(indices, values, dense_shape, mat1, mat2, beta=1.0, alpha=1.0,
@@ -351,7 +347,7 @@ def _segment(data, indices, segment_ids, num_segments, where, scale):
             f"{where}: segment id {int(ids.max() if ids.max() >= num else ids.min())} is out of "
             f"range [0, {num}) (num_segments).")
     picked = indexing.gather(data, Tensor(idx))
-    sums = reduce.unsorted_segment_sum(picked, ids, num)
+    sums = _segment_sum(picked, ids, num)
     if scale is None:
         return sums
     counts = np.maximum(np.bincount(ids, minlength=num), 1).astype(data.data.dtype)

@@ -9,6 +9,7 @@ one primitive here is :class:`ToDense` (its default value has a gradient, as in 
 
 import numpy as np
 
+from featherflow.api.sparse_kernels import linear_keys
 from featherflow.api.sparse_tensor import (
     SparseTensor,
     as_sparse,
@@ -49,7 +50,12 @@ def lexsort_rows(indices):
     """The permutation that puts index rows in row-major (lexicographic) order, stable."""
     if indices.shape[1] == 0 or indices.shape[0] < 2:
         return np.arange(indices.shape[0])
-    return np.lexsort(indices.T[::-1])
+    keys = linear_keys(indices, indices.max(axis=0) + 1) if indices.min() >= 0 else None
+    if keys is None:
+        return np.lexsort(indices.T[::-1])
+    if np.all(keys[1:] >= keys[:-1]):
+        return np.arange(indices.shape[0])
+    return np.argsort(keys, kind="stable")
 
 
 def _int_scalar(value, argument, where):
@@ -95,7 +101,10 @@ class ToDense(Function):
         self.key, self.shape = key, shape
 
     def forward(self, values, default):
-        out = np.full(self.shape, default, dtype=values.dtype)
+        if default == 0:
+            out = np.zeros(self.shape, dtype=values.dtype)  # fresh zero pages, not a fill
+        else:
+            out = np.full(self.shape, default, dtype=values.dtype)
         out[self.key] = values
         return out
 
