@@ -19,9 +19,12 @@ def positive_size(value, what):
     return n
 
 
-def stack(elements, what="batch"):
-    """One batch of a list of elements of the same structure, leaf by leaf."""
+def stack(elements, what="batch", ragged=None):
+    """One batch of a list of elements of the same structure, leaf by leaf; the leaves
+    flagged in ``ragged`` (their spec is a RaggedTensorSpec) join as RaggedTensors."""
     first = elements[0]
+    if ragged is not None:
+        return _stack_ragged(elements, ragged)
     if type(first) is np.ndarray:
         try:
             return np.stack(elements)
@@ -36,6 +39,36 @@ def stack(elements, what="batch"):
         except ValueError:
             _raise_shapes([a.shape for a in column], c, what)
     return structure.pack_as(first, out)
+
+
+def ragged_flags(spec):
+    """Per leaf of ``spec``, its RaggedTensorSpec (or None); None when there is none."""
+    flags = [s if structure.is_ragged_spec(s) else None for s in structure.flatten(spec)]
+    return flags if any(f is not None for f in flags) else None
+
+
+def _stack_ragged(elements, ragged):
+    leaves = [structure.flatten(e) for e in elements]
+    out = []
+    for c, spec in enumerate(ragged):
+        column = [row[c] for row in leaves]
+        if spec is not None:
+            out.append(structure.ragged_batch(column, spec))
+            continue
+        try:
+            out.append(np.stack(column))
+        except ValueError:
+            _raise_shapes([a.shape for a in column], c, "batch")
+    return structure.pack_as(elements[0], out)
+
+
+def batched_spec(spec, first):
+    """The spec of a batch of elements of ``spec`` (``first``: the static batch size)."""
+    def one(s):
+        if structure.is_ragged_spec(s):
+            return s._batched(first)
+        return s._with_shape(None if s._shape is None else (first,) + tuple(s._shape))
+    return structure.map_element(one, spec)
 
 
 def _raise_shapes(shapes, component, what):
@@ -63,9 +96,11 @@ class BatchDataset(Dataset):
 
     def _compute_spec(self):
         first = self._batch_size if self._drop else None
-        return structure.map_element(
-            lambda s: s._with_shape(None if s._shape is None else (first,) + tuple(s._shape)),
-            self._input.element_spec)
+        return batched_spec(self._batching_spec(), first)
+
+    def _batching_spec(self):
+        """The spec each element is batched by (ragged_batch turns dense ones ragged)."""
+        return self._input.element_spec
 
     def _peek(self):
         """A batch of ``batch_size`` copies of the input's peeked element (a broadcast view,
@@ -74,17 +109,21 @@ class BatchDataset(Dataset):
         if first is END:
             return END
         n = self._batch_size
+        ragged = ragged_flags(self._batching_spec())
+        if ragged is not None:
+            return stack([first] * n, ragged=ragged)
         return structure.map_element(lambda a: np.broadcast_to(a, (n,) + a.shape), first)
 
     def _iterate(self):
+        # a source with whole batches holds arrays only (ragged sources offer none)
         fast = getattr(self._input, "_iterate_batches", None)
-        if fast is not None:
+        if fast is not None and type(self) is BatchDataset:
             it = fast(self._batch_size, self._drop)
             if it is not None:
                 return it
-        return self._stacked()
+        return self._stacked(ragged_flags(self._batching_spec()))
 
-    def _stacked(self):
+    def _stacked(self, ragged=None):
         bs, drop = self._batch_size, self._drop
         it = self._input._iterate()
         try:
@@ -92,9 +131,35 @@ class BatchDataset(Dataset):
             for element in it:
                 batch.append(element)
                 if len(batch) == bs:
-                    yield stack(batch)
+                    yield stack(batch, ragged=ragged)
                     batch = []
             if batch and not drop:
-                yield stack(batch)
+                yield stack(batch, ragged=ragged)
         finally:
             getattr(it, "close", lambda: None)()
+
+
+class RaggedBatchDataset(BatchDataset):
+    """``Dataset.ragged_batch``: batches whose components of rank >= 1 become RaggedTensors
+    (the outer dimension of each element becomes a ragged one); scalars batch densely.
+
+    Example::
+
+        >>> ds = tf.data.Dataset.range(4).map(lambda x: tf.range(x)).ragged_batch(2)
+        >>> [b.to_list() for b in ds]
+        [[[], [0]], [[0, 1], [0, 1, 2]]]
+    """
+
+    def __init__(self, input_dataset, batch_size, drop_remainder=False,
+                 row_splits_dtype="int64", name=None):
+        super().__init__(input_dataset, batch_size, drop_remainder, name=name)
+        self._splits_dtype = row_splits_dtype
+
+    def _batching_spec(self):
+        ragged = structure.ragged_module()
+
+        def one(s):
+            if structure.is_ragged_spec(s) or s._shape is None or len(s._shape) == 0:
+                return s
+            return ragged.RaggedTensorSpec(s._shape, s._dtype, 0, self._splits_dtype)
+        return structure.map_element(one, self._input.element_spec)

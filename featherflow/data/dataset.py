@@ -243,6 +243,15 @@ class Dataset:
 
         return BatchDataset(self, batch_size, drop_remainder=drop_remainder, name=name)
 
+    def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype="int64",
+                     name=None):
+        """Batches in which components of rank >= 1 become RaggedTensors (rows may have
+        different lengths)."""
+        from featherflow.data.batch import RaggedBatchDataset
+
+        return RaggedBatchDataset(self, batch_size, drop_remainder, row_splits_dtype,
+                                  name=name)
+
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):
         """Batch elements of varying shape, padding each to the batch's largest."""

@@ -35,6 +35,11 @@ def unbatch():
     return lambda ds: ds.unbatch()
 
 
+def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype="int64"):
+    """``Dataset.ragged_batch`` as a function for ``Dataset.apply`` (TF's older name)."""
+    return lambda ds: ds.ragged_batch(batch_size, drop_remainder, row_splits_dtype)
+
+
 def ignore_errors(log_warning=False):
     return lambda ds: ds.ignore_errors(log_warning)
 
@@ -149,7 +154,7 @@ def __getattr__(name):
 
 __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "ExternalStatePolicy", "INFINITE_CARDINALITY",
            "UNKNOWN_CARDINALITY", "assert_cardinality", "bucket_by_sequence_length",
-           "cardinality", "choose_from_datasets", "copy_to_device",
+           "cardinality", "choose_from_datasets", "copy_to_device", "dense_to_ragged_batch",
            "enumerate_dataset", "get_single_element", "group_by_window", "ignore_errors",
            "load", "map_and_batch", "parallel_interleave", "prefetch_to_device",
            "rejection_resample", "sample_from_datasets", "save", "scan", "shuffle_and_repeat",

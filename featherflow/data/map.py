@@ -34,6 +34,15 @@ def worker_count(num_parallel_calls, options, what):
     return 0 if n == 1 else min(n, max(cap, 1))
 
 
+def _length(leaf, axis):
+    """The peeked element's length along ``axis``; for a ragged dimension its longest row
+    (what to_tensor pads to)."""
+    length = leaf.shape[axis]
+    if length is None:
+        return int(leaf.bounding_shape(axis).numpy())
+    return length
+
+
 class MapDataset(Dataset):
     """Elements of the input, each passed through ``map_func``."""
 
@@ -63,8 +72,8 @@ class MapDataset(Dataset):
         out = ElementFunction(self._fn, "map")(first, 0)
         spec = structure.spec_of(out)
         # (axis, length) of every unknown input dim, as seen in the peeked element
-        unknown = {(i, a.shape[i]) for s, a in zip(structure.flatten(self._input.element_spec),
-                                                   structure.flatten(first))
+        unknown = {(i, _length(a, i)) for s, a in zip(
+            structure.flatten(self._input.element_spec), structure.flatten(first))
                    if s._shape is not None for i, d in enumerate(s._shape) if d is None}
         if not unknown:
             return spec

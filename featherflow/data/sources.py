@@ -26,7 +26,14 @@ class TensorSliceDataset(Dataset):
         if not leaves:
             raise ValueError("from_tensor_slices: the input has no components.")
         sizes = set()
+        self._ragged = any(structure.is_ragged(a) for a in leaves)
+        if self._ragged:
+            # rows of a RaggedTensor are taken one by one: no batch slices, no gathers
+            self._gather = None
         for a in leaves:
+            if structure.is_ragged(a):
+                sizes.add(a.nrows_int())
+                continue
             if a.ndim == 0:
                 raise ValueError(
                     f"from_tensor_slices: every component needs a first dimension to slice; "
@@ -45,11 +52,15 @@ class TensorSliceDataset(Dataset):
         return self._n
 
     def _compute_spec(self):
-        return structure.map_element(
-            lambda a: structure.TensorSpec(a.shape[1:], a.dtype), self._data)
+        return structure.map_element(_slice_spec, self._data)
 
     def _iterate(self):
         data = self._data
+        if self._ragged:
+            leaves = [structure.ragged_rows(a) if structure.is_ragged(a) else a
+                      for a in self._leaves]
+            return (structure.pack_as(data, [a[i] if isinstance(a, list) else a[i, ...]
+                                             for a in leaves]) for i in range(self._n))
         # a[i, ...] is a view, and a 0-d array (not a NumPy scalar) when a is 1-D
         if type(data) is np.ndarray:
             return (data[i, ...] for i in range(self._n))
@@ -59,6 +70,8 @@ class TensorSliceDataset(Dataset):
 
     def _iterate_batches(self, batch_size, drop_remainder):
         """Consecutive batches as slices of the arrays (``batch`` on this source)."""
+        if self._ragged:
+            return None
         n = self._n
         stop = n - n % batch_size if drop_remainder else n
         data = self._data
@@ -71,6 +84,12 @@ class TensorSliceDataset(Dataset):
         """The elements at ``index`` (an int array) stacked: the batch a shuffle-and-batch
         of this source would make, in one gather."""
         return structure.map_element(lambda a: a[index], self._data)
+
+
+def _slice_spec(a):
+    if structure.is_ragged(a):
+        return structure.ragged_module().RaggedTensorSpec.from_value(a)._unbatched()
+    return structure.TensorSpec(a.shape[1:], a.dtype)
 
 
 def _packer(structure_):

@@ -10,6 +10,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, TensorShape, as_array, dtype_name
 from featherflow.data import seeds
+from featherflow.errors import InvalidArgumentError
 
 
 class TensorSpec:
@@ -212,7 +213,55 @@ def to_array(value):
         out = np.empty((), dtype=object)
         out[()] = value.encode("utf-8") if isinstance(value, str) else value
         return out
+    if is_ragged(value):
+        return value  # a RaggedTensor is one leaf of an element
     return as_array(value)
+
+
+def ragged_module():
+    """featherflow.api.ragged, loaded on first use (it registers tf.*'s ragged dispatch)."""
+    from featherflow.api import ragged  # function-level: ragged builds on this module
+
+    return ragged
+
+
+def is_ragged(value):
+    return type(value).__name__ == "RaggedTensor" and isinstance(
+        value, ragged_module().RaggedTensor)
+
+
+def ragged_rows(rt):
+    """The rows of a RaggedTensor as elements: arrays for a ragged_rank of 1 (TF's slices of
+    a RaggedTensor are dense then), RaggedTensors otherwise."""
+    return [row.data if isinstance(row, Tensor) else row for row in rt]
+
+
+def ragged_batch(rows, spec):
+    """Rows (arrays or RaggedTensors) joined into one RaggedTensor with a new outer ragged
+    dimension, as ``batch`` does for a RaggedTensorSpec component."""
+    ragged = ragged_module()
+    if not rows:
+        raise ValueError("ragged_batch: no rows to batch.")
+    if is_ragged(rows[0]):
+        stacked = ragged.stack(rows, axis=0)
+        return stacked
+    shapes = {a.shape[1:] for a in rows}
+    if any(a.ndim == 0 for a in rows):
+        raise InvalidArgumentError("ragged_batch: scalar components cannot be batched as "
+                                   "ragged rows; use batch.")
+    if len(shapes) > 1:
+        # rows of different inner shapes become ragged in those dims too
+        rts = [ragged.RaggedTensor.from_tensor(Tensor(a), ragged_rank=a.ndim - 1)
+               if a.ndim > 1 else Tensor(a) for a in rows]
+        return ragged.stack(rts, axis=0)
+    lengths = np.array([a.shape[0] for a in rows], spec.row_splits_dtype if spec is not None
+                       else np.int64)
+    values = np.concatenate(rows) if rows[0].dtype != object or len(rows) > 1 else rows[0]
+    return ragged.RaggedTensor.from_row_lengths(Tensor(values), lengths)
+
+
+def is_ragged_spec(spec):
+    return type(spec).__name__ == "RaggedTensorSpec"
 
 
 def to_numpy_element(value):
@@ -247,6 +296,8 @@ def to_tensors(element):
 
 
 def _user_leaf(a):
+    if is_ragged(a):
+        return a.numpy()
     if not isinstance(a, np.ndarray):
         # TF's message for a dataset of datasets (window)
         raise TypeError(
@@ -272,9 +323,15 @@ def call_with_element(fn, element):
         return fn(args)
 
 
+def _leaf_spec(a):
+    if is_ragged(a):
+        return ragged_module().RaggedTensorSpec.from_value(a)
+    return TensorSpec(a.shape, a.dtype)
+
+
 def spec_of(element):
-    """The nest of TensorSpecs of one element."""
-    return map_element(lambda a: TensorSpec(a.shape, a.dtype), element)
+    """The nest of TensorSpecs (RaggedTensorSpecs for RaggedTensors) of one element."""
+    return map_element(_leaf_spec, element)
 
 
 def relax_spec(spec, element):

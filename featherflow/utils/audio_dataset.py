@@ -5,6 +5,8 @@ padding and truncation (``keras/src/utils/audio_dataset_utils.py``).
 Each file is decoded by ``tf.audio.decode_wav`` to float32 ``(samples, channels)``; without
 ``output_sequence_length`` a batch is padded with zeros to its longest file (and widest
 channel count), as ``padded_batch``; with it every file is cut or zero-padded to that length.
+With ``ragged=True`` each file is a RaggedTensor (samples by channels) and a batch a
+RaggedTensor of them, as Keras gives it.
 """
 
 import numpy as np
@@ -70,8 +72,15 @@ def _check_sampling_rate(sampling_rate):
                          f"sampling_rate={sampling_rate}")
 
 
+def _ragged_audio(path, sampling_rate):
+    """One file as Keras's ragged=True element: a RaggedTensor of samples by channels."""
+    from featherflow.api import ragged  # tf.ragged loads on first use
+
+    return ragged.RaggedTensor.from_tensor(_read_audio(path, sampling_rate, None))
+
+
 def _paths_and_labels(file_paths, labels, label_mode, num_classes, sampling_rate,
-                      output_sequence_length, shuffle, buffer_size, seed):
+                      output_sequence_length, shuffle, buffer_size, seed, ragged=False):
     ds = Dataset.from_tensor_slices(file_paths)
     label_spec = None
     if label_mode:
@@ -81,6 +90,16 @@ def _paths_and_labels(file_paths, labels, label_mode, num_classes, sampling_rate
     if shuffle:
         ds = ds.shuffle(buffer_size=buffer_size or 1024, seed=seed)
     audio_spec = TensorSpec((output_sequence_length, None), "float32")
+    if ragged:
+        from featherflow.api import ragged as ragged_api  # tf.ragged loads on first use
+
+        audio_spec = ragged_api.RaggedTensorSpec((None, None), "float32", 1)
+        read = _ragged_audio
+        if label_mode:
+            ds = ds.map(lambda x, y: (read(x, sampling_rate), y), num_parallel_calls=AUTOTUNE)
+            return _DeclaredSpec(ds, (audio_spec, label_spec))
+        ds = ds.map(lambda x: read(x, sampling_rate), num_parallel_calls=AUTOTUNE)
+        return _DeclaredSpec(ds, audio_spec)
     if label_mode:
         ds = ds.map(lambda x, y: (_read_audio(x, sampling_rate, output_sequence_length), y),
                     num_parallel_calls=AUTOTUNE)
@@ -113,11 +132,6 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
     if ragged and output_sequence_length is not None:
         raise ValueError("Cannot set both `ragged` and `output_sequence_length`")
     _check_sampling_rate(sampling_rate)
-    if ragged:
-        raise ValueError(
-            "audio_dataset_from_directory: ragged=True needs tf.RaggedTensor, which "
-            "featherflow does not have yet. Use ragged=False (each batch zero-padded to its "
-            "longest file) or set output_sequence_length to cut/pad every file to one length.")
     if labels is None or label_mode is None:
         labels, label_mode = None, None
     directory_index.check_validation_split_arg(validation_split, subset, shuffle, seed)
@@ -141,11 +155,12 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
             raise ValueError(f"No {kind}audio files found in directory {directory}. "
                              f"Allowed format(s): {ALLOWED_FORMATS}")
         ds = _paths_and_labels(paths, subset_labels, label_mode, num_classes, sampling_rate,
-                               output_sequence_length, shuffled, buffer_size, seed)
+                               output_sequence_length, shuffled, buffer_size, seed, ragged)
         ds = ds.prefetch(AUTOTUNE)
         if batch_size is not None:
-            ds = ds.padded_batch(batch_size) if output_sequence_length is None else \
-                ds.batch(batch_size)
+            # Keras batches ragged audio with batch (RaggedTensors join as ragged rows)
+            ds = ds.padded_batch(batch_size) if output_sequence_length is None and not \
+                ragged else ds.batch(batch_size)
         ds.class_names = class_names
         return ds
 

@@ -11,9 +11,11 @@ from tests.data.scenarios import scenario_test
 test_tf_scenario, workdir = scenario_test("strings")
 
 
-def test_split_of_a_batch_names_the_missing_ragged_tensor():
-    with pytest.raises(TypeError, match="RaggedTensor.*issue 15"):
-        tf.strings.split(["a b", "c"])
+def test_split_of_a_batch_is_a_ragged_tensor():
+    # the values against TF are in tests/api/test_ragged.py (strings_*)
+    pieces = tf.strings.split(["a b", "c"])
+    assert isinstance(pieces, tf.RaggedTensor)
+    assert pieces.to_list() == [[b"a", b"b"], [b"c"]]
 
 
 def test_numbers_are_refused_with_a_fix():
@@ -55,12 +57,10 @@ def test_hash_bucket_fast_refuses_zero_buckets():
         tf.strings.to_hash_bucket_fast(["a"], 0)
 
 
-def test_unicode_ops_on_a_batch_name_the_missing_ragged_tensor():
-    for op in (tf.strings.unicode_split, tf.strings.unicode_decode):
-        with pytest.raises(TypeError, match="RaggedTensor.*issue 15"):
-            op(["ab", "c"], "UTF-8")
-    with pytest.raises(TypeError, match="RaggedTensor"):
-        tf.strings.bytes_split(["ab"])
+def test_unicode_ops_on_a_batch_give_ragged_tensors():
+    assert tf.strings.unicode_split(["ab", "c"], "UTF-8").to_list() == [[b"a", b"b"], [b"c"]]
+    assert tf.strings.unicode_decode(["ab", "c"], "UTF-8").to_list() == [[97, 98], [99]]
+    assert tf.strings.bytes_split(["ab"]).to_list() == [[b"a", b"b"]]
 
 
 def test_regex_unicode_classes_other_than_letters_are_refused_clearly():

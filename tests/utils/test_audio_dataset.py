@@ -21,9 +21,15 @@ def test_corrupt_file_is_named(workdir):
         list(ds)
 
 
-def test_ragged_is_refused_until_featherflow_has_ragged_tensors(workdir):
-    with pytest.raises(ValueError, match="ragged=True needs tf.RaggedTensor"):
-        tf.keras.utils.audio_dataset_from_directory(str(workdir / "mono"), ragged=True)
+def test_ragged_batches_are_ragged_tensors(workdir):
+    # the values against Keras on TF are in tests/api/test_ragged.py (keras_audio_ragged*)
+    ds = tf.keras.utils.audio_dataset_from_directory(str(workdir / "mono"), ragged=True,
+                                                     shuffle=False, verbose=False)
+    audio, labels = next(iter(ds))
+    assert isinstance(audio, tf.RaggedTensor) and audio.ragged_rank == 2
+    with pytest.raises(ValueError, match="Cannot set both `ragged` and"):
+        tf.keras.utils.audio_dataset_from_directory(str(workdir / "mono"), ragged=True,
+                                                    output_sequence_length=4)
 
 
 def test_sampling_rate_of_the_files_is_accepted(workdir):

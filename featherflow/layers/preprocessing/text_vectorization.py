@@ -104,10 +104,6 @@ class TextVectorization(RawInputLayer):
         if ragged and output_mode != "int":
             raise ValueError(f"{where}: `ragged` must not be true if `output_mode` is not "
                              f"`'int'`. Received: ragged={ragged} and output_mode={output_mode}")
-        if ragged:
-            raise ValueError(f"{where}: ragged=True would return a RaggedTensor, which "
-                             "featherflow does not have yet; use ragged=False (sequences padded "
-                             "with 0 to output_sequence_length, or to the longest in the batch).")
         if sparse:
             refuse_sparse(self)
         if output_mode == "one_hot" and split is not None:
@@ -227,6 +223,12 @@ class TextVectorization(RawInputLayer):
         flat = np.concatenate(value) if value else np.empty((0,), dtype=object)
         ids = lookup.lookup(flat)
         row_ids = np.repeat(np.arange(len(value)), lengths)
+        if self._ragged and self._output_mode == "int":
+            # Keras returns the looked-up rows as they are (output_sequence_length does not
+            # cut a ragged output)
+            from featherflow.api import ragged  # tf.ragged loads on first use
+
+            return ragged.RaggedTensor.from_row_lengths(Tensor(ids), lengths)
         if self._output_mode != "int":
             out = lookup.encode_rows(ids, row_ids, len(value))
         else:
@@ -250,6 +252,8 @@ class TextVectorization(RawInputLayer):
                 if self._output_sequence_length is None:
                     return input_shape
                 return input_shape[:-1] + (self._output_sequence_length,)
+            if self._ragged:
+                return (input_shape[0] if input_shape else None, None)
             return (input_shape[0] if input_shape else None, self._output_sequence_length)
         if self._split is None:
             return self._lookup_layer.compute_output_shape(
