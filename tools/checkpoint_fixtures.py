@@ -182,6 +182,21 @@ def write(tf, keras):
     record["iterations_after"] = int(restored.optimizer.iterations.numpy())
     expected["sequential_adam"] = record
 
+    import tf_keras
+
+    legacy = keras_model(tf_keras)
+    legacy.fit(x, y, epochs=2, batch_size=4, shuffle=False, verbose=0)
+    prefix = tf.train.Checkpoint(model=legacy, optimizer=legacy.optimizer).write(
+        str(ROOT / "tf_keras" / "ckpt"))
+    record = {"prefix": "tf_keras/ckpt", "tensors": dump(tf, prefix),
+              "versions": {"tf_keras": tf_keras.__version__}}
+    restored = keras_model(tf_keras)
+    status = tf.train.Checkpoint(model=restored, optimizer=restored.optimizer).read(prefix)
+    restored.train_on_batch(x[:4], y[:4])
+    status.assert_consumed()
+    record["after_one_step"] = [tensor_record(w) for w in restored.get_weights()]
+    expected["tf_keras"] = record
+
     zoo, net = zoo_model(keras), subclassed_model(tf, keras)
     fill_weights(zoo)
     fill_weights(net)

@@ -482,3 +482,20 @@ def test_numpy_crc_fallback_gives_the_same_files(tmp_path, monkeypatch):
     restored = tf.Variable(np.zeros(2000, "float32"))
     tf.train.Checkpoint(v=restored, s=tf.Variable("")).read(slow).assert_consumed()
     assert restored.numpy().tolist() == list(range(2000))
+
+
+def test_restore_tf_keras_checkpoint_layer_with_weights_names():
+    """A Keras 2 (tf_keras 2.21) checkpoint: model/layer_with_weights-0/kernel, and an
+    optimizer whose _variables has no learning rate."""
+    record = EXPECTED["tf_keras"]
+    assert "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE" in record["tensors"]
+    model = checkpoint_fixtures.keras_model(keras)
+    status = tf.train.Checkpoint(model=model, optimizer=model.optimizer).read(
+        str(ROOT / record["prefix"]))
+    assert_same(model.layers[1].kernel.numpy(),
+                record["tensors"]["model/layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE"])
+    x, y = checkpoint_fixtures.keras_data()
+    model.train_on_batch(x[:4], y[:4])
+    status.assert_consumed()
+    for weight, expected in zip(model.get_weights(), record["after_one_step"]):
+        np.testing.assert_allclose(weight, as_array(expected), rtol=1e-6, atol=1e-7)

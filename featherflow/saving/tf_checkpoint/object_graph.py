@@ -53,7 +53,7 @@ def _is_layer(obj):
     return isinstance(obj, Layer)
 
 
-def _is_optimizer(obj):
+def is_optimizer(obj):
     from featherflow.optimizers.optimizer import Optimizer  # cycle, as in _is_layer
 
     return isinstance(obj, Optimizer)
@@ -72,7 +72,7 @@ def _is_iterator(obj):
 
 
 def is_trackable(obj):
-    return (isinstance(obj, (Variable, Container)) or _is_layer(obj) or _is_optimizer(obj)
+    return (isinstance(obj, (Variable, Container)) or _is_layer(obj) or is_optimizer(obj)
             or _is_module(obj) or _is_iterator(obj) or hasattr(obj, "_checkpoint_children"))
 
 
@@ -121,8 +121,25 @@ def _layer_children(layer):
             if isinstance(value, Variable) or (_is_layer(value) and value is not layer):
                 out.append((renames.get(name, name), value))
     optimizer = getattr(layer, "optimizer", None)
-    if optimizer is not None and _is_optimizer(optimizer):
+    if optimizer is not None and is_optimizer(optimizer):
         out.append(("optimizer", optimizer))
+    return out
+
+
+def aliases(obj):
+    """Other names a restore accepts for a Keras layer's children: tf_keras (Keras 2)
+    checkpoints name a model's layers ``layer-<i>`` and ``layer_with_weights-<j>`` and keep
+    ``kernel``/``embeddings`` without Keras 3's underscore."""
+    if not _is_layer(obj):
+        return []
+    out = []
+    layers = getattr(obj, "layers", None)
+    if isinstance(layers, list) and hasattr(obj, "optimizer"):
+        out += [(f"layer-{i}", layer) for i, layer in enumerate(layers)]
+        weighted = [layer for layer in layers if layer.weights]
+        out += [(f"layer_with_weights-{j}", layer) for j, layer in enumerate(weighted)]
+    renamed = {new: old for old, new in _renames(obj).items()}
+    out += [(renamed[name], child) for name, child in _layer_children(obj) if name in renamed]
     return out
 
 
@@ -148,7 +165,7 @@ def children(obj):
         return []
     if _is_layer(obj):
         return _layer_children(obj)
-    if _is_optimizer(obj):
+    if is_optimizer(obj):
         return [(name, node) for name, node in _attribute_children(obj)
                 if isinstance(node, (Variable, Container))]
     return _attribute_children(obj)

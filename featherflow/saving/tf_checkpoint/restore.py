@@ -64,8 +64,10 @@ class Restoration:
             if saved_id not in self.restored and self.nodes[saved_id]["attributes"]:
                 todo.append((saved_id, obj))
             live_children = dict(object_graph.children(obj))
+            for name, child in object_graph.aliases(obj):
+                live_children.setdefault(name, child)
             missing = False
-            for child_id, name in self.nodes[saved_id]["children"]:
+            for child_id, name in self._saved_children(saved_id, obj):
                 child = live_children.get(name)
                 if child is None:
                     missing = True
@@ -74,6 +76,18 @@ class Restoration:
             if missing:
                 self.pending[object_graph.node_key(anchor[0])] = anchor
         return todo
+
+    def _saved_children(self, saved_id, obj):
+        """The saved children to pair; slots are reached by name (_momentums/0) before
+        by position (_variables/2)."""
+        saved = sorted(self.nodes[saved_id]["children"],
+                       key=lambda child: child[1] == "_variables")
+        if object_graph.is_optimizer(obj) and all(
+                name != "_trainable_variables" for _, name in saved):
+            # a tf_keras optimizer: its _variables has no learning rate, so positions
+            # differ from Keras 3's; its slots are all under their own names
+            saved = [child for child in saved if child[1] != "_variables"]
+        return saved
 
     def _values(self, todo):
         """``[(live object, value)]`` for ``todo``, every shape and dtype checked."""
