@@ -5,34 +5,33 @@ import importlib
 
 from featherflow.api.sparse_math import (
     add,
-    bincount,
     maximum,
     minimum,
     reduce_max,
     reduce_sum,
     sampled_addmm,
-    segment_mean,
-    segment_sqrt_n,
-    segment_sum,
     softmax,
     sparse_dense_matmul,
 )
 from featherflow.api.sparse_ops import (
-    concat,
-    expand_dims,
-    eye,
     fill_empty_rows,
     from_dense,
     map_values,
     mask,
+    retain,
+    to_dense,
+    to_indicator,
+)
+from featherflow.api.sparse_segments import bincount, segment_mean, segment_sqrt_n, segment_sum
+from featherflow.api.sparse_shape import (
+    concat,
+    expand_dims,
+    eye,
     reorder,
     reset_shape,
     reshape,
-    retain,
     slice,  # noqa: A004 - TF's name
     split,
-    to_dense,
-    to_indicator,
     transpose,
 )
 from featherflow.api.sparse_tensor import SparseTensor, SparseTensorSpec

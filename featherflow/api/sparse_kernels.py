@@ -147,3 +147,8 @@ class SparseDenseMatMul(Function):
             gv = np.einsum("ij,ij->i", g[self.rows], self.b[self.cols])
         gb = spmm(self.cols, self.rows, self.values, g, self.k) if self.needs[1] else None
         return gv, gb
+
+
+def segment_sum(values, ids, num):
+    """The differentiable segment sum of a Tensor (or array) ``values``."""
+    return SegmentSum(np.asarray(ids, np.int64), int(num))(values)
