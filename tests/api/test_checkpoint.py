@@ -261,6 +261,14 @@ def test_iterator_state_round_trip(tmp_path):
     after = [next(iterator).numpy().tolist() for _ in range(2)]
     ckpt.restore(path).assert_consumed()
     assert [next(iterator).numpy().tolist() for _ in range(2)] == after == [[4, 6], [8, 10]]
+    shuffled = iter(tf.data.Dataset.range(10).shuffle(10, seed=1,
+                                                      reshuffle_each_iteration=False))
+    ckpt = tf.train.Checkpoint(iterator=shuffled)
+    next(shuffled)
+    path = ckpt.write(str(tmp_path / "shuffled"))
+    after = [int(next(shuffled).numpy()) for _ in range(4)]
+    ckpt.read(path).assert_consumed()
+    assert [int(next(shuffled).numpy()) for _ in range(4)] == after
 
 
 def test_tf_iterator_state_is_refused_clearly(tmp_path):
