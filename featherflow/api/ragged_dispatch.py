@@ -108,12 +108,7 @@ def _reduction(original, input_tensor=None, axis=None, keepdims=False, name=None
 
 
 def _reduce_mean(original, input_tensor=None, axis=None, keepdims=False, name=None):
-    from featherflow.ops import math as math_ops  # divide / sum of the dense blocks
-
-    rt = input_tensor
-    divide = math_ops.divide if rt.dtype.kind in "fc" else math_ops.floordiv
-    return ragged_math.reduce_mean(math_ops.reduce_sum, divide, rt, axis, keepdims,
-                                   "tf.reduce_mean")
+    return ragged_math.reduce_mean(input_tensor, axis, keepdims)
 
 
 def _where(original, condition, x=None, y=None, name=None):

@@ -14,6 +14,7 @@ from featherflow.api.ragged_tensor import RaggedTensor, _as_values
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import InvalidArgumentError
 from featherflow.ops import concat as concat_ops
+from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 
 
@@ -122,15 +123,26 @@ def _reduce_axis(kind, dense_reduce, value, axis, keepdims, where):
                                      where), value._row_splits, internal=True)
 
 
-def reduce_mean(dense_sum, divide, rt, axis=None, keepdims=False, where="reduce_mean"):
+def reduce_mean(rt, axis=None, keepdims=False, where="tf.reduce_mean"):
     """The sum over ``axis`` divided by how many values each result gathers (NaN for an
     empty row, as TF's 0 / 0)."""
-    total = reduce("sum", dense_sum, rt, axis, keepdims, where)
+    total = reduce("sum", math_ops.reduce_sum, rt, axis, keepdims, where)
     ones = rt.with_flat_values(Tensor(np.ones(rt.flat_values.data.shape, rt.dtype)))
-    count = reduce("sum", dense_sum, ones, axis, keepdims, where)
-    if isinstance(total, RaggedTensor):
-        return total.with_flat_values(divide(total.flat_values, count.flat_values))
-    return divide(total, count)
+    count = reduce("sum", math_ops.reduce_sum, ones, axis, keepdims, where)
+    flat_total = total.flat_values if isinstance(total, RaggedTensor) else total
+    flat_count = (count.flat_values if isinstance(count, RaggedTensor) else count).data
+    if rt.dtype.kind in "fc":
+        # the counts are constants: one reciprocal, NaN/inf for empty rows without NumPy's
+        # warning (TF's 0 / 0 is silent too)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = (1 / flat_count).astype(rt.dtype)
+        with np.errstate(invalid="ignore"):
+            out = math_ops.multiply(flat_total, Tensor(scale))
+    else:
+        # integers: TF's truncating division
+        out = math_ops.floordiv(flat_total, Tensor(np.maximum(flat_count, 1).astype(
+            rt.dtype)))
+    return total.with_flat_values(out) if isinstance(total, RaggedTensor) else out
 
 
 # -- concat, stack, expand_dims, gather ------------------------------------------------------

@@ -710,3 +710,98 @@ def _(tf):
     ds = tf.keras.utils.audio_dataset_from_directory("stereo", ragged=True, batch_size=4,
                                                      shuffle=False, verbose=False)
     return [[_spec(s) for s in ds.element_spec], [(_r(a), b) for a, b in ds]]
+
+
+# -- more: sparse, strings, data pipelines, edge cases ------------------------------------
+
+def _st(st):
+    return {"indices": st.indices, "values": st.values, "dense_shape": st.dense_shape}
+
+
+@_add("sparse_roundtrip")
+def _(tf):
+    return [_st(_rt(tf).to_sparse()), _st(_rt2(tf).to_sparse()),
+            _r(tf.RaggedTensor.from_sparse(tf.sparse.SparseTensor([[0, 0], [0, 1], [2, 0]],
+                                                                  [1, 2, 3], [3, 4]))),
+            _st(tf.sparse.from_dense(_rt(tf).to_tensor()))]
+
+
+@_add("error_from_sparse_gap")
+def _(tf):
+    st = tf.sparse.SparseTensor([[0, 1]], [1], [2, 3])
+    return _r(tf.RaggedTensor.from_sparse(st))
+
+
+@_add("strings_to_tensor_default")
+def _(tf):
+    rt = tf.strings.split(tf.constant(["a b c", "", "d"]))
+    return [rt.to_tensor(), rt.to_tensor(default_value="<pad>"), rt.to_list(),
+            rt.bounding_shape()]
+
+
+@_add("strings_split_pipeline")
+def _(tf):
+    ds = tf.data.Dataset.from_tensor_slices(["a b", "c", "d e f", ""])
+    ds = ds.map(tf.strings.split).ragged_batch(3)
+    return [_spec(ds.element_spec), [_r(b) for b in ds]]
+
+
+@_add("data_map_over_ragged_batches")
+def _(tf):
+    ds = tf.data.Dataset.from_tensor_slices(_rt(tf)).ragged_batch(2)
+    ds = ds.map(lambda r: (r * 2, tf.reduce_sum(r, axis=1), r.row_lengths()))
+    return [[_spec(s) for s in ds.element_spec], [tuple(_r(v) for v in e) for e in ds]]
+
+
+@_add("data_zip_ragged_and_dense_batch")
+def _(tf):
+    texts = tf.data.Dataset.from_tensor_slices(["x y", "z", "u v w"]).map(tf.strings.split)
+    labels = tf.data.Dataset.range(3)
+    ds = tf.data.Dataset.zip((texts, labels)).ragged_batch(2)
+    return [[_spec(s) for s in ds.element_spec], [(_r(a), b) for a, b in ds]]
+
+
+@_add("numpy_uniform_rows")
+def _(tf):
+    return [tf.ragged.constant([[1, 2], [3, 4]]).numpy(),
+            tf.ragged.constant([[1.5, 2.0], [3.0, 4.0]]).to_tensor()]
+
+
+@_add("boolean_mask_ragged_rank2")
+def _(tf):
+    rt = _rt2(tf)
+    return _r(tf.ragged.boolean_mask(rt, rt % 2 == 1))
+
+
+@_add("error_segment_ids_unsorted")
+def _(tf):
+    return tf.ragged.segment_ids_to_row_splits([1, 0])
+
+
+@_add("error_unicode_strict")
+def _(tf):
+    return _r(tf.strings.unicode_decode(tf.constant([b"ok", b"\xff"]), "UTF-8",
+                                        errors="strict"))
+
+
+@_add("unicode_replace")
+def _(tf):
+    return [_r(tf.strings.unicode_decode(tf.constant([b"a\xffb", b""]), "UTF-8")),
+            _r(tf.strings.unicode_split(tf.constant([b"a\xffb"]), "UTF-8",
+                                        errors="ignore"))]
+
+
+@_add("keras_text_vectorization_ragged_character")
+def _(tf):
+    layer = tf.keras.layers.TextVectorization(ragged=True, split="character")
+    layer.adapt(["abca", "bd"])
+    return _r(layer(["abz", "", "dd"]))
+
+
+@_add("keras_text_vectorization_ragged_in_dataset")
+def _(tf):
+    layer = tf.keras.layers.TextVectorization(ragged=True)
+    layer.adapt(["one two", "two three three"])
+    ds = tf.data.Dataset.from_tensor_slices(["one three", "four", "two two two"]).batch(2)
+    ds = ds.map(layer)
+    return [_spec(ds.element_spec), [_r(b) for b in ds]]
