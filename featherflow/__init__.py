@@ -253,7 +253,8 @@ def executing_eagerly():
 
 
 def function(func=None, **kwargs):
-    """``tf.function`` compatibility: featherflow runs eagerly, so the function is returned."""
-    if func is None:
-        return lambda f: f
-    return func
+    """``tf.function`` (featherflow/api/polymorphic_function.py): TF's calling contract
+    (input_signature, get_concrete_function, tracing counts), run eagerly."""
+    from featherflow.api.polymorphic_function import function as _function
+
+    return _function(func, **kwargs)

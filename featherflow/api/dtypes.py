@@ -11,6 +11,8 @@ Differences from TensorFlow, on purpose:
 * NumPy accepts a DType wherever it takes a dtype (``np.zeros(3, dtype=tf.float32)``,
   ``x.astype(tf.int64)``): NumPy 2.4 reads ``__numpy_dtype__``, older NumPy ``.dtype``.
   (TensorFlow's DType is refused there; ``.as_numpy_dtype`` works in both.)
+* A DType also answers NumPy's dtype attributes (``kind``, ``itemsize``, ``char``, ``type``)
+  for code written against NumPy dtypes; ``name`` is TensorFlow's (``"string"``).
 * ``hash(tf.float32) == hash(np.dtype("float32"))``, so dicts keyed by NumPy dtypes find a
   DType (TensorFlow hashes by the enum number).
 * ``tf.bfloat16`` is a DType (name, enum 14, size 2, min/max), but a NumPy array of it needs
@@ -22,7 +24,8 @@ import builtins
 
 import numpy as np
 
-from featherflow.ops.math import cast
+# This module imports NumPy only, so featherflow.autodiff can read its DTypes; the ops it
+# uses are imported where they are called.
 
 __all__ = [
     "DType", "QUANTIZED_DTYPES", "as_dtype", "bfloat16", "bool", "cast", "complex", "complex64",
@@ -213,6 +216,13 @@ class DType:
     def __reduce__(self):
         return as_dtype, (self._name,)
 
+    def __getattr__(self, name):
+        # NumPy's dtype attributes (kind, itemsize, char, type...) for code written for
+        # NumPy dtypes; not TensorFlow's, but harmless beside them
+        if name.startswith("__") or self._np is None:
+            raise AttributeError(f"'DType' object has no attribute {name!r}")
+        return getattr(self._np, name)
+
     def __copy__(self):
         return self
 
@@ -228,7 +238,9 @@ class _BFloat16(DType):
     def __getattr__(self, name):
         if name in ("__numpy_dtype__", "dtype"):
             return np.dtype(_bfloat16_numpy())
-        raise AttributeError(f"'DType' object has no attribute {name!r}")
+        if name.startswith("__"):
+            raise AttributeError(f"'DType' object has no attribute {name!r}")
+        return getattr(np.dtype(_bfloat16_numpy()), name)
 
 
 def _bfloat16_numpy():
@@ -329,11 +341,19 @@ def of_numpy(np_dtype):
     return found if found is not None else as_dtype(np_dtype)
 
 
+def cast(x, dtype, name=None):
+    """``tf.dtypes.cast`` (``tf.cast``)."""
+    from featherflow.ops.math import cast as _cast
+
+    return _cast(x, dtype, name=name)
+
+
 def saturate_cast(value, dtype, name=None):
     """``tf.dtypes.saturate_cast``: ``value`` clipped to the range ``dtype`` can hold (the
     limits taken as the largest values of the input's dtype inside that range, as TensorFlow:
     float32 to int32 clips at 2147483520), then cast. Complex to real keeps the real part."""
     from featherflow.autodiff.tensor import convert_to_tensor
+    from featherflow.ops.math import cast as _cast
     from featherflow.ops.math import clip_by_value
 
     value = convert_to_tensor(value)
@@ -341,7 +361,7 @@ def saturate_cast(value, dtype, name=None):
     in_np = value.data.dtype
     if in_np.kind == "c":
         if out.is_complex:
-            return cast(value, out._np)
+            return _cast(value, out._np)
         from featherflow.api.math_special import real
 
         value = real(value)
@@ -349,7 +369,7 @@ def saturate_cast(value, dtype, name=None):
     in_dtype = of_numpy(in_np)
     out_real = out.real_dtype
     if in_dtype.is_bool or out_real.is_bool or not out_real.is_numeric:
-        return cast(value, out._np)
+        return _cast(value, out._np)
     kind = in_np.type
     try:
         promoted = np.promote_types(in_np, out_real._np)
@@ -363,7 +383,7 @@ def saturate_cast(value, dtype, name=None):
     pair = np.array([high, out_real.max], promoted)
     if pair[0] > pair[1]:
         high = np.nextafter(high, kind(0), dtype=in_np)
-    return cast(clip_by_value(value, low, high), out._np)
+    return _cast(clip_by_value(value, low, high), out._np)
 
 
 def complex(real, imag, name=None):  # noqa: A001 - TF's name

@@ -128,3 +128,94 @@ SCENARIOS.update({
     "errors_raised_by_iterator": lambda tf: _raised_code(tf, lambda: iter(tf.data.Dataset.range(0)).get_next()),
 })
 SCENARIOS.update({f"errors_class_{name}": (lambda tf, n=name: _error_class(tf, n)) for name in ERROR_CLASSES})
+
+
+def _binding(tf, fn):
+    """The class of the error and TF's reason up to the (repr-dependent) received args."""
+    try:
+        fn()
+    except Exception as err:  # noqa: BLE001 - the class and reason are compared
+        return [type(err).__name__, str(err).split(". Received args")[0]]
+    return "no error"
+
+
+def _sig_fn(tf):
+    return tf.function(lambda x: x * 2, input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+
+
+def _sig_f(tf):
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+    def f(x):
+        return x * 2
+    return f
+
+
+def _tracing_counts(tf, **options):
+    @tf.function(**options)
+    def f(x, y=1):
+        return x + y
+    counts = []
+    for args in [(tf.constant(1.0),), (tf.constant(2.0),), (2.0,), (3.0,), (2.0,),
+                 (tf.constant([1.0, 2.0]),), (tf.constant([1.0, 2.0, 3.0]),),
+                 (tf.constant([4.0]),), (tf.constant(1.0), 5), (tf.constant([[1.0]]),),
+                 (tf.constant([[1.0, 2.0]]),), (tf.constant(1),)]:
+        f(*args)
+        counts.append(f.experimental_get_tracing_count())
+    return counts
+
+
+def _concrete(tf):
+    @tf.function
+    def h(x, y=1):
+        return {"a": x + y, "b": tf.reduce_sum(x, axis=0)}
+    c = h.get_concrete_function(tf.TensorSpec([None, 3], tf.float32), y=2)
+    args, kwargs = c.structured_input_signature
+    out = c.structured_outputs
+    return [args, kwargs, {k: [v.shape.as_list(), v.dtype.name] for k, v in out.items()},
+            c(tf.ones([2, 3])), c(x=tf.ones([1, 3]))]
+
+
+def _concrete_from_values(tf):
+    @tf.function
+    def h(x, scale):
+        return x * scale
+    c = h.get_concrete_function(tf.constant([[1.0, 2.0]]), 3.0)
+    return [c.structured_input_signature, c.structured_outputs.shape.as_list(), c(tf.constant([[2.0, 4.0]]))]
+
+
+def _concrete_of_signature(tf):
+    f = _sig_f(tf)
+    c = f.get_concrete_function()
+    return [c.structured_input_signature, c.structured_outputs.shape.as_list(), c(tf.ones([1, 2])),
+            f.input_signature, f.experimental_get_tracing_count()]
+
+
+def _nested_signature(tf):
+    @tf.function(input_signature=[{"a": tf.TensorSpec([], tf.int32)}, tf.TensorSpec(None, tf.float32)])
+    def k(d, z):
+        return d["a"], z
+    return [k({"a": 1}, [1.0, 2.0]), _binding(tf, lambda: k({"b": 1}, 1.0)),
+            _binding(tf, lambda: k({"a": 1.5}, 1.0))]
+
+
+SCENARIOS.update({
+    "function_sig_ok": lambda tf: [_sig_f(tf)(tf.ones([3, 2])), _sig_f(tf)(np.ones([1, 2])), _sig_f(tf)([[1.0, 2.0]])],
+    "function_sig_bad_shape": lambda tf: _binding(tf, lambda: _sig_f(tf)(tf.ones([3, 3]))),
+    "function_sig_bad_rank": lambda tf: _binding(tf, lambda: _sig_f(tf)(tf.ones([3]))),
+    "function_sig_bad_dtype": lambda tf: _binding(tf, lambda: _sig_f(tf)(tf.ones([3, 2], tf.int32))),
+    "function_sig_too_many": lambda tf: _binding(tf, lambda: _sig_f(tf)(tf.ones([3, 2]), 1)),
+    "function_sig_missing": lambda tf: _binding(tf, lambda: _sig_f(tf)()),
+    "function_sig_keyword": lambda tf: _sig_f(tf)(x=tf.ones([1, 2])),
+    "function_sig_invalid": lambda tf: _binding(tf, lambda: tf.function(lambda x: x, input_signature=[1])),
+    "function_sig_nested": _nested_signature,
+    "function_sig_count": lambda tf: [_sig_f(tf).experimental_get_tracing_count()],
+    "function_tracing_default": lambda tf: _tracing_counts(tf),
+    "function_tracing_reduce_retracing": lambda tf: _tracing_counts(tf, reduce_retracing=True),
+    "function_concrete_specs": _concrete,
+    "function_concrete_values": _concrete_from_values,
+    "function_concrete_signature": _concrete_of_signature,
+    "function_outputs_become_tensors": lambda tf: [tf.function(lambda: 1)(), tf.function(lambda: (2.5, None, [True]))()],
+    "function_options_accepted": lambda tf: [tf.function(lambda x: x + 1, jit_compile=True)(1), tf.function(reduce_retracing=True)(lambda x: x)(2),
+                                             tf.function(lambda x: x, experimental_relax_shapes=True)(3), tf.function(autograph=False)(lambda: 4)()],
+    "function_python_function": lambda tf: [tf.function(len).python_function is len, tf.function(lambda x: x).input_signature],
+})
