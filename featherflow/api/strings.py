@@ -8,7 +8,7 @@ string still gives a dense 1-D tensor. ngrams of a RaggedTensor gives a RaggedTe
 
 import numpy as np
 
-from featherflow.autodiff.tensor import Tensor, strings_array
+from featherflow.autodiff.tensor import Tensor
 from featherflow.ops import fingerprint, string_conversion
 from featherflow.ops import ngrams as ngrams_ops
 from featherflow.ops import strings as string_ops
@@ -108,6 +108,7 @@ def _split_all(input, split_one, name):  # noqa: A002
         return input.with_flat_values(_split_all(input.flat_values, split_one, name))
     data = string_ops.string_array(input)
     if data.ndim == 0:
+        # a scalar string gives a dense 1-D tensor, as in TF
         return Tensor(_pieces_array([split_one(data.item())]))
     if data.ndim > 1:
         dense = RaggedTensor.from_tensor(Tensor(data), ragged_rank=data.ndim - 1)
@@ -121,9 +122,13 @@ def _pieces_array(rows):
     pieces = [p for row in rows for p in row]
     if not pieces:
         return np.empty((0,), dtype=object)
-    if pieces and not isinstance(pieces[0], bytes):
+    if not isinstance(pieces[0], bytes):
         return np.asarray(pieces, np.int32)
-    return strings_array(pieces)
+    # the pieces are bytes already: straight into an object array (strings_array would
+    # inspect each one again)
+    out = np.empty(len(pieces), dtype=object)
+    out[:] = pieces
+    return out
 
 
 def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
@@ -133,11 +138,11 @@ def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
     >>> tf.strings.split(["a b", "c"])
     <tf.RaggedTensor [[b'a', b'b'], [b'c']]>
     """
-    if _is_scalar(input):
-        return string_ops.split(input, sep, maxsplit)
     if sep is not None:
         sep_bytes = sep.data.item() if isinstance(sep, Tensor) else sep
         sep_bytes = sep_bytes.encode("utf-8") if isinstance(sep_bytes, str) else sep_bytes
+        if not isinstance(sep_bytes, bytes):
+            raise TypeError(f"tf.strings.split: 'sep' must be a string; received {sep!r}.")
     else:
         sep_bytes = None
     limit = -1 if maxsplit is None else int(maxsplit)
