@@ -7,6 +7,8 @@ Writes tests/fixtures/keras/layers_misc2/:
   ``y<i>``, the random ``r<i>`` of ``L = sum_i sum(y_i * r_i)`` and its gradients (``d_<name>``
   for float inputs, ``dw<i>`` for trainable weights). float64. STFTSpectrogram cases keep the
   kernels the STFT initializer made (``w<i>`` are those), the others get seeded random weights.
+- ``gqa_embedding_mask``: an Embedding(mask_zero=True) feeding GroupQueryAttention (self and
+  cross attention): outputs, scores, the output mask and every weight's gradient.
 - ``mel/<case>``: MelSpectrogram's config, input and output (a preprocessing layer: no
   gradients recorded), float32.
 - ``stft_init``: kernels of ``keras.initializers.STFT`` for windows, sides, scalings,
@@ -129,6 +131,46 @@ def gqa_cases():
     ]
     for name, layer, inputs, spec in cases:
         record(name, layer, inputs, spec)
+
+
+def gqa_embedding_mask_case():
+    """Keras masks from an Embedding(mask_zero=True) feed GroupQueryAttention's query and
+    value masks (self attention, then cross attention with a separate key)."""
+    import keras
+    import tensorflow as tf
+
+    name = "gqa_embedding_mask"
+    rng = rng_for(f"{GROUP}/{name}")
+    q_ids = np.array([[3, 1, 4, 0, 0], [2, 7, 1, 8, 0], [5, 0, 0, 0, 0]], "int32")
+    k_ids = np.array([[4, 4, 0, 0, 0, 0], [3, 2, 1, 6, 5, 0], [1, 1, 1, 0, 0, 0]], "int32")
+    emb = keras.layers.Embedding(9, 8, mask_zero=True)
+    gqa = keras.layers.GroupQueryAttention(3, 4, 2)
+    gqa(emb(q_ids), emb(k_ids))
+    weights = random_weights(emb, rng) + random_weights(gqa, rng)
+    emb.set_weights(weights[:1])
+    gqa.set_weights(weights[1:])
+    out = {"in_q": q_ids, "in_k": k_ids, "emb_config": to_json(emb.get_config()),
+           "config": to_json(gqa.get_config())}
+    for tag, ids in (("self_", q_ids), ("cross_", k_ids)):
+        with tf.GradientTape() as tape:
+            q = emb(q_ids)
+            v = emb(ids)
+            res = gqa(q, v, return_attention_scores=True)
+            rs = [rng.normal(size=tuple(y.shape)) for y in res]
+            loss = tf.add_n([tf.reduce_sum(y * r) for y, r in zip(res, rs)])
+        grads = tape.gradient(loss, emb.trainable_weights + gqa.trainable_weights)
+        fused = gqa(q, v)  # no scores: Keras's fused attention kernel
+        out[f"{tag}fused"] = as_numpy(fused)
+        for i, (y, r) in enumerate(zip(res, rs)):
+            out[f"{tag}y{i}"] = as_numpy(y)
+            out[f"{tag}r{i}"] = r
+        out[f"{tag}y0_mask"] = as_numpy(res[0]._keras_mask)
+        for i, g in enumerate(grads):
+            out[f"{tag}dw{i}"] = as_numpy(tf.convert_to_tensor(g))
+    for i, w in enumerate(weights):
+        out[f"w{i}"] = np.asarray(w)
+    keras.backend.clear_session()
+    save_npz(f"{GROUP}/{name}", out)
 
 
 def reversible_embedding_cases():
@@ -402,6 +444,7 @@ def model_case():
 
 def run():
     gqa_cases()
+    gqa_embedding_mask_case()
     reversible_embedding_cases()
     stft_cases()
     stft_initializer_cases()

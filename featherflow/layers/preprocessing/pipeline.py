@@ -47,6 +47,16 @@ class Pipeline(Layer):
                 training = True
         return super().__call__(inputs, *args, training=training, **kwargs)
 
+    def build(self, input_shape):
+        # a symbolic call only asks for shapes: build each layer on the shape it will see, so
+        # a model made of Inputs has its weights (and its .keras file their values) at once
+        shape = input_shape
+        for layer in self._pipeline_layers:
+            if not layer.built:
+                layer._maybe_build(shape)
+            shape = layer.compute_output_shape(shape)
+        self.built = True
+
     def call(self, inputs, training=None):
         for layer in self._pipeline_layers:
             inputs = layer(inputs, training=training)
