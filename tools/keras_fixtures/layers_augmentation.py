@@ -90,6 +90,14 @@ def cases():
         ("random_sharpness", lambda **k: L.RandomSharpness(0.7, seed=34, **k), True),
         ("random_sharpness_range", lambda **k: L.RandomSharpness(
             (0.1, 0.4), value_range=(0, 1), seed=35, **k), True),
+        ("random_perspective", lambda **k: L.RandomPerspective(seed=48, **k), True),
+        ("random_perspective_half", lambda **k: L.RandomPerspective(
+            factor=0.6, scale=0.4, interpolation="nearest", fill_value=5.0, seed=49, **k), True),
+        ("random_perspective_small", lambda **k: L.RandomPerspective(
+            factor=(0.5, 1.0), scale=0.2, seed=50, **k), True),
+        ("max_num_bounding_boxes", lambda **k: L.MaxNumBoundingBoxes(3, **k), False),
+        ("max_num_bounding_boxes_one", lambda **k: L.MaxNumBoundingBoxes(1, fill_value=-2, **k),
+         False),
     ] + [(f"rand_augment_{seed}", lambda seed=seed, **k: L.RandAugment(seed=seed, **k), True)
          for seed in range(36, 46)] + [
         ("rand_augment_three", lambda **k: L.RandAugment(num_ops=3, factor=0.8,

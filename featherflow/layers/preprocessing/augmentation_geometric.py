@@ -346,4 +346,148 @@ class RandomGaussianBlur(_Geometric):
         return config
 
 
-__all__ = ["RandomErasing", "RandomGaussianBlur", "RandomShear"]
+def _homography(start, end):
+    """Keras's ``compute_homography_matrix``: the 8 projective coefficients mapping ``end``
+    points to ``start`` points, solved in float32 (``tf.linalg.solve``)."""
+    rows = []
+    zero, one = np.zeros(start.shape[0], _F32), np.ones(start.shape[0], _F32)
+    for k in range(4):
+        sx, sy, ex, ey = start[:, k, 0], start[:, k, 1], end[:, k, 0], end[:, k, 1]
+        rows.append(np.stack([ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey], axis=-1))
+        rows.append(np.stack([zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey], axis=-1))
+    matrix = np.stack(rows, axis=1).astype(_F32)
+    target = start.reshape(start.shape[0], 8, 1).astype(_F32)
+    return np.linalg.solve(matrix, target).reshape(-1, 8).astype(_F32)
+
+
+class RandomPerspective(_Geometric):
+    """Warp each image, with a probability drawn in ``factor``, by moving its four corners
+    by up to ``scale / 2`` of their coordinates (a projective transform, constant fill).
+
+    Example::
+
+        tf.keras.layers.RandomPerspective(factor=0.5, scale=0.3, seed=4)
+    """
+
+    def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_value=0.0,
+                 seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = _pair_in_bounds(self, factor, "factor")
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not \
+                0 <= scale <= 1:
+            raise ValueError(f"{self._where()}: the `scale` argument should be a number in the "
+                             f"range [0, 1]. Received: scale={scale!r}")
+        if interpolation not in INTERPOLATIONS:
+            raise ValueError(f"{self._where()}: unknown `interpolation` {interpolation!r}. "
+                             f"Expected one of {INTERPOLATIONS}.")
+        self.scale = scale
+        self.fill_value = fill_value
+        self.interpolation = interpolation
+
+    def _transformation(self, shape, batched, training):
+        if not training:
+            return None
+        batch, height, width = shape[:3]
+        probability = self._uniform((batch,), self.factor[0], self.factor[1])
+        threshold = self._uniform((batch,))
+        moves = self._uniform((batch, 4, 2), -0.5 * self.scale, 0.5 * self.scale, "float32")
+        start = np.array([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1],
+                          [width - 1, height - 1]], _F32)
+        start = np.repeat(start[None], batch, axis=0)
+        end = start + start * moves
+        return {"apply": threshold < probability, "matrix": _homography(start, end),
+                "height": height, "width": width}
+
+    def _warp(self, x, t, interpolation):
+        x = math.cast(x, self.dtype)
+        out = projective_transform(x, t["matrix"], interpolation, "constant", self.fill_value)
+        return math.where(np.broadcast_to(t["apply"][:, None, None, None], x.data.shape), out,
+                          x)
+
+    def _transform_images(self, x, t):
+        return self._warp(x, t, self.interpolation)
+
+    def _transform_segmentation_masks(self, masks, t):
+        return self._warp(masks, t, "nearest")
+
+    def _transform_bounding_boxes(self, boxes, t):
+        height, width = t["height"], t["width"]
+        box_format = self.bounding_box_format.lower()
+        xyxy = _to_xyxy(boxes["boxes"].data.astype(_F32), box_format, height, width)
+        full = np.concatenate([t["matrix"], np.ones((len(t["matrix"]), 1), _F32)], axis=1)
+        inverse = np.linalg.inv(full.reshape(-1, 3, 3)).astype(_F32)[:, None]
+        x0, y0, x1, y1 = (xyxy[..., i:i + 1] for i in range(4))
+        xs, ys = [], []
+        for cx, cy in ((x0, y0), (x1, y1), (x0, y1), (x1, y0)):
+            points = np.concatenate([cx, cy, np.ones_like(cx)], axis=-1)[..., None]
+            moved = (inverse @ points)[..., 0]
+            xs.append(moved[..., 0] / moved[..., 2])
+            ys.append(moved[..., 1] / moved[..., 2])
+        xs, ys = np.stack(xs, axis=-1), np.stack(ys, axis=-1)
+        moved = np.stack([xs.min(-1), ys.min(-1), xs.max(-1), ys.max(-1)], axis=-1)
+        xyxy = np.where(t["apply"][:, None, None], moved, xyxy).astype(_F32)
+        xyxy = np.clip(xyxy, 0, np.array([width, height, width, height], _F32))
+        out = dict(boxes)
+        # Keras clips in xyxy and, like its other box layers, returns that format
+        out["boxes"] = Tensor(xyxy.astype(_F32))
+        if "labels" in boxes:
+            area = (xyxy[..., 2] - xyxy[..., 0]) * (xyxy[..., 3] - xyxy[..., 1])
+            labels = boxes["labels"].data
+            out["labels"] = Tensor(np.where(area > 0, labels, -1).astype(labels.dtype))
+        return out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": list(self.factor), "scale": self.scale,
+                       "interpolation": self.interpolation, "fill_value": self.fill_value,
+                       "seed": self.seed})
+        return config
+
+
+class MaxNumBoundingBoxes(_Geometric):
+    """Truncate or pad (with ``fill_value``) the boxes and box labels of a dict input to
+    ``max_number`` per image, so batches of boxes get one static shape. Images, labels and
+    masks pass through.
+
+    Example::
+
+        tf.keras.layers.MaxNumBoundingBoxes(max_number=10, bounding_box_format="xyxy")
+    """
+
+    _AT_INFERENCE = True
+
+    def __init__(self, max_number, fill_value=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.max_number = int(max_number)
+        self.fill_value = int(fill_value)
+        if self.max_number < 0:
+            raise ValueError(f"{self._where()}: `max_number` must be non-negative; received "
+                             f"max_number={max_number!r}.")
+
+    def _transformation(self, shape, batched, training):
+        return {}
+
+    def _transform_images(self, x, t):
+        return x
+
+    def _transform_bounding_boxes(self, boxes, t):
+        extra = set(boxes) - {"boxes", "labels"}
+        if extra:
+            raise KeyError(f"{self._where()}: there are unsupported keys in `bounding_boxes`: "
+                           f"{sorted(extra)}. Only `boxes` and `labels` are supported.")
+        out = dict(boxes)
+        for key, tail in (("boxes", ((0, 0),)), ("labels", ())):
+            value = boxes[key].data[:, :self.max_number]
+            pad = max(self.max_number - value.shape[1], 0)
+            out[key] = Tensor(np.pad(value, ((0, 0), (0, pad)) + tail,
+                                     constant_values=self.fill_value))
+        return out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"max_number": self.max_number, "fill_value": self.fill_value})
+        return config
+
+
+__all__ = ["MaxNumBoundingBoxes", "RandomErasing", "RandomGaussianBlur", "RandomPerspective",
+           "RandomShear"]
