@@ -9,10 +9,10 @@ differentiates through them.
 
 import numpy as np
 
+from featherflow.api import ragged_partition
+from featherflow.api.ragged_operators import RaggedOperators
 from featherflow.autodiff.tensor import Tensor, TensorShape, as_array
 from featherflow.errors import InvalidArgumentError
-from featherflow.ops import indexing
-from featherflow.ops import reshape as reshape_ops
 
 
 def _as_values(values, name="values"):
@@ -54,7 +54,7 @@ def _check_values(values, name):
                          "scalar.")
 
 
-class RaggedTensor:
+class RaggedTensor(RaggedOperators):
     """A tensor with one or more ragged (variable-length) dimensions, as ``tf.RaggedTensor``.
 
     Example::
@@ -223,53 +223,8 @@ class RaggedTensor:
                     row_splits_dtype="int64"):
         """The rows of a dense ``tensor``, cut to ``lengths`` or with trailing ``padding``
         removed; ``ragged_rank`` leading dimensions after the first become ragged."""
-        dense = _as_values(tensor, "tensor")
-        if isinstance(dense, RaggedTensor):
-            raise TypeError("RaggedTensor.from_tensor: 'tensor' is already a RaggedTensor.")
-        ndim = dense.data.ndim
-        if not 1 <= ragged_rank < max(ndim, 2):
-            raise ValueError(f"RaggedTensor.from_tensor: ragged_rank must be in [1, {ndim - 1}] "
-                             f"for a tensor of rank {ndim}; received {ragged_rank}.")
-        if lengths is not None and padding is not None:
-            raise ValueError("Specify argument `lengths` or `padding`, but not both.")
-        split_dtype = np.dtype(getattr(row_splits_dtype, "as_numpy_dtype", row_splits_dtype))
-        shape = dense.data.shape
-        if lengths is None and padding is not None:
-            pad = as_array(padding.data if isinstance(padding, Tensor) else padding,
-                           dense.data.dtype)
-            if pad.shape != shape[ragged_rank + 1:]:
-                raise ValueError(
-                    f"RaggedTensor.from_tensor: padding must have shape "
-                    f"{list(shape[ragged_rank + 1:])} (the inner dimensions); received "
-                    f"{list(pad.shape)}.")
-            lead = shape[:ragged_rank + 1]
-            is_pad = (dense.data == pad).reshape(lead + (-1,)).all(axis=-1)
-            # a row keeps everything up to its last non-padding value
-            keep = ~is_pad
-            positions = np.arange(1, lead[-1] + 1)
-            lengths = np.max(np.where(keep, positions, 0), axis=-1)
-        lead = shape[:ragged_rank + 1]
-        uniform = lengths is None
-        if lengths is not None:
-            lengths = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
-            if lengths.shape != lead[:-1]:
-                raise ValueError(f"RaggedTensor.from_tensor: lengths must have shape "
-                                 f"{list(lead[:-1])}; received {list(lengths.shape)}.")
-            lengths = np.minimum(lengths, lead[-1]).astype(split_dtype)
-        else:
-            lengths = np.full(lead[:-1], lead[-1], split_dtype)
-        cols = np.arange(lead[-1])
-        mask = cols < lengths[..., None]
-        flat_idx = np.flatnonzero(mask.reshape(-1))
-        merged = reshape_ops.reshape(dense, (-1,) + shape[ragged_rank + 1:]) \
-            if ragged_rank + 1 != 1 else dense
-        values = indexing.gather(merged, flat_idx)
-        result = cls.from_row_lengths(values, lengths.reshape(-1))
-        if uniform:
-            result._uniform = lead[-1]
-        for depth in range(ragged_rank - 1, 0, -1):
-            result = cls.from_uniform_row_length(result, lead[depth])
-        return result.with_row_splits_dtype(split_dtype)
+        return ragged_partition.from_tensor(cls, _as_values(tensor, "tensor"), lengths,
+                                            padding, ragged_rank, row_splits_dtype)
 
     # -- structure ---------------------------------------------------------------------------
     @property
@@ -421,27 +376,7 @@ class RaggedTensor:
 
     def merge_dims(self, outer_axis, inner_axis):
         """Dimensions ``outer_axis`` .. ``inner_axis`` merged into one."""
-        rank = len(self.shape)
-        outer = outer_axis + rank if outer_axis < 0 else outer_axis
-        inner = inner_axis + rank if inner_axis < 0 else inner_axis
-        if not 0 <= outer <= inner < rank:
-            raise ValueError(f"RaggedTensor.merge_dims: expected 0 <= outer_axis <= "
-                             f"inner_axis < rank ({rank}); received outer_axis={outer_axis}, "
-                             f"inner_axis={inner_axis}.")
-        if outer == inner:
-            return self
-        if outer == 0:
-            return _merge_leading(self, inner)
-        values = self._values
-        if outer == 1:
-            # the values' rows change: each outer row now holds its expanded items
-            counts = _expanded_counts(values, inner - 1)
-            cum = np.concatenate([[0], np.cumsum(counts)]).astype(self._row_splits.dtype)
-            return RaggedTensor(_merge_leading(values, inner - 1), cum[self._row_splits],
-                                internal=True)
-        merged = values.merge_dims(outer - 1, inner - 1) if isinstance(values, RaggedTensor) \
-            else _merge_dense(values, outer - 1, inner - 1)
-        return RaggedTensor(merged, self._row_splits, internal=True)
+        return ragged_partition.merge_dims(self, outer_axis, inner_axis)
 
     # -- conversions -------------------------------------------------------------------------
     def to_tensor(self, default_value=None, name=None, shape=None):
@@ -488,7 +423,7 @@ class RaggedTensor:
         return ragged_dense.from_sparse(st_input, row_splits_dtype)
 
     def __repr__(self):
-        return f"<tf.RaggedTensor {_format(self.numpy())}>"
+        return f"<tf.RaggedTensor {ragged_partition.format_value(self.numpy())}>"
 
     __str__ = __repr__
 
@@ -503,95 +438,6 @@ class RaggedTensor:
         raise TypeError("RaggedTensor may not be used as a boolean.")
 
     __hash__ = object.__hash__
-
-    # -- operators: elementwise on the flat values (ragged_math.elementwise) ------------------
-    def __add__(self, other):
-        return _binary("add", self, other)
-
-    def __radd__(self, other):
-        return _binary("add", other, self)
-
-    def __sub__(self, other):
-        return _binary("subtract", self, other)
-
-    def __rsub__(self, other):
-        return _binary("subtract", other, self)
-
-    def __mul__(self, other):
-        return _binary("multiply", self, other)
-
-    def __rmul__(self, other):
-        return _binary("multiply", other, self)
-
-    def __truediv__(self, other):
-        return _binary("divide", self, other)
-
-    def __rtruediv__(self, other):
-        return _binary("divide", other, self)
-
-    def __floordiv__(self, other):
-        return _binary("floordiv", self, other)
-
-    def __rfloordiv__(self, other):
-        return _binary("floordiv", other, self)
-
-    def __mod__(self, other):
-        return _binary("mod", self, other)
-
-    def __rmod__(self, other):
-        return _binary("mod", other, self)
-
-    def __pow__(self, other):
-        return _binary("pow", self, other)
-
-    def __rpow__(self, other):
-        return _binary("pow", other, self)
-
-    def __lt__(self, other):
-        return _binary("less", self, other)
-
-    def __le__(self, other):
-        return _binary("less_equal", self, other)
-
-    def __gt__(self, other):
-        return _binary("greater", self, other)
-
-    def __ge__(self, other):
-        return _binary("greater_equal", self, other)
-
-    def __eq__(self, other):
-        if other is None:
-            return False
-        return _binary("equal", self, other)
-
-    def __ne__(self, other):
-        if other is None:
-            return True
-        return _binary("not_equal", self, other)
-
-    def __and__(self, other):
-        return _binary("logical_and", self, other)
-
-    def __rand__(self, other):
-        return _binary("logical_and", other, self)
-
-    def __or__(self, other):
-        return _binary("logical_or", self, other)
-
-    def __ror__(self, other):
-        return _binary("logical_or", other, self)
-
-    def __xor__(self, other):
-        return _binary("logical_xor", self, other)
-
-    def __invert__(self):
-        return self.with_flat_values(_math().logical_not(self.flat_values))
-
-    def __neg__(self):
-        return self.with_flat_values(_math().negative(self.flat_values))
-
-    def __abs__(self):
-        return self.with_flat_values(_math().abs(self.flat_values))
 
     def __getitem__(self, key):
         from featherflow.api import ragged_indexing
@@ -610,60 +456,10 @@ class RaggedTensor:
         return _slice_values(self._values, lo, hi)
 
 
-def _math():
-    # ops.math imports nothing of ours; looked up on first use like Tensor's operators
-    from featherflow.ops import math as math_ops
-
-    return math_ops
-
-
-def _binary(op, a, b):
-    from featherflow.api import ragged_math  # ragged_math builds on this module
-
-    return ragged_math.elementwise(getattr(_math(), op), f"tf.{op}", a, b)
-
-
 def _slice_values(values, lo, hi):
     if isinstance(values, RaggedTensor):
         return values._rows_slice(lo, hi)
     return values[lo:hi]
-
-
-def _merge_dense(values, outer, inner):
-    shape = values.data.shape
-    return reshape_ops.reshape(values, shape[:outer] + (-1,) + shape[inner + 1:])
-
-
-def _merge_leading(value, inner):
-    """``value`` with dimensions 0..inner merged: each ``.values`` merges one ragged pair."""
-    while inner > 0 and isinstance(value, RaggedTensor):
-        value = value._values
-        inner -= 1
-    if inner > 0:
-        return _merge_dense(value, 0, inner)
-    return value
-
-
-def _expanded_counts(value, depth):
-    """How many items each row of ``value`` becomes when its dims 0..depth merge."""
-    if not isinstance(value, RaggedTensor):
-        return np.full(value.data.shape[0], int(np.prod(value.data.shape[1:depth + 1])),
-                       np.int64)
-    if depth == 0:
-        return np.ones(value.nrows_int(), np.int64)
-    child = _expanded_counts(value._values, depth - 1)
-    cum = np.concatenate([[0], np.cumsum(child)])
-    return cum[value._row_splits[1:]] - cum[value._row_splits[:-1]]
-
-
-def _format(x):
-    """TF's text for a ragged value: NumPy's array text with ', ' between elements."""
-    if isinstance(x, np.ndarray):
-        if x.size == 0:
-            return repr(x.tolist())
-        with np.printoptions(formatter={"all": _format}):
-            return np.array2string(x, separator=", ")
-    return str(x)
 
 
 def is_ragged(value):
