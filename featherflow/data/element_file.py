@@ -90,6 +90,11 @@ class ElementWriter:
     def __init__(self, file, spec, extra=None):
         self._file = file
         self._specs = structure.flatten(spec)
+        if any(structure.is_ragged_spec(s) for s in self._specs):
+            raise TypeError(
+                "cache / save / snapshot: featherflow's element files hold dense tensors; "
+                "this dataset has RaggedTensor components. Cache before the ragged step, or "
+                "map them to dense (rt.to_tensor()) first.")
         self._count = 0
         header = dict(extra or {}, element_spec=spec_to_json(spec))
         text = json.dumps(header).encode("utf-8")

@@ -84,3 +84,12 @@ def test_ragged_batches_feed_an_embedding_through_to_tensor():
     lookup = tf.keras.layers.StringLookup(vocabulary=["a", "b", "c"])
     batches = [lookup(b.to_tensor()) for b in ds.ragged_batch(2)]
     assert batches[0].numpy().tolist() == [[1, 2], [3, 0]]
+
+
+def test_pipeline_steps_that_need_dense_elements_say_so(tmp_path):
+    ds = tf.data.Dataset.from_tensors(tf.ragged.constant([[1, 2], [], [3]]))
+    with pytest.raises(TypeError, match="padded_batch: .*ragged_batch"):
+        ds.padded_batch(2)
+    with pytest.raises(TypeError, match="cache / save / snapshot: .*to_tensor"):
+        ds.save(str(tmp_path / "saved"))
+    assert [r.to_list() for r in ds.cache().repeat(2)] == [[[1, 2], [], [3]]] * 2
