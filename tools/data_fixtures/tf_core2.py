@@ -219,3 +219,133 @@ SCENARIOS.update({
                                              tf.function(lambda x: x, experimental_relax_shapes=True)(3), tf.function(autograph=False)(lambda: 4)()],
     "function_python_function": lambda tf: [tf.function(len).python_function is len, tf.function(lambda x: x).input_signature],
 })
+
+
+F23 = np.arange(6, dtype=np.float32).reshape(2, 3) / 4.0 - 0.5
+
+
+def _ta_basic(tf):
+    ta = tf.TensorArray(tf.float32, size=3)
+    ta = ta.write(0, tf.constant([1.0, 2.0]))
+    ta = ta.write(2, [5.0, 6.0])
+    return [ta.stack(), ta.size(), ta.element_shape.as_list(), ta.dtype.name, ta.dynamic_size]
+
+
+def _ta_dynamic(tf):
+    ta = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
+    for i in range(4):
+        ta = ta.write(i, i * i)
+    return [ta.stack(), ta.size(), ta.gather([3, 1]), ta.read(2)]
+
+
+def _ta_read_twice(tf):
+    ta = tf.TensorArray(tf.float32, size=2).write(0, 1.0)
+    first = ta.read(0)
+    return [first, _try(lambda: ta.read(0))]
+
+
+def _ta_read_many(tf):
+    ta = tf.TensorArray(tf.float32, size=2, clear_after_read=False).write(0, 1.0).write(1, 2.0)
+    return [ta.read(0), ta.read(0), ta.stack()]
+
+
+def _ta_unstack_split_concat(tf):
+    ta = tf.TensorArray(tf.float32, size=2).unstack(tf.constant(F23))
+    sp = tf.TensorArray(tf.float32, size=2).split(tf.constant(np.arange(5, dtype=np.float32)), [2, 3])
+    sc = tf.TensorArray(tf.float32, size=4).scatter([3, 0], tf.constant(F23))
+    return [ta.stack(), ta.read(1), sp.concat(), sp.read(1), sc.stack(), sc.size()]
+
+
+def _ta_errors(tf):
+    return [_try(lambda: tf.TensorArray(tf.float32, size=2).write(2, 1.0)),
+            _try(lambda: tf.TensorArray(tf.float32, size=2).write(-1, 1.0)),
+            _try(lambda: tf.TensorArray(tf.float32, size=2).write(0, tf.constant(1))),
+            _try(lambda: tf.TensorArray(tf.float32, size=2).write(0, [1.0]).write(1, [1.0, 2.0])),
+            _try(lambda: tf.TensorArray(tf.float32, size=2, element_shape=[3]).write(0, [1.0])),
+            _try(lambda: tf.TensorArray(tf.float32, size=2).read(5)),
+            _try(lambda: tf.TensorArray(tf.float32, size=1).unstack(tf.constant(F23))),
+            _try(lambda: tf.TensorArray(tf.float32, size=2).split(tf.constant([1.0, 2.0]), [1, 2])),
+            _try(lambda: tf.TensorArray(tf.float32, size=1).split(tf.constant([1.0, 2.0]), [1, 1])),
+            _try(lambda: tf.TensorArray(tf.float32)),
+            _try(lambda: tf.TensorArray(tf.float32, size=2).write(0, 1.0).write(1, 2.0).concat())]
+
+
+def _ta_zeros(tf):
+    ta = tf.TensorArray(tf.float32, size=3, element_shape=[2])
+    ta = ta.write(1, [1.0, 2.0])
+    empty = tf.TensorArray(tf.float32, size=0, element_shape=[2, 3])
+    return [ta.stack(), ta.read(0), empty.stack(), tf.TensorArray(tf.float32, size=0).stack()]
+
+
+def _ta_gradient(tf):
+    x = tf.constant(F23)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        ta = tf.TensorArray(tf.float32, size=2)
+        ta = ta.write(0, x[0] * 2.0)
+        ta = ta.write(1, tf.sin(x[1]))
+        y = tf.reduce_sum(ta.stack() ** 2) + tf.reduce_sum(ta.read(1))
+    return [y, tape.gradient(y, x)]
+
+
+def _ta_gradient_unstack(tf):
+    x = tf.constant(F23)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        ta = tf.TensorArray(tf.float32, size=2, clear_after_read=False).unstack(x * x)
+        y = ta.read(0) * 3.0 + ta.read(1)
+        z = tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0])) + tf.reduce_sum(ta.concat())
+    return [z, tape.gradient(z, x)]
+
+
+def _ta_while_loop(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+
+        def body(i, acc, ta):
+            acc = acc * x
+            return i + 1, acc, ta.write(i, acc)
+
+        _, _, ta = tf.while_loop(lambda i, acc, ta: i < 3, body,
+                                 (tf.constant(0), tf.ones([2]), tf.TensorArray(tf.float32, size=3)))
+        out = ta.stack()
+        y = tf.reduce_sum(out)
+    return [out, tape.gradient(y, x)]
+
+
+def _ta_spec(tf):
+    spec = tf.TensorArraySpec([2], tf.float32)
+    ta = tf.TensorArray(tf.float32, size=1).write(0, [1.0, 2.0])
+    return [repr(spec), spec.is_compatible_with(tf.TensorArraySpec([2], tf.float32)),
+            spec.is_compatible_with(tf.TensorArraySpec([3], tf.float32)),
+            repr(tf.TensorArraySpec(None, tf.int32, True, False)), repr(tf.TensorArraySpec.from_value(ta))]
+
+
+def _autograph(tf):
+    def f(x):
+        if x > 0:
+            return x
+        return -x
+    converted = tf.autograph.to_graph(f)
+    tf.autograph.set_verbosity(0)
+    return [converted(tf.constant(-3.0)), converted(tf.constant(2.0)),
+            tf.autograph.experimental.do_not_convert(f)(tf.constant(-1.0)),
+            tf.autograph.experimental.do_not_convert()(f)(tf.constant(4.0)),
+            isinstance(tf.autograph.to_code(f), str), sorted(tf.autograph.experimental.Feature.__members__)]
+
+
+SCENARIOS.update({
+    "tensor_array_basic": _ta_basic,
+    "tensor_array_dynamic": _ta_dynamic,
+    "tensor_array_read_twice": _ta_read_twice,
+    "tensor_array_read_many": _ta_read_many,
+    "tensor_array_unstack_split_concat": _ta_unstack_split_concat,
+    "tensor_array_errors": _ta_errors,
+    "tensor_array_zeros": _ta_zeros,
+    "tensor_array_gradient": _ta_gradient,
+    "tensor_array_gradient_unstack": _ta_gradient_unstack,
+    "tensor_array_while_loop": _ta_while_loop,
+    "tensor_array_spec": _ta_spec,
+    "autograph_eager": _autograph,
+})
