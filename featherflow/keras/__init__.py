@@ -42,6 +42,7 @@ from featherflow.metrics import Metric  # noqa: E402
 from featherflow.models import Model, Sequential  # noqa: E402
 from featherflow.optimizers import Optimizer  # noqa: E402
 from featherflow.regularizers import Regularizer  # noqa: E402
+from featherflow.serialization.dtype_policy import DTypePolicy, FloatDTypePolicy  # noqa: E402
 from featherflow.version import __version__  # noqa: E402
 
 del _name, _target, _module

@@ -1,9 +1,11 @@
 """``tf.keras.config``: Keras 3's global settings.
 
 ``floatx``, ``epsilon`` and ``image_data_format`` are featherflow's backend settings (the same
-values ``tf.keras.backend`` reads). ``set_max_epochs`` / ``set_max_steps_per_epoch`` (or the
-``KERAS_MAX_EPOCHS`` / ``KERAS_MAX_STEPS_PER_EPOCH`` environment variables) cap every ``fit``
-(and the steps of ``evaluate``/``predict``) for quick debugging runs, with a warning, as Keras.
+values ``tf.keras.backend`` reads); ``dtype_policy`` / ``set_dtype_policy`` are the global
+dtype policy of ``tf.keras.mixed_precision``. ``set_max_epochs`` /
+``set_max_steps_per_epoch`` (or the ``KERAS_MAX_EPOCHS`` / ``KERAS_MAX_STEPS_PER_EPOCH``
+environment variables) cap every ``fit`` (and the steps of ``evaluate``/``predict``) for quick
+debugging runs, with a warning, as Keras.
 """
 
 import os
@@ -11,6 +13,8 @@ import os
 from featherflow import backend as _backend
 from featherflow.backend import config as _config
 from featherflow.backend.config import epsilon, floatx, set_epsilon, set_floatx
+from featherflow.serialization.dtype_policy import global_policy as dtype_policy
+from featherflow.serialization.dtype_policy import set_global_policy as set_dtype_policy
 
 image_data_format = _backend.image_data_format
 set_image_data_format = _backend.set_image_data_format
@@ -144,12 +148,12 @@ def cap_steps(steps):
 
 
 __all__ = [
-    "backend", "disable_flash_attention", "disable_interactive_logging",
+    "backend", "disable_flash_attention", "dtype_policy", "disable_interactive_logging",
     "disable_traceback_filtering", "enable_flash_attention", "enable_interactive_logging",
     "enable_traceback_filtering", "enable_unsafe_deserialization", "epsilon", "floatx",
     "image_data_format", "is_flash_attention_enabled", "is_interactive_logging_enabled",
     "is_nnx_enabled", "is_traceback_filtering_enabled", "max_epochs", "max_steps_per_epoch",
-    "set_backend", "set_epsilon", "set_floatx", "set_image_data_format", "set_max_epochs",
-    "set_max_steps_per_epoch",
+    "set_backend", "set_dtype_policy", "set_epsilon", "set_floatx", "set_image_data_format",
+    "set_max_epochs", "set_max_steps_per_epoch",
 ]
 

@@ -30,6 +30,7 @@ from featherflow.layers.shapes import (
     tuple_shape,
 )
 from featherflow.ops import math as math_ops
+from featherflow.serialization import dtype_policy as policies
 from featherflow.utils import naming
 
 _SIGNATURES = {}
@@ -43,6 +44,13 @@ _structure_version = 0
 _ENTRY = object()
 # the default of __call__'s first argument: tells a missing input from None
 _NO_INPUTS = object()
+# how a class runs under a float16/bfloat16 compute dtype (see Layer._reduced_call)
+_INTERNAL, _USER, _CONTAINER = "internal", "user", "container"
+_REDUCED_KINDS = {}
+_FLOAT16 = np.dtype(np.float16)
+_FLOAT32 = np.dtype(np.float32)
+# nesting depth of featherflow layers running a float16/bfloat16 call in float32
+_reduced_depth = 0
 
 
 class UnexpectedArgumentError(TypeError, ValueError):
@@ -63,6 +71,28 @@ def _call_flags(cls):
 def _bump_structure():
     global _structure_version
     _structure_version += 1
+
+
+def _reduced_kind(cls):
+    """How ``cls`` runs under a float16/bfloat16 compute dtype: featherflow's layers compute
+    in float32 on values rounded to the compute dtype (``_INTERNAL``), featherflow's models
+    leave it to their layers (``_CONTAINER``), other classes get inputs and variables in the
+    compute dtype itself, as in Keras (``_USER``)."""
+    kind = _REDUCED_KINDS.get(cls)
+    if kind is None:
+        module = cls.__module__ or ""
+        if module.startswith("featherflow.models."):
+            kind = _CONTAINER
+        elif module.startswith("featherflow."):
+            kind = _INTERNAL
+        else:
+            kind = _USER
+        _REDUCED_KINDS[cls] = kind
+    return kind
+
+
+# shared policies for the names layers are usually given
+_PLAIN_POLICIES = {name: policies.DTypePolicy(name) for name in ("float32", "float64")}
 
 
 class Layer:
@@ -99,12 +129,7 @@ class Layer:
         self.built = False
         self.name = name if name is not None else naming.unique_name(
             naming.to_snake_case(type(self).__name__))
-        if dtype is not None and not isinstance(dtype, str):
-            dtype = dtype.get("config", {}).get("name", "float32") if isinstance(dtype, dict) \
-                else dtype_name(dtype)
-        self._dtype = dtype
-        # the dtype inputs are cast to, for the fast check in __call__ (None: floatx)
-        self._np_dtype = numpy_dtype(dtype) if dtype is not None else None
+        self._set_dtype_policy(dtype)
         self._build_shape = None
         self.input_spec = None
         self._subtree = (-1, None)
@@ -158,18 +183,72 @@ class Layer:
                     _bump_structure()
         object.__setattr__(self, name, value)
 
-    # -- properties -------------------------------------------------------------------------
+    # -- dtype policy -------------------------------------------------------------------------
+    def _set_dtype_policy(self, dtype):
+        """Resolve ``dtype`` (None: the global policy, else floatx at each use) to a policy and
+        the dtypes the call protocol works with."""
+        if dtype is None:
+            policy = policies.explicit_global_policy()
+        elif isinstance(dtype, str) and dtype in _PLAIN_POLICIES:
+            policy = _PLAIN_POLICIES[dtype]
+        else:
+            if not isinstance(dtype, (str, dict, policies.DTypePolicy)):
+                dtype = dtype_name(dtype)
+            policy = policies.get(dtype)
+        self._dtype_policy = policy
+        # the policy's name (None: floatx), which layers hand on to their sublayers
+        self._dtype = None if policy is None else policy.name
+        # _reduced: the float16/bfloat16 compute dtype when the call runs the reduced-precision
+        # protocol (_reduced_call), else None; _np_dtype: the dtype call receives its floating
+        # inputs in, for the fast check in __call__ (None: floatx)
+        self._reduced = None
+        self._np_dtype = None
+        if policy is not None:
+            compute = policy.compute_dtype
+            if compute in ("float16", "bfloat16") and self._autocast:
+                self._reduced = compute
+                internal = _reduced_kind(type(self)) != _USER
+                self._np_dtype = _FLOAT16 if compute == "float16" and not internal \
+                    else _FLOAT32
+            else:
+                self._np_dtype = numpy_dtype(compute)
+
+    @property
+    def dtype_policy(self):
+        """The layer's :class:`~featherflow.keras.mixed_precision.DTypePolicy`."""
+        policy = self._dtype_policy
+        return policies.DTypePolicy(config.floatx()) if policy is None else policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        self._set_dtype_policy(policies.get(value))
+
     @property
     def dtype(self):
-        return self._dtype or config.floatx()
+        """The dtype of the layer's variables (float32 under the mixed policies)."""
+        policy = self._dtype_policy
+        if policy is None:
+            return config.floatx()
+        # NumPy has no bfloat16: such variables are float32 arrays (docs/mixed_precision.md)
+        return "float32" if policy.variable_dtype == "bfloat16" else policy.variable_dtype
 
     @property
     def compute_dtype(self):
-        return self.dtype
+        """The dtype of the layer's computations and outputs (float16 under mixed_float16)."""
+        policy = self._dtype_policy
+        return config.floatx() if policy is None else policy.compute_dtype
 
     @property
     def variable_dtype(self):
-        return self.dtype
+        policy = self._dtype_policy
+        return config.floatx() if policy is None else policy.variable_dtype
+
+    @property
+    def input_dtype(self):
+        """The dtype floating inputs are cast to (the compute dtype)."""
+        return self.compute_dtype
+
+    # -- properties -------------------------------------------------------------------------
 
     @property
     def trainable(self):
@@ -280,7 +359,7 @@ class Layer:
                    trainable=True, dtype=None, constraint=None, **kwargs):
         """Make a Variable owned by this layer (Keras order = call order)."""
         shape = () if shape is None else tuple(int(s) for s in shape)
-        dtype = np.dtype(dtype or self.dtype)
+        dtype = np.dtype("float32" if dtype == "bfloat16" else dtype or self.dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         init = initializers.get(initializer)
@@ -365,8 +444,10 @@ class Layer:
 
         ``masked``: the input will carry a mask, so a ``call`` taking ``mask`` gets one (all
         True, the input's shape without its last axis), as it will at run time."""
+        call_dtype = self._np_dtype or config._FLOATX
+
         def dummy(shape):
-            return Tensor(np.zeros(tuple(1 if d is None else d for d in shape), self.dtype))
+            return Tensor(np.zeros(tuple(1 if d is None else d for d in shape), call_dtype))
 
         def make(s):
             if is_single_shape(s):
@@ -421,6 +502,8 @@ class Layer:
                 if training is not None:
                     kwargs["training"] = training
                 return self._symbolic_call(inputs, rest, kwargs)
+        if self._reduced is not None:
+            return self._reduced_call(inputs, rest, training, kwargs)
         # the call context, inlined: this runs for every layer call
         context = call_context.local.__dict__.get("context") or call_context.open_context()
         if context.entry is None:
@@ -470,6 +553,67 @@ class Layer:
                 context.training = previous
         return out
 
+    def _reduced_call(self, inputs, rest, training, kwargs):
+        """``__call__`` under a float16/bfloat16 compute dtype.
+
+        featherflow's own layers (``_INTERNAL``) run ``call`` in float32 on values rounded to
+        the compute dtype: floating inputs and the trainable float variables of the layer and
+        the layers below it are rounded for the call (the variables' arrays are swapped for
+        the call, so gradients reach the float32 variables), and floating outputs are rounded
+        again; the outermost such call hands out real float16 arrays. This gives TensorFlow's
+        float16 results (its CPU kernels accumulate float16 GEMMs and convolutions in float32)
+        at BLAS speed; NumPy's float16 matmul has no BLAS. Other layers (``_USER``) get their
+        inputs and own variables in float16 itself, as Keras hands them; models
+        (``_CONTAINER``) leave the casting to their layers.
+        """
+        global _reduced_depth
+        compute = self._reduced
+        kind = _reduced_kind(type(self))
+        if kind == _CONTAINER:
+            self._reduced = None
+            try:
+                return self(inputs, *rest, training=training, **kwargs)
+            finally:
+                self._reduced = compute
+        internal = kind == _INTERNAL
+        convert = _round_in_float32 if internal else _to_compute
+        inputs = _map_floats(inputs, convert, compute)
+        if rest:
+            rest = _map_floats(rest, convert, compute)
+        if kwargs:
+            kwargs = {k: v if k == "mask" else _map_floats(v, convert, compute)
+                      for k, v in kwargs.items()}
+        if not self.built:
+            # variables made by build are read in the compute dtype from this first call on
+            self._maybe_build(shapes_of(inputs))
+            self._check_build_shape(inputs)
+        outermost = internal and _reduced_depth == 0
+        if internal:
+            swapped = _swap_variables(self._flat_layers()[0], True) if outermost else []
+            _reduced_depth += 1
+        else:
+            swapped = _swap_variables([self], False)
+        self._reduced = None
+        try:
+            out = self(inputs, *rest, training=training, **kwargs)
+        finally:
+            self._reduced = compute
+            if internal:
+                _reduced_depth -= 1
+            for v, data in reversed(swapped):
+                v.data = data
+        if not internal:
+            return out
+        return _map_floats(out, _to_compute if outermost else _round_in_float32, compute)
+
+    def _float16_variable_ids(self):
+        """Ids of the trainable variables that featherflow's float16 layers below this one
+        read as float16: their gradients are float16 values in TensorFlow (a cast's
+        gradient), which the trainer reproduces (overflowing to inf as there)."""
+        return {id(v) for layer in self._flat_layers()[0]
+                if layer._reduced == "float16" and _reduced_kind(type(layer)) == _INTERNAL
+                for v in layer._trainable_variables}
+
     def _add_activity_loss(self, outputs):
         for out in tree.flatten(outputs):
             if isinstance(out, Tensor):
@@ -487,12 +631,13 @@ class Layer:
         the layer's dtype, no mask, no activity regularizer, no ``__call__`` of its own),
         ``DIRECT`` / ``DIRECT_TRAINING`` (``call`` takes ``training``)."""
         if (type(self).__call__ is not Layer.__call__ or not self.built
-                or not node.is_simple or self.activity_regularizer is not None
+                or self._reduced is not None or not node.is_simple
+                or self.activity_regularizer is not None
                 or self._initial_weights is not None or node.inputs[0]._has_mask
                 or type(self).compute_mask is not Layer.compute_mask):
             return PROTOCOL
         in_dtype = numpy_dtype(node.inputs[0].dtype)
-        want = numpy_dtype(self.dtype)
+        want = self._np_dtype or config._FLOATX
         if in_dtype.kind == "f" and in_dtype != want and self._autocast:
             return PROTOCOL
         if in_dtype.kind in "iub" and self._cast_int_inputs:
@@ -500,13 +645,13 @@ class Layer:
         return DIRECT_TRAINING if _call_flags(type(self))[0] else DIRECT
 
     def _convert_inputs(self, inputs):
+        want = self._np_dtype or config._FLOATX
         if isinstance(inputs, Tensor):
             dt = inputs.data.dtype
-            want = config._FLOATX if self._dtype is None else np.dtype(self._dtype)
             if dt.kind == "f" and dt != want and self._autocast:
-                return _cast_tensor(inputs, self.dtype)
+                return _cast_tensor(inputs, want)
             if dt.kind in "iub" and self._cast_int_inputs:
-                return Tensor(inputs.data.astype(self.dtype))
+                return Tensor(inputs.data.astype(want))
             return inputs
         if isinstance(inputs, (list, tuple)):
             return type(inputs)(self._convert_inputs(x) for x in inputs)
@@ -516,9 +661,9 @@ class Layer:
             return None
         a = as_array(inputs) if not isinstance(inputs, np.ndarray) else inputs
         kind = a.dtype.kind
-        if (kind == "f" and a.dtype.name != self.dtype and self._autocast) or (
+        if (kind == "f" and a.dtype != want and self._autocast) or (
                 kind in "iub" and self._cast_int_inputs):
-            a = a.astype(self.dtype)
+            a = a.astype(want)
         return Tensor(a)
 
     # -- the symbolic graph -----------------------------------------------------------------
@@ -541,6 +686,9 @@ class Layer:
             raise type(err)(f"Layer '{self.name}' ({type(self).__name__}): {err}") from None
         node_index = len(self._inbound_nodes)
         dtype = self.dtype
+        if self._reduced is not None and _reduced_kind(type(self)) != _CONTAINER:
+            # bfloat16 values are carried in float32 arrays (docs/mixed_precision.md)
+            dtype = "float16" if self._reduced == "float16" else "float32"
         if is_single_shape(out_shape):
             outputs = [KerasTensor(out_shape, dtype, name=self.name,
                                    history=(self, node_index, 0))]
@@ -604,7 +752,12 @@ class Layer:
 
     # -- config -----------------------------------------------------------------------------
     def get_config(self):
-        cfg = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        policy = self._dtype_policy
+        # Keras 3 writes the policy's dict; a plain dtype name says the same to Keras 3 and
+        # tf.keras 2 alike, so only policies that are not one dtype are written as dicts
+        dtype = policies.serialize(policy) if policy is not None and policy.is_mixed \
+            else self.dtype
+        cfg = {"name": self.name, "trainable": self.trainable, "dtype": dtype}
         if self._batch_input_shape is not None:
             cfg["batch_input_shape"] = list(self._batch_input_shape)
         return cfg
@@ -630,6 +783,84 @@ class Layer:
 
 def _cast_tensor(t, dtype):
     return math_ops.cast(t, dtype)
+
+
+def _round_bfloat16(a):
+    """float32 values rounded to bfloat16's 8-bit significand (to nearest even), as float32.
+
+    NumPy has no bfloat16 type: featherflow carries bfloat16 values in float32 arrays."""
+    a = np.asarray(a, np.float32)
+    bits = a.view(np.uint32)
+    rounded = ((bits + (np.uint32(0x7FFF) + ((bits >> 16) & np.uint32(1))))
+               & np.uint32(0xFFFF0000)).view(np.float32)
+    return np.where(np.isnan(a), a, rounded)
+
+
+def _round_in_float32(t, compute):
+    """A floating tensor's values rounded to ``compute`` (float16/bfloat16), in float32;
+    the gradient passes through (rounded to float16 as a float16 cast's gradient is)."""
+    dt = t.data.dtype
+    if compute == "float16":
+        if dt == _FLOAT16:
+            return math_ops.cast(t, _FLOAT32)
+        if dt != _FLOAT32:
+            t = math_ops.cast(t, _FLOAT32)
+        return math_ops.cast(math_ops.cast(t, _FLOAT16), _FLOAT32)
+    if dt != _FLOAT32:
+        t = math_ops.cast(t, _FLOAT32)
+    # the rounding as a constant offset: the gradient is the identity
+    return math_ops.add(t, Tensor(_round_bfloat16(t.data) - t.data))
+
+
+def _to_compute(t, compute):
+    """A floating tensor in ``compute`` itself (float16; bfloat16 as rounded float32)."""
+    if compute == "float16":
+        return t if t.data.dtype == _FLOAT16 else math_ops.cast(t, _FLOAT16)
+    return _round_in_float32(t, compute)
+
+
+def _map_floats(value, fn, compute):
+    """``fn(tensor, compute)`` on each floating tensor or array in a nest (masks kept)."""
+    if isinstance(value, Tensor):
+        if value.data.dtype.kind != "f":
+            return value
+        out = fn(value, compute)
+        if out is not value and value._keras_mask is not None:
+            out._keras_mask = value._keras_mask
+        return out
+    if isinstance(value, np.ndarray):
+        return fn(Tensor(value), compute) if value.dtype.kind == "f" else value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map_floats(v, fn, compute) for v in value)
+    if isinstance(value, dict):
+        return {k: _map_floats(v, fn, compute) for k, v in value.items()}
+    return value
+
+
+def _swap_variables(layers, internal):
+    """Give the trainable float variables of ``layers`` (those under a float16/bfloat16
+    compute dtype) their values in that dtype for one call; returns ``(variable, array)``
+    pairs to restore. Internal layers get the rounded values in float32."""
+    swapped = []
+    seen = set()
+    for layer in layers:
+        compute = layer._reduced
+        if compute is None or (internal and _reduced_kind(type(layer)) == _USER):
+            continue
+        for v in layer._trainable_variables:
+            data = v.data
+            if data.dtype.kind != "f" or id(v) in seen:
+                continue
+            seen.add(id(v))
+            if compute == "float16":
+                value = data.astype(_FLOAT16)
+                if internal:
+                    value = value.astype(_FLOAT32)
+            else:
+                value = _round_bfloat16(data)
+            swapped.append((v, data))
+            v.data = value
+    return swapped
 
 
 def _set_masks(outputs, masks):

@@ -16,6 +16,7 @@ from featherflow.optimizers.adamax import Adamax
 from featherflow.optimizers.ftrl import Ftrl
 from featherflow.optimizers.lamb import Lamb
 from featherflow.optimizers.lion import Lion
+from featherflow.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from featherflow.optimizers.nadam import Nadam
 from featherflow.optimizers.optimizer import Optimizer
 from featherflow.optimizers.rmsprop import RMSprop
@@ -24,13 +25,14 @@ from featherflow.serialization import resolver
 
 __all__ = [
     "ALL_OBJECTS_DICT", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl",
-    "Lamb", "Lion", "Nadam", "Optimizer", "RMSprop", "deserialize", "get", "schedules", "serialize",
+    "Lamb", "Lion", "LossScaleOptimizer", "Nadam", "Optimizer", "RMSprop", "deserialize", "get",
+    "schedules", "serialize",
 ]
 
 # Keras looks optimizer names up case-insensitively ("SGD", "sgd", "Adam", "adam", ...).
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in (
     Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Nadam, Ftrl, Lion,
-    Lamb)}
+    Lamb, LossScaleOptimizer)}
 
 
 def serialize(optimizer):

@@ -9,7 +9,7 @@ keys so tf.keras can read what featherflow writes.
 import inspect
 import warnings
 
-from featherflow.serialization import resolver
+from featherflow.serialization import dtype_policy, resolver
 
 # Keras-only settings that change nothing in featherflow: dropped without a warning
 _QUIET_KEYS = frozenset({
@@ -84,12 +84,10 @@ def fit_config(cls, config, where):
 
 
 def dtype_name(dtype):
-    """A dtype from a config (string, Keras 2 ``Policy`` or Keras 3 ``DTypePolicy`` dict)."""
+    """A dtype or policy name from a config (string, Keras 2 ``Policy`` or Keras 3
+    ``DTypePolicy`` dict): ``"mixed_float16"`` stays a policy name, which layers take."""
     if isinstance(dtype, dict):
-        dtype = (dtype.get("config") or {}).get("name", "float32")
-    if isinstance(dtype, str) and dtype.startswith("mixed_"):
-        # mixed precision keeps float32 variables; featherflow computes in float32
-        return "float32"
+        return dtype_policy.policy_name(dtype) or "float32"
     return dtype
 
 
@@ -105,8 +103,12 @@ def normalize_layer_config(config):
 
 
 def keras2_compatible(config):
-    """A config tf.keras can read: Keras-3-only settings left at their default removed."""
+    """A config tf.keras can read: Keras-3-only settings left at their default removed, and
+    Keras 3's ``DTypePolicy`` dicts written as tf.keras 2's ``Policy`` dicts."""
     if isinstance(config, dict):
+        if config.get("class_name") in ("DTypePolicy", "FloatDTypePolicy") and \
+                config.get("module") == "keras":
+            return {"class_name": "Policy", "config": dict(config.get("config") or {})}
         return {k: keras2_compatible(v) for k, v in config.items()
                 if not (k in _KERAS3_ONLY and v is None)
                 and not (k in _KERAS3_ONLY_FALSE and v is False)}

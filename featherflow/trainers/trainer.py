@@ -69,6 +69,12 @@ class Trainer:
         if kwargs:
             raise TypeError(f"compile: unexpected keyword argument(s) {sorted(kwargs)}.")
         self.optimizer = optimizers.get(optimizer)
+        if (auto_scale_loss and self.optimizer is not None
+                and self.dtype_policy.name == "mixed_float16"
+                and not isinstance(self.optimizer, optimizers.LossScaleOptimizer)):
+            # Keras 3: float16 gradients underflow without loss scaling
+            self.optimizer = optimizers.LossScaleOptimizer(self.optimizer,
+                                                           name="loss_scale_optimizer")
         self.loss = loss
         names = self._output_names_for_compile()
         self._loss_tracker = Mean(name="loss")
@@ -167,6 +173,9 @@ class Trainer:
         """The compiled loss of ``y_pred`` against ``y`` plus ``self.losses`` (the losses
         added during the last call and the weight regularization losses), each summed."""
         loss = None
+        if self._reduced is not None:
+            # losses are computed in float32 (Keras's losses cast to their float32 dtype)
+            y_pred = _float32_outputs(y_pred)
         if self._compiled_loss is not None:
             try:
                 loss = self._compiled_loss(y, y_pred, sample_weight)
@@ -210,12 +219,17 @@ class Trainer:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
                                      training=True)
+            if loss.data.ndim:
+                loss = reduce_mean(loss)
+            # the loss scale (LossScaleOptimizer, loss_scale_factor) multiplies the loss whose
+            # gradients are taken; apply() divides them again, as Keras 3's train_step
+            scaled = self.optimizer.scale_loss(loss)
         finally:
             state.recording -= 1
-        if loss.data.ndim:
-            loss = reduce_mean(loss)
         self._track_loss(loss, x)
-        grads = backprop([loss], [None], variables)
+        grads = backprop([scaled], [None], variables)
+        if self._reduced == "float16":
+            grads = _float16_gradients(self, grads, variables)
         self.optimizer.apply(grads, variables)
         return self._step_metrics(x, y, y_pred, sample_weight)
 
@@ -242,6 +256,8 @@ class Trainer:
             (float(value) if not value.ndim else float(np.mean(value))) * n, n)
 
     def _step_metrics(self, x, y, y_pred, sample_weight):
+        if self._reduced is not None:
+            y_pred = _float32_outputs(y_pred)
         if type(self).compute_metrics is not Trainer.compute_metrics:
             return self.compute_metrics(x, y, y_pred, sample_weight)
         if self._compiled_metrics is not None and y is not None:
@@ -523,6 +539,27 @@ class Trainer:
         """The model's output on one batch, as NumPy; ``predict_step`` receives ``(x,)``."""
         x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x", strings=True))
         return _to_numpy_nest(self.predict_step((data_adapters.to_tensors(x),)))
+
+
+def _float32_outputs(y_pred):
+    """float16 model outputs cast to float32 (the mixed policies), other values unchanged."""
+    if isinstance(y_pred, Tensor):
+        return cast(y_pred, "float32") if y_pred.data.dtype == np.float16 else y_pred
+    if isinstance(y_pred, (list, tuple)):
+        return type(y_pred)(_float32_outputs(v) for v in y_pred)
+    if isinstance(y_pred, dict):
+        return {k: _float32_outputs(v) for k, v in y_pred.items()}
+    return y_pred
+
+
+def _float16_gradients(model, grads, variables):
+    """The gradients of variables read as float16 rounded to float16 values (inf where
+    they overflow, so loss scaling sees it), as TensorFlow's cast gradients are."""
+    ids = model._float16_variable_ids()
+    with np.errstate(over="ignore"):
+        return [g if g is None or id(v) not in ids or g.dtype != np.float32
+                else g.astype(np.float16).astype(np.float32)
+                for g, v in zip(grads, variables)]
 
 
 def _close(batches):
