@@ -98,6 +98,12 @@ def cases():
         ("max_num_bounding_boxes", lambda **k: L.MaxNumBoundingBoxes(3, **k), False),
         ("max_num_bounding_boxes_one", lambda **k: L.MaxNumBoundingBoxes(1, fill_value=-2, **k),
          False),
+        ("random_elastic_transform", lambda **k: L.RandomElasticTransform(seed=51, **k), True),
+        ("random_elastic_transform_large", lambda **k: L.RandomElasticTransform(
+            factor=0.7, scale=(0.5, 1.0), fill_mode="constant", fill_value=3.0, seed=52, **k),
+         True),
+        ("random_elastic_transform_nearest_large", lambda **k: L.RandomElasticTransform(
+            interpolation="nearest", fill_mode="wrap", seed=53, **k), True),
     ] + [(f"rand_augment_{seed}", lambda seed=seed, **k: L.RandAugment(seed=seed, **k), True)
          for seed in range(36, 46)] + [
         ("rand_augment_three", lambda **k: L.RandAugment(num_ops=3, factor=0.8,
@@ -117,6 +123,10 @@ def run_case(name, make, differentiable, images, labels):
     value_range = getattr(cfg_probe, "value_range", (0, 255))
     if value_range is not None and max(value_range) <= 1:
         scale = 1.0 / 255.0
+    if name.endswith("_large"):
+        # big enough for the elastic field's blur (sigma = 0.05 * scale * min(h, w) >= 1)
+        images = rng_for(f"{name}_images").uniform(0, 255, size=(3, 26, 30, 3))
+        labels = labels[:3]
     x = (images * scale).astype(np.float32)
     out = {"x": x, "labels": labels}
     layer = make()
@@ -137,9 +147,10 @@ def run_case(name, make, differentiable, images, labels):
         out["channels_first_error"] = np.array(f"{type(err).__name__}: {err}"[:300])
     boxed = make(bounding_box_format="xyxy")
     rng = rng_for(f"{name}_dict")
-    boxes = np.sort(rng.uniform(0, 8, size=(4, 2, 4)).astype(np.float32), axis=-1)
-    box_labels = rng.integers(0, 3, size=(4, 2)).astype(np.float32)
-    masks = rng.integers(0, 2, size=(4, 8, 10, 1)).astype(np.float32)
+    batch, height, width = x.shape[:3]
+    boxes = np.sort(rng.uniform(0, 8, size=(batch, 2, 4)).astype(np.float32), axis=-1)
+    box_labels = rng.integers(0, 3, size=(batch, 2)).astype(np.float32)
+    masks = rng.integers(0, 2, size=(batch, height, width, 1)).astype(np.float32)
     data = {"images": x, "labels": labels}
     if type(boxed).__name__ not in ("CutMix",):
         data["bounding_boxes"] = {"boxes": boxes, "labels": box_labels}

@@ -489,5 +489,80 @@ class MaxNumBoundingBoxes(_Geometric):
         return config
 
 
-__all__ = ["MaxNumBoundingBoxes", "RandomErasing", "RandomGaussianBlur", "RandomPerspective",
-           "RandomShear"]
+_ELASTIC_FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
+
+
+class RandomElasticTransform(_Geometric):
+    """Displace the pixels of each image, with a probability drawn in ``factor``, by a
+    blurred random field (strength and smoothness from a ``scale`` drawn per call), as Keras
+    3.15's ``keras.ops.image.elastic_transform`` does; the result is clipped to
+    ``value_range``.
+
+    Example::
+
+        tf.keras.layers.RandomElasticTransform(factor=0.5, scale=0.5, seed=5)
+    """
+
+    def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_mode="reflect",
+                 fill_value=0.0, value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = _pair_in_bounds(self, factor, "factor")
+        self.scale = _pair_in_bounds(self, scale, "scale")
+        if interpolation not in INTERPOLATIONS:
+            raise ValueError(f"{self._where()}: unknown `interpolation` {interpolation!r}. "
+                             f"Expected one of {INTERPOLATIONS}.")
+        if fill_mode not in _ELASTIC_FILL_MODES:
+            raise ValueError(f"{self._where()}: unknown `fill_mode` {fill_mode!r}. Expected one "
+                             f"of {_ELASTIC_FILL_MODES}.")
+        self.interpolation = interpolation
+        self.fill_mode = fill_mode
+        self.fill_value = fill_value
+        self.value_range = parse_value_range(value_range, self._where(), sort=False)
+
+    def _transformation(self, shape, batched, training):
+        if not training or self.scale[1] == 0 or self.factor[1] == 0:
+            return None
+        batch = shape[0]
+        probability = self._uniform((batch,), self.factor[0], self.factor[1])
+        threshold = self._uniform((batch,))
+        distortion = self._uniform((), self.scale[0], self.scale[1], "float32")
+        return {"apply": threshold < probability, "distortion": _F32(distortion)}
+
+    def _warp(self, x, t, interpolation):
+        from featherflow.keras.ops.image_sampling import elastic_transform
+
+        x = math.cast(x, self.dtype)
+        height, width = x.data.shape[1:3]
+        alpha = _F32(max(height, width)) * (_F32(0.1) * t["distortion"])
+        sigma = _F32(min(height, width)) * (_F32(0.05) * t["distortion"])
+        # the field is drawn now, from the layer's generator (a new one for the masks, as in
+        # Keras)
+        out = elastic_transform(x, alpha=alpha, sigma=sigma, interpolation=interpolation,
+                                fill_mode=self.fill_mode, fill_value=self.fill_value,
+                                seed=self.generator, data_format="channels_last")
+        out = math.where(np.broadcast_to(t["apply"][:, None, None, None], x.data.shape), out,
+                         x)
+        return math.clip_by_value(out, _F32(self.value_range[0]), _F32(self.value_range[1]))
+
+    def _transform_images(self, x, t):
+        return self._warp(x, t, self.interpolation)
+
+    def _transform_segmentation_masks(self, masks, t):
+        return self._warp(masks, t, "nearest")
+
+    def _transform_bounding_boxes(self, boxes, t):
+        raise ValueError(f"{self._where()}: RandomElasticTransform cannot move bounding boxes "
+                         "(Keras 3.15 has no rule for them either); drop the 'bounding_boxes' "
+                         "entry.")
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": list(self.factor), "scale": list(self.scale),
+                       "interpolation": self.interpolation, "fill_mode": self.fill_mode,
+                       "fill_value": self.fill_value, "value_range": list(self.value_range),
+                       "seed": self.seed})
+        return config
+
+
+__all__ = ["MaxNumBoundingBoxes", "RandomElasticTransform", "RandomErasing",
+           "RandomGaussianBlur", "RandomPerspective", "RandomShear"]
