@@ -206,6 +206,9 @@ _CORE_EXTRA_NAMES = (
     "timestamp", "truncatediv", "truncatemod", "tuple", "unique_with_counts", "unravel_index",
     "zeros_initializer")
 _LAZY_NAMES.update({name: ("featherflow.api.core_extra", name) for name in _CORE_EXTRA_NAMES})
+_LAZY_NAMES.update({"eig": ("featherflow.api.linalg_extra", "eig"),
+                    "eigvals": ("featherflow.api.linalg_extra", "eigvals"),
+                    "matrix_square_root": ("featherflow.api.linalg_extra", "sqrtm")})
 _LAZY_NAMES.update({name: ("featherflow.api.math", name) for name in (
     "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "sinh")})
 _LAZY_NAMES.update({name: ("featherflow.api.control_flow", name) for name in (

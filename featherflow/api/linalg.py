@@ -5,3 +5,34 @@ from featherflow.ops.math import einsum, global_norm, l2_normalize, matmul, matv
 from featherflow.ops.reshape import matrix_transpose, transpose
 
 adjoint = matrix_transpose
+
+
+def __getattr__(name):
+    # decompositions, solves, matrix functions, diagonals (featherflow/api/linalg_extra.py)
+    # load on first use
+    from featherflow.api import linalg_extra
+
+    if name in linalg_extra.__all__:
+        value = getattr(linalg_extra, name)
+        globals()[name] = value
+        return value
+    if name.startswith("LinearOperator"):
+        from featherflow.api import linear_operator
+
+        if name in linear_operator.__all__:
+            value = getattr(linear_operator, name)
+            globals()[name] = value
+            return value
+    if name == "experimental":
+        from featherflow.api import linalg_experimental
+
+        globals()[name] = linalg_experimental
+        return linalg_experimental
+    raise AttributeError(f"module 'featherflow.linalg' has no attribute {name!r}")
+
+
+def __dir__():
+    from featherflow.api import linalg_extra, linear_operator
+
+    return sorted(set(globals()) | set(linalg_extra.__all__) | set(linear_operator.__all__)
+                  | {"experimental"})

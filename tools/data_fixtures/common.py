@@ -57,6 +57,8 @@ def encode(value):
         if a.dtype.kind == "f":
             values = [_leaf(float(v)) for v in values]
         return {"array": a.dtype.name, "shape": list(a.shape), "values": values}
+    if kind == "TensorShape":  # featherflow's TensorShape is a tuple: encode it as TF's
+        return {"shape": _shape_list(value)}
     if isinstance(value, dict):
         return {"dict": {str(k): encode(v) for k, v in sorted(value.items(), key=lambda kv:
                                                               str(kv[0]))}}
