@@ -66,6 +66,23 @@ class Rows:
         return stack([self.row(int(i)) for i in np.asarray(index).reshape(-1)])
 
 
+class Slices:
+    """A SparseTensor component of ``from_tensor_slices``, indexed as the source indexes
+    its arrays: ``[i, ...]`` is row ``i``, ``[i:j]`` a batch of rows, ``[index]`` (an int
+    array) the rows a shuffled batch gathers. ``spec`` is the spec of one row."""
+
+    def __init__(self, st):
+        self.spec = slice_spec(st)
+        self._rows = Rows(st)
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            return self._rows.row(int(key[0]))
+        if isinstance(key, slice):
+            return self._rows.rows(key.start or 0, key.stop)
+        return self._rows.gather(key)
+
+
 def stack(elements):
     """A batch of SparseTensors of one rank: indices get the element's position in front and
     the dense shape is the largest of the elements' in each dimension, as TF's batch does."""
@@ -91,4 +108,5 @@ def unbatch(st):
     return [rows.row(i) for i in range(int(st.dense_shape.data[0]))]
 
 
-__all__ = ["Rows", "check_sliceable", "is_sparse", "slice_spec", "spec_of", "stack", "unbatch"]
+__all__ = ["Rows", "Slices", "check_sliceable", "is_sparse", "slice_spec", "spec_of", "stack",
+           "unbatch"]

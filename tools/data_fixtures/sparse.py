@@ -734,3 +734,36 @@ def _(tf):
     st = tf.sparse.SparseTensor([[0, 1], [2, 0], [2, 3]], [1.0, 2.0, 3.0], [4, 5])
     ds = tf.data.Dataset.from_tensor_slices((st, tf.range(4)))
     return list(ds.batch(2).map(lambda s, y: (tf.sparse.to_dense(s), y)).as_numpy_iterator())
+
+
+# -- TF's dispatch of dense ops on SparseTensors (need the ops/ hooks in the sparse report) ---
+
+
+@_add("dispatch_unary")
+def _(tf):
+    st = tf.sparse.SparseTensor([[0, 1], [1, 0], [1, 2]], [-1.5, 4.0, 0.25], [2, 3])
+    return [sp(f(st)) for f in (tf.abs, tf.math.negative, tf.square, tf.sqrt, tf.math.sign,
+                                tf.sin, tf.math.tan, tf.math.atan, tf.math.asin, tf.math.erf)]
+
+
+@_add("dispatch_cast_identity_shape")
+def _(tf):
+    st = tf.sparse.SparseTensor([[0, 1], [1, 0]], [-1.5, 4.0], [2, 3])
+    return [sp(tf.cast(st, tf.int32)), sp(tf.identity(st)), tf.shape(st),
+            tf.shape(st, out_type=tf.int64), tf.size(st), tf.rank(st)]
+
+
+@_add("dispatch_dense_times_sparse")
+def _(tf):
+    st = tf.sparse.SparseTensor([[0, 1], [1, 0]], [-1.5, 4.0], [2, 3])
+    return sp(tf.constant([[2.0], [3.0]]) * st)
+
+
+@_add("dispatch_grad_abs_cast")
+def _(tf):
+    v = tf.constant([-1.5, 4.0])
+    with tf.GradientTape() as tape:
+        tape.watch(v)
+        st = tf.sparse.SparseTensor([[0, 1], [1, 0]], v, [2, 3])
+        loss = tf.reduce_sum(tf.sparse.to_dense(tf.abs(st) * tf.constant([[2.0], [3.0]])))
+    return tape.gradient(loss, v)
