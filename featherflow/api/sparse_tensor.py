@@ -11,6 +11,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor, TensorShape, as_array, convert_to_tensor, dtype_name
 from featherflow.errors import InvalidArgumentError
 from featherflow.ops import concat
+from featherflow.ops import math as math_ops
 
 
 def _int64(value, argument):
@@ -57,6 +58,9 @@ class SparseTensor:
             # a list of tensors is packed (dtype and tape link kept), as TF's conversion does
             values = concat.stack([convert_to_tensor(v) for v in values])
         values = convert_to_tensor(values)
+        if type(values) is not Tensor:
+            # a Variable is read once, as TF converts it: a later assign leaves st alone
+            values = math_ops.identity(values)
         dense_shape = _int64(dense_shape, "dense_shape")
         if indices.data.ndim != 2:
             raise _rank_error("indices", 2, indices.data)

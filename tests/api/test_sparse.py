@@ -191,3 +191,13 @@ def _sp_dict(st):
 
 def _encode_sp(st):
     return common.encode(_sp_dict(st))
+
+
+def test_variable_values_are_read_once_and_differentiated():
+    v = tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        st = tf.sparse.SparseTensor([[0], [2]], v, [3])
+        loss = tf.reduce_sum(tf.sparse.to_dense(st) * tf.constant([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(tape.gradient(loss, v).numpy(), [1.0, 3.0])
+    v.assign([5.0, 6.0])
+    np.testing.assert_array_equal(st.values.numpy(), [1.0, 2.0])
