@@ -349,3 +349,57 @@ SCENARIOS.update({
     "tensor_array_spec": _ta_spec,
     "autograph_eager": _autograph,
 })
+
+
+def _slices(tf):
+    return tf.IndexedSlices(tf.constant([[1.0, 2.0], [3.0, 4.0], [0.5, 0.5]]), tf.constant([2, 0, 2]),
+                            tf.constant([4, 2]))
+
+
+def _is_basic(tf):
+    s = _slices(tf)
+    return [s.values, s.indices, s.dense_shape, s.dtype.name, s.shape.as_list(), tf.convert_to_tensor(s),
+            tf.convert_to_tensor(-s)]
+
+
+def _is_optimizer(tf, name):
+    # distinct indices: Keras's sparse update rules square each row before repeated rows are
+    # added, which densifying first does not (docs/tf_core.md)
+    v = tf.Variable(np.arange(8, dtype=np.float32).reshape(4, 2) / 8.0)
+    opt = getattr(tf.keras.optimizers, name)(learning_rate=0.1)
+    for step in range(2):
+        g = tf.IndexedSlices(tf.constant([[1.0, 2.0], [3.0, -4.0]]) * (step + 1.0), tf.constant([2, 0]),
+                             tf.constant([4, 2]))
+        opt.apply_gradients([(g, v)])
+    return v
+
+
+def _is_gather_gradient(tf):
+    p = tf.Variable(np.arange(8, dtype=np.float32).reshape(4, 2))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.gather(p, [3, 1, 3]) * tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]))
+    return tf.convert_to_tensor(tape.gradient(y, p))
+
+
+def _is_densify_gradient(tf):
+    vals = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(vals)
+        dense = tf.convert_to_tensor(tf.IndexedSlices(vals * vals, tf.constant([1, 1]), tf.constant([3, 2])))
+        y = tf.reduce_sum(dense * tf.constant([[1.0, 1.0], [2.0, 3.0], [5.0, 5.0]]))
+    return [dense, tape.gradient(y, vals)]
+
+
+SCENARIOS.update({
+    "indexed_slices_basic": _is_basic,
+    "indexed_slices_sgd": lambda tf: _is_optimizer(tf, "SGD"),
+    "indexed_slices_adam": lambda tf: _is_optimizer(tf, "Adam"),
+    "indexed_slices_rmsprop": lambda tf: _is_optimizer(tf, "RMSprop"),
+    "indexed_slices_gather_gradient": _is_gather_gradient,
+    "indexed_slices_densify_gradient": _is_densify_gradient,
+    "indexed_slices_spec": lambda tf: [repr(tf.IndexedSlicesSpec([None, 2], tf.float32)), repr(tf.IndexedSlicesSpec()),
+                                       tf.IndexedSlicesSpec([None, 2]).is_compatible_with(tf.IndexedSlicesSpec([4, 2])),
+                                       tf.IndexedSlicesSpec([None, 2]).is_compatible_with(tf.IndexedSlicesSpec([4, 3]))],
+    "indexed_slices_no_dense_shape": lambda tf: [tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0])).dense_shape,
+                                                 tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0])).shape.as_list()],
+})
