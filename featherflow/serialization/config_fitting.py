@@ -104,11 +104,12 @@ def normalize_layer_config(config):
 
 def keras2_compatible(config):
     """A config tf.keras can read: Keras-3-only settings left at their default removed, and
-    Keras 3's ``DTypePolicy`` dicts written as tf.keras 2's ``Policy`` dicts."""
+    Keras 3's ``DTypePolicy`` dicts written as the policy's name, which tf.keras 2 and Keras
+    3 both read from ``.h5`` files (Keras 3 refuses tf.keras 2's ``Policy`` dict there)."""
     if isinstance(config, dict):
         if config.get("class_name") in ("DTypePolicy", "FloatDTypePolicy") and \
                 config.get("module") == "keras":
-            return {"class_name": "Policy", "config": dict(config.get("config") or {})}
+            return dtype_policy.policy_name(config)
         return {k: keras2_compatible(v) for k, v in config.items()
                 if not (k in _KERAS3_ONLY and v is None)
                 and not (k in _KERAS3_ONLY_FALSE and v is False)}

@@ -229,7 +229,7 @@ class Trainer:
         self._track_loss(loss, x)
         grads = backprop([scaled], [None], variables)
         if self._reduced == "float16":
-            grads = _float16_gradients(self, grads, variables)
+            grads = self._float16_gradients(grads, variables)
         self.optimizer.apply(grads, variables)
         return self._step_metrics(x, y, y_pred, sample_weight)
 
@@ -550,16 +550,6 @@ def _float32_outputs(y_pred):
     if isinstance(y_pred, dict):
         return {k: _float32_outputs(v) for k, v in y_pred.items()}
     return y_pred
-
-
-def _float16_gradients(model, grads, variables):
-    """The gradients of variables read as float16 rounded to float16 values (inf where
-    they overflow, so loss scaling sees it), as TensorFlow's cast gradients are."""
-    ids = model._float16_variable_ids()
-    with np.errstate(over="ignore"):
-        return [g if g is None or id(v) not in ids or g.dtype != np.float32
-                else g.astype(np.float16).astype(np.float32)
-                for g, v in zip(grads, variables)]
 
 
 def _close(batches):
