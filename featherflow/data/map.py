@@ -258,4 +258,11 @@ def _map_batch(batch, fn, batched):
         out = batched(batch, _row(batch, 0))
         if out is not None:
             return out
-    return stack([fn(row, i) for i, row in enumerate(_rows(batch))])
+    outputs = [fn(row, i) for i, row in enumerate(_rows(batch))]
+    leaves = structure.flatten(outputs[0]) if outputs else []
+    if any(structure.is_ragged(a) for a in leaves):
+        # RaggedTensor results batch as ragged rows, as batch() of the mapped dataset does
+        ragged = [structure.ragged_module().RaggedTensorSpec.from_value(a)
+                  if structure.is_ragged(a) else None for a in leaves]
+        return stack(outputs, ragged=ragged)
+    return stack(outputs)

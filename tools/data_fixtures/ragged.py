@@ -805,3 +805,16 @@ def _(tf):
     ds = tf.data.Dataset.from_tensor_slices(["one three", "four", "two two two"]).batch(2)
     ds = ds.map(layer)
     return [_spec(ds.element_spec), [_r(b) for b in ds]]
+
+
+@_add("data_map_ragged_then_batch")
+def _(tf):
+    ds = tf.data.Dataset.from_tensor_slices(["a b", "c", "d e f"])
+    ds = ds.map(lambda s: tf.strings.split(tf.stack([s, s]))).batch(2)
+    return [_spec(ds.element_spec), [_r(b) for b in ds]]
+
+
+@_add("error_batch_of_variable_dense")
+def _(tf):
+    ds = tf.data.Dataset.from_tensor_slices(["a b", "c"]).map(tf.strings.split).batch(2)
+    return list(ds)
