@@ -440,3 +440,20 @@ def test_dtype_policy_setter():
     layer.dtype_policy = "mixed_float16"
     assert (layer.compute_dtype, layer.variable_dtype) == ("float16", "float32")
     assert layer(np.ones((1, 3), "float32")).dtype == "float16"
+
+
+def test_float16_rounding_is_the_cast_bit_for_bit():
+    from featherflow.layers import layer as layer_module
+
+    rng = np.random.default_rng(3)
+    bits = rng.integers(0, 2 ** 32, 200_000, dtype=np.uint64).astype(np.uint32)
+    special = np.array([0.0, -0.0, 65504, 65519.99, 65520, -65520, 2 ** -14, 2 ** -15,
+                        2 ** -24, 2 ** -25, 3 * 2 ** -26, np.inf, -np.inf, np.nan, 1 + 2 ** -11,
+                        1 + 3 * 2 ** -11], np.float32)
+    values = np.concatenate([bits.view(np.float32), special,
+                             rng.standard_normal(1000).astype(np.float32)])
+    with np.errstate(over="ignore", invalid="ignore"):
+        want = values.astype(np.float16).astype(np.float32)
+    got = layer_module._round_float16(values.copy())
+    same = (got.view(np.uint32) == want.view(np.uint32)) | (np.isnan(got) & np.isnan(want))
+    assert same.all()
