@@ -192,6 +192,10 @@ class CheckpointReader:
                     f"{index_path(self._prefix)} exists). Copy both files.") from None
         return self._shards[shard]
 
+    def release(self):
+        """Drop the data files read so far (a deferred restore reads them again)."""
+        self._shards.clear()
+
     def raw_bytes(self, key):
         entry = self._entry(key)
         if entry["sliced"]:

@@ -149,7 +149,11 @@ class Restoration:
             self.restored.add(saved_id)
 
     def run(self, start):
-        values = self._values(self._walk(start))
+        try:
+            values = self._values(self._walk(start))
+        finally:
+            # a restore waiting for optimizer slots must not hold the whole data file
+            self.reader.release()
         self._assign(values)
         self._install_hooks()
 
