@@ -1,57 +1,172 @@
-"""``tf.random``: random tensors drawn from featherflow's seeded generator."""
+"""``tf.random``: TensorFlow's random ops with TensorFlow's numbers.
+
+The stateful ops (``normal``, ``uniform``, ``truncated_normal``, ``shuffle``,
+``categorical``) follow TF 2.21 eager exactly: the global seed (``set_seed``) and the op seed
+become the kernel's ``(seed, seed2)``, each op and seed pair keeps its own Philox stream
+across calls (TF caches the kernel), and ``set_seed`` starts them all over; the values are
+drawn from that stream with TF's CPU kernels' formulas. The ``stateless_*`` ops and
+``tf.random.Generator`` (featherflow/api/random_generator.py) read Philox the same way, so a
+program seeded as in TF draws TF's numbers (float32 uniform bit for bit, normal values to
+within a float32 rounding).
+
+Example::
+
+    >>> tf.random.set_seed(1)
+    >>> tf.random.uniform([2])      # TF 2.21 gives the same two numbers
+"""
+
+import secrets
 
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
-from featherflow.backend import config, stateless_random
+from featherflow.backend import config, philox, stateless_random
 from featherflow.data import seeds
-from featherflow.utils.random import clear_global_seed, generator, global_seed, set_random_seed
+from featherflow.utils import random as random_utils
+from featherflow.utils.random import clear_global_seed, set_random_seed
 
-
-def _take_op_seed(seed):
-    """As in TF eager, an unseeded random op made after ``set_seed`` uses up one op seed, so
-    a ``Dataset.shuffle`` made after it gets the op seed TF's would."""
-    if seed is None and global_seed() is not None:
-        seeds.get_seed(None)
+_RESERVED_BLOCKS_PER_OUTPUT = 256  # TF's GuardedPhiloxRandom::ReserveRandomOutputs(n, 256)
 
 
 def _shape(shape):
-    return tuple(int(s) for s in np.asarray(shape).reshape(-1))
+    return tuple(int(s) for s in np.asarray(getattr(shape, "data", shape)).reshape(-1))
+
+
+def _size(shape):
+    return int(np.prod(shape, dtype=np.int64)) if shape else 1
+
+
+def _kernel_stream(op, attrs, seed, reserve_blocks):
+    """The Philox stream one call of a stateful TF op reads, as TF eager gives it.
+
+    ``get_seed`` turns the op seed and the global seed into the kernel's ``(seed, seed2)``
+    attributes (taking a fresh op seed after ``set_seed`` when none is given); TF caches one
+    kernel per op, attributes and seed pair, whose ``PhiloxRandom(seed, seed2)`` reserves
+    ``reserve_blocks`` 128-bit blocks per call, so a second call with the same seeds continues
+    the stream; ``set_seed`` clears the caches. ``(0, 0)`` (no seed at all) is fresh
+    randomness."""
+    first, second = seeds.get_seed(seed)
+    if first is None or (first == 0 and second == 0):
+        first, second = secrets.randbits(63), secrets.randbits(63)
+        key, counter = philox.seeds_to_key_counter(first, second)
+        return stateless_random.KeyCounter(key, counter)
+    key, counter = philox.seeds_to_key_counter(first, second)
+    cache_key = (op, attrs, first, second)
+    offset = random_utils.KERNEL_OFFSETS.get(cache_key, 0)
+    random_utils.KERNEL_OFFSETS[cache_key] = offset + int(reserve_blocks)
+    return stateless_random.KeyCounter(key, stateless_random.advance(counter, offset))
+
+
+def _dtype(dtype, default=None):
+    return np.dtype(dtype if dtype is not None else (default or config.floatx_dtype()))
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
-    _take_op_seed(seed)
-    dt = dtype or config.floatx_dtype()
-    return Tensor(generator(seed).normal(mean, stddev, _shape(shape)).astype(dt))
+    """``tf.random.normal``: TF's values for the same global and op seeds (Box-Muller on the
+    kernel's Philox stream, ``z * stddev + mean``)."""
+    shape, dt = _shape(shape), _dtype(dtype, np.float32)
+    kc = _kernel_stream("RandomStandardNormal", dt.name, seed,
+                        _size(shape) * _RESERVED_BLOCKS_PER_OUTPUT)
+    z = stateless_random.standard_normal(shape, kc, dt, "random.normal")
+    return Tensor((z * np.asarray(_value(stddev), dt) + np.asarray(_value(mean), dt)).astype(dt))
 
 
 def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
-    _take_op_seed(seed)
-    dt = np.dtype(dtype or config.floatx_dtype())
+    """``tf.random.uniform``: floats ``unit * (maxval - minval) + minval``, integers
+    ``minval + sample % (maxval - minval)`` (``maxval`` required), TF's values for the same
+    seeds."""
+    shape, dt = _shape(shape), _dtype(dtype, np.float32)
+    count = _size(shape) * _RESERVED_BLOCKS_PER_OUTPUT
     if dt.kind in "iu":
         if maxval is None:
-            raise ValueError("random.uniform: integer dtypes need maxval.")
-        return Tensor(generator(seed).integers(minval, maxval, _shape(shape)).astype(dt))
-    hi = 1.0 if maxval is None else maxval
-    return Tensor(generator(seed).uniform(minval, hi, _shape(shape)).astype(dt))
+            raise ValueError(f"random.uniform: Must specify maxval for integer dtype {dt.name}.")
+        kc = _kernel_stream("RandomUniformInt", dt.name, seed, count)
+        return Tensor(stateless_random.uniform(shape, kc, _value(minval), _value(maxval), dt,
+                                               "random.uniform"))
+    kc = _kernel_stream("RandomUniform", dt.name, seed, count)
+    hi = 1.0 if maxval is None else _value(maxval)
+    return Tensor(stateless_random.uniform(shape, kc, _value(minval), hi, dt, "random.uniform"))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
-    _take_op_seed(seed)
-    gen = generator(seed)
-    shape = _shape(shape)
-    out = gen.normal(0.0, 1.0, shape)
-    bad = np.abs(out) > 2
-    while bad.any():
-        out[bad] = gen.normal(0.0, 1.0, int(bad.sum()))
-        bad = np.abs(out) > 2
-    return Tensor((mean + stddev * out).astype(dtype or config.floatx_dtype()))
+    """``tf.random.truncated_normal``: normal values redrawn beyond two deviations, TF's
+    values for the same seeds."""
+    shape, dt = _shape(shape), _dtype(dtype, np.float32)
+    kc = _kernel_stream("TruncatedNormal", dt.name, seed,
+                        _size(shape) * _RESERVED_BLOCKS_PER_OUTPUT)
+    z = stateless_random.standard_truncated_normal(shape, kc, dt, "random.truncated_normal")
+    return Tensor((z * np.asarray(_value(stddev), dt) + np.asarray(_value(mean), dt)).astype(dt))
+
+
+def _fisher_yates(n, samples):
+    """TF's ``RandomShuffle``: for i = 0 .. n-2, swap i with ``i + sample % (n - i)``."""
+    perm = np.arange(n)
+    for i in range(n - 1):
+        j = i + int(samples[i]) % (n - i)
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm
 
 
 def shuffle(value, seed=None, name=None):
-    _take_op_seed(seed)
-    a = np.asarray(value)
-    return Tensor(a[generator(seed).permutation(a.shape[0])])
+    """``tf.random.shuffle``: the rows of ``value`` in TF's order for the same seeds."""
+    a = np.asarray(_value(value))
+    if a.ndim == 0:
+        raise ValueError("random.shuffle: value must be at least 1-D; received a scalar.")
+    n = a.shape[0]
+    kc = _kernel_stream("RandomShuffle", a.dtype.name, seed, (n - 1 + 3) // 4)
+    if n <= 1:
+        return Tensor(a.copy())
+    samples = stateless_random.sample_bits(kc, n - 1, "random.shuffle")
+    return Tensor(a[_fisher_yates(n, samples)])
+
+
+def _unit_doubles(bits):
+    """TF's ``Uint64ToDouble(x0, x1)``: 20 bits of x0 and 32 of x1 as a double in [0, 1)."""
+    hi = (bits[0::2] & np.uint32(0xFFFFF)).astype(np.uint64)
+    man = (hi << np.uint64(32)) | bits[1::2].astype(np.uint64)
+    return (man | np.uint64(1023 << 52)).view(np.float64) - 1.0
+
+
+def _multinomial(logits, num_samples, bits):
+    """TF's CPU ``Multinomial``: per row an unnormalised CDF of exp(logit - max) over the
+    finite logits (float64), and each sample the first class whose CDF exceeds u * total."""
+    out = np.empty((logits.shape[0], num_samples), np.int64)
+    u = _unit_doubles(bits).reshape(logits.shape[0], num_samples)
+    for b, row in enumerate(logits.astype(np.float64)):
+        finite = np.isfinite(row)
+        top = row[finite].max() if finite.any() else np.finfo(np.float64).min
+        with np.errstate(over="ignore", invalid="ignore"):
+            weights = np.where(finite, np.exp(row - top), 0.0)
+        cdf = np.cumsum(weights)
+        out[b] = np.searchsorted(cdf, u[b] * cdf[-1], side="right")
+    return out
+
+
+def _check_logits(logits, num_samples, op):
+    x = np.asarray(_value(logits))
+    if x.ndim != 2:
+        raise ValueError(f"{op}: logits must be 2-D [batch_size, num_classes]; received shape "
+                         f"{list(x.shape)}.")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: logits must be floats; received {x.dtype.name}.")
+    n = int(_value(num_samples))
+    if n < 0:
+        raise ValueError(f"{op}: num_samples must be non-negative; received {n}.")
+    return x, n
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """``tf.random.categorical``: ``num_samples`` class indices per row of unnormalised
+    log-probabilities, TF's values for the same seeds (int64 by default)."""
+    x, n = _check_logits(logits, num_samples, "random.categorical")
+    out_dtype = np.dtype(dtype or np.int64)
+    # TF's CPU kernel reserves 256 blocks per sample rounded up to 4, twice (two samples
+    # make each double)
+    ceil4 = (n + 3) // 4 * 4 * 2
+    kc = _kernel_stream("Multinomial", (x.dtype.name, out_dtype.name), seed,
+                        x.shape[0] * ceil4 * _RESERVED_BLOCKS_PER_OUTPUT)
+    bits = stateless_random.sample_bits(kc, 2 * n * x.shape[0], "random.categorical")
+    return Tensor(_multinomial(x, n, bits).astype(out_dtype))
 
 
 def _stateless_alg(alg, op_name):
@@ -70,7 +185,10 @@ def stateless_uniform(shape, seed, minval=0, maxval=None, dtype="float32", name=
     _stateless_alg(alg, "stateless_uniform")
     dt = np.dtype(dtype)
     if dt.kind in "iu" and maxval is None:
-        raise ValueError("stateless_uniform: integer dtypes need minval and maxval.")
+        if minval is not None and np.any(_value(minval) != 0):
+            raise ValueError("stateless_uniform: integer dtypes need both minval and maxval, "
+                             "or neither (the full range).")
+        return Tensor(stateless_random.full_int(_shape(shape), seed, dt, "stateless_uniform"))
     hi = 1 if maxval is None else _value(maxval)
     return Tensor(stateless_random.uniform(_shape(shape), seed, _value(minval), hi, dt))
 
@@ -99,5 +217,25 @@ def set_seed(seed):
         set_random_seed(seed)
 
 
-__all__ = ["normal", "set_seed", "shuffle", "stateless_normal", "stateless_truncated_normal",
+def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
+    """``tf.random.stateless_categorical``: TF's Multinomial sampling on the stateless
+    Philox stream of ``seed``."""
+    x, n = _check_logits(logits, num_samples, "random.stateless_categorical")
+    bits = stateless_random.sample_bits(seed, 2 * n * x.shape[0], "stateless_categorical")
+    return Tensor(_multinomial(x, n, bits).astype(np.dtype(dtype)))
+
+
+from featherflow.api.random_generator import (  # noqa: E402 - the Generator half of tf.random
+    Algorithm,
+    Generator,
+    create_rng_state,
+    fold_in,
+    get_global_generator,
+    set_global_generator,
+    split,
+)
+
+__all__ = ["Algorithm", "Generator", "categorical", "create_rng_state", "fold_in",
+           "get_global_generator", "normal", "set_global_generator", "set_seed", "shuffle",
+           "split", "stateless_categorical", "stateless_normal", "stateless_truncated_normal",
            "stateless_uniform", "truncated_normal", "uniform"]

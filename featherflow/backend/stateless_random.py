@@ -33,6 +33,30 @@ _TRUNCATE = 2.0
 _RESERVED_SAMPLES_PER_OUTPUT = 256
 
 
+class KeyCounter(tuple):
+    """A Philox ``(key, counter)`` given directly instead of a seed pair: what TF's stateful
+    kernels (``tf.random.uniform`` after ``set_seed``, ``tf.random.Generator``) read. Every
+    sampler here accepts one in place of ``seed``.
+
+    Example::
+
+        >>> uniform((3,), KeyCounter(((1, 0), (0, 0, 7, 0))))
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, key, counter):
+        return super().__new__(cls, (tuple(int(k) for k in key), tuple(int(c) for c in counter)))
+
+
+def advance(counter, blocks):
+    """A 128-bit Philox counter (four 32-bit words) moved ``blocks`` blocks forward."""
+    low = (counter[0] | counter[1] << 32) + int(blocks)
+    high = ((counter[2] | counter[3] << 32) + (low >> 64)) & _MASK64
+    low &= _MASK64
+    return (low & 0xFFFFFFFF, low >> 32, high & 0xFFFFFFFF, high >> 32)
+
+
 def seed_pair(seed, op_name="stateless_uniform"):
     """A shape-[2] integer seed as two Python ints (as TF reads them: two's complement)."""
     pair = np.asarray(getattr(seed, "data", seed)).reshape(-1)
@@ -44,6 +68,8 @@ def seed_pair(seed, op_name="stateless_uniform"):
 
 def key_counter(seed, op_name="stateless_uniform"):
     """The Philox key (two words) and counter (four words) TF derives from ``seed``."""
+    if isinstance(seed, KeyCounter):
+        return seed
     first, second = seed_pair(seed, op_name)
     mixed = philox_blocks(_MIXING_KEY, (first & 0xFFFFFFFF, first >> 32, second & 0xFFFFFFFF,
                                         second >> 32), 1)[0]
@@ -83,16 +109,24 @@ def _size(shape):
 
 def _float_dtype(dtype, op_name):
     dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"{op_name}: dtype must be float32 or float64 (float16/bfloat16 are "
-                         f"not available in featherflow); received {dtype.name}.")
+    if dtype not in (np.float16, np.float32, np.float64):
+        raise ValueError(f"{op_name}: dtype must be float16, float32 or float64; received "
+                         f"{dtype.name}.")
     return dtype
+
+
+def _unit_float16(bits):
+    """TF's ``Uint16ToHalf``: the 10 low bits of a sample as a half in [1, 2), minus 1."""
+    halves = ((bits & np.uint32(0x3FF)) | np.uint32(15 << 10)).astype(np.uint16)
+    return halves.view(np.float16) - np.float16(1.0)
 
 
 def unit_uniform(shape, seed, dtype=np.float32, op_name="stateless_uniform"):
     """Uniform values in [0, 1) of ``dtype`` (TF's ``StatelessRandomUniformV2``)."""
     dtype = _float_dtype(dtype, op_name)
     count = _size(shape)
+    if dtype == np.float16:
+        return _unit_float16(sample_bits(seed, count, op_name)).reshape(shape)
     if dtype == np.float32:
         return unit_float32(sample_bits(seed, count, op_name)).reshape(shape)
     bits = sample_bits(seed, 2 * count, op_name)
@@ -126,6 +160,20 @@ def uniform(shape, seed, minval=0.0, maxval=1.0, dtype=np.float32,
     return (unit * (high - low) + low).astype(dtype)
 
 
+def full_int(shape, seed, dtype, op_name="stateless_uniform"):
+    """Integers over the dtype's whole range: one sample per 32-bit value, two (low word
+    first) per 64-bit value, bit-cast (TF's ``UniformFullIntDistribution``)."""
+    dtype = np.dtype(dtype)
+    if dtype not in (np.int32, np.int64, np.uint32, np.uint64):
+        raise ValueError(f"{op_name}: full-range integers need int32, int64, uint32 or uint64; "
+                         f"received {dtype.name}.")
+    count = _size(shape)
+    if dtype.itemsize == 4:
+        return sample_bits(seed, count, op_name).view(dtype).reshape(shape)
+    bits = sample_bits(seed, 2 * count, op_name).astype(np.uint64)
+    return (bits[0::2] | (bits[1::2] << np.uint64(32))).view(dtype).reshape(shape)
+
+
 def _box_muller(u1, u2, dtype):
     u1 = np.maximum(u1, _BOX_MULLER_EPSILON[dtype])
     # TF multiplies by M_PI in double before storing the angle as a float.
@@ -147,6 +195,8 @@ def _normal_pairs(bits, dtype):
 
 def standard_normal(shape, seed, dtype=np.float32, op_name="stateless_normal"):
     dtype = _float_dtype(dtype, op_name)
+    if dtype == np.float16:  # TF draws halves as float32 Box-Muller values, then rounds
+        return standard_normal(shape, seed, np.float32, op_name).astype(np.float16)
     count = _size(shape)
     per_value = 1 if dtype == np.float32 else 2
     bits = sample_bits(seed, per_value * (count + count % 2), op_name)
@@ -192,6 +242,8 @@ def _blocks_at(key, counter, offsets, width):
 def standard_truncated_normal(shape, seed, dtype=np.float32,
                               op_name="stateless_truncated_normal"):
     dtype = _float_dtype(dtype, op_name)
+    if dtype == np.float16:
+        return standard_truncated_normal(shape, seed, np.float32, op_name).astype(np.float16)
     count = _size(shape)
     group = 4 if dtype == np.float32 else 2
     skip_per_group = group * _RESERVED_SAMPLES_PER_OUTPUT // 4

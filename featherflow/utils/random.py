@@ -12,6 +12,11 @@ _GLOBAL_SEED = None
 _OPERATION_SEEDS = None
 _MAXINT32 = 2**31 - 1
 
+# TF eager caches one kernel per random op and seed pair; a stateful kernel's Philox stream
+# continues across calls until set_seed clears the caches. Here: (op, dtype, seed, seed2) ->
+# the Philox blocks that kernel has reserved so far (see featherflow/api/random.py).
+KERNEL_OFFSETS = {}
+
 
 def set_random_seed(seed):
     """Seed featherflow, NumPy's global generator and Python's ``random`` (as Keras does).
@@ -30,6 +35,7 @@ def set_random_seed(seed):
     _GLOBAL_SEED = seed
     # TF eager draws operation seeds from Python's generator seeded with the global seed.
     _OPERATION_SEEDS = _pyrandom.Random(seed)
+    KERNEL_OFFSETS.clear()
 
 
 def clear_global_seed():
@@ -39,6 +45,7 @@ def clear_global_seed():
     _GEN = np.random.default_rng()
     _GLOBAL_SEED = None
     _OPERATION_SEEDS = None
+    KERNEL_OFFSETS.clear()
 
 
 def global_seed():

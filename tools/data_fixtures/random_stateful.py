@@ -1,0 +1,60 @@
+# ruff: noqa: E501 - a table of one-line cases
+"""Stateful tf.random ops and tf.random.Generator from TF 2.21 eager: the values a seeded
+program draws (global seed + op seed -> the kernel's Philox state, kept per op and seed pair
+and cleared by set_seed)."""
+
+import numpy as np
+
+LOGITS = np.log(np.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]], np.float32))
+
+
+def _seq(tf, *calls):
+    return [c() for c in calls]
+
+
+SCENARIOS = {
+    "uniform_global": lambda tf: (tf.random.set_seed(1), [tf.random.uniform([5]), tf.random.uniform([5])])[1],
+    "uniform_op_seed_repeats": lambda tf: (tf.random.set_seed(1), [tf.random.uniform([3], seed=7), tf.random.uniform([3], seed=7), tf.random.uniform([3], seed=8)])[1],
+    "uniform_reset_by_set_seed": lambda tf: (tf.random.set_seed(1), tf.random.uniform([3], seed=7), tf.random.set_seed(1), tf.random.uniform([3], seed=7))[3],
+    "uniform_op_seed_only": lambda tf: [tf.random.uniform([4], seed=3), tf.random.uniform([4], seed=3)],
+    "uniform_range": lambda tf: (tf.random.set_seed(5), tf.random.uniform([2, 3], minval=-2.0, maxval=3.0))[1],
+    "uniform_f64": lambda tf: (tf.random.set_seed(5), tf.random.uniform([5], dtype=tf.float64, seed=2))[1],
+    "uniform_f16": lambda tf: (tf.random.set_seed(5), tf.random.uniform([5], dtype=tf.float16, seed=2))[1],
+    "uniform_int32": lambda tf: (tf.random.set_seed(5), [tf.random.uniform([7], 0, 10, dtype=tf.int32, seed=2), tf.random.uniform([7], -5, 1000, dtype=tf.int32, seed=2)])[1],
+    "uniform_int64": lambda tf: (tf.random.set_seed(5), tf.random.uniform([5], -3, 2**40, dtype=tf.int64, seed=4))[1],
+    "normal": lambda tf: (tf.random.set_seed(5), [tf.random.normal([2, 3]), tf.random.normal([3], mean=1.0, stddev=2.0, seed=3)])[1],
+    "normal_odd": lambda tf: (tf.random.set_seed(9), tf.random.normal([5], seed=1))[1],
+    "normal_f64": lambda tf: (tf.random.set_seed(9), tf.random.normal([5], dtype=tf.float64, seed=1))[1],
+    "truncated_normal": lambda tf: (tf.random.set_seed(3), tf.random.truncated_normal([4, 4], seed=2))[1],
+    "truncated_normal_f64": lambda tf: (tf.random.set_seed(3), tf.random.truncated_normal([6], mean=2.0, stddev=0.5, dtype=tf.float64, seed=2))[1],
+    "shuffle": lambda tf: (tf.random.set_seed(3), [tf.random.shuffle(tf.range(10), seed=4), tf.random.shuffle(tf.range(10), seed=4)])[1],
+    "shuffle_rows": lambda tf: (tf.random.set_seed(3), tf.random.shuffle(tf.reshape(tf.range(12), [4, 3])))[1],
+    "categorical": lambda tf: (tf.random.set_seed(3), [tf.random.categorical(LOGITS, 8, seed=1), tf.random.categorical(LOGITS, 3, seed=1)])[1],
+    "categorical_int32": lambda tf: (tf.random.set_seed(4), tf.random.categorical(LOGITS, 5, dtype=tf.int32))[1],
+    "mixed_order": lambda tf: (tf.random.set_seed(11), [tf.random.uniform([2]), tf.random.normal([2]), tf.random.uniform([2], seed=1), tf.random.uniform([2])])[1],
+    # -- Generator --------------------------------------------------------------------
+    "gen_from_seed": lambda tf: (lambda g: [g.normal([3]), g.normal([3]), g.uniform([4]), g.state])(tf.random.Generator.from_seed(1)),
+    "gen_from_seed_big": lambda tf: (lambda g: [g.uniform([3]), g.state])(tf.random.Generator.from_seed(2**70 + 12345)),
+    "gen_uniform_range": lambda tf: (lambda g: [g.uniform([3], minval=-1.0, maxval=4.0), g.uniform([2], dtype=tf.float64)])(tf.random.Generator.from_seed(7)),
+    "gen_uniform_int": lambda tf: (lambda g: [g.uniform([5], 0, 10, dtype=tf.int32), g.uniform([3], -7, 2**35, dtype=tf.int64), g.state])(tf.random.Generator.from_seed(7)),
+    "gen_full_int": lambda tf: (lambda g: [g.uniform_full_int([3], dtype=tf.int64), g.uniform_full_int([3], dtype=tf.int32), g.uniform_full_int([2], dtype=tf.uint32)])(tf.random.Generator.from_seed(8)),
+    "gen_truncated": lambda tf: (lambda g: [g.truncated_normal([6]), g.state])(tf.random.Generator.from_seed(8)),
+    "gen_odd_normal": lambda tf: (lambda g: [g.normal([5]), g.normal([1]), g.state])(tf.random.Generator.from_seed(3)),
+    "gen_split": lambda tf: (lambda g: [[s.state for s in g.split(2)], g.state, g.split(1)[0].normal([2])])(tf.random.Generator.from_seed(5)),
+    "gen_make_seeds": lambda tf: (lambda g: [g.make_seeds(2), g.state])(tf.random.Generator.from_seed(5)),
+    "gen_from_state": lambda tf: (lambda g: [g.normal([3]), g.state])(tf.random.Generator.from_state([4, 5, 6], tf.random.Algorithm.PHILOX)),
+    "gen_from_key_counter": lambda tf: (lambda g: [g.normal([2]), g.state])(tf.random.Generator.from_key_counter(9, [3, 4], "philox")),
+    "gen_reset": lambda tf: (lambda g: (g.normal([3]), g.reset_from_seed(1), [g.normal([3]), g.state])[2])(tf.random.Generator.from_seed(4)),
+    "gen_skip": lambda tf: (lambda g: (g.skip(10), [g.normal([2]), g.state])[1])(tf.random.Generator.from_seed(4)),
+    "gen_binomial": lambda tf: (lambda g: [g.binomial([4], counts=[10.0, 20.0, 5.0, 1.0], probs=0.4)])(tf.random.Generator.from_seed(4)),
+    "create_rng_state": lambda tf: [tf.random.create_rng_state(5, "philox"), tf.random.create_rng_state(2**65 + 3, 1)],
+    "algorithm": lambda tf: [tf.random.Algorithm.PHILOX.value, tf.random.Algorithm.THREEFRY.value, tf.random.Algorithm.AUTO_SELECT.value],
+    # -- stateless distributions and seed utilities -------------------------------------------
+    "fold_in": lambda tf: [tf.random.fold_in([1, 2], 3), tf.random.fold_in(tf.constant([7, 9], tf.int64), 100)],
+    "split": lambda tf: [tf.random.split([1, 2]), tf.random.split([1, 2], num=3)],
+    "stateless_categorical": lambda tf: tf.random.stateless_categorical(LOGITS, 6, seed=[4, 2]),
+    "stateless_binomial": lambda tf: tf.random.stateless_binomial([5], seed=[1, 2], counts=[10.0, 20.0, 3.0, 50.0, 1.0], probs=0.3),
+    "stateless_poisson": lambda tf: tf.random.stateless_poisson([6], seed=[3, 4], lam=[0.5, 3.0, 30.0, 1.0, 10.0, 100.0]),
+    "stateless_gamma": lambda tf: tf.random.stateless_gamma([5], seed=[5, 6], alpha=[0.5, 1.0, 2.0, 5.0, 20.0]),
+    "stateless_parameterized_truncated_normal": lambda tf: tf.random.stateless_parameterized_truncated_normal([5], seed=[7, 8], means=0.5, stddevs=2.0, minvals=-1.0, maxvals=3.0),
+}
