@@ -292,5 +292,23 @@ def is_traceback_filtering_enabled():
     return _TRACEBACK["filtering"]
 
 
+_log_device_placement = {"enabled": False}
+
+
+def set_log_device_placement(enabled):
+    """Keep the flag (featherflow runs every op on the CPU through NumPy; there is no
+    placement to log)."""
+    _log_device_placement["enabled"] = bool(enabled)
+
+
+def get_log_device_placement():
+    return _log_device_placement["enabled"]
+
+
+from featherflow.api.check_numerics import (  # noqa: E402 - re-exported as tf.debugging's
+    disable_check_numerics,
+    enable_check_numerics,
+)
+
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
     "np", "Tensor", "as_array", "InvalidArgumentError")]

@@ -403,3 +403,58 @@ SCENARIOS.update({
     "indexed_slices_no_dense_shape": lambda tf: [tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0])).dense_shape,
                                                  tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0])).shape.as_list()],
 })
+
+
+def _numerics_text(tf, fn):
+    """The error class and TF's report without its graph-node prefix and op suffix."""
+    tf.debugging.enable_check_numerics()
+    try:
+        fn()
+    except Exception as err:  # noqa: BLE001 - the class and report are compared
+        text = str(err)
+        start = text.index("!!! Detected")
+        return [type(err).__name__, text[start:].split("\n\n  Input")[0]]
+    finally:
+        tf.debugging.disable_check_numerics()
+    return "no error"
+
+
+def _numerics_flow(tf):
+    tf.debugging.enable_check_numerics()
+    try:
+        fine = [tf.constant([1, 2]) // tf.constant([1, 1]), tf.exp(tf.constant([1.0])),
+                _try(lambda: tf.constant([1.0]) / tf.constant([0.0])),
+                _try(lambda: tf.reduce_sum(tf.constant([np.inf, 1.0])))]
+    finally:
+        tf.debugging.disable_check_numerics()
+    after = tf.math.log(tf.constant([-1.0]))
+    return fine + [after]
+
+
+def _config(tf):
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    c = tf.config.LogicalDeviceConfiguration(memory_limit=10)
+    out = [repr(c), c.memory_limit, c.experimental_priority, c.experimental_device_ordinal,
+           tf.config.get_logical_device_configuration(cpu), tf.config.get_soft_device_placement()]
+    tf.config.set_soft_device_placement(False)
+    out.append(tf.config.get_soft_device_placement())
+    tf.config.set_soft_device_placement(True)
+    out += [tf.config.functions_run_eagerly(), tf.config.experimental_functions_run_eagerly()]
+    tf.config.run_functions_eagerly(True)
+    out.append(tf.config.functions_run_eagerly())
+    tf.config.experimental_run_functions_eagerly(False)
+    out.append(tf.config.functions_run_eagerly())
+    out.append(tf.debugging.get_log_device_placement())
+    tf.debugging.set_log_device_placement(True)
+    out.append(tf.debugging.get_log_device_placement())
+    tf.debugging.set_log_device_placement(False)
+    return out
+
+
+SCENARIOS.update({
+    "numerics_log": lambda tf: _numerics_text(tf, lambda: tf.math.log(tf.constant([-1.0, 1.0]))),
+    "numerics_sqrt": lambda tf: _numerics_text(tf, lambda: tf.sqrt(tf.constant([[-1.0, 4.0], [-2.0, 1.0]]))),
+    "numerics_exp_inf": lambda tf: _numerics_text(tf, lambda: tf.exp(tf.constant([1000.0, 1.0, 2000.0]))),
+    "numerics_flow": _numerics_flow,
+    "config_settings": _config,
+})
