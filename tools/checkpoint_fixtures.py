@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,20 @@ def subclassed_model(tf, keras):
     net = Net()
     net(np.zeros((1, 4), "int32"))
     return net
+
+
+def more_layers(keras):
+    """Sequential models over more layer kinds, to compare checkpoint keys and shapes."""
+    layers = keras.layers
+    images = keras.Sequential([
+        keras.Input((8, 8, 2)), layers.Conv2D(4, 3), layers.DepthwiseConv2D(3),
+        layers.SeparableConv2D(3, 2), layers.Conv2DTranspose(2, 2),
+        layers.GroupNormalization(2), layers.Reshape((-1, 2)),
+        layers.SimpleRNN(3, return_sequences=True), layers.GRU(2), layers.Dense(3),
+        layers.PReLU()])
+    tokens = keras.Sequential([keras.Input((5,)), layers.Embedding(10, 4), layers.Conv1D(2, 2),
+                               layers.GlobalAveragePooling1D(), layers.Dense(1)])
+    return {"images": images, "tokens": tokens}
 
 
 def fill_weights(model):
@@ -196,6 +211,10 @@ def write(tf, keras):
     status.assert_consumed()
     record["after_one_step"] = [tensor_record(w) for w in restored.get_weights()]
     expected["tf_keras"] = record
+
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = tf.train.Checkpoint(**more_layers(keras)).write(os.path.join(folder, "c"))
+        expected["more_layers"] = dict(tf.train.list_variables(prefix))
 
     zoo, net = zoo_model(keras), subclassed_model(tf, keras)
     fill_weights(zoo)

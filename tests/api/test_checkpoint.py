@@ -507,3 +507,11 @@ def test_restore_tf_keras_checkpoint_layer_with_weights_names():
     status.assert_consumed()
     for weight, expected in zip(model.get_weights(), record["after_one_step"]):
         np.testing.assert_allclose(weight, as_array(expected), rtol=1e-6, atol=1e-7)
+
+
+def test_more_layer_kinds_get_tf_keys_and_shapes(tmp_path):
+    """Conv2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, GroupNormalization,
+    SimpleRNN, GRU, PReLU, Embedding, Conv1D: the keys and shapes TF 2.21 writes."""
+    models = checkpoint_fixtures.more_layers(keras)
+    prefix = tf.train.Checkpoint(**models).write(str(tmp_path / "c"))
+    assert dict(tf.train.list_variables(prefix)) == EXPECTED["more_layers"]
