@@ -12,6 +12,8 @@ layers the gradient of ``sum(y * r)`` for a stored ``r``. The group runs in floa
 
 from __future__ import annotations
 
+import random as py_random
+
 import numpy as np
 
 from .common import as_numpy, rng_for, save_npz, to_json
@@ -104,6 +106,11 @@ def cases():
          True),
         ("random_elastic_transform_nearest_large", lambda **k: L.RandomElasticTransform(
             interpolation="nearest", fill_mode="wrap", seed=53, **k), True),
+    ] + [(f"aug_mix_{seed}", lambda seed=seed, **k: L.AugMix(seed=seed, **k), True)
+         for seed in range(54, 60)] + [
+        ("aug_mix_small", lambda **k: L.AugMix(num_chains=2, chain_depth=2, factor=(0.1, 0.5),
+                                               alpha=0.5, all_ops=False, seed=60, **k), True),
+        ("aug_mix_range", lambda **k: L.AugMix(value_range=(0, 1), seed=61, **k), True),
     ] + [(f"rand_augment_{seed}", lambda seed=seed, **k: L.RandAugment(seed=seed, **k), True)
          for seed in range(36, 46)] + [
         ("rand_augment_three", lambda **k: L.RandAugment(num_ops=3, factor=0.8,
@@ -129,6 +136,9 @@ def run_case(name, make, differentiable, images, labels):
         labels = labels[:3]
     x = (images * scale).astype(np.float32)
     out = {"x": x, "labels": labels}
+    # AugMix picks its operations with Python's `random`: every call below starts from this
+    # state, and the test seeds Python's random the same way
+    py_random.seed(1234)
     layer = make()
     out["y"] = as_numpy(layer(x, training=True))
     out["y_second"] = as_numpy(layer(x, training=True))
@@ -139,12 +149,14 @@ def run_case(name, make, differentiable, images, labels):
     if hasattr(layer, "seed"):
         out["seed"] = np.array(layer.seed)
     out["config"] = to_json(layer.get_config())
+    py_random.seed(1234)
     first = make(data_format="channels_first")
     try:
         out["y_channels_first"] = as_numpy(first(np.transpose(x, (0, 3, 1, 2)),
                                                  training=True))
     except Exception as err:  # noqa: BLE001 - RandomColorJitter's parts are channels-last
         out["channels_first_error"] = np.array(f"{type(err).__name__}: {err}"[:300])
+    py_random.seed(1234)
     boxed = make(bounding_box_format="xyxy")
     rng = rng_for(f"{name}_dict")
     batch, height, width = x.shape[:3]
@@ -170,6 +182,7 @@ def run_case(name, make, differentiable, images, labels):
             out["dict_masks"] = as_numpy(result["segmentation_masks"])
     out["boxes"], out["box_labels"], out["masks"] = boxes, box_labels, masks
     if differentiable:
+        py_random.seed(1234)
         grad_layer = make()
         xt = tf.constant(x)
         with tf.GradientTape() as tape:

@@ -354,7 +354,9 @@ class AutoContrast(DataAugmentation):
     _AT_INFERENCE = True
 
     def __init__(self, value_range=(0, 255), **kwargs):
-        super().__init__(**kwargs)
+        # no randomness: a fixed seed, so no default seed is drawn from Python's `random`
+        # (Keras's layer has no generator, and AugMix's operation picks depend on that state)
+        super().__init__(seed=0, **kwargs)
         self.value_range = parse_value_range(value_range, self._where())
 
     def _transformation(self, shape, batched, training):
@@ -392,7 +394,8 @@ class Equalization(DataAugmentation):
     """
 
     def __init__(self, value_range=(0, 255), bins=256, data_format=None, **kwargs):
-        super().__init__(data_format=data_format, **kwargs)
+        # no randomness: a fixed seed (see AutoContrast)
+        super().__init__(seed=0, data_format=data_format, **kwargs)
         if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
             raise ValueError(f"{self._where()}: `bins` must be an integer of at least 2; "
                              f"received bins={bins!r}.")

@@ -457,7 +457,8 @@ class MaxNumBoundingBoxes(_Geometric):
     _AT_INFERENCE = True
 
     def __init__(self, max_number, fill_value=-1, **kwargs):
-        super().__init__(**kwargs)
+        # no randomness: a fixed seed, so no default seed is drawn from Python's `random`
+        super().__init__(seed=0, **kwargs)
         self.max_number = int(max_number)
         self.fill_value = int(fill_value)
         if self.max_number < 0:

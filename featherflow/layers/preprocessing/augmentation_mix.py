@@ -15,6 +15,7 @@ import math as pymath
 
 import numpy as np
 
+from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import stateless_random
 from featherflow.keras import random as keras_random
 from featherflow.layers.preprocessing.affine_transform import projective_transform
@@ -227,66 +228,56 @@ _RAND_AUGMENT_OPS = ("random_shear", "random_translation", "random_rotation",
                      "random_brightness", "random_color_degeneration", "random_contrast",
                      "random_sharpness", "random_posterization", "solarization", "auto_contrast",
                      "equalization")
+_AUG_MIX_OPS = ("random_shear", "random_translation", "random_rotation", "random_posterization",
+                "solarization", "auto_contrast", "equalization")
+_AUG_MIX_ALL_OPS = _AUG_MIX_OPS + ("random_brightness", "random_color_degeneration",
+                                   "random_contrast", "random_sharpness")
 
 
-class RandAugment(DataAugmentation):
-    """Apply ``num_ops`` operations picked at random from eleven (shear, translation,
-    rotation, brightness, colour degeneration, contrast, sharpness, posterization,
-    solarization, auto-contrast, equalization), each of strength ``factor``; one pick for the
-    whole batch per step, as Keras 3.15 does.
-
-    Example::
-
-        tf.keras.layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.5, seed=1)
-    """
+class _Composite(DataAugmentation):
+    """RandAugment and AugMix: Keras's sub-layers of strength ``factor``, all drawing from
+    this layer's generator in the order Keras asks them to."""
 
     _FACTOR_BOUNDS = (0, 1)
 
-    def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear",
-                 seed=None, data_format=None, **kwargs):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
+    def _make_ops(self, names, value_range, interpolation, seed, data_format):
         from featherflow.layers.preprocessing import augmentation as base
         from featherflow.layers.preprocessing import augmentation_color as color
         from featherflow.layers.preprocessing import augmentation_geometric as geometric
 
-        if isinstance(num_ops, bool) or not isinstance(num_ops, (int, np.integer)) or \
-                num_ops < 0:
-            raise ValueError(f"{self._where()}: `num_ops` must be a non-negative integer; "
-                             f"received num_ops={num_ops!r}.")
-        self.value_range = value_range
-        self.num_ops = int(num_ops)
-        self.factor = self._parse_factor(factor)
-        self.interpolation = interpolation
         factor = list(self.factor)
-        common = {"seed": seed, "data_format": data_format}
-        self._ops = {
-            "random_shear": geometric.RandomShear(factor, factor, interpolation=interpolation,
-                                                  **common),
-            "random_translation": base.RandomTranslation(factor, factor,
-                                                         interpolation=interpolation, **common),
-            "random_rotation": base.RandomRotation(factor, interpolation=interpolation,
-                                                   **common),
-            "random_brightness": base.RandomBrightness(factor, value_range=value_range,
-                                                       **common),
-            "random_color_degeneration": color.RandomColorDegeneration(
+        # the operations compute in this layer's dtype (Keras hands them its kwargs)
+        common = {"seed": seed, "data_format": data_format, "dtype": self.dtype}
+        plain = {"data_format": data_format, "dtype": self.dtype}
+        makers = {
+            "random_shear": lambda: geometric.RandomShear(
+                factor, factor, interpolation=interpolation, **common),
+            "random_translation": lambda: base.RandomTranslation(
+                factor, factor, interpolation=interpolation, **common),
+            "random_rotation": lambda: base.RandomRotation(
+                factor, interpolation=interpolation, **common),
+            "random_brightness": lambda: base.RandomBrightness(
                 factor, value_range=value_range, **common),
-            "random_contrast": base.RandomContrast(factor, value_range=value_range, **common),
-            "random_sharpness": color.RandomSharpness(factor, value_range=value_range,
-                                                      **common),
-            "random_posterization": color.RandomPosterization(
+            "random_color_degeneration": lambda: color.RandomColorDegeneration(
+                factor, value_range=value_range, **common),
+            "random_contrast": lambda: base.RandomContrast(
+                factor, value_range=value_range, **common),
+            "random_sharpness": lambda: color.RandomSharpness(
+                factor, value_range=value_range, **common),
+            "random_posterization": lambda: color.RandomPosterization(
                 max(1, int(8 * self.factor[1])), value_range=value_range, **common),
-            "solarization": color.Solarization(factor, factor, value_range=value_range,
-                                               **common),
-            "auto_contrast": color.AutoContrast(value_range=value_range,
-                                                data_format=data_format),
-            "equalization": color.Equalization(value_range=value_range,
-                                               data_format=data_format),
+            "solarization": lambda: color.Solarization(
+                factor, factor, value_range=value_range, **common),
+            "auto_contrast": lambda: color.AutoContrast(value_range=value_range, **plain),
+            "equalization": lambda: color.Equalization(value_range=value_range, **plain),
         }
-        for op in self._ops.values():
-            # every operation draws from this layer's generator, in Keras's order
+        ops = {name: makers[name]() for name in names}
+        for op in ops.values():
             op._generator = self._generator
+        return ops
 
-    def _draw(self, op, shape, batched):
+    def _draw(self, name, shape, batched):
+        op = self._ops[name]
         if isinstance(op, DataAugmentation):
             return op._transformation(shape, batched, True)
         if hasattr(op, "_transforms"):  # RandomTranslation, RandomRotation
@@ -297,17 +288,8 @@ class RandAugment(DataAugmentation):
         self._generator.next()
         return state
 
-    def _transformation(self, shape, batched, training):
-        if not training:
-            return None
-        picks = keras_random.randint((self.num_ops,), 0, len(_RAND_AUGMENT_OPS),
-                                     seed=self._generator).numpy()
-        draws = {name: self._draw(self._ops[name], shape, batched)
-                 for name in _RAND_AUGMENT_OPS}
-        return {"picks": picks, "draws": draws}
-
-    def _run(self, name, x, t, interpolation=None):
-        op, draw = self._ops[name], t["draws"][name]
+    def _run(self, name, x, draw, interpolation=None):
+        op = self._ops[name]
         if isinstance(op, DataAugmentation):
             return op._transform_images(x, draw)
         if hasattr(op, "_transforms"):
@@ -322,28 +304,65 @@ class RandAugment(DataAugmentation):
         finally:
             op._generator = self._generator
 
+    def _warp_masks(self, name, masks, draw):
+        if name == "random_shear":
+            return self._ops[name]._transform_segmentation_masks(masks, draw)
+        if name in ("random_translation", "random_rotation"):
+            return self._run(name, masks, draw, interpolation="nearest")
+        return masks
+
+    def _transform_bounding_boxes(self, boxes, t):
+        raise ValueError(f"{self._where()}: {type(self).__name__} does not move bounding boxes "
+                         "in featherflow yet (its translation and rotation have no box rule "
+                         "here); drop the 'bounding_boxes' entry.")
+
+
+class RandAugment(_Composite):
+    """Apply ``num_ops`` operations picked at random from eleven (shear, translation,
+    rotation, brightness, colour degeneration, contrast, sharpness, posterization,
+    solarization, auto-contrast, equalization), each of strength ``factor``; one pick for the
+    whole batch per step, as Keras 3.15 does.
+
+    Example::
+
+        tf.keras.layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.5, seed=1)
+    """
+
+    def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear",
+                 seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        if isinstance(num_ops, bool) or not isinstance(num_ops, (int, np.integer)) or \
+                num_ops < 0:
+            raise ValueError(f"{self._where()}: `num_ops` must be a non-negative integer; "
+                             f"received num_ops={num_ops!r}.")
+        self.value_range = value_range
+        self.num_ops = int(num_ops)
+        self.factor = self._parse_factor(factor)
+        self.interpolation = interpolation
+        self._ops = self._make_ops(_RAND_AUGMENT_OPS, value_range, interpolation, seed,
+                                   data_format)
+
+    def _transformation(self, shape, batched, training):
+        if not training:
+            return None
+        picks = keras_random.randint((self.num_ops,), 0, len(_RAND_AUGMENT_OPS),
+                                     seed=self._generator).numpy()
+        draws = {name: self._draw(name, shape, batched) for name in _RAND_AUGMENT_OPS}
+        return {"picks": [_RAND_AUGMENT_OPS[int(p)] for p in picks], "draws": draws}
+
     def _transform_images(self, x, t):
         x = math.cast(x, self.dtype)
-        for pick in t["picks"]:
-            out = math.cast(self._run(_RAND_AUGMENT_OPS[int(pick)], x, t), self.dtype)
+        for name in t["picks"]:
+            out = math.cast(self._run(name, x, t["draws"][name]), self.dtype)
             # Keras selects the picked result with `where` among all eleven, so the input
             # stays connected (a zero gradient through posterization's integer cast, not None)
             x = math.where(np.zeros(x.data.shape, bool), x, out)
         return x
 
     def _transform_segmentation_masks(self, masks, t):
-        for pick in t["picks"]:
-            name = _RAND_AUGMENT_OPS[int(pick)]
-            if name == "random_shear":
-                masks = self._ops[name]._transform_segmentation_masks(masks, t["draws"][name])
-            elif name in ("random_translation", "random_rotation"):
-                masks = self._run(name, masks, t, interpolation="nearest")
+        for name in t["picks"]:
+            masks = self._warp_masks(name, masks, t["draws"][name])
         return masks
-
-    def _transform_bounding_boxes(self, boxes, t):
-        raise ValueError(f"{self._where()}: RandAugment does not move bounding boxes in "
-                         "featherflow yet (its translation and rotation have no box rule "
-                         "here); drop the 'bounding_boxes' entry.")
 
     def get_config(self):
         config = super().get_config()
@@ -353,4 +372,97 @@ class RandAugment(DataAugmentation):
         return config
 
 
-__all__ = ["CutMix", "MixUp", "RandAugment"]
+class AugMix(_Composite):
+    """Mix ``num_chains`` chains of up to ``chain_depth`` random operations (Dirichlet
+    weights), then blend with the original by a Beta weight.
+
+    The layer's seed drives every value drawn; which operation each chain step takes is
+    Python's ``random.choice``, as in Keras 3.15, so it repeats when Python's ``random`` is
+    seeded (``tf.keras.utils.set_random_seed`` or ``random.seed``).
+
+    Example::
+
+        tf.keras.layers.AugMix(value_range=(0, 255), num_chains=3, chain_depth=3, seed=1)
+    """
+
+    def __init__(self, value_range=(0, 255), num_chains=3, chain_depth=3, factor=0.3,
+                 alpha=1.0, all_ops=True, interpolation="bilinear", seed=None,
+                 data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        for name, value in (("num_chains", num_chains), ("chain_depth", chain_depth)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"{self._where()}: `{name}` must be a non-negative integer; "
+                                 f"received {name}={value!r}.")
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or alpha <= 0:
+            raise ValueError(f"{self._where()}: `alpha` must be a positive number; received "
+                             f"alpha={alpha!r}.")
+        self.value_range = value_range
+        self.num_chains = int(num_chains)
+        self.chain_depth = int(chain_depth)
+        self.factor = self._parse_factor(factor)
+        self.alpha = alpha
+        self.all_ops = bool(all_ops)
+        self.interpolation = interpolation
+        self._names = list(_AUG_MIX_ALL_OPS if self.all_ops else _AUG_MIX_OPS)
+        self._ops = self._make_ops(self._names, value_range, interpolation, seed, data_format)
+
+    def _transformation(self, shape, batched, training):
+        import random as python_random
+
+        if not training:
+            return None
+        seed = np.mod(keras_random.draw_seed(self._generator), _INT32_MAX - 1).astype(np.int32)
+        gamma = _stateless_gamma(self.num_chains, seed, self.alpha)
+        chain_weights = (gamma / gamma.sum(axis=-1, keepdims=True, dtype=_F32)).astype(_F32)
+        blend = _beta(1, self.alpha, self._generator)[0]
+        chains = []
+        for _ in range(self.num_chains):
+            steps = []
+            for _ in range(self.chain_depth):
+                name = python_random.choice(self._names + [None])
+                if name is not None:
+                    steps.append((name, self._draw(name, shape, batched)))
+            chains.append(steps)
+        return {"chain_weights": chain_weights, "blend": _F32(blend), "chains": chains}
+
+    def _mix(self, x, t, step):
+        mixed = None
+        for weight, steps in zip(t["chain_weights"], t["chains"]):
+            chain = x
+            for name, draw in steps:
+                chain = step(name, chain, draw)
+            part = math.multiply(chain, weight.astype(x.data.dtype))
+            # Keras adds each chain onto zeros, in chain order
+            mixed = math.add(np.zeros(x.data.shape, x.data.dtype), part) if mixed is None \
+                else math.add(mixed, part)
+        if mixed is None:
+            mixed = Tensor(np.zeros(x.data.shape, x.data.dtype))
+        blend = np.asarray(t["blend"], x.data.dtype)
+        return math.add(math.multiply(blend, x),
+                        math.multiply(np.asarray(1, x.data.dtype) - blend, mixed))
+
+    def _transform_images(self, x, t):
+        x = math.cast(x, self.dtype)
+        out = self._mix(x, t, lambda name, chain, draw: math.cast(self._run(name, chain, draw),
+                                                                  self.dtype))
+        return math.clip_by_value(out, _F32(self.value_range[0]), _F32(self.value_range[1]))
+
+    def _transform_segmentation_masks(self, masks, t):
+        # the masks are mixed like the images, through each operation's mask rule (warps with
+        # nearest sampling; colour operations leave them), and not clipped
+        masks = math.cast(masks, self.dtype)
+        return self._mix(masks, t, self._warp_masks)
+
+    def _transform_bounding_boxes(self, boxes, t):
+        return boxes  # Keras 3.15's AugMix passes boxes through
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"value_range": list(self.value_range), "num_chains": self.num_chains,
+                       "chain_depth": self.chain_depth, "factor": list(self.factor),
+                       "alpha": self.alpha, "all_ops": self.all_ops,
+                       "interpolation": self.interpolation, "seed": self.seed})
+        return config
+
+
+__all__ = ["AugMix", "CutMix", "MixUp", "RandAugment"]

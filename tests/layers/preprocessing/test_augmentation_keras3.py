@@ -6,6 +6,8 @@ training call after inference (the layers that draw at inference move their gene
 Keras's do), channels_first, a dict with labels/boxes/masks, gradients, configs; then TF's
 stateless Gamma kernel, Dataset.map, a saved Keras model, and bad arguments."""
 
+import random
+
 import numpy as np
 import pytest
 
@@ -43,12 +45,16 @@ def _atol(fx):
     atol = HSV_ATOL if fx["class_name"] in HSV_LAYERS else (
         ROUNDING_ATOL if fx["class_name"] in ("RandomGaussianBlur", "RandomErasing",
                                               "RandomSharpness") else (
-            ROTATION_ATOL if fx["class_name"] in ("RandAugment", "RandomPerspective") else (
+            ROTATION_ATOL if fx["class_name"] in ("RandAugment", "AugMix", "RandomPerspective")
+            else (
                 ELASTIC_ATOL if fx["class_name"] == "RandomElasticTransform" else ATOL)))
     return atol * max(scale / 255.0, 1e-3)
 
 
 def _layer(fx, **overrides):
+    # AugMix picks its operations with Python's `random`, as Keras does: the fixtures seeded
+    # it with 1234 before making each layer
+    random.seed(1234)
     cls = getattr(tf.keras.layers, fx["class_name"])
     config = {k: v for k, v in fx["config"].items() if k not in ("dtype", "name")}
     # Keras leaves `seed` out of some configs (RandomGrayscale); the fixture records it
@@ -142,10 +148,10 @@ def test_dict_inputs(name):
 
 def _warps(fx):
     """Whether the recorded gradient call resampled through TF's projective transform:
-    RandomShear, RandomPerspective, or a RandAugment whose first draw picked shear,
+    RandomShear, RandomPerspective, AugMix, or a RandAugment whose first draw picked shear,
     translation or rotation."""
-    if fx["class_name"] in ("RandomShear", "RandomPerspective"):
-        return True
+    if fx["class_name"] in ("RandomShear", "RandomPerspective", "AugMix"):
+        return True  # (AugMix's recorded chains all hold a shear, translation or rotation)
     if fx["class_name"] != "RandAugment":
         return False
     picks = tf.keras.random.randint((fx["config"]["num_ops"],), 0, 11,
@@ -174,6 +180,8 @@ def test_gradients_match_keras(name):
     lambda: tf.keras.layers.RandomPerspective(scale=0.5, seed=4, dtype="float64"),
     # rotation, translation, sharpness: smooth away from the clipping bounds
     lambda: tf.keras.layers.RandAugment(num_ops=3, factor=0.2, seed=42, dtype="float64"),
+    # geometric operations only, away from the clipping bounds
+    lambda: tf.keras.layers.AugMix(factor=0.2, all_ops=False, seed=7, dtype="float64"),
 ])
 def test_resampling_gradients_are_exact(make):
     images = np.random.default_rng(1).uniform(60, 190, size=(2, 5, 6, 3))
@@ -182,6 +190,7 @@ def test_resampling_gradients_are_exact(make):
 
     def run(x):
         layer.generator.state.assign(state)  # the same draws for every evaluation
+        random.seed(861)  # and the same AugMix operations (861: shears, rotations, a translation)
         return layer(x, training=True)
 
     # the sampling weights are float32 (TF's kernel), the pixels float64: differences of the
