@@ -9,6 +9,7 @@ built) is remembered: when its nearest live ancestor runs ``build``, or at the n
 (TensorFlow's deferred restoration). Values restored once are never assigned again.
 """
 
+import collections
 import json
 
 import numpy as np
@@ -44,11 +45,11 @@ class Restoration:
     def _walk(self, start):
         """Pair saved and live nodes from ``start`` ``[(saved id, live object)]``; returns
         the pairs whose values are still to be assigned."""
-        queue = list(start)
+        queue = collections.deque(start)
         seen = set()
         todo = []
         while queue:
-            saved_id, obj, anchor = queue.pop(0)
+            saved_id, obj, anchor = queue.popleft()
             key = object_graph.node_key(obj)
             if (saved_id, key) in seen:
                 continue
