@@ -6,7 +6,8 @@ and converted back saturating; float16/float32 images are adjusted in place. Bri
 contrast, gamma, grayscale, dtype conversion and standardization are built from featherflow's
 differentiable ops; saturation, hue and the HSV conversions are NumPy kernels with no gradient,
 like TF's. The stateless random versions draw TF's factor for their ``seed`` pair; the
-stateful ones draw from featherflow's seeded generator (a ``seed`` repeats, not TF's value).
+stateful ones draw it as TF's ``random_uniform`` does (TF's value for the same global and op
+seeds).
 
 Example::
 
@@ -21,7 +22,6 @@ from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import InvalidArgumentError
 from featherflow.image import stateless_random
 from featherflow.ops import math, reshape
-from featherflow.utils.random import generator
 
 _GRAY_WEIGHTS = np.array([0.2989, 0.5870, 0.1140], np.float32)
 
@@ -252,8 +252,11 @@ def _stateless(seed, op_name):
 
 
 def _stateful(seed):
-    rng = generator(seed)
-    return lambda low, high: np.float32(rng.uniform(low, high))
+    """``uniform(low, high)`` as TF's ``random_uniform([], low, high, seed=seed)``: the
+    global and op seeds give TF's value (featherflow/api/random.py)."""
+    from featherflow.api import random as tf_random
+
+    return lambda low, high: tf_random.uniform([], low, high, np.float32, seed).numpy()
 
 
 def _brightness(image, max_delta, uniform):

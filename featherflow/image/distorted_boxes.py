@@ -23,12 +23,15 @@ Example::
     >>> begin.numpy(), size.numpy()     # TF's window for that seed: slice(image, begin, size)
 """
 
+import secrets
+
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
+from featherflow.backend import philox
+from featherflow.backend import stateless_random as philox_samples
 from featherflow.errors import InvalidArgumentError
 from featherflow.image import stateless_random
-from featherflow.utils.random import generator
 
 _F32 = np.float32
 _MAX_U32 = 0xFFFFFFFF
@@ -226,19 +229,26 @@ def stateless_sample_distorted_bounding_box(image_size, bounding_boxes, seed,
 def sample_distorted_bounding_box(image_size, bounding_boxes, seed=0, min_object_covered=0.1,
                                   aspect_ratio_range=None, area_range=None, max_attempts=None,
                                   use_image_if_no_bounding_boxes=None, name=None):
-    """:func:`stateless_sample_distorted_bounding_box`'s window drawn from featherflow's
-    generator (a nonzero ``seed`` makes it repeatable; the windows are not TF's)."""
+    """:func:`stateless_sample_distorted_bounding_box`'s window drawn as TF's stateful op: a
+    nonzero ``seed`` with the global seed gives the kernel's ``(seed, seed2)``, whose Philox
+    stream continues across calls (``max_attempts`` blocks reserved per call), so the windows
+    are TF's; ``seed=0`` (the default) is fresh randomness, as in TF."""
+    from featherflow.api import random as tf_random
+
     op = "tf.image.sample_distorted_bounding_box"
-    rng = generator(seed if seed else None)
+    attempts = 100 if max_attempts is None else int(max_attempts)
+    if seed:
+        # one kernel per attribute set (the ranges, max_attempts...), as TF caches it
+        attrs = (repr(aspect_ratio_range), repr(area_range), attempts,
+                 bool(use_image_if_no_bounding_boxes))
+        stream = tf_random._kernel_stream("SampleDistortedBoundingBoxV2", attrs, seed, attempts)
+    else:
+        key, counter = philox.seeds_to_key_counter(secrets.randbits(63), secrets.randbits(63))
+        stream = philox_samples.KeyCounter(key, counter)
 
-    def samples_for(attempts):
-        drawn = []
-
-        def make(count):
-            while sum(len(d) for d in drawn) < count:
-                drawn.append(rng.integers(0, 2**32, 8 * attempts, dtype=np.uint32))
-            return np.concatenate(drawn)[:count]
-        return _Samples(make, 8 * attempts)
+    def samples_for(count_attempts):
+        return _Samples(lambda count: philox_samples.sample_bits(stream, count, op),
+                        8 * count_attempts)
     return _sample(image_size, bounding_boxes, min_object_covered, aspect_ratio_range,
                    area_range, max_attempts, use_image_if_no_bounding_boxes, samples_for, op)
 

@@ -5,8 +5,8 @@ All are built from featherflow's differentiable ops (slicing, ``pad``, ``reverse
 ``[height, width, channels]`` or batches ``[batch, height, width, channels]``.
 
 The stateless ops draw TF's own values for their ``seed`` pair (stateless_random.py), so they
-flip and crop as TF does; the stateful ones draw from featherflow's seeded generator: a given
-``seed`` repeats its results, but they are not the ones TF's op-seed streams give.
+flip and crop as TF does; the stateful ones draw through ``tf.random.uniform`` as TF's do, so
+the same global and op seeds flip and crop as in TF.
 
 Example::
 
@@ -22,7 +22,6 @@ from featherflow.errors import InvalidArgumentError
 from featherflow.image import stateless_random
 from featherflow.ops import indexing, math, padding, reshape
 from featherflow.ops import reverse as reverse_ops
-from featherflow.utils.random import generator
 
 
 def _image(image, op_name, ranks=(3, 4)):
@@ -140,8 +139,11 @@ def _flip_randomly(image, flip, op_name, draw):
 
 
 def _stateful(seed):
-    rng = generator(seed)
-    return lambda count: rng.uniform(size=count).astype(np.float32)
+    """``count`` uniforms as TF's ``random_uniform([count], seed=seed)`` (TF's values for the
+    same global and op seeds)."""
+    from featherflow.api import random as tf_random
+
+    return lambda count: tf_random.uniform([count], 0, 1.0, np.float32, seed).numpy()
 
 
 def _stateless(seed, op_name):
@@ -186,9 +188,11 @@ def _crop_randomly(value, size, draw_ints, op_name):
 
 def random_crop(value, size, seed=None, name=None):
     """A ``size`` window of ``value`` at a random offset (any rank)."""
-    rng = generator(seed)
-    return _crop_randomly(value, size, lambda count: rng.integers(0, 2**31 - 1, count),
-                          "tf.image.random_crop")
+    from featherflow.api import random as tf_random
+
+    # TF: random_uniform(shape(shape), maxval=int32 max, dtype=int32, seed) % limit
+    return _crop_randomly(value, size, lambda count: tf_random.uniform(
+        [count], 0, 2**31 - 1, np.int32, seed).numpy(), "tf.image.random_crop")
 
 
 def stateless_random_crop(value, size, seed, name=None):

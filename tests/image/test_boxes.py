@@ -97,7 +97,10 @@ def test_stateful_distorted_box_keeps_its_promises():
                                                          (top + crop_height) / height,
                                                          (left + crop_width) / width],
                                    rtol=1e-6)
+    # as TF: the same seeds continue one kernel's stream; set_seed starts it over
+    tf.random.set_seed(4)
     first = tf.image.sample_distorted_bounding_box([height, width, 3], objects, seed=7)
+    tf.random.set_seed(4)
     again = tf.image.sample_distorted_bounding_box([height, width, 3], objects, seed=7)
     np.testing.assert_array_equal(first[0].numpy(), again[0].numpy())
 

@@ -58,3 +58,16 @@ SCENARIOS = {
     "stateless_gamma": lambda tf: tf.random.stateless_gamma([5], seed=[5, 6], alpha=[0.5, 1.0, 2.0, 5.0, 20.0]),
     "stateless_parameterized_truncated_normal": lambda tf: tf.random.stateless_parameterized_truncated_normal([5], seed=[7, 8], means=0.5, stddevs=2.0, minvals=-1.0, maxvals=3.0),
 }
+
+IMG = np.random.default_rng(2).uniform(0, 1, (4, 5, 6, 3)).astype(np.float32)
+SCENARIOS.update({
+    "image_random_flip": lambda tf: (tf.random.set_seed(6), [tf.image.random_flip_left_right(IMG), tf.image.random_flip_up_down(IMG[0], seed=3), tf.image.random_flip_left_right(IMG, seed=3)])[1],
+    "image_random_color": lambda tf: (tf.random.set_seed(6), [tf.image.random_brightness(IMG[0], 0.3), tf.image.random_contrast(IMG[0], 0.5, 1.5, seed=2), tf.image.random_saturation(IMG[0], 0.5, 1.5, seed=2), tf.image.random_hue(IMG[0], 0.2)])[1],
+    "image_random_crop": lambda tf: (tf.random.set_seed(6), [tf.image.random_crop(IMG, [2, 3, 4, 3]), tf.image.random_crop(IMG[0], [2, 2, 3], seed=5)])[1],
+})
+
+BOXES = np.array([[[0.1, 0.2, 0.6, 0.7]]], np.float32)
+SCENARIOS.update({
+    "image_sample_distorted_box": lambda tf: (tf.random.set_seed(6), [tf.image.sample_distorted_bounding_box([40, 50, 3], BOXES, seed=3, min_object_covered=0.3) for _ in range(3)])[1],
+    "image_sample_distorted_box_other": lambda tf: (tf.random.set_seed(2), [tf.image.sample_distorted_bounding_box([64, 32, 3], BOXES, seed=9, area_range=(0.2, 0.9), max_attempts=5) for _ in range(3)])[1],
+})
