@@ -40,7 +40,7 @@ import weakref
 import numpy as np
 
 from featherflow.summary import _proto
-from featherflow.summary._crc32c import (
+from featherflow.utils.crc32c import (
     carried_register,
     crc32c_tails,
     mask_many,

@@ -476,7 +476,7 @@ def test_tf_predicts_from_featherflow_zoo_checkpoint_like_featherflow():
 
 def test_numpy_crc_fallback_gives_the_same_files(tmp_path, monkeypatch):
     from featherflow.saving.tf_checkpoint import checksum
-    from featherflow.summary import _crc32c
+    from featherflow.utils import crc32c as _crc32c
 
     data = np.random.RandomState(0).bytes(5000)
     assert checksum.crc32c(data) == _crc32c.crc32c(data)

@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 GAPS = {
     "sparse_element_spec": "tf.SparseTensor missing",
-    "iterator_checkpointing": "tf.train.Checkpoint / CheckpointManager missing",
     "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
                    "(featherflow/__init__.py)",
 }
@@ -154,7 +153,6 @@ def test_rejection_resampling(files):
     assert 0.3 < float(np.mean(data_pipelines.rejection_resampling(files["creditcard"]))) < 0.7
 
 
-@xfail_gap("iterator_checkpointing")
 def test_iterator_checkpointing(files):
     assert data_pipelines.iterator_checkpointing(files["dir"]) == [5, 6, 7, 8, 9]
 

@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from featherflow.summary import _crc32c
+from featherflow.utils import crc32c as _crc32c
 
 
 def bitwise_crc32c(data):

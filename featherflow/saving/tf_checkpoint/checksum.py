@@ -6,7 +6,7 @@ The summary package's NumPy CRC32C needs no extra but runs at ~20 MB/s; google-c
 
 import functools
 
-from featherflow.summary import _crc32c
+from featherflow.utils import crc32c as _crc32c
 
 
 @functools.cache
