@@ -334,11 +334,21 @@ def as_dtype(type_value):
                     f"TensorFlow DType.")
 
 
+# NumPy's type number of each builtin dtype -> DType (Tensor.dtype reads it): reading ``dtype.num`` and indexing a
+# dict costs about a third of hashing the dtype (NumPy does not cache dtype hashes)
+BY_NUMPY_NUM = {d.num: v for d, v in _OF_NUMPY.items() if d.names is None and d.kind not in "SUV"}
+
+
 def of_numpy(np_dtype):
     """The DType of a NumPy array's dtype (an object array is ``tf.string``): the fast path
-    a tensor's ``dtype`` takes."""
-    found = _OF_NUMPY.get(np_dtype)
-    return found if found is not None else as_dtype(np_dtype)
+    a tensor's ``dtype`` takes. A dtype TensorFlow has no name for comes back as is."""
+    found = BY_NUMPY_NUM.get(np_dtype.num)
+    if found is not None:
+        return found
+    try:
+        return as_dtype(np_dtype)
+    except TypeError:
+        return np_dtype
 
 
 def cast(x, dtype, name=None):
