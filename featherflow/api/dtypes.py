@@ -334,8 +334,9 @@ def as_dtype(type_value):
                     f"TensorFlow DType.")
 
 
-# NumPy's type number of each builtin dtype -> DType (Tensor.dtype reads it): reading ``dtype.num`` and indexing a
-# dict costs about a third of hashing the dtype (NumPy does not cache dtype hashes)
+# NumPy's type number of each builtin dtype -> DType (Tensor.dtype reads it): reading
+# ``dtype.num`` and indexing a dict costs about a third of hashing the dtype (NumPy does not
+# cache dtype hashes)
 BY_NUMPY_NUM = {d.num: v for d, v in _OF_NUMPY.items() if d.names is None and d.kind not in "SUV"}
 
 
