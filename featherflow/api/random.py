@@ -20,7 +20,7 @@ import secrets
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
-from featherflow.backend import config, philox, stateless_random
+from featherflow.backend import config, philox, random_samplers, stateless_random
 from featherflow.data import seeds
 from featherflow.utils import random as random_utils
 from featherflow.utils.random import clear_global_seed, set_random_seed
@@ -217,6 +217,80 @@ def set_seed(seed):
         set_random_seed(seed)
 
 
+def _samples_per_param(shape, param_shape, op):
+    """How many draws per parameter a stateless sampler's full ``shape`` asks for."""
+    if tuple(shape[len(shape) - len(param_shape):]) != tuple(param_shape):
+        raise ValueError(f"{op}: shape {list(shape)} must end with the parameters' shape "
+                         f"{list(param_shape)}.")
+    return _size(shape[:len(shape) - len(param_shape)])
+
+
+def _gamma_params(alpha, beta, dtype, op):
+    dt = np.dtype(dtype)
+    if dt.kind != "f":
+        raise TypeError(f"{op}: dtype must be a float type; received {dt.name}.")
+    a = np.asarray(_value(alpha), dt)
+    b = np.asarray(_value(beta if beta is not None else 1), dt)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return dt, np.broadcast_to(a, shape), b
+
+
+def gamma(shape, alpha, beta=None, dtype="float32", seed=None, name=None):
+    """``tf.random.gamma``: ``shape + alpha.shape`` draws of Gamma(alpha, rate beta), TF's
+    values for the same seeds (Marsaglia-Tsang on TF's per-output Philox stretches)."""
+    shape = _shape(shape)
+    dt, a, b = _gamma_params(alpha, beta, dtype, "random.gamma")
+    n = _size(shape)
+    key, counter = _kernel_stream("RandomGamma", dt.name, seed,
+                                  n * a.size * _RESERVED_BLOCKS_PER_OUTPUT)
+    draws = random_samplers.gamma(n, a, key, counter).astype(dt).reshape(shape + a.shape)
+    return Tensor(np.maximum(np.finfo(dt).tiny, draws / b).astype(dt))
+
+
+def stateless_gamma(shape, seed, alpha, beta=None, dtype="float32", name=None):
+    """``tf.random.stateless_gamma`` (``shape`` is the whole output, ending with alpha's)."""
+    shape = _shape(shape)
+    dt, a, b = _gamma_params(alpha, beta, dtype, "random.stateless_gamma")
+    n = _samples_per_param(shape, a.shape, "random.stateless_gamma")
+    key, counter = stateless_random.key_counter(seed, "stateless_gamma")
+    draws = random_samplers.gamma(n, a, key, counter).astype(dt).reshape(shape)
+    return Tensor(np.maximum(np.finfo(dt).tiny, draws / b).astype(dt))
+
+
+def _rates(lam, op):
+    r = np.asarray(_value(lam))
+    if r.dtype.kind in "iub":
+        r = r.astype(np.float32) if r.dtype.kind == "b" else r
+    if r.dtype.kind not in "fiu":
+        raise TypeError(f"{op}: lam must be numbers; received {r.dtype.name}.")
+    return r.astype(np.float32) if r.dtype.kind == "f" and r.dtype != np.float64 and \
+        r.dtype != np.float16 else r
+
+
+def poisson(shape, lam, dtype="float32", seed=None, name=None):
+    """``tf.random.poisson`` (TF 2's argument order: ``shape``, then ``lam``): ``shape +
+    lam.shape`` Poisson draws, TF's values for the same seeds (Knuth below rate 10, Hormann's
+    transformed rejection from 10)."""
+    shape = _shape(shape)
+    rates = _rates(lam, "random.poisson")
+    dt = np.dtype(dtype)
+    n = _size(shape)
+    key, counter = _kernel_stream("RandomPoissonV2", (rates.dtype.name, dt.name), seed,
+                                  n * rates.size * _RESERVED_BLOCKS_PER_OUTPUT)
+    return Tensor(random_samplers.poisson(n, rates, key, counter).reshape(shape + rates.shape)
+                  .astype(dt))
+
+
+def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
+    """``tf.random.stateless_poisson`` (``shape`` is the whole output, ending with lam's)."""
+    shape = _shape(shape)
+    rates = _rates(lam, "random.stateless_poisson")
+    n = _samples_per_param(shape, rates.shape, "random.stateless_poisson")
+    key, counter = stateless_random.key_counter(seed, "stateless_poisson")
+    return Tensor(random_samplers.poisson(n, rates, key, counter).reshape(shape)
+                  .astype(np.dtype(dtype)))
+
+
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
     """``tf.random.stateless_categorical``: TF's Multinomial sampling on the stateless
     Philox stream of ``seed``."""
@@ -235,7 +309,7 @@ from featherflow.api.random_generator import (  # noqa: E402 - the Generator hal
     split,
 )
 
-__all__ = ["Algorithm", "Generator", "categorical", "create_rng_state", "fold_in",
-           "get_global_generator", "normal", "set_global_generator", "set_seed", "shuffle",
-           "split", "stateless_categorical", "stateless_normal", "stateless_truncated_normal",
+__all__ = ["Algorithm", "Generator", "categorical", "create_rng_state", "fold_in", "gamma",
+           "get_global_generator", "normal", "poisson", "set_global_generator", "set_seed",
+           "shuffle", "split", "stateless_categorical", "stateless_gamma", "stateless_poisson", "stateless_normal", "stateless_truncated_normal",
            "stateless_uniform", "truncated_normal", "uniform"]

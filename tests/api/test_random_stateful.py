@@ -11,8 +11,8 @@ import pytest
 import featherflow as tf
 from tests.data.scenarios import scenario_test
 
-# not built yet: the binomial/poisson/gamma samplers and the parameterized truncated normal
-_MISSING = ("gen_binomial", "stateless_binomial", "stateless_poisson", "stateless_gamma",
+# not built yet: the binomial sampler and the parameterized truncated normal
+_MISSING = ("gen_binomial", "stateless_binomial",
             "stateless_parameterized_truncated_normal")
 test_random_stateful_scenario, workdir = scenario_test(
     "random_stateful", rtol=1e-6, atol=1e-6,

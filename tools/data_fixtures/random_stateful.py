@@ -71,3 +71,12 @@ SCENARIOS.update({
     "image_sample_distorted_box": lambda tf: (tf.random.set_seed(6), [tf.image.sample_distorted_bounding_box([40, 50, 3], BOXES, seed=3, min_object_covered=0.3) for _ in range(3)])[1],
     "image_sample_distorted_box_other": lambda tf: (tf.random.set_seed(2), [tf.image.sample_distorted_bounding_box([64, 32, 3], BOXES, seed=9, area_range=(0.2, 0.9), max_attempts=5) for _ in range(3)])[1],
 })
+
+SCENARIOS.update({
+    "gamma": lambda tf: (tf.random.set_seed(6), [tf.random.gamma([4], [0.5, 1.0, 2.5, 30.0], seed=1), tf.random.gamma([2, 3], 1.5, beta=2.0)])[1],
+    "gamma_f64": lambda tf: (tf.random.set_seed(6), tf.random.gamma([5], [[0.2], [7.0]], dtype=tf.float64, seed=2))[1],
+    "poisson": lambda tf: (tf.random.set_seed(6), [tf.random.poisson([3], [0.5, 3.0, 9.9, 10.0, 40.0, 500.0], seed=1), tf.random.poisson([6], 4.0, dtype=tf.int32)])[1],
+    "poisson_f64": lambda tf: (tf.random.set_seed(6), tf.random.poisson([4], tf.constant([2.0, 25.0], tf.float64), dtype=tf.float64, seed=3))[1],
+    "stateless_gamma_more": lambda tf: tf.random.stateless_gamma([3, 2], seed=[1, 9], alpha=[0.7, 4.0], beta=[1.0, 3.0]),
+    "stateless_poisson_more": lambda tf: tf.random.stateless_poisson([2, 3], seed=[2, 9], lam=[1.0, 15.0, 80.0], dtype=tf.float32),
+})
