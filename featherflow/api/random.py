@@ -311,5 +311,6 @@ from featherflow.api.random_generator import (  # noqa: E402 - the Generator hal
 
 __all__ = ["Algorithm", "Generator", "categorical", "create_rng_state", "fold_in", "gamma",
            "get_global_generator", "normal", "poisson", "set_global_generator", "set_seed",
-           "shuffle", "split", "stateless_categorical", "stateless_gamma", "stateless_poisson", "stateless_normal", "stateless_truncated_normal",
-           "stateless_uniform", "truncated_normal", "uniform"]
+           "shuffle", "split", "stateless_categorical", "stateless_gamma", "stateless_normal",
+           "stateless_poisson", "stateless_truncated_normal", "stateless_uniform",
+           "truncated_normal", "uniform"]
