@@ -18,6 +18,8 @@ from featherflow.serialization.safe_mode import in_safe_mode
 _KERAS3_MODEL_NAMES = {
     "Functional": {"module": "keras.src.models.functional", "registered_name": "Functional"},
     "Sequential": {"module": "keras", "registered_name": None},
+    # Keras's class GroupedQueryAttention is exported (and written) as GroupQueryAttention
+    "GroupedQueryAttention": {"class_name": "GroupQueryAttention"},
 }
 
 

@@ -24,6 +24,8 @@ NOT_STANDALONE = {"Layer", "Lambda", "InputLayer", "Sequential", "Functional", "
 # (``output_shape`` is also Lambda's callable/shape argument)
 CLASS_SAMPLES = {
     "EinsumDense": {"output_shape": 3},
+    "GroupedQueryAttention": {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2},
+    "RandomPosterization": {"factor": 4},
 }
 # arguments with a None default that the layer still requires (Keras raises without them)
 CLASS_EXTRA_ARGS = {
@@ -45,10 +47,16 @@ def _sample_args(cls, L):
         "fn": losses.mean_squared_error if "Loss" in name else metrics.binary_accuracy,
         "pool_size": 2, "height": 4, "width": 5, "num_bins": 7, "factor": 0.2,
         "height_factor": 0.2, "width_factor": 0.3, "scale": 1.0 / 255, "num_heads": 2,
-        "key_dim": 4, "equation": "ab,bc->ac",
+        "key_dim": 4, "equation": "ab,bc->ac", "output_size": 2, "max_number": 3,
     }
     # a name two layers read differently is keyed on the class name
     samples.update(CLASS_SAMPLES.get(name, {}))
+    if name == "Pipeline":
+        samples["layers"] = [L["Rescaling"](0.5), L["CenterCrop"](2, 2)]
+    if name == "LossScaleOptimizer":
+        from featherflow import optimizers as _optimizers
+
+        samples["inner_optimizer"] = _optimizers.SGD(0.1)
     params = list(inspect.signature(cls.__init__).parameters.values())[1:]
     args = dict(CLASS_EXTRA_ARGS.get(name, {}))
     for p in params:

@@ -202,7 +202,7 @@ class MultiHeadAttention(Layer):
         return layer
 
     def build(self, query_shape, value_shape=None, key_shape=None):
-        where = f"MultiHeadAttention '{self.name}'"
+        where = f"{type(self).__name__} '{self.name}'"
         if value_shape is None:
             raise ValueError(
                 f"{where}: build needs the shapes of the query and the value, received only "
@@ -284,7 +284,7 @@ class MultiHeadAttention(Layer):
 
     # -- call -------------------------------------------------------------------------------
     def __call__(self, query=None, value=None, key=None, **kwargs):
-        where = f"MultiHeadAttention '{self.name}'"
+        where = f"{type(self).__name__} '{self.name}'"
         if query is None or value is None:
             raise TypeError(
                 f"{where} needs a query and a value: call it as layer(query, value) or "
@@ -357,7 +357,7 @@ class MultiHeadAttention(Layer):
 
     def _expand_mask(self, mask, scores_shape):
         """``mask`` with axes added before the heads axis, checked against the scores."""
-        where = f"MultiHeadAttention '{self.name}'"
+        where = f"{type(self).__name__} '{self.name}'"
         n_attn = len(self._attention_axes)
         if mask.ndim > len(scores_shape) - 1 and mask.ndim != len(scores_shape):
             raise ValueError(
@@ -412,7 +412,7 @@ class MultiHeadAttention(Layer):
                            return_attention_scores=False):
         if self._flash_attention and return_attention_scores:
             raise ValueError(
-                f"MultiHeadAttention '{self.name}': attention scores cannot be returned with "
+                f"{type(self).__name__} '{self.name}': attention scores cannot be returned with "
                 "flash_attention=True; leave flash_attention unset to get them."
             )
         dtype = query.data.dtype
