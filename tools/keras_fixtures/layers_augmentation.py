@@ -106,6 +106,12 @@ def cases():
          True),
         ("random_elastic_transform_nearest_large", lambda **k: L.RandomElasticTransform(
             interpolation="nearest", fill_mode="wrap", seed=53, **k), True),
+        ("clahe", lambda **k: L.ContrastLimitedAdaptiveHistogramEqualization(
+            tile_grid_size=(2, 3), **k), False),
+        ("clahe_unclipped_large", lambda **k: L.ContrastLimitedAdaptiveHistogramEqualization(
+            clip_limit=0, tile_grid_size=(4, 4), **k), False),
+        ("clahe_range_large", lambda **k: L.ContrastLimitedAdaptiveHistogramEqualization(
+            value_range=(0, 1), clip_limit=2.0, tile_grid_size=(3, 5), **k), False),
     ] + [(f"aug_mix_{seed}", lambda seed=seed, **k: L.AugMix(seed=seed, **k), True)
          for seed in range(54, 60)] + [
         ("aug_mix_small", lambda **k: L.AugMix(num_chains=2, chain_depth=2, factor=(0.1, 0.5),

@@ -499,6 +499,103 @@ class RandomSharpness(_ColorLayer):
         return math.clip_by_value(out, _F32(self.value_range[0]), _F32(self.value_range[1]))
 
 
-__all__ = ["AutoContrast", "Equalization", "RandomColorDegeneration", "RandomSharpness",
-           "RandomColorJitter", "RandomGrayscale", "RandomHue", "RandomInvert",
-           "RandomPosterization", "RandomSaturation", "Solarization"]
+class ContrastLimitedAdaptiveHistogramEqualization(DataAugmentation):
+    """CLAHE: equalize each tile of a ``tile_grid_size`` grid by its own histogram, clipped at
+    ``clip_limit`` times the mean bin, blending the tiles' mappings bilinearly (no
+    randomness; applied at inference too, as in Keras).
+
+    Example::
+
+        tf.keras.layers.ContrastLimitedAdaptiveHistogramEqualization(clip_limit=2.0,
+                                                                     tile_grid_size=(4, 4))
+    """
+
+    _AT_INFERENCE = True
+
+    def __init__(self, value_range=(0, 255), clip_limit=4.0, tile_grid_size=(8, 8),
+                 data_format=None, **kwargs):
+        # no randomness: a fixed seed (see AutoContrast)
+        super().__init__(seed=0, data_format=data_format, **kwargs)
+        self.value_range = parse_value_range(value_range, self._where(), sort=False)
+        if isinstance(clip_limit, bool) or not isinstance(clip_limit, (int, float)):
+            raise ValueError(f"{self._where()}: `clip_limit` must be a number; received "
+                             f"clip_limit={clip_limit!r}.")
+        if not isinstance(tile_grid_size, (tuple, list)) or len(tile_grid_size) != 2 or any(
+                isinstance(g, bool) or not isinstance(g, (int, np.integer)) or g < 1
+                for g in tile_grid_size):
+            raise ValueError(f"{self._where()}: `tile_grid_size` must be two positive integers "
+                             f"(rows, columns); received tile_grid_size={tile_grid_size!r}.")
+        self.clip_limit = clip_limit
+        self.tile_grid_size = tuple(int(g) for g in tile_grid_size)
+
+    def _transformation(self, shape, batched, training):
+        return {}
+
+    def _clahe(self, images):
+        batch, height, width, channels = images.shape
+        grid_h, grid_w = self.tile_grid_size
+        tile_h, tile_w = -(-height // grid_h), -(-width // grid_w)
+        pad_h, pad_w = tile_h * grid_h - height, tile_w * grid_w - width
+        padded = images if pad_h == 0 and pad_w == 0 else np.pad(
+            images, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode="symmetric")
+        tiles = padded.reshape(batch, grid_h, tile_h, grid_w, tile_w, channels)
+        tiles = tiles.transpose(0, 1, 3, 5, 2, 4).reshape(batch, grid_h, grid_w, channels, -1)
+        bins = np.clip(tiles.astype(np.int32), 0, 255)
+        # one histogram per tile and channel (counts are exact in float32)
+        flat = bins.reshape(-1, bins.shape[-1])
+        offsets = (np.arange(flat.shape[0]) * 256)[:, None]
+        hists = np.bincount((flat + offsets).ravel(), minlength=flat.shape[0] * 256)
+        hists = hists.reshape(bins.shape[:-1] + (256,)).astype(_F32)
+        if self.clip_limit > 0:
+            limit = _F32(self.clip_limit * (tile_h * tile_w) / 256.0)
+            clipped = np.clip(hists, _F32(0), limit)
+            excess = (hists - clipped).sum(axis=-1, keepdims=True, dtype=_F32)
+            hists = clipped + excess / _F32(256.0)
+        cdf = np.cumsum(hists, axis=-1, dtype=_F32)
+        cdf_min = cdf.min(axis=-1, keepdims=True)
+        numerator = (cdf - cdf_min) * _F32(255.0)
+        denominator = _F32(tile_h * tile_w) - cdf_min
+        denominator = np.where(denominator == 0, _F32(1), denominator)
+        table = np.clip(numerator / denominator, _F32(0), _F32(255))
+        # the tiles' tables with one tile of edge padding all round
+        table = np.pad(table, ((0, 0), (1, 1), (1, 1), (0, 0), (0, 0)), mode="edge")
+
+        def grid(size, tile, count):
+            g = (np.arange(size, dtype=_F32) - _F32(tile / 2.0)) / _F32(tile) + _F32(1.0)
+            low = np.floor(g)
+            weight = g - low
+            return (np.clip(low, 0, count + 1).astype(np.int32),
+                    np.clip(low + 1, 0, count + 1).astype(np.int32), weight)
+
+        y0, y1, wy = grid(tile_h * grid_h, tile_h, grid_h)
+        x0, x1, wx = grid(tile_w * grid_w, tile_w, grid_w)
+        pixels = np.clip(padded, 0, 255).astype(np.int32)
+        b = np.arange(batch)[:, None, None, None]
+        c = np.arange(channels)[None, None, None, :]
+        ys0, ys1 = y0[None, :, None, None], y1[None, :, None, None]
+        xs0, xs1 = x0[None, None, :, None], x1[None, None, :, None]
+        wy, wx = wy[None, :, None, None], wx[None, None, :, None]
+        one = _F32(1.0)
+        top = table[b, ys0, xs0, c, pixels] * (one - wx) + table[b, ys0, xs1, c, pixels] * wx
+        bottom = table[b, ys1, xs0, c, pixels] * (one - wx) + table[b, ys1, xs1, c, pixels] * wx
+        out = top * (one - wy) + bottom * wy
+        return out[:, :height, :width, :]
+
+    def _transform_images(self, x, t):
+        dtype = x.data.dtype
+        images = to_value_range(x, self.value_range, (0, 255))
+        images = math.cast(images, "float32").data
+        out = Tensor(self._clahe(images).astype(_F32))
+        return math.cast(to_value_range(out, (0, 255), self.value_range), dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"value_range": list(self.value_range), "clip_limit": self.clip_limit,
+                       "tile_grid_size": list(self.tile_grid_size)})
+        return config
+
+
+__all__ = ["AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization",
+           "RandomColorDegeneration", "RandomColorJitter", "RandomGrayscale", "RandomHue",
+           "RandomInvert", "RandomPosterization", "RandomSaturation", "RandomSharpness",
+           "Solarization"]
