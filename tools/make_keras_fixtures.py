@@ -46,6 +46,7 @@ GROUP_DIRS = {
     "layers_adaptive": ["layers_adaptive"],
     "mixed_precision": ["mixed_precision"],
     "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
+    "applications": ["applications"],
     "readme": [],
 }
 
@@ -75,6 +76,7 @@ GROUP_MODULES = {
     "layers_adaptive": ["layers_adaptive"],
     "mixed_precision": ["mixed_precision"],
     "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
+    "applications": ["applications"],
 }
 
 

@@ -53,6 +53,7 @@ _LAZY_SUBMODULES = {
     "ops": "featherflow.keras.ops",
     "config": "featherflow.keras.config",
     "mixed_precision": "featherflow.keras.mixed_precision",
+    "applications": "featherflow.keras.applications",
 }
 
 
