@@ -22,11 +22,20 @@ def _rows(x, start, stop):
     return Tensor(a[start:stop])
 
 
+def shard_bounds(batch, num_replicas, replica):
+    """Rows ``[start, stop)`` of a global batch of ``batch`` rows that ``replica`` reads: each
+    batch, short or full, is cut into pieces of ``ceil(batch / num_replicas)`` rows, earlier
+    replicas first (TensorFlow's rebatch of a dataset whose batch size is not static), so a
+    short final batch may leave the last replicas an empty batch."""
+    chunk = -(-batch // num_replicas)
+    start = min(replica * chunk, batch)
+    return start, min(start + chunk, batch)
+
+
 class DistributedIterator:
     def __init__(self, dataset):
         self._dataset = dataset
         self._it = iter(dataset._dataset)
-        self._chunk = dataset._chunk
 
     def __iter__(self):
         return self
@@ -43,15 +52,8 @@ class DistributedIterator:
         if len(sizes) != 1:
             raise ValueError(f"experimental_distribute_dataset: the components of an element "
                              f"have different batch sizes {sorted(sizes)}; they must agree.")
-        batch = sizes.pop()
-        if self._chunk is None:
-            # the first batch is a full global batch: its size fixes every replica's share
-            n = ds._strategy.num_replicas_in_sync
-            self._chunk = -(-batch // n)
-            ds._chunk = self._chunk
-        r = ds._strategy._collective.rank
-        start = min(r * self._chunk, batch)
-        stop = min(start + self._chunk, batch)
+        start, stop = shard_bounds(sizes.pop(), ds._strategy.num_replicas_in_sync,
+                                   ds._strategy._collective.rank)
         return nest.pack_sequence_as(element, [_rows(x, start, stop) for x in leaves])
 
     def get_next(self):
@@ -78,7 +80,6 @@ class DistributedDataset:
         self._dataset = dataset
         self._strategy = strategy
         self._split = split
-        self._chunk = None
 
     def __iter__(self):
         return DistributedIterator(self)

@@ -336,9 +336,9 @@ class Strategy:
     # -- input ------------------------------------------------------------------------
     def experimental_distribute_dataset(self, dataset, options=None):
         """Each process reads its share of every global batch of ``dataset`` (TF's
-        auto-shard by data): replica ``r`` takes rows ``[r*c, (r+1)*c)`` of each batch, with
-        ``c = ceil(global_batch / replicas)``; a short final batch fills earlier replicas
-        first, so a replica may see an empty batch."""
+        auto-shard by data): replica ``r`` takes rows ``[r*c, (r+1)*c)`` of each batch of
+        ``b`` rows, ``c = ceil(b / replicas)``, so a short final batch may leave the last
+        replicas an empty batch (they still take part in the step's collectives)."""
         from featherflow.distribute.input_lib import DistributedDataset
 
         return DistributedDataset(dataset, self, split=True)

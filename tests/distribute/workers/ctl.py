@@ -1,6 +1,7 @@
 """Run under `mpiexec -n N`: the custom loop with MultiWorkerMirroredStrategy, plus checks
 of reduce/gather; each rank writes <out>/rank<r>.npz."""
 
+import json
 import os
 import sys
 import time
@@ -48,6 +49,21 @@ def main(out):
         return ctx.all_reduce("SUM", tf.constant(float(ctx.replica_id_in_sync_group) + 1.0))
 
     result["replica_all_reduce"] = strategy.run(replica_fn).numpy()
+    # the global batches of tools/distribute_fixtures.py's splits, as this rank reads them
+    splits = {}
+    for n, batch in [(13, 8), (9, 8), (7, 3), (10, 5)]:
+        ds = tf.data.Dataset.range(n).batch(batch)
+        splits[f"{n}/{batch}"] = [e.numpy().tolist()
+                                  for e in strategy.experimental_distribute_dataset(ds)]
+    result["splits"] = json.dumps(splits)
+
+    def losses_fn():
+        x = tf.constant([1.0, 2.0, 3.0]) * (rank + 1)
+        return [tf.nn.compute_average_loss(x), tf.nn.compute_average_loss(x, global_batch_size=4),
+                tf.nn.scale_regularization_loss(tf.reduce_sum(x)),
+                tf.nn.compute_average_loss(x[:0])]
+
+    result["in_replica"] = np.asarray([float(v.numpy()) for v in strategy.run(losses_fn)])
     result["stats"] = np.asarray([strategy.extended.collective_stats[k]
                                   for k in ("calls", "bytes", "seconds")])
     # timing of one gradient-sized all-reduce (1M float32), reported, not asserted

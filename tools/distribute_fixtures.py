@@ -1,0 +1,84 @@
+"""Record what TensorFlow's MirroredStrategy does on 2 logical CPU replicas, for
+tests/distribute/test_tf_reference.py: how experimental_distribute_dataset splits full and
+short global batches, strategy.reduce/gather values, compute_average_loss and
+scale_regularization_loss in a replica, InputContext.
+
+Run: /work/venv-tf/bin/python tools/distribute_fixtures.py
+Writes tests/fixtures/tf/distribute/mirrored.json."""
+
+import json
+import os
+
+import tensorflow as tf
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "tf", "distribute",
+                   "mirrored.json")
+
+
+def main():
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    rec = {"num_replicas_in_sync": strategy.num_replicas_in_sync}
+
+    splits = {}
+    for n, batch in [(13, 8), (9, 8), (7, 3), (10, 5)]:
+        ds = tf.data.Dataset.range(n).batch(batch)
+        rows = []
+        for element in strategy.experimental_distribute_dataset(ds):
+            rows.append([v.numpy().tolist() for v in strategy.experimental_local_results(
+                element)])
+        splits[f"{n}/{batch}"] = rows
+    rec["splits"] = splits
+
+    def values(ctx):
+        r = ctx.replica_id_in_sync_group
+        return tf.reshape(tf.range(3 * (r + 1), dtype=tf.float32), (r + 1, 3)) + 10.0 * r
+
+    local = strategy.experimental_distribute_values_from_function(values)
+    rec["mean_axis0"] = strategy.reduce(tf.distribute.ReduceOp.MEAN, local, axis=0).numpy() \
+        .tolist()
+    rec["sum_axis0"] = strategy.reduce(tf.distribute.ReduceOp.SUM, local, axis=0).numpy().tolist()
+    rec["gather0"] = strategy.gather(local, axis=0).numpy().tolist()
+
+    def scalars(ctx):
+        return tf.constant(float(ctx.replica_id_in_sync_group))
+
+    s = strategy.experimental_distribute_values_from_function(scalars)
+    rec["mean_none"] = float(strategy.reduce("MEAN", s, axis=None).numpy())
+    rec["sum_none"] = float(strategy.reduce("SUM", s, axis=None).numpy())
+
+    def losses(ctx):
+        r = ctx.replica_id_in_sync_group
+        return tf.constant([1.0, 2.0, 3.0]) * (r + 1)
+
+    per = strategy.experimental_distribute_values_from_function(losses)
+
+    def step(x):
+        return (tf.nn.compute_average_loss(x), tf.nn.compute_average_loss(x, global_batch_size=4),
+                tf.nn.scale_regularization_loss(tf.reduce_sum(x)),
+                tf.nn.compute_average_loss(x[:0]))
+
+    out = strategy.run(step, args=(per,))
+    rec["in_replica"] = [[float(v.numpy()) for v in strategy.experimental_local_results(o)]
+                         for o in out]
+    ctx = tf.distribute.InputContext(num_input_pipelines=2, input_pipeline_id=1,
+                                     num_replicas_in_sync=4)
+    rec["input_context"] = [ctx.num_input_pipelines, ctx.input_pipeline_id,
+                            ctx.num_replicas_in_sync, ctx.get_per_replica_batch_size(16)]
+    with strategy.scope():
+        rec["scope"] = [tf.distribute.has_strategy(), tf.distribute.in_cross_replica_context(),
+                        tf.distribute.get_replica_context() is None]
+    rec["outside"] = [tf.distribute.has_strategy(), tf.distribute.in_cross_replica_context(),
+                      tf.distribute.get_replica_context() is None,
+                      tf.distribute.get_strategy().num_replicas_in_sync]
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w") as f:
+        json.dump(rec, f, indent=1)
+        f.write("\n")
+    print(json.dumps(rec)[:2000])
+
+
+if __name__ == "__main__":
+    main()
