@@ -22,6 +22,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config, philox, random_samplers, stateless_random
 from featherflow.data import seeds
+from featherflow.errors import InvalidArgumentError
 from featherflow.utils import random as random_utils
 from featherflow.utils.random import clear_global_seed, set_random_seed
 
@@ -219,9 +220,10 @@ def set_seed(seed):
 
 def _samples_per_param(shape, param_shape, op):
     """How many draws per parameter a stateless sampler's full ``shape`` asks for."""
-    if tuple(shape[len(shape) - len(param_shape):]) != tuple(param_shape):
-        raise ValueError(f"{op}: shape {list(shape)} must end with the parameters' shape "
-                         f"{list(param_shape)}.")
+    if len(param_shape) > len(shape) or \
+            tuple(shape[len(shape) - len(param_shape):]) != tuple(param_shape):
+        raise InvalidArgumentError(f"{op}: Shape passed in must end with broadcasted shape: "
+                                   f"shape {list(shape)}, parameters {list(param_shape)}.")
     return _size(shape[:len(shape) - len(param_shape)])
 
 
@@ -291,6 +293,26 @@ def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
                   .astype(np.dtype(dtype)))
 
 
+def _binomial_params(shape, counts, probs, op):
+    n = np.asarray(_value(counts))
+    p = np.asarray(_value(probs))
+    n = n.astype(np.float32) if n.dtype.kind in "iub" else n
+    p = p.astype(np.float32) if p.dtype.kind in "iub" else p
+    params = np.broadcast_shapes(n.shape, p.shape)
+    samples = _samples_per_param(shape, params, op)
+    return np.broadcast_to(n, params), np.broadcast_to(p, params), samples
+
+
+def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None):
+    """``tf.random.stateless_binomial``: Binomial(counts, probs) draws (``shape`` is the whole
+    output, ending with the parameters' broadcast shape), TF's inversion / BTRS kernel."""
+    shape = _shape(shape)
+    n, p, samples = _binomial_params(shape, counts, probs, "random.stateless_binomial")
+    key, counter = stateless_random.key_counter(seed, "stateless_binomial")
+    return Tensor(random_samplers.binomial(samples, n, p, key, counter).reshape(shape)
+                  .astype(np.dtype(output_dtype)))
+
+
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
     """``tf.random.stateless_categorical``: TF's Multinomial sampling on the stateless
     Philox stream of ``seed``."""
@@ -311,6 +333,6 @@ from featherflow.api.random_generator import (  # noqa: E402 - the Generator hal
 
 __all__ = ["Algorithm", "Generator", "categorical", "create_rng_state", "fold_in", "gamma",
            "get_global_generator", "normal", "poisson", "set_global_generator", "set_seed",
-           "shuffle", "split", "stateless_categorical", "stateless_gamma", "stateless_normal",
-           "stateless_poisson", "stateless_truncated_normal", "stateless_uniform",
-           "truncated_normal", "uniform"]
+           "shuffle", "split", "stateless_binomial", "stateless_categorical", "stateless_gamma",
+           "stateless_normal", "stateless_poisson", "stateless_truncated_normal",
+           "stateless_uniform", "truncated_normal", "uniform"]

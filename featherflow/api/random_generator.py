@@ -165,10 +165,14 @@ class Generator:
 
     def _take(self, values):
         """The Philox stream at the current state, and move the counter ``values * 256``."""
+        return self._take_blocks(values * _BLOCKS_PER_OUTPUT)
+
+    def _take_blocks(self, blocks):
+        """The Philox stream at the current state, and move the counter ``blocks`` blocks."""
         low, high, key = self._words()
         counter = (low & 0xFFFFFFFF, low >> 32, high & 0xFFFFFFFF, high >> 32)
         stream = stateless_random.KeyCounter((key & 0xFFFFFFFF, key >> 32), counter)
-        nxt = stateless_random.advance(counter, values * _BLOCKS_PER_OUTPUT)
+        nxt = stateless_random.advance(counter, blocks)
         self._set_words([nxt[0] | nxt[1] << 32, nxt[2] | nxt[3] << 32, key])
         return stream
 
@@ -207,6 +211,20 @@ class Generator:
         shape = self._shape(shape)
         return Tensor(stateless_random.full_int(shape, self._take(_count(shape)),
                                                 np.dtype(dtype), "Generator.uniform_full_int"))
+
+    def binomial(self, shape, counts, probs, dtype=np.int32, name=None):
+        """Binomial(counts, probs) draws of ``shape`` (the parameters broadcast to its trailing
+        dimensions), TF's inversion / BTRS kernel on this generator's stream."""
+        from featherflow.api.random import _binomial_params
+        from featherflow.backend import random_samplers
+
+        shape = self._shape(shape)
+        n, p, samples = _binomial_params(shape, counts, probs, "Generator.binomial")
+        # TF's kernel moves the state as for num_batches * 2 * 100 * (samples + 3) / 4 values
+        batches = _count(shape) // max(samples, 1) if samples else 0
+        key, counter = self._take(batches * 2 * 100 * (samples + 3) // 4)
+        return Tensor(random_samplers.binomial(samples, n, p, key, counter).reshape(shape)
+                      .astype(np.dtype(dtype)))
 
     def make_seeds(self, count=1):
         """``count`` seed pairs for the stateless ops, shape ``[2, count]``."""

@@ -155,3 +155,93 @@ def poisson(num_samples, rate, key, counter):
         r, s = divmod(index, num_samples)
         out[s, r] = _poisson_one(float(flat[r]), d) if flat[r] >= 0 else math.nan
     return out.reshape((num_samples,) + np.shape(rate))
+
+
+# -- binomial (TF's RandomBinomial / StatelessRandomBinomial) -----------------------------------
+_STIRLING_TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983,
+                  0.02079067210376509, 0.0166446911898211, 0.0138761288230707,
+                  0.0118967099458917, 0.0104112652619720, 0.00925546218271273,
+                  0.00833056343336287)
+
+
+def _stirling_tail(k):
+    if k <= 9:
+        return _STIRLING_TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _binomial_inversion(count, prob, draws):
+    geom_sum, num_geom = 0.0, 0
+    denominator = math.log1p(-prob)
+    while True:
+        geom = math.ceil(math.log(draws.uniform()) / denominator)
+        geom_sum += geom
+        if geom_sum > count:
+            return float(num_geom)
+        num_geom += 1
+
+
+def _btrs(count, prob, draws):
+    """Hormann's transformed rejection (BTRS), as TF writes it."""
+    stddev = math.sqrt(count * prob * (1 - prob))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * prob
+    c = count * prob + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = prob / (1 - prob)
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = math.floor((count + 1) * prob)
+    while True:
+        u = draws.uniform()
+        v = draws.uniform()
+        u = u - 0.5
+        us = 0.5 - abs(u)
+        k = math.floor((2 * a / us + b) * u + c)
+        if us >= 0.07 and v <= v_r:
+            return float(k)
+        if k < 0 or k > count:
+            continue
+        v = math.log(v * alpha / (a / (us * us) + b))
+        upper = ((m + 0.5) * math.log((m + 1) / (r * (count - m + 1)))
+                 + (count + 1) * math.log((count - m + 1) / (count - k + 1))
+                 + (k + 0.5) * math.log(r * (count - k + 1) / (k + 1))
+                 + _stirling_tail(m) + _stirling_tail(count - m) - _stirling_tail(k)
+                 - _stirling_tail(count - k))
+        if v <= upper:
+            return float(k)
+
+
+def _binomial_one(count, prob, dt, key, counter, index):
+    """One draw for output ``index``. The choice between inversion and BTRS (``count * p >=
+    10``) and ``q = 1 - prob`` are computed in the parameters' dtype ``dt``, and BTRS reads
+    256 blocks per output where inversion reserves 42, as TF's kernel does."""
+    if count <= 0.0 or prob <= 0.0:
+        return 0.0
+    if prob >= 1.0:
+        return count
+    if not prob <= 0.5 and not prob > 0.5:
+        return math.nan
+    flip = prob > 0.5
+    p = float(dt.type(1) - dt.type(prob)) if flip else prob
+    use_btrs = dt.type(count) * dt.type(p) >= 10
+    stride = _RESERVED_BLOCKS if use_btrs else 42
+    draws = _Draws(_Stream(key, counter, index * stride,
+                           _blocks_at(key, counter, [index * stride], 4).reshape(-1, 4)))
+    k = _btrs(count, p, draws) if use_btrs else _binomial_inversion(count, p, draws)
+    return count - k if flip else k
+
+
+def binomial(num_samples, counts, probs, key, counter):
+    """``num_samples`` binomial draws per entry of the (broadcast) ``counts`` and ``probs``:
+    shape ``(num_samples,) + params.shape``, float64."""
+    counts, probs = np.broadcast_arrays(np.asarray(counts), np.asarray(probs))
+    dt = np.result_type(counts.dtype, probs.dtype)
+    dt = dt if dt.kind == "f" else np.dtype(np.float64)
+    flat_n = counts.astype(dt).reshape(-1)
+    flat_p = probs.astype(dt).reshape(-1)
+    out = np.empty((num_samples, flat_n.size), np.float64)
+    for index in range(num_samples * flat_n.size):
+        b, s = divmod(index, num_samples)
+        out[s, b] = _binomial_one(float(flat_n[b]), float(flat_p[b]), dt, key, counter, index)
+    return out.reshape((num_samples,) + counts.shape)

@@ -11,9 +11,8 @@ import pytest
 import featherflow as tf
 from tests.data.scenarios import scenario_test
 
-# not built yet: the binomial sampler and the parameterized truncated normal
-_MISSING = ("gen_binomial", "stateless_binomial",
-            "stateless_parameterized_truncated_normal")
+# not built yet: the parameterized truncated normal
+_MISSING = ("stateless_parameterized_truncated_normal",)
 test_random_stateful_scenario, workdir = scenario_test(
     "random_stateful", rtol=1e-6, atol=1e-6,
     skip=lambda n: "sampler not built (docs/tf_random.md)" if n in _MISSING else None)

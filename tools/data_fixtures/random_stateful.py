@@ -80,3 +80,9 @@ SCENARIOS.update({
     "stateless_gamma_more": lambda tf: tf.random.stateless_gamma([3, 2], seed=[1, 9], alpha=[0.7, 4.0], beta=[1.0, 3.0]),
     "stateless_poisson_more": lambda tf: tf.random.stateless_poisson([2, 3], seed=[2, 9], lam=[1.0, 15.0, 80.0], dtype=tf.float32),
 })
+
+SCENARIOS.update({
+    "gen_binomial_shape_error": lambda tf: tf.random.Generator.from_seed(11).binomial([3, 2], counts=[[5.0, 40.0]], probs=[[0.9, 0.3]]),
+    "gen_binomial_more": lambda tf: (lambda g: [g.binomial([3, 1, 2], counts=[[5.0, 40.0]], probs=[[0.9, 0.3]]), g.binomial([2], counts=7.0, probs=0.75), g.state])(tf.random.Generator.from_seed(11)),
+    "stateless_binomial_more": lambda tf: tf.random.stateless_binomial([2, 3], seed=[5, 1], counts=[3.0, 30.0, 200.0], probs=[0.2, 0.6, 0.95]),
+})
