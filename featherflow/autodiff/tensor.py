@@ -296,6 +296,9 @@ class Tensor:
         return _m().subtract(other, self)
 
     def __mul__(self, other):
+        if type(other) is not Tensor and type(other).__name__ == "SparseTensor":
+            # dense * sparse is sparse, as TF's Tensor.__mul__ dispatches it
+            return other.__rmul__(self)
         return _m().multiply(self, other)
 
     def __rmul__(self, other):

@@ -659,10 +659,13 @@ def xlogy(x, y, name=None):
     return _binary(Xlogy, x, y, "xlogy")
 
 
-def _unary(cls, floats=True, tf_name=None):
+def _unary(cls, floats=True, tf_name=None, sparse=False):
     convert = float_operand if floats else operand
 
     def fn(x, name=None):
+        if sparse and type(x).__name__ == "SparseTensor":
+            # TF maps these ops over a SparseTensor's values (its sparse unary dispatch)
+            return x.with_values(fn(x.values))
         return cls()(convert(x))
 
     fn.__name__ = tf_name or cls.__name__.lower()
@@ -671,30 +674,32 @@ def _unary(cls, floats=True, tf_name=None):
     return fn
 
 
-negative = _unary(Negative, floats=False)
-square = _unary(Square, floats=False)
-abs = _unary(Abs, floats=False)
-sign = _unary(Sign, floats=False)
+negative = _unary(Negative, floats=False, sparse=True)
+square = _unary(Square, floats=False, sparse=True)
+abs = _unary(Abs, floats=False, sparse=True)
+sign = _unary(Sign, floats=False, sparse=True)
 exp = _unary(Exp)
 log = _unary(Log)
 log1p = _unary(Log1p)
 expm1 = _unary(Expm1)
-sqrt = _unary(Sqrt)
+sqrt = _unary(Sqrt, sparse=True)
 rsqrt = _unary(Rsqrt)
-sin = _unary(Sin)
+sin = _unary(Sin, sparse=True)
 cos = _unary(Cos)
-tan = _unary(Tan)
+tan = _unary(Tan, sparse=True)
 sinh = _unary(Sinh)
 cosh = _unary(Cosh)
-atan = _unary(Atan)
-asin = _unary(Asin)
+atan = _unary(Atan, sparse=True)
+asin = _unary(Asin, sparse=True)
 acos = _unary(Acos)
-erf = _unary(Erf)
+erf = _unary(Erf, sparse=True)
 reciprocal = _unary(Reciprocal)
 
 
 def identity(input, name=None):
     """``input`` as a new Tensor (a snapshot for Variables), gradient passed through."""
+    if type(input).__name__ == "SparseTensor":
+        return input.with_values(identity(input.values))
     x = operand(input)
     op = Identity()
     if is_variable(x):
@@ -786,6 +791,8 @@ def where(condition, x=None, y=None, name=None):
 
 def cast(x, dtype, name=None):
     """``x`` converted to ``dtype`` (``tf.cast``); float to int truncates toward zero."""
+    if type(x).__name__ == "SparseTensor":
+        return x.with_values(cast(x.values, dtype))
     x = operand(x)
     dtype = np.dtype(dtype)
     if data(x).dtype == dtype:
