@@ -358,8 +358,17 @@ def collapse_repeated(labels, seq_length, name=None):
     return Tensor(out[:, :width]), Tensor(new)
 
 
+from featherflow.api.random_candidates import (  # noqa: E402 - tf.nn's names for them
+    all_candidate_sampler,
+    compute_accidental_hits,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
+
 __all__ = [
-    "atrous_conv2d", "avg_pool", "collapse_repeated", "compute_average_loss", "conv",
+    "all_candidate_sampler", "compute_accidental_hits", "log_uniform_candidate_sampler",
+    "uniform_candidate_sampler", "atrous_conv2d", "avg_pool", "collapse_repeated",
+    "compute_average_loss", "conv",
     "conv1d_transpose", "conv_transpose", "convolution", "crelu", "depth_to_space", "in_top_k",
     "local_response_normalization", "log_poisson_loss", "lrn", "max_pool",
     "max_pool_with_argmax", "normalize_moments", "pool", "scale_regularization_loss",

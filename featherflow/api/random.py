@@ -321,6 +321,11 @@ def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
     return Tensor(_multinomial(x, n, bits).astype(np.dtype(dtype)))
 
 
+from featherflow.api.random_candidates import (  # noqa: E402 - the candidate samplers
+    all_candidate_sampler,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from featherflow.api.random_generator import (  # noqa: E402 - the Generator half of tf.random
     Algorithm,
     Generator,
@@ -331,8 +336,9 @@ from featherflow.api.random_generator import (  # noqa: E402 - the Generator hal
     split,
 )
 
-__all__ = ["Algorithm", "Generator", "categorical", "create_rng_state", "fold_in", "gamma",
-           "get_global_generator", "normal", "poisson", "set_global_generator", "set_seed",
-           "shuffle", "split", "stateless_binomial", "stateless_categorical", "stateless_gamma",
-           "stateless_normal", "stateless_poisson", "stateless_truncated_normal",
-           "stateless_uniform", "truncated_normal", "uniform"]
+__all__ = ["Algorithm", "Generator", "all_candidate_sampler", "categorical", "create_rng_state",
+           "fold_in", "gamma", "get_global_generator", "log_uniform_candidate_sampler", "normal",
+           "poisson", "set_global_generator", "set_seed", "shuffle", "split",
+           "stateless_binomial", "stateless_categorical", "stateless_gamma", "stateless_normal",
+           "stateless_poisson", "stateless_truncated_normal", "stateless_uniform",
+           "truncated_normal", "uniform", "uniform_candidate_sampler"]

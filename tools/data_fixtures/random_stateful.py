@@ -86,3 +86,15 @@ SCENARIOS.update({
     "gen_binomial_more": lambda tf: (lambda g: [g.binomial([3, 1, 2], counts=[[5.0, 40.0]], probs=[[0.9, 0.3]]), g.binomial([2], counts=7.0, probs=0.75), g.state])(tf.random.Generator.from_seed(11)),
     "stateless_binomial_more": lambda tf: tf.random.stateless_binomial([2, 3], seed=[5, 1], counts=[3.0, 30.0, 200.0], probs=[0.2, 0.6, 0.95]),
 })
+
+TRUE = np.array([[3], [40], [0]], np.int64)
+TRUE2 = np.array([[1, 7], [2, 30]], np.int64)
+SCENARIOS.update({
+    "log_uniform_candidates": lambda tf: [tf.random.log_uniform_candidate_sampler(TRUE, 1, 6, True, 100, seed=42) for _ in range(3)],
+    "log_uniform_candidates_global": lambda tf: (tf.random.set_seed(3), tf.random.log_uniform_candidate_sampler(TRUE2, 2, 5, False, 50))[1],
+    "uniform_candidates": lambda tf: (tf.random.set_seed(3), [tf.random.uniform_candidate_sampler(TRUE, 1, 4, True, 10, seed=1), tf.random.uniform_candidate_sampler(TRUE2, 2, 6, False, 1000, seed=2)])[1],
+    "all_candidates_range_error": lambda tf: tf.random.all_candidate_sampler(TRUE, 1, 5, True),
+    "all_candidates": lambda tf: tf.random.all_candidate_sampler(TRUE, 1, 41, True),
+    "accidental_hits": lambda tf: tf.nn.compute_accidental_hits(TRUE2, tf.constant([7, 2, 30, 5], tf.int64), 2),
+    "candidates_range_error": lambda tf: tf.random.uniform_candidate_sampler(TRUE, 1, 4, True, 3, seed=1),
+})
