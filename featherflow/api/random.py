@@ -186,9 +186,10 @@ def stateless_uniform(shape, seed, minval=0, maxval=None, dtype="float32", name=
     _stateless_alg(alg, "stateless_uniform")
     dt = np.dtype(dtype)
     if dt.kind in "iu" and maxval is None:
-        if minval is not None and np.any(_value(minval) != 0):
-            raise ValueError("stateless_uniform: integer dtypes need both minval and maxval, "
-                             "or neither (the full range).")
+        if minval is not None:
+            raise ValueError(f"stateless_uniform: integer dtypes need both minval and maxval, "
+                             f"or both None for the full range; received minval={minval!r} "
+                             "and maxval=None.")
         return Tensor(stateless_random.full_int(_shape(shape), seed, dt, "stateless_uniform"))
     hi = 1 if maxval is None else _value(maxval)
     return Tensor(stateless_random.uniform(_shape(shape), seed, _value(minval), hi, dt))

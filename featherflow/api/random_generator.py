@@ -282,6 +282,7 @@ def split(seed, num=2, alg="auto_select"):
     return Tensor(stateless_random.full_int((int(num), 2), s, s.dtype, "random.split"))
 
 
+
 def fold_in(seed, data, alg="auto_select"):
     """A new seed ``[r, data]`` with ``r`` drawn from ``seed`` (e.g. a replica id folded into
     a master seed)."""
