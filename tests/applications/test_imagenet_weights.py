@@ -1,0 +1,119 @@
+"""weights="imagenet" and decode_predictions through get_file, against a 127.0.0.1 server that
+serves small stand-in files under Keras's real file names (no internet)."""
+
+import hashlib
+import json
+import os
+
+import numpy as np
+import pytest
+
+import featherflow as tf
+from featherflow.keras.applications import imagenet_utils, resnet
+from tests.applications import reference
+from tests.datasets import http_server
+
+R50V2 = "resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5"
+MNV2 = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5"
+
+
+@pytest.fixture
+def mirror(tmp_path, monkeypatch):
+    r50v2 = reference.load_case("resnet50v2_notop_33")
+    mnv2 = reference.load_case("mobilenetv2_100_notop_35")
+    files = {f"/{R50V2}": r50v2["weights"].read_bytes(),
+             f"/{MNV2}": mnv2["weights"].read_bytes()}
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    with http_server.serve(files) as server:
+        monkeypatch.setenv("FEATHERFLOW_APPLICATIONS_MIRROR", server.url + "/")
+        server.refs = {"r50v2": r50v2, "mnv2": mnv2}
+        yield server
+
+
+def _md5(data):
+    return hashlib.md5(data).hexdigest()
+
+
+def test_imagenet_downloads_keras_file_name_checks_hash_and_caches(mirror, monkeypatch, tmp_path):
+    ref = mirror.refs["r50v2"]
+    hashes = dict(resnet.WEIGHTS_HASHES)
+    hashes["resnet50v2"] = (hashes["resnet50v2"][0], _md5(mirror.files[f"/{R50V2}"]))
+    monkeypatch.setattr(resnet, "WEIGHTS_HASHES", hashes)
+    for _ in range(2):
+        tf.keras.backend.clear_session()
+        model = tf.keras.applications.ResNet50V2(include_top=False, weights="imagenet",
+                                                 input_shape=(33, 33, 3))
+        y = model.predict(ref["x"], verbose=0)
+        assert reference.max_rel_err(y, ref["y"]) <= 1e-4
+    assert mirror.requests[f"/{R50V2}"] == 1  # the second model used the cached file
+    assert os.path.exists(tmp_path / "keras_home" / "models" / R50V2)
+
+
+def test_imagenet_hash_mismatch_is_an_error_and_nothing_is_kept(mirror, tmp_path):
+    # Keras's real hash of the published file cannot match the stand-in
+    with pytest.raises(ValueError, match="hash"):
+        tf.keras.applications.ResNet50V2(include_top=False, weights="imagenet",
+                                         input_shape=(33, 33, 3))
+    assert not os.path.exists(tmp_path / "keras_home" / "models" / R50V2)
+
+
+def test_mobilenet_v2_file_name_from_alpha_and_rows(mirror):
+    ref = mirror.refs["mnv2"]
+    tf.keras.backend.clear_session()
+    with pytest.warns(UserWarning, match="224"):
+        model = tf.keras.applications.MobileNetV2(include_top=False, weights="imagenet",
+                                                  input_shape=(35, 35, 3))
+    assert model.name == "mobilenetv2_1.00_224"
+    assert reference.max_rel_err(model.predict(ref["x"], verbose=0), ref["y"]) <= 1e-4
+    assert mirror.requests[f"/{MNV2}"] == 1
+
+
+def test_a_file_keras_already_cached_is_used_without_network(tmp_path, monkeypatch):
+    ref = reference.load_case("mobilenetv2_100_notop_35")
+    home = tmp_path / "keras_home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / MNV2).write_bytes(ref["weights"].read_bytes())
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    monkeypatch.setenv("FEATHERFLOW_APPLICATIONS_MIRROR", "http://127.0.0.1:9/unreachable/")
+    tf.keras.backend.clear_session()
+    with pytest.warns(UserWarning):
+        model = tf.keras.applications.MobileNetV2(include_top=False, weights="imagenet",
+                                                  input_shape=(35, 35, 3))
+    assert reference.max_rel_err(model.predict(ref["x"], verbose=0), ref["y"]) <= 1e-4
+
+
+def _class_index():
+    return {str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}
+
+
+def test_decode_predictions_reads_the_class_index_through_get_file(tmp_path, monkeypatch):
+    body = json.dumps(_class_index()).encode()
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", None)
+    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX_HASH", _md5(body))
+    preds = np.random.default_rng(0).random((2, 1000)).astype("float32")
+    with http_server.serve({"/imagenet_class_index.json": body}) as server:
+        monkeypatch.setenv("FEATHERFLOW_APPLICATIONS_MIRROR", server.url)
+        out = tf.keras.applications.resnet50.decode_predictions(preds, top=3)
+        assert server.requests["/imagenet_class_index.json"] == 1
+    assert os.path.exists(tmp_path / "keras_home" / "models" / "imagenet_class_index.json")
+    for row, pred in zip(out, preds):
+        best = np.argsort(pred)[::-1][:3]
+        assert [r[0] for r in row] == [f"n{i:08d}" for i in best]
+        assert [r[1] for r in row] == [f"class_{i}" for i in best]
+        np.testing.assert_array_equal([r[2] for r in row], pred[best])
+
+
+def test_decode_predictions_hash_mismatch(tmp_path, monkeypatch):
+    body = json.dumps(_class_index()).encode()
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", None)
+    with http_server.serve({"/imagenet_class_index.json": body}) as server:
+        monkeypatch.setenv("FEATHERFLOW_APPLICATIONS_MIRROR", server.url)
+        with pytest.raises(ValueError, match="hash"):
+            imagenet_utils.decode_predictions(np.zeros((1, 1000), "float32"))
+
+
+def test_decode_predictions_shape_error():
+    with pytest.raises(ValueError, match=r"\(samples, 1000\).*\(2, 10\)"):
+        imagenet_utils.decode_predictions(np.zeros((2, 10)))
