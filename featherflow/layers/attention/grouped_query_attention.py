@@ -11,12 +11,10 @@ import math
 
 import numpy as np
 
-from featherflow.graph import is_symbolic
 from featherflow.layers.activations import Softmax
 from featherflow.layers.attention.multi_head_attention import (
     MultiHeadAttention,
     _serialize,
-    _shape,
 )
 from featherflow.layers.core import Dropout
 from featherflow.layers.einsum_dense import EinsumDense
@@ -51,6 +49,11 @@ class GroupedQueryAttention(Layer):
     _scores_shape = MultiHeadAttention._scores_shape
     _keep_mask = MultiHeadAttention._keep_mask
     _sublayer_kwargs = MultiHeadAttention._sublayer_kwargs
+    # the call protocol (query/value/key, symbolic shapes, the scores' mask) and build
+    # configs are MultiHeadAttention's
+    __call__ = MultiHeadAttention.__call__
+    get_build_config = MultiHeadAttention.get_build_config
+    build_from_config = MultiHeadAttention.build_from_config
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0,
                  use_bias=True, sliding_window=None, flash_attention=None,
@@ -124,7 +127,7 @@ class GroupedQueryAttention(Layer):
         self._bias_constraint = self.bias_constraint
         self._scores_mask = None
         self._build_shapes = None
-        self._pending = None
+        self._pending_shapes = None
         if query_shape is not None and value_shape is not None:
             # the build shapes tf.keras 2 style configs carry (as MultiHeadAttention's)
             self.build(query_shape, value_shape, key_shape)
@@ -181,44 +184,6 @@ class GroupedQueryAttention(Layer):
                                          (None, None, self.num_query_heads, self.head_dim))
         self.built = True
 
-    def get_build_config(self):
-        if self._build_shapes is None:
-            return None
-        return {"shapes_dict": {k: list(v) for k, v in self._build_shapes.items()}}
-
-    def build_from_config(self, config):
-        if not config or self.built:
-            return
-        if "shapes_dict" in config:
-            self.build(**config["shapes_dict"])
-        elif "input_shape" in config:
-            self.build(config["input_shape"], config["input_shape"])
-
-    # -- call -------------------------------------------------------------------------------
-    def __call__(self, query=None, value=None, key=None, **kwargs):
-        where = f"GroupQueryAttention '{self.name}'"
-        if query is None or value is None:
-            raise TypeError(
-                f"{where} needs a query and a value: call it as layer(query, value) or "
-                f"layer(query, value, key); received query={'None' if query is None else 'set'}"
-                f", value={'None' if value is None else 'set'}."
-            )
-        if not self.built:
-            self.build(_shape(query), _shape(value), None if key is None else _shape(key))
-        if is_symbolic(query) or is_symbolic(value) or is_symbolic(key) or is_symbolic(kwargs):
-            self._pending = (_shape(value), None if key is None else _shape(key),
-                             bool(kwargs.get("return_attention_scores")))
-        if key is not None:
-            kwargs["key"] = key
-        self._scores_mask = None
-        try:
-            out = super().__call__(query, value, **kwargs)
-        finally:
-            self._pending = None
-        if self._scores_mask is not None and isinstance(out, tuple):
-            out[1]._keras_mask = self._scores_mask
-            self._scores_mask = None
-        return out
 
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
@@ -251,8 +216,8 @@ class GroupedQueryAttention(Layer):
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         want_scores = False
-        if value_shape is None and self._pending is not None:
-            value_shape, key_shape, want_scores = self._pending
+        if value_shape is None and self._pending_shapes is not None:
+            value_shape, key_shape, want_scores = self._pending_shapes
         query_shape = tuple(query_shape)
         value_shape = query_shape if value_shape is None else tuple(value_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)

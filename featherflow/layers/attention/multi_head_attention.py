@@ -300,7 +300,8 @@ class MultiHeadAttention(Layer):
             kwargs["key"] = key
         self._scores_mask = None
         try:
-            out = super().__call__(query, value, **kwargs)
+            # Layer.__call__ named (not super()): GroupedQueryAttention borrows this method
+            out = Layer.__call__(self, query, value, **kwargs)
         finally:
             self._pending_shapes = None
         if self._scores_mask is not None and isinstance(out, tuple):
