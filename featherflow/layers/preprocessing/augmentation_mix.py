@@ -11,12 +11,10 @@ Example::
     out = mix({"images": images, "labels": one_hot_labels})
 """
 
-import math as pymath
-
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
-from featherflow.backend import stateless_random
+from featherflow.backend import random_samplers, stateless_random
 from featherflow.keras import random as keras_random
 from featherflow.layers.preprocessing.affine_transform import projective_transform
 from featherflow.layers.preprocessing.image_layer import DataAugmentation
@@ -25,65 +23,16 @@ from featherflow.ops import concat, indexing, math
 _F32 = np.float32
 _INT32_MAX = 2**31 - 1
 # TF's gamma kernel starts the draws of output i this many Philox blocks into the stream
-_BLOCKS_PER_OUTPUT = 256
-
-
-def _gamma_one(seed, index, alpha):
-    """One Gamma(alpha) value as TF's StatelessRandomGamma computes output ``index``: the
-    Marsaglia-Tsang rejection on float64 normals and uniforms, each a Philox block of two
-    values handed out last-first."""
-    blocks = stateless_random.sample_bits(seed, 4 * 16, "stateless_gamma",
-                                          skip_blocks=_BLOCKS_PER_OUTPUT * index).reshape(-1, 4)
-    position = [0]
-
-    def block():
-        if position[0] >= len(blocks):
-            raise RuntimeError("stateless_gamma: more than 16 Philox blocks for one value")
-        bits = blocks[position[0]]
-        position[0] += 1
-        return (stateless_random.unit_float64_pairs(bits[:2])[0],
-                stateless_random.unit_float64_pairs(bits[2:])[0])
-
-    def normal_pair():
-        u1, u2 = block()
-        u1 = max(u1, 1e-7)
-        radius = pymath.sqrt(-2.0 * pymath.log(u1))
-        angle = 2.0 * pymath.pi * u2
-        return [pymath.sin(angle) * radius, pymath.cos(angle) * radius]
-
-    if alpha == 1.0:
-        return -pymath.log1p(-block()[1])
-    normals, uniforms = [], []
-
-    def take(buffer, fill):
-        if not buffer:
-            buffer.extend(fill())
-        return buffer.pop()
-
-    less_than_one = alpha < 1
-    d = alpha + (2.0 / 3 if less_than_one else -1.0 / 3)
-    c = 1.0 / 3 / pymath.sqrt(d)
-    while True:
-        x = take(normals, normal_pair)
-        v = 1 + c * x
-        if v <= 0:
-            continue
-        v = v * v * v
-        u = take(uniforms, lambda: list(block()))
-        if u < 1 - 0.0331 * (x * x) * (x * x) or \
-                pymath.log(u) < 0.5 * x * x + d * (1 - v + pymath.log(v)):
-            result = d * v
-            if less_than_one:
-                result *= pymath.pow(take(uniforms, lambda: list(block())), 1 / alpha)
-            return result
 
 
 def _stateless_gamma(count, seed, alpha, dtype=_F32):
     """``tf.random.stateless_gamma([count], seed, alpha)`` (alpha a scalar or ``[count]``),
-    floored at the dtype's smallest normal as TF's Python wrapper does."""
+    floored at the dtype's smallest normal as TF's Python wrapper does; TF's kernel is
+    backend/random_samplers.py's."""
     dtype = np.dtype(dtype)
     alphas = np.broadcast_to(np.asarray(alpha, dtype), (count,))
-    values = np.array([_gamma_one(seed, i, float(alphas[i])) for i in range(count)], dtype)
+    key, counter = stateless_random.key_counter(seed, "stateless_gamma")
+    values = random_samplers.gamma(1, alphas, key, counter)[0].astype(dtype)
     return np.maximum(values, np.finfo(dtype).tiny)
 
 
