@@ -50,10 +50,19 @@ def _wrap(original, ragged_fn):
     if original in _WRAPPERS:
         return _WRAPPERS[original]
 
+    # on every call of a public op once tf.ragged is loaded: the checks are inlined (a call
+    # to _has_ragged and a generator over an empty kwargs cost ~1 us per op)
     @functools.wraps(original)
     def dispatcher(*args, **kwargs):
-        if _has_ragged(args, kwargs):
-            return ragged_fn(original, *args, **kwargs)
+        for value in args:
+            kind = type(value)
+            if kind is RaggedTensor or ((kind is list or kind is tuple)
+                                        and _has_ragged(value, {})):
+                return ragged_fn(original, *args, **kwargs)
+        if kwargs:
+            for value in kwargs.values():
+                if type(value) is RaggedTensor:
+                    return ragged_fn(original, *args, **kwargs)
         return original(*args, **kwargs)
 
     dispatcher.__wrapped_original__ = original
