@@ -47,6 +47,7 @@ GROUP_DIRS = {
     "mixed_precision": ["mixed_precision"],
     "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
     "applications": ["applications"],
+    "applications_b": ["applications_b"],
     "readme": [],
 }
 
@@ -77,6 +78,7 @@ GROUP_MODULES = {
     "mixed_precision": ["mixed_precision"],
     "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
     "applications": ["applications"],
+    "applications_b": ["applications_b"],
 }
 
 
