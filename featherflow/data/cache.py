@@ -14,7 +14,7 @@ import threading
 import warnings
 
 from featherflow.data import element_file, nested, structure
-from featherflow.data.dataset import Dataset
+from featherflow.data.dataset import Dataset, peeking
 from featherflow.errors import InvalidArgumentError, NotFoundError
 
 SUFFIX = ".ffcache"
@@ -76,7 +76,7 @@ class CacheDataset(Dataset):
                 with self._lock:
                     if self._memory is None:
                         self._memory = kept
-            else:
+            elif not peeking():  # a peek (learning shapes) reads one element on purpose
                 _warn_partial()
 
     def _fill_file(self):
@@ -105,7 +105,8 @@ class CacheDataset(Dataset):
             else:
                 if os.path.exists(temporary):
                     os.remove(temporary)
-                _warn_partial()
+                if not peeking():
+                    _warn_partial()
 
     def _read_file(self):
         path = self.cache_path
