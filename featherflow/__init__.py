@@ -170,6 +170,8 @@ _LAZY = {
     "ragged": "featherflow.api.ragged",
     "autograph": "featherflow.api.autograph",
     "distribute": "featherflow.distribute",
+    "bitwise": "featherflow.api.bitwise",
+    "sets": "featherflow.api.sets",
 }
 
 
@@ -191,6 +193,8 @@ _LAZY_NAMES = {
     "TensorArraySpec": ("featherflow.api.tensor_array", "TensorArraySpec"),
     "IndexedSlices": ("featherflow.api.indexed_slices", "IndexedSlices"),
     "IndexedSlicesSpec": ("featherflow.api.indexed_slices", "IndexedSlicesSpec"),
+    "bitcast": ("featherflow.api.core_bits", "bitcast"),
+    "as_string": ("featherflow.api.core_bits", "as_string"),
 }
 # tf.Module, scopes, slicing, masks... (featherflow/api/core_extra.py takes its __all__ here)
 _CORE_EXTRA_NAMES = (
