@@ -15,6 +15,45 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "tf", "
                    "mirrored.json")
 
 
+def _outcome(fn):
+    """The value (dtype, list) or the error class name."""
+    try:
+        r = fn()
+    except Exception as e:  # noqa: BLE001 - the class of TF's error is the record
+        return {"error": type(e).__name__}
+    return {"dtype": r.dtype.name, "value": r.numpy().tolist()}
+
+
+def average_loss_cases(strategy):
+    """compute_average_loss / scale_regularization_loss outside every strategy, and their
+    errors in the cross-replica context of a strategy's scope."""
+    x = tf.constant([1.0, 2.0, 3.0])
+    cases = {
+        "rank0": lambda: tf.nn.compute_average_loss(tf.constant(2.0)),
+        "float_batch": lambda: tf.nn.compute_average_loss(x, global_batch_size=4.0),
+        "negative_batch": lambda: tf.nn.compute_average_loss(x, global_batch_size=-1),
+        "zero_batch": lambda: tf.nn.compute_average_loss(x, global_batch_size=0),
+        "vector_batch": lambda: tf.nn.compute_average_loss(x, global_batch_size=[4]),
+        "weight_column": lambda: tf.nn.compute_average_loss(
+            x, sample_weight=tf.constant([[1.0], [0.0], [2.0]])),
+        "weight_scalar": lambda: tf.nn.compute_average_loss(x, sample_weight=2.0),
+        "rank2": lambda: tf.nn.compute_average_loss(tf.ones((2, 3))),
+        "float64_weighted": lambda: tf.nn.compute_average_loss(
+            tf.constant([1.0, 2.0], tf.float64), sample_weight=[1.0, 2.0]),
+        "int32": lambda: tf.nn.compute_average_loss(tf.constant([1, 2])),
+        "reg_list": lambda: tf.nn.scale_regularization_loss([tf.constant(1.0),
+                                                             tf.constant(2.0)]),
+        "reg_vector": lambda: tf.nn.scale_regularization_loss(tf.constant([1.0, 2.0])),
+    }
+    out = {k: _outcome(f) for k, f in cases.items()}
+    with strategy.scope():
+        out["cross_replica"] = _outcome(lambda: tf.nn.compute_average_loss(x))
+        out["cross_replica_batch"] = _outcome(
+            lambda: tf.nn.compute_average_loss(x, global_batch_size=2))
+        out["cross_replica_reg"] = _outcome(lambda: tf.nn.scale_regularization_loss(x))
+    return out
+
+
 def main():
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(
@@ -73,6 +112,7 @@ def main():
     rec["outside"] = [tf.distribute.has_strategy(), tf.distribute.in_cross_replica_context(),
                       tf.distribute.get_replica_context() is None,
                       tf.distribute.get_strategy().num_replicas_in_sync]
+    rec["average_loss"] = average_loss_cases(strategy)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump(rec, f, indent=1)

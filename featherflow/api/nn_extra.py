@@ -318,30 +318,86 @@ def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # 
     return out, Tensor(where.astype(output_dtype))
 
 
+def _replica_count(what):
+    """The current strategy's ``num_replicas_in_sync``; TF's error in a cross-replica
+    context (inside a strategy's ``scope()`` but outside ``strategy.run``)."""
+    from featherflow.distribute import context
+
+    if context.has_strategy() and context.in_cross_replica_context():
+        raise RuntimeError(
+            f"You are calling `{what}` in cross replica context, while it was expected to be "
+            f"called in replica context (inside strategy.run).")
+    return context.get_strategy().num_replicas_in_sync
+
+
+def _global_batch_size(value):
+    a = np.asarray(value.data if isinstance(value, Tensor) else value)
+    if a.ndim != 0:
+        raise ValueError(f"compute_average_loss: global_batch_size must be scalar; received "
+                         f"shape {a.shape}.")
+    if a.dtype == np.bool_ or a.dtype.kind not in "iu":
+        raise TypeError(f"compute_average_loss: global_batch_size must be an integer; "
+                        f"received {value!r} (dtype {a.dtype}).")
+    if int(a) < 0:
+        raise InvalidArgumentError(f"compute_average_loss: global_batch_size must be "
+                                   f"non-negative; received {int(a)}.")
+    return int(a)
+
+
 def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
-    """``sum(per_example_loss * sample_weight) / global_batch_size`` (default: this batch's
-    size; one replica)."""
+    """``sum(per_example_loss * sample_weight) / global_batch_size``, 0 when the global batch
+    is 0 (TF's ``div_no_nan``). Without ``global_batch_size``: this replica's batch size
+    times the current strategy's ``num_replicas_in_sync`` (in a replica context; a
+    cross-replica context inside a strategy's scope raises, as in TF)."""
     from featherflow.ops import math as math_ops
     from featherflow.ops import reduce
 
     loss = _t(per_example_loss)
+    if loss.data.ndim == 0:
+        raise ValueError(
+            "Invalid value passed for `per_example_loss`. Expected a tensor with at least "
+            f"rank 1. Received per_example_loss={loss.data!r} with rank 0.")
+    dtype = loss.data.dtype
     if sample_weight is not None:
-        loss = math_ops.multiply(loss, _t(sample_weight))
-    size = loss.data.shape[0] if global_batch_size is None and loss.data.ndim else (
-        1 if global_batch_size is None else int(global_batch_size))
+        # TF scales in float32, squeezing/expanding the weights' last axis, then casts back
+        from featherflow.ops import reshape as array_ops
+
+        weighted = math_ops.cast(loss, "float32")
+        w = math_ops.cast(_t(sample_weight), "float32")
+        if w.data.ndim == weighted.data.ndim + 1 and w.data.shape[-1] == 1:
+            w = array_ops.squeeze(w, axis=-1)
+        elif w.data.ndim + 1 == weighted.data.ndim and weighted.data.shape[-1] == 1:
+            w = array_ops.expand_dims(w, -1)
+        loss = math_ops.cast(math_ops.multiply(weighted, w), dtype.name)
+    if global_batch_size is None:
+        size = loss.data.shape[0] * _replica_count("compute_average_loss")
+    else:
+        size = _global_batch_size(global_batch_size)
     total = reduce.reduce_sum(loss)
+    if dtype.kind != "f":  # integer losses: TF's div_no_nan of integers gives float64
+        total = math_ops.cast(total, "float64")
+    if size == 0:
+        return math_ops.multiply(total, np.zeros((), total.data.dtype))
     return math_ops.divide(total, np.asarray(size, total.data.dtype))
 
 
 def scale_regularization_loss(regularization_loss):
-    """The sum of the losses divided by the replicas in sync (one here)."""
+    """The sum of the regularization losses divided by the current strategy's
+    ``num_replicas_in_sync`` (in a replica context; a cross-replica context inside a
+    strategy's scope raises, as in TF)."""
+    from featherflow.ops import math as math_ops
     from featherflow.ops import reduce
 
+    replicas = _replica_count("scale_regularization_loss")
     if isinstance(regularization_loss, (list, tuple)):
         from featherflow.ops.reduce import add_n
 
-        return add_n([_t(v) for v in regularization_loss])
-    return reduce.reduce_sum(_t(regularization_loss))
+        total = add_n([reduce.reduce_sum(_t(v)) for v in regularization_loss])
+    else:
+        total = reduce.reduce_sum(_t(regularization_loss))
+    if replicas == 1:
+        return total
+    return math_ops.divide(total, np.asarray(replicas, total.data.dtype))
 
 
 def collapse_repeated(labels, seq_length, name=None):

@@ -155,3 +155,66 @@ def test_errors():
     with pytest.raises(ValueError, match="bytes_per_pack"):
         tf.distribute.experimental.CommunicationOptions(bytes_per_pack=-1)
     assert tf.distribute.ReduceOp.SUM is tf.distribute.ReduceOp("SUM")
+
+
+def _average_loss_cases():
+    x = tf.constant([1.0, 2.0, 3.0])
+    return {
+        "rank0": lambda: tf.nn.compute_average_loss(tf.constant(2.0)),
+        "float_batch": lambda: tf.nn.compute_average_loss(x, global_batch_size=4.0),
+        "negative_batch": lambda: tf.nn.compute_average_loss(x, global_batch_size=-1),
+        "zero_batch": lambda: tf.nn.compute_average_loss(x, global_batch_size=0),
+        "vector_batch": lambda: tf.nn.compute_average_loss(x, global_batch_size=[4]),
+        "weight_column": lambda: tf.nn.compute_average_loss(
+            x, sample_weight=tf.constant([[1.0], [0.0], [2.0]])),
+        "weight_scalar": lambda: tf.nn.compute_average_loss(x, sample_weight=2.0),
+        "rank2": lambda: tf.nn.compute_average_loss(tf.ones((2, 3))),
+        "float64_weighted": lambda: tf.nn.compute_average_loss(
+            tf.constant([1.0, 2.0], tf.float64), sample_weight=[1.0, 2.0]),
+        "int32": lambda: tf.nn.compute_average_loss(tf.constant([1, 2])),
+        "reg_list": lambda: tf.nn.scale_regularization_loss([tf.constant(1.0),
+                                                             tf.constant(2.0)]),
+        "reg_vector": lambda: tf.nn.scale_regularization_loss(tf.constant([1.0, 2.0])),
+    }
+
+
+def _check_outcome(name, fn, expected):
+    if "error" in expected:
+        with pytest.raises(Exception) as info:
+            fn()
+        assert type(info.value).__name__ == expected["error"], name
+        return
+    r = fn()
+    assert r.dtype.name == expected["dtype"], name
+    np.testing.assert_allclose(r.numpy(), expected["value"], rtol=1e-7, err_msg=name)
+
+
+def test_average_loss_outside_strategies_matches_tensorflow(tf_ref):
+    for name, fn in _average_loss_cases().items():
+        _check_outcome(name, fn, tf_ref["average_loss"][name])
+
+
+def test_average_loss_in_cross_replica_context_matches_tensorflow(tf_ref):
+    x = tf.constant([1.0, 2.0, 3.0])
+    ref = tf_ref["average_loss"]
+    strategy = tf.distribute.MirroredStrategy()
+    with strategy.scope():
+        _check_outcome("cross_replica", lambda: tf.nn.compute_average_loss(x),
+                       ref["cross_replica"])
+        with pytest.raises(RuntimeError, match="cross replica context"):
+            tf.nn.scale_regularization_loss(x)
+        # an explicit global batch needs no replica count (TF's 6 / 2; here 6 / 2 too)
+        np.testing.assert_allclose(
+            tf.nn.compute_average_loss(x, global_batch_size=2).numpy(),
+            ref["cross_replica_batch"]["value"])
+        # in the replica context of a one-replica strategy: this batch's size
+        assert float(strategy.run(lambda: tf.nn.compute_average_loss(x)).numpy()) == 2.0
+        assert float(strategy.run(lambda: tf.nn.scale_regularization_loss(x)).numpy()) == 6.0
+
+
+def test_average_loss_gradient_is_zero_for_an_empty_global_batch():
+    v = tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        loss = tf.nn.compute_average_loss(v * v, global_batch_size=0)
+    assert float(loss.numpy()) == 0.0
+    np.testing.assert_array_equal(tape.gradient(loss, v).numpy(), [0.0, 0.0])
