@@ -172,6 +172,7 @@ _LAZY = {
     "distribute": "featherflow.distribute",
     "bitwise": "featherflow.api.bitwise",
     "sets": "featherflow.api.sets",
+    "lookup": "featherflow.api.lookup",
 }
 
 
