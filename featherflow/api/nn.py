@@ -28,7 +28,7 @@ from featherflow.ops.ctc import ctc_loss
 from featherflow.ops.dense import bias_add
 from featherflow.ops.depthwise_conv import depthwise_conv2d, separable_conv2d
 from featherflow.ops.dropout import dropout
-from featherflow.ops.indexing import embedding_lookup
+from featherflow.api.nn_sampled import embedding_lookup
 from featherflow.ops.math import l2_normalize
 from featherflow.ops.normalization import batch_normalization, moments
 from featherflow.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
@@ -49,16 +49,17 @@ __all__ = [
 
 def __getattr__(name):
     # the rest of tf.nn (featherflow/api/nn_extra.py) loads on first use
-    from featherflow.api import nn_extra
+    from featherflow.api import nn_extra, nn_sampled
 
-    if name in nn_extra.__all__:
-        value = getattr(nn_extra, name)
-        globals()[name] = value
-        return value
+    for module in (nn_extra, nn_sampled):
+        if name in module.__all__:
+            value = getattr(module, name)
+            globals()[name] = value
+            return value
     raise AttributeError(f"module 'featherflow.nn' has no attribute {name!r}")
 
 
 def __dir__():
-    from featherflow.api import nn_extra
+    from featherflow.api import nn_extra, nn_sampled
 
-    return sorted(set(globals()) | set(nn_extra.__all__))
+    return sorted(set(globals()) | set(nn_extra.__all__) | set(nn_sampled.__all__))
