@@ -272,7 +272,9 @@ class Tensor:
 
     def __str__(self):
         dtype = dtype_name(self.data.dtype)
-        return f"tf.Tensor({self.data}, shape={self.data.shape}, dtype={dtype})"
+        # str(), not f"{...}": a 0-d array formats through its Python scalar (float32 5.0814333
+        # would print as 5.081433296203613)
+        return f"tf.Tensor({str(self.data)}, shape={self.data.shape}, dtype={dtype})"
 
     def __format__(self, spec):
         if self.data.ndim == 0:

@@ -237,6 +237,9 @@ class Variable(Tensor):
             f"dtype={self.data.dtype.name}, numpy={self.data!r}>"
         )
 
+    # print(v) shows the variable, not a Tensor, as TensorFlow's
+    __str__ = __repr__
+
 
 def _is_slice_key(key):
     keys = key if isinstance(key, tuple) else (key,)
