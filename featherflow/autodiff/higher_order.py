@@ -69,11 +69,16 @@ def backprop_recorded(targets, seeds, sources):
     leaf_grads = {}
     heap = []
     for t, s in zip(targets, seeds):
-        if s is None:
-            s = np.ones(t.data.shape, t.data.dtype)
+        if isinstance(s, Tensor) and s.data.shape == t.data.shape \
+                and s.data.dtype == t.data.dtype:
+            pass  # a recorded seed: the gradient stays differentiable in it
         else:
-            s = np.array(np.broadcast_to(s.astype(t.data.dtype, copy=False), t.data.shape))
-        s = Tensor(s)
+            if s is None:
+                s = np.ones(t.data.shape, t.data.dtype)
+            else:
+                s = s.data if isinstance(s, Tensor) else s
+                s = np.array(np.broadcast_to(s.astype(t.data.dtype, copy=False), t.data.shape))
+            s = Tensor(s)
         node = t._node
         if node is not None and node not in node_grads:
             heappush(heap, (-node._seq, node))

@@ -97,7 +97,12 @@ class GradientTape:
         if output_gradients is None:
             seeds = [None] * len(targets)
         else:
-            seeds = [None if g is None else np.asarray(g) for g in _flatten(output_gradients)]
+            # while a tape records, a Tensor seed stays a Tensor so the gradient's dependence
+            # on it is recorded too (forward-mode jvp differentiates with respect to it)
+            keep = state.recording
+            seeds = [None if g is None else g if keep and isinstance(g, Tensor)
+                     else np.asarray(g.data if isinstance(g, Tensor) else g)
+                     for g in _flatten(output_gradients)]
         for t in targets:
             if not isinstance(t, Tensor):
                 raise TypeError(
