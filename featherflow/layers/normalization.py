@@ -4,7 +4,7 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.tensor import Tensor
-from featherflow.backend import config
+from featherflow.backend import config, fast
 from featherflow.layers.layer import Layer
 from featherflow.ops import math as math_ops
 
@@ -39,6 +39,10 @@ class Normalize(Function):
         dt = x.dtype
         c = x.shape[-1]
         x2 = x.reshape(-1, c)
+        kernels = fast.kernels() if x.size >= fast.MIN_SIZE else None
+        if kernels is not None and all(p is None or p.dtype == dt for p in (gamma, beta)):
+            return self._forward_compiled(kernels, x, x2, gamma, beta)
+        self._compiled = False
         ones = np.ones(c, dt)
         mean = x2 @ ones
         mean /= c
@@ -66,7 +70,48 @@ class Normalize(Function):
                 y += beta.reshape(-1)
         return y.reshape(x.shape)
 
+    def _forward_compiled(self, kernels, x, x2, gamma, beta):
+        """The same normalization as one compiled pass over the rows (backend/fast)."""
+        dt = x.dtype
+        rows = x2.shape[0]
+        empty = np.empty(0, dt)
+        y = np.empty_like(x2)
+        xhat = np.empty_like(x2)
+        mean, var, inv = (np.empty(rows, dt) for _ in range(3))
+        kernels.layer_norm_forward(x2, empty if gamma is None else gamma.reshape(-1),
+                                   empty if beta is None else beta.reshape(-1),
+                                   float(self.epsilon), y, xhat, mean, var, inv)
+        self._compiled = True
+        self.batch_mean = mean.reshape(x.shape[:-1] + (1,))
+        self.batch_var = var.reshape(x.shape[:-1] + (1,))
+        self.xhat2, self.inv2 = xhat, inv[:, None]
+        self.xhat = xhat.reshape(x.shape)
+        self.inv = self.inv2.reshape(x.shape[:-1] + (1,))
+        self.gamma = None if gamma is None else gamma.reshape(self.param_shape)
+        return y.reshape(x.shape)
+
+    def _backward_compiled(self, kernels, g):
+        xhat, inv = self.xhat2, self.inv2
+        c = xhat.shape[1]
+        g2 = g.reshape(-1, c)
+        gamma = np.empty(0, xhat.dtype) if self.gamma is None else self.gamma.reshape(-1)
+        gx = np.empty_like(g2)
+        ggamma = np.empty(c)
+        gbeta = np.empty(c)
+        kernels.layer_norm_backward(g2, xhat, inv.reshape(-1), gamma, gx, ggamma, gbeta)
+        needs = self.needs + (False,) * (5 - len(self.needs))
+        inputs = self.inputs
+        dt = xhat.dtype
+        return (gx.reshape(g.shape) if needs[0] else None,
+                ggamma.astype(dt).reshape(np.shape(inputs[1].data)) if needs[1] else None,
+                gbeta.astype(dt).reshape(np.shape(inputs[2].data)) if needs[2] else None,
+                None, None)
+
     def _backward_last_axis(self, g):
+        if self._compiled:
+            kernels = fast.kernels()
+            if kernels is not None:
+                return self._backward_compiled(kernels, g)
         needs = self.needs + (False,) * (5 - len(self.needs))
         xhat, inv = self.xhat2, self.inv2
         c = xhat.shape[1]

@@ -11,10 +11,28 @@ that may attend to nothing gets all zeros instead of a uniform average (Keras's
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.backend import fast
+
+
+def _compiled_rows(x):
+    """The compiled kernels and ``x`` as (rows, last axis), when they apply to ``x``."""
+    if x.size < fast.MIN_SIZE or x.dtype.kind != "f" or x.dtype.itemsize < 4 \
+            or not x.flags.c_contiguous:
+        return None, None
+    kernels = fast.kernels()
+    return kernels, (None if kernels is None else x.reshape(-1, x.shape[-1]))
 
 
 def _softmax(x, axes, overwrite=False):
     """Softmax over ``axes``; with ``overwrite`` the buffer of ``x`` is reused."""
+    if overwrite and axes in (-1, (x.ndim - 1,)):
+        kernels, rows = _compiled_rows(x)
+        if kernels is not None:
+            # the row maximum and the row sums compiled, the exponential NumPy's (vectorized)
+            kernels.subtract_row_max(rows)
+            np.exp(rows, out=rows)
+            kernels.divide_by_row_sum(rows)
+            return x
     e = np.subtract(x, np.max(x, axis=axes, keepdims=True), out=x if overwrite else None)
     np.exp(e, out=e)
     e /= np.sum(e, axis=axes, keepdims=True)
@@ -109,9 +127,14 @@ class DotProductAttention(Function):
                 np.copyto(gp, 0, where=self.masked_out)
             sd = s.astype(gp.dtype, copy=False)
             # softmax backward, in place: s * (gp - sum(gp * s))
-            gl = np.multiply(gp, sd, out=gp)
-            total = np.sum(gl, axis=-1, keepdims=True)
-            gl -= sd * total
+            kernels, rows = _compiled_rows(gp)
+            if kernels is not None and sd.flags.c_contiguous:
+                kernels.softmax_rows_backward(rows, sd.reshape(rows.shape))
+                gl = gp
+            else:
+                gl = np.multiply(gp, sd, out=gp)
+                total = np.sum(gl, axis=-1, keepdims=True)
+                gl -= sd * total
             if self.mask is not None:
                 np.copyto(gl, 0, where=self.masked_out)
             if self.needs[0]:
@@ -121,3 +144,4 @@ class DotProductAttention(Function):
                 gk = np.matmul(qt.swapaxes(-1, -2), gl).transpose(0, 3, 1, 2)
         dtype = qt.dtype
         return tuple(None if g is None else g.astype(dtype, copy=False) for g in (gq, gk, gv))
+

@@ -1,0 +1,177 @@
+"""The numba kernels behind :mod:`featherflow.backend.fast` (importing this imports numba).
+
+Each kernel is a fused loop over rows of a C-contiguous 2-D array, ``prange`` over rows (or
+over a fixed number of row blocks where columns are summed, so the result does not depend on
+the thread count). Sums run in float64 with four independent partial sums per row: the same
+order on every run without ``fastmath``, and no less accurate than NumPy's float32 sums.
+"""
+
+import numba
+import numpy as np
+
+# row blocks for column sums: fixed, so the summation order is the same on any machine
+COLUMN_BLOCKS = 16
+
+
+
+def set_threads(n):
+    """Threads the kernels' parallel loops use from this thread on (0: every core)."""
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS) if n
+                          else numba.config.NUMBA_NUM_THREADS)
+
+
+_jit = numba.njit(parallel=True, cache=True, nogil=True)
+_jit_serial = numba.njit(cache=True, nogil=True, inline="always")
+
+
+@_jit_serial
+def _row_sum(a, i):
+    n = a.shape[1]
+    s0 = s1 = s2 = s3 = 0.0
+    j = 0
+    while j + 4 <= n:
+        s0 += a[i, j]
+        s1 += a[i, j + 1]
+        s2 += a[i, j + 2]
+        s3 += a[i, j + 3]
+        j += 4
+    while j < n:
+        s0 += a[i, j]
+        j += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@_jit
+def layer_norm_forward(x, gamma, beta, epsilon, y, xhat, mean, var, inv):
+    """Rows of ``x`` (R, C) normalized: ``xhat = (x - mean) * inv``, ``y = xhat * gamma +
+    beta``; ``mean``/``var``/``inv`` (R,) are written too. ``gamma``/``beta`` of length 0
+    mean "not used"."""
+    rows, c = x.shape
+    with_gamma = gamma.shape[0] > 0
+    with_beta = beta.shape[0] > 0
+    for i in numba.prange(rows):
+        m = _row_sum(x, i) / c
+        s0 = s1 = s2 = s3 = 0.0
+        j = 0
+        while j + 4 <= c:
+            d0 = x[i, j] - m
+            d1 = x[i, j + 1] - m
+            d2 = x[i, j + 2] - m
+            d3 = x[i, j + 3] - m
+            s0 += d0 * d0
+            s1 += d1 * d1
+            s2 += d2 * d2
+            s3 += d3 * d3
+            j += 4
+        while j < c:
+            d0 = x[i, j] - m
+            s0 += d0 * d0
+            j += 1
+        var_ = ((s0 + s1) + (s2 + s3)) / c
+        r = 1.0 / np.sqrt(var_ + epsilon)
+        mean[i] = m
+        var[i] = var_
+        inv[i] = r
+        for j in range(c):
+            h = (x[i, j] - m) * r
+            xhat[i, j] = h
+            if with_gamma:
+                h = xhat[i, j] * gamma[j]
+            else:
+                h = xhat[i, j]
+            if with_beta:
+                h = h + beta[j]
+            y[i, j] = h
+
+
+@_jit
+def layer_norm_backward(g, xhat, inv, gamma, gx, ggamma, gbeta):
+    """The backward of :func:`layer_norm_forward`: ``gx`` (R, C) and the column sums
+    ``ggamma = sum(g * xhat)``, ``gbeta = sum(g)`` (C,), float64."""
+    rows, c = g.shape
+    with_gamma = gamma.shape[0] > 0
+    blocks = min(COLUMN_BLOCKS, rows)
+    part_gamma = np.zeros((blocks, c))
+    part_beta = np.zeros((blocks, c))
+    per = (rows + blocks - 1) // blocks
+    for b in numba.prange(blocks):
+        pg = part_gamma[b]
+        pb = part_beta[b]
+        for i in range(b * per, min(rows, (b + 1) * per)):
+            s0 = s1 = 0.0
+            for j in range(c):
+                gj = g[i, j]
+                h = xhat[i, j]
+                pg[j] += gj * h
+                pb[j] += gj
+                gh = gj * gamma[j] if with_gamma else gj + 0.0
+                s0 += gh
+                s1 += gh * h
+            m0 = s0 / c
+            m1 = s1 / c
+            r = inv[i]
+            for j in range(c):
+                gh = g[i, j] * gamma[j] if with_gamma else g[i, j] + 0.0
+                gx[i, j] = (gh - m0 - xhat[i, j] * m1) * r
+    for j in range(c):
+        sg = 0.0
+        sb = 0.0
+        for b in range(blocks):
+            sg += part_gamma[b, j]
+            sb += part_beta[b, j]
+        ggamma[j] = sg
+        gbeta[j] = sb
+
+
+@_jit
+def subtract_row_max(x):
+    """``x (R, S) -= its row maxima``, in place: the first step of a stable softmax (the
+    exponential stays NumPy's, which is vectorized where numba's is not without fastmath)."""
+    rows, n = x.shape
+    for i in numba.prange(rows):
+        m0 = m1 = m2 = m3 = x[i, 0]
+        j = 0
+        while j + 4 <= n:
+            m0 = max(m0, x[i, j])
+            m1 = max(m1, x[i, j + 1])
+            m2 = max(m2, x[i, j + 2])
+            m3 = max(m3, x[i, j + 3])
+            j += 4
+        while j < n:
+            m0 = max(m0, x[i, j])
+            j += 1
+        top = max(max(m0, m1), max(m2, m3))
+        for j in range(n):
+            x[i, j] = x[i, j] - top
+
+
+@_jit
+def divide_by_row_sum(x):
+    """``x (R, S) /= its row sums``, in place: the last step of a softmax."""
+    rows, n = x.shape
+    for i in numba.prange(rows):
+        total = _row_sum(x, i)
+        for j in range(n):
+            x[i, j] = x[i, j] / total
+
+
+@_jit
+def softmax_rows_backward(gp, s):
+    """``gp <- s * (gp - sum(gp * s))`` row by row (R, S), in place: the softmax's
+    backward."""
+    rows, n = gp.shape
+    for i in numba.prange(rows):
+        s0 = s1 = s2 = s3 = 0.0
+        j = 0
+        while j + 4 <= n:
+            s0 += gp[i, j] * s[i, j]
+            s1 += gp[i, j + 1] * s[i, j + 1]
+            s2 += gp[i, j + 2] * s[i, j + 2]
+            s3 += gp[i, j + 3] * s[i, j + 3]
+            j += 4
+        while j < n:
+            s0 += gp[i, j] * s[i, j]
+            j += 1
+        total = (s0 + s1) + (s2 + s3)
+        for j in range(n):
+            gp[i, j] = s[i, j] * (gp[i, j] - total)

@@ -1,0 +1,163 @@
+"""The optional compiled kernels (backend/fast, numba): the same numbers as the NumPy path.
+
+Every test runs the NumPy path; where numba is installed the compiled path runs too (forced
+on, with no minimum size) and must agree within float32 rounding, and the Keras attention
+fixtures are replayed through it at their own tolerances.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import featherflow as tf
+from featherflow.backend import fast
+from featherflow.layers.normalization import Normalize
+from featherflow.ops import attention as attention_ops
+from tests.layers import attention_replay
+from tests.layers.test_attention import MHA
+
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+needs_numba = pytest.mark.skipif(not HAVE_NUMBA, reason="numba (the [fast] extra) is missing")
+
+
+@pytest.fixture
+def compiled(monkeypatch):
+    """The compiled kernels on for every array size; restored afterwards."""
+    monkeypatch.setattr(fast, "MIN_SIZE", 0)
+    fast.set_enabled(True)
+    yield fast.kernels()
+    fast.set_enabled(fast._env_enabled())
+
+
+def _both(fn):
+    """``fn()`` with the kernels off, then on (forced): the two results."""
+    previous = fast.MIN_SIZE
+    try:
+        fast.set_enabled(False)
+        off = fn()
+        fast.set_enabled(True)
+        fast.MIN_SIZE = 0
+        on = fn()
+    finally:
+        fast.MIN_SIZE = previous
+        fast.set_enabled(fast._env_enabled())
+    return off, on
+
+
+def _close(a, b, dtype, summed_rows=1):
+    """Equal within float32 (or float64) rounding. ``summed_rows``: the values are sums over
+    that many rows (the parameter gradients), which the NumPy path adds in float32 and the
+    kernels in float64, so their rounding grows like the square root of the row count."""
+    tol = (2e-6 if dtype == np.float32 else 1e-12) * max(1.0, np.sqrt(summed_rows))
+    np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+def _layer_norm_step(x, center=True, scale=True, seed=0):
+    rng = np.random.default_rng(seed)
+    layer = tf.keras.layers.LayerNormalization(epsilon=1e-5, center=center, scale=scale,
+                                               dtype=x.dtype.name)
+    layer.build(x.shape)
+    for w in layer.weights:
+        w.assign(rng.standard_normal(w.shape).astype(x.dtype))
+    r = rng.standard_normal(x.shape).astype(x.dtype)
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = layer(xt)
+        loss = tf.reduce_sum(y * r)
+    grads = tape.gradient(loss, [xt] + layer.trainable_weights)
+    return [y.numpy()] + [g.numpy() for g in grads]
+
+
+def test_switch_and_numpy_path():
+    fast.set_enabled(False)
+    try:
+        assert fast.kernels() is None
+    finally:
+        fast.set_enabled(fast._env_enabled())
+    with pytest.raises(TypeError, match="set_enabled"):
+        fast.set_enabled("yes")
+    assert fast.available() == HAVE_NUMBA
+
+
+def test_env_var_turns_the_compiled_path_off():
+    code = ("from featherflow.backend import fast; import sys; "
+            "sys.exit(0 if fast.kernels() is None else 1)")
+    env = dict(os.environ, FEATHERFLOW_FAST="0")
+    assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
+
+
+def test_import_does_not_import_numba():
+    code = "import featherflow, sys; sys.exit(1 if 'numba' in sys.modules else 0)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(3, 5, 7), (32, 64, 128), (2, 1030)])
+@pytest.mark.parametrize("center,scale", [(True, True), (False, True), (True, False)])
+def test_layer_norm_compiled_equals_numpy(dtype, shape, center, scale):
+    x = (np.random.default_rng(1).standard_normal(shape) * 3 + 1).astype(dtype)
+    off, on = _both(lambda: _layer_norm_step(x, center, scale))
+    assert len(off) == len(on)
+    rows = int(np.prod(shape[:-1]))
+    for i, (a, b) in enumerate(zip(off, on)):
+        _close(a, b, dtype, rows if i >= 2 else 1)
+
+
+@needs_numba
+def test_layer_norm_compiled_keeps_the_batch_statistics(compiled):
+    x = np.random.default_rng(2).standard_normal((4, 6, 16)).astype(np.float32)
+    op = Normalize((2,), (1, 1, 16), 1e-3, True)
+    op.forward(x, np.ones(16, np.float32), np.zeros(16, np.float32))
+    _close(op.batch_mean, x.mean(-1, keepdims=True), np.float32)
+    _close(op.batch_var, x.var(-1, keepdims=True), np.float32)
+
+
+def _attention_step(q, k, v, mask=None, zero_masked=True):
+    rng = np.random.default_rng(3)
+    r = rng.standard_normal((q.shape[0], q.shape[1], q.shape[2], v.shape[3])).astype(q.dtype)
+    ts = [tf.constant(a) for a in (q, k, v)]
+    with tf.GradientTape() as tape:
+        for t in ts:
+            tape.watch(t)
+        op = attention_ops.DotProductAttention(0.25, mask, -1e9, zero_masked=zero_masked)
+        out, probs = op(*ts)
+        loss = tf.reduce_sum(out * r) + tf.reduce_sum(probs * 0.5)
+    grads = tape.gradient(loss, ts)
+    return [out.numpy(), probs.numpy()] + [g.numpy() for g in grads]
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("masked", [False, True])
+def test_attention_softmax_compiled_equals_numpy(dtype, masked):
+    rng = np.random.default_rng(4)
+    q, k, v = (rng.standard_normal((4, 9, 2, 8)).astype(dtype) * 2 for _ in range(3))
+    mask = rng.random((4, 1, 9, 9)) > 0.3 if masked else None
+    off, on = _both(lambda: _attention_step(q, k, v, mask))
+    for a, b in zip(off, on):
+        _close(a, b, dtype)
+
+
+@needs_numba
+@pytest.mark.parametrize("name", MHA)
+def test_keras_attention_fixtures_through_the_compiled_path(name, compiled):
+    assert compiled is not None
+    attention_replay.replay(name)
+
+
+@needs_numba
+def test_softmax_rows_handles_large_logits(compiled):
+    x = np.array([[1e4, 0.0, -1e4, 3.0], [-5.0, -5.0, -5.0, -5.0]], np.float32)
+    rows = x.copy()
+    compiled.subtract_row_max(rows)
+    np.exp(rows, out=rows)
+    compiled.divide_by_row_sum(rows)
+    e = np.exp(x - x.max(-1, keepdims=True))
+    _close(rows, e / e.sum(-1, keepdims=True), np.float32)
+
