@@ -65,6 +65,19 @@ def first(x):
     return x
 
 
+def state_shape(batch, size):
+    """(batch, size) for an int state size, (batch, *shape) for a TensorShape/tuple one."""
+    if isinstance(size, (list, tuple)) or hasattr(size, "as_list"):
+        return (batch,) + tuple(int(d) for d in size)
+    return (batch, int(size))
+
+
+def _builtin_cell(cell):
+    """featherflow's own cells take one input tensor per step (a list passed to their RNN is
+    Keras 2's ``[x, *initial_states]``)."""
+    return type(cell).__module__.startswith("featherflow.layers.rnn")
+
+
 def as_mask(mask):
     """A (batch, time) boolean array from a mask given as a Tensor, array or list of them."""
     mask = first(mask)
@@ -153,6 +166,8 @@ class RNN(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.supports_masking = True
         self._state_values = None
+        self._nested_input = False
+        self._packed_states = 0
 
     # -- sizes ------------------------------------------------------------------------------
     @property
@@ -170,6 +185,15 @@ class RNN(Layer):
         if self._state_values is None:
             return None
         return [Tensor(s) for s in self._state_values]
+
+    @property
+    def output_sizes(self):
+        """The cell's output size(s) as a list (several for a cell with nested outputs)."""
+        size = self.output_size
+        if isinstance(size, (list, tuple)) and size and not isinstance(size[0], (int,
+                                                                              np.integer)):
+            return list(size)
+        return [size]
 
     def reset_states(self, states=None):
         """Zero the carried states of a stateful layer, or set them to ``states``."""
@@ -197,13 +221,30 @@ class RNN(Layer):
     def __call__(self, inputs, *args, initial_state=None, **kwargs):
         # initial states travel with the inputs ([x, *states]) so that, in a Functional
         # model, they are graph inputs of this call like x (as in Keras 2)
+        # a list/tuple of sequences feeds a cell with nested inputs (Keras 3); for
+        # featherflow's own cells a list stays Keras 2's [x, *initial_states]
+        self._nested_input = isinstance(inputs, (list, tuple)) and not _builtin_cell(self.cell)
+        self._packed_states = 0
         if initial_state is not None:
             states = initial_state if isinstance(initial_state, (list, tuple)) else [
                 initial_state]
+            self._packed_states = len(states)
             inputs = [inputs] + list(states)
         return super().__call__(inputs, *args, **kwargs)
 
+    def _split(self, inputs):
+        """(sequences, initial states or None) from what __call__ packed."""
+        if self._packed_states:
+            return inputs[0], list(inputs[1:])
+        if self._nested_input:
+            return inputs, None
+        if isinstance(inputs, (list, tuple)):
+            return inputs[0], list(inputs[1:]) or None
+        return inputs, None
+
     def build(self, input_shape):
+        if self._nested_input:
+            return self._build_nested(input_shape)
         shape = first(input_shape)
         if shape is None or len(shape) != 3:
             raise ValueError(
@@ -225,10 +266,28 @@ class RNN(Layer):
             prefix_paths(cell, self.name)
         self.built = True
 
+    def _build_nested(self, input_shape):
+        shapes = list(input_shape[0]) if self._packed_states else list(input_shape)
+        for shape in shapes:
+            if shape is None or len(shape) < 3:
+                raise ValueError(
+                    f"{type(self).__name__} '{self.name}': each nested input must be "
+                    f"(batch, timesteps, ...), received shape {shape}.")
+        cell = self.cell
+        if isinstance(cell, Layer) and not cell.built:
+            steps = [(sh[0],) + tuple(sh[2:]) for sh in shapes]
+            cell.build(steps)
+            cell.built = True
+        if isinstance(cell, Layer):
+            prefix_paths(cell, self.name)
+        self.built = True
+
     def call(self, inputs, training=None, mask=None, initial_state=None):
-        if isinstance(inputs, (list, tuple)):
-            inputs, initial_state = inputs[0], list(inputs[1:]) or initial_state
-        x = inputs
+        sequences, given = self._split(inputs)
+        initial_state = given if given is not None else initial_state
+        if self._nested_input:
+            return self._call_nested(sequences, training, mask, initial_state)
+        x = sequences
         if x.data.ndim != 3:
             raise ValueError(
                 f"{type(self).__name__} '{self.name}' expects inputs of shape (batch, timesteps, "
@@ -263,6 +322,52 @@ class RNN(Layer):
             return [output] + list(final)
         return output
 
+    def _call_nested(self, sequences, training, mask, initial_state):
+        """A cell with nested inputs, states and outputs, stepped through time."""
+        leaves = [x if isinstance(x, Tensor) else Tensor(np.asarray(x)) for x in sequences]
+        B, T = leaves[0].data.shape[:2]
+        for x in leaves:
+            if x.data.shape[:2] != (B, T):
+                raise ValueError(
+                    f"{type(self).__name__} '{self.name}': nested inputs must share (batch, "
+                    f"timesteps); received shapes {[tuple(v.data.shape) for v in leaves]}.")
+        dt = leaves[0].data.dtype
+        if initial_state is not None:
+            states = [s if isinstance(s, Tensor) else Tensor(np.asarray(s, dt))
+                      for s in initial_state]
+        elif self.stateful and self._state_values is not None:
+            states = [Tensor(s) for s in self._state_values]
+        else:
+            states = [Tensor(np.zeros(state_shape(B, size), dt)) for size in self.state_size]
+        mask = as_mask(mask)
+        kind = type(sequences) if isinstance(sequences, (list, tuple)) else list
+        kwargs = {"training": training} if takes_training(self.cell) else {}
+        steps = range(T - 1, -1, -1) if self.go_backwards else range(T)
+        outputs, prev = [], None
+        for t in steps:
+            out, new = self.cell.call(kind(x[:, t] for x in leaves), states, **kwargs)
+            outs = list(out) if isinstance(out, (list, tuple)) else [out]
+            new = list(new) if isinstance(new, (list, tuple)) else [new]
+            if mask is not None:
+                m = mask[:, t]
+                outs = [_masked(m, o, p, self.zero_output_for_mask)
+                        for o, p in zip(outs, prev or [None] * len(outs))]
+                new = [_masked(m, n, s, False) for n, s in zip(new, states)]
+            prev, states = outs, new
+            outputs.append(outs)
+        if self.return_sequences:
+            result = [concat_ops.stack([o[i] for o in outputs], axis=1)
+                      for i in range(len(outputs[0]))]
+        else:
+            result = outputs[-1]
+        if self.stateful:
+            self._state_values = [np.array(s.data) for s in states]
+        output = result[0] if len(result) == 1 else type(sequences)(result) \
+            if isinstance(sequences, tuple) else result
+        if self.return_state:
+            return (list(output) if len(result) > 1 else [output]) + list(states)
+        return output
+
     def _initial_states(self, x, given):
         batch = x.data.shape[0]
         n = len(self.state_size)
@@ -285,7 +390,7 @@ class RNN(Layer):
             return out
         if self.stateful:
             if self._state_values is None:
-                self._state_values = [np.zeros((batch, s), x.data.dtype)
+                self._state_values = [np.zeros(state_shape(batch, s), x.data.dtype)
                                       for s in self.state_size]
             elif self._state_values[0].shape[0] != batch:
                 raise ValueError(
@@ -330,6 +435,17 @@ class RNN(Layer):
 
     # -- shapes, masks, config --------------------------------------------------------------
     def compute_output_shape(self, input_shape):
+        if self._nested_input:
+            shapes = list(input_shape[0]) if self._packed_states else list(input_shape)
+            batch, time = shapes[0][0], shapes[0][1]
+            outs = [tuple(state_shape(batch, size)) for size in self.output_sizes]
+            if self.return_sequences:
+                outs = [(o[0], time) + o[1:] for o in outs]
+            out = outs[0] if len(outs) == 1 else outs
+            if self.return_state:
+                return (outs if len(outs) > 1 else [out]) + [
+                    state_shape(batch, s) for s in self.state_size]
+            return out
         shape = first(input_shape)
         batch = shape[0]
         out = (batch, shape[1], self.output_size) if self.return_sequences else (
@@ -339,6 +455,11 @@ class RNN(Layer):
         return out
 
     def compute_mask(self, inputs, mask=None):
+        if self._nested_input:
+            n = len(self.output_sizes)
+            extra = len(self.state_size) if self.return_state else 0
+            masks = [None] * (n + extra)
+            return masks[0] if len(masks) == 1 else masks
         mask = first(mask)
         out = mask if self.return_sequences else None
         if self.return_state:
@@ -370,6 +491,14 @@ class RNN(Layer):
                 cell = deserialize_layer(cell, custom_objects)
             return cls(cell, **config)
         return cls(**config)
+
+
+def _masked(m, new, old, zero):
+    """``new`` where the (batch,) mask is set, else ``old`` (or zeros)."""
+    shape = (-1,) + (1,) * (new.data.ndim - 1)
+    keep = Tensor(np.asarray(m).reshape(shape))
+    fallback = Tensor(np.zeros(new.data.shape, new.data.dtype)) if (zero or old is None) else old
+    return math_ops.where(keep, new, fallback)
 
 
 def takes_training(cell):
