@@ -6,6 +6,7 @@
 - ``Example``, ``Features``, ``Feature``, ``BytesList``, ``FloatList``, ``Int64List``,
   ``FeatureList``, ``FeatureLists``, ``SequenceExample``: protobuf message classes, built on
   first access (protobuf stays unimported until then), whose bytes are TensorFlow's.
+- ``ExponentialMovingAverage``: shadow variables that follow variables with decay.
 
 Example::
 
@@ -14,6 +15,7 @@ Example::
     >>> record = example.SerializeToString()
 """
 
+from featherflow.api.moving_averages import ExponentialMovingAverage
 from featherflow.io import example_proto
 from featherflow.saving.tf_checkpoint import (
     Checkpoint,
@@ -28,7 +30,8 @@ from featherflow.saving.tf_checkpoint import (
 )
 
 __all__ = [
-    "Checkpoint", "CheckpointManager", "CheckpointOptions", "checkpoints_iterator",
+    "Checkpoint", "CheckpointManager", "CheckpointOptions", "ExponentialMovingAverage",
+    "checkpoints_iterator",
     "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
     "load_variable",
 ]

@@ -1,0 +1,42 @@
+"""tf.train's ExponentialMovingAverage, Coordinator, ClusterSpec (and the ClusterDef, JobDef,
+ServerDef protos), CheckpointView, TrackableView and tf.train.experimental against
+TensorFlow 2.21 (tools/data_fixtures/train_extra.py)."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+import featherflow as tf
+from tests.data.scenarios import scenario_test
+
+
+def _skip(name):
+    if name == "ema_bfloat16" and importlib.util.find_spec("ml_dtypes") is None:
+        return "bfloat16 variables need the optional ml_dtypes package"
+    return None
+
+
+test_train_scenario, workdir = scenario_test("train_extra", rtol=1e-6, atol=1e-7, skip=_skip)
+
+
+def test_ema_accepts_keras_variables():
+    # TensorFlow 2.21 raises AttributeError here (Keras 3 variables' dtype is a str)
+    layer = tf.keras.layers.Dense(2, kernel_initializer="ones")
+    layer.build((None, 3))
+    ema = tf.train.ExponentialMovingAverage(0.5)
+    ema.apply(layer.trainable_variables)
+    layer.kernel.assign(np.zeros((3, 2), np.float32))
+    ema.apply(layer.trainable_variables)
+    np.testing.assert_allclose(ema.average(layer.kernel).numpy(), np.full((3, 2), 0.5))
+    assert ema.average(layer.kernel).trainable is False
+
+
+def test_ema_refuses_without_half_change():
+    ema = tf.train.ExponentialMovingAverage(0.5)
+    good = tf.Variable(1.0, name="ema_atomic_good")
+    with pytest.raises(TypeError, match="half, float, or double"):
+        ema.apply([good, tf.Variable(1, name="ema_atomic_int")])
+    assert ema.average(good) is None
+    with pytest.raises(TypeError, match="must hold Variables"):
+        ema.apply([np.ones(2, np.float32)])

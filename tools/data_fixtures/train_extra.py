@@ -1,0 +1,226 @@
+# ruff: noqa: E501 - a table of small cases
+"""tf.train's ExponentialMovingAverage, Coordinator, ClusterSpec and its protos, the checkpoint
+views and tf.train.experimental, recorded from TensorFlow 2.21 running eagerly.
+
+Variable names are compared without TensorFlow's ``:0`` suffix (featherflow's variables have
+none). Shadow-variable names are uniquified for the whole process, so every scenario names its
+variables differently."""
+
+
+import numpy as np
+
+
+def _name(name):
+    return name[:-2] if name.endswith(":0") else name
+
+
+def _raised(fn, text=True):
+    """``[error class, message]`` of what ``fn()`` raised (``:0`` suffixes dropped); only the
+    class when ``text`` is False (messages that show a tensor's repr)."""
+    try:
+        fn()
+    except Exception as err:  # noqa: BLE001 - the class and the text are what is compared
+        return [type(err).__name__, str(err).replace(":0", "")] if text else type(err).__name__
+    return "no error"
+
+
+# -- ExponentialMovingAverage -----------------------------------------------------------------
+def _ema_basic(tf):
+    w = tf.Variable([1.0, 2.0], name="ema_basic_w")
+    ema = tf.train.ExponentialMovingAverage(decay=0.9)
+    before = ema.average_name(w)
+    first = ema.apply([w])
+    shadow = ema.average(w)
+    start = shadow.numpy()
+    w.assign([2.0, 4.0])
+    second = ema.apply([w])
+    return {"returns": [first, second], "before": before, "after": ema.average_name(w),
+            "name": _name(shadow.name), "trainable": shadow.trainable,
+            "dtype": shadow.dtype.name, "start": start, "value": shadow.numpy(),
+            "ema_name": ema.name, "shape": list(shadow.shape)}
+
+
+def _ema_num_updates_variable(tf):
+    step = tf.Variable(0, dtype=tf.int64, name="ema_steps_step")
+    a = tf.Variable([0.0, 10.0], name="ema_steps_a")
+    ema = tf.train.ExponentialMovingAverage(0.99, num_updates=step)
+    out = []
+    for _ in range(6):
+        step.assign_add(1)
+        a.assign_add([1.0, 1.0])
+        ema.apply([a])
+        out.append(ema.average(a).numpy())
+    return out
+
+
+def _ema_num_updates_primed(tf):
+    step = tf.Variable(0, dtype=tf.int64, name="ema_primed_step")
+    a = tf.Variable([0.0, 10.0], name="ema_primed_a")
+    ema = tf.train.ExponentialMovingAverage(0.99, num_updates=step)
+    ema.apply([a])
+    out = []
+    for _ in range(4):
+        step.assign_add(1)
+        a.assign_add([1.0, 1.0])
+        ema.apply([a])
+        out.append(ema.average(a).numpy())
+    return out
+
+
+def _ema_num_updates_number(tf):
+    a = tf.Variable([[1.0, -2.0], [0.5, 3.0]], name="ema_number_a")
+    ema = tf.train.ExponentialMovingAverage(0.5, num_updates=3)
+    out = []
+    for k in range(3):
+        ema.apply([a])
+        a.assign(a * 2.0 + k)
+        out.append(ema.average(a).numpy())
+    big = tf.train.ExponentialMovingAverage(0.9, num_updates=1000)
+    big.apply([a])
+    a.assign_add(tf.ones_like(a))
+    big.apply([a])
+    return out + [big.average(a).numpy()]
+
+
+def _ema_decay_variable(tf):
+    decay = tf.Variable(0.5, name="ema_decay_d")
+    v = tf.Variable(0.0, name="ema_decay_v")
+    ema = tf.train.ExponentialMovingAverage(decay)
+    ema.apply([v])
+    out = []
+    for d in (0.5, 0.25, 0.999):
+        decay.assign(d)
+        v.assign_add(1.0)
+        ema.apply([v])
+        out.append(ema.average(v).numpy())
+    tensor_decay = tf.train.ExponentialMovingAverage(tf.constant(0.75))
+    tensor_decay.apply([v])
+    v.assign(0.0)
+    tensor_decay.apply([v])
+    return out + [tensor_decay.average(v).numpy()]
+
+
+def _ema_many(tf):
+    a = tf.Variable([1.0, 2.0, 3.0], name="ema_many_a")
+    b = tf.Variable(5.0, name="ema_many_b")
+    c = tf.Variable(np.arange(6.0).reshape(2, 3).astype(np.float32), name="ema_many_c")
+    ema = tf.train.ExponentialMovingAverage(0.8, name="Averager")
+    ema.apply([a, b])
+    a.assign([0.0, 0.0, 0.0])
+    b.assign(-5.0)
+    ema.apply([a, b, c])
+    c.assign(c * 3.0)
+    ema.apply([c])
+    ema.apply([])
+    return {"a": ema.average(a).numpy(), "b": ema.average(b).numpy(), "c": ema.average(c).numpy(),
+            "names": [_name(ema.average(v).name) for v in (a, b, c)],
+            "missing": ema.average(tf.Variable(1.0, name="ema_many_missing")),
+            "none": ema.apply(None)}
+
+
+def _ema_names(tf):
+    w = tf.Variable([1.0], name="ema_names_w")
+    first = tf.train.ExponentialMovingAverage(0.9)
+    second = tf.train.ExponentialMovingAverage(0.5)
+    out = [first.average_name(w), second.average_name(w)]
+    first.apply([w])
+    out += [first.average_name(w), second.average_name(w)]
+    second.apply([w])
+    out += [_name(second.average(w).name), second.average_name(w)]
+    w2 = tf.Variable(3.0, name="ema_names_w")
+    out.append(second.average_name(w2))
+    second.apply([w2])
+    out.append(_name(second.average(w2).name))
+    other = tf.train.ExponentialMovingAverage(0.5, name="Other")
+    other.apply([w])
+    out.append(_name(other.average(w).name))
+    suffixed = tf.Variable(1.0, name="ema_names_w_1")
+    first.apply([suffixed])
+    out.append(_name(first.average(suffixed).name))
+    colon = tf.Variable(1.0, name="ema_names/a:b")
+    out.append(other.average_name(colon))
+    other.apply([colon])
+    out += [_name(other.average(colon).name), other.average_name(colon)]
+    return out
+
+
+def _ema_restore_map(tf):
+    p = tf.Variable(1.0, name="ema_restore_p")
+    q = tf.Variable(2.0, name="ema_restore_q")
+    r = tf.Variable(3.0, name="ema_restore_r")
+    ema = tf.train.ExponentialMovingAverage(0.9, name="Restorer")
+    ema.apply([p, q])
+    mapping = ema.variables_to_restore([p, q, r])
+    return {k: _name(v.name) for k, v in mapping.items()}
+
+
+def _ema_dtypes(tf):
+    out = {}
+    for dtype in ("float16", "float64"):
+        v = tf.Variable([1.0, 2.0], dtype=dtype, name=f"ema_dtypes_{dtype}")
+        ema = tf.train.ExponentialMovingAverage(0.9)
+        ema.apply([v])
+        v.assign([3.0, 3.0])
+        ema.apply([v])
+        v.assign([-1.0, 7.0])
+        ema.apply([v])
+        out[dtype] = ema.average(v).numpy()
+    return out
+
+
+def _ema_bfloat16(tf):
+    v = tf.Variable([1.0, 2.0], dtype=tf.dtypes.bfloat16, name="ema_bf16_v")
+    ema = tf.train.ExponentialMovingAverage(0.9)
+    ema.apply([v])
+    v.assign(tf.constant([3.0, 3.0], dtype=tf.dtypes.bfloat16))
+    ema.apply([v])
+    return {"dtype": ema.average(v).dtype.name,
+            "value": tf.cast(ema.average(v), tf.float32).numpy()}
+
+
+def _ema_errors(tf):
+    ema = tf.train.ExponentialMovingAverage(0.9)
+    ok = tf.Variable(1.0, name="ema_errors_ok")
+    return {"tensor": _raised(lambda: ema.apply([tf.constant(1.0)])),
+            "int": _raised(lambda: ema.apply([tf.Variable(1, name="ema_errors_int")])),
+            "mixed": _raised(lambda: ema.apply([ok, tf.Variable(True, name="ema_errors_bool")])),
+            "decay64": _raised(lambda: tf.train.ExponentialMovingAverage(
+                tf.constant(0.5, tf.float64)).apply([ok]), text=False)}
+
+
+def _ema_mirrored(tf):
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    with strategy.scope():
+        v = tf.Variable([2.0, 4.0], name="ema_mirrored_v")
+        ema = tf.train.ExponentialMovingAverage(0.5)
+        ema.apply([v])
+    v.assign([4.0, 0.0])
+    strategy.run(lambda: ema.apply([v]))
+    return ema.average(v).numpy()
+
+
+def _ema_default_replica(tf):
+    v = tf.Variable([2.0, 4.0], name="ema_replica_v")
+    ema = tf.train.ExponentialMovingAverage(0.5)
+    strategy = tf.distribute.get_strategy()
+    strategy.run(lambda: ema.apply([v]))
+    v.assign([4.0, 0.0])
+    strategy.run(lambda: ema.apply([v]))
+    return ema.average(v).numpy()
+
+
+SCENARIOS = {
+    "ema_basic": _ema_basic,
+    "ema_num_updates_variable": _ema_num_updates_variable,
+    "ema_num_updates_primed": _ema_num_updates_primed,
+    "ema_num_updates_number": _ema_num_updates_number,
+    "ema_decay_variable": _ema_decay_variable,
+    "ema_many": _ema_many,
+    "ema_names": _ema_names,
+    "ema_restore_map": _ema_restore_map,
+    "ema_dtypes": _ema_dtypes,
+    "ema_bfloat16": _ema_bfloat16,
+    "ema_errors": _ema_errors,
+    "ema_mirrored": _ema_mirrored,
+    "ema_default_replica": _ema_default_replica,
+}
