@@ -6,6 +6,7 @@
 - ``Example``, ``Features``, ``Feature``, ``BytesList``, ``FloatList``, ``Int64List``,
   ``FeatureList``, ``FeatureLists``, ``SequenceExample``: protobuf message classes, built on
   first access (protobuf stays unimported until then), whose bytes are TensorFlow's.
+- ``Coordinator``: stop requests and exception hand-over between threads.
 - ``ExponentialMovingAverage``: shadow variables that follow variables with decay.
 
 Example::
@@ -15,6 +16,7 @@ Example::
     >>> record = example.SerializeToString()
 """
 
+from featherflow.api.coordinator import Coordinator
 from featherflow.api.moving_averages import ExponentialMovingAverage
 from featherflow.io import example_proto
 from featherflow.saving.tf_checkpoint import (
@@ -30,7 +32,8 @@ from featherflow.saving.tf_checkpoint import (
 )
 
 __all__ = [
-    "Checkpoint", "CheckpointManager", "CheckpointOptions", "ExponentialMovingAverage",
+    "Checkpoint", "CheckpointManager", "CheckpointOptions", "Coordinator",
+    "ExponentialMovingAverage",
     "checkpoints_iterator",
     "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
     "load_variable",

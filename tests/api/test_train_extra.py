@@ -40,3 +40,15 @@ def test_ema_refuses_without_half_change():
     assert ema.average(good) is None
     with pytest.raises(TypeError, match="must hold Variables"):
         ema.apply([np.ones(2, np.float32)])
+
+
+def test_coordinator_refusal_changes_nothing():
+    coord = tf.train.Coordinator()
+    with pytest.raises(TypeError, match="outside an except block"):
+        coord.request_stop(ValueError("no handler"))
+    assert not coord.should_stop()
+    with pytest.raises(ValueError, match="3-tuple"):
+        coord.request_stop((None, None, None))
+    assert not coord.should_stop()
+    coord.raise_requested_exception()
+    coord.join([])

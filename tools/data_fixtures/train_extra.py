@@ -7,6 +7,9 @@ none). Shadow-variable names are uniquified for the whole process, so every scen
 variables differently."""
 
 
+import sys
+import threading
+
 import numpy as np
 
 
@@ -209,6 +212,115 @@ def _ema_default_replica(tf):
     return ema.average(v).numpy()
 
 
+# -- Coordinator --------------------------------------------------------------------------------
+def _coord_flags(tf):
+    coord = tf.train.Coordinator()
+    out = [coord.should_stop(), coord.wait_for_stop(0.01), coord.joined]
+    coord.request_stop()
+    out += [coord.should_stop(), coord.wait_for_stop(0.01), coord.wait_for_stop()]
+    coord.join([])
+    out.append(coord.joined)
+    coord.clear_stop()
+    out += [coord.should_stop(), coord.joined, coord.raise_requested_exception()]
+    return out
+
+
+def _run_threads(coord, *bodies):
+    threads = []
+    for i, body in enumerate(bodies):
+        def target(body=body):
+            with coord.stop_on_exception():
+                body()
+        threads.append(threading.Thread(target=target, name=f"worker-{i}"))
+    for t in threads:
+        t.start()
+    return threads
+
+
+def _coord_exceptions(tf):
+    out = {}
+
+    def failing():
+        raise ValueError("boom")
+
+    def end():
+        raise tf.errors.OutOfRangeError(None, None, "end of input")
+
+    coord = tf.train.Coordinator()
+    threads = _run_threads(coord, end)
+    out["clean"] = [_raised(lambda: coord.join(threads)), coord.joined, coord.should_stop()]
+    coord = tf.train.Coordinator()
+    threads = _run_threads(coord, failing)
+    for t in threads:
+        t.join()
+    out["reported"] = [coord.should_stop(), _raised(coord.raise_requested_exception),
+                       _raised(lambda: coord.join(threads)), coord.joined]
+    coord = tf.train.Coordinator(clean_stop_exception_types=(KeyError,))
+    threads = _run_threads(coord, lambda: {}["k"])
+    out["custom_clean"] = _raised(lambda: coord.join(threads))
+    coord = tf.train.Coordinator(clean_stop_exception_types=(KeyError,))
+    threads = _run_threads(coord, end)
+    out["custom_not_clean"] = _raised(lambda: coord.join(threads))
+    return out
+
+
+def _coord_request_forms(tf):
+    out = {}
+    coord = tf.train.Coordinator()
+    # TensorFlow fails formatting its own ValueError here: only the class is compared
+    out["instance_outside"] = _raised(
+        lambda: coord.request_stop(ValueError("outside an except block")), text=False)
+    coord = tf.train.Coordinator()
+    try:
+        raise KeyError("inside")
+    except KeyError as err:
+        coord.request_stop(err)
+    out["instance_inside"] = _raised(coord.join)
+    coord = tf.train.Coordinator()
+    try:
+        raise TypeError("first")
+    except TypeError:
+        coord.request_stop(sys.exc_info())
+    try:
+        raise IndexError("second")
+    except IndexError:
+        coord.request_stop(sys.exc_info())
+    out["first_kept"] = _raised(coord.raise_requested_exception)
+    out["join"] = _raised(coord.join)
+    try:
+        raise RuntimeError("late")
+    except RuntimeError:
+        out["after_join"] = _raised(lambda: coord.request_stop(sys.exc_info()))
+    out["after_join_none"] = _raised(coord.request_stop)
+    out["after_join_clean"] = _raised(lambda: coord.request_stop(
+        tf.errors.OutOfRangeError(None, None, "x")))
+    coord.clear_stop()
+    out["cleared"] = [coord.should_stop(), coord.joined, _raised(coord.join)]
+    return out
+
+
+def _coord_stragglers(tf):
+    out = {}
+    release = threading.Event()
+    coord = tf.train.Coordinator()
+    stuck = threading.Thread(target=release.wait, name="stuck-thread")
+    stuck.start()
+    coord.register_thread(stuck)
+    coord.request_stop()
+    out["raised"] = _raised(lambda: coord.join(stop_grace_period_secs=0.01))
+    out["joined"] = coord.joined
+    coord.clear_stop()
+    coord.request_stop()
+    out["ignored"] = _raised(lambda: coord.join([stuck], stop_grace_period_secs=0.01,
+                                                ignore_live_threads=True))
+    coord.clear_stop()
+    coord.register_thread(stuck)
+    release.set()
+    out["finished"] = _raised(lambda: coord.join(stop_grace_period_secs=1))
+    stuck.join()
+    return out
+
+
 SCENARIOS = {
     "ema_basic": _ema_basic,
     "ema_num_updates_variable": _ema_num_updates_variable,
@@ -223,4 +335,8 @@ SCENARIOS = {
     "ema_errors": _ema_errors,
     "ema_mirrored": _ema_mirrored,
     "ema_default_replica": _ema_default_replica,
+    "coord_flags": _coord_flags,
+    "coord_exceptions": _coord_exceptions,
+    "coord_request_forms": _coord_request_forms,
+    "coord_stragglers": _coord_stragglers,
 }
