@@ -90,8 +90,11 @@ class DotProductAttention(Function):
     def forward(self, q, k, v):
         dtype = q.dtype
         qt = q.transpose(0, 2, 1, 3) * np.asarray(self.scale, dtype)
-        kt = k.transpose(0, 2, 3, 1)
-        vt = v.transpose(0, 2, 1, 3)
+        # per-head blocks made contiguous once: the batched matmuls (two here, four in the
+        # backward) then run on BLAS-friendly layouts (measured 1.4 against 3.3 ms for the
+        # scores of the bench's Transformer with k read strided out of a packed qkv)
+        kt = np.ascontiguousarray(k.transpose(0, 2, 3, 1))
+        vt = np.ascontiguousarray(v.transpose(0, 2, 1, 3))
         logits = np.matmul(qt, kt)
         if self.softmax_dtype is not None and logits.dtype != self.softmax_dtype:
             logits = logits.astype(self.softmax_dtype)
@@ -111,13 +114,28 @@ class DotProductAttention(Function):
         return np.ascontiguousarray(out), probs
 
     def backward(self, grads):
+        return self._backward(grads, None)
+
+    def _backward(self, grads, packed):
+        """The gradients of q, k and v, each written straight into its (B, T, N, H) layout
+        by the matmul that makes it (into ``packed`` (B, T, 3, N, H) when given)."""
         g_out, g_probs = grads
         qt, kt, vt, s, weights = self.saved
+        dtype = qt.dtype
+        needs = (True, True, True) if packed is not None else self.needs
+
+        def target(i, heads_first_shape):
+            # a (B, N, rows, cols) view of a (B, rows, N, cols) array
+            if packed is not None:
+                return packed[:, :, i].transpose(0, 2, 1, 3)
+            bsz, heads, rows, cols = heads_first_shape
+            return np.empty((bsz, rows, heads, cols), dtype).transpose(0, 2, 1, 3)
+
         go = g_out.transpose(0, 2, 1, 3)
         gq = gk = gv = None
-        if self.needs[2]:
-            gv = np.matmul(weights.swapaxes(-1, -2), go).transpose(0, 2, 1, 3)
-        if self.needs[0] or self.needs[1]:
+        if needs[2]:
+            gv = _matmul_into(target(2, vt.shape), weights.swapaxes(-1, -2), go)
+        if needs[0] or needs[1]:
             gp = np.matmul(go, vt.swapaxes(-1, -2))
             if self.keep is not None:
                 gp *= self.keep
@@ -137,11 +155,38 @@ class DotProductAttention(Function):
                 gl -= sd * total
             if self.mask is not None:
                 np.copyto(gl, 0, where=self.masked_out)
-            if self.needs[0]:
-                gq = (np.matmul(gl, kt.swapaxes(-1, -2)) * np.asarray(self.scale, gl.dtype)
-                      ).transpose(0, 2, 1, 3)
-            if self.needs[1]:
-                gk = np.matmul(qt.swapaxes(-1, -2), gl).transpose(0, 3, 1, 2)
-        dtype = qt.dtype
-        return tuple(None if g is None else g.astype(dtype, copy=False) for g in (gq, gk, gv))
+            if needs[0]:
+                gq = _matmul_into(target(0, qt.shape), gl, kt.swapaxes(-1, -2), self.scale)
+            if needs[1]:
+                gk = _matmul_into(target(1, vt.shape[:3] + qt.shape[3:]),
+                                  gl.swapaxes(-1, -2), qt)
+        return tuple(None if g is None else g.transpose(0, 2, 1, 3) for g in (gq, gk, gv))
 
+
+def _matmul_into(out, a, b, scale=None):
+    """``out[...] = (a @ b) * scale``; the matmul writes ``out`` itself when the dtypes
+    agree (no temporary, no transposing copy)."""
+    if a.dtype == b.dtype == out.dtype:
+        np.matmul(a, b, out=out)
+        if scale is not None:
+            out *= np.asarray(scale, out.dtype)
+    else:
+        r = np.matmul(a, b)
+        out[...] = r if scale is None else r * np.asarray(scale, r.dtype)
+    return out
+
+
+class PackedDotProductAttention(DotProductAttention):
+    """:class:`DotProductAttention` of self-attention whose query, key and value come packed
+    in one array ``qkv`` (B, T, 3, N, H), as one GEMM makes them; the gradient comes back
+    packed the same way, so the three projections' backward is one GEMM too."""
+
+    def forward(self, qkv):
+        return super().forward(qkv[:, :, 0], qkv[:, :, 1], qkv[:, :, 2])
+
+    def backward(self, grads):
+        qt = self.saved[0]
+        b, n, t, h = qt.shape
+        packed = np.empty((b, t, 3, n, h), qt.dtype)
+        self._backward(grads, packed)
+        return (packed,)

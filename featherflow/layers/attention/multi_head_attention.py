@@ -7,6 +7,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
 from featherflow.graph import KerasTensor, is_symbolic
+from featherflow.layers.attention import packed_projections
 from featherflow.layers.core import Dropout
 from featherflow.layers.einsum_dense import EinsumDense
 from featherflow.layers.layer import Layer
@@ -397,6 +398,12 @@ class MultiHeadAttention(Layer):
             )
         mask = self._compute_attention_mask(query, value, query_mask, value_mask, key_mask,
                                             attention_mask, use_causal_mask)
+        # a subclass that overrides _compute_attention gets its override
+        if (type(self)._compute_attention is MultiHeadAttention._compute_attention
+                and packed_projections.applies(self, query, value, key)):
+            out, scores = packed_projections.self_attention(self, query, mask, training,
+                                                            return_attention_scores)
+            return (out, scores) if return_attention_scores else out
         gate = self.gate_dense(query) if self._use_gate else None
         q = self.query_dense(query)
         k = self.key_dense(key)
@@ -417,28 +424,15 @@ class MultiHeadAttention(Layer):
                 "flash_attention=True; leave flash_attention unset to get them."
             )
         dtype = query.data.dtype
-        # As Keras: without dropout, scores or extra axes Keras runs its fused kernel, where
-        # a query that may attend to nothing averages all values; otherwise its masked
-        # Softmax layer gives such a query zeros.
-        fused_kernel = not (self._dropout > 0.0 or return_attention_scores
-                            or query.data.ndim != 4)
-        keep = None
-        if self._dropout > 0.0 and training:
-            keep = self._keep_mask(self._scores_shape(query, key), dtype)
         if query.data.ndim == 4:
-            scores_shape = self._scores_shape(query, key)
-            mask = None if attention_mask is None else self._expand_mask(attention_mask,
-                                                                         scores_shape)
-            if fused_kernel:
-                fill = _DOT_FILL_HALF if dtype == np.float16 else _DOT_FILL
-            else:
-                fill = -3e4 if dtype == np.float16 else -1e9
-            op = attention_ops.DotProductAttention(
-                self._scale, mask, fill, zero_masked=not fused_kernel, keep=keep,
-                softmax_dtype=np.float32 if dtype == np.float16 else None)
+            op, mask = self._dot_product_op(self._scores_shape(query, key), dtype,
+                                            attention_mask, training, return_attention_scores)
             out, scores = op(query, key, value)
             self._scores_mask = mask if return_attention_scores else None
             return out, scores
+        keep = None
+        if self._dropout > 0.0 and training:
+            keep = self._keep_mask(self._scores_shape(query, key), dtype)
         query = math_ops.multiply(query, np.asarray(self._scale, dtype))
         scores = einsum_ops.einsum(self._dot_product_equation, key, query)
         mask = None if attention_mask is None else self._expand_mask(
@@ -449,6 +443,27 @@ class MultiHeadAttention(Layer):
         weights = math_ops.multiply(scores, keep) if keep is not None else scores
         out = einsum_ops.einsum(self._combine_equation, weights, value)
         return out, scores
+
+    def _dot_product_op(self, scores_shape, dtype, attention_mask, training,
+                        return_attention_scores, op_class=attention_ops.DotProductAttention):
+        """The attention primitive for scores of ``scores_shape`` (batch, heads, target,
+        source), and the mask it applies."""
+        # As Keras: without dropout or scores Keras runs its fused kernel, where a query
+        # that may attend to nothing averages all values; otherwise its masked Softmax layer
+        # gives such a query zeros.
+        fused_kernel = not (self._dropout > 0.0 or return_attention_scores)
+        keep = None
+        if self._dropout > 0.0 and training:
+            keep = self._keep_mask(scores_shape, dtype)
+        mask = None if attention_mask is None else self._expand_mask(attention_mask,
+                                                                     scores_shape)
+        if fused_kernel:
+            fill = _DOT_FILL_HALF if dtype == np.float16 else _DOT_FILL
+        else:
+            fill = -3e4 if dtype == np.float16 else -1e9
+        op = op_class(self._scale, mask, fill, zero_masked=not fused_kernel, keep=keep,
+                      softmax_dtype=np.float32 if dtype == np.float16 else None)
+        return op, mask
 
     def _scores_shape(self, query, key):
         q, k = query.data.shape, key.data.shape
