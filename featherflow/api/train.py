@@ -1,4 +1,5 @@
-"""``tf.train``: checkpoints and the Example protos.
+"""``tf.train``: checkpoints and their views, the Example and cluster protos, moving averages
+and thread coordination.
 
 - ``Checkpoint``, ``CheckpointManager``, ``CheckpointOptions``, ``latest_checkpoint``,
   ``get_checkpoint_state``, ``checkpoints_iterator``, ``load_checkpoint``, ``list_variables``,
@@ -6,6 +7,8 @@
 - ``Example``, ``Features``, ``Feature``, ``BytesList``, ``FloatList``, ``Int64List``,
   ``FeatureList``, ``FeatureLists``, ``SequenceExample``: protobuf message classes, built on
   first access (protobuf stays unimported until then), whose bytes are TensorFlow's.
+- ``ClusterSpec`` and the ``ClusterDef``, ``JobDef``, ``ServerDef`` messages (TensorFlow's
+  bytes; ServerDef's ``default_session_config`` is kept only as an unknown field).
 - ``Coordinator``: stop requests and exception hand-over between threads.
 - ``ExponentialMovingAverage``: shadow variables that follow variables with decay.
 
@@ -16,9 +19,10 @@ Example::
     >>> record = example.SerializeToString()
 """
 
+from featherflow.api.cluster_spec import ClusterSpec
 from featherflow.api.coordinator import Coordinator
 from featherflow.api.moving_averages import ExponentialMovingAverage
-from featherflow.io import example_proto
+from featherflow.io import example_proto, server_proto
 from featherflow.saving.tf_checkpoint import (
     Checkpoint,
     CheckpointManager,
@@ -32,7 +36,8 @@ from featherflow.saving.tf_checkpoint import (
 )
 
 __all__ = [
-    "Checkpoint", "CheckpointManager", "CheckpointOptions", "Coordinator",
+    "Checkpoint", "CheckpointManager", "CheckpointOptions", "ClusterSpec",
+    "Coordinator",
     "ExponentialMovingAverage",
     "checkpoints_iterator",
     "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
@@ -41,12 +46,14 @@ __all__ = [
 
 
 def __getattr__(name):
-    if name in example_proto.MESSAGE_NAMES:
-        message_type = example_proto.message_class(name)
-        globals()[name] = message_type
-        return message_type
+    for module in (example_proto, server_proto):
+        if name in module.MESSAGE_NAMES:
+            message_type = module.message_class(name)
+            globals()[name] = message_type
+            return message_type
     raise AttributeError(f"module 'featherflow.train' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(example_proto.MESSAGE_NAMES))
+    return sorted(set(globals()) | set(example_proto.MESSAGE_NAMES)
+                  | set(server_proto.MESSAGE_NAMES))

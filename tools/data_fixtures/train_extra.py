@@ -321,6 +321,83 @@ def _coord_stragglers(tf):
     return out
 
 
+# -- ClusterSpec and its protos ---------------------------------------------------------------
+def _spec_summary(spec):
+    out = {"jobs": spec.jobs, "dict": {k: v for k, v in spec.as_dict().items()},
+           "repr": repr(spec), "str": str(spec), "bool": bool(spec),
+           "bytes": spec.as_cluster_def().SerializeToString()}
+    for job in spec.jobs:
+        out[f"job {job}"] = [spec.num_tasks(job), spec.task_indices(job),
+                             _raised(lambda job=job: spec.job_tasks(job), text=False)]
+    return out
+
+
+def _cluster_from_dict(tf):
+    spec = tf.train.ClusterSpec({"worker": ["w0:2222", "w1:2222", "w2:2222"],
+                                 "ps": {1: "ps1:2222", 3: "ps3:2222"}, "chief": ("c:1",),
+                                 "evaluator": {"0": "e:5"}})
+    out = _spec_summary(spec)
+    out["job_tasks_ps"] = spec.job_tasks("ps")
+    out["task_address"] = [spec.task_address("ps", 3), spec.task_address("worker", 0)]
+    return out
+
+
+def _cluster_from_def(tf):
+    cluster_def = tf.train.ClusterDef()
+    job = cluster_def.job.add(name="zeta")
+    job.tasks[2] = "z2:1"
+    job.tasks[0] = "z0:1"
+    cluster_def.job.add(name="alpha").tasks[0] = "a:1"
+    cluster_def.job.add(name="empty")
+    spec = tf.train.ClusterSpec(cluster_def)
+    copy = tf.train.ClusterSpec(spec)
+    return {"spec": _spec_summary(spec), "same_def": spec.as_cluster_def() is cluster_def,
+            "copy": _spec_summary(copy), "copy_def_is_new": copy.as_cluster_def() is not cluster_def,
+            "equal": [spec == copy, spec != copy, copy == spec.as_dict()]}
+
+
+def _cluster_equality(tf):
+    a = tf.train.ClusterSpec({"w": ["x:1", "y:1"]})
+    b = tf.train.ClusterSpec({"w": {0: "x:1", 1: "y:1"}})
+    c = tf.train.ClusterSpec({"w": ["x:1"]})
+    empty = tf.train.ClusterSpec({})
+    return [a == b, a != b, a == c, a != c, a == {"w": {0: "x:1", 1: "y:1"}},
+            a == {"w": ["x:1", "y:1"]}, bool(empty), repr(empty), empty.jobs, empty.as_dict(),
+            empty.as_cluster_def().SerializeToString(),
+            _raised(lambda: hash(a), text=False)]
+
+
+def _cluster_errors(tf):
+    spec = tf.train.ClusterSpec({"w": ["x:1"]})
+    return {"not_a_cluster": _raised(lambda: tf.train.ClusterSpec([("w", "x:1")])),
+            "tasks_kind": _raised(lambda: tf.train.ClusterSpec({"w": "x:1"})),
+            "address_kind": _raised(lambda: tf.train.ClusterSpec({"w": [1234]})),
+            "job_name_kind": _raised(lambda: tf.train.ClusterSpec({7: ["x:1"]})),
+            "index_kind": _raised(lambda: tf.train.ClusterSpec({"w": {"one": "x:1"}}), text=False),
+            "no_job": [_raised(lambda: spec.num_tasks("ps")), _raised(lambda: spec.task_indices("ps")),
+                       _raised(lambda: spec.job_tasks("ps")), _raised(lambda: spec.task_address("ps", 0))],
+            "no_task": _raised(lambda: spec.task_address("w", 3)),
+            "bytes_names": _spec_summary(tf.train.ClusterSpec({b"w": [b"x:1"]}))["bytes"]}
+
+
+def _cluster_protos(tf):
+    server = tf.train.ServerDef(job_name="worker", task_index=1, replica=2, protocol="grpc",
+                                port=2222)
+    server.cluster.job.add(name="worker").tasks[1] = "w1:2222"
+    server.cluster_device_filters.jobs.add(name="worker").tasks[1].device_filters.extend(
+        ["/job:ps", "/job:worker/task:1"])
+    job = tf.train.JobDef(name="ps", tasks={0: "p:1", 4: "p:5"})
+    data = server.SerializeToString()
+    back = tf.train.ServerDef.FromString(data)
+    return {"server": data, "job": job.SerializeToString(),
+            "back": [back.job_name, back.task_index, back.replica, back.port, back.protocol,
+                     dict(back.cluster.job[0].tasks),
+                     list(back.cluster_device_filters.jobs[0].tasks[1].device_filters)],
+            "spec": _spec_summary(tf.train.ClusterSpec(back.cluster)),
+            "text": str(job), "fields": [f.name for f in tf.train.ServerDef.DESCRIPTOR.fields
+                                         if f.name != "default_session_config"]}
+
+
 SCENARIOS = {
     "ema_basic": _ema_basic,
     "ema_num_updates_variable": _ema_num_updates_variable,
@@ -339,4 +416,9 @@ SCENARIOS = {
     "coord_exceptions": _coord_exceptions,
     "coord_request_forms": _coord_request_forms,
     "coord_stragglers": _coord_stragglers,
+    "cluster_from_dict": _cluster_from_dict,
+    "cluster_from_def": _cluster_from_def,
+    "cluster_equality": _cluster_equality,
+    "cluster_errors": _cluster_errors,
+    "cluster_protos": _cluster_protos,
 }
