@@ -43,7 +43,13 @@ from featherflow.models import Model, Sequential  # noqa: E402
 from featherflow.optimizers import Optimizer  # noqa: E402
 from featherflow.regularizers import Regularizer  # noqa: E402
 from featherflow.serialization.dtype_policy import DTypePolicy, FloatDTypePolicy  # noqa: E402
-from featherflow.version import __version__  # noqa: E402
+from featherflow.version import KERAS_VERSION as __version__  # noqa: E402
+
+
+def version():
+    """``keras.version()``: the Keras version string (``tf.keras.__version__``)."""
+    return __version__
+
 
 del _name, _target, _module
 

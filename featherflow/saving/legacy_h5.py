@@ -15,7 +15,7 @@ from featherflow.saving.atomic import atomic_path
 from featherflow.saving.weight_plan import WeightPlan
 from featherflow.serialization import compile_config, model_json, object_serialization
 from featherflow.serialization.model_json import KERAS2_VERSION
-from featherflow.version import __version__
+from featherflow.version import FEATHERFLOW_VERSION
 
 
 def legacy_weights(layer):
@@ -88,7 +88,7 @@ def save_weights(model, filepath, overwrite=True):
 
 
 def _version():
-    return __version__
+    return FEATHERFLOW_VERSION
 
 
 def _require_built(model, what):
