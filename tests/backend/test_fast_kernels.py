@@ -161,3 +161,26 @@ def test_softmax_rows_handles_large_logits(compiled):
     e = np.exp(x - x.max(-1, keepdims=True))
     _close(rows, e / e.sum(-1, keepdims=True), np.float32)
 
+
+
+def _adam_run(cls, dtype, **kwargs):
+    rng = np.random.default_rng(8)
+    shapes = [(3,), (100, 70), (300, 300)]
+    variables = [tf.Variable(rng.standard_normal(s).astype(dtype)) for s in shapes]
+    optimizer = cls(1e-2, **kwargs)
+    for _ in range(4):
+        grads = [rng.standard_normal(s).astype(dtype) for s in shapes]
+        grads[1] = np.asfortranarray(grads[1])   # a non-contiguous gradient takes a copy
+        optimizer.apply_gradients(zip(grads, variables))
+    return ([v.numpy() for v in variables] + [m.numpy() for m in optimizer._momentums]
+            + [v.numpy() for v in optimizer._velocities])
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("cls,kwargs", [(tf.keras.optimizers.Adam, {}),
+                                        (tf.keras.optimizers.AdamW, {"weight_decay": 0.1})])
+def test_fused_adam_equals_numpy_bit_for_bit(dtype, cls, kwargs):
+    off, on = _both(lambda: _adam_run(cls, dtype, **kwargs))
+    for a, b in zip(off, on):
+        np.testing.assert_array_equal(a, b)

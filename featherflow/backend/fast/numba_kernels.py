@@ -175,3 +175,21 @@ def softmax_rows_backward(gp, s):
         total = (s0 + s1) + (s2 + s3)
         for j in range(n):
             gp[i, j] = s[i, j] * (gp[i, j] - total)
+
+
+def _adam(w, g, m, v, one_minus_b1, one_minus_b2, epsilon, alpha):
+    for i in numba.prange(w.shape[0]):
+        gi = g[i]
+        mi = m[i] + (gi - m[i]) * one_minus_b1
+        vi = v[i] + (gi * gi - v[i]) * one_minus_b2
+        m[i] = mi
+        v[i] = vi
+        w[i] = w[i] - (mi / (np.sqrt(vi) + epsilon)) * alpha
+
+
+# one Adam step on flat arrays, in place; the scalars come in the arrays' dtype, so every
+# operation rounds as NumPy's float32 (or float64) ufuncs do on the same values
+adam_update = _jit(_adam)
+adam_update_serial = numba.njit(cache=True, nogil=True)(_adam)
+# below this many weights a parallel loop costs more to start than it saves
+ADAM_PARALLEL_SIZE = 1 << 16
