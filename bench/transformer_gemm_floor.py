@@ -56,12 +56,14 @@ def main() -> None:
     flops = BLOCKS * (4 * 3 * 2 * B * T * D * D + 3 * 2 * 2 * B * T * D * FF
                       + 6 * 2 * B * HEADS * T * T * hd)
     for _ in range(args.rounds):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for _ in range(args.steps):
             step_gemms(arrays)
         took = (time.perf_counter() - start) / args.steps
-        print(f"GEMMs of one step: {took * 1e3:.1f} ms ({flops / 1e9:.2f} GFLOP, "
-              f"{flops / took / 1e9:.1f} GFLOP/s)")
+        cpu = (time.process_time() - cpu) / args.steps
+        # CPU time: comparable with profile_transformer.py --parts --cpu on one thread
+        print(f"GEMMs of one step: {took * 1e3:.1f} ms wall, {cpu * 1e3:.1f} ms CPU "
+              f"({flops / 1e9:.2f} GFLOP, {flops / took / 1e9:.1f} GFLOP/s)")
 
 
 if __name__ == "__main__":

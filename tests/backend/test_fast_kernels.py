@@ -184,3 +184,20 @@ def test_fused_adam_equals_numpy_bit_for_bit(dtype, cls, kwargs):
     off, on = _both(lambda: _adam_run(cls, dtype, **kwargs))
     for a, b in zip(off, on):
         np.testing.assert_array_equal(a, b)
+
+
+@needs_numba
+def test_kernels_follow_the_intra_op_thread_setting():
+    import numba
+
+    previous = tf.config.threading.get_intra_op_parallelism_threads()
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(0)
+        fast.kernels()
+        assert numba.get_num_threads() == 1
+        tf.config.threading.set_intra_op_parallelism_threads(2)
+        fast.kernels()
+        assert numba.get_num_threads() == min(2, numba.config.NUMBA_NUM_THREADS)
+    finally:
+        tf.config.threading.set_intra_op_parallelism_threads(previous)
+        fast.kernels()

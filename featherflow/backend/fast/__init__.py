@@ -5,8 +5,10 @@ primitives (LayerNormalization over the last axis, the attention softmax) run co
 multi-threaded loops instead of several NumPy passes. Both paths give the same numbers
 within float32 rounding and are tested against each other.
 
-The kernels use as many threads as ``tf.config.threading.set_intra_op_parallelism_threads``
-allows (the same setting as the BLAS's; 0, the default, is numba's default: every core).
+The kernels' loops are compiled parallel but run on one thread unless
+``tf.config.threading.set_intra_op_parallelism_threads(n)`` asks for ``n``: on a machine
+shared with other work, a parallel loop of ~0.5 ms that waits for a second, busy core was
+measured 25-50 times slower than on one thread (2 cores, load average 7).
 The compiled path is on when numba imports; ``FEATHERFLOW_FAST=0`` in the environment, or
 ``set_enabled(False)``, turns it off. Nothing here imports numba at ``import featherflow``:
 :func:`kernels` imports it on the first call that needs it, and numba's on-disk cache
@@ -60,7 +62,7 @@ def kernels():
     if not enabled or not available():
         return None
     module = _STATE["kernels"]
-    threads = threading_config.get_intra_op_parallelism_threads()
+    threads = threading_config.get_intra_op_parallelism_threads() or 1
     if threads != _STATE["threads"]:
         module.set_threads(threads)
         _STATE["threads"] = threads

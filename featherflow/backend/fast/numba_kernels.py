@@ -15,9 +15,9 @@ COLUMN_BLOCKS = 16
 
 
 def set_threads(n):
-    """Threads the kernels' parallel loops use from this thread on (0: every core)."""
-    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS) if n
-                          else numba.config.NUMBA_NUM_THREADS)
+    """Threads the kernels' parallel loops use from this thread on (at most numba's
+    NUMBA_NUM_THREADS)."""
+    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
 
 
 _jit = numba.njit(parallel=True, cache=True, nogil=True)
