@@ -7,4 +7,6 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["featherflow", "featherflow.*"]) + ["featherflow.examples"],
     package_dir={"featherflow.examples": "examples"},
+    # tables recorded from TensorFlow (tools/make_unicode_script_table.py)
+    package_data={"featherflow.api": ["data/*.npz"]},
 )

@@ -13,6 +13,15 @@ from featherflow.ops import fingerprint, string_conversion
 from featherflow.ops import ngrams as ngrams_ops
 from featherflow.ops import strings as string_ops
 from featherflow.ops import unicode as unicode_ops
+from featherflow.api.strings_unicode import (  # noqa: E402, I001 - after the helpers it uses
+    to_hash_bucket,
+    unicode_decode,
+    unicode_decode_with_offsets,
+    unicode_script,
+    unicode_split,
+    unicode_split_with_offsets,
+    unicode_transcode,
+)
 
 
 def _ragged():
@@ -156,35 +165,6 @@ def bytes_split(input, name=None):  # noqa: A002
     return _split_all(input, lambda v: [v[i:i + 1] for i in range(len(v))], "bytes_split")
 
 
-def unicode_split(input, input_encoding, errors="replace", replacement_char=65533,
-                  name=None):  # noqa: A002
-    """``tf.strings.unicode_split``: each string's characters (UTF-8 bytes each)."""
-    if _is_scalar(input):
-        return unicode_ops.unicode_split(input, input_encoding, errors, replacement_char)
-
-    def one(v):
-        return unicode_ops.unicode_split(_scalar(v), input_encoding, errors,
-                                         replacement_char).data.tolist()
-    return _split_all(input, one, "unicode_split")
-
-
-def unicode_decode(input, input_encoding, errors="replace", replacement_char=65533,
-                   replace_control_characters=False, name=None):  # noqa: A002
-    """``tf.strings.unicode_decode``: each string's int32 code points."""
-    if _is_scalar(input):
-        return unicode_ops.unicode_decode(input, input_encoding, errors, replacement_char,
-                                          replace_control_characters)
-
-    def one(v):
-        return unicode_ops.unicode_decode(_scalar(v), input_encoding, errors,
-                                          replacement_char,
-                                          replace_control_characters).data.tolist()
-    result = _split_all(input, one, "unicode_decode")
-    if result.flat_values.data.dtype == np.int32:
-        return result
-    return result.with_flat_values(Tensor(result.flat_values.data.astype(np.int32)))
-
-
 def _is_scalar(value):
     return not _is_ragged(value) and string_ops.string_array(value).ndim == 0
 
@@ -237,8 +217,10 @@ def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None
                                              np.empty((0,), dtype=object)), lengths)
 
 
-__all__ = ["as_string", "bytes_split", "format", "join", "length", "lower", "ngrams",
-           "reduce_join", "regex_full_match", "regex_replace", "split", "strip", "substr",
-           "to_hash_bucket_fast",
-           "to_hash_bucket_strong", "to_number", "unicode_decode", "unicode_encode",
-           "unicode_split", "unsorted_segment_join", "upper"]
+__all__ = [
+    "as_string", "bytes_split", "format", "join", "length", "lower", "ngrams", "reduce_join",
+    "regex_full_match", "regex_replace", "split", "strip", "substr", "to_hash_bucket",
+    "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number", "unicode_decode",
+    "unicode_decode_with_offsets", "unicode_encode", "unicode_script", "unicode_split",
+    "unicode_split_with_offsets", "unicode_transcode", "unsorted_segment_join", "upper",
+]

@@ -59,7 +59,7 @@ def unicode_decode(input, input_encoding, errors="replace", replacement_char=655
     text = _scalar_text(input, "unicode_decode", errors, replacement_char)
     points = [ord(c) for c in text]
     if replace_control_characters:
-        points = [replacement_char if p < 32 or 127 <= p < 160 else p for p in points]
+        points = [replacement_char if p < 32 else p for p in points]  # C0 only, as TF
     return Tensor(np.array(points, dtype=np.int32))
 
 
@@ -91,7 +91,12 @@ def unicode_encode(input, output_encoding, errors="replace", replacement_char=65
     >>> tf.strings.unicode_encode([104, 233], "UTF-8").numpy()
     b'h\\xc3\\xa9'
     """
-    _check_utf8(output_encoding, "unicode_encode", "output_encoding")
+    from featherflow.api.strings_unicode import _codec, encode_points
+
+    codec = _codec(output_encoding, "unicode_encode", "output_encoding")
+    if errors not in _ERRORS:
+        raise ValueError(f"tf.strings.unicode_encode: errors must be one of {_ERRORS}; "
+                         f"received {errors!r}.")
     points = np.asarray(input.data if isinstance(input, Tensor) else input)
     if points.ndim < 1:
         raise ValueError("tf.strings.unicode_encode: input_tensor's rank must be at least 1 "
@@ -104,5 +109,5 @@ def unicode_encode(input, output_encoding, errors="replace", replacement_char=65
     flat = out.reshape(-1)
     for i in range(flat.size):
         row = rows[i].tolist() if rows is not None else []
-        flat[i] = "".join(_char(p, errors, replacement_char) for p in row).encode("utf-8")
+        flat[i] = encode_points(row, codec, errors, replacement_char)
     return Tensor(out)
