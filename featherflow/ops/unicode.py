@@ -1,9 +1,6 @@
-"""UTF-8 strings to code points and characters and back (``tf.strings.unicode_*``).
-
-TF returns RaggedTensors for a batch of strings; featherflow has none yet (issue 15), so
-the decoding ops take one scalar string (as a ``Dataset.map`` function sees it) and raise
-TypeError for a batch instead of returning another type.
-"""
+"""UTF-8 strings to code points and characters and back, one scalar string at a time (what
+``TextVectorization`` and ``Dataset.map`` functions call); ``tf.strings.unicode_*`` on batches,
+offsets and other encodings are ``featherflow/api/strings_unicode.py``."""
 
 import numpy as np
 
