@@ -3,7 +3,8 @@ and thread coordination.
 
 - ``Checkpoint``, ``CheckpointManager``, ``CheckpointOptions``, ``latest_checkpoint``,
   ``get_checkpoint_state``, ``checkpoints_iterator``, ``load_checkpoint``, ``list_variables``,
-  ``load_variable``: TensorFlow's checkpoint format (featherflow.saving.tf_checkpoint).
+  ``load_variable``: TensorFlow's checkpoint format (featherflow.saving.tf_checkpoint);
+  ``CheckpointView`` and ``TrackableView`` show a checkpoint's and live objects' graphs.
 - ``Example``, ``Features``, ``Feature``, ``BytesList``, ``FloatList``, ``Int64List``,
   ``FeatureList``, ``FeatureLists``, ``SequenceExample``: protobuf message classes, built on
   first access (protobuf stays unimported until then), whose bytes are TensorFlow's.
@@ -27,6 +28,8 @@ from featherflow.saving.tf_checkpoint import (
     Checkpoint,
     CheckpointManager,
     CheckpointOptions,
+    CheckpointView,
+    TrackableView,
     checkpoints_iterator,
     get_checkpoint_state,
     latest_checkpoint,
@@ -36,12 +39,12 @@ from featherflow.saving.tf_checkpoint import (
 )
 
 __all__ = [
-    "Checkpoint", "CheckpointManager", "CheckpointOptions", "ClusterSpec",
+    "Checkpoint", "CheckpointManager", "CheckpointOptions", "CheckpointView", "ClusterSpec",
     "Coordinator",
     "ExponentialMovingAverage",
     "checkpoints_iterator",
     "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
-    "load_variable",
+    "load_variable", "TrackableView",
 ]
 
 

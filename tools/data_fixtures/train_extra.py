@@ -9,8 +9,11 @@ variables differently."""
 
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
+
+CHECKPOINTS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "tf" / "checkpoints"
 
 
 def _name(name):
@@ -398,6 +401,118 @@ def _cluster_protos(tf):
                                          if f.name != "default_session_config"]}
 
 
+# -- CheckpointView and TrackableView ---------------------------------------------------------
+def _describe(tf, obj):
+    """A library-neutral description of a live object of a view."""
+    if isinstance(obj, tf.Variable) or (hasattr(obj, "assign") and hasattr(obj, "numpy")):
+        return ["variable", np.asarray(obj.numpy())]  # Keras 3 variables are no tf.Variable
+    if isinstance(obj, dict):
+        return ["dict", sorted(str(k) for k in obj)]
+    if isinstance(obj, list):
+        return ["list", len(obj)]
+    if isinstance(obj, tf.train.Checkpoint):
+        return "checkpoint"
+    if isinstance(obj, tf.Module) and not hasattr(obj, "get_config"):
+        return "module"
+    return "object"
+
+
+def _saved_graph(view):
+    return {str(node): view.children(node) for node in view.descendants()}
+
+
+def _view_tf_files(tf):
+    out = {}
+    for name in ("variable/ckpt", "nested/ckpt-1", "sequential_adam/ckpt-1", "tf_keras/ckpt",
+                 "zoo/ckpt"):
+        view = tf.train.CheckpointView(str(CHECKPOINTS / name))
+        out[name] = {"descendants": view.descendants(), "graph": _saved_graph(view)}
+    return out
+
+
+def _nested(tf):
+    module = tf.Module()
+    module.w = tf.Variable(np.arange(6, dtype="float64").reshape(2, 3) / 7)
+    module.items = [tf.Variable(np.int32(-3)), tf.Variable([True, False, True])]
+    module.table = {"a": tf.Variable(np.int64(2 ** 40)), "b": tf.Variable(0.5)}
+    module.inner = tf.Module()
+    module.inner.v = tf.Variable([1.0, 2.0])
+    module.alias = module.w
+    return module
+
+
+def _view_own_written(tf):
+    step = tf.Variable(3, dtype=tf.int64)
+    ckpt = tf.train.Checkpoint(step=step, module=_nested(tf), extra=[tf.Variable(9.0)])
+    path = ckpt.write("own_written")
+    view = tf.train.CheckpointView(path)
+    return {"descendants": view.descendants(), "graph": _saved_graph(view)}
+
+
+def _view_match(tf):
+    ckpt = tf.train.Checkpoint(step=tf.Variable(3, dtype=tf.int64), module=_nested(tf))
+    path = ckpt.write("match_source")
+    view = tf.train.CheckpointView(path)
+    partial = tf.Module()
+    partial.w = tf.Variable(np.zeros((2, 3)))
+    partial.items = [tf.Variable(np.int32(1))]
+    partial.other = tf.Variable(7.0)
+    live = tf.train.Checkpoint(module=partial, fresh=tf.Variable(1.0))
+    matched, only_saved, only_live = view.diff(live)
+    same = view.match(ckpt)
+    return {"matched": {k: _describe(tf, v) for k, v in matched.items()},
+            "only_saved": only_saved,
+            "only_live": [_describe(tf, v) for v in only_live],
+            "same": {k: _describe(tf, v) for k, v in same.items()},
+            "same_root": same[0] is ckpt,
+            "same_step": same[view.children(0)["step"]] is ckpt.step}
+
+
+def _view_errors(tf):
+    name_based = tf.train.Checkpoint(v=tf.Variable(1.0)).write("name_based_source")
+    reader = tf.train.load_checkpoint(name_based)
+    view = tf.train.CheckpointView(name_based)
+    return {"missing": _raised(lambda: tf.train.CheckpointView("no_such_checkpoint"), text=False),
+            "not_trackable": _raised(lambda: view.match(3), text=False),
+            "node_range": _raised(lambda: view.children(99), text=False),
+            "keys": sorted(k for k in reader.get_variable_to_shape_map())}
+
+
+def _trackable_view(tf):
+    module = _nested(tf)
+    view = tf.train.TrackableView(module)
+    ckpt = tf.train.Checkpoint(model=module, step=tf.Variable(1))
+    ckpt_view = tf.train.TrackableView(ckpt)
+    return {"root": view.root is module,
+            "children": {k: _describe(tf, v) for k, v in view.children(module).items()},
+            "class_children": list(tf.train.TrackableView.children(module.inner)),
+            "descendants": [_describe(tf, v) for v in view.descendants()],
+            "list_children": {k: _describe(tf, v) for k, v in view.children(module.items).items()},
+            "ckpt_children": list(ckpt_view.children(ckpt)),
+            "ckpt_descendants": [_describe(tf, v) for v in ckpt_view.descendants()],
+            "variable_children": view.children(module.w)}
+
+
+def _trackable_view_keras(tf):
+    # a layer's graph only: a Keras 3 model on TensorFlow adds empty bookkeeping nodes
+    # (_tracked, _inbound_nodes, ...) featherflow's checkpoints leave out (docs/saving.md)
+    keras = tf.keras
+    dense = keras.layers.Dense(3, kernel_initializer="ones")
+    dense.build((None, 2))
+    path = tf.train.Checkpoint(layer=dense).write("keras_view")
+    view = tf.train.CheckpointView(path)
+    fresh = keras.layers.Dense(3)
+    fresh.build((None, 2))
+    return {"dense_children": {k: _describe(tf, v) for k, v in
+                               tf.train.TrackableView.children(dense).items()},
+            "saved": _saved_graph(view),
+            "matched": {k: _describe(tf, v) for k, v in
+                        view.match(tf.train.Checkpoint(layer=dense)).items()},
+            "diff_unbuilt": [len(part) for part in view.diff(
+                tf.train.Checkpoint(layer=keras.layers.Dense(3)))],
+            "descendants": len(tf.train.TrackableView(fresh).descendants())}
+
+
 SCENARIOS = {
     "ema_basic": _ema_basic,
     "ema_num_updates_variable": _ema_num_updates_variable,
@@ -421,4 +536,10 @@ SCENARIOS = {
     "cluster_equality": _cluster_equality,
     "cluster_errors": _cluster_errors,
     "cluster_protos": _cluster_protos,
+    "view_tf_files": _view_tf_files,
+    "view_own_written": _view_own_written,
+    "view_match": _view_match,
+    "view_errors": _view_errors,
+    "trackable_view": _trackable_view,
+    "trackable_view_keras": _trackable_view_keras,
 }

@@ -6,7 +6,8 @@ featherflow restores TensorFlow's (see docs/checkpoints.md).
   index's sorted-table layout; ``wire``: the protocol-buffer messages, by hand.
 - ``object_graph``: which object hangs under which name (TensorFlow/Keras 3 names).
 - ``checkpoint``: Checkpoint and its load statuses; ``restore``: matching and deferred
-  restoration; ``manager``: CheckpointManager; ``state``: the ``checkpoint`` file and readers.
+  restoration; ``manager``: CheckpointManager; ``state``: the ``checkpoint`` file and readers;
+  ``views``: CheckpointView and TrackableView.
 """
 
 from featherflow.saving.tf_checkpoint.bundle import CheckpointReader
@@ -27,10 +28,11 @@ from featherflow.saving.tf_checkpoint.state import (
     load_variable,
     update_checkpoint_state,
 )
+from featherflow.saving.tf_checkpoint.views import CheckpointView, TrackableView
 
 __all__ = [
     "Checkpoint", "CheckpointLoadStatus", "CheckpointManager", "CheckpointOptions",
     "CheckpointReader", "CheckpointState", "InitializationOnlyStatus", "checkpoints_iterator",
     "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
-    "load_variable", "update_checkpoint_state",
+    "load_variable", "update_checkpoint_state", "CheckpointView", "TrackableView",
 ]

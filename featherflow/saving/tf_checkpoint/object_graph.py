@@ -39,11 +39,17 @@ def escape(name):
 
 class Container:
     """A list or dict seen as one node of the graph (TensorFlow's ListWrapper/_DictWrapper);
-    ``key`` identifies it across walks of the graph."""
+    ``key`` identifies it across walks of the graph; ``value`` is the list or dict itself
+    (None for the nodes a Sequential model adds, which have no Python object here)."""
 
-    def __init__(self, key, items):
+    def __init__(self, key, items, value=None):
         self.key = key
         self.items = items
+        self.value = value
+
+    def __repr__(self):
+        names = ", ".join(name for name, _ in self.items)
+        return f"<checkpoint node with children [{names}]>"
 
 
 def _is_layer(obj):
@@ -86,7 +92,7 @@ def wrap(value):
     else:
         return value if is_trackable(value) else None
     items = [(k, node) for k, node in ((k, wrap(v)) for k, v in items) if node is not None]
-    return Container(("container", id(value)), items) if items else None
+    return Container(("container", id(value)), items, value) if items else None
 
 
 def _renames(obj):
