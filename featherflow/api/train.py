@@ -12,6 +12,7 @@ and thread coordination.
   bytes; ServerDef's ``default_session_config`` is kept only as an unknown field).
 - ``Coordinator``: stop requests and exception hand-over between threads.
 - ``ExponentialMovingAverage``: shadow variables that follow variables with decay.
+- ``experimental``: ``PythonState`` and the checkpoint sharding callbacks.
 
 Example::
 
@@ -20,6 +21,7 @@ Example::
     >>> record = example.SerializeToString()
 """
 
+from featherflow.api import train_experimental as experimental
 from featherflow.api.cluster_spec import ClusterSpec
 from featherflow.api.coordinator import Coordinator
 from featherflow.api.moving_averages import ExponentialMovingAverage
@@ -44,7 +46,7 @@ __all__ = [
     "ExponentialMovingAverage",
     "checkpoints_iterator",
     "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
-    "load_variable", "TrackableView",
+    "load_variable", "TrackableView", "experimental",
 ]
 
 

@@ -513,6 +513,73 @@ def _trackable_view_keras(tf):
             "descendants": len(tf.train.TrackableView(fresh).descendants())}
 
 
+# -- tf.train.experimental.PythonState -----------------------------------------------------------
+def _counter_class(tf):
+    class Counter(tf.train.experimental.PythonState):
+        def __init__(self, count=0):
+            self.count = count
+            self.received = []
+
+        def serialize(self):
+            return str(self.count)
+
+        def deserialize(self, string_value):
+            self.received.append(string_value)
+            self.count = int(string_value)
+
+    return Counter
+
+
+def _python_state(tf):
+    counter_class = _counter_class(tf)
+    module = tf.Module()
+    module.counter = counter_class(7)
+    module.v = tf.Variable(1.5)
+    path = tf.train.Checkpoint(state=module.counter, module=module).write("python_state")
+    reader = tf.train.load_checkpoint(path)
+    fresh = counter_class()
+    status = tf.train.Checkpoint(state=fresh).read(path)
+    view = tf.train.CheckpointView(path)
+    whole = tf.Module()
+    again = counter_class()
+    whole.counter = again
+    whole.v = tf.Variable(0.0)
+    tf.train.Checkpoint(state=again, module=whole).read(path).assert_consumed()
+    other = tf.Module()
+    other.counter = counter_class()
+    other.v = tf.Variable(0.0)
+    mismatch = tf.train.Checkpoint(state=counter_class(), module=other).read(path)
+    return {"keys": sorted(reader.get_variable_to_shape_map()),
+            "value": reader.get_tensor("state/.ATTRIBUTES/py_state"),
+            "dtype": reader.get_variable_to_dtype_map()["state/.ATTRIBUTES/py_state"].name,
+            "restored": [fresh.count, fresh.received],
+            "partial": _raised(status.assert_consumed, text=False),
+            "graph": _saved_graph(view), "whole": [again.count, again.received, whole.v.numpy()],
+            "mismatch": [_raised(mismatch.assert_consumed, text=False), other.counter.count],
+            "children": tf.train.TrackableView.children(fresh),
+            "abstract": _raised(tf.train.experimental.PythonState, text=False)}
+
+
+def _python_state_bytes(tf):
+    class Raw(tf.train.experimental.PythonState):
+        def __init__(self, data=b""):
+            self.data = data
+
+        def serialize(self):
+            return self.data
+
+        def deserialize(self, string_value):
+            self.data = string_value
+
+    path = tf.train.Checkpoint(raw=Raw(b"\xff\x00bytes")).write("python_state_bytes")
+    back = Raw()
+    tf.train.Checkpoint(raw=back).read(path).assert_consumed()
+    text = tf.train.Checkpoint(raw=Raw("caf\u00e9")).write("python_state_text")
+    back_text = Raw()
+    tf.train.Checkpoint(raw=back_text).read(text)
+    return [back.data, back_text.data]
+
+
 SCENARIOS = {
     "ema_basic": _ema_basic,
     "ema_num_updates_variable": _ema_num_updates_variable,
@@ -542,4 +609,6 @@ SCENARIOS = {
     "view_errors": _view_errors,
     "trackable_view": _trackable_view,
     "trackable_view_keras": _trackable_view_keras,
+    "python_state": _python_state,
+    "python_state_bytes": _python_state_bytes,
 }

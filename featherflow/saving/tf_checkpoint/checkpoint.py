@@ -15,6 +15,7 @@ import numpy as np
 from featherflow.autodiff.variable import Variable
 from featherflow.errors import DataLossError, NotFoundError
 from featherflow.saving.tf_checkpoint import bundle, object_graph, state, wire
+from featherflow.saving.tf_checkpoint.python_state import PythonState
 from featherflow.saving.tf_checkpoint.restore import Restoration
 
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
@@ -210,6 +211,8 @@ class Checkpoint:
                 attrs.append((name, full_name, key))
                 if isinstance(obj, Variable):
                     tensors[key] = obj.data
+                elif isinstance(obj, PythonState):
+                    tensors[key] = np.array(obj._checkpoint_value(), dtype=object)
                 else:
                     tensors[key + "_STATE"] = np.array(obj._checkpoint_state(), dtype=object)
             graph.append({"children": edges, "attributes": attrs, "has_values": False})

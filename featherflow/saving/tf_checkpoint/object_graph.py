@@ -21,6 +21,7 @@ from the root (``/`` and ``.`` escaped as TensorFlow does) plus ``/.ATTRIBUTES/V
 """
 
 from featherflow.autodiff.variable import Variable
+from featherflow.saving.tf_checkpoint.python_state import PYTHON_STATE, PythonState
 
 VARIABLE_VALUE = "VARIABLE_VALUE"
 ITERATOR = "ITERATOR"
@@ -78,8 +79,9 @@ def _is_iterator(obj):
 
 
 def is_trackable(obj):
-    return (isinstance(obj, (Variable, Container)) or _is_layer(obj) or is_optimizer(obj)
-            or _is_module(obj) or _is_iterator(obj) or hasattr(obj, "_checkpoint_children"))
+    return (isinstance(obj, (Variable, Container, PythonState)) or _is_layer(obj)
+            or is_optimizer(obj) or _is_module(obj) or _is_iterator(obj)
+            or hasattr(obj, "_checkpoint_children"))
 
 
 def wrap(value):
@@ -167,7 +169,7 @@ def children(obj):
     own = getattr(obj, "_checkpoint_children", None)
     if own is not None:
         return own()
-    if isinstance(obj, Variable) or _is_iterator(obj):
+    if isinstance(obj, (Variable, PythonState)) or _is_iterator(obj):
         return []
     if _is_layer(obj):
         return _layer_children(obj)
@@ -187,6 +189,8 @@ def attributes(obj):
         return [(VARIABLE_VALUE, getattr(obj, "path", None) or obj.name)]
     if _is_iterator(obj):
         return [(ITERATOR, "Iterator")]
+    if isinstance(obj, PythonState):
+        return [(PYTHON_STATE, "")]
     return []
 
 

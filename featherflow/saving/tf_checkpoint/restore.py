@@ -17,6 +17,7 @@ import numpy as np
 from featherflow.autodiff.variable import Variable
 from featherflow.errors import InvalidArgumentError
 from featherflow.saving.tf_checkpoint import object_graph
+from featherflow.saving.tf_checkpoint.python_state import PYTHON_STATE, PythonState
 
 # TF's names for dtypes in its restore errors ("expected dtype int32 does not equal
 # original dtype float")
@@ -99,6 +100,8 @@ class Restoration:
                     out.append((saved_id, obj, self._variable_value(obj, key)))
                 elif name == object_graph.ITERATOR and hasattr(obj, "_restore_checkpoint_state"):
                     out.append((saved_id, obj, self._iterator_state(key)))
+                elif name == PYTHON_STATE and isinstance(obj, PythonState):
+                    out.append((saved_id, obj, self._python_state(key)))
         return out
 
     def _variable_value(self, variable, key):
@@ -135,6 +138,14 @@ class Restoration:
                 "a Checkpoint that does not hold the iterator.")
         return json.loads(self.reader.get_tensor(state_key))
 
+    def _python_state(self, key):
+        if self.reader.dtype_name(key) != "string":
+            raise InvalidArgumentError(
+                f"{key} holds a {self.reader.dtype_name(key)} tensor; a PythonState is saved "
+                "as a string.")
+        value = self.reader.get_tensor(key)
+        return value if isinstance(value, bytes) else bytes(np.asarray(value).reshape(-1)[0])
+
     def _assign(self, values):
         # iterators first: re-running a pipeline is the one step here that can still fail,
         # and it must fail before any variable changes
@@ -145,6 +156,8 @@ class Restoration:
                     obj.data[...] = value
                 else:
                     obj.data[...] = np.asarray(value, dtype=obj.data.dtype)
+            elif isinstance(obj, PythonState):
+                obj.deserialize(value)
             else:
                 obj._restore_checkpoint_state(value)
             self.restored.add(saved_id)
