@@ -45,6 +45,7 @@ class GroupedQueryAttention(Layer):
     # MultiHeadAttention's attention code, shared (the projected tensors have its 4-D layout)
     _compute_attention_mask = MultiHeadAttention._compute_attention_mask
     _compute_attention = MultiHeadAttention._compute_attention
+    _dot_product_op = MultiHeadAttention._dot_product_op
     _expand_mask = MultiHeadAttention._expand_mask
     _scores_shape = MultiHeadAttention._scores_shape
     _keep_mask = MultiHeadAttention._keep_mask
