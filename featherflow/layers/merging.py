@@ -54,8 +54,8 @@ class _Merge(Layer):
                     f"{[tuple(x) for x in input_shape]}; they must have the same rank."
                 )
             for i, (a, b) in enumerate(zip(out, s)):
-                if a is None or b is None:
-                    out[i] = a if b is None else b
+                if a is None or b is None:  # Keras 3: unknown if either is (None * 1 too)
+                    out[i] = None
                 elif a != b and a != 1 and b != 1:
                     raise ValueError(
                         f"{type(self).__name__} '{self.name}': inputs have incompatible shapes "

@@ -100,7 +100,10 @@ class Functional(Model):
 
     @property
     def layers(self):
-        return list(self._all_layers)
+        # Keras 3 lists Layers only: arithmetic on symbolic tensors (x + 3.0) is an operation
+        from featherflow.layers.core import _SymbolicOp
+
+        return [la for la in self._all_layers if not isinstance(la, _SymbolicOp)]
 
     @property
     def input_names(self):

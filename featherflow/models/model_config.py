@@ -78,14 +78,20 @@ def _skips_first_node(layer):
         isinstance(layer, Sequential) and layer._input_layer is not None)
 
 
+def _graph_layers(model):
+    """Every layer of a Functional graph, its operations (x + 3.0) too: ``model.layers`` lists
+    Layers only, as Keras 3's does."""
+    return list(getattr(model, "_all_layers", None) or model.layers)
+
+
 def _node_indices(model, keras2=False):
     """Map each node of the model to its index among its layer's nodes *in this model*."""
     in_model = {id(n) for n in model._nodes}
-    for layer in model.layers:
+    for layer in _graph_layers(model):
         if isinstance(layer, InputLayer):
             in_model.update(id(n) for n in layer._inbound_nodes[:1])
     index = {}
-    for layer in model.layers:
+    for layer in _graph_layers(model):
         kept = [n for n in layer._inbound_nodes if id(n) in in_model]
         offset = 1 if keras2 and _skips_first_node(layer) else 0
         for i, node in enumerate(kept):
@@ -103,7 +109,7 @@ def functional_config(model, keras3=False):
     """The config of a Functional model: layers with their inbound nodes, inputs, outputs."""
     index, in_model = _node_indices(model, keras2=not keras3)
     entries = []
-    for layer in model.layers:
+    for layer in _graph_layers(model):
         entry = layer_config.layer_to_dict(layer, keras3=keras3, in_model=True)
         entry["name"] = layer.name
         nodes = []

@@ -92,7 +92,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
     print_fn("_" * line_length)
     emit(headers)
     print_fn("=" * line_length)
-    layers = model.layers
+    # a Functional model's operations too (x + 3.0), as Keras 3's summary lists them
+    layers = getattr(model, "_all_layers", None) or model.layers
     for layer in layers:
         name = f"{layer.name} ({type(layer).__name__})"
         # an unbuilt layer shows as Keras 3 shows it: no shape, "0 (unbuilt)" parameters
