@@ -49,9 +49,9 @@ __all__ = [
 
 def __getattr__(name):
     # the rest of tf.nn (featherflow/api/nn_extra.py) loads on first use
-    from featherflow.api import nn_extra, nn_sampled
+    from featherflow.api import nn_ctc, nn_extra, nn_sampled
 
-    for module in (nn_extra, nn_sampled):
+    for module in (nn_extra, nn_sampled, nn_ctc):
         if name in module.__all__:
             value = getattr(module, name)
             globals()[name] = value
@@ -60,6 +60,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    from featherflow.api import nn_extra, nn_sampled
+    from featherflow.api import nn_ctc, nn_extra, nn_sampled
 
-    return sorted(set(globals()) | set(nn_extra.__all__) | set(nn_sampled.__all__))
+    return sorted(set(globals()) | set(nn_extra.__all__) | set(nn_sampled.__all__)
+                  | set(nn_ctc.__all__))

@@ -7,6 +7,8 @@ to the logits is ``softmax(logits) - occupancy``, where the occupancy of class k
 the posterior probability that an alignment emits k there.
 """
 
+import math
+
 import numpy as np
 
 from featherflow.autodiff.function import Function
@@ -233,48 +235,137 @@ def greedy_decode(scores, lengths, blank, merge_repeated=True):
     return seqs, neg
 
 
-def beam_search_decode(log_probs, lengths, blank, beam_width=100, top_paths=1):
-    """Prefix beam search over normalized log-probabilities (batch, time, classes).
+class _Beam:
+    """One prefix of TensorFlow's CTC beam search: its last label, parent and children, and
+    the log-probabilities (ending in a blank, in its label, total) before and after a step."""
 
-    Each prefix keeps two log-probabilities: ending in a blank and ending in its last label,
-    so alignments that differ only in blanks and repeats merge into one beam. Returns per sample
-    a list of ``top_paths`` pairs ``(sequence, log_probability)``, best first.
+    __slots__ = ("parent", "label", "children", "old", "new")
+
+    def __init__(self, parent, label):
+        self.parent, self.label, self.children = parent, label, {}
+        self.old = [_NEG_INF, _NEG_INF, _NEG_INF]   # blank, label, total
+        self.new = [_NEG_INF, _NEG_INF, _NEG_INF]
+
+    def active(self):
+        return self.new[2] != _NEG_INF
+
+    def child(self, label):
+        c = self.children.get(label)
+        if c is None:
+            c = self.children[label] = _Beam(self, label)
+        return c
+
+    def labels(self):
+        out, e = [], self
+        while e.parent is not None:
+            out.append(e.label)
+            e = e.parent
+        return out[::-1]
+
+
+def _logaddexp(a, b):
+    if a == _NEG_INF:
+        return b
+    if b == _NEG_INF:
+        return a
+    m = a if a > b else b
+    return m + math.log1p(math.exp(-abs(a - b)))
+
+
+class _Leaves:
+    """TensorFlow's ``TopN`` of beams by total log-probability (at most ``limit``)."""
+
+    def __init__(self, limit):
+        self.limit, self.items = limit, []
+
+    def __len__(self):
+        return len(self.items)
+
+    def bottom(self):
+        return min(self.items, key=lambda e: e.new[2])
+
+    def push(self, entry):
+        if len(self.items) < self.limit:
+            self.items.append(entry)
+            return
+        low = self.bottom()
+        if entry.new[2] > low.new[2]:
+            self.items.remove(low)
+            self.items.append(entry)
+
+    def extract(self):
+        out = sorted(self.items, key=lambda e: -e.new[2])
+        self.items = []
+        return out
+
+
+def beam_search_decode(log_probs, lengths, blank, beam_width=100, top_paths=1):
+    """TensorFlow's CTC beam search (``CTCBeamSearchDecoder``, no label selection, no
+    scorer) over normalized log-probabilities (batch, time, classes).
+
+    Beams are prefixes kept in a top-``beam_width`` set: each step first advances every kept
+    beam (staying on its label, or entered from its parent while the parent is still kept),
+    then grows children of the beams that could still enter the set, evicting the lowest.
+    Returns per sample ``top_paths`` pairs ``(labels, log_probability)``, best first, exactly
+    as TensorFlow's ``tf.nn.ctc_beam_search_decoder`` (repeats never merged).
     """
     if top_paths > beam_width:
         raise ValueError(
             f"ctc_decode: top_paths ({top_paths}) must not exceed beam_width ({beam_width})."
         )
+    classes = [c for c in range(log_probs.shape[-1]) if c != blank]
     results = []
     for b in range(log_probs.shape[0]):
-        beams = {(): (0.0, _NEG_INF)}
+        root = _Beam(None, -1)
+        root.new = [0.0, _NEG_INF, 0.0]
+        leaves = _Leaves(beam_width)
+        leaves.push(root)
         for t in range(int(lengths[b])):
-            lp = log_probs[b, t].astype(np.float64)
-            nxt = {}
+            x = log_probs[b, t].astype(np.float64).tolist()
+            branches = leaves.extract()
+            for e in branches:
+                e.old = list(e.new)
+            for e in branches:
+                if e.parent is not None:
+                    if e.parent.active():
+                        prev = e.parent.old[0] if e.label == e.parent.label else e.parent.old[2]
+                        e.new[1] = _logaddexp(e.new[1], prev)
+                    e.new[1] += x[e.label]
+                e.new[0] = e.old[2] + x[blank]
+                e.new[2] = _logaddexp(e.new[0], e.new[1])
+                leaves.push(e)
 
-            def add(prefix, pb, pnb, table=nxt):
-                ob, onb = table.get(prefix, (_NEG_INF, _NEG_INF))
-                table[prefix] = (np.logaddexp(ob, pb), np.logaddexp(onb, pnb))
+            def candidate(total):
+                return total > _NEG_INF and (len(leaves) < beam_width
+                                             or total > leaves.bottom().new[2])
 
-            for prefix, (pb, pnb) in beams.items():
-                total = np.logaddexp(pb, pnb)
-                add(prefix, total + lp[blank], _NEG_INF)
-                last = prefix[-1] if prefix else None
-                if last is not None:
-                    # the last label repeated without a blank collapses into the same prefix
-                    add(prefix, _NEG_INF, pnb + lp[last])
-                ext = total + lp
-                if last is not None:
-                    ext[last] = pb + lp[last]
-                for c in range(lp.shape[0]):
-                    if c != blank:
-                        add(prefix + (c,), _NEG_INF, ext[c])
-            ranked = sorted(nxt.items(), key=lambda kv: -np.logaddexp(*kv[1]))
-            beams = dict(ranked[:beam_width])
-        ranked = sorted(beams.items(), key=lambda kv: -np.logaddexp(*kv[1]))[:top_paths]
-        out = [(np.array(p, np.int64), float(np.logaddexp(*v))) for p, v in ranked]
-        while len(out) < top_paths:
-            out.append((np.zeros(0, np.int64), float(_NEG_INF)))
-        results.append(out)
+            for e in branches:
+                if not candidate(e.old[2]):
+                    continue
+                for label in classes:
+                    c = e.child(label)
+                    if c.active():
+                        continue
+                    c.new[0] = _NEG_INF
+                    prev = e.old[0] if label == e.label else e.old[2]
+                    c.new[1] = x[label] + prev
+                    c.new[2] = c.new[1]
+                    if candidate(c.new[2]):
+                        if len(leaves) == beam_width:
+                            leaves.bottom().new = [_NEG_INF, _NEG_INF, _NEG_INF]
+                        leaves.push(c)
+                    else:
+                        c.old = [_NEG_INF, _NEG_INF, _NEG_INF]
+                        c.new = [_NEG_INF, _NEG_INF, _NEG_INF]
+        if len(leaves) < top_paths:
+            from featherflow.errors import InvalidArgumentError
+
+            raise InvalidArgumentError(
+                f"Less leaves in the beam search than requested: sample {b} kept "
+                f"{len(leaves)} beam(s) and top_paths is {top_paths} (a short or empty "
+                "sequence has few prefixes; ask for fewer paths)")
+        best = leaves.extract()[:top_paths]
+        results.append([(np.array(e.labels(), np.int64), float(e.new[2])) for e in best])
     return results
 
 
