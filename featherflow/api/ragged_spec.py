@@ -86,8 +86,7 @@ class RaggedTensorSpec(TensorSpec):
         if self._shape is None:
             shape = None
         else:
-            shape = (batch_size, None) + tuple(self._shape[1:]) if self._shape else (
-                batch_size,)
+            shape = (batch_size,) + tuple(self._shape)
         return RaggedTensorSpec(shape, self._dtype, self._ragged_rank + 1,
                                 self._row_splits_dtype)
 

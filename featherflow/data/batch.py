@@ -7,6 +7,7 @@ without touching each element in Python.
 
 import numpy as np
 
+from featherflow.api import sparse_data
 from featherflow.data import structure
 from featherflow.data.dataset import END, INFINITE, UNKNOWN, Dataset
 from featherflow.errors import InvalidArgumentError
@@ -21,23 +22,29 @@ def positive_size(value, what):
 
 def stack(elements, what="batch", ragged=None):
     """One batch of a list of elements of the same structure, leaf by leaf; the leaves
-    flagged in ``ragged`` (their spec is a RaggedTensorSpec) join as RaggedTensors."""
+    flagged in ``ragged`` (their spec is a RaggedTensorSpec) join as RaggedTensors,
+    SparseTensors as one SparseTensor of rank + 1 (its dense shape the largest of the
+    elements' in each dimension, as TensorFlow's batch makes it)."""
     first = elements[0]
-    if ragged is not None:
-        return _stack_ragged(elements, ragged)
-    if type(first) is np.ndarray:
+    if type(first) is np.ndarray and ragged is None:
         try:
             return np.stack(elements)
         except ValueError:
             _raise_shapes([e.shape for e in elements], 0, what)
     leaves = [structure.flatten(e) for e in elements]
+    flags = ragged if ragged is not None else [None] * len(leaves[0])
     out = []
-    for c in range(len(leaves[0])):
+    for c, spec in enumerate(flags):
         column = [row[c] for row in leaves]
-        try:
-            out.append(np.stack(column))
-        except ValueError:
-            _raise_shapes([a.shape for a in column], c, what)
+        if spec is not None:
+            out.append(structure.ragged_batch(column, spec))
+        elif structure.is_sparse(column[0]):
+            out.append(sparse_data.stack(column))
+        else:
+            try:
+                out.append(np.stack(column))
+            except ValueError:
+                _raise_shapes([a.shape for a in column], c, what)
     return structure.pack_as(first, out)
 
 
@@ -45,21 +52,6 @@ def ragged_flags(spec):
     """Per leaf of ``spec``, its RaggedTensorSpec (or None); None when there is none."""
     flags = [s if structure.is_ragged_spec(s) else None for s in structure.flatten(spec)]
     return flags if any(f is not None for f in flags) else None
-
-
-def _stack_ragged(elements, ragged):
-    leaves = [structure.flatten(e) for e in elements]
-    out = []
-    for c, spec in enumerate(ragged):
-        column = [row[c] for row in leaves]
-        if spec is not None:
-            out.append(structure.ragged_batch(column, spec))
-            continue
-        try:
-            out.append(np.stack(column))
-        except ValueError:
-            _raise_shapes([a.shape for a in column], c, "batch")
-    return structure.pack_as(elements[0], out)
 
 
 def batched_spec(spec, first):
@@ -109,8 +101,10 @@ class BatchDataset(Dataset):
         if first is END:
             return END
         n = self._batch_size
-        ragged = ragged_flags(self._batching_spec())
-        if ragged is not None:
+        spec = self._batching_spec()
+        ragged = ragged_flags(spec)
+        if ragged is not None or any(structure.is_sparse_spec(s)
+                                     for s in structure.flatten(spec)):
             return stack([first] * n, ragged=ragged)
         return structure.map_element(lambda a: np.broadcast_to(a, (n,) + a.shape), first)
 
@@ -140,8 +134,9 @@ class BatchDataset(Dataset):
 
 
 class RaggedBatchDataset(BatchDataset):
-    """``Dataset.ragged_batch``: batches whose components of rank >= 1 become RaggedTensors
-    (the outer dimension of each element becomes a ragged one); scalars batch densely.
+    """``Dataset.ragged_batch``: batches whose components of varying shape become
+    RaggedTensors (a new ragged outer dimension); scalars and fully known shapes batch
+    densely, as in TensorFlow.
 
     Example::
 
@@ -156,10 +151,19 @@ class RaggedBatchDataset(BatchDataset):
         self._splits_dtype = row_splits_dtype
 
     def _batching_spec(self):
+        """As TF: a dense component of rank >= 1 batches as ragged, its ragged_rank the last
+        varying axis; scalars batch densely. TF also keeps a fully known shape dense; here
+        it is ragged_rank 0, as map's specs (read from one element) can be fully known
+        where TF's tracer says None (tf.range(x) is (None,) in TF, (0,) here)."""
         ragged = structure.ragged_module()
 
         def one(s):
-            if structure.is_ragged_spec(s) or s._shape is None or len(s._shape) == 0:
+            if (not isinstance(s, structure.TensorSpec) or structure.is_ragged_spec(s)
+                    or s._shape is None or len(s._shape) == 0):
                 return s
-            return ragged.RaggedTensorSpec(s._shape, s._dtype, 0, self._splits_dtype)
+            if None not in s._shape:
+                return ragged.RaggedTensorSpec((None, *s._shape[1:]), s._dtype, 0,
+                                               self._splits_dtype)
+            rank = max(axis for axis, d in enumerate(s._shape) if d is None)
+            return ragged.RaggedTensorSpec(s._shape, s._dtype, rank, self._splits_dtype)
         return structure.map_element(one, self._input.element_spec)

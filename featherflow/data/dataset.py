@@ -252,6 +252,13 @@ class Dataset:
         return RaggedBatchDataset(self, batch_size, drop_remainder, row_splits_dtype,
                                   name=name)
 
+    def sparse_batch(self, batch_size, row_shape, name=None):
+        """Batches of dense elements as SparseTensors of dense shape ``[batch, *row_shape]``
+        (``None`` in ``row_shape``: the batch's largest size there)."""
+        from featherflow.data.sparse_batch import SparseBatchDataset
+
+        return SparseBatchDataset(self, batch_size, row_shape, name=name)
+
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):
         """Batch elements of varying shape, padding each to the batch's largest."""

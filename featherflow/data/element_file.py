@@ -4,10 +4,14 @@ TensorFlow's on-disk formats for these are internal to it, so featherflow has it
 without pickle. A file is::
 
     b"FFELEM1\\n"  uint64 header length  header (UTF-8 JSON: {"element_spec": ...})
-    per element: b"E", then per component (in tf.nest order): uint8 rank, int64 dims,
-                 the data (numbers: little-endian C-order bytes of the spec's dtype;
-                 strings: int64 lengths, then the bytes one after another)
+    per element: b"E", then per component (in tf.nest order) one or more arrays, each
+                 uint8 rank, int64 dims, the data (numbers: little-endian C-order bytes of
+                 the spec's dtype; strings: int64 lengths, then the bytes one after another)
     b"Z" uint64 element count
+
+A dense component is one array; a SparseTensor three (indices, values, dense_shape); a
+RaggedTensor a uint8 count of row-splits arrays, those, then its flat values (a count of 0
+and one dense array where the spec's ragged_rank is 0).
 
 The closing count tells a finished file from a cut one. Writers write to a temporary name
 and rename when done, so a reader never sees half a file under the real name.
@@ -22,7 +26,9 @@ import uuid
 
 import numpy as np
 
-from featherflow.autodiff.tensor import dtype_name
+from featherflow.api.sparse_ops import make as make_sparse
+from featherflow.api.sparse_tensor import SparseTensorSpec
+from featherflow.autodiff.tensor import Tensor, dtype_name
 from featherflow.data import structure
 from featherflow.errors import DataLossError
 
@@ -33,7 +39,15 @@ COMPRESSIONS = (None, "", "GZIP")
 # -- the spec as JSON ------------------------------------------------------------------------
 
 def spec_to_json(spec):
-    """A JSON-able form of a nest of TensorSpecs."""
+    """A JSON-able form of a nest of TensorSpecs (and Sparse/RaggedTensorSpecs)."""
+    if structure.is_sparse_spec(spec):
+        shape = None if spec._shape is None else list(spec._shape)
+        return {"sparse": {"shape": shape, "dtype": dtype_name(spec.dtype)}}
+    if structure.is_ragged_spec(spec):
+        shape = None if spec._shape is None else list(spec._shape)
+        return {"ragged": {"shape": shape, "dtype": dtype_name(spec.dtype),
+                           "ragged_rank": spec.ragged_rank,
+                           "row_splits_dtype": spec.row_splits_dtype.name}}
     if isinstance(spec, structure.TensorSpec):
         shape = None if spec._shape is None else list(spec._shape)
         return {"tensor": {"shape": shape, "dtype": dtype_name(spec.dtype)}}
@@ -53,6 +67,13 @@ def spec_to_json(spec):
 
 
 def spec_from_json(data):
+    if "sparse" in data:
+        t = data["sparse"]
+        return SparseTensorSpec(t["shape"], _dtype(t["dtype"]))
+    if "ragged" in data:
+        t = data["ragged"]
+        return structure.ragged_module().RaggedTensorSpec(
+            t["shape"], _dtype(t["dtype"]), t["ragged_rank"], t["row_splits_dtype"])
     if "tensor" in data:
         t = data["tensor"]
         return structure.TensorSpec(t["shape"], _dtype(t["dtype"]))
@@ -90,11 +111,6 @@ class ElementWriter:
     def __init__(self, file, spec, extra=None):
         self._file = file
         self._specs = structure.flatten(spec)
-        if any(structure.is_ragged_spec(s) for s in self._specs):
-            raise TypeError(
-                "cache / save / snapshot: featherflow's element files hold dense tensors; "
-                "this dataset has RaggedTensor components. Cache before the ragged step, or "
-                "map them to dense (rt.to_tensor()) first.")
         self._count = 0
         header = dict(extra or {}, element_spec=spec_to_json(spec))
         text = json.dumps(header).encode("utf-8")
@@ -103,20 +119,35 @@ class ElementWriter:
     def write(self, element):
         parts = [b"E"]
         for spec, a in zip(self._specs, structure.flatten(element)):
-            parts.append(struct.pack("<B", a.ndim) + struct.pack(f"<{a.ndim}q", *a.shape))
-            if spec.dtype.kind == "O":
-                items = [bytes(v) for v in a.reshape(-1)]
-                parts.append(np.array([len(v) for v in items], "<i8").tobytes())
-                parts.extend(items)
+            if structure.is_sparse_spec(spec):
+                _dense_parts(parts, a.indices.data, np.dtype(np.int64))
+                _dense_parts(parts, a.values.data, spec.dtype)
+                _dense_parts(parts, a.dense_shape.data, np.dtype(np.int64))
+            elif structure.is_ragged_spec(spec):
+                splits = [t.data for t in a.nested_row_splits] if structure.is_ragged(a) else []
+                parts.append(struct.pack("<B", len(splits)))
+                for row_splits in splits:
+                    _dense_parts(parts, row_splits, spec.row_splits_dtype)
+                flat = a.flat_values.data if structure.is_ragged(a) else a
+                _dense_parts(parts, flat, spec.dtype)
             else:
-                parts.append(np.ascontiguousarray(a, dtype=spec.dtype.newbyteorder("<"))
-                             .tobytes())
+                _dense_parts(parts, a, spec.dtype)
         self._file.write(b"".join(parts))
         self._count += 1
 
     def finish(self):
         self._file.write(b"Z" + struct.pack("<Q", self._count))
         return self._count
+
+
+def _dense_parts(parts, a, dtype):
+    parts.append(struct.pack("<B", a.ndim) + struct.pack(f"<{a.ndim}q", *a.shape))
+    if dtype.kind == "O":
+        items = [bytes(v) for v in a.reshape(-1)]
+        parts.append(np.array([len(v) for v in items], "<i8").tobytes())
+        parts.extend(items)
+    else:
+        parts.append(np.ascontiguousarray(a, dtype=dtype.newbyteorder("<")).tobytes())
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -156,18 +187,35 @@ def read_elements(file, spec, path):
 
 
 def _read_leaf(file, spec, path):
+    if structure.is_sparse_spec(spec):
+        indices = _read_dense(file, np.dtype(np.int64), path)
+        values = _read_dense(file, spec.dtype, path)
+        dense_shape = _read_dense(file, np.dtype(np.int64), path)
+        return make_sparse(indices, values, dense_shape)
+    if structure.is_ragged_spec(spec):
+        (count,) = struct.unpack("<B", _exact(file, 1, path))
+        splits = [_read_dense(file, spec.row_splits_dtype, path) for _ in range(count)]
+        flat = _read_dense(file, spec.dtype, path)
+        if not splits:
+            return flat
+        return structure.ragged_module().RaggedTensor.from_nested_row_splits(
+            Tensor(flat), [Tensor(s) for s in splits], validate=False)
+    return _read_dense(file, spec.dtype, path)
+
+
+def _read_dense(file, dtype, path):
     (rank,) = struct.unpack("<B", _exact(file, 1, path))
     shape = struct.unpack(f"<{rank}q", _exact(file, 8 * rank, path))
     size = int(np.prod(shape, dtype=np.int64))
-    if spec.dtype.kind == "O":
+    if dtype.kind == "O":
         lengths = np.frombuffer(_exact(file, 8 * size, path), "<i8")
         out = np.empty(size, dtype=object)
         for i, n in enumerate(lengths.tolist()):
             out[i] = _exact(file, n, path)
         return out.reshape(shape)
-    dtype = spec.dtype.newbyteorder("<")
-    data = np.frombuffer(_exact(file, size * dtype.itemsize, path), dtype)
-    return data.astype(spec.dtype, copy=True).reshape(shape)
+    little = dtype.newbyteorder("<")
+    data = np.frombuffer(_exact(file, size * little.itemsize, path), little)
+    return data.astype(dtype, copy=True).reshape(shape)
 
 
 def _exact(file, n, path):

@@ -40,6 +40,21 @@ def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype="in
     return lambda ds: ds.ragged_batch(batch_size, drop_remainder, row_splits_dtype)
 
 
+def dense_to_sparse_batch(batch_size, row_shape):
+    """``Dataset.sparse_batch`` as a function for ``Dataset.apply`` (TF's older name)."""
+    return lambda ds: ds.sparse_batch(batch_size, row_shape)
+
+
+def get_structure(dataset_or_iterator):
+    """The element spec of a dataset or of an iterator over one (``element_spec``)."""
+    spec = getattr(dataset_or_iterator, "element_spec", None)
+    if spec is None or not hasattr(dataset_or_iterator, "__iter__"):
+        raise TypeError(
+            f"Invalid `dataset_or_iterator`. `dataset_or_iterator` must be a tf.data.Dataset "
+            f"or tf.data.Iterator, but got {type(dataset_or_iterator)}.")
+    return spec
+
+
 def ignore_errors(log_warning=False):
     return lambda ds: ds.ignore_errors(log_warning)
 
@@ -155,7 +170,7 @@ def __getattr__(name):
 __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "ExternalStatePolicy", "INFINITE_CARDINALITY",
            "UNKNOWN_CARDINALITY", "assert_cardinality", "bucket_by_sequence_length",
            "cardinality", "choose_from_datasets", "copy_to_device", "dense_to_ragged_batch",
-           "enumerate_dataset", "get_single_element", "group_by_window", "ignore_errors",
-           "load", "map_and_batch", "parallel_interleave", "prefetch_to_device",
-           "rejection_resample", "sample_from_datasets", "save", "scan", "shuffle_and_repeat",
-           "snapshot", "take_while", "unbatch", "unique", *_LAZY]
+           "dense_to_sparse_batch", "enumerate_dataset", "get_single_element", "get_structure",
+           "group_by_window", "ignore_errors", "load", "map_and_batch", "parallel_interleave",
+           "prefetch_to_device", "rejection_resample", "sample_from_datasets", "save", "scan",
+           "shuffle_and_repeat", "snapshot", "take_while", "unbatch", "unique", *_LAZY]

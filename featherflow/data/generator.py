@@ -79,7 +79,8 @@ def _signature(output_types, output_shapes, output_signature):
             raise TypeError("The `output_shapes` argument can not be used together with the "
                             "`output_signature` argument.")
         for spec in structure.flatten(output_signature):
-            if not isinstance(spec, structure.TensorSpec):
+            if not isinstance(spec, structure.TensorSpec) and not structure.is_sparse_spec(
+                    spec):
                 raise TypeError(
                     f"`output_signature` must contain objects that are subclass of "
                     f"`tf.TypeSpec` but found {type(spec)} which is not. Describe each "
@@ -195,11 +196,15 @@ class GeneratorDataset(Dataset):
                 f"{_short(value)} ({self._where(index)}). Yield the same tuples/dicts as the "
                 "signature (a list is one tensor, not a tuple).")
         arrays = [self._convert(v, spec, index) for v, spec in zip(leaves, self._leaf_specs)]
-        if len(arrays) == 1 and isinstance(self._signature, structure.TensorSpec):
+        if len(arrays) == 1 and not isinstance(self._signature, (tuple, dict)):
             return arrays[0]
         return structure.pack_as(self._signature, arrays)
 
     def _convert(self, value, spec, index):
+        if structure.is_sparse_spec(spec) or structure.is_sparse(value) or (
+                structure.is_ragged_spec(spec) and spec.ragged_rank > 0) or structure.is_ragged(
+                    value):
+            return self._composite(value, spec, index)
         dtype = spec.dtype
         if isinstance(value, Tensor):
             value = value.data
@@ -226,6 +231,24 @@ class GeneratorDataset(Dataset):
                 f"({self._where(index)}). Declare the varying dimensions as None in the "
                 "signature, or reshape what the generator yields.")
         return array
+
+    def _composite(self, value, spec, index):
+        """A SparseTensor or RaggedTensor component: yielded as one, of the spec's kind,
+        dtype and shape (TF converts no dense value to these)."""
+        sparse = structure.is_sparse_spec(spec)
+        if (structure.is_sparse(value) if sparse else structure.is_ragged(value)) is False:
+            kind = "a SparseTensor" if sparse else "a RaggedTensor"
+            raise InvalidArgumentError(
+                f"TypeError: `generator` yielded an element that did not match the expected "
+                f"structure. The expected structure was {spec!r}, but the yielded element was "
+                f"{_short(value)} ({self._where(index)}). Yield {kind} for this component.")
+        if not spec.is_compatible_with(structure.spec_of(value)):
+            raise InvalidArgumentError(
+                f"TypeError: `generator` yielded an element of type "
+                f"{structure.spec_of(value)!r} where {spec!r} was expected "
+                f"({self._where(index)}). Cast the values or declare the varying dimensions "
+                "as None in the signature.")
+        return value
 
     def _strings(self, value, index):
         array = np.array(value, dtype=object)

@@ -244,12 +244,13 @@ class IgnoreErrorsDataset(Dataset):
 
 
 def _row(batch, i):
-    return structure.map_element(lambda a: a[i, ...], batch)
+    return structure.map_element(lambda a: structure.leaf_row(a, i), batch)
 
 
 def _rows(batch):
-    n = structure.flatten(batch)[0].shape[0]
-    return [_row(batch, i) for i in range(n)]
+    leaves = [structure.leaf_rows(a) for a in structure.flatten(batch)]
+    return [structure.pack_as(batch, [rows[i] for rows in leaves])
+            for i in range(len(leaves[0]))]
 
 
 def _map_batch(batch, fn, batched):

@@ -66,11 +66,14 @@ class PaddedBatchDataset(BatchDataset):
         super().__init__(input_dataset, positive, drop_remainder=drop_remainder, name=name)
         spec = input_dataset.element_spec
         leaves = structure.flatten(spec)
-        if any(structure.is_ragged_spec(s) for s in leaves):
+        composite = [s for s in leaves if structure.is_composite_spec(s)]
+        if composite:
+            # TF's message: padded_batch takes TensorSpec components only
             raise TypeError(
-                "padded_batch: featherflow pads dense components only; this dataset has "
-                f"RaggedTensor components ({structure.describe_structure(spec)}). Use "
-                "ragged_batch, or map them to dense (rt.to_tensor()) first.")
+                "`padded_batch` is only supported for datasets that produce tensor elements "
+                "but type spec of elements in the input dataset is not a subclass of "
+                f"TensorSpec: `{composite[0]!r}`. Use batch / ragged_batch, or map the "
+                "component to a dense tensor (tf.sparse.to_dense, rt.to_tensor()) first.")
         self._shapes = self._resolve_shapes(spec, leaves, padded_shapes)
         # without padded_shapes every dimension pads to the batch's largest, which is the
         # static size where the spec has one; the spec keeps those sizes, as TensorFlow's

@@ -69,15 +69,17 @@ class RebatchDataset(Dataset):
             pieces, have = [], 0
             for element in it:
                 leaves = structure.flatten(element)
-                rows = leaves[0].shape[0]
-                if any(a.shape[0] != rows for a in leaves[1:]):
+                counts = [structure.leaf_size(a) for a in leaves]
+                rows = counts[0]
+                if any(n != rows for n in counts[1:]):
                     raise InvalidArgumentError(
                         "rebatch: input element must have the same batch size in each "
-                        f"component; found sizes {[a.shape[0] for a in leaves]}.")
+                        f"component; found sizes {counts}.")
                 start = 0
                 while start < rows:
                     take = min(want - have, rows - start)
-                    pieces.append([a[start:start + take] for a in leaves])
+                    pieces.append([structure.leaf_slice(a, start, start + take)
+                                   for a in leaves])
                     have += take
                     start += take
                     if have == want:
@@ -94,5 +96,5 @@ def _join(spec, pieces):
     if len(pieces) == 1:
         leaves = pieces[0]
     else:
-        leaves = [np.concatenate(column) for column in zip(*pieces)]
+        leaves = [structure.leaf_concat(list(column)) for column in zip(*pieces)]
     return structure.pack_as(spec, leaves)

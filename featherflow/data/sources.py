@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from featherflow.api import sparse_data
 from featherflow.data import structure
 from featherflow.data.dataset import INFINITE, Dataset
 
@@ -22,10 +23,19 @@ class TensorSliceDataset(Dataset):
                 f"from_tensor_slices: could not convert the input to tensors ({err}). Every "
                 "component must be an array, a tensor or a rectangular list; rows of different "
                 "lengths need tf.ragged or padding first.") from None
+        sizes = set()
+        if any(structure.is_sparse(a) for a in structure.flatten(self._data)):
+            # a SparseTensor component is read through a view that slices, batches and
+            # gathers its rows as the arrays are (so batch and shuffle keep their fast paths)
+            def view(a):
+                if not structure.is_sparse(a):
+                    return a
+                sizes.add(sparse_data.check_sliceable(a))
+                return sparse_data.Slices(a)
+            self._data = structure.map_element(view, self._data)
         leaves = structure.flatten(self._data)
         if not leaves:
             raise ValueError("from_tensor_slices: the input has no components.")
-        sizes = set()
         self._ragged = any(structure.is_ragged(a) for a in leaves)
         if self._ragged:
             # rows of a RaggedTensor are taken one by one: no batch slices, no gathers
@@ -33,6 +43,8 @@ class TensorSliceDataset(Dataset):
         for a in leaves:
             if structure.is_ragged(a):
                 sizes.add(a.nrows_int())
+                continue
+            if isinstance(a, sparse_data.Slices):
                 continue
             if a.ndim == 0:
                 raise ValueError(
@@ -89,6 +101,8 @@ class TensorSliceDataset(Dataset):
 def _slice_spec(a):
     if structure.is_ragged(a):
         return structure.ragged_module().RaggedTensorSpec.from_value(a)._unbatched()
+    if isinstance(a, sparse_data.Slices):
+        return a.spec
     return structure.TensorSpec(a.shape[1:], a.dtype)
 
 

@@ -8,6 +8,8 @@ strings), as TensorFlow does.
 
 import numpy as np
 
+from featherflow.api import sparse_data
+from featherflow.api.sparse_tensor import SparseTensorSpec
 from featherflow.autodiff.tensor import Tensor, TensorShape, as_array, dtype_name
 from featherflow.data import seeds
 from featherflow.errors import InvalidArgumentError
@@ -193,8 +195,10 @@ def describe_structure(element):
     if isinstance(element, dict):
         inner = ", ".join(f"{k!r}: {describe_structure(v)}" for k, v in element.items())
         return "{" + inner + "}"
-    if isinstance(element, TensorSpec):
+    if isinstance(element, (TensorSpec, SparseTensorSpec)):
         return repr(element)
+    if is_sparse(element):
+        return f"<SparseTensor {dtype_name(element.dtype)} {tuple(element.shape)}>"
     return f"<{dtype_name(element.dtype)} {tuple(element.shape)}>" if hasattr(
         element, "dtype") else type(element).__name__
 
@@ -213,8 +217,8 @@ def to_array(value):
         out = np.empty((), dtype=object)
         out[()] = value.encode("utf-8") if isinstance(value, str) else value
         return out
-    if is_ragged(value):
-        return value  # a RaggedTensor is one leaf of an element
+    if is_ragged(value) or is_sparse(value):
+        return value  # a RaggedTensor or SparseTensor is one leaf of an element
     return as_array(value)
 
 
@@ -242,8 +246,18 @@ def ragged_batch(rows, spec):
     ragged = ragged_module()
     if not rows:
         raise ValueError("ragged_batch: no rows to batch.")
-    if is_ragged(rows[0]):
+    if is_ragged(rows[0]) or (spec is not None and spec.ragged_rank > 0):
+        if not is_ragged(rows[0]):
+            # dense rows of a spec ragged inside (ragged_batch of shape [2, None]): each row
+            # is read as a RaggedTensor of that ragged_rank first, as TF encodes it
+            rows = [ragged.RaggedTensor.from_tensor(Tensor(a), ragged_rank=spec.ragged_rank)
+                    for a in rows]
         stacked = ragged.stack(rows, axis=0)
+        width = None if spec is None or not spec._shape else spec._shape[0]
+        if width is not None and stacked._uniform is None:
+            # the spec's static row count shows in the batch's shape, as TF sets it
+            stacked = ragged.RaggedTensor(stacked._values, stacked._row_splits, internal=True,
+                                          uniform_row_length=width)
         return stacked
     shapes = {a.shape[1:] for a in rows}
     if any(a.ndim == 0 for a in rows):
@@ -262,6 +276,69 @@ def ragged_batch(rows, spec):
 
 def is_ragged_spec(spec):
     return type(spec).__name__ == "RaggedTensorSpec"
+
+
+is_sparse = sparse_data.is_sparse
+
+
+def is_sparse_spec(spec):
+    return isinstance(spec, SparseTensorSpec)
+
+
+def is_composite_spec(spec):
+    """True for the spec of a SparseTensor or RaggedTensor component (one TF's padded_batch
+    and other dense-only transformations refuse)."""
+    return is_sparse_spec(spec) or is_ragged_spec(spec)
+
+
+def leaf_size(leaf):
+    """The length of a component's first dimension (None for a scalar)."""
+    if is_ragged(leaf):
+        return leaf.nrows_int()
+    if is_sparse(leaf):
+        return int(leaf.dense_shape.data[0]) if leaf.dense_shape.data.size else None
+    return leaf.shape[0] if leaf.ndim else None
+
+
+def leaf_rows(leaf):
+    """The rows of one component along its first dimension, as element leaves."""
+    if is_ragged(leaf):
+        return ragged_rows(leaf)
+    if is_sparse(leaf):
+        return sparse_data.unbatch(leaf)
+    # a[i, ...] keeps 0-d rows arrays (a[i] would give bytes for strings)
+    return [leaf[i, ...] for i in range(leaf.shape[0])]
+
+
+def leaf_slice(leaf, start, stop):
+    """Rows ``start:stop`` of one component, of the same kind (array, RaggedTensor,
+    SparseTensor)."""
+    if is_sparse(leaf):
+        return sparse_data.Rows(leaf).rows(start, stop)
+    return leaf[start:stop]
+
+
+def leaf_concat(pieces):
+    """Components of one kind joined along their first dimension (rebatch); SparseTensors
+    take the largest dense shape of the pieces, as batching their rows does."""
+    first = pieces[0]
+    if is_sparse(first):
+        return sparse_data.stack([row for p in pieces for row in sparse_data.unbatch(p)])
+    if is_ragged(first):
+        from featherflow.api import ragged_math  # function-level: ragged builds on this module
+
+        return ragged_math.concat_axis0(pieces)
+    return np.concatenate(pieces)
+
+
+def leaf_row(leaf, i):
+    """Row ``i`` of one component (``leaf_rows(leaf)[i]`` without splitting the others)."""
+    if is_sparse(leaf):
+        return sparse_data.Rows(leaf).row(i)
+    if is_ragged(leaf):
+        row = leaf[i]
+        return row.data if isinstance(row, Tensor) else row
+    return leaf[i, ...]
 
 
 def to_numpy_element(value):
@@ -298,6 +375,9 @@ def to_tensors(element):
 def _user_leaf(a):
     if is_ragged(a):
         return a.numpy()
+    if is_sparse(a):
+        # TF 2.21's as_numpy_iterator gives a SparseTensor component as its dense array
+        return _dense_array(a)
     if not isinstance(a, np.ndarray):
         # TF's message for a dataset of datasets (window)
         raise TypeError(
@@ -305,6 +385,14 @@ def _user_leaf(a):
             f"of type {type(a).__name__}. Iterate the dataset itself, or flat_map the inner "
             "datasets into tensors first.")
     return a[()] if a.ndim == 0 else a
+
+
+def _dense_array(st):
+    out = np.zeros(st.dense_shape.data, st.dtype)
+    if st.dtype == object:
+        out[...] = b""
+    out[tuple(st.indices.data.T)] = st.values.data
+    return out
 
 
 def to_user_numpy(element):
@@ -326,11 +414,14 @@ def call_with_element(fn, element):
 def _leaf_spec(a):
     if is_ragged(a):
         return ragged_module().RaggedTensorSpec.from_value(a)
+    if is_sparse(a):
+        return sparse_data.spec_of(a)
     return TensorSpec(a.shape, a.dtype)
 
 
 def spec_of(element):
-    """The nest of TensorSpecs (RaggedTensorSpecs for RaggedTensors) of one element."""
+    """The nest of TensorSpecs (RaggedTensorSpecs for RaggedTensors, SparseTensorSpecs for
+    SparseTensors) of one element."""
     return map_element(_leaf_spec, element)
 
 
@@ -349,6 +440,12 @@ def check_matches_spec(spec, element, where):
             "nesting (tuples, dicts) and number of components."
         )
     for s, a in zip(flatten(spec), flatten(element)):
+        if is_sparse_spec(s) != is_sparse(a):
+            kind = "a SparseTensor" if is_sparse(a) else "a dense value"
+            raise TypeError(
+                f"{where}: expected {s!r}, received {kind} ({describe_structure(a)}). A "
+                "component is sparse in every element or in none; convert with "
+                "tf.sparse.from_dense / tf.sparse.to_dense.")
         if a.dtype != s._dtype or not shape_compatible(s._shape, a.shape):
             raise TypeError(
                 f"{where}: expected {s!r}, received a value of dtype "

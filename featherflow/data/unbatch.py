@@ -26,32 +26,18 @@ def leading_dims(spec, what):
     return dims
 
 
-def _rows(leaf):
-    if structure.is_ragged(leaf):
-        return structure.ragged_rows(leaf)
-    return leaf
-
-
-def _size(leaf):
-    if structure.is_ragged(leaf):
-        return leaf.nrows_int()
-    return leaf.shape[0] if leaf.ndim else None
-
-
 def split(element, what="unbatch"):
     """The rows of one element: a list of elements, one per index of the first dimension."""
     if type(element) is not np.ndarray:
         leaves = structure.flatten(element)
-        sizes = [_size(a) for a in leaves]
+        sizes = [structure.leaf_size(a) for a in leaves]
         if None in sizes or len(set(sizes)) > 1:
             bad = next(i for i, n in enumerate(sizes) if n != sizes[0] or n is None)
             raise InvalidArgumentError(
                 f"{what}: input element must have the same batch size in each component. "
                 f"Component 0 had size {sizes[0]} but component {bad} had size {sizes[bad]}.")
-        leaves = [_rows(a) for a in leaves]
-        return [structure.pack_as(element, [a[i] if isinstance(a, list) else a[i, ...]
-                                            for a in leaves])
-                for i in range(sizes[0])]
+        leaves = [structure.leaf_rows(a) for a in leaves]
+        return [structure.pack_as(element, [a[i] for a in leaves]) for i in range(sizes[0])]
     if element.ndim == 0:
         raise InvalidArgumentError(f"{what}: cannot split a scalar element.")
     # a[i, ...] keeps 0-d rows arrays (a[i] would give bytes for strings)

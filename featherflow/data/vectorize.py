@@ -54,7 +54,8 @@ class _Probe:
 def is_elementwise(fn, element):
     """True when ``fn`` (a map function) is element-wise on elements like ``element``."""
     leaves = structure.flatten(element)
-    if not leaves or any(a.dtype.kind == "O" for a in leaves):
+    # SparseTensor and RaggedTensor components are mapped element by element
+    if not leaves or any(type(a) is not np.ndarray or a.dtype.kind == "O" for a in leaves):
         return False
     inputs = []
     for a in leaves:
