@@ -15,37 +15,6 @@ from featherflow.ops._convert import data, operand
 from featherflow.ops.softmax import log_softmax_array
 
 
-class SparseTensor:
-    """A sparse matrix as TensorFlow stores it: ``indices`` (n, rank), ``values`` (n,) and
-    ``dense_shape``; returned by :func:`ctc_label_dense_to_sparse`.
-
-    Example::
-
-        >>> sp = SparseTensor([[0, 0], [1, 2]], [5, 6], [2, 3])
-        >>> sp.to_dense().numpy()
-        array([[5, 0, 0],
-               [0, 0, 6]])
-    """
-
-    def __init__(self, indices, values, dense_shape):
-        self.indices = Tensor(np.asarray(data(indices), np.int64).reshape(-1, len(dense_shape)))
-        self.values = Tensor(np.asarray(data(values)))
-        self.dense_shape = Tensor(np.asarray(data(dense_shape), np.int64))
-
-    @property
-    def shape(self):
-        return tuple(int(d) for d in self.dense_shape.data)
-
-    def to_dense(self, default_value=0):
-        out = np.full(self.shape, default_value, self.values.data.dtype)
-        out[tuple(self.indices.data.T)] = self.values.data
-        return Tensor(out)
-
-    def __repr__(self):
-        return (f"SparseTensor(indices={self.indices.data.tolist()}, "
-                f"values={self.values.data.tolist()}, dense_shape={list(self.shape)})")
-
-
 def _column(x, name):
     """(batch, 1) or (batch,) lengths as an int64 vector."""
     a = np.asarray(data(x))
@@ -59,7 +28,8 @@ def _column(x, name):
 
 
 def ctc_label_dense_to_sparse(labels, label_lengths):
-    """The first ``label_lengths[b]`` entries of each row of ``labels`` as a SparseTensor.
+    """The first ``label_lengths[b]`` entries of each row of ``labels`` as a
+    ``tf.SparseTensor`` (dense_shape = the labels' shape), as Keras 2's.
 
     Example::
 
@@ -69,7 +39,10 @@ def ctc_label_dense_to_sparse(labels, label_lengths):
     lengths = _column(label_lengths, "ctc_label_dense_to_sparse: label_lengths")
     keep = np.arange(lab.shape[1])[None, :] < lengths[:, None]
     rows, cols = np.nonzero(keep)
-    return SparseTensor(np.stack([rows, cols], axis=1), lab[rows, cols], lab.shape)
+    from featherflow.api.sparse_tensor import SparseTensor  # tf.SparseTensor, as Keras 2
+
+    return SparseTensor(np.stack([rows, cols], axis=1).astype(np.int64), lab[rows, cols],
+                        np.asarray(lab.shape, np.int64))
 
 
 def ctc_batch_cost(y_true, y_pred, input_length, label_length):
