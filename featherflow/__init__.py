@@ -195,6 +195,11 @@ _LAZY_NAMES = {
     "IndexedSlices": ("featherflow.api.indexed_slices", "IndexedSlices"),
     "IndexedSlicesSpec": ("featherflow.api.indexed_slices", "IndexedSlicesSpec"),
     "bitcast": ("featherflow.api.core_bits", "bitcast"),
+    "space_to_batch": ("featherflow.api.space_batch", "space_to_batch"),
+    "space_to_batch_nd": ("featherflow.api.space_batch", "space_to_batch_nd"),
+    "batch_to_space": ("featherflow.api.space_batch", "batch_to_space"),
+    "required_space_to_batch_paddings": ("featherflow.api.space_batch",
+                                         "required_space_to_batch_paddings"),
     "as_string": ("featherflow.api.core_bits", "as_string"),
 }
 # tf.Module, scopes, slicing, masks... (featherflow/api/core_extra.py takes its __all__ here)

@@ -49,8 +49,12 @@ __all__ = [
 
 def __getattr__(name):
     # the rest of tf.nn (featherflow/api/nn_extra.py) loads on first use
-    from featherflow.api import nn_ctc, nn_extra, nn_sampled
+    from featherflow.api import nn_ctc, nn_extra, nn_sampled, space_batch
 
+    if name in ("space_to_batch", "with_space_to_batch"):
+        value = getattr(space_batch, name)
+        globals()[name] = value
+        return value
     for module in (nn_extra, nn_sampled, nn_ctc):
         if name in module.__all__:
             value = getattr(module, name)
@@ -63,4 +67,4 @@ def __dir__():
     from featherflow.api import nn_ctc, nn_extra, nn_sampled
 
     return sorted(set(globals()) | set(nn_extra.__all__) | set(nn_sampled.__all__)
-                  | set(nn_ctc.__all__))
+                  | set(nn_ctc.__all__) | {"space_to_batch", "with_space_to_batch"})
