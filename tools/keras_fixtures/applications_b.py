@@ -239,7 +239,8 @@ def _configs():
     model = keras.applications.ConvNeXtTiny(weights=None, input_shape=(32, 32, 3),
                                             include_top=False)
     out = {}
-    for lname in ("convnext_tiny_stage_0_block_0_layer_scale", "convnext_tiny_prestem_normalization",
+    for lname in ("convnext_tiny_stage_0_block_0_layer_scale",
+                  "convnext_tiny_prestem_normalization",
                   "convnext_tiny_stage_0_block_0_identity"):
         layer = model.get_layer(lname)
         out[lname] = {"class_name": type(layer).__name__, "config": layer.get_config()}
