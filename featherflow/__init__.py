@@ -195,6 +195,7 @@ _LAZY_NAMES = {
     "IndexedSlices": ("featherflow.api.indexed_slices", "IndexedSlices"),
     "IndexedSlicesSpec": ("featherflow.api.indexed_slices", "IndexedSlicesSpec"),
     "bitcast": ("featherflow.api.core_bits", "bitcast"),
+    "edit_distance": ("featherflow.api.edit_distance", "edit_distance"),
     "space_to_batch": ("featherflow.api.space_batch", "space_to_batch"),
     "space_to_batch_nd": ("featherflow.api.space_batch", "space_to_batch_nd"),
     "batch_to_space": ("featherflow.api.space_batch", "batch_to_space"),
