@@ -62,8 +62,15 @@ class Rows:
         return make(idx, self.values[lo:hi], [stop - start, *self.shape[1:]])
 
     def gather(self, index):
-        """Rows ``index`` (an int array) stacked in that order."""
-        return stack([self.row(int(i)) for i in np.asarray(index).reshape(-1)])
+        """Rows ``index`` (an int array) stacked in that order: what ``stack`` of those rows
+        gives, in one gather of their runs (a shuffled batch of the source)."""
+        index = np.asarray(index, dtype=np.int64).reshape(-1)
+        lo, counts = self.bounds[index], self.bounds[index + 1] - self.bounds[index]
+        starts = np.cumsum(counts) - counts
+        source = np.repeat(lo - starts, counts) + np.arange(int(counts.sum()))
+        position = np.repeat(np.arange(index.size, dtype=np.int64), counts)
+        idx = np.concatenate([position[:, None], self.indices[source, 1:]], axis=1)
+        return make(idx, self.values[source], [index.size, *self.shape[1:]])
 
 
 class Slices:
@@ -96,7 +103,7 @@ def stack(elements):
     position = np.repeat(np.arange(len(elements), dtype=np.int64), counts)
     inner = np.concatenate([e.indices.data for e in elements]) if elements else np.zeros(
         (0, rank), np.int64)
-    idx = np.concatenate([position[:, None], inner.reshape(-1, rank)], axis=1)
+    idx = np.concatenate([position[:, None], inner.reshape(position.size, rank)], axis=1)
     values = np.concatenate([e.values.data for e in elements])
     shape = np.max(np.stack([e.dense_shape.data for e in elements]), axis=0) if rank else []
     return make(idx, values, [len(elements), *np.asarray(shape, np.int64).tolist()])

@@ -5,6 +5,7 @@ import numpy as np
 from featherflow.api import sparse_data
 from featherflow.data import structure
 from featherflow.data.dataset import INFINITE, Dataset
+from featherflow.errors import InvalidArgumentError
 
 
 class TensorSliceDataset(Dataset):
@@ -31,6 +32,12 @@ class TensorSliceDataset(Dataset):
                 if not structure.is_sparse(a):
                     return a
                 sizes.add(sparse_data.check_sliceable(a))
+                if a.indices.data.shape[1] == 1:
+                    # TF's SerializeManySparse: a row of a slice is a SparseTensor of rank >= 1
+                    raise InvalidArgumentError(
+                        "from_tensor_slices: Rank of input SparseTensor should be > 1, but saw "
+                        "rank: 1 (its rows would be scalars). Use from_tensors, or "
+                        "tf.sparse.expand_dims / reshape it to rank 2 first.")
                 return sparse_data.Slices(a)
             self._data = structure.map_element(view, self._data)
         leaves = structure.flatten(self._data)

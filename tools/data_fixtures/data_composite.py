@@ -91,6 +91,14 @@ def _(tf):
     return _c([ds.element_spec, _all(ds), ds.batch(2).element_spec, _all(ds.batch(2))])
 
 
+@_add("sparse_slices_1d")
+def _(tf):
+    # rows of a 1-D SparseTensor are scalar SparseTensors; a batch of them is 1-D again
+    ds = tf.data.Dataset.from_tensor_slices(tf.sparse.SparseTensor([[1], [4]], [2.0, 5.0], [6]))
+    return _c([ds.element_spec, _all(ds), ds.batch(4).element_spec, _all(ds.batch(4)),
+               _all(ds.shuffle(6, seed=4).batch(4))])
+
+
 @_add("sparse_from_tensors")
 def _(tf):
     ds = tf.data.Dataset.from_tensors(_st(tf))
