@@ -196,6 +196,9 @@ _LAZY_NAMES = {
     "IndexedSlicesSpec": ("featherflow.api.indexed_slices", "IndexedSlicesSpec"),
     "bitcast": ("featherflow.api.core_bits", "bitcast"),
     "edit_distance": ("featherflow.api.edit_distance", "edit_distance"),
+    **{_n: ("featherflow.api.core_misc", _n) for _n in (
+        "DeviceSpec", "TypeSpec", "fftnd", "guarantee_const", "ifftnd", "inside_function",
+        "irfftnd", "is_symbolic_tensor", "parallel_stack", "rfftnd", "type_spec_from_value")},
     "space_to_batch": ("featherflow.api.space_batch", "space_to_batch"),
     "space_to_batch_nd": ("featherflow.api.space_batch", "space_to_batch_nd"),
     "batch_to_space": ("featherflow.api.space_batch", "batch_to_space"),

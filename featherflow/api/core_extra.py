@@ -136,9 +136,27 @@ def get_current_name_scope():
     return "/".join(s for s in _SCOPES if s)
 
 
+_WARNED_DEVICES = set()
+
+
 def device(device_name):
-    """``with tf.device("/CPU:0"):``: everything runs on the CPU already; a GPU or TPU name is
-    accepted and runs on the CPU too (soft placement, as TensorFlow without that device)."""
+    """``with tf.device("/CPU:0"):``: everything runs on the CPU already. The name is parsed
+    as TensorFlow parses it (a malformed one is TensorFlow's ValueError; a ``tf.DeviceSpec``
+    or None is accepted); a GPU or TPU name runs on the CPU too (soft placement, as
+    TensorFlow on a machine without that device), with one warning per device type."""
+    if device_name is None or callable(device_name):
+        return contextlib.nullcontext()
+    from featherflow.api.core_misc import DeviceSpec
+
+    spec = device_name if isinstance(device_name, DeviceSpec) else \
+        DeviceSpec.from_string(str(device_name))
+    kind = (spec.device_type or "CPU").upper()
+    if kind != "CPU" and kind not in _WARNED_DEVICES:
+        _WARNED_DEVICES.add(kind)
+        import warnings
+
+        warnings.warn(f"tf.device({spec.to_string()!r}): featherflow runs on the CPU; the ops "
+                      f"in this scope run there (no {kind} is used).", stacklevel=2)
     return contextlib.nullcontext()
 
 
