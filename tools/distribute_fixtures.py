@@ -4,7 +4,9 @@ short global batches, strategy.reduce/gather values, compute_average_loss and
 scale_regularization_loss in a replica, InputContext.
 
 Run: /work/venv-tf/bin/python tools/distribute_fixtures.py
-Writes tests/fixtures/tf/distribute/mirrored.json."""
+Writes tests/fixtures/tf/distribute/mirrored.json. With the argument `keras`: Keras fits under
+MirroredStrategy (1 and 2 logical CPUs) and, in 2 processes on 127.0.0.1 with TF_CONFIG,
+MultiWorkerMirroredStrategy (auto-shard policies, a tf_keras fit): keras_fit.json."""
 
 import json
 import os
@@ -120,5 +122,132 @@ def main():
     print(json.dumps(rec)[:2000])
 
 
+
+
+# -- Keras fit under strategies, and 2 MultiWorkerMirroredStrategy workers ------------------
+# Run: /work/venv-tf/bin/python tools/distribute_fixtures.py keras
+# Writes tests/fixtures/tf/distribute/keras_fit.json (tests/distribute/test_fit.py).
+
+KERAS_OUT = os.path.join(os.path.dirname(OUT), "keras_fit.json")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _fit_case():
+    import sys
+
+    sys.path.insert(0, ROOT)
+    from tests.distribute import fit_case
+
+    return fit_case
+
+
+def _fit_under(strategy, keras, n):
+    fit_case = _fit_case()
+    x, y, xv, yv = fit_case.data(n)
+    with strategy.scope():
+        model = fit_case.build(keras)
+        model.set_weights(fit_case.initial_weights())
+        fit_case.compile_model(model, keras)
+    return fit_case.run(model, x, y, xv, yv)
+
+
+def _shard_records(strategy, files):
+    P = tf.data.experimental.AutoShardPolicy
+    out = {}
+
+    def rec(name, ds, policy):
+        options = tf.data.Options()
+        options.experimental_distribute.auto_shard_policy = policy
+        ds = ds.with_options(options)
+        try:
+            out[name] = [[int(v) for v in strategy.experimental_local_results(e)[0].numpy()
+                          .reshape(-1)] for e in strategy.experimental_distribute_dataset(ds)]
+        except Exception as e:  # noqa: BLE001 - the class of TF's error is the record
+            out[name] = "ERR " + type(e).__name__
+
+    def number(line):
+        return tf.strings.to_number(line, tf.int64)
+
+    pattern = os.path.join(os.path.dirname(files[0]), "f*.txt")
+    for pol in ["OFF", "AUTO", "FILE", "DATA"]:
+        rec(f"range13/{pol}", tf.data.Dataset.range(13).batch(4), getattr(P, pol))
+        rec(f"text/{pol}", tf.data.TextLineDataset(files).map(number).batch(4),
+            getattr(P, pol))
+        rec(f"listfiles/{pol}", tf.data.Dataset.list_files(pattern, shuffle=False).interleave(
+            tf.data.TextLineDataset, cycle_length=1).map(number).batch(4), getattr(P, pol))
+    return out
+
+
+def shard_files(folder):
+    """4 text files of 3 numbered lines each (file f holds 10f, 10f+1, 10f+2)."""
+    paths = []
+    for f in range(4):
+        path = os.path.join(folder, f"f{f}.txt")
+        with open(path, "w") as fh:
+            fh.write("".join(f"{10 * f + i}\n" for i in range(3)))
+        paths.append(path)
+    return paths
+
+
+def worker(index, ports, folder, out):
+    """One of 2 MultiWorkerMirroredStrategy workers on 127.0.0.1. Keras 3's fit fails
+    under MultiWorkerMirroredStrategy in TF 2.21 (a PerReplica batch reaches
+    _maybe_symbolic_build: "Attempt to convert a value (PerReplica...) ... to a Tensor"), so
+    the 2-worker fit is tf_keras's (Keras 2, same step arithmetic)."""
+    import tf_keras
+
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    rec = {"shards": _shard_records(strategy, sorted(
+        os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".txt")))}
+    rec["tf_keras_fit32"] = _fit_under(strategy, tf_keras, 32)
+    with open(out, "w") as f:
+        json.dump(rec, f)
+
+
+def keras_main():
+    import subprocess
+    import sys
+    import tempfile
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    rec = {}
+    for n in (32, 35):
+        rec[f"mirrored1_{n}"] = _fit_under(tf.distribute.MirroredStrategy(["/cpu:0"]),
+                                           tf.keras, n)
+        rec[f"mirrored2_{n}"] = _fit_under(
+            tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]), tf.keras, n)
+    folder = tempfile.mkdtemp()
+    shard_files(folder)
+    ports = ["127.0.0.1:23486", "127.0.0.1:23487"]
+    procs, outs = [], []
+    for i in range(2):
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_CONFIG=json.dumps(
+            {"cluster": {"worker": ports}, "task": {"type": "worker", "index": i}}))
+        outs.append(os.path.join(folder, f"worker{i}.json"))
+        procs.append(subprocess.Popen([sys.executable, __file__, "worker", str(i), folder,
+                                       outs[-1]], env=env))
+    for p in procs:
+        if p.wait(timeout=600) != 0:
+            raise SystemExit(f"a MultiWorkerMirroredStrategy worker exited {p.returncode}")
+    workers = []
+    for path in outs:
+        with open(path) as f:
+            workers.append(json.load(f))
+    rec["workers"] = workers
+    with open(KERAS_OUT, "w") as f:
+        json.dump(rec, f)
+        f.write("\n")
+    print("wrote", KERAS_OUT)
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:2] == ["keras"]:
+        keras_main()
+    elif sys.argv[1:2] == ["worker"]:
+        worker(int(sys.argv[2]), None, sys.argv[3], sys.argv[4])
+    else:
+        main()

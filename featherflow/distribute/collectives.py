@@ -24,6 +24,9 @@ class LocalCollective:
         """The list of every rank's array (rank order)."""
         return [np.asarray(array)]
 
+    def allgather_object(self, obj):
+        return [obj]
+
     def barrier(self):
         return None
 
@@ -109,6 +112,10 @@ class MpiCollective:
             out.append(recv[pos:pos + n].reshape(shape))
             pos += n
         return out
+
+    def allgather_object(self, obj):
+        """Every rank's picklable ``obj``, in rank order."""
+        return self.comm.allgather(obj)
 
     def barrier(self):
         self.comm.Barrier()

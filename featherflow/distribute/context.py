@@ -22,9 +22,9 @@ def push(strategy, replica_context=None):
     if _stack:
         current = _stack[-1][0]
         if current is not strategy and not isinstance(current, type(default_strategy())):
-            raise ValueError(
-                f"Mixing different tf.distribute.Strategy objects: {strategy!r} is not "
-                f"{current!r}. Leave the other strategy's scope() before entering this one.")
+            raise RuntimeError(
+                f"Mixing different tf.distribute.Strategy objects: {current!r} is not "
+                f"{strategy!r}. Leave the other strategy's scope() before entering this one.")
     _stack.append((strategy, replica_context))
 
 

@@ -165,7 +165,7 @@ class StrategyExtended:
         return self._strategy._reduce_nest(op, values, None)
 
     def variable_created_in_scope(self, v):
-        return getattr(v, "_distribute_strategy", None) is self._strategy
+        return id(v) in self._strategy._created
 
     def colocate_vars_with(self, colocate_with_variable):
         return contextlib.nullcontext()
@@ -194,6 +194,8 @@ class Strategy:
         self._is_chief = is_chief
         self._extended = StrategyExtended(self)
         self._stats = {"calls": 0, "bytes": 0, "seconds": 0.0}
+        self._created = set()  # ids of the variables created in scope()
+        self._step_rows = None  # inside a Keras fit step: this replica's row count
 
     # -- what the strategy is ---------------------------------------------------------
     @property
@@ -217,13 +219,11 @@ class Strategy:
         """Variables created inside are this strategy's (broadcast from rank 0 when more than
         one process takes part); ``get_strategy()`` returns this strategy."""
         context.push(self, None)
-        if self._uses_hooks:
-            hooks.acquire_variable_hook()
+        hooks.acquire_variable_hook()
         try:
             yield self
         finally:
-            if self._uses_hooks:
-                hooks.release_variable_hook()
+            hooks.release_variable_hook()
             context.pop()
 
     def _replica_context(self):
@@ -321,6 +321,20 @@ class Strategy:
     def _all_reduce_gradients(self, grads):
         t0 = time.perf_counter()
         arrays = [np.asarray(g) for g in grads]
+        rows = self._step_rows
+        if rows is not None:
+            # a Keras fit step: weight each replica's mean gradient by its rows, sum the
+            # rows in the same collective, divide by the global rows
+            weighted = [a * a.dtype.type(rows) if a.dtype.kind == "f" else a for a in arrays]
+            counts = np.asarray([rows], arrays[0].dtype if arrays and
+                                arrays[0].dtype.kind == "f" else np.float32)
+            out = self._collective.allreduce_sum(weighted + [counts])
+            total = out.pop()[0]
+            out = [o / o.dtype.type(total) if o.dtype.kind == "f" else o for o in out]
+            self._stats["calls"] += 1
+            self._stats["bytes"] += sum(a.nbytes for a in arrays) + counts.nbytes
+            self._stats["seconds"] += time.perf_counter() - t0
+            return out
         out = self._collective.allreduce_sum(arrays)
         self._stats["calls"] += 1
         self._stats["bytes"] += sum(a.nbytes for a in arrays)
@@ -328,7 +342,10 @@ class Strategy:
         return out
 
     def _on_variable_created(self, variable):
-        if self.num_replicas_in_sync > 1:
+        self._created.add(id(variable))
+        # variables a fit step creates (optimizer slots, metric state) start alike on every
+        # replica; a replica without rows in that step may not create them, so no broadcast
+        if self.num_replicas_in_sync > 1 and self._step_rows is None:
             value = self._collective.broadcast(variable.data, root=0)
             if value is not variable.data:
                 np.copyto(variable.data, value)

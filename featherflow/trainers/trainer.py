@@ -16,6 +16,7 @@ from featherflow.autodiff.tape import backprop
 from featherflow.autodiff.tensor import Tensor
 from featherflow.backend import config
 from featherflow.backend.memory import tune_allocator
+from featherflow.distribute import keras_training as _distribute
 from featherflow.metrics.metric import Mean, Metric
 from featherflow.ops.math import add, cast, reduce_mean, reduce_sum
 from featherflow.trainers import data_adapters, inputs
@@ -52,6 +53,7 @@ class Trainer:
         self._want_step_logs = True
         self._train_vars = None
         self.compile_config = None
+        _distribute.record_strategy(self)  # tf.distribute: the scope the model is made in
 
     # -- compile ----------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -68,6 +70,7 @@ class Trainer:
 
         if kwargs:
             raise TypeError(f"compile: unexpected keyword argument(s) {sorted(kwargs)}.")
+        _distribute.check_compile(self)
         self.optimizer = optimizers.get(optimizer)
         if (auto_scale_loss and self.optimizer is not None
                 and self.dtype_policy.name == "mixed_float16"
@@ -269,6 +272,10 @@ class Trainer:
     def get_metrics_result(self):
         """Current value of every metric in ``self.metrics``, as Python floats keyed by
         name (a metric whose result is a dict gives its entries)."""
+        run = _distribute.run_of(self)
+        if run is not None and not run.syncing:  # tf.distribute: the replicas' sums
+            with run.synced_metrics(self):
+                return self.get_metrics_result()
         logs = {}
         for m in self.metrics:
             if type(m) is Mean:
@@ -307,6 +314,7 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     # -- fit --------------------------------------------------------------------------------
+    @_distribute.distributed
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -341,6 +349,12 @@ class Trainer:
                 and type(self).train_step is Trainer.train_step)
             if val_adapted:
                 val = data_adapters.validation_batches(validation_data, None, validation_steps)
+        run = _distribute.run_of(self)
+        train_step = self.train_step
+        if run is not None:  # tf.distribute: this replica's rows, all-reduced steps
+            batches = run.local_batches(batches, x)
+            val = run.local_batches(val, validation_data)
+            train_step = run.train_step(self)
         if not self.built:
             self._build_from_batches(batches)
         steps = batches.num_steps()
@@ -367,10 +381,10 @@ class Trainer:
                 for step, batch in enumerate(batches.epoch(rng)):
                     if want_batch:
                         cbs.on_train_batch_begin(step)
-                        logs = self.train_step(batch)
+                        logs = train_step(batch)
                         cbs.on_train_batch_end(step, self._logs_from(logs))
                     else:
-                        logs = self.train_step(batch)
+                        logs = train_step(batch)
                     if self.stop_training:
                         break
                 if step < 0 and epoch == int(initial_epoch):
@@ -408,6 +422,7 @@ class Trainer:
         self(x, training=False)
 
     # -- evaluate ---------------------------------------------------------------------------
+    @_distribute.distributed
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         """Loss (and metrics) on the given data: a float, a list, or a dict (return_dict)."""
@@ -424,6 +439,8 @@ class Trainer:
             batches = data_adapters.evaluate_batches(self, x, y, sample_weight, steps)
         else:
             batches = inputs.evaluate_batches(self, x, y, sample_weight, batch_size, steps)
+        if _distribute.run_of(self) is not None:  # tf.distribute: this replica's rows
+            batches = _distribute.run_of(self).local_batches(batches, x)
         if not self.built:
             self._build_from_batches(batches)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
@@ -447,14 +464,16 @@ class Trainer:
         self._want_step_logs = want_batch
         cbs.on_test_begin()
         logs = None
+        run = _distribute.run_of(self)
+        test_step = self.test_step if run is None else run.test_step(self)
         try:
             for step, batch in enumerate(batches.epoch(generator())):
                 if want_batch:
                     cbs.on_test_batch_begin(step)
-                    logs = self.test_step(batch)
+                    logs = test_step(batch)
                     cbs.on_test_batch_end(step, self._logs_from(logs))
                 else:
-                    logs = self.test_step(batch)
+                    logs = test_step(batch)
         finally:
             self._want_step_logs = previous
         result = self._logs_from(logs)
@@ -462,6 +481,7 @@ class Trainer:
         return result
 
     # -- predict ----------------------------------------------------------------------------
+    @_distribute.distributed
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None,
                 **kwargs):
         """The model's outputs for ``x`` as NumPy arrays, computed in batches (default 32)."""
@@ -478,6 +498,9 @@ class Trainer:
             batches = data_adapters.predict_batches(self, x, steps)
         else:
             batches = inputs.predict_batches(self, x, batch_size, steps)
+        run = _distribute.run_of(self)
+        if run is not None:  # tf.distribute: this replica's rows, gathered at the end
+            batches = run.local_batches(batches, x)
         cbs = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=1, steps=batches.num_steps(), mode="predict")
         want_batch = cbs.wants("on_predict_batch_begin") or cbs.wants("on_predict_batch_end")
@@ -489,12 +512,17 @@ class Trainer:
             for step, batch in enumerate(batches.epoch(generator())):
                 if want_batch:
                     cbs.on_predict_batch_begin(step)
+                if run is not None and run.empty(batch):
+                    outputs.append(None)
+                    continue
                 out = self.predict_step(batch)
                 outputs.append(_to_numpy_nest(out))
                 if want_batch:
                     cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
         finally:
             _close(batches)
+        if run is not None:
+            outputs = run.gather_outputs(outputs)
         cbs.on_predict_end()
         if not outputs:
             raise ValueError("predict: the data produced no batches (empty x?).")

@@ -135,7 +135,7 @@ def test_experimental_set_strategy():
 def test_errors():
     a, b = tf.distribute.MirroredStrategy(), tf.distribute.MirroredStrategy()
     with a.scope():
-        with pytest.raises(ValueError, match="Mixing different"):
+        with pytest.raises(RuntimeError, match="Mixing different"):
             with b.scope():
                 pass
         with pytest.raises(RuntimeError, match="cross-replica context"):
