@@ -113,7 +113,15 @@ class BackupAndRestore(Callback):
             self._save(batch=batch)
 
     def _save(self, batch):
+        from featherflow.distribute import files as distribute_files
 
+        if not distribute_files.is_chief():
+            # tf.distribute: only the chief backs up; the others write into a temporary
+            # folder, removed at once (every worker restores from the chief's backup)
+            path = distribute_files.write_filepath(self._weights_path)
+            keras3_format.save_weights(self.model, path, overwrite=True)
+            distribute_files.remove_temp_dir_with_filepath(path)
+            return
         os.makedirs(self.backup_dir, exist_ok=True)
         if self.double_checkpoint and os.path.exists(self._weights_path):
             shutil.copyfile(self._weights_path, self._prev_weights_path)
@@ -127,8 +135,10 @@ class BackupAndRestore(Callback):
                                    attrs={_STATE_ATTR: json.dumps(state)})
 
     def on_train_end(self, logs=None):
-        if not self.delete_checkpoint:
-            return
+        from featherflow.distribute import files as distribute_files
+
+        if not self.delete_checkpoint or not distribute_files.is_chief():
+            return  # tf.distribute: the chief deletes the backup
         for path in (self._weights_path, self._prev_weights_path):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)

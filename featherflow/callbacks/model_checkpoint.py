@@ -128,7 +128,12 @@ class ModelCheckpoint(MonitorCallback):
             self.best = current
         elif self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: saving model to {path}")
+        from featherflow.distribute import files as distribute_files
+
+        # tf.distribute: a non-chief worker writes into a temporary folder, then removes it
+        path = distribute_files.write_filepath(path)
         if self.save_weights_only:
             self.model.save_weights(path, overwrite=True)
         else:
             self.model.save(path, overwrite=True)
+        distribute_files.remove_temp_dir_with_filepath(path)

@@ -269,6 +269,13 @@ class TensorBoard(Callback):
         self.model = model
         self._close_writers()
         self._reset_run_state()
+        from featherflow.distribute import files as distribute_files
+
+        # tf.distribute: a non-chief worker writes into <log_dir>/workertemp_<id> (removed
+        # at the end of training)
+        run_dir = distribute_files.write_dirpath(self.log_dir)
+        self._train_dir = os.path.join(run_dir, "train")
+        self._val_dir = os.path.join(run_dir, "validation")
         if self.write_graph:
             self._write_keras_model_summary()
         if self.embeddings_freq:
@@ -302,6 +309,9 @@ class TensorBoard(Callback):
     def on_train_end(self, logs=None):
         self._pop_default()
         self._close_writers()
+        from featherflow.distribute import files as distribute_files
+
+        distribute_files.remove_temp_dirpath(self.log_dir)
 
     def on_test_begin(self, logs=None):
         if self.update_freq != "epoch":
