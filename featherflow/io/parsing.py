@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
-from featherflow.backend.ctc import SparseTensor
+from featherflow.api.sparse_tensor import SparseTensor
 from featherflow.errors import InvalidArgumentError
 from featherflow.io import example_proto
 from featherflow.io import features as feature_specs

@@ -62,7 +62,8 @@ def test_varlen_gives_a_sparse_tensor_with_tf_layout():
     assert parsed.indices.numpy().tolist() == [[0, 0], [0, 1], [0, 2], [2, 0]]
     assert parsed.values.numpy().tolist() == [5, 6, 7, 8]
     assert parsed.dense_shape.numpy().tolist() == [3, 3]
-    assert parsed.to_dense().numpy().tolist() == [[5, 6, 7], [0, 0, 0], [8, 0, 0]]
+    assert isinstance(parsed, tf.SparseTensor)
+    assert tf.sparse.to_dense(parsed).numpy().tolist() == [[5, 6, 7], [0, 0, 0], [8, 0, 0]]
 
 
 def test_dtypes_given_as_names():
