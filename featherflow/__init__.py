@@ -196,6 +196,8 @@ _LAZY_NAMES = {
     "IndexedSlicesSpec": ("featherflow.api.indexed_slices", "IndexedSlicesSpec"),
     "bitcast": ("featherflow.api.core_bits", "bitcast"),
     "edit_distance": ("featherflow.api.edit_distance", "edit_distance"),
+    "make_tensor_proto": ("featherflow.io.tensor_proto_util", "make_tensor_proto"),
+    "make_ndarray": ("featherflow.io.tensor_proto_util", "make_ndarray"),
     **{_n: ("featherflow.api.core_misc", _n) for _n in (
         "DeviceSpec", "TypeSpec", "fftnd", "guarantee_const", "ifftnd", "inside_function",
         "irfftnd", "is_symbolic_tensor", "parallel_stack", "rfftnd", "type_spec_from_value")},
