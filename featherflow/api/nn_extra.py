@@ -417,16 +417,18 @@ def collapse_repeated(labels, seq_length, name=None):
 from featherflow.api.random_candidates import (  # noqa: E402 - tf.nn's names for them
     all_candidate_sampler,
     compute_accidental_hits,
+    fixed_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
 
 __all__ = [
-    "all_candidate_sampler", "compute_accidental_hits", "log_uniform_candidate_sampler",
-    "uniform_candidate_sampler", "atrous_conv2d", "avg_pool", "collapse_repeated",
-    "compute_average_loss", "conv",
-    "conv1d_transpose", "conv_transpose", "convolution", "crelu", "depth_to_space", "in_top_k",
-    "local_response_normalization", "log_poisson_loss", "lrn", "max_pool",
+    "all_candidate_sampler", "atrous_conv2d", "avg_pool", "collapse_repeated",
+    "compute_accidental_hits", "compute_average_loss", "conv", "conv1d_transpose",
+    "conv_transpose", "convolution", "crelu", "depth_to_space",
+    "fixed_unigram_candidate_sampler", "in_top_k", "local_response_normalization",
+    "log_poisson_loss", "log_uniform_candidate_sampler", "lrn", "max_pool",
     "max_pool_with_argmax", "normalize_moments", "pool", "scale_regularization_loss",
-    "space_to_depth", "sufficient_statistics", "weighted_moments", "zero_fraction",
+    "space_to_depth", "sufficient_statistics", "uniform_candidate_sampler", "weighted_moments",
+    "zero_fraction",
 ]

@@ -324,6 +324,7 @@ def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
 
 from featherflow.api.random_candidates import (  # noqa: E402 - the candidate samplers
     all_candidate_sampler,
+    fixed_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
@@ -337,9 +338,11 @@ from featherflow.api.random_generator import (  # noqa: E402 - the Generator hal
     split,
 )
 
-__all__ = ["Algorithm", "Generator", "all_candidate_sampler", "categorical", "create_rng_state",
-           "fold_in", "gamma", "get_global_generator", "log_uniform_candidate_sampler", "normal",
-           "poisson", "set_global_generator", "set_seed", "shuffle", "split",
-           "stateless_binomial", "stateless_categorical", "stateless_gamma", "stateless_normal",
-           "stateless_poisson", "stateless_truncated_normal", "stateless_uniform",
-           "truncated_normal", "uniform", "uniform_candidate_sampler"]
+__all__ = [
+    "Algorithm", "Generator", "all_candidate_sampler", "categorical", "create_rng_state",
+    "fixed_unigram_candidate_sampler", "fold_in", "gamma", "get_global_generator",
+    "log_uniform_candidate_sampler", "normal", "poisson", "set_global_generator", "set_seed",
+    "shuffle", "split", "stateless_binomial", "stateless_categorical", "stateless_gamma",
+    "stateless_normal", "stateless_poisson", "stateless_truncated_normal", "stateless_uniform",
+    "truncated_normal", "uniform", "uniform_candidate_sampler",
+]

@@ -24,7 +24,8 @@ from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import stateless_random
 from featherflow.errors import InvalidArgumentError
 
-__all__ = ["all_candidate_sampler", "compute_accidental_hits", "log_uniform_candidate_sampler",
+__all__ = ["all_candidate_sampler", "compute_accidental_hits",
+           "fixed_unigram_candidate_sampler", "log_uniform_candidate_sampler",
            "uniform_candidate_sampler"]
 
 CandidateSamplerResult = collections.namedtuple(
@@ -54,6 +55,19 @@ class _SimplePhilox:
         high = self.next32()
         return (high << 32) | self.next32()
 
+    def rand_float(self):
+        """TF's ``Uint32ToFloat``: 23 random mantissa bits as a float32 in [0, 1)."""
+        bits = (self.next32() & 0x7FFFFF) | (127 << 23)
+        return float(np.array([bits], np.uint32).view(np.float32)[0] - np.float32(1.0))
+
+    def uniform(self, n):
+        """TF's ``ExactUniformInt<uint32>``: a uniform integer in [0, n) by rejection."""
+        reject_below = (0xFFFFFFFF % n + 1) % n
+        while True:
+            bits = self.next32()
+            if bits >= reject_below:
+                return bits % n
+
     def rand_double(self):
         x0, x1 = self.next32(), self.next32()
         mantissa = ((x0 & 0xFFFFF) << 32) | x1
@@ -81,7 +95,7 @@ def _expected(p, batch_size, num_tries):
 
 
 def _run(op, sample, probability, range_max, true_classes, num_true, num_sampled, unique,
-         seed):
+         seed, attrs=()):
     from featherflow.api import random as tf_random
 
     num_sampled, range_max = int(num_sampled), int(range_max)
@@ -99,8 +113,8 @@ def _run(op, sample, probability, range_max, true_classes, num_true, num_sampled
         raise InvalidArgumentError(f"{op}: `true_candidate` out of range [0, {range_max}), "
                                    f"received {bad}")
     samples32 = 2048 * num_sampled
-    stream = tf_random._kernel_stream(op, (int(num_true), num_sampled, bool(unique), range_max),
-                                      seed, (samples32 + 3) // 4)
+    stream = tf_random._kernel_stream(op, (int(num_true), num_sampled, bool(unique), range_max)
+                                      + tuple(attrs), seed, (samples32 + 3) // 4)
     rnd = _SimplePhilox(stream, samples32)
     picked = []
     if unique:
@@ -181,3 +195,92 @@ def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=Non
     weights = np.full(len(indices), -np.finfo(np.float32).max, np.float32)
     return (Tensor(np.array(indices, np.int32)), Tensor(np.array(ids, np.int64)),
             Tensor(weights))
+
+
+class _AliasTable:
+    """TF's ``random::DistributionSampler`` (Walker's alias method, pairing the last short
+    bucket with the last long one), sampled as TF samples it: a float, then a bucket."""
+
+    def __init__(self, weights):
+        n = len(weights)
+        total = float(sum(float(w) for w in weights))
+        pr = [float(w) * n / total for w in weights]
+        alt = [-1] * n
+        high = [i for i in range(n) if pr[i] >= 1.0]
+        low = [i for i in range(n) if pr[i] < 1.0]
+        while high and low:
+            short, long_ = low.pop(), high.pop()
+            alt[short] = long_
+            pr[long_] = pr[long_] - (1.0 - pr[short])
+            (low if pr[long_] < 1.0 else high).append(long_)
+        prob = np.array(pr, np.float32)
+        for i in high + low:
+            prob[i] = 1.0
+            alt[i] = i
+        self.prob, self.alt, self.n = prob, alt, n
+
+    def sample(self, rnd):
+        r = np.float32(rnd.rand_float())
+        idx = rnd.uniform(self.n)
+        return idx if r < self.prob[idx] else self.alt[idx]
+
+
+def _unigram_weights(op, range_max, vocab_file, distortion, num_reserved_ids, num_shards,
+                     shard, unigrams):
+    if num_shards < 1 or not 0 <= shard < num_shards:
+        raise InvalidArgumentError(f"{op}: shard must be in [0, num_shards={num_shards}); "
+                                   f"received {shard}")
+    if vocab_file and len(unigrams):
+        raise InvalidArgumentError(f"{op}: Must only specify one of vocab_file and unigrams.")
+    weights = [0.0 for word in range(num_reserved_ids) if word % num_shards == shard]
+    if vocab_file:
+        values = []
+        with open(vocab_file, encoding="utf-8") as f:
+            for number, line in enumerate(f):
+                line = line.rstrip("\n")
+                if not line:
+                    continue
+                try:
+                    values.append(float(line.split(",")[-1]))
+                except ValueError:
+                    raise InvalidArgumentError(
+                        f"{op}: Wrong vocabulary format at line {number}: {line!r}; each line "
+                        "must end with a comma and its count") from None
+    elif len(unigrams):
+        values = [float(u) for u in unigrams]
+    else:
+        raise InvalidArgumentError(f"{op}: Must provide either vocab_file or unigrams.")
+    word = num_reserved_ids
+    total = 0.0
+    for value in values:
+        if word % num_shards == shard:
+            w = float(np.float32(np.power(np.float32(value), np.float32(distortion))))
+            total += w
+            weights.append(w)
+        word += 1
+    if len(weights) != range_max:
+        raise InvalidArgumentError(f"{op}: range is {range_max} must be equal to weights size  "
+                                   f"{len(weights)}")
+    return weights, total
+
+
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                    vocab_file="", distortion=1.0, num_reserved_ids=0,
+                                    num_shards=1, shard=0, unigrams=(), seed=None, name=None):
+    """``num_sampled`` classes drawn from a fixed unigram distribution (``unigrams`` or the
+    last column of each ``vocab_file`` line, raised to ``distortion``; ``num_reserved_ids``
+    zero-weight ids first; one ``shard`` of ``num_shards``), with TF's draws for the same seeds
+    (its alias-method sampler) and expected counts."""
+    op = "FixedUnigramCandidateSampler"
+    weights, total = _unigram_weights(op, int(range_max), vocab_file, distortion,
+                                      int(num_reserved_ids), int(num_shards), int(shard),
+                                      list(unigrams))
+    table = _AliasTable(weights)
+
+    def probability(v):
+        return weights[v] / total if 0 <= v < len(weights) else 0.0
+
+    return _run(op, table.sample, probability, range_max, true_classes, num_true, num_sampled,
+                unique, seed, attrs=(str(vocab_file), float(distortion), int(num_reserved_ids),
+                                     int(num_shards), int(shard),
+                                     tuple(float(u) for u in unigrams)))
