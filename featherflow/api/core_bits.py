@@ -41,7 +41,7 @@ def bitcast(input, type, name=None):  # noqa: A002 - TensorFlow's argument names
         if dt.kind not in _BITCAST_OK or dt.kind == "b":
             raise InvalidArgumentError(
                 f"bitcast: the {side} dtype must be numeric (integer, float or complex); "
-                f"received {'string' if dt == object else dt.name}")
+                f"received {'string' if dt.kind == 'O' else dt.name}")
     size_in, size_out = a.dtype.itemsize, out.itemsize
     if size_in == size_out:
         return Tensor(a.view(out).reshape(a.shape))
@@ -59,7 +59,7 @@ def bitcast(input, type, name=None):  # noqa: A002 - TensorFlow's argument names
 def _format(dtype, precision, scientific, shortest, width, fill):
     kind = dtype.kind
     floating = kind in "fc"
-    type_name = "string" if dtype == object else dtype.name
+    type_name = "string" if dtype.kind == "O" else dtype.name
     if not floating:
         if scientific or shortest:
             raise InvalidArgumentError(
@@ -89,7 +89,7 @@ def _format(dtype, precision, scientific, shortest, width, fill):
 def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",  # noqa: A002
               name=None):
     a = np.asarray(_data(input))
-    if a.dtype == object:
+    if a.dtype.kind == "O":
         return Tensor(a.copy())
     if a.dtype.kind == "b":
         out = np.empty(a.shape, object)

@@ -49,7 +49,7 @@ def _np(dtype):
 
 
 def _dtype_of_array(a):
-    return _dt("string" if a.dtype == object or a.dtype.kind in "SU" else a.dtype.name)
+    return _dt("string" if a.dtype.kind == "O" or a.dtype.kind in "SU" else a.dtype.name)
 
 
 def _array(value, dtype=None):
@@ -59,7 +59,7 @@ def _array(value, dtype=None):
     if dtype is not None:
         want = _np(dtype)
         if a.dtype != want:
-            if (want == object) != (a.dtype == object):
+            if (want.kind == "O") != (a.dtype.kind == "O"):
                 raise TypeError(f"expected {_dt(dtype).name} values, received "
                                 f"{_dtype_of_array(a).name}")
             a = a.astype(want)
@@ -313,7 +313,7 @@ def _convert_default(value, dtype):
     if isinstance(value, (Tensor, np.ndarray)):
         return _convert(value, want, "default_value")
     a = as_array(value)
-    if (a.dtype == object) != (want.name == "string") or (
+    if (a.dtype.kind == "O") != (want.name == "string") or (
             want.is_integer and a.dtype.kind == "f"):
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {want.name}")
     return a.astype(_np(want))
@@ -369,7 +369,7 @@ class StaticHashTable(_Table):
 
         def find(flat):
             rows = _index_of(self._index, flat)
-            out = np.full(rows.shape, default, values.dtype) if values.dtype != object \
+            out = np.full(rows.shape, default, values.dtype) if values.dtype.kind != "O" \
                 else np.array([default.item()] * rows.size, object)
             hit = rows >= 0
             out[hit] = values[rows[hit]]
@@ -428,7 +428,7 @@ class StaticVocabularyTable(_Table):
         known = 0 if table is None else len(table._index)
 
         def ids(flat):
-            if flat.dtype != object and table is not None and flat.dtype != table._keys.dtype:
+            if flat.dtype.kind != "O" and table is not None and flat.dtype != table._keys.dtype:
                 flat = flat.astype(table._keys.dtype)
             out = np.full(flat.shape, -1, np.int64) if table is None else \
                 _index_of(table._index, flat)
@@ -437,7 +437,7 @@ class StaticVocabularyTable(_Table):
                 out[hit] = table._values[out[hit]]
             missing = np.flatnonzero(out < 0)
             if missing.size:
-                texts = flat[missing] if flat.dtype == object else \
+                texts = flat[missing] if flat.dtype.kind == "O" else \
                     as_string(Tensor(flat[missing])).data
                 out[missing] = [known + int(fingerprint64(t)) % buckets for t in texts.tolist()]
             return out
@@ -570,9 +570,9 @@ class DenseHashTable(MutableHashTable):
         live_k, live_v = super().export()
         pad = self._num_buckets - len(self._entries)
         width = int(np.prod(self._value_shape)) if self._value_shape else 1
-        empty = np.empty(pad, object) if live_k.data.dtype == object else \
+        empty = np.empty(pad, object) if live_k.data.dtype.kind == "O" else \
             np.full(pad, self._empty.item(), live_k.data.dtype)
-        if live_k.data.dtype == object:
+        if live_k.data.dtype.kind == "O":
             empty[:] = [self._empty.item()] * pad
         k = np.concatenate([live_k.data, empty]).reshape(-1, 1)
         v = np.concatenate([live_v.data.reshape(-1, width),

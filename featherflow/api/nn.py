@@ -1,5 +1,6 @@
 """``tf.nn``: activations, softmax, cross-entropies and normalisation helpers."""
 
+from featherflow.api.nn_sampled import embedding_lookup
 from featherflow.ops.activations import (
     elu,
     gelu,
@@ -28,7 +29,6 @@ from featherflow.ops.ctc import ctc_loss
 from featherflow.ops.dense import bias_add
 from featherflow.ops.depthwise_conv import depthwise_conv2d, separable_conv2d
 from featherflow.ops.dropout import dropout
-from featherflow.api.nn_sampled import embedding_lookup
 from featherflow.ops.math import l2_normalize
 from featherflow.ops.normalization import batch_normalization, moments
 from featherflow.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d

@@ -23,7 +23,7 @@ _VALID = ("int8", "int16", "int32", "int64", "uint8", "uint16", "object")
 
 
 def _name(dtype):
-    return "string" if dtype == object else dtype.name
+    return "string" if dtype.kind == "O" else dtype.name
 
 
 def _convert(value):
@@ -112,8 +112,8 @@ def _operate(a, b, combine, validate):
             values.append(v)
     rank = len(shape_a) + 1
     index_array = np.asarray(indices, np.int64).reshape(len(indices), rank)
-    value_array = np.empty(len(values), object) if dtype == object else np.asarray(values, dtype)
-    if dtype == object:
+    value_array = np.empty(len(values), object) if dtype.kind == "O" else np.asarray(values, dtype)
+    if dtype.kind == "O":
         value_array[:] = values
     dense_shape = np.asarray(list(shape_a) + [widest], np.int64)
     return SparseTensor(index_array, value_array, dense_shape)
@@ -133,7 +133,8 @@ def difference(a, b, aminusb=True, validate_indices=True):
     a, b, flipped = _prepare(a, b)
     if flipped:
         aminusb = not aminusb
-    return _operate(a, b, (lambda x, y: x - y) if aminusb else (lambda x, y: y - x), validate_indices)
+    combine = (lambda x, y: x - y) if aminusb else (lambda x, y: y - x)
+    return _operate(a, b, combine, validate_indices)
 
 
 def size(a, validate_indices=True):

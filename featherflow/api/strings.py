@@ -8,11 +8,6 @@ string still gives a dense 1-D tensor. ngrams of a RaggedTensor gives a RaggedTe
 
 import numpy as np
 
-from featherflow.autodiff.tensor import Tensor
-from featherflow.ops import fingerprint, string_conversion
-from featherflow.ops import ngrams as ngrams_ops
-from featherflow.ops import strings as string_ops
-from featherflow.ops import unicode as unicode_ops
 from featherflow.api.strings_unicode import (  # noqa: E402, I001 - after the helpers it uses
     to_hash_bucket,
     unicode_decode,
@@ -22,6 +17,11 @@ from featherflow.api.strings_unicode import (  # noqa: E402, I001 - after the he
     unicode_split_with_offsets,
     unicode_transcode,
 )
+from featherflow.autodiff.tensor import Tensor
+from featherflow.ops import fingerprint, string_conversion
+from featherflow.ops import ngrams as ngrams_ops
+from featherflow.ops import strings as string_ops
+from featherflow.ops import unicode as unicode_ops
 
 
 def _ragged():

@@ -1,5 +1,5 @@
-"""Automatic differentiation: Tensor, Variable, Function, GradientTape (reverse mode) and
-ForwardAccumulator (Jacobian-vector products; ``tf.autodiff``)."""
+"""Automatic differentiation: Tensor, Variable, Function, GradientTape (reverse mode)
+and ForwardAccumulator (Jacobian-vector products; ``tf.autodiff``)."""
 
 from featherflow.autodiff.forward import ForwardAccumulator
 from featherflow.autodiff.function import Function, unbroadcast
@@ -8,6 +8,6 @@ from featherflow.autodiff.tensor import Tensor, TensorShape, constant, convert_t
 from featherflow.autodiff.variable import Variable
 
 __all__ = [
-    "ForwardAccumulator", "Function", "GradientTape", "Tensor", "TensorShape", "Variable", "constant",
-    "convert_to_tensor", "unbroadcast",
+    "ForwardAccumulator", "Function", "GradientTape", "Tensor", "TensorShape", "Variable",
+    "constant", "convert_to_tensor", "unbroadcast",
 ]

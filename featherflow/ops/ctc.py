@@ -335,7 +335,7 @@ def beam_search_decode(log_probs, lengths, blank, beam_width=100, top_paths=1):
                 e.new[2] = _logaddexp(e.new[0], e.new[1])
                 leaves.push(e)
 
-            def candidate(total):
+            def candidate(total, leaves=leaves):
                 return total > _NEG_INF and (len(leaves) < beam_width
                                              or total > leaves.bottom().new[2])
 

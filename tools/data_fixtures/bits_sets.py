@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.bitwise, tf.sets, tf.bitcast and tf.as_string, recorded from TensorFlow 2.21 eagerly
 (values, dtypes, shapes, and the error classes of refused inputs)."""
 

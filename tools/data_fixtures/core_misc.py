@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.DeviceSpec, tf.TypeSpec / type_spec_from_value, tf.fftnd family, guarantee_const,
 is_symbolic_tensor, inside_function and tf.device parsing, recorded from TensorFlow 2.21."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.edit_distance, recorded from TensorFlow 2.21 eagerly: rank 2 and 3, normalized or
 not, empty truths and hypotheses, strings, different group shapes, errors."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.lookup's tables and initializers, recorded from TensorFlow 2.21 eagerly: lookups on
 dense, ragged and sparse keys, out-of-vocabulary hash buckets, text-file parsing and its
 errors, mutable and dense tables. Exports are compared sorted by key (TensorFlow's order is its

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.nn.ctc_greedy_decoder, ctc_beam_search_decoder and ctc_unique_labels, recorded from
 TensorFlow 2.21 eagerly (time-major logits, blank last unless blank_index moves it)."""
 

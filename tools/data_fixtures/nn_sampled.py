@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.nn's sharded embedding lookups, embedding_lookup_sparse / safe_embedding_lookup_sparse,
 nce_loss and sampled_softmax_loss (values and gradients), recorded from TensorFlow 2.21
 eagerly. The default candidate sampler's draws follow the global seed set in each scenario."""

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.space_to_batch(_nd) / batch_to_space(_nd), required_space_to_batch_paddings and
 tf.nn.with_space_to_batch, recorded from TensorFlow 2.21 eagerly (values, gradients, errors)."""
 

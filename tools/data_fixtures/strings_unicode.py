@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.strings' Unicode ops over the three encodings, offsets, transcoding, scripts and the
 legacy hash, recorded from TensorFlow 2.21 eagerly (including ill-formed input under each
 `errors` mode)."""

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of one-line scenarios
 """tf.make_tensor_proto / tf.make_ndarray, recorded from TensorFlow 2.21: the serialized
 bytes of each proto, make_ndarray of it, and the errors."""
 
