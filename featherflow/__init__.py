@@ -198,6 +198,8 @@ _LAZY_NAMES = {
     "edit_distance": ("featherflow.api.edit_distance", "edit_distance"),
     "make_tensor_proto": ("featherflow.io.tensor_proto_util", "make_tensor_proto"),
     "make_ndarray": ("featherflow.io.tensor_proto_util", "make_ndarray"),
+    "conv2d_backprop_filter_v2": ("featherflow.api.nn_morph", "conv2d_backprop_filter_v2"),
+    "conv2d_backprop_input_v2": ("featherflow.api.nn_morph", "conv2d_backprop_input_v2"),
     **{_n: ("featherflow.api.core_misc", _n) for _n in (
         "DeviceSpec", "TypeSpec", "fftnd", "guarantee_const", "ifftnd", "inside_function",
         "irfftnd", "is_symbolic_tensor", "parallel_stack", "rfftnd", "type_spec_from_value")},
