@@ -19,6 +19,9 @@ from featherflow.io.tfrecord import TFRecordOptions, TFRecordWriter
 
 # Names defined beside the datasets that use them, loaded on first use
 _LAZY = {"decode_csv": ("featherflow.data.csv", "decode_csv")}
+_LAZY.update({name: ("featherflow.io.encodings", name) for name in (
+    "decode_base64", "decode_compressed", "deserialize_many_sparse", "encode_base64",
+    "serialize_many_sparse", "serialize_sparse")})
 # files and codecs (Pillow) load on first use too
 _LAZY.update({name: ("featherflow.io.files", name)
               for name in ("matching_files", "read_file", "write_file")})
