@@ -108,10 +108,17 @@ def check_input(model, x, what):
             "change the input_shape/input_dim of the first layer to match your data."
         )
 
+_TEXT_LAYERS = ("TextVectorization", "StringLookup", "Hashing", "HashedCrossing")
+
+
 def _check_text_input(model, x, what):
     inputs = getattr(model, "inputs", None)
     if not (isinstance(inputs, list) and len(inputs) == 1):
         return
+    layers = getattr(model, "layers", None) or []
+    if type(model).__name__ == "Sequential" and layers and \
+            type(layers[0]).__name__ in _TEXT_LAYERS:
+        return  # a Sequential built from data whose first layer reads text
     dtype = str(getattr(inputs[0], "dtype", None) or "float32")
     if dtype not in ("string", "object", "str"):
         first = x.reshape(-1)[0] if x.size else None
