@@ -40,7 +40,7 @@ def fit_batches(model, x, y, sample_weight, batch_size, shuffle, steps_per_epoch
             raise ValueError("validation_split is not supported with generators; pass "
                              "validation_data instead.")
     else:
-        x = float_inputs(model, expand_1d(to_numpy(x, "x", strings=True)))
+        x = float_inputs(model, expand_x(model, to_numpy(x, "x", strings=True)))
         check_input(model, x, "fit")
         y = expand_1d(to_numpy(y, "y"))
         sample_weight = to_numpy(sample_weight, "sample_weight")
@@ -72,7 +72,7 @@ def fit_batches(model, x, y, sample_weight, batch_size, shuffle, steps_per_epoch
                 )
             vx, vy = validation_data[0], validation_data[1]
             vsw = validation_data[2] if len(validation_data) == 3 else None
-            vx = expand_1d(to_numpy(vx, "validation x", strings=True))
+            vx = expand_x(model, to_numpy(vx, "validation x", strings=True))
             vy = expand_1d(to_numpy(vy, "validation y"))
             val = ArrayBatches(vx, vy, to_numpy(vsw), batch_size=vbs, shuffle=False)
     return batches, val
@@ -88,6 +88,15 @@ def expected_input_shape(model):
     if isinstance(inputs, list) and len(inputs) == 1 and hasattr(inputs[0], "shape"):
         return inputs[0].shape, inputs[0]._keras_history[0].name
     return None, None
+
+def expand_x(model, x):
+    """Keras 2's 1-D-to-column rule for x, except for a model whose declared input is itself
+    1-D (``(None,)``: strings for a TextVectorization, ids for a lookup layer)."""
+    expected, _ = expected_input_shape(model)
+    if expected is not None and len(expected) == 1:
+        return x
+    return expand_1d(x)
+
 
 def check_input(model, x, what):
     """Data whose rank or sizes differ from the model's Input: a clear error up front."""
@@ -141,7 +150,7 @@ def evaluate_batches(model, x, y, sample_weight, batch_size, steps):
     """The batches of ``evaluate``: unshuffled, 32 rows by default."""
     if is_generator_like(x):
         return GeneratorBatches(x, steps)
-    x = expand_1d(to_numpy(x, "x", strings=True))
+    x = expand_x(model, to_numpy(x, "x", strings=True))
     check_input(model, x, "evaluate")
     y = expand_1d(to_numpy(y, "y"))
     sw = to_numpy(sample_weight, "sample_weight")
@@ -153,6 +162,6 @@ def predict_batches(model, x, batch_size, steps):
     """The batches of ``predict``: x alone, unshuffled, 32 rows by default."""
     if is_generator_like(x):
         return GeneratorBatches(x, steps)
-    x = expand_1d(to_numpy(x, "x", strings=True))
+    x = expand_x(model, to_numpy(x, "x", strings=True))
     check_input(model, x, "predict")
     return ArrayBatches(x, None, None, batch_size=batch_size or 32, shuffle=False, steps=steps)

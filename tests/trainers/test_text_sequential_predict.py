@@ -19,6 +19,7 @@ def test_sequential_starting_with_text_vectorization_predicts_raw_strings():
         tf.keras.layers.Embedding(len(encoder.get_vocabulary()), 8, mask_zero=True),
         tf.keras.layers.Bidirectional(tf.keras.layers.LSTM(4)),
         tf.keras.layers.Dense(1)])
+    model(tf.constant(["good movie"]))  # built by a call on 1-D strings: input (None,)
     model.compile(loss=tf.keras.losses.BinaryCrossentropy(from_logits=True), optimizer="adam")
     model.fit(ds, epochs=1, verbose=0)
     for x in (np.array(["good movie", "awful film"]), ["good movie", "awful film"],
