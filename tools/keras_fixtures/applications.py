@@ -10,9 +10,10 @@ of Keras's published ``*_tf_dim_ordering_tf_kernels*.h5`` files: root attributes
 To keep full-width files (VGG, ResNet) small, a variable larger than ``PERIOD`` values repeats a
 random block of ``PERIOD`` values (a prime, so the repeat never lines up with a channel axis),
 values are rounded to 9 significant bits, and the datasets are gzip-compressed (with the
-byte-shuffle filter) in one chunk each; h5py reads that transparently, as Keras does.
-ResNet152/152V2 and VGG's 4096-wide top are checked through ``architectures.json`` (names,
-output shapes, parameter counts) only: their weight files would exceed 2 MB.
+byte-shuffle filter) in one chunk each; h5py reads that transparently, as Keras does. No
+HDF5 object records a modification time, so regenerating gives byte-identical files.
+ResNet152/152V2, NASNetLarge and VGG's 4096-wide top are checked through ``architectures.json``
+(names, output shapes, parameter counts) only: their weight files would exceed 2 MB.
 
 The file is then loaded back by Keras 3 (``weights=path``) and by tf_keras (the Keras 2 reader),
 and both predictions must agree, so the file is proven to be one that Keras's loaders read. The
@@ -30,6 +31,9 @@ import numpy as np
 from .common import OUT, rng_for, save_json, save_npz
 
 PERIOD = 1021
+# InceptionResNetV2 has ~1000 weight datasets, each holding PERIOD random values: a shorter
+# block keeps its file under 2 MB (1021 gave 2.05 MB)
+PERIODS = {"inception_resnet_v2_notop_75": 257}
 MANTISSA_BITS = 8  # values keep 9 significant bits, so half of each float is zero bytes
 GROUP = "applications"
 
@@ -65,6 +69,40 @@ CASES = {
                                                                      input_shape=(35, 35, 3))),
     "mobilenetv2_130_notop_33_max": ("mobilenet_v2", "MobileNetV2", dict(
         alpha=1.3, include_top=False, input_shape=(33, 33, 3), pooling="max")),
+    "densenet121_top_32": ("densenet", "DenseNet121", dict(include_top=True,
+                                                           input_shape=(32, 32, 3), classes=10,
+                                                           classifier_activation=None)),
+    "densenet169_notop_37_avg": ("densenet", "DenseNet169", dict(include_top=False,
+                                                                 input_shape=(37, 37, 3),
+                                                                 pooling="avg")),
+    "densenet201_notop_33_max": ("densenet", "DenseNet201", dict(include_top=False,
+                                                                 input_shape=(33, 33, 3),
+                                                                 pooling="max")),
+    "xception_top_71": ("xception", "Xception", dict(include_top=True, input_shape=(71, 71, 3),
+                                                     classes=10, classifier_activation=None)),
+    "xception_notop_76_max": ("xception", "Xception", dict(include_top=False,
+                                                           input_shape=(76, 76, 3),
+                                                           pooling="max")),
+    "inception_v3_top_75": ("inception_v3", "InceptionV3", dict(include_top=True,
+                                                                input_shape=(75, 75, 3),
+                                                                classes=10,
+                                                                classifier_activation=None)),
+    "inception_v3_notop_99_avg": ("inception_v3", "InceptionV3", dict(include_top=False,
+                                                                      input_shape=(99, 99, 3),
+                                                                      pooling="avg")),
+    "inception_resnet_v2_notop_75": ("inception_resnet_v2", "InceptionResNetV2", dict(
+        include_top=False, input_shape=(75, 75, 3))),
+    "nasnet_mobile_top_32": ("nasnet", "NASNetMobile", dict(include_top=True,
+                                                            input_shape=(32, 32, 3),
+                                                            classes=10,
+                                                            classifier_activation=None)),
+    "nasnet_mobile_notop_37_max": ("nasnet", "NASNetMobile", dict(include_top=False,
+                                                                  input_shape=(37, 37, 3),
+                                                                  pooling="max")),
+    # NASNetLarge's wiring (skip_reduction=True) at a width small enough for a weight file
+    "nasnet_skip_reduction_33_avg": ("nasnet", "NASNet", dict(
+        input_shape=(33, 33, 3), penultimate_filters=192, num_blocks=2, stem_block_filters=16,
+        skip_reduction=True, include_top=False, pooling="avg")),
 }
 
 # default full-size models: architecture only (no weights written)
@@ -77,27 +115,32 @@ FULL = {
     "MobileNet_075_160_notop": ("mobilenet", dict(alpha=0.75, input_shape=(160, 160, 3),
                                                   include_top=False)),
     "MobileNetV2_140_224": ("mobilenet_v2", dict(alpha=1.4)),
+    "DenseNet121": ("densenet", {}), "DenseNet169": ("densenet", {}),
+    "DenseNet201": ("densenet", {}),
+    "Xception": ("xception", {}), "InceptionV3": ("inception_v3", {}),
+    "InceptionResNetV2": ("inception_resnet_v2", {}),
+    "NASNetMobile": ("nasnet", {}), "NASNetLarge": ("nasnet", {}),
 }
 
 
-def _values(rng, var_path, shape):
+def _values(rng, var_path, shape, period=PERIOD):
     n = int(np.prod(shape))
     leaf = var_path.rsplit("/", 1)[-1]
     if leaf == "gamma":
-        base = rng.uniform(0.5, 1.5, size=min(n, PERIOD))
+        base = rng.uniform(0.5, 1.5, size=min(n, period))
     elif leaf == "beta":
-        base = rng.normal(0.0, 0.1, size=min(n, PERIOD))
+        base = rng.normal(0.0, 0.1, size=min(n, period))
     elif leaf == "moving_mean":
-        base = rng.normal(0.0, 0.2, size=min(n, PERIOD))
+        base = rng.normal(0.0, 0.2, size=min(n, period))
     elif leaf == "moving_variance":
-        base = rng.uniform(0.5, 2.0, size=min(n, PERIOD))
+        base = rng.uniform(0.5, 2.0, size=min(n, period))
     elif leaf == "bias":
-        base = rng.normal(0.0, 0.05, size=min(n, PERIOD))
+        base = rng.normal(0.0, 0.05, size=min(n, period))
     else:
         fan_in = int(np.prod(shape[:-1])) if len(shape) > 1 else n
         if leaf == "depthwise_kernel":  # (kh, kw, cin, mult): fan-in is one channel's window
             fan_in = int(shape[0] * shape[1])
-        base = rng.normal(0.0, np.sqrt(2.0 / max(fan_in, 1)), size=min(n, PERIOD))
+        base = rng.normal(0.0, np.sqrt(2.0 / max(fan_in, 1)), size=min(n, period))
     step = 2.0 ** (np.floor(np.log2(np.max(np.abs(base)))) - MANTISSA_BITS)
     base = np.round(base / step) * step
     flat = np.resize(base, n)  # repeats the block
@@ -105,21 +148,36 @@ def _values(rng, var_path, shape):
 
 
 def _write_keras2_h5(path, model, values):
-    """The published files' layout, written with h5py (gzip datasets)."""
+    """The published files' layout, written with h5py (gzip datasets). No object records a
+    modification time, so regenerating gives byte-identical files."""
     import h5py
 
-    with h5py.File(path, "w", libver="latest") as f:
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_obj_track_times(False)
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    fapl.set_libver_bounds(h5py.h5f.LIBVER_LATEST, h5py.h5f.LIBVER_LATEST)
+    gcpl = h5py.h5p.create(h5py.h5p.GROUP_CREATE)
+    gcpl.set_obj_track_times(False)
+    fid = h5py.h5f.create(str(path).encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl, fapl=fapl)
+    with h5py.File(fid) as f:
         f.attrs["layer_names"] = [layer.name.encode("utf8") for layer in model.layers]
         f.attrs["backend"] = b"tensorflow"
         f.attrs["keras_version"] = b"2.2.4"
         for layer in model.layers:
-            g = f.create_group(layer.name)
+            g = h5py.Group(h5py.h5g.create(f.id, layer.name.encode("utf8"), gcpl=gcpl))
             weights = list(layer.trainable_weights) + list(layer.non_trainable_weights)
             names = [f"{layer.name}/{w.name}:0" for w in weights]
             g.attrs["weight_names"] = [n.encode("utf8") for n in names]
             for n, w in zip(names, weights):
-                g.create_dataset(n, data=values[id(w)], compression="gzip", compression_opts=9,
-                             shuffle=True, chunks=values[id(w)].shape)
+                parent = g
+                *levels, leaf = n.split("/")
+                for level in levels:  # the intermediate groups, also without times
+                    if level not in parent:
+                        h5py.h5g.create(parent.id, level.encode("utf8"), gcpl=gcpl)
+                    parent = parent[level]
+                parent.create_dataset(leaf, data=values[id(w)], compression="gzip",
+                                      compression_opts=9, shuffle=True,
+                                      chunks=values[id(w)].shape, track_times=False)
 
 
 def _layer_rows(model):
@@ -132,19 +190,31 @@ def _layer_rows(model):
     return rows
 
 
+def _constructor(package, module, ctor):
+    """``package.applications.<module>.<ctor>``, or the family's unexported body (``NASNet``,
+    which featherflow's ``nasnet`` module also offers) from ``package.src.applications``."""
+    import importlib
+
+    public = getattr(package.applications, module)
+    if hasattr(public, ctor):
+        return getattr(public, ctor)
+    return getattr(importlib.import_module(f"{package.__name__}.src.applications.{module}"),
+                   ctor)
+
+
 def _case(name, module, ctor, kwargs):
     import keras
     import tf_keras
 
     keras.backend.clear_session()
     family = getattr(keras.applications, module)
-    build = getattr(family, ctor)
+    build = _constructor(keras, module, ctor)
     model = build(weights=None, **kwargs)
     rng = rng_for(f"{GROUP}/{name}")
     values = {}
     for layer in model.layers:
         for w in list(layer.trainable_weights) + list(layer.non_trainable_weights):
-            values[id(w)] = _values(rng, w.path, tuple(w.shape))
+            values[id(w)] = _values(rng, w.path, tuple(w.shape), PERIODS.get(name, PERIOD))
     path = OUT / GROUP / f"{name}.h5"
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_keras2_h5(path, model, values)
@@ -158,7 +228,7 @@ def _case(name, module, ctor, kwargs):
     loaded = build(weights=str(path), **kwargs)
     y = np.asarray(loaded.predict(x, verbose=0))
     # the same file through the Keras 2 reader
-    k2 = getattr(getattr(tf_keras.applications, module), ctor)(weights=str(path), **kwargs)
+    k2 = _constructor(tf_keras, module, ctor)(weights=str(path), **kwargs)
     y2 = np.asarray(k2.predict(x, verbose=0))
     scale = float(np.max(np.abs(y)))
     err = float(np.max(np.abs(y - y2)))
