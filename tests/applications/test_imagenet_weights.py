@@ -2,6 +2,7 @@
 serves small stand-in files under Keras's real file names (no internet)."""
 
 import hashlib
+import importlib
 import json
 import os
 
@@ -117,3 +118,58 @@ def test_decode_predictions_hash_mismatch(tmp_path, monkeypatch):
 def test_decode_predictions_shape_error():
     with pytest.raises(ValueError, match=r"\(samples, 1000\).*\(2, 10\)"):
         imagenet_utils.decode_predictions(np.zeros((2, 10)))
+
+
+def _patch_hash(monkeypatch, module, data, include_top):
+    """Keras's md5 of the published file replaced by the stand-in's, in the module's table."""
+    digest = _md5(data)
+    if module == "densenet":
+        from featherflow.keras.applications import densenet
+
+        table = dict(densenet.WEIGHTS)
+        key = (6, 12, 48, 32)
+        table[key] = (table[key][0],) + ((digest, table[key][2]) if include_top
+                                          else (table[key][1], digest))
+        monkeypatch.setattr(densenet, "WEIGHTS", table)
+    elif module == "nasnet":
+        from featherflow.keras.applications import nasnet
+
+        table = dict(nasnet.WEIGHTS)
+        files = list(table[224])
+        files[0 if include_top else 1] = files[0 if include_top else 1][:2] + (digest,)
+        table[224] = tuple(files)
+        monkeypatch.setattr(nasnet, "WEIGHTS", table)
+    else:
+        mod = importlib.import_module(f"featherflow.keras.applications.{module}")
+        hashes = list(mod.WEIGHTS_HASHES)
+        hashes[0 if include_top else 1] = digest
+        monkeypatch.setattr(mod, "WEIGHTS_HASHES", tuple(hashes))
+
+
+# case -> (Keras's cached file name, the file name in Keras's URL)
+NEW_FAMILIES = {
+    "densenet201_notop_33_max": ("densenet201_weights_tf_dim_ordering_tf_kernels_notop.h5",) * 2,
+    "xception_notop_76_max": ("xception_weights_tf_dim_ordering_tf_kernels_notop.h5",) * 2,
+    "inception_v3_notop_99_avg": ("inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5",) * 2,
+    "inception_resnet_v2_notop_75": (
+        "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5",) * 2,
+    # NASNet's URL names differ from the names Keras caches them under
+    "nasnet_mobile_notop_37_max": ("nasnet_mobile_no_top.h5", "NASNet-mobile-no-top.h5"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEW_FAMILIES))
+def test_imagenet_file_names_of_the_other_families(case, tmp_path, monkeypatch):
+    cached, remote = NEW_FAMILIES[case]
+    ref = reference.load_case(case)
+    data = ref["weights"].read_bytes()
+    _patch_hash(monkeypatch, ref["module"], data, include_top=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    with http_server.serve({f"/{remote}": data}) as server:
+        monkeypatch.setenv("FEATHERFLOW_APPLICATIONS_MIRROR", server.url + "/")
+        tf.keras.backend.clear_session()
+        build = getattr(getattr(tf.keras.applications, ref["module"]), ref["ctor"])
+        model = build(weights="imagenet", **ref["kwargs"])
+        assert server.requests[f"/{remote}"] == 1
+    assert os.path.exists(tmp_path / "keras_home" / "models" / cached)
+    assert reference.max_rel_err(model.predict(ref["x"], verbose=0), ref["y"]) <= 1e-4

@@ -21,7 +21,8 @@ def _tolerance(name):
 def test_every_family_has_a_weight_fixture():
     families = {reference.load_case(n)["ctor"] for n in CASES}
     assert {"VGG16", "VGG19", "ResNet50", "ResNet101", "ResNet50V2", "ResNet101V2",
-            "MobileNet", "MobileNetV2"} <= families
+            "MobileNet", "MobileNetV2", "DenseNet121", "DenseNet169", "DenseNet201",
+            "Xception", "InceptionV3", "InceptionResNetV2", "NASNetMobile"} <= families
 
 
 @pytest.mark.parametrize("name", CASES)

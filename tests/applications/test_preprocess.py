@@ -53,7 +53,10 @@ def test_family_modes():
     apps = tf.keras.applications
     for module, mode in ((apps.vgg16, "caffe"), (apps.vgg19, "caffe"), (apps.resnet, "caffe"),
                          (apps.resnet50, "caffe"), (apps.resnet_v2, "tf"),
-                         (apps.mobilenet, "tf"), (apps.mobilenet_v2, "tf")):
+                         (apps.mobilenet, "tf"), (apps.mobilenet_v2, "tf"),
+                         (apps.densenet, "torch"), (apps.xception, "tf"),
+                         (apps.inception_v3, "tf"), (apps.inception_resnet_v2, "tf"),
+                         (apps.nasnet, "tf")):
         _close(module.preprocess_input(REF["batch"].copy()), REF[f"{mode}_batch"])
 
 
