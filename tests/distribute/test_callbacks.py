@@ -42,3 +42,17 @@ def test_backup_and_restore_resumes_every_rank_alike(ranks):
         assert r["resumed_weights"] == r["reference_weights"]
         assert "latest.weights.h5" not in (r["backup_after_finish"] or [])
     assert ranks[0]["resumed_weights"] == ranks[1]["resumed_weights"]
+
+
+def test_killed_job_resumes_after_a_relaunch(ranks, tmp_path):
+    # every rank is killed (os._exit) at the start of epoch 2; a new mpiexec job reruns
+    # the fit with the same BackupAndRestore folder and ends as the uninterrupted run
+    code, out = launch("callbacks.py", [str(tmp_path), "kill"], n=2, check=False)
+    assert code != 0, out[-2000:]
+    assert (tmp_path / "killed_backup" / "latest.weights.h5").exists()
+    launch("callbacks.py", [str(tmp_path), "resume"], n=2)
+    for r in range(2):
+        got = json.loads((tmp_path / f"resumed{r}.json").read_text())
+        assert got["epochs"] == [2, 3]
+        assert got["loss"] == ranks[0]["reference_loss"][2:]
+        assert got["weights"] == ranks[0]["reference_weights"]

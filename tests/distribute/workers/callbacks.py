@@ -103,5 +103,31 @@ def main(out):
         json.dump(res, f)
 
 
+def relaunch(out, mode):
+    """``kill``: every rank dies (os._exit) at the start of epoch 2 of a BackupAndRestore
+    fit; ``resume``: a new job reruns the same fit from the backup."""
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    rank = strategy.cluster_resolver.task_id
+    x, y, _, _ = fit_case.data(35)
+    backup_dir = os.path.join(out, "killed_backup")
+
+    class Die(tf.keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 2:
+                os._exit(17)
+
+    model = make(strategy, 2) if mode == "kill" else make(strategy, 70 + rank,
+                                                          set_weights=False)
+    extra = [Die()] if mode == "kill" else []
+    h = model.fit(x, y, batch_size=8, epochs=4, shuffle=True, verbose=0,
+                  callbacks=[tf.keras.callbacks.BackupAndRestore(backup_dir)] + extra)
+    with open(os.path.join(out, f"resumed{rank}.json"), "w") as f:
+        json.dump({"epochs": h.epoch, "loss": h.history["loss"],
+                   "weights": [w.tolist() for w in model.get_weights()]}, f)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) > 2:
+        relaunch(sys.argv[1], sys.argv[2])
+    else:
+        main(sys.argv[1])
