@@ -5,5 +5,10 @@ it splits large tensors into slices, which featherflow's TensorBundle writer and
 handle (docs/saving.md)."""
 
 from featherflow.saving.tf_checkpoint.python_state import PythonState
+from featherflow.saving.tf_checkpoint.sharding import (
+    ShardableTensor,
+    ShardByTaskPolicy,
+    ShardingCallback,
+)
 
-__all__ = ["PythonState"]
+__all__ = ["PythonState", "ShardByTaskPolicy", "ShardableTensor", "ShardingCallback"]

@@ -52,3 +52,36 @@ def test_coordinator_refusal_changes_nothing():
     assert not coord.should_stop()
     coord.raise_requested_exception()
     coord.join([])
+
+
+class _Dropping(tf.train.experimental.ShardingCallback):
+    description = "drops the last tensor"
+
+    def __call__(self, shardable_tensors):
+        return [{t.checkpoint_key: {t.slice_spec: t.tensor} for t in shardable_tensors[:-1]}]
+
+
+class _Slicing(tf.train.experimental.ShardingCallback):
+    description = "claims a slice"
+
+    def __call__(self, shardable_tensors):
+        return [{t.checkpoint_key: {"2 0,1": t.tensor} for t in shardable_tensors}]
+
+
+@pytest.mark.parametrize("callback, match", [(_Dropping(), "were not found"),
+                                             (_Slicing(), "whole tensors only")])
+def test_sharding_refusals_write_nothing(tmp_path, callback, match):
+    ckpt = tf.train.Checkpoint(v=tf.Variable([1.0, 2.0]))
+    options = tf.train.CheckpointOptions(experimental_sharding_callback=callback)
+    with pytest.raises(RuntimeError, match=match):
+        ckpt.write(str(tmp_path / "ckpt"), options=options)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cluster_spec_accepts_own_and_copies():
+    spec = tf.train.ClusterSpec({"worker": ["a:1"]})
+    cluster_def = spec.as_cluster_def()
+    assert spec.as_cluster_def() is cluster_def
+    assert tf.train.ClusterSpec(cluster_def).as_cluster_def() is cluster_def
+    with pytest.raises(TypeError):
+        hash(spec)

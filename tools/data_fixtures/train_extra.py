@@ -580,6 +580,84 @@ def _python_state_bytes(tf):
     return [back.data, back_text.data]
 
 
+# -- checkpoint sharding callbacks ---------------------------------------------------------------
+def _sharding_classes(tf):
+    class ByKey(tf.train.experimental.ShardingCallback):
+        """Variables whose key starts with a-m in one shard, the rest in another."""
+
+        def __init__(self):
+            self.seen = []
+
+        @property
+        def description(self):
+            return "split by key"
+
+        def __call__(self, shardable_tensors):
+            first, second = {}, {}
+            for t in shardable_tensors:
+                self.seen.append([t.checkpoint_key, t.name, t.dtype.name, list(t.shape),
+                                  t.slice_spec, t.trackable is None])
+                shard = first if t.checkpoint_key[0] <= "m" else second
+                shard.setdefault(t.checkpoint_key, {})[t.slice_spec] = t.tensor
+            return [first, second]
+
+    class Single(tf.train.experimental.ShardingCallback):
+        description = "one tensor per shard"
+
+        def __call__(self, shardable_tensors):
+            return [{t.checkpoint_key: {t.slice_spec: t.tensor}} for t in shardable_tensors]
+
+    return ByKey, Single
+
+
+def _files(folder):
+    import os
+
+    return sorted(os.listdir(folder))
+
+
+def _sharding_write(tf):
+    by_key, single = _sharding_classes(tf)
+    ckpt = tf.train.Checkpoint(alpha=tf.Variable([1.0, 2.0]), beta=tf.Variable(3),
+                               zeta=tf.Variable([[4.5]], dtype=tf.float64))
+    callback = by_key()
+    path = ckpt.write("sharded/ckpt",
+                      options=tf.train.CheckpointOptions(experimental_sharding_callback=callback))
+    reader = tf.train.load_checkpoint(path)
+    values = {k: reader.get_tensor(k) for k in reader.get_variable_to_shape_map()
+              if k != "_CHECKPOINTABLE_OBJECT_GRAPH"}
+    one = ckpt.write("single/ckpt", options=tf.train.CheckpointOptions(
+        experimental_sharding_callback=single()))
+    by_task = ckpt.write("by_task/ckpt", options=tf.train.CheckpointOptions(
+        experimental_sharding_callback=tf.train.experimental.ShardByTaskPolicy()))
+    fresh = tf.train.Checkpoint(alpha=tf.Variable([0.0, 0.0]), beta=tf.Variable(0),
+                                zeta=tf.Variable([[0.0]], dtype=tf.float64))
+    fresh.read(one).assert_consumed()
+    return {"files": _files("sharded"), "values": values, "seen": callback.seen,
+            "single_files": _files("single"), "by_task_files": _files("by_task"),
+            "by_task_beta": tf.train.load_checkpoint(by_task).get_tensor("beta/.ATTRIBUTES/VARIABLE_VALUE"),
+            "restored": [fresh.alpha.numpy(), fresh.beta.numpy(), fresh.zeta.numpy()],
+            "description": tf.train.experimental.ShardByTaskPolicy().description,
+            "view": tf.train.CheckpointView(one).children(0)}
+
+
+def _sharding_errors(tf):
+    def bad_option():
+        tf.train.CheckpointOptions(experimental_sharding_callback=lambda tensors: tensors)
+
+    class Empty(tf.train.experimental.ShardingCallback):
+        description = "an empty shard"
+
+        def __call__(self, shardable_tensors):
+            return [{}]
+
+    ckpt = tf.train.Checkpoint(v=tf.Variable(1.0))
+    return {"not_a_callback": _raised(bad_option, text=False),
+            "abstract": _raised(tf.train.experimental.ShardingCallback, text=False),
+            "empty_shard": _raised(lambda: ckpt.write("empty/ckpt", options=tf.train.CheckpointOptions(
+                experimental_sharding_callback=Empty())), text=False)}
+
+
 SCENARIOS = {
     "ema_basic": _ema_basic,
     "ema_num_updates_variable": _ema_num_updates_variable,
@@ -611,4 +689,6 @@ SCENARIOS = {
     "trackable_view_keras": _trackable_view_keras,
     "python_state": _python_state,
     "python_state_bytes": _python_state_bytes,
+    "sharding_write": _sharding_write,
+    "sharding_errors": _sharding_errors,
 }

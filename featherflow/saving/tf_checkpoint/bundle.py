@@ -72,26 +72,33 @@ def encode_tensor(value):
     return wire.ENUM_OF_DTYPE[name], array.shape, data, mask(crc32c(data))
 
 
-def write_bundle(prefix, tensors):
-    """Write ``{key: array}`` as ``<prefix>.index`` + ``<prefix>.data-00000-of-00001``.
+def write_bundle(prefix, tensors, shards=None):
+    """Write ``{key: array}`` as ``<prefix>.index`` + ``<prefix>.data-<i>-of-<n>``, one data
+    file per list of keys in ``shards`` (default: all in one).
 
-    The data file goes first and the index last, each replaced atomically, so a reader never
+    The data files go first and the index last, each replaced atomically, so a reader never
     sees an index whose tensors are not on disk.
     """
+    shards = shards if shards is not None else [list(tensors)]
     entries = []
-    offset = 0
-    chunks = []
-    for key, value in tensors.items():
-        dtype_enum, shape, data, crc = encode_tensor(value)
-        entries.append((key.encode("utf-8"), wire.entry(dtype_enum, shape, offset, len(data), crc)))
-        chunks.append(data)
-        offset += len(data)
+    files = []
+    for shard_id, keys in enumerate(shards):
+        offset = 0
+        chunks = []
+        for key in keys:
+            dtype_enum, shape, data, crc = encode_tensor(tensors[key])
+            entries.append((key.encode("utf-8"),
+                            wire.entry(dtype_enum, shape, offset, len(data), crc, shard_id)))
+            chunks.append(data)
+            offset += len(data)
+        files.append(chunks)
     folder = os.path.dirname(os.path.abspath(prefix))
     os.makedirs(folder, exist_ok=True)
-    with atomic_path(data_path(prefix)) as tmp, open(tmp, "wb") as f:
-        for chunk in chunks:
-            f.write(chunk)
-    items = [(b"", wire.header())] + sorted(entries)
+    for shard_id, chunks in enumerate(files):
+        with atomic_path(data_path(prefix, shard_id, len(files))) as tmp, open(tmp, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+    items = [(b"", wire.header(len(files)))] + sorted(entries)
     with atomic_path(index_path(prefix)) as tmp, open(tmp, "wb") as f:
         f.write(table.build(items))
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from featherflow.autodiff.variable import Variable
 from featherflow.errors import DataLossError, NotFoundError
-from featherflow.saving.tf_checkpoint import bundle, object_graph, state, wire
+from featherflow.saving.tf_checkpoint import bundle, object_graph, sharding, state, wire
 from featherflow.saving.tf_checkpoint.python_state import PythonState
 from featherflow.saving.tf_checkpoint.restore import Restoration
 
@@ -22,9 +22,10 @@ OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 
 
 class CheckpointOptions:
-    """``tf.train.CheckpointOptions``. featherflow writes one local shard synchronously, so
-    the device and async options are accepted and recorded; write callbacks are called with
-    the saved path after each write, as in TensorFlow."""
+    """``tf.train.CheckpointOptions``. featherflow writes synchronously, so the device and
+    async options are accepted and recorded; write callbacks are called with the saved path
+    after each write, and a sharding callback chooses each tensor's data file, as in
+    TensorFlow."""
 
     def __init__(self, experimental_io_device=None, experimental_enable_async_checkpoint=False,
                  experimental_write_callbacks=None, enable_async=False,
@@ -34,6 +35,12 @@ class CheckpointOptions:
         self.experimental_enable_async_checkpoint = self.enable_async
         self.experimental_write_callbacks = experimental_write_callbacks
         self.experimental_skip_slot_variables = experimental_skip_slot_variables
+        if experimental_sharding_callback is not None and not isinstance(
+                experimental_sharding_callback, sharding.ShardingCallback):
+            raise ValueError(
+                "The experimental_sharding_callback checkpoint option must be of type "
+                "ShardingCallback (tf.train.experimental.ShardingCallback); received "
+                f"{type(experimental_sharding_callback)}.")
         self.experimental_sharding_callback = experimental_sharding_callback
 
 
@@ -197,7 +204,7 @@ class Checkpoint:
                 restoration.retry()
 
     # -- writing ----------------------------------------------------------------------------
-    def _tensors(self):
+    def _tensors(self, owners=None):
         for restoration in self._restorations:
             restoration.retry()
         self._restorations[:] = [r for r in self._restorations if r.pending]
@@ -209,6 +216,8 @@ class Checkpoint:
             for name, full_name in object_graph.attributes(obj):
                 key = object_graph.checkpoint_key(path, name)
                 attrs.append((name, full_name, key))
+                if owners is not None:
+                    owners[key] = obj
                 if isinstance(obj, Variable):
                     tensors[key] = obj.data
                 elif isinstance(obj, PythonState):
@@ -228,7 +237,13 @@ class Checkpoint:
         """Write a checkpoint at exactly ``file_prefix``; returns it (no counter, no state
         file)."""
         file_prefix = os.fspath(file_prefix)
-        bundle.write_bundle(file_prefix, self._tensors())
+        callback = options.experimental_sharding_callback if options else None
+        if callback is None:
+            bundle.write_bundle(file_prefix, self._tensors())
+        else:
+            owners = {}
+            tensors = self._tensors(owners)
+            bundle.write_bundle(file_prefix, tensors, sharding.plan(callback, tensors, owners))
         for callback in (options.experimental_write_callbacks or []) if options else []:
             callback(file_prefix)
         return file_prefix

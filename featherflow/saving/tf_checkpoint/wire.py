@@ -106,7 +106,7 @@ def signed(value):
 
 # -- BundleHeaderProto / BundleEntryProto / TensorShapeProto ------------------------------
 def header(num_shards=1):
-    """The header stored under the empty key: one shard, little-endian, producer 1."""
+    """The header stored under the empty key: the shard count, little-endian, producer 1."""
     return field_varint(1, num_shards) + field_bytes(3, field_varint(1, 1), always=True)
 
 
@@ -114,9 +114,10 @@ def shape_proto(shape):
     return b"".join(field_bytes(2, field_varint(1, int(dim)), always=True) for dim in shape)
 
 
-def entry(dtype_enum, shape, offset, size, crc):
+def entry(dtype_enum, shape, offset, size, crc, shard_id=0):
     return (field_varint(1, dtype_enum) + field_bytes(2, shape_proto(shape), always=True)
-            + field_varint(4, offset) + field_varint(5, size) + field_fixed32(6, crc))
+            + field_varint(3, shard_id) + field_varint(4, offset) + field_varint(5, size)
+            + field_fixed32(6, crc))
 
 
 def decode_shape(data):
