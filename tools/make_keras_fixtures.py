@@ -48,6 +48,7 @@ GROUP_DIRS = {
     "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
     "applications": ["applications"],
     "applications_b": ["applications_b"],
+    "feature_space": ["feature_space"],
     "readme": [],
 }
 
@@ -79,6 +80,7 @@ GROUP_MODULES = {
     "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
     "applications": ["applications"],
     "applications_b": ["applications_b"],
+    "feature_space": ["feature_space"],
 }
 
 

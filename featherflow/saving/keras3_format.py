@@ -357,6 +357,11 @@ def load_model(path, label, custom_objects=None, compile=True):
     config, weights = read_zip(path, label, assets)
     compile_cfg = config.pop("compile_config", None)
     model = layer_config.layer_from_dict(config, custom_objects, where="the model")
+    build = config.get("build_config")
+    if isinstance(build, dict) and build and "input_shape" not in build and not model.built:
+        # a build config that is not an input shape (FeatureSpace's: one per feature) goes to
+        # the object's own build_from_config, as Keras 3's loader hands it over
+        model.build_from_config(build)
     if compile and compile_cfg:
         compile_config.compile_from_keras3(model, compile_cfg, custom_objects)
     with h5_io.open_for_read(io.BytesIO(weights), f"{label}/{_WEIGHTS}") as f, \

@@ -6,6 +6,7 @@ from featherflow.serialization import object_registration as registration
 
 # what Keras calls the module of featherflow's built-in objects (Keras 3 configs name it)
 _KERAS_MODULES = (
+    ("featherflow.layers.preprocessing.feature_space", "keras.utils"),
     ("featherflow.layers", "keras.layers"),
     ("featherflow.models", "keras.models"),
     ("featherflow.initializers", "keras.initializers"),

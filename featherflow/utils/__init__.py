@@ -75,6 +75,7 @@ _LAZY = {
     "save_img": "featherflow.utils.image_utils",
     # Keras 3 names that live elsewhere in featherflow
     "Config": "featherflow.utils.config",
+    "FeatureSpace": "featherflow.layers.preprocessing.feature_space",
     "CustomObjectScope": "featherflow.serialization",
     "Progbar": "featherflow.utils.progbar",
     "clear_session": "featherflow.backend",

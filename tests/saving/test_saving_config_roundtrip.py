@@ -26,6 +26,9 @@ CLASS_SAMPLES = {
     "EinsumDense": {"output_shape": 3},
     "GroupedQueryAttention": {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2},
     "RandomPosterization": {"factor": 4},
+    "FeatureSpace": {"features": {"a": "integer_categorical", "b": "string_categorical"},
+                     "crosses": [("a", "b")]},
+    "TFDConcat": {"axis": -1},
 }
 # arguments with a None default that the layer still requires (Keras raises without them)
 CLASS_EXTRA_ARGS = {

@@ -100,6 +100,12 @@ class Discretization(Layer):
     def output_dtype(self):
         return self.dtype if self.output_mode != "int" else "int32"
 
+    def _symbolic_call(self, inputs, rest, kwargs):
+        # the symbolic output carries the int32 bucket ids, as Keras's compute_output_spec
+        result = super()._symbolic_call(inputs, rest, kwargs)
+        result.dtype = self.output_dtype
+        return result
+
     # -- adapt ------------------------------------------------------------------------------
     def adapt(self, data, steps=None):
         """Learn ``num_bins`` bucket boundaries (approximate quantiles) from ``data``."""
