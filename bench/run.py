@@ -48,6 +48,9 @@ IMPORT_TARGETS = {
 # recorded result says under which conditions it was measured.
 ENV_PREFIXES = (
     "OPENBLAS_",
+    "NUMBA_",
+    "FEATHERFLOW_FAST",
+    "FF_BENCH_TORCH_THREADS",
     "OMP_",
     "MKL_",
     "TF_CPP_",

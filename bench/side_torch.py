@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 
 import numpy as np
@@ -29,7 +30,9 @@ from common import (
 )
 
 WARMUP_BATCHES = 4
-TORCH_THREADS = 2
+# two, the machine's cores, as featherflow's OpenBLAS default; FF_BENCH_TORCH_THREADS=1 with
+# OPENBLAS_NUM_THREADS=1 compares both sides on one core (a loaded machine)
+TORCH_THREADS = int(os.environ.get("FF_BENCH_TORCH_THREADS", "2"))
 
 
 def train(torch, model, optimizer, loss_fn, x, y, epochs, batch_size, count_correct=None):
