@@ -84,6 +84,11 @@ def __getattr__(name):
     # first use
     from featherflow.api import math_special
 
+    if name == "special":  # tf.math.special (featherflow/api/special.py)
+        from featherflow.api import special
+
+        globals()[name] = special
+        return special
     if name in math_special.__all__:
         value = getattr(math_special, name)
         globals()[name] = value
@@ -94,4 +99,4 @@ def __getattr__(name):
 def __dir__():
     from featherflow.api import math_special
 
-    return sorted(set(globals()) | set(math_special.__all__))
+    return sorted(set(globals()) | set(math_special.__all__) | {"special"})

@@ -311,7 +311,8 @@ def _i1(x):
     large = _i1e_asymptotic(np.where(small, 21.0, ax)) * np.exp(np.minimum(ax, 700.0))
     with np.errstate(over="ignore", invalid="ignore"):
         large = np.where(ax > 700, np.inf, large)
-    return np.sign(x) * np.where(small, total, large)
+    # TensorFlow's I1 is NaN at +-inf (its kernel multiplies inf by a vanishing series)
+    return np.where(np.isinf(x), np.nan, np.sign(x) * np.where(small, total, large))
 
 
 def _i1e_asymptotic(ax):
@@ -366,7 +367,8 @@ def bessel_i0e(x, name=None):
 
 
 def bessel_i1(x, name=None):
-    return _Unary(_i1, lambda v: np.where(v == 0, 0.5, _i0(v) - _safe_div(_i1(v), v)))(
+    # TensorFlow's registered gradient is 1 at x = 0 (the derivative there is 1/2)
+    return _Unary(_i1, lambda v: np.where(v == 0, 1.0, _i0(v) - _safe_div(_i1(v), v)))(
         _float(x, "bessel_i1"))
 
 
