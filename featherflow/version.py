@@ -19,7 +19,7 @@ VERSION = f"{TF_API_VERSION}+featherflow.{FEATHERFLOW_VERSION}"
 KERAS_VERSION = f"{KERAS_API_VERSION}+featherflow.{FEATHERFLOW_VERSION}"
 GIT_VERSION = f"featherflow-{FEATHERFLOW_VERSION}"
 COMPILER_VERSION = f"{platform.python_implementation()} {platform.python_version()}"
-# TensorFlow 2.21's GraphDef versions (facts; featherflow writes no GraphDefs)
+# TensorFlow 2.21's GraphDef versions (the producer of the layer GraphDefs TensorBoard gets)
 GRAPH_DEF_VERSION = 2474
 GRAPH_DEF_VERSION_MIN_CONSUMER = 0
 GRAPH_DEF_VERSION_MIN_PRODUCER = 0

@@ -11,7 +11,7 @@ import numpy as np
 
 from featherflow.callbacks.callback import Callback
 from featherflow.optimizers import Optimizer
-from featherflow.summary import _proto
+from featherflow.summary import _graph_def, _proto
 from featherflow.summary.ops import histogram_buckets, image_tensor
 from featherflow.summary.writer import create_file_writer, state
 
@@ -117,7 +117,9 @@ class TensorBoard(Callback):
     in the validation run after each evaluation; ``batch_<metric>`` every ``update_freq``
     batches; with ``histogram_freq`` a histogram per weight (``<weight path>/histogram``,
     and ``<weight path>/image`` with ``write_images``); with ``write_graph`` the model's
-    JSON under the tag "keras" for the Graphs dashboard.
+    JSON under the tag "keras" (the Graphs dashboard's conceptual graph) and its layer graph
+    as a GraphDef (the op graph view; Keras writes its train function's ops there, see
+    docs/tensorboard.md).
 
     Epoch scalars are kept in memory as one tuple per epoch and written in blocks (at least
     every 2 seconds while training runs, when training ends, and at exit if training was
@@ -181,6 +183,7 @@ class TensorBoard(Callback):
         self._global_train_batch = 0
         self._global_test_batch = 0
         self._saved_state = None
+        self._graph_pending = False
 
     @staticmethod
     def _check_freq(name, value):
@@ -276,8 +279,10 @@ class TensorBoard(Callback):
         run_dir = distribute_files.write_dirpath(self.log_dir)
         self._train_dir = os.path.join(run_dir, "train")
         self._val_dir = os.path.join(run_dir, "validation")
+        self._graph_pending = bool(self.write_graph)
         if self.write_graph:
             self._write_keras_model_summary()
+            self._write_layer_graph()
         if self.embeddings_freq:
             self._configure_embeddings()
 
@@ -308,6 +313,8 @@ class TensorBoard(Callback):
 
     def on_train_end(self, logs=None):
         self._pop_default()
+        if self._graph_pending:
+            self._write_layer_graph()  # a Sequential without input shape is built by now
         self._close_writers()
         from featherflow.distribute import files as distribute_files
 
@@ -559,6 +566,15 @@ class TensorBoard(Callback):
         tensor = _proto.tensor(_proto.DT_STRING, [], strings=[text.encode("utf-8")])
         metadata = _proto.summary_metadata("graph_keras_model", content=b"1")
         self._train_writer._events.add_value("keras", tensor, metadata, 0)
+
+    def _write_layer_graph(self):
+        """The model's layer graph as ``Event.graph_def`` for the Graphs dashboard's op
+        graph view (Keras writes its train function's op graph there)."""
+        data = _graph_def.model_graph_def(self.model)
+        if data is not None:
+            now = time.time()
+            self._train_writer._events.add_event(_graph_def.graph_event(now, data), now)
+            self._graph_pending = False
 
     def _weights(self):
         for layer in getattr(self.model, "layers", ()):

@@ -15,6 +15,7 @@ view them. Hyperparameter logging lives in ``featherflow.summary.hparams``.
 """
 
 from featherflow.summary import experimental, hparams
+from featherflow.summary.graph import graph
 from featherflow.summary.ops import histogram, image, scalar, text, write
 from featherflow.summary.writer import (
     NoopSummaryWriter,
@@ -33,6 +34,7 @@ __all__ = [
     "create_noop_writer",
     "experimental",
     "flush",
+    "graph",
     "histogram",
     "hparams",
     "image",

@@ -1,0 +1,146 @@
+"""The Graphs dashboard: the model's layer graph as Event.graph_def (the op graph view) next
+to the Keras JSON (the conceptual view), read back by TensorBoard's own parsers and server."""
+
+import json
+
+import numpy as np
+import pytest
+
+import featherflow as tf
+from tests.helpers.tensorboard_server import get, tensorboard_server
+
+graph_pb2 = pytest.importorskip("tensorboard.compat.proto.graph_pb2")
+event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+XOR_Y = np.array([[0], [1], [1], [0]], np.float32)
+
+
+def xor_model():
+    tf.keras.backend.clear_session()
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([
+        tf.keras.layers.Dense(2, activation="sigmoid", input_shape=(2,)),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def run_graph(logdir):
+    acc = event_accumulator.EventAccumulator(str(logdir))
+    acc.Reload()
+    return acc.Graph()
+
+
+def nodes(graph):
+    return {n.name: n for n in graph.node}
+
+
+def shapes(node):
+    return [[d.size for d in s.dim] for s in node.attr["_output_shapes"].list.shape]
+
+
+def test_fit_writes_the_layer_graph_as_a_graph_def(tmp_path):
+    model = xor_model()
+    model.fit(XOR_X, XOR_Y, epochs=2, verbose=0,
+              callbacks=[tf.keras.callbacks.TensorBoard(tmp_path)])
+    graph = run_graph(tmp_path / "train")
+    found = nodes(graph)
+    assert list(found) == [
+        "sequential/dense_input", "sequential/dense/kernel", "sequential/dense/bias",
+        "sequential/dense/Dense", "sequential/dense_1/kernel", "sequential/dense_1/bias",
+        "sequential/dense_1/Dense"]
+    placeholder = found["sequential/dense_input"]
+    assert placeholder.op == "Placeholder"
+    assert [d.size for d in placeholder.attr["shape"].shape.dim] == [-1, 2]
+    dense = found["sequential/dense_1/Dense"]
+    assert dense.op == "Dense"
+    assert list(dense.input) == ["sequential/dense/Dense", "sequential/dense_1/kernel",
+                                 "sequential/dense_1/bias"]
+    assert shapes(dense) == [[-1, 1]]
+    assert dense.attr["units"].i == 1 and dense.attr["activation"].s == b"sigmoid"
+    kernel = found["sequential/dense_1/kernel"]
+    assert kernel.op == "VarHandleOp"
+    assert [d.size for d in kernel.attr["shape"].shape.dim] == [2, 1]
+    assert kernel.attr["dtype"].type == 1  # DT_FLOAT
+    assert graph.versions.producer == tf.version.GRAPH_DEF_VERSION
+
+
+def test_functional_nested_and_symbolic_ops():
+    from featherflow.summary._graph_def import model_graph_def
+
+    inner = tf.keras.Sequential([tf.keras.layers.Dense(3, input_shape=(7,), name="hidden")],
+                                name="inner")
+    a = tf.keras.Input((4,), name="a")
+    b = tf.keras.Input((3,), name="b", dtype="int32")
+    x = tf.keras.layers.Concatenate(name="join")([a, tf.keras.layers.Identity()(b)])
+    y = inner(x) + 1.0
+    model = tf.keras.Model([a, b], y, name="net")
+    graph = graph_pb2.GraphDef.FromString(model_graph_def(model))
+    found = nodes(graph)
+    assert found["net/b"].attr["dtype"].type == 3  # DT_INT32
+    assert list(found["net/join/Concatenate"].input) == ["net/a", "net/identity/Identity"]
+    # the nested Sequential is expanded under its own scope, fed by the outer layer
+    hidden = found["net/inner/hidden/Dense"]
+    assert list(hidden.input) == ["net/join/Concatenate", "net/inner/hidden/kernel",
+                                  "net/inner/hidden/bias"]
+    assert shapes(hidden) == [[-1, 3]]
+    (add,) = [n for n in graph.node if n.name.startswith("net/add")]
+    assert add.op == "add" and list(add.input) == ["net/inner/hidden/Dense"]
+
+
+def test_a_sequential_built_by_fit_gets_its_graph_at_the_end(tmp_path):
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(XOR_X, XOR_Y, epochs=1, verbose=0,
+              callbacks=[tf.keras.callbacks.TensorBoard(tmp_path)])
+    assert [n.op for n in run_graph(tmp_path / "train").node] == [
+        "Placeholder", "VarHandleOp", "VarHandleOp", "Dense"]
+
+
+def test_summary_graph_takes_a_model_bytes_or_a_graph_def(tmp_path):
+    model = xor_model()
+    message = graph_pb2.GraphDef()
+    message.node.add(name="x", op="Placeholder")
+    writer = tf.summary.create_file_writer(str(tmp_path / "a"))
+    assert tf.summary.graph(model) is False  # no default writer: nothing written
+    with writer.as_default():
+        assert tf.summary.graph(model) is True
+    writer.close()
+    assert [n.name for n in run_graph(tmp_path / "a").node][-1] == "sequential/dense_1/Dense"
+    for name, data in (("b", message), ("c", message.SerializeToString())):
+        with tf.summary.create_file_writer(str(tmp_path / name)).as_default():
+            tf.summary.graph(data)
+        tf.summary.flush()
+        assert [n.name for n in run_graph(tmp_path / name).node] == ["x"]
+    with pytest.raises(ValueError, match="is not tf.Graph or tf.compat.v1.GraphDef"):
+        tf.summary.graph({"node": []})
+    with pytest.raises(ValueError, match="has no layer graph yet"):
+        tf.summary.graph(tf.keras.Sequential([tf.keras.layers.Dense(1)]))
+
+
+@pytest.mark.parametrize("load_fast", ["auto", "false"])
+def test_real_tensorboard_server_serves_the_graphs(tmp_path, load_fast):
+    pytest.importorskip("tensorboard.main", reason="the tensorboard package is not installed")
+    model = xor_model()
+    model.fit(XOR_X, XOR_Y, epochs=2, verbose=0,
+              callbacks=[tf.keras.callbacks.TensorBoard(tmp_path / "logs")])
+    with tensorboard_server(tmp_path / "logs", load_fast) as (base, poll):
+        info = poll(lambda: json.loads(get(f"{base}/data/plugin/graphs/info")),
+                    lambda i: i.get("train", {}).get("run_graph"))
+        assert info["train"]["tags"]["keras"]["conceptual_graph"] is True
+        # what the dashboard asks for when the run is picked: the run's GraphDef as pbtxt
+        text = get(f"{base}/data/plugin/graphs/graph?run=train&limit_attr_size=1024"
+                   "&large_attrs_key=_too_large_attrs").decode()
+        from google.protobuf import text_format
+
+        graph = text_format.Parse(text, graph_pb2.GraphDef())
+        assert [n.op for n in graph.node] == [
+            "Placeholder", "VarHandleOp", "VarHandleOp", "Dense", "VarHandleOp",
+            "VarHandleOp", "Dense"]
+        conceptual = text_format.Parse(
+            get(f"{base}/data/plugin/graphs/graph?run=train&tag=keras&conceptual=true")
+            .decode(), graph_pb2.GraphDef())
+        assert [n.name for n in conceptual.node] == [
+            "sequential/dense_input", "sequential/dense", "sequential/dense_1"]
