@@ -1,11 +1,42 @@
-"""The one collective interface the strategies use: ``LocalCollective`` (one process) and
-``MpiCollective`` (mpi4py over Open MPI, the ``[mpi]`` extra).
+"""The one collective interface the strategies (and ``featherflow.distribute.hvd``) use:
+``LocalCollective`` (one process) and ``MpiCollective`` (mpi4py over Open MPI, the ``[mpi]``
+extra).
 
-Every operation takes and returns NumPy arrays. ``allreduce_sum`` packs a list of arrays
-into one flat buffer per dtype and all-reduces each buffer in place, so a model's gradients
-cost one collective call, not one per variable."""
+Every operation takes and returns NumPy arrays. ``allreduce_sum`` packs a list of arrays into
+flat buffers (one per dtype, cut into packs of at most ``bytes_per_pack`` bytes) and
+all-reduces each buffer in place, all packs in flight at once.
+
+Failure behaviour (the part MPI itself leaves to the application):
+
+- Every collective is non-blocking (``Iallreduce``, ``Ibcast``, ``Iallgatherv``) and waited
+  for by polling with a deadline (``timeout_seconds``): past it, the rank prints which
+  collective did not complete and aborts the whole job (``MPI_Abort``), since MPI cannot
+  cancel a collective. After ``STALL_WARNING_SECONDS`` a waiting rank says on stderr what it
+  waits for (Horovod's stall warning).
+- Every collective starts with a tiny all-gather of a signature (sequence number, kind,
+  sizes, dtypes, root), so ranks that call different collectives, or the same one with other
+  sizes, or one rank that skipped a step, get an ``InvalidArgumentError`` naming what each
+  rank called, on every rank, instead of a hang or silently mixed data.
+- A rank that leaves (its script ends, ``sys.exit``) tells the others on a control
+  communicator; a rank waiting for a collective with a departed peer aborts the job at once.
+  An uncaught exception on any rank aborts the job (``sys.excepthook``); a killed rank or
+  ``os._exit`` is seen by ``mpiexec``, which ends the others. A rank whose launcher is gone
+  exits by itself."""
+
+import atexit
+import os
+import pickle
+import sys
+import time
+import zlib
 
 import numpy as np
+
+STALL_WARNING_SECONDS = 60.0
+DEFAULT_TIMEOUT_SECONDS = 1800.0  # PyTorch's default for its process groups: 30 minutes
+DEFAULT_BYTES_PER_PACK = 25 * 1024 * 1024  # DDP's default bucket
+_GRACE_SECONDS = 0.5  # a departed peer's last collective may still be completing here
+_BYE_TAG = 7707
 
 
 class LocalCollective:
@@ -13,21 +44,32 @@ class LocalCollective:
 
     rank = 0
     size = 1
+    local_rank = 0
+    local_size = 1
 
-    def allreduce_sum(self, arrays):
-        return [np.asarray(a) for a in arrays]
+    def allreduce_sum(self, arrays, scale=None, what=None, bytes_per_pack=None):
+        if scale is None:
+            return [np.asarray(a) for a in arrays]
+        return [np.asarray(a) * np.asarray(a).dtype.type(scale)
+                if np.asarray(a).dtype.kind == "f" else np.asarray(a) for a in arrays]
 
-    def broadcast(self, array, root=0):
+    def allreduce(self, array, op="sum", what=None):
+        return np.asarray(array)
+
+    def broadcast(self, array, root=0, what=None):
         return array
 
-    def allgather(self, array):
+    def broadcast_object(self, obj, root=0, what=None):
+        return obj
+
+    def allgather(self, array, what=None):
         """The list of every rank's array (rank order)."""
         return [np.asarray(array)]
 
-    def allgather_object(self, obj):
+    def allgather_object(self, obj, what=None):
         return [obj]
 
-    def barrier(self):
+    def barrier(self, what=None):
         return None
 
 
@@ -42,80 +84,350 @@ def _mpi():
     return MPI
 
 
-class MpiCollective:
-    """Collectives over ``MPI.COMM_WORLD`` (or a given communicator)."""
+def _crc(*parts):
+    return zlib.crc32(repr(parts).encode()) & 0x7FFFFFFF
 
-    def __init__(self, comm=None):
+
+_ALLREDUCE, _BROADCAST, _ALLGATHER, _OBJECTS, _BARRIER, _REDUCE_OP = range(1, 7)
+_KINDS = {_ALLREDUCE: "all-reduce", _BROADCAST: "broadcast", _ALLGATHER: "all-gather",
+          _OBJECTS: "all-gather of objects", _BARRIER: "barrier", _REDUCE_OP: "all-reduce"}
+_SIG = 7  # [seq, kind, match1, match2, match3, info1, info2]
+_MATCHED = 5  # the first 5 fields must be equal on every rank
+
+
+class _World:
+    """Per-process MPI state shared by every ``MpiCollective``: the control communicator on
+    which departing ranks say goodbye, and the exit hooks."""
+
+    instance = None
+
+    def __init__(self, MPI):
+        self.MPI = MPI
+        world = MPI.COMM_WORLD
+        self.rank = world.Get_rank()
+        self.size = world.Get_size()
+        self.parent = os.getppid()
+        self.departed = {}  # rank -> why it left
+        self.ctrl = _dup(MPI, world, self.rank, "creating the control communicator")
+        self._install_hooks()
+
+    @classmethod
+    def get(cls):
+        if cls.instance is None:
+            cls.instance = cls(_mpi())
+        return cls.instance
+
+    def _install_hooks(self):
+        if self.size < 2:
+            return
+        previous = sys.excepthook
+
+        def excepthook(tp, value, tb):
+            previous(tp, value, tb)
+            self.abort(f"rank {self.rank} of {self.size} stops on an uncaught "
+                       f"{tp.__name__}: {value}; aborting the MPI job so that the other ranks "
+                       f"do not wait for it.", code=1)
+
+        sys.excepthook = excepthook
+        atexit.register(self.goodbye)
+
+    def goodbye(self, why="its script ended"):
+        """Tell every other rank that this one takes part in no more collectives."""
+        MPI = self.MPI
+        if MPI.Is_finalized():
+            return
+        payload = bytearray(why.encode()[:200])
+        reqs = [self.ctrl.Isend([payload, MPI.BYTE], dest=r, tag=_BYE_TAG)
+                for r in range(self.size) if r != self.rank]
+        end = time.monotonic() + 0.5
+        while not MPI.Request.Testall(reqs) and time.monotonic() < end:
+            time.sleep(1e-3)
+
+    def poll_departures(self):
+        """Ranks that have said goodbye since the last poll (``{rank: why}``)."""
+        MPI = self.MPI
+        status = MPI.Status()
+        while self.ctrl.Iprobe(source=MPI.ANY_SOURCE, tag=_BYE_TAG, status=status):
+            n = status.Get_count(MPI.BYTE)
+            buf = bytearray(n)
+            self.ctrl.Recv([buf, MPI.BYTE], source=status.Get_source(), tag=_BYE_TAG)
+            self.departed[status.Get_source()] = bytes(buf).decode(errors="replace")
+        if os.getppid() != self.parent:
+            _say(f"rank {self.rank}: the MPI launcher (mpiexec) is gone; exiting.")
+            os._exit(75)
+        return self.departed
+
+    def abort(self, message, code=1):
+        _say(message)
+        self.MPI.COMM_WORLD.Abort(code)
+
+
+def _say(message):
+    try:
+        sys.stdout.flush()
+    except Exception:  # noqa: BLE001 - a closed stdout must not stop the abort
+        pass
+    sys.stderr.write(f"featherflow.distribute: {message}\n")
+    sys.stderr.flush()
+
+
+def _dup(MPI, comm, rank, what):
+    new, req = comm.Idup()
+    end = time.monotonic() + 600.0
+    while not req.Test():
+        if time.monotonic() > end:
+            _say(f"rank {rank}: {what} did not complete within 600 s; aborting the job.")
+            MPI.COMM_WORLD.Abort(1)
+        time.sleep(1e-3)
+    return new
+
+
+class MpiCollective:
+    """Collectives over a duplicate of ``MPI.COMM_WORLD`` (or of a given communicator).
+
+    ``timeout_seconds`` bounds each collective (``None``: ``DEFAULT_TIMEOUT_SECONDS``);
+    ``bytes_per_pack`` caps an all-reduce buffer (0: ``DEFAULT_BYTES_PER_PACK``)."""
+
+    def __init__(self, comm=None, timeout_seconds=None, bytes_per_pack=0):
         MPI = _mpi()
         self._MPI = MPI
-        self.comm = comm if comm is not None else MPI.COMM_WORLD
-        self.rank = self.comm.Get_rank()
-        self.size = self.comm.Get_size()
+        self._world = _World.get()
+        base = comm if comm is not None else MPI.COMM_WORLD
+        self.rank = base.Get_rank()
+        self.size = base.Get_size()
+        self.comm = _dup(MPI, base, self.rank, "duplicating the communicator")
+        self.timeout_seconds = float(timeout_seconds) if timeout_seconds else \
+            float(os.environ.get("FEATHERFLOW_COLLECTIVE_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
+        self.bytes_per_pack = int(bytes_per_pack) or DEFAULT_BYTES_PER_PACK
+        local = base.Split_type(MPI.COMM_TYPE_SHARED, key=self.rank)
+        self.local_rank = local.Get_rank()
+        self.local_size = local.Get_size()
+        local.Free()
+        self._seq = 0
+        self._world_ranks = MPI.Group.Translate_ranks(
+            base.Get_group(), list(range(self.size)), MPI.COMM_WORLD.Get_group())
         self.bytes_reduced = 0
-        self.calls = 0
+        self.calls = 0  # all-reduce buffers sent
+        self.wait_seconds = 0.0  # time spent waiting in collectives
 
-    def allreduce_sum(self, arrays):
-        """Sum every array over the ranks; one in-place ``Allreduce`` per dtype bucket."""
-        arrays = [np.asarray(a) for a in arrays]
-        out = [None] * len(arrays)
-        buckets = {}
-        for i, a in enumerate(arrays):
-            buckets.setdefault(a.dtype, []).append(i)
-        for dtype, idx in buckets.items():
-            if dtype == np.bool_ or dtype.kind not in "biuf":
-                raise TypeError(f"all-reduce: expected numeric arrays, received dtype {dtype}.")
-            total = sum(arrays[i].size for i in idx)
-            flat = np.empty(total, dtype)
-            pos = 0
-            for i in idx:
-                n = arrays[i].size
-                flat[pos:pos + n] = arrays[i].reshape(-1)
-                pos += n
-            self.comm.Allreduce(self._MPI.IN_PLACE, flat, op=self._MPI.SUM)
-            self.bytes_reduced += flat.nbytes
-            self.calls += 1
-            pos = 0
-            for i in idx:
-                n = arrays[i].size
-                out[i] = flat[pos:pos + n].reshape(arrays[i].shape)
-                pos += n
-        return out
+    # -- waiting --------------------------------------------------------------------------
+    def _wait(self, reqs, what):
+        MPI = self._MPI
+        if MPI.Request.Testall(reqs):
+            return
+        start = time.monotonic()
+        deadline = start + self.timeout_seconds
+        warn_at = start + STALL_WARNING_SECONDS
+        spin_until = start + 2e-4
+        nap = 2e-5
+        seen_departure = None
+        while not MPI.Request.Testall(reqs):
+            now = time.monotonic()
+            if now < spin_until:
+                continue
+            departed = self._peer_departures()
+            if departed and seen_departure is None:
+                seen_departure = now
+            if seen_departure is not None and now - seen_departure > _GRACE_SECONDS:
+                self._world.abort(
+                    f"rank {self.rank} of {self.size} waits in {what} (collective "
+                    f"#{self._seq}) but {_departures(departed)}: the ranks ran different "
+                    f"collectives (one skipped a step or stopped early). Aborting the job.")
+            if now > deadline:
+                self._world.abort(
+                    f"rank {self.rank} of {self.size}: {what} (collective #{self._seq}) did "
+                    f"not complete within {self.timeout_seconds:g} s (CommunicationOptions("
+                    f"timeout_seconds=...), or FEATHERFLOW_COLLECTIVE_TIMEOUT): another rank "
+                    f"is stuck, much slower, or waits in another collective. Aborting the "
+                    f"job (MPI cannot cancel a collective).")
+            if now > warn_at:
+                _say(f"rank {self.rank} of {self.size} has waited {now - start:.0f} s in "
+                     f"{what} (collective #{self._seq}); it aborts the job after "
+                     f"{self.timeout_seconds:g} s.")
+                warn_at = now + STALL_WARNING_SECONDS
+            time.sleep(nap)
+            nap = min(nap * 2, 2e-3)
+        self.wait_seconds += time.monotonic() - start
 
-    def broadcast(self, array, root=0):
-        """Rank ``root``'s array on every rank (shape and dtype checked against it)."""
-        array = np.ascontiguousarray(array)
-        meta = self.comm.bcast((array.shape, array.dtype.str), root=root)
-        if (tuple(meta[0]), meta[1]) != (array.shape, array.dtype.str):
-            raise ValueError(
-                f"broadcast from rank {root}: rank {self.rank} holds shape {array.shape} "
-                f"dtype {array.dtype} but rank {root} holds shape {tuple(meta[0])} dtype "
-                f"{np.dtype(meta[1])}; every rank must create the same variables in the same "
-                f"order inside strategy.scope().")
-        if array.dtype.kind in "biufc":
-            buf = array.copy() if self.rank != root else array
-            self.comm.Bcast(buf, root=root)
-            return buf
-        return np.asarray(self.comm.bcast(array if self.rank == root else None, root=root))
+    def _peer_departures(self):
+        departed = self._world.poll_departures()
+        mine = set(self._world_ranks)
+        return {r: w for r, w in departed.items() if r in mine}
 
-    def allgather(self, array):
-        """The list of every rank's array, in rank order; first dimensions may differ."""
-        array = np.ascontiguousarray(array)
-        shapes = self.comm.allgather((array.shape, array.dtype.str))
-        rest = {(tuple(s[1:]), d) for s, d in shapes}
-        if len(rest) != 1 or array.dtype.kind not in "biufc":
-            return [np.asarray(a) for a in self.comm.allgather(array)]
-        counts = [int(np.prod(s, dtype=np.int64)) for s, _ in shapes]
-        recv = np.empty(sum(counts), array.dtype)
-        self.comm.Allgatherv(array.reshape(-1), [recv, counts])
+    # -- the signature exchange -------------------------------------------------------------
+    def _begin(self, kind, what, match=(0, 0, 0), info=(0, 0)):
+        """All-gather every rank's signature of the collective it is entering; raise
+        ``InvalidArgumentError`` on every rank when they differ. Returns the (size, 7) table
+        of signatures (``info`` columns per rank)."""
+        self._seq += 1
+        departed = self._peer_departures()
+        if departed:
+            self._world.abort(
+                f"rank {self.rank} of {self.size} enters {what} (collective #{self._seq}) but "
+                f"{_departures(departed)}: the ranks ran different collectives (one skipped a "
+                f"step or stopped early). Aborting the job.")
+        mine = np.asarray([self._seq, kind, *match, *info], np.int64)
+        table = np.empty((self.size, _SIG), np.int64)
+        req = self.comm.Iallgather(mine, table)
+        self._wait([req], what)
+        if (table[:, :_MATCHED] != mine[:_MATCHED]).any():
+            self._mismatch(table, what, kind, match)
+        return table
+
+    def _mismatch(self, table, what, kind, match):
+        # every rank saw the same table, so every rank gets here: describe and raise
+        from featherflow import errors
+
+        mine = f"{_KINDS.get(kind, '?')} #{self._seq} ({what}; {match})"
+        described = [pickle.loads(b) for b in self._objects_raw(pickle.dumps(mine),
+                                                                "describing a mismatch")]
+        lines = "; ".join(f"rank {r}: {d}" for r, d in enumerate(described))
+        seqs = sorted({int(s) for s in table[:, 0]})
+        hint = (" The ranks are at different collective counts: one skipped (or added) a "
+                "step or a collective." if len(seqs) > 1 else
+                " Every rank must run the same collectives in the same order, on the same "
+                "variables with the same shapes.")
+        raise errors.InvalidArgumentError(
+            None, None, f"Collective mismatch between the ranks: {lines}.{hint}")
+
+    def _objects_raw(self, data, what):
+        """Every rank's ``data`` (bytes) gathered, as a list (no signature: internal)."""
+        lengths = np.empty(self.size, np.int64)
+        self._wait([self.comm.Iallgather(np.asarray([len(data)], np.int64), lengths)], what)
+        return self._gather_bytes(data, lengths, what)
+
+    def _gather_bytes(self, data, lengths, what):
+        MPI = self._MPI
+        counts = [int(n) for n in lengths]
+        recv = bytearray(sum(counts))
+        send = bytearray(data)
+        req = self.comm.Iallgatherv([send, MPI.BYTE], [recv, (counts, None), MPI.BYTE])
+        self._wait([req], what)
         out, pos = [], 0
-        for (shape, _), n in zip(shapes, counts):
-            out.append(recv[pos:pos + n].reshape(shape))
+        for n in counts:
+            out.append(bytes(recv[pos:pos + n]))
             pos += n
         return out
 
-    def allgather_object(self, obj):
-        """Every rank's picklable ``obj``, in rank order."""
-        return self.comm.allgather(obj)
+    # -- collectives --------------------------------------------------------------------
+    def allreduce_sum(self, arrays, scale=None, what="all-reduce", bytes_per_pack=None):
+        """Sum every array over the ranks. The arrays are copied into flat buffers (one
+        dtype each, at most ``bytes_per_pack`` bytes, a bigger array alone), multiplied by
+        ``scale`` on the way when given (float arrays), and each buffer is all-reduced in
+        place; all buffers are in flight together. Returns views into the buffers."""
+        MPI = self._MPI
+        arrays = [np.asarray(a) for a in arrays]
+        limit = int(bytes_per_pack or self.bytes_per_pack)
+        packs, current, current_bytes = [], {}, {}
+        for i, a in enumerate(arrays):
+            dt = a.dtype
+            if dt == np.bool_ or dt.kind not in "biuf":
+                raise TypeError(f"all-reduce: expected numeric arrays, received dtype {dt} "
+                                f"(array {i} of {len(arrays)}).")
+            if dt in current and current_bytes[dt] + a.nbytes > limit:
+                packs.append((dt, current.pop(dt)))
+            if dt not in current:
+                current[dt], current_bytes[dt] = [], 0
+            current[dt].append(i)
+            current_bytes[dt] += a.nbytes
+        packs.extend(current.items())
+        layout = tuple((p[0].str, tuple(arrays[i].size for i in p[1])) for p in packs)
+        total = sum(a.size for a in arrays)
+        self._begin(_ALLREDUCE, what, (total, _crc(layout), len(packs)))
+        out = [None] * len(arrays)
+        reqs = []
+        for dt, idx in packs:
+            flat = np.empty(sum(arrays[i].size for i in idx), dt)
+            pos = 0
+            for i in idx:
+                n = arrays[i].size
+                view = flat[pos:pos + n]
+                if scale is not None and dt.kind == "f":
+                    np.multiply(arrays[i].reshape(-1), dt.type(scale), out=view)
+                else:
+                    view[...] = arrays[i].reshape(-1)
+                out[i] = view.reshape(arrays[i].shape)
+                pos += n
+            reqs.append(self.comm.Iallreduce(MPI.IN_PLACE, flat, op=MPI.SUM))
+            self.bytes_reduced += flat.nbytes
+            self.calls += 1
+        self._wait(reqs, what)
+        return out
 
-    def barrier(self):
-        self.comm.Barrier()
+    def allreduce(self, array, op="sum", what="all-reduce"):
+        """One array reduced with ``op`` in ``sum``, ``min``, ``max``, ``prod``."""
+        MPI = self._MPI
+        ops = {"sum": MPI.SUM, "min": MPI.MIN, "max": MPI.MAX, "prod": MPI.PROD}
+        a = np.ascontiguousarray(array)
+        if a.dtype == np.bool_ or a.dtype.kind not in "biuf":
+            raise TypeError(f"all-reduce: expected a numeric array, received dtype {a.dtype}.")
+        self._begin(_REDUCE_OP, what, (a.size, _crc(a.shape, a.dtype.str), _crc(op)))
+        buf = a.copy()
+        self._wait([self.comm.Iallreduce(MPI.IN_PLACE, buf, op=ops[op])], what)
+        return buf
+
+    def broadcast(self, array, root=0, what="broadcast"):
+        """Rank ``root``'s array on every rank (shape and dtype checked against it)."""
+        array = np.ascontiguousarray(array)
+        numeric = array.dtype.kind in "biufc"
+        data = b"" if numeric or self.rank != root else pickle.dumps(array)
+        table = self._begin(_BROADCAST, what, (root, 0, 0),
+                            (_crc(array.shape, array.dtype.str), len(data)))
+        if (table[:, 5] != table[root, 5]).any():
+            metas = self.allgather_object((array.shape, array.dtype.str), what)
+            bad = [r for r in range(self.size) if tuple(metas[r]) != tuple(metas[root])]
+            r = bad[0]
+            raise ValueError(
+                f"broadcast from rank {root}: rank {r} holds shape {tuple(metas[r][0])} "
+                f"dtype {np.dtype(metas[r][1])} but rank {root} holds shape "
+                f"{tuple(metas[root][0])} dtype {np.dtype(metas[root][1])}; every rank must "
+                f"create the same variables in the same order inside strategy.scope().")
+        if numeric:
+            buf = array.copy() if self.rank != root else array
+            self._wait([self.comm.Ibcast(buf, root=root)], what)
+            return buf
+        return pickle.loads(self._bcast_bytes(data, int(table[root, 6]), root, what))
+
+    def broadcast_object(self, obj, root=0, what="broadcast"):
+        """Rank ``root``'s picklable ``obj`` on every rank."""
+        data = pickle.dumps(obj) if self.rank == root else b""
+        table = self._begin(_BROADCAST, what, (root, 1, 0), (0, len(data)))
+        return pickle.loads(self._bcast_bytes(data, int(table[root, 6]), root, what))
+
+    def _bcast_bytes(self, data, n, root, what):
+        MPI = self._MPI
+        buf = bytearray(data) if self.rank == root else bytearray(n)
+        self._wait([self.comm.Ibcast([buf, MPI.BYTE], root=root)], what)
+        return bytes(buf)
+
+    def allgather(self, array, what="all-gather"):
+        """The list of every rank's array, in rank order; first dimensions may differ."""
+        array = np.ascontiguousarray(array)
+        rest = _crc(array.shape[1:], array.dtype.str)
+        table = self._begin(_ALLGATHER, what, (0, 0, 0),
+                            (rest, int(np.prod(array.shape[:1], dtype=np.int64))))
+        if (table[:, 5] != rest).any() or array.dtype.kind not in "biufc" or array.ndim == 0:
+            return [np.asarray(a) for a in self.allgather_object(array, what)]
+        per_row = int(np.prod(array.shape[1:], dtype=np.int64))
+        counts = [int(c) * per_row for c in table[:, 6]]
+        recv = np.empty(sum(counts), array.dtype)
+        self._wait([self.comm.Iallgatherv(array.reshape(-1), [recv, (counts, None)])], what)
+        out, pos = [], 0
+        for c, n in zip(table[:, 6], counts):
+            out.append(recv[pos:pos + n].reshape((int(c),) + array.shape[1:]))
+            pos += n
+        return out
+
+    def allgather_object(self, obj, what="all-gather of objects"):
+        """Every rank's picklable ``obj``, in rank order."""
+        data = pickle.dumps(obj)
+        table = self._begin(_OBJECTS, what, (0, 0, 0), (len(data), 0))
+        return [pickle.loads(b) for b in self._gather_bytes(data, table[:, 5], what)]
+
+    def barrier(self, what="barrier"):
+        self._begin(_BARRIER, what)
+
+
+def _departures(departed):
+    return ", ".join(f"rank {r} has left the job ({why})" for r, why in sorted(
+        departed.items()))

