@@ -226,7 +226,15 @@ class Function:
                     return
         self._traces.append(key)
 
+    # tf.summary.trace_on sets a recorder that runs calls under a tape (summary/trace.py)
+    _trace = None
+
     def __call__(self, *args, **kwargs):
+        if Function._trace is not None:
+            return Function._trace.call(self, self._call, args, kwargs)
+        return self._call(*args, **kwargs)
+
+    def _call(self, *args, **kwargs):
         if self._signature is not None:
             bound = self._bind_signature(args, kwargs)
             if not self._traces:

@@ -17,6 +17,7 @@ view them. Hyperparameter logging lives in ``featherflow.summary.hparams``.
 from featherflow.summary import experimental, hparams
 from featherflow.summary.graph import graph
 from featherflow.summary.ops import histogram, image, scalar, text, write
+from featherflow.summary.trace import trace_export, trace_off, trace_on
 from featherflow.summary.writer import (
     NoopSummaryWriter,
     SummaryWriter,
@@ -42,5 +43,8 @@ __all__ = [
     "scalar",
     "should_record_summaries",
     "text",
+    "trace_export",
+    "trace_off",
+    "trace_on",
     "write",
 ]

@@ -120,12 +120,77 @@ def test_summary_graph_takes_a_model_bytes_or_a_graph_def(tmp_path):
         tf.summary.graph(tf.keras.Sequential([tf.keras.layers.Dense(1)]))
 
 
+def traced_function_run(logdir):
+    """trace_on, two calls of a tf.function, trace_export to ``logdir``."""
+    w = tf.Variable(np.ones((3, 2), np.float32), name="w")
+
+    @tf.function
+    def f(x, y):
+        return tf.nn.relu(tf.matmul(x, w) + y), tf.reduce_sum(x)
+
+    writer = tf.summary.create_file_writer(str(logdir))
+    tf.summary.trace_on(graph=True, profiler=False)
+    f(tf.ones((4, 3)), tf.zeros((2,)))
+    f(tf.ones((4, 3)), tf.zeros((2,)))  # one graph per function, as TF collects it
+    with writer.as_default():
+        assert tf.summary.trace_export(name="f_trace", step=0) is True
+    writer.close()
+
+
+EXPECTED_TRACE = [  # name, op, inputs, output shapes
+    ("x", "Placeholder", [], [[4, 3]]),
+    ("w", "VarHandleOp", [], [[]]),
+    ("y", "Placeholder", [], [[2]]),
+    ("MatMul", "MatMul", ["x", "w"], [[4, 2]]),
+    ("Add", "Add", ["MatMul", "y"], [[4, 2]]),
+    ("Relu", "Relu", ["Add"], [[4, 2]]),
+    ("Sum", "Sum", ["x"], [[]]),
+    ("Identity", "Identity", ["Relu"], []),
+    ("Identity_1", "Identity", ["Sum"], []),
+]
+
+
+def trace_nodes(graph):
+    return [(n.name, n.op, list(n.input), shapes(n)) for n in graph.node]
+
+
+def test_trace_export_writes_the_function_graph(tmp_path):
+    config_pb2 = pytest.importorskip("tensorboard.compat.proto.config_pb2")
+    tensor_util = pytest.importorskip("tensorboard.util.tensor_util")
+    traced_function_run(tmp_path)
+    acc = event_accumulator.EventAccumulator(str(tmp_path))
+    acc.Reload()
+    (event,) = acc.Tensors("f_trace")
+    plugin = acc.summary_metadata["f_trace"].plugin_data
+    assert (plugin.plugin_name, plugin.content) == ("graph_run_metadata_graph", b"1")
+    run_metadata = config_pb2.RunMetadata.FromString(
+        tensor_util.make_ndarray(event.tensor_proto).item())
+    (function_graph,) = run_metadata.function_graphs
+    assert trace_nodes(function_graph.pre_optimization_graph) == EXPECTED_TRACE
+
+
+def test_trace_state_and_errors(tmp_path):
+    with pytest.raises(ValueError, match="Must enable trace before export"):
+        tf.summary.trace_export("nothing", step=0)
+    tf.summary.trace_on()
+    with pytest.warns(UserWarning, match="Trace already enabled"):
+        tf.summary.trace_on()
+    tf.summary.trace_off()
+    assert tf.function(lambda x: x * 2)(tf.ones(2)).numpy().tolist() == [2.0, 2.0]
+    with pytest.warns(UserWarning, match="no profiler"):
+        tf.summary.trace_on(graph=True, profiler=True)
+    assert tf.summary.trace_export("no_writer", step=0) is False  # and tracing is off now
+    with pytest.raises(ValueError, match="Must enable trace"):
+        tf.summary.trace_export("again", step=0)
+
+
 @pytest.mark.parametrize("load_fast", ["auto", "false"])
 def test_real_tensorboard_server_serves_the_graphs(tmp_path, load_fast):
     pytest.importorskip("tensorboard.main", reason="the tensorboard package is not installed")
     model = xor_model()
     model.fit(XOR_X, XOR_Y, epochs=2, verbose=0,
               callbacks=[tf.keras.callbacks.TensorBoard(tmp_path / "logs")])
+    traced_function_run(tmp_path / "logs" / "trace")
     with tensorboard_server(tmp_path / "logs", load_fast) as (base, poll):
         info = poll(lambda: json.loads(get(f"{base}/data/plugin/graphs/info")),
                     lambda i: i.get("train", {}).get("run_graph"))
@@ -144,3 +209,11 @@ def test_real_tensorboard_server_serves_the_graphs(tmp_path, load_fast):
             .decode(), graph_pb2.GraphDef())
         assert [n.name for n in conceptual.node] == [
             "sequential/dense_input", "sequential/dense", "sequential/dense_1"]
+        # the traced function: the op graph of tag f_trace in run "trace"
+        info = poll(lambda: json.loads(get(f"{base}/data/plugin/graphs/info")),
+                    lambda i: "trace" in i)
+        assert info["trace"]["tags"]["f_trace"]["op_graph"] is True
+        traced = text_format.Parse(
+            get(f"{base}/data/plugin/graphs/graph?run=trace&tag=f_trace").decode(),
+            graph_pb2.GraphDef())
+        assert trace_nodes(traced) == EXPECTED_TRACE
