@@ -60,7 +60,8 @@ class KerasTensor:
         return layer._inbound_nodes[node_index]
 
     def __repr__(self):
-        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+        return (f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse=False, "
+                f"ragged=False, name={self.name}>")
 
     def __len__(self):
         raise TypeError(
@@ -74,45 +75,86 @@ class KerasTensor:
             "array: it holds no data. Use it to build a Model, then call model.predict(x)."
         )
 
-    # Arithmetic on symbolic tensors becomes a layer, as in Keras.
-    def _op(self, other, fn, name):
-        return _operator_layer(fn, name)(self, other)
+    # Arithmetic on symbolic tensors becomes a layer, as in Keras (Keras's operation names;
+    # ``reverse``: the constant comes first in the expression, ``2.0 - x``).
+    def _op(self, other, fn, name, reverse=False):
+        return _operator_layer(fn, name, reverse=reverse)(self, other)
 
     def __add__(self, other):
-        return self._op(other, lambda a, b: a + b, "add")
+        return self._op(other, _add, "add")
 
     def __radd__(self, other):
-        return self._op(other, lambda a, b: b + a, "add")
+        return self._op(other, _add, "add", reverse=True)
 
     def __sub__(self, other):
-        return self._op(other, lambda a, b: a - b, "subtract")
+        return self._op(other, _subtract, "subtract")
 
     def __rsub__(self, other):
-        return self._op(other, lambda a, b: b - a, "subtract")
+        return self._op(other, _subtract, "subtract", reverse=True)
 
     def __mul__(self, other):
-        return self._op(other, lambda a, b: a * b, "multiply")
+        return self._op(other, _multiply, "multiply")
 
     def __rmul__(self, other):
-        return self._op(other, lambda a, b: b * a, "multiply")
+        return self._op(other, _multiply, "multiply", reverse=True)
 
     def __truediv__(self, other):
-        return self._op(other, lambda a, b: a / b, "divide")
+        return self._op(other, _true_divide, "true_divide")
 
     def __rtruediv__(self, other):
-        return self._op(other, lambda a, b: b / a, "divide")
+        return self._op(other, _true_divide, "true_divide", reverse=True)
 
     def __neg__(self):
-        return self._op(None, lambda a, b: -a, "negative")
+        return self._op(None, _negative, "negative")
 
     def __pow__(self, other):
-        return self._op(other, lambda a, b: a ** b, "pow")
+        return self._op(other, _power, "power")
 
     def __matmul__(self, other):
-        return self._op(other, lambda a, b: a @ b, "matmul")
+        return self._op(other, _matmul, "matmul")
 
     def __getitem__(self, key):
-        return self._op(None, lambda a, b: a[key], "getitem")
+        return self._op(key, _get_item, "get_item")
+
+
+# the functions of the operations above, ``fn(first, second)`` in the expression's order;
+# models/operation_config.py names them in Keras's files
+def _add(a, b):
+    return a + b
+
+
+def _subtract(a, b):
+    return a - b
+
+
+def _multiply(a, b):
+    return a * b
+
+
+def _true_divide(a, b):
+    return a / b
+
+
+def _negative(a, _):
+    return -a
+
+
+def _power(a, b):
+    return a ** b
+
+
+def _matmul(a, b):
+    return a @ b
+
+
+def _get_item(a, key):
+    # Keras's files write a tuple key as a list
+    return a[tuple(key) if isinstance(key, list) else key]
+
+
+OPERATION_FUNCTIONS = {"add": _add, "subtract": _subtract, "multiply": _multiply,
+                       "true_divide": _true_divide, "negative": _negative, "power": _power,
+                       "matmul": _matmul, "get_item": _get_item}
 
 
 def is_symbolic(x):

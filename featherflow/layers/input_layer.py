@@ -4,6 +4,7 @@ import numpy as np
 
 from featherflow.graph import KerasTensor, Node
 from featherflow.layers.layer import Layer
+from featherflow.utils.naming import unique_name
 
 
 class InputLayer(Layer):
@@ -29,7 +30,9 @@ class InputLayer(Layer):
         self._batch_input_shape = tuple(None if d is None else int(d) for d in batch_shape)
         self.sparse = bool(sparse)
         self.built = True
-        out = KerasTensor(self._batch_input_shape, self.dtype, name=self.name,
+        # the tensor takes the given name, else Keras 3's counter name (keras_tensor_N)
+        out = KerasTensor(self._batch_input_shape, self.dtype,
+                          name=name if name is not None else unique_name("keras_tensor"),
                           history=(self, 0, 0))
         Node(self, [], [out], {}, None)
         self._output_tensor = out

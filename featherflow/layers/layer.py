@@ -31,6 +31,7 @@ from featherflow.layers.shapes import (
 )
 from featherflow.ops import math as math_ops
 from featherflow.serialization import dtype_policy as policies
+from featherflow.serialization import load_limits
 from featherflow.utils import naming
 
 _SIGNATURES = {}
@@ -360,6 +361,7 @@ class Layer:
         """Make a Variable owned by this layer (Keras order = call order)."""
         shape = () if shape is None else tuple(int(s) for s in shape)
         dtype = np.dtype("float32" if dtype == "bfloat16" else dtype or self.dtype)
+        load_limits.charge_weight(self.name, name, shape, dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         init = initializers.get(initializer)
@@ -693,11 +695,12 @@ class Layer:
             # bfloat16 values are carried in float32 arrays (docs/mixed_precision.md)
             dtype = "float16" if self._reduced == "float16" else "float32"
         if is_single_shape(out_shape):
-            outputs = [KerasTensor(out_shape, dtype, name=self.name,
+            # symbolic tensors are named as Keras 3 names them: keras_tensor, keras_tensor_1...
+            outputs = [KerasTensor(out_shape, dtype, name=naming.unique_name("keras_tensor"),
                                    history=(self, node_index, 0))]
             result = outputs[0]
         else:
-            outputs = [KerasTensor(s, dtype, name=f"{self.name}_{i}",
+            outputs = [KerasTensor(s, dtype, name=naming.unique_name("keras_tensor"),
                                    history=(self, node_index, i))
                        for i, s in enumerate(flat_shapes(out_shape))]
             result = list(outputs)

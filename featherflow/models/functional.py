@@ -8,7 +8,7 @@ order, the layers, and the compiled :class:`~featherflow.graph.Plan` that runs t
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
-from featherflow.graph import KerasTensor, Plan, map_graph, pack, structure_of
+from featherflow.graph import KerasTensor, Node, Plan, map_graph, pack, structure_of
 from featherflow.graph.keras_tensor import numpy_dtype
 from featherflow.layers.fused import fuse_pairs
 from featherflow.layers.input_layer import InputLayer
@@ -74,8 +74,6 @@ class Functional(Model):
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
-        self._input_struct = inputs
-        self._output_struct = outputs
         flat_in = list(inputs.values()) if isinstance(inputs, dict) else _flat(inputs)
         flat_out = list(outputs.values()) if isinstance(outputs, dict) else _flat(outputs)
         for t in flat_in + flat_out:
@@ -85,6 +83,14 @@ class Functional(Model):
                     f"layers called on them), received {type(t).__name__}. Build the outputs by "
                     "calling layers on the Input tensors."
                 )
+        if not all(_is_input_tensor(t) for t in flat_in):
+            # inputs taken from the middle of a graph: the part between them and the outputs
+            # is recorded again from new InputLayers, as Keras 3 does (clone_graph_nodes)
+            inputs, outputs = _clone_graph_nodes(name or "functional", inputs, outputs)
+            flat_in = list(inputs.values()) if isinstance(inputs, dict) else _flat(inputs)
+            flat_out = list(outputs.values()) if isinstance(outputs, dict) else _flat(outputs)
+        self._input_struct = inputs
+        self._output_struct = outputs
         self.inputs = flat_in
         self.outputs = flat_out
         self._input_names = (list(inputs.keys()) if isinstance(inputs, dict)
@@ -197,6 +203,76 @@ class Functional(Model):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         return model_config.functional_from_config(config, custom_objects=custom_objects)
+
+
+def _is_input_tensor(t):
+    history = t._keras_history
+    return history is not None and isinstance(history[0], InputLayer)
+
+
+def _map_structure(fn, x):
+    if isinstance(x, dict):
+        return {k: _map_structure(fn, v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        items = [_map_structure(fn, v) for v in x]
+        return tuple(items) if isinstance(x, tuple) else items
+    return fn(x)
+
+
+def _clone_graph_nodes(model_name, inputs, outputs):
+    """``(inputs, outputs)`` of a new record of the calls between ``inputs`` and ``outputs``:
+    each input that is not an ``Input`` becomes an InputLayer named ``<tensor name>CLONE``,
+    and every layer call between them is recorded again (the same layers, new nodes and
+    tensors), so the original graph is left as it was."""
+    new_for = {}
+
+    def clone_input(t):
+        if id(t) not in new_for:
+            if _is_input_tensor(t):
+                new_for[id(t)] = t
+            else:
+                layer = InputLayer(batch_shape=t.shape, dtype=t.dtype, name=f"{t.name}CLONE")
+                clone = layer._output_tensor
+                clone._has_mask = t._has_mask
+                new_for[id(t)] = clone
+        return new_for[id(t)]
+
+    new_inputs = _map_structure(clone_input, inputs)
+    order = []
+    seen = set()
+
+    def visit(t):
+        if id(t) in new_for:
+            return
+        history = t._keras_history
+        node = t.node if history is not None else None
+        if node is None or isinstance(node.layer, InputLayer):
+            where = f"the Input '{node.layer.name}'" if node is not None else f"{t.name!r}"
+            raise ValueError(
+                f"Model '{model_name}': the outputs depend on {where}, which is not among "
+                "the model's inputs and cannot be computed from them. Add it to `inputs`.")
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for parent in node.inputs:
+            visit(parent)
+        order.append(node)
+
+    for t in _flat(outputs) if not isinstance(outputs, dict) else list(outputs.values()):
+        visit(t)
+    for node in order:
+        layer = node.layer
+        index = len(layer._inbound_nodes)
+        outs = []
+        for i, t in enumerate(node.outputs):
+            clone = KerasTensor(t.shape, t.dtype, name=t.name, history=(layer, index, i))
+            clone._has_mask = t._has_mask
+            outs.append(clone)
+        Node(layer, [new_for[id(t)] for t in node.inputs], outs, dict(node.kwargs),
+             node.args_structure, node._template)
+        for t, clone in zip(node.outputs, outs):
+            new_for[id(t)] = clone
+    return new_inputs, _map_structure(lambda t: new_for[id(t)], outputs)
 
 
 def _flat(x):

@@ -206,19 +206,14 @@ def test_keras_io_structured_data_example_end_to_end():
     preprocessed_val_ds = val_ds.map(lambda x, y: (feature_space(x), y))
     dict_inputs = feature_space.get_inputs()
     encoded_features = feature_space.get_encoded_features()
-    # keras.io passes encoded_features itself as the training model's input; featherflow's
-    # Functional needs Input tensors, so the same head layers are called on a fresh Input too
-    head = [keras.layers.Dense(32, activation="relu"), keras.layers.Dropout(0.5),
-            keras.layers.Dense(1, activation="sigmoid")]
-
-    def run_head(x):
-        for layer in head:
-            x = layer(x)
-        return x
-
-    predictions = run_head(encoded_features)
-    encoded_input = keras.Input(shape=encoded_features.shape[1:])
-    training_model = keras.Model(inputs=encoded_input, outputs=run_head(encoded_input))
+    # as keras.io: the training model's input is encoded_features itself (a tensor from the
+    # middle of the feature space's graph), the inference model's the dict of raw inputs
+    x = keras.layers.Dense(32, activation="relu")(encoded_features)
+    x = keras.layers.Dropout(0.5)(x)
+    predictions = keras.layers.Dense(1, activation="sigmoid")(x)
+    training_model = keras.Model(inputs=encoded_features, outputs=predictions)
+    assert isinstance(training_model.layers[0], keras.layers.InputLayer)
+    assert training_model.layers[0].name.endswith("CLONE")
     training_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     inference_model = keras.Model(inputs=dict_inputs, outputs=predictions)
     history = training_model.fit(preprocessed_train_ds, epochs=3,
