@@ -49,13 +49,13 @@ __all__ = [
 
 def __getattr__(name):
     # the rest of tf.nn (featherflow/api/nn_extra.py) loads on first use
-    from featherflow.api import nn_ctc, nn_extra, nn_morph, nn_sampled, space_batch
+    from featherflow.api import nn_ctc, nn_extra, nn_more, nn_morph, nn_sampled, space_batch
 
     if name in ("space_to_batch", "with_space_to_batch"):
         value = getattr(space_batch, name)
         globals()[name] = value
         return value
-    for module in (nn_extra, nn_sampled, nn_ctc, nn_morph):
+    for module in (nn_extra, nn_sampled, nn_ctc, nn_morph, nn_more):
         if name in module.__all__:
             value = getattr(module, name)
             globals()[name] = value
@@ -64,7 +64,8 @@ def __getattr__(name):
 
 
 def __dir__():
-    from featherflow.api import nn_ctc, nn_extra, nn_sampled
+    from featherflow.api import nn_ctc, nn_extra, nn_more, nn_sampled
 
     return sorted(set(globals()) | set(nn_extra.__all__) | set(nn_sampled.__all__)
-                  | set(nn_ctc.__all__) | {"space_to_batch", "with_space_to_batch"})
+                  | set(nn_ctc.__all__) | set(nn_more.__all__)
+                  | {"space_to_batch", "with_space_to_batch"})

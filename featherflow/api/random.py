@@ -328,6 +328,10 @@ from featherflow.api.random_candidates import (  # noqa: E402 - the candidate sa
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
+from featherflow.api.random_extra import (  # noqa: E402 - the learned sampler, parameterized TN
+    learned_unigram_candidate_sampler,
+    stateless_parameterized_truncated_normal,
+)
 from featherflow.api.random_generator import (  # noqa: E402 - the Generator half of tf.random
     Algorithm,
     Generator,
@@ -341,8 +345,9 @@ from featherflow.api.random_generator import (  # noqa: E402 - the Generator hal
 __all__ = [
     "Algorithm", "Generator", "all_candidate_sampler", "categorical", "create_rng_state",
     "fixed_unigram_candidate_sampler", "fold_in", "gamma", "get_global_generator",
-    "log_uniform_candidate_sampler", "normal", "poisson", "set_global_generator", "set_seed",
-    "shuffle", "split", "stateless_binomial", "stateless_categorical", "stateless_gamma",
-    "stateless_normal", "stateless_poisson", "stateless_truncated_normal", "stateless_uniform",
-    "truncated_normal", "uniform", "uniform_candidate_sampler",
+    "learned_unigram_candidate_sampler", "log_uniform_candidate_sampler", "normal", "poisson",
+    "set_global_generator", "set_seed", "shuffle", "split", "stateless_binomial",
+    "stateless_categorical", "stateless_gamma", "stateless_normal",
+    "stateless_parameterized_truncated_normal", "stateless_poisson", "stateless_truncated_normal",
+    "stateless_uniform", "truncated_normal", "uniform", "uniform_candidate_sampler",
 ]

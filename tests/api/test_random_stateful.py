@@ -11,11 +11,7 @@ import pytest
 import featherflow as tf
 from tests.data.scenarios import scenario_test
 
-# not built yet: the parameterized truncated normal
-_MISSING = ("stateless_parameterized_truncated_normal",)
-test_random_stateful_scenario, workdir = scenario_test(
-    "random_stateful", rtol=1e-6, atol=1e-6,
-    skip=lambda n: "sampler not built (docs/tf_random.md)" if n in _MISSING else None)
+test_random_stateful_scenario, workdir = scenario_test("random_stateful", rtol=1e-6, atol=1e-6)
 
 
 def test_set_seed_restarts_every_kernel():
