@@ -255,7 +255,7 @@ class MpiCollective:
         return {r: w for r, w in departed.items() if r in mine}
 
     # -- the signature exchange -------------------------------------------------------------
-    def _begin(self, kind, what, match=(0, 0, 0), info=(0, 0)):
+    def _begin(self, kind, what, match=(0, 0, 0), info=(0, 0), describe=""):
         """All-gather every rank's signature of the collective it is entering; raise
         ``InvalidArgumentError`` on every rank when they differ. Returns the (size, 7) table
         of signatures (``info`` columns per rank)."""
@@ -271,14 +271,14 @@ class MpiCollective:
         req = self.comm.Iallgather(mine, table)
         self._wait([req], what)
         if (table[:, :_MATCHED] != mine[:_MATCHED]).any():
-            self._mismatch(table, what, kind, match)
+            self._mismatch(table, what, kind, describe)
         return table
 
-    def _mismatch(self, table, what, kind, match):
+    def _mismatch(self, table, what, kind, describe):
         # every rank saw the same table, so every rank gets here: describe and raise
         from featherflow import errors
 
-        mine = f"{_KINDS.get(kind, '?')} #{self._seq} ({what}; {match})"
+        mine = f"{_KINDS.get(kind, '?')} #{self._seq} {describe}({what})"
         described = [pickle.loads(b) for b in self._objects_raw(pickle.dumps(mine),
                                                                 "describing a mismatch")]
         lines = "; ".join(f"rank {r}: {d}" for r, d in enumerate(described))
@@ -333,7 +333,9 @@ class MpiCollective:
         packs.extend(current.items())
         layout = tuple((p[0].str, tuple(arrays[i].size for i in p[1])) for p in packs)
         total = sum(a.size for a in arrays)
-        self._begin(_ALLREDUCE, what, (total, _crc(layout), len(packs)))
+        self._begin(_ALLREDUCE, what, (total, _crc(layout), len(packs)), describe=(
+            f"of {total} values, " + ", ".join(f"{len(i)} {d} arrays" for d, i in packs)
+            + " "))
         out = [None] * len(arrays)
         reqs = []
         for dt, idx in packs:
@@ -361,7 +363,8 @@ class MpiCollective:
         a = np.ascontiguousarray(array)
         if a.dtype == np.bool_ or a.dtype.kind not in "biuf":
             raise TypeError(f"all-reduce: expected a numeric array, received dtype {a.dtype}.")
-        self._begin(_REDUCE_OP, what, (a.size, _crc(a.shape, a.dtype.str), _crc(op)))
+        self._begin(_REDUCE_OP, what, (a.size, _crc(a.shape, a.dtype.str), _crc(op)),
+                    describe=f"({op}) of shape {a.shape} {a.dtype} ")
         buf = a.copy()
         self._wait([self.comm.Iallreduce(MPI.IN_PLACE, buf, op=ops[op])], what)
         return buf
@@ -372,7 +375,8 @@ class MpiCollective:
         numeric = array.dtype.kind in "biufc"
         data = b"" if numeric or self.rank != root else pickle.dumps(array)
         table = self._begin(_BROADCAST, what, (root, 0, 0),
-                            (_crc(array.shape, array.dtype.str), len(data)))
+                            (_crc(array.shape, array.dtype.str), len(data)),
+                            describe=f"from rank {root} of shape {array.shape} {array.dtype} ")
         if (table[:, 5] != table[root, 5]).any():
             metas = self.allgather_object((array.shape, array.dtype.str), what)
             bad = [r for r in range(self.size) if tuple(metas[r]) != tuple(metas[root])]
@@ -391,7 +395,8 @@ class MpiCollective:
     def broadcast_object(self, obj, root=0, what="broadcast"):
         """Rank ``root``'s picklable ``obj`` on every rank."""
         data = pickle.dumps(obj) if self.rank == root else b""
-        table = self._begin(_BROADCAST, what, (root, 1, 0), (0, len(data)))
+        table = self._begin(_BROADCAST, what, (root, 1, 0), (0, len(data)),
+                            describe=f"of an object from rank {root} ")
         return pickle.loads(self._bcast_bytes(data, int(table[root, 6]), root, what))
 
     def _bcast_bytes(self, data, n, root, what):
