@@ -82,7 +82,13 @@ history_fun_api = model_fun_api.fit(x, y, epochs=300)
 # save the trained model, then use its weights in a fresh model without training
 weights_path = os.path.join(os.environ.get("FEATHERFLOW_EXAMPLES_OUT", "."),
                             "weights_sample.h5")
-model_fun_api.save(weights_path)
+try:
+    model_fun_api.save(weights_path)
+except ImportError as err:  # .h5 files need h5py: pip install featherflow[h5]
+    print(f"({err} Saving a TensorFlow checkpoint instead.)")
+    weights_path = None
+    checkpoint_path = tf.train.Checkpoint(model=model_fun_api).write(
+        os.path.join(os.environ.get("FEATHERFLOW_EXAMPLES_OUT", "."), "weights_sample"))
 
 input = tf.keras.Input(shape=(1,))
 output = tf.keras.layers.Dense(1)(input)
@@ -90,7 +96,10 @@ output = tf.keras.layers.Dense(1)(input)
 model_fun_api2 = tf.keras.Model(input, output)
 model_fun_api2.summary()
 
-model_fun_api2.load_weights(weights_path)
+if weights_path is not None:
+    model_fun_api2.load_weights(weights_path)
+else:
+    tf.train.Checkpoint(model=model_fun_api2).read(checkpoint_path)
 
 model_fun_api2.compile(optimizer="sgd", loss="mse")
 

@@ -214,6 +214,7 @@ def _figure_from_png(plt, path, dpi):
     ax = fig.add_axes((0, 0, 1, 1))
     ax.imshow(image, interpolation="nearest")
     ax.set_axis_off()
+    plt.close(fig)  # returned, not current: later plt calls must not draw on it
     return fig
 
 
@@ -238,7 +239,8 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
     is ``"TB"`` (top to bottom), ``"LR"``, ``"BT"`` or ``"RL"``. The file type follows the
     extension (png, svg, pdf, ...). Uses graphviz ``dot`` when it is installed, otherwise
     draws with matplotlib (``pip install featherflow[plot]``). Returns a matplotlib Figure of
-    the picture (None when graphviz drew it and matplotlib is not installed).
+    the picture, already closed in pyplot so later ``plt`` calls draw elsewhere (None when
+    graphviz drew it and matplotlib is not installed).
 
     Example::
 
@@ -278,6 +280,8 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
                                show_layer_activations, show_trainable)
 
     fig = draw_graph(plt, boxes, edges, rankdir, dpi)
+    # returned, not left current: later plt calls must not draw on the model's picture
+    plt.close(fig)
     if to_file is not None:
         fig.savefig(to_file, dpi=dpi, format=fmt)
     return fig
