@@ -1,5 +1,7 @@
-"""More of ``tf.nn``: ``learned_unigram_candidate_sampler`` (featherflow/api/random_extra.py)."""
+"""More of ``tf.nn``: ``learned_unigram_candidate_sampler`` (featherflow/api/random_extra.py),
+``fractional_max_pool``/``fractional_avg_pool`` (featherflow/api/nn_fractional.py)."""
 
+from featherflow.api.nn_fractional import fractional_avg_pool, fractional_max_pool
 from featherflow.api.random_extra import learned_unigram_candidate_sampler
 
-__all__ = ["learned_unigram_candidate_sampler"]
+__all__ = ["fractional_avg_pool", "fractional_max_pool", "learned_unigram_candidate_sampler"]
