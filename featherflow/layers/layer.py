@@ -21,6 +21,7 @@ from featherflow.backend import config
 from featherflow.graph import DIRECT, DIRECT_TRAINING, PROTOCOL, KerasTensor, Node, is_symbolic
 from featherflow.graph.keras_tensor import dtype_name, numpy_dtype
 from featherflow.layers import call_context
+from featherflow.layers.input_spec import assert_input_compatibility
 from featherflow.layers.shapes import (
     flat_shapes,
     is_single_shape,
@@ -501,6 +502,8 @@ class Layer:
                 )
             if is_symbolic(inputs) or (rest and is_symbolic(rest)) or (
                     kwargs and is_symbolic(kwargs)):
+                if self.input_spec is not None:
+                    assert_input_compatibility(self.input_spec, inputs, self.name)
                 if training is not None:
                     kwargs["training"] = training
                 return self._symbolic_call(inputs, rest, kwargs)
@@ -524,6 +527,9 @@ class Layer:
             if type(inputs) is not Tensor or inputs.data.dtype is not (
                     self._np_dtype or config._FLOATX):
                 inputs = self._convert_inputs(inputs)
+            if self.input_spec is not None:
+                # as Keras 3: the first argument is checked against input_spec before build
+                assert_input_compatibility(self.input_spec, inputs, self.name)
             if not self.built:
                 self._maybe_build(shapes_of(inputs))
                 self._check_build_shape(inputs)

@@ -408,23 +408,6 @@ def test_input_spec_messages_match_keras():
         -1: 3}
 
 
-def _layer_checks_input_spec():
-    class Probe(tf.keras.layers.Layer):
-        def call(self, x):
-            return x
-
-    probe = Probe()
-    probe.input_spec = InputSpec(ndim=3)
-    try:
-        probe(np.zeros((2, 2), "float32"))
-    except ValueError:
-        return True
-    return False
-
-
-@pytest.mark.skipif(not _layer_checks_input_spec(),
-                    reason="Layer.__call__ does not check input_spec yet (the layer.py change "
-                           "in the misc2 report)")
 def test_layer_call_checks_input_spec(float64):
     # recorded with floatx float64: the float64 input of the dtype row is not autocast
     fx = load(f"{GROUP}/input_spec")
