@@ -1,0 +1,411 @@
+"""``Tuner``: builds a model per trial, fits it with the arguments given to ``search``, and
+records the result in the oracle (an Optuna study).
+
+Example::
+
+    tuner = kt.RandomSearch(build_model, objective="val_loss", max_trials=5,
+                            directory="tuning", project_name="regression")
+    tuner.search(x, y, epochs=20, validation_split=0.2)
+    best_model = tuner.get_best_models(num_models=1)[0]
+"""
+
+import collections
+import copy
+import os
+import statistics
+import time
+import traceback
+
+import numpy as np
+
+from featherflow.keras_tuner import callbacks as tuner_callbacks
+from featherflow.keras_tuner import errors, hp_types
+from featherflow.keras_tuner import hypermodel as hypermodel_module
+from featherflow.keras_tuner import objective as objective_module
+from featherflow.keras_tuner.oracle import Oracle
+from featherflow.keras_tuner.trial import TrialStatus
+
+
+class Tuner:
+    """The base of the tuners; subclass and override ``run_trial`` for a custom loop."""
+
+    _idle_wait = 0.5  # seconds between asks while another worker finishes a round
+
+    def __init__(self, oracle, hypermodel=None, max_model_size=None, optimizer=None, loss=None,
+                 metrics=None, distribution_strategy=None, directory=None, project_name=None,
+                 logger=None, tuner_id=None, overwrite=False, executions_per_trial=1, **kwargs):
+        if kwargs:
+            raise ValueError(f"Unrecognized arguments {list(kwargs)} for `Tuner.__init__()`.")
+        if not isinstance(oracle, Oracle):
+            raise ValueError("Expected `oracle` argument to be an instance of `Oracle`. "
+                             f"Received: oracle={oracle} (of type ({type(oracle)}).")
+        if hypermodel is None and type(self).run_trial is Tuner.run_trial:
+            raise ValueError(
+                "Received `hypermodel=None`. We only allow not specifying `hypermodel` if the "
+                "user defines the search space in `Tuner.run_trial()` by subclassing a `Tuner` "
+                "class without using a `HyperModel` instance.")
+        self.oracle = oracle
+        self.hypermodel = hypermodel_module.get_hypermodel(hypermodel)
+        self.max_model_size = max_model_size
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+        self.distribution_strategy = distribution_strategy
+        self.executions_per_trial = executions_per_trial
+        self.logger = logger
+        self.directory = directory or "."
+        self.project_name = project_name or "untitled_project"
+        self.oracle._set_project_dir(self.directory, self.project_name)
+        if overwrite and self.oracle.storage is None:
+            self.oracle._remove_project()
+        self.tuner_id = tuner_id or os.environ.get("KERASTUNER_TUNER_ID", "tuner0")
+        if self.oracle._open_study(self.tuner_id, overwrite):
+            print(f"Reloading Tuner from {self.project_dir} "
+                  f"(study {self.project_name!r}, {len(self.oracle.trials)} trials)")
+        self._populate_initial_space()
+
+    # -- the search space
+    def _activate_all_conditions(self):
+        """Build with values that open every conditional scope once, so the space is known."""
+        never_active, once_active = [], []
+        hp = self.oracle.get_space()
+        while True:
+            self.hypermodel.build(hp)
+            self.oracle.update_space(hp)
+            for conditions in hp.active_scopes:
+                if conditions not in once_active:
+                    once_active.append(copy.deepcopy(conditions))
+                if conditions in never_active:
+                    never_active.remove(conditions)
+            for conditions in hp.inactive_scopes:
+                if conditions not in once_active:
+                    never_active.append(copy.deepcopy(conditions))
+            if not never_active:
+                break
+            hp = self.oracle.get_space()
+            for condition in never_active[0]:
+                hp.values[condition.name] = condition.values[0]
+            hp.ensure_active_values()
+
+    def _populate_initial_space(self):
+        if self.hypermodel is None:
+            return
+        hp = self.oracle.get_space()
+        self.hypermodel.declare_hyperparameters(hp)
+        self.oracle.update_space(hp)
+        self._activate_all_conditions()
+
+    # -- the search loop
+    def search(self, *fit_args, **fit_kwargs):
+        """Run trials until the oracle stops; the arguments are ``model.fit``'s."""
+        if "verbose" in fit_kwargs:
+            self.oracle.verbose = fit_kwargs.get("verbose")
+        self.on_search_begin()
+        while True:
+            self.pre_create_trial()
+            trial = self.oracle.create_trial(self.tuner_id)
+            if trial.status == TrialStatus.STOPPED:
+                break
+            if trial.status == TrialStatus.IDLE:
+                time.sleep(self._idle_wait)
+                continue
+            self.on_trial_begin(trial)
+            self._try_run_and_update_trial(trial, *fit_args, **fit_kwargs)
+            self.on_trial_end(trial)
+        self.on_search_end()
+
+    def _run_and_update_trial(self, trial, *fit_args, **fit_kwargs):
+        results = self.run_trial(trial, *fit_args, **fit_kwargs)
+        if self.oracle._own_trials[trial.trial_id].metrics.exists(self.oracle.objective.name):
+            return  # run_trial reported through oracle.update_trial itself
+        validate_trial_results(results, self.oracle.objective, "Tuner.run_trial()")
+        self.oracle.update_trial(trial.trial_id,
+                                 convert_to_metrics_dict(results, self.oracle.objective),
+                                 step=get_best_step(results, self.oracle.objective))
+
+    def _try_run_and_update_trial(self, trial, *fit_args, **fit_kwargs):
+        trial.pruned = False
+        try:
+            self._run_and_update_trial(trial, *fit_args, **fit_kwargs)
+            trial.status = TrialStatus.STOPPED if trial.pruned else TrialStatus.COMPLETED
+            return
+        except errors.FatalError:
+            trial.status, trial.message = TrialStatus.FAILED, traceback.format_exc()
+            self.oracle.max_consecutive_failed_trials = 0  # end this trial, then re-raise
+            self.oracle.end_trial(trial)
+            raise
+        except Exception as err:
+            trial.status = (TrialStatus.FAILED if isinstance(err, errors.FailedTrialError)
+                            else TrialStatus.INVALID)
+            trial.message = traceback.format_exc()
+
+    def run_trial(self, trial, *args, **kwargs):
+        """Build and fit the model ``executions_per_trial`` times; returns the Histories."""
+        checkpoint = tuner_callbacks.SaveBestEpoch(self.oracle.objective,
+                                                   self._get_checkpoint_fname(trial.trial_id))
+        original_callbacks = kwargs.pop("callbacks", None) or []
+        histories = []
+        for execution in range(self.executions_per_trial):
+            copied_kwargs = copy.copy(kwargs)
+            callbacks = self._deepcopy_callbacks(original_callbacks)
+            self._configure_tensorboard_dir(callbacks, trial, execution)
+            reporter = tuner_callbacks.TunerCallback(self, trial, report=execution == 0)
+            callbacks.append(reporter)
+            callbacks.append(checkpoint)
+            copied_kwargs["callbacks"] = callbacks
+            histories.append(self._build_and_fit_model(trial, *args, **copied_kwargs))
+            trial.pruned = trial.pruned or reporter.pruned
+        return histories
+
+    def _build_and_fit_model(self, trial, *args, **kwargs):
+        hp = trial.hyperparameters
+        model = self._try_build(hp)
+        results = self.hypermodel.fit(hp, model, *args, **kwargs)
+        validate_trial_results(results, self.oracle.objective, "HyperModel.fit()")
+        return results
+
+    def _build_hypermodel(self, hp):
+        if self.distribution_strategy is None:
+            model = self.hypermodel.build(hp)
+        else:
+            with self.distribution_strategy.scope():
+                model = self.hypermodel.build(hp)
+        self._override_compile_args(model)
+        return model
+
+    def _try_build(self, hp):
+        # the models package imports the layer stack; only a running search needs it
+        from featherflow import backend, models
+
+        backend.clear_session()
+        model = self._build_hypermodel(hp)
+        if not isinstance(model, models.Model):
+            raise errors.FatalTypeError(
+                "Expected the model-building function, or HyperModel.build() to return a valid "
+                f"Keras Model instance. Received: {model} of type {type(model)}.")
+        size = model.count_params() if model.built else 0
+        if self.max_model_size and size > self.max_model_size:
+            raise errors.FailedTrialError(f"Oversized model: {size} parameters. Skip model.")
+        return model
+
+    def _override_compile_args(self, model):
+        if not (self.optimizer or self.loss or self.metrics):
+            return
+        model.compile(optimizer=self.optimizer or model.optimizer,
+                      loss=self.loss or model.loss,
+                      metrics=self.metrics or (getattr(model, "compile_config", None)
+                                               or {}).get("metrics"))
+
+    def _deepcopy_callbacks(self, callbacks):
+        try:
+            return copy.deepcopy(list(callbacks))
+        except Exception as err:
+            raise errors.FatalValueError(
+                "All callbacks used during a search should be deep-copyable (since they are "
+                f"reused across trials). It is not possible to do `copy.deepcopy({callbacks})`"
+            ) from err
+
+    def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
+        """Each trial's TensorBoard run goes to ``<log_dir>/<trial_id>/execution<n>``, with
+        its values for the HParams dashboard."""
+        from featherflow.summary import hparams as hparams_api  # the writer stack, lazily
+
+        for callback in list(callbacks):
+            if type(callback).__name__ == "TensorBoard":
+                logdir = os.path.join(str(callback.log_dir), str(trial.trial_id),
+                                      f"execution{execution}")
+                callback.log_dir = logdir
+                callbacks.append(hparams_api.KerasCallback(
+                    logdir, convert_hyperparams_to_hparams(trial.hyperparameters, hparams_api),
+                    trial_id=trial.trial_id))
+
+    # -- results
+    def load_model(self, trial):
+        model = self._try_build(trial.hyperparameters)
+        tuner_callbacks.load_weights(model, self._get_checkpoint_fname(trial.trial_id))
+        return model
+
+    def get_best_models(self, num_models=1):
+        """The best models, rebuilt and given the weights of their best epoch."""
+        return [self.load_model(t) for t in self.oracle.get_best_trials(num_models)]
+
+    def get_best_hyperparameters(self, num_trials=1):
+        """The ``HyperParameters`` of the best trials, best first."""
+        return [t.hyperparameters for t in self.oracle.get_best_trials(num_trials)]
+
+    def search_space_summary(self, extended=False):
+        """Print the hyperparameters and their configs, as KerasTuner prints them."""
+        print("Search space summary")
+        hp = self.oracle.get_space()
+        print(f"Default search space size: {len(hp.space)}")
+        for p in hp.space:
+            config = p.get_config()
+            name = config.pop("name")
+            print(f"{name} ({type(p).__name__})")
+            print(config)
+
+    def results_summary(self, num_trials=10):
+        """Print the best trials' values and scores, as KerasTuner prints them."""
+        print("Results summary")
+        print(f"Results in {self.project_dir}")
+        print(f"Showing {num_trials} best trials")
+        print(f"{self.oracle.objective}")
+        for trial in self.oracle.get_best_trials(num_trials):
+            print()
+            trial.summary()
+
+    @property
+    def remaining_trials(self):
+        return self.oracle.remaining_trials()
+
+    @property
+    def project_dir(self):
+        path = os.path.join(str(self.directory), self.project_name)
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def get_trial_dir(self, trial_id):
+        path = os.path.join(self.project_dir, f"trial_{trial_id}")
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def _get_checkpoint_fname(self, trial_id):
+        return os.path.join(self.get_trial_dir(trial_id), "checkpoint.weights.npz")
+
+    def get_state(self):
+        return {"tuner_id": self.tuner_id, "oracle": self.oracle.get_state()}
+
+    # -- hooks
+    def pre_create_trial(self):
+        pass
+
+    def on_search_begin(self):
+        pass
+
+    def on_search_end(self):
+        pass
+
+    def on_trial_begin(self, trial):
+        pass
+
+    def on_trial_end(self, trial):
+        self.oracle.end_trial(trial)
+
+    def on_epoch_begin(self, trial, model, epoch, logs=None):
+        pass
+
+    def on_epoch_end(self, trial, model, epoch, logs=None):
+        pass
+
+    def on_batch_begin(self, trial, model, batch, logs):
+        pass
+
+    def on_batch_end(self, trial, model, batch, logs=None):
+        pass
+
+
+def _is_history(results):
+    return hasattr(results, "history") and isinstance(results.history, dict)
+
+
+def _best_epoch(history, objective):
+    epoch_metrics = collections.defaultdict(dict)
+    for name, values in history.history.items():
+        for epoch, value in enumerate(values):
+            epoch_metrics[epoch][name] = value
+    best_epoch = 0
+    for epoch, metrics in epoch_metrics.items():
+        value = objective.get_value(metrics)
+        metrics.setdefault(objective.name, value)
+        if objective.better_than(value, epoch_metrics[best_epoch][objective.name]):
+            best_epoch = epoch
+    return epoch_metrics[best_epoch], best_epoch
+
+
+def convert_to_metrics_dict(results, objective):
+    """A trial's metrics from a History (its best epoch), a dict, a number or a list."""
+    if isinstance(results, list):
+        dicts = [convert_to_metrics_dict(r, objective) for r in results]
+        merged = collections.defaultdict(list)
+        for item in dicts:
+            for name, value in item.items():
+                merged[name].append(value)
+        return {name: float(np.mean(values)) for name, values in merged.items()}
+    if isinstance(results, (int, float, np.floating)):
+        return {objective.name: float(results)}
+    if isinstance(results, dict):
+        return results
+    return _best_epoch(results, objective)[0]
+
+
+def validate_trial_results(results, objective, func_name):
+    if isinstance(results, list):
+        for item in results:
+            validate_trial_results(item, objective, func_name)
+        return
+    if isinstance(results, (int, float, np.floating)):
+        return
+    if results is None:
+        raise errors.FatalTypeError(f"The return value of {func_name} is None. Did you forget "
+                                    "to return the metrics? ")
+    if isinstance(objective, objective_module.DefaultObjective) and not (
+            isinstance(results, dict) and objective.name in results):
+        raise errors.FatalTypeError(
+            f"Expected the return value of {func_name} to be a single float when `objective` "
+            f"is left unspecified. Received return value: {results} of type {type(results)}. "
+            "Pass objective='val_loss' (or another logged metric) to the tuner.")
+    if isinstance(results, dict):
+        if objective.name not in results:
+            raise errors.FatalValueError(
+                f"Expected the returned dictionary from {func_name} to have the specified "
+                f"objective, {objective.name}, as one of the keys. Received: {results}.")
+        return
+    if _is_history(results):
+        if not objective.has_value({k: None for k in results.history}):
+            raise errors.FatalValueError(
+                f"The objective {objective.name!r} is not among the metrics fit logged "
+                f"({sorted(results.history)}): pass validation data for a val_ objective, or "
+                "compile the model with that metric.")
+        return
+    raise errors.FatalTypeError(
+        f"Expected the return value of {func_name} to be one of float, dict, "
+        "keras.callbacks.History, or a list of one of these types. Received return value: "
+        f"{results} of type {type(results)}.")
+
+
+def get_best_step(results, objective):
+    if isinstance(results, list):
+        return int(statistics.mean([get_best_step(r, objective) for r in results]))
+    if _is_history(results):
+        return _best_epoch(results, objective)[1]
+    return 0
+
+
+def convert_hyperparams_to_hparams(hyperparams, hparams_api):
+    """The active values as ``{hp.HParam: value}`` with KerasTuner's domains."""
+    hparams = {}
+    for hp in hyperparams.space:
+        try:
+            value = hyperparams.get(hp.name)
+        except ValueError:
+            continue
+        if isinstance(hp, hp_types.Choice):
+            domain = hparams_api.Discrete(hp.values)
+        elif isinstance(hp, hp_types.Int):
+            if hp.step is not None and hp.step != 1:
+                domain = hparams_api.Discrete(list(range(hp.min_value, hp.max_value + 1,
+                                                         hp.step)))
+            else:
+                domain = hparams_api.IntInterval(hp.min_value, hp.max_value)
+        elif isinstance(hp, hp_types.Float):
+            if hp.step is not None:
+                domain = hparams_api.Discrete(
+                    np.arange(hp.min_value, hp.max_value + 1e-7, step=hp.step).tolist())
+            else:
+                domain = hparams_api.RealInterval(hp.min_value, hp.max_value)
+        elif isinstance(hp, hp_types.Boolean):
+            domain = hparams_api.Discrete([True, False])
+        else:
+            domain = hparams_api.Discrete([hp.value])
+        hparams[hparams_api.HParam(hp.name, domain)] = value
+    return hparams

@@ -1,0 +1,134 @@
+"""The oracles' schedules against KerasTuner 1.4.8: GridSearch's order (conditional scopes
+included), Hyperband's brackets, rounds, epochs and promotions, and the printed summaries.
+No model is trained: ``run_trial`` returns a score computed from the values."""
+
+import contextlib
+import io
+import json
+import os
+
+import pytest
+
+optuna = pytest.importorskip("optuna")
+
+import featherflow.keras_tuner as kt  # noqa: E402
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras_tuner",
+                       "keras_tuner.json")
+with open(FIXTURE) as f:
+    KT = json.load(f)
+
+
+def build_space(hp):
+    hp.Int("units", 8, 32, step=8)
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    kind = hp.Choice("kind", ["mlp", "cnn"])
+    with hp.conditional_scope("kind", ["cnn"]):
+        hp.Int("filters", 4, 8, step=4)
+    hp.Boolean("dropout")
+    hp.Fixed("epochs", 3)
+    return kind
+
+
+def quiet(function, *args, **kwargs):
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        function(*args, **kwargs)
+    return buffer.getvalue()
+
+
+class ScoredGrid(kt.GridSearch):
+    def run_trial(self, trial, *args, **kwargs):
+        return 0.0
+
+
+def test_grid_order_and_search_space_summary(tmp_path):
+    tuner = ScoredGrid(build_space, objective="val_loss", directory=tmp_path,
+                       project_name="grid", storage=optuna.storages.InMemoryStorage())
+    assert quiet(tuner.search_space_summary) == KT["grid"]["search_space_summary"]
+    quiet(tuner.search)
+    trials = list(tuner.oracle.trials.values())
+    assert [t.hyperparameters.values for t in trials] == KT["grid"]["order"]
+    assert [t.trial_id for t in trials] == KT["grid"]["trial_ids"]
+    # the values are the Optuna trials' parameters too (lr, a log range, is sampled as itself)
+    frozen = tuner.oracle.study.trials[2]
+    assert frozen.params == {"units": 8, "lr": 1e-4, "kind": "cnn", "filters": 4,
+                             "dropout": False}
+
+
+def test_grid_stops_at_max_trials(tmp_path):
+    tuner = ScoredGrid(build_space, objective="val_loss", max_trials=5, directory=tmp_path,
+                       project_name="grid5", storage=optuna.storages.InMemoryStorage())
+    quiet(tuner.search)
+    assert [t.hyperparameters.values for t in tuner.oracle.trials.values()] == \
+        KT["grid"]["order"][:5]
+    assert list(tuner.oracle.trials) == ["0", "1", "2", "3", "4"]
+
+
+class ScoredHyperband(kt.Hyperband):
+    def run_trial(self, trial, *args, **kwargs):
+        values = trial.hyperparameters.values
+        return float(values["x"]) / (1 + values.get("tuner/epochs", 0))
+
+
+@pytest.mark.parametrize("case", KT["hyperband"], ids=lambda c: "R{max_epochs}f{factor}i"
+                         "{hyperband_iterations}".format(**c))
+def test_hyperband_schedule(case, tmp_path):
+    def build(hp):
+        hp.Int("x", 0, 1000)
+
+    tuner = ScoredHyperband(build, objective=kt.Objective("score", "min"),
+                            max_epochs=case["max_epochs"], factor=case["factor"],
+                            hyperband_iterations=case["hyperband_iterations"], seed=1,
+                            directory=tmp_path, project_name="hb",
+                            storage=optuna.storages.InMemoryStorage())
+    quiet(tuner.search)
+    trials = list(tuner.oracle.trials.values())
+    expected = case["trials"]
+    assert [t.trial_id for t in trials] == [row["trial_id"] for row in expected]
+    for trial, row in zip(trials, expected):
+        values = trial.hyperparameters.values
+        assert (values["tuner/epochs"], values["tuner/initial_epoch"], values["tuner/bracket"],
+                values["tuner/round"]) == (row["epochs"], row["initial_epoch"], row["bracket"],
+                                           row["round"])
+        assert ("tuner/trial_id" in values) == (row["from"] is not None)
+    # promotions carry the best of the previous round (our random values differ from
+    # KerasTuner's, so which trial that is is checked on our scores)
+    by_id = {t.trial_id: t for t in trials}
+    for trial in trials:
+        source = trial.hyperparameters.values.get("tuner/trial_id")
+        if source is not None:
+            assert by_id[source].hyperparameters.values["x"] == \
+                trial.hyperparameters.values["x"]
+            previous = [t for t in trials if t.hyperparameters.values["tuner/round"] ==
+                        trial.hyperparameters.values["tuner/round"] - 1
+                        and t.hyperparameters.values["tuner/bracket"] ==
+                        trial.hyperparameters.values["tuner/bracket"]
+                        and abs(t.number - trial.number) < len(trials)]
+            assert by_id[source].score <= sorted(p.score for p in previous)[
+                len([p for p in previous if p.score < by_id[source].score])]
+
+
+def test_results_summary_layout(tmp_path):
+    class Scored(kt.RandomSearch):
+        def run_trial(self, trial, *args, **kwargs):
+            return {"val_accuracy": trial.hyperparameters.values["units"] / 100.0}
+
+    def build(hp):
+        hp.Choice("units", [10, 20, 30])
+        hp.Fixed("act", "relu")
+
+    tuner = Scored(build, objective="val_accuracy", max_trials=3, seed=2, directory=tmp_path,
+                   project_name="summ")
+    quiet(tuner.search)
+    text = quiet(tuner.results_summary, num_trials=2).replace(str(tmp_path), "<directory>")
+    best = tuner.oracle.get_best_trials(2)
+    expected_head = KT["summaries"]["results_summary"].split("\n\n")[0]
+    assert text.split("\n\n")[0] == expected_head
+    blocks = text.split("\n\n")[1:]
+    for block, trial in zip(blocks, best):
+        assert block.strip() == (f"Trial {trial.trial_id} summary\nHyperparameters:\n"
+                                 f"units: {trial.hyperparameters.values['units']}\n"
+                                 f"act: relu\nScore: {trial.score}")
+    assert [t.score for t in best] == sorted((t.score for t in best), reverse=True)
+    assert os.path.exists(tmp_path / "summ" / "study.db")
