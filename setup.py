@@ -8,5 +8,7 @@ setup(
     packages=find_packages(include=["featherflow", "featherflow.*"]) + ["featherflow.examples"],
     package_dir={"featherflow.examples": "examples"},
     # tables recorded from TensorFlow (tools/make_unicode_script_table.py)
-    package_data={"featherflow.api": ["data/*.npz"]},
+    # Keras's ImageNet class index for keras.applications' decode_predictions (offline)
+    package_data={"featherflow.api": ["data/*.npz"],
+                  "featherflow.keras.applications": ["data/*.json"]},
 )

@@ -48,6 +48,7 @@ GROUP_DIRS = {
     "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
     "applications": ["applications"],
     "applications_b": ["applications_b"],
+    "applications_c": ["applications_c"],
     "feature_space": ["feature_space"],
     "readme": [],
 }
@@ -80,6 +81,7 @@ GROUP_MODULES = {
     "legacy_hard_sigmoid": ["legacy_hard_sigmoid"],
     "applications": ["applications"],
     "applications_b": ["applications_b"],
+    "applications_c": ["applications_c"],
     "feature_space": ["feature_space"],
 }
 

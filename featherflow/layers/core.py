@@ -356,14 +356,23 @@ class Lambda(Layer):
 
 
 class _SymbolicOp(Layer):
-    """Arithmetic on symbolic tensors (``x + 1``, ``x[:, 0]``) recorded as a layer."""
+    """Arithmetic on symbolic tensors (``x + 1``, ``2 - x``, ``x[:, 0]``) recorded as a layer:
+    ``fn(first, second)`` in the expression's order; ``reverse`` when the constant is first.
+    Keras 3 calls it an operation; models/operation_config.py writes and reads it as Keras."""
 
-    def __init__(self, fn, op_name, **kwargs):
+    def __init__(self, fn, op_name, reverse=False, **kwargs):
         super().__init__(name=kwargs.pop("name", None) or _op_name(op_name), **kwargs)
         self.fn = fn
+        self.op_name = op_name
+        self.reverse = reverse
         self._const = None
 
     def __call__(self, *args, **kwargs):
+        if (len(args) == 2 and isinstance(args[1], KerasTensor)
+                and not isinstance(args[0], KerasTensor)):
+            # a Keras file writes ``2.0 - x`` as the call (2.0, x)
+            self.reverse = True
+            args = (args[1], args[0])
         if len(args) == 2 and isinstance(args[0], KerasTensor):
             a, b = args
             if isinstance(b, KerasTensor):
@@ -375,12 +384,15 @@ class _SymbolicOp(Layer):
     def call(self, inputs):
         if isinstance(inputs, (list, tuple)):
             return self.fn(inputs[0], inputs[1])
+        if self.reverse:
+            return self.fn(self._const, inputs)
         return self.fn(inputs, self._const)
 
     def get_config(self):
-        raise NotImplementedError(
-            f"'{self.name}' is arithmetic on symbolic tensors and cannot be saved to a config; "
-            "use layers (e.g. tf.keras.layers.Add, Rescaling or a Lambda) in models to be saved."
+        raise ValueError(
+            f"'{self.name}' is arithmetic on symbolic tensors (a Keras 3 operation): only the "
+            "Keras 3 format holds it. Save the model as .keras (model.save('model.keras')), or "
+            "use layers (tf.keras.layers.Add, Rescaling) for the Keras 2 formats (.h5, to_json)."
         )
 
 

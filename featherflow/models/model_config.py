@@ -6,11 +6,13 @@ as ``{"args": [...], "kwargs": {...}}`` holding ``__keras_tensor__`` dicts, Inpu
 ``batch_shape``, a single input as a flat ``["input_1", 0, 0]``.
 """
 
+import importlib
 import inspect
 import json
 
 from featherflow.graph import pack
 from featherflow.layers.input_layer import InputLayer
+from featherflow.models import operation_config
 from featherflow.serialization import layer_config, object_serialization
 from featherflow.serialization import object_registration as registration
 
@@ -110,6 +112,11 @@ def functional_config(model, keras3=False):
     index, in_model = _node_indices(model, keras2=not keras3)
     entries = []
     for layer in _graph_layers(model):
+        if keras3 and operation_config.is_operation(layer):
+            calls = [_tensor_dicts(node, index) for node in layer._inbound_nodes
+                     if id(node) in in_model]
+            entries.append(operation_config.operation_entry(layer, calls))
+            continue
         entry = layer_config.layer_to_dict(layer, keras3=keras3, in_model=True)
         entry["name"] = layer.name
         nodes = []
@@ -158,10 +165,14 @@ def _node_keras2(node, index):
     return [_history(t, index) + [kwargs] for t in node.inputs]
 
 
+def _tensor_dicts(node, index):
+    return [{"class_name": "__keras_tensor__",
+             "config": {"shape": list(t.shape), "dtype": t.dtype,
+                        "keras_history": _history(t, index)}} for t in node.inputs]
+
+
 def _node_keras3(node, index):
-    tensors = [{"class_name": "__keras_tensor__",
-                "config": {"shape": list(t.shape), "dtype": t.dtype,
-                           "keras_history": _history(t, index)}} for t in node.inputs]
+    tensors = _tensor_dicts(node, index)
     if node._template is not None:
         # tensors past the first argument (MultiHeadAttention's value, key, attention_mask)
         args, kwargs = node.arguments(tensors)
@@ -192,8 +203,12 @@ def functional_from_config(config, custom_objects=None, cls=None):
     with registration.CustomObjectScope(custom_objects):
         for i, entry in enumerate(config["layers"]):
             name = entry.get("name") or (entry.get("config") or {}).get("name")
-            layer = layer_config.layer_from_dict(entry, custom_objects,
-                                      where=f"layer {name!r}" if name else f"layer #{i}")
+            where = f"layer {name!r}" if name else f"layer #{i}"
+            if operation_config.is_operation_entry(entry):
+                layer = operation_config.operation_from_entry(entry, where)
+            else:
+                _import_application_layers(entry)
+                layer = layer_config.layer_from_dict(entry, custom_objects, where=where)
             name = name or layer.name
             created[name] = layer
             order.append(name)
@@ -223,6 +238,21 @@ def functional_from_config(config, custom_objects=None, cls=None):
     if config.get("trainable") is False:
         model.trainable = False
     return model
+
+
+def _import_application_layers(entry):
+    """Keras's applications define layers of their own (ConvNeXt's LayerScale, written with
+    ``module: keras.src.applications.convnext``); featherflow's module of the same name defines
+    them, so it is imported before the layer is looked up."""
+    module = entry.get("module")
+    prefix = "keras.src.applications."
+    if isinstance(module, str) and module.startswith(prefix):
+        name = module[len(prefix):]
+        if name.isidentifier():
+            try:
+                importlib.import_module(f"featherflow.keras.applications.{name}")
+            except ImportError:
+                pass  # no such family: the lookup's own error names the class
 
 
 def _keras2_offsets(config):
@@ -286,6 +316,9 @@ def _resolve_node(node, created, layer_name, offsets):
                 return t
             if isinstance(x, dict) and x.get("class_name") == "__tuple__":
                 return tuple(revive(v) for v in x["config"]["value"])
+            if isinstance(x, dict) and x.get("class_name") in operation_config.SPECIAL_VALUES:
+                # an operation's constant or index key (x * np.array(...), x[:, 1:3])
+                return operation_config.special_value(x, revive)
             if isinstance(x, dict):
                 return {k: revive(v) for k, v in x.items()}
             if isinstance(x, list):

@@ -7,6 +7,10 @@ from featherflow.serialization import object_registration as registration
 # what Keras calls the module of featherflow's built-in objects (Keras 3 configs name it)
 _KERAS_MODULES = (
     ("featherflow.layers.preprocessing.feature_space", "keras.utils"),
+    # the applications' own layers (ConvNeXt's LayerScale, InceptionResNetV2's CustomScaleLayer)
+    ("featherflow.keras.applications.convnext", "keras.src.applications.convnext"),
+    ("featherflow.keras.applications.inception_resnet_v2",
+     "keras.src.applications.inception_resnet_v2"),
     ("featherflow.layers", "keras.layers"),
     ("featherflow.models", "keras.models"),
     ("featherflow.initializers", "keras.initializers"),

@@ -1,9 +1,9 @@
-"""weights="imagenet" and decode_predictions through get_file, against a 127.0.0.1 server that
-serves small stand-in files under Keras's real file names (no internet)."""
+"""weights="imagenet" through get_file, against a 127.0.0.1 server that serves small stand-in
+files under Keras's real file names (no internet). decode_predictions reads the class index
+shipped with featherflow (tests/applications/test_keras3_files.py); its shape check is here."""
 
 import hashlib
 import importlib
-import json
 import os
 
 import numpy as np
@@ -81,38 +81,6 @@ def test_a_file_keras_already_cached_is_used_without_network(tmp_path, monkeypat
         model = tf.keras.applications.MobileNetV2(include_top=False, weights="imagenet",
                                                   input_shape=(35, 35, 3))
     assert reference.max_rel_err(model.predict(ref["x"], verbose=0), ref["y"]) <= 1e-4
-
-
-def _class_index():
-    return {str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}
-
-
-def test_decode_predictions_reads_the_class_index_through_get_file(tmp_path, monkeypatch):
-    body = json.dumps(_class_index()).encode()
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
-    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", None)
-    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX_HASH", _md5(body))
-    preds = np.random.default_rng(0).random((2, 1000)).astype("float32")
-    with http_server.serve({"/imagenet_class_index.json": body}) as server:
-        monkeypatch.setenv("FEATHERFLOW_APPLICATIONS_MIRROR", server.url)
-        out = tf.keras.applications.resnet50.decode_predictions(preds, top=3)
-        assert server.requests["/imagenet_class_index.json"] == 1
-    assert os.path.exists(tmp_path / "keras_home" / "models" / "imagenet_class_index.json")
-    for row, pred in zip(out, preds):
-        best = np.argsort(pred)[::-1][:3]
-        assert [r[0] for r in row] == [f"n{i:08d}" for i in best]
-        assert [r[1] for r in row] == [f"class_{i}" for i in best]
-        np.testing.assert_array_equal([r[2] for r in row], pred[best])
-
-
-def test_decode_predictions_hash_mismatch(tmp_path, monkeypatch):
-    body = json.dumps(_class_index()).encode()
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
-    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", None)
-    with http_server.serve({"/imagenet_class_index.json": body}) as server:
-        monkeypatch.setenv("FEATHERFLOW_APPLICATIONS_MIRROR", server.url)
-        with pytest.raises(ValueError, match="hash"):
-            imagenet_utils.decode_predictions(np.zeros((1, 1000), "float32"))
 
 
 def test_decode_predictions_shape_error():

@@ -8,22 +8,25 @@
 
 A float NumPy array is changed in place where Keras changes it (use ``np.copy`` to keep it);
 integer arrays become ``floatx()``. Tensors and symbolic inputs (``keras.Input``) give a new
-tensor. ``decode_predictions`` reads Keras's ``imagenet_class_index.json`` through ``get_file``
-(cached in ``$KERAS_HOME/models/``, checked against Keras's md5).
+tensor. ``decode_predictions`` reads Keras's ``imagenet_class_index.json``, shipped with
+featherflow as package data (``data/imagenet_class_index.json``, Keras's md5), so it never
+needs the network.
 """
 
 import json
+import os
 import warnings
 
 import numpy as np
 
 from featherflow import backend
-from featherflow.utils.file_utils import get_file
 
 CLASS_INDEX = None
 CLASS_INDEX_PATH = (
     "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json")
 CLASS_INDEX_HASH = "c2c37ea517e94d9795004a39431a14cb"
+# the same file as CLASS_INDEX_PATH (same md5), installed with the package
+CLASS_INDEX_FILE = os.path.join(os.path.dirname(__file__), "data", "imagenet_class_index.json")
 
 _CAFFE_MEAN = (103.939, 116.779, 123.68)
 _TORCH_MEAN = (0.485, 0.456, 0.406)
@@ -113,11 +116,7 @@ def _preprocess_tensor(x, data_format, mode):
 def _class_index():
     global CLASS_INDEX
     if CLASS_INDEX is None:
-        from featherflow.keras.applications.builder import origin_url
-
-        path = get_file("imagenet_class_index.json", origin_url(CLASS_INDEX_PATH),
-                        cache_subdir="models", file_hash=CLASS_INDEX_HASH)
-        with open(path) as f:
+        with open(CLASS_INDEX_FILE, encoding="utf-8") as f:
             CLASS_INDEX = json.load(f)
     return CLASS_INDEX
 

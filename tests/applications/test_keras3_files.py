@@ -1,0 +1,143 @@
+"""Keras 3 files and offline decoding (tools/keras_fixtures/applications_c.py,
+tests/fixtures/keras/applications_c/):
+
+- ``weights=`` given a ``.weights.h5`` file written by Keras 3.15's ``model.save_weights``
+  (MobileNetV2, ConvNeXtTiny, EfficientNetB0 with seeded weights), predictions within 1e-4 of
+  Keras's relative to max |y|;
+- ``decode_predictions`` from the class index shipped as package data, with no server and no
+  Keras cache, equal to Keras's output on recorded scores;
+- whole-model ``.keras`` files of a ConvNeXt (nested Sequentials, LayerScale, ``inputs + x``
+  operations) both ways.
+"""
+
+import hashlib
+import importlib.resources
+import json
+
+import numpy as np
+import pytest
+
+import featherflow as tf
+from featherflow.keras.applications import imagenet_utils
+from tests.applications import reference
+from tests.fixtures.keras_loader import ROOT
+
+DIR = ROOT / "applications_c"
+TOL = 1e-4
+SLOW = {"weights3_effb0_top_33"}
+
+
+def _load(name):
+    with np.load(DIR / f"{name}.npz", allow_pickle=False) as f:
+        return {k: f[k] for k in f.files}
+
+
+def _weights3_names():
+    return sorted(p.name[:-len(".weights.h5")] for p in DIR.glob("weights3_*.weights.h5"))
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=[pytest.mark.slow] if n in SLOW
+                                               else []) for n in _weights3_names()])
+def test_keras3_weights_file_as_weights_argument(name):
+    ref = _load(name)
+    kwargs = json.loads(str(ref["kwargs"]))
+    kwargs["input_shape"] = tuple(kwargs["input_shape"])
+    tf.keras.backend.clear_session()
+    build = getattr(tf.keras.applications, str(ref["ctor"]))
+    model = build(weights=str(DIR / f"{name}.weights.h5"), **kwargs)
+    assert model.name == str(ref["model_name"])
+    assert model.count_params() == int(ref["count_params"])
+    family = getattr(tf.keras.applications, str(ref["module"]))
+    np.testing.assert_allclose(family.preprocess_input(ref["x_raw"].copy()), ref["x"],
+                               rtol=1e-6, atol=1e-5)
+    err = reference.max_rel_err(model.predict(ref["x"], verbose=0), ref["y"])
+    assert err <= TOL, f"{name}: max error {err:.2e} relative to max |y|"
+
+
+def test_keras3_weights_fixtures_cover_two_families_and_stay_small():
+    names = _weights3_names()
+    assert {"weights3_mnv2_035_top_32", "weights3_convnext_tiny_notop_32_avg"} <= set(names)
+    for name in names:
+        assert (DIR / f"{name}.weights.h5").stat().st_size < 1e6
+
+
+def test_keras3_weights_file_of_another_architecture_leaves_the_model_unchanged():
+    tf.keras.backend.clear_session()
+    model = tf.keras.applications.MobileNetV2(alpha=0.5, input_shape=(32, 32, 3), classes=10,
+                                              weights=None)
+    before = [w.numpy().copy() for w in model.weights]
+    path = DIR / "weights3_mnv2_035_top_32.weights.h5"
+    with pytest.raises(ValueError) as info:
+        model.load_weights(str(path))
+    message = str(info.value)
+    assert "weights3_mnv2_035_top_32.weights.h5" in message
+    assert "Conv1" in message or "conv" in message.lower()
+    for w, old in zip(model.weights, before):
+        np.testing.assert_array_equal(w.numpy(), old)
+
+
+# -- decode_predictions ---------------------------------------------------------------------
+def test_class_index_is_package_data_with_keras_hash():
+    data = (importlib.resources.files("featherflow.keras.applications") / "data"
+            / "imagenet_class_index.json").read_bytes()
+    assert hashlib.md5(data).hexdigest() == imagenet_utils.CLASS_INDEX_HASH
+    assert len(json.loads(data)) == 1000
+
+
+def _no_network(*args, **kwargs):
+    raise AssertionError("decode_predictions must not fetch anything")
+
+
+@pytest.mark.parametrize("top", [5, 1, 10])
+def test_decode_predictions_offline_equals_keras(top, tmp_path, monkeypatch):
+    ref = _load("decode_predictions")
+    # no Keras cache, a mirror nobody serves, and any download attempt fails the test
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "empty_keras_home"))
+    monkeypatch.setenv("FEATHERFLOW_APPLICATIONS_MIRROR", "http://127.0.0.1:9/")
+    monkeypatch.setattr("featherflow.utils.file_utils.get_file", _no_network)
+    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", None)
+    out = tf.keras.applications.mobilenet_v2.decode_predictions(ref["preds"], top=top)
+    want = json.loads(str(ref[f"top{top}"]))
+    assert [[(w, n) for w, n, _ in row] for row in out] == \
+        [[(w, n) for w, n, _ in row] for row in want]
+    np.testing.assert_array_equal([[s for _, _, s in row] for row in out],
+                                  np.float32([[s for _, _, s in row] for row in want]))
+    assert all(isinstance(row[0], tuple) for row in out)
+    assert not (tmp_path / "empty_keras_home").exists()
+
+
+def test_decode_predictions_takes_tensors():
+    ref = _load("decode_predictions")
+    out = imagenet_utils.decode_predictions(tf.constant(ref["preds"]), top=1)
+    assert [row[0][:2] for row in out] == [tuple(r[0][:2])
+                                           for r in json.loads(str(ref["top1"]))]
+
+
+# -- whole ConvNeXt models in .keras files --------------------------------------------------
+def test_keras_written_convnext_keras_file_loads_to_keras_prediction(tmp_path):
+    ref = _load("convnext_narrow")
+    model = tf.keras.models.load_model(DIR / "convnext_narrow.keras")
+    assert [la.name for la in model.layers] == json.loads(str(ref["layer_names"]))
+    assert model.count_params() == int(ref["count_params"])
+    assert type(model.get_layer("convnext_narrow_stage_0_block_0_layer_scale")) is \
+        tf.keras.applications.convnext.LayerScale
+    y = model.predict(ref["x"], verbose=0)
+    assert reference.max_rel_err(y, ref["y"]) <= TOL
+    # and written back by featherflow, read again (Keras 3.15 reads such files: see docs)
+    path = tmp_path / "again.keras"
+    model.save(path)
+    again = tf.keras.models.load_model(path)
+    np.testing.assert_array_equal(again.predict(ref["x"], verbose=0), y)
+
+
+def test_featherflow_convnext_saves_whole(tmp_path):
+    tf.keras.backend.clear_session()
+    model = tf.keras.applications.convnext.ConvNeXt(
+        depths=[1, 1, 1, 1], projection_dims=[8, 8, 16, 16], default_size=32,
+        input_shape=(32, 32, 3), classes=3, weights=None, name="convnext_mini")
+    x = np.random.default_rng(0).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+    path = tmp_path / "mini.keras"
+    model.save(path)
+    again = tf.keras.models.load_model(path)
+    assert [la.name for la in again.layers] == [la.name for la in model.layers]
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
