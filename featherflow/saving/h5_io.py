@@ -15,11 +15,14 @@ import zlib
 
 import numpy as np
 
+from featherflow.serialization import load_limits
+
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
 # HDF5 attributes over this size must be split (Keras does the same: layer_names0, 1, ...)
 ATTRIBUTE_LIMIT = 64512
-_BOMB_FLOOR = 1 << 30
+# a dataset declaring more than this and over _BOMB_RATIO times what it stores is refused
+_BOMB_FLOOR = 64 << 20
 # featherflow stores each array's CRC-32 next to it; Keras ignores the attribute
 CRC_ATTR = "featherflow_crc32"
 _BOMB_RATIO = 1000
@@ -203,7 +206,9 @@ def get_group(parent, path, label):
 
 
 def read_array(group, name, label):
-    """The array stored at ``group[name]`` (``name`` may contain ``/``), checked for safety."""
+    """The dataset at ``group[name]`` (``name`` may contain ``/``) as a :class:`StoredArray`,
+    checked for safety (links, external data, dtype, declared against stored size) but not
+    read yet."""
     h5py = require_h5py()
     if "/" in name:
         sub, name = name.rsplit("/", 1)
@@ -228,24 +233,71 @@ def read_array(group, name, label):
         raise CorruptFileError(
             f"{label}: dataset '{name}' holds {ds.dtype} values, not numbers."
         )
+    if ds.dtype.itemsize > 16 or ds.dtype.subdtype is not None:
+        raise CorruptFileError(
+            f"{label}: dataset '{name}' holds {ds.dtype} values, not plain numbers."
+        )
     declared = math.prod(ds.shape) * ds.dtype.itemsize if ds.shape else ds.dtype.itemsize
-    stored = ds.id.get_storage_size()
-    if declared > _BOMB_FLOOR and declared > _BOMB_RATIO * max(stored, 1):
-        raise CorruptFileError(
-            f"{label}: dataset '{name}' declares {declared} bytes but the file stores {stored}; "
-            "refusing to allocate it (a corrupted or malicious file)."
-        )
-    try:
-        array = np.asarray(ds[()])
-        crc = ds.attrs.get(CRC_ATTR)
-    except (OSError, RuntimeError, KeyError) as err:
-        raise CorruptFileError(
-            f"{label}: the data of '{group.name}/{name}' is corrupted (h5py: {err}). The file "
-            "was damaged after it was written; use an earlier copy."
-        ) from None
-    if crc is not None and int(crc) != _crc(array):
-        raise CorruptFileError(
-            f"{label}: the data of '{group.name}/{name}' does not match the checksum written "
-            "with it: the file was damaged after it was saved. Use an earlier copy."
-        )
-    return array
+    return StoredArray(ds, f"{group.name}/{name}", label, declared)
+
+
+class StoredArray:
+    """A dataset checked for safety but not read yet: its shape and dtype come from the file's
+    header, so a loader compares them with the model's weight before any data is allocated.
+
+    ``read()`` (or ``np.asarray``) reads it, charging its bytes to the loading budget and
+    checking featherflow's CRC-32.
+    """
+
+    def __init__(self, dataset, path, label, nbytes):
+        self._dataset = dataset
+        self.path = path
+        self.label = label
+        self.nbytes = nbytes
+        self.shape = tuple(dataset.shape)
+        self.dtype = dataset.dtype
+        self.ndim = len(self.shape)
+        self._value = None
+
+    def read(self, charge=True):
+        """The array (read once); ``charge=False`` when the memory was budgeted already (the
+        model's own weight of this shape exists)."""
+        if self._value is not None:
+            return self._value
+        if charge:
+            stored = self._dataset.id.get_storage_size()
+            if self.nbytes > _BOMB_FLOOR and self.nbytes > _BOMB_RATIO * max(stored, 1):
+                raise CorruptFileError(
+                    f"{self.label}: dataset '{self.path}' declares shape {self.shape} "
+                    f"({self.dtype}, {self.nbytes} bytes) but the file stores {stored} bytes "
+                    "for it; refusing to allocate it (a corrupted or malicious file)."
+                )
+            load_limits.charge(self.nbytes, f"dataset '{self.path}' of shape {self.shape} "
+                                            f"({self.dtype})")
+        try:
+            array = np.asarray(self._dataset[()])
+            crc = self._dataset.attrs.get(CRC_ATTR)
+        except (OSError, RuntimeError, KeyError, ValueError) as err:
+            raise CorruptFileError(
+                f"{self.label}: the data of '{self.path}' is corrupted (h5py: {err}). The file "
+                "was damaged after it was written; use an earlier copy."
+            ) from None
+        if array.shape != self.shape or array.dtype.kind not in "biuf":
+            raise CorruptFileError(
+                f"{self.label}: '{self.path}' declared shape {self.shape} but read "
+                f"{array.shape} ({array.dtype}); the file is corrupted."
+            )
+        if crc is not None and int(crc) != _crc(array):
+            raise CorruptFileError(
+                f"{self.label}: the data of '{self.path}' does not match the checksum written "
+                "with it: the file was damaged after it was saved. Use an earlier copy."
+            )
+        self._value = array
+        return array
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.read()
+        return array if dtype is None else array.astype(dtype)
+
+    def __repr__(self):
+        return f"<StoredArray {self.path!r} shape={self.shape} dtype={self.dtype}>"

@@ -23,10 +23,15 @@ import warnings
 import zipfile
 
 from featherflow.saving import h5_io
-from featherflow.saving.atomic import atomic_path
+from featherflow.saving.atomic import atomic_path, size_of
 from featherflow.saving.legacy_h5 import _require_built, _version, plan_optimizer_state
 from featherflow.saving.weight_plan import WeightPlan
-from featherflow.serialization import compile_config, layer_config, object_serialization
+from featherflow.serialization import (
+    compile_config,
+    layer_config,
+    load_limits,
+    object_serialization,
+)
 
 KERAS3_VERSION = "3.0.0"
 _CONFIG = "config.json"
@@ -157,7 +162,7 @@ def save_weights(model, filepath, overwrite=True, attrs=None):
     """
 
     _require_built(model, "save_weights")
-    with atomic_path(filepath, overwrite) as tmp:
+    with atomic_path(filepath, overwrite, size_hint=size_of(model)) as tmp:
         with h5_io.open_for_write(tmp) as f:
             write_weights(f, model)
             for key, value in (attrs or {}).items():
@@ -183,7 +188,7 @@ def save_model(model, filepath, overwrite=True):
     with h5py.File(buffer, "w", libver=("v108", "v108")) as f:
         write_weights(f, model)
     assets = _saved_assets(model)
-    with atomic_path(filepath, overwrite) as tmp:
+    with atomic_path(filepath, overwrite, size_hint=size_of(model)) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.writestr(_METADATA, metadata)
             zf.writestr(_CONFIG, config_json)
@@ -239,7 +244,7 @@ def load_weights(f, model, skip_mismatch=False, label="file", include_optimizer=
             continue
         stored = _stored(f, path, label)
         if _is_layer(obj) and hasattr(obj, "load_own_variables"):
-            named = {k: a for k, a in stored if not k.isdigit()}
+            named = {k: a.read() for k, a in stored if not k.isdigit()}
             stored = [(k, a) for k, a in stored if k.isdigit()]
             if named:
                 own_stores.append((obj, named))
@@ -281,6 +286,7 @@ def _optimizer_plan(f, entry, model, label):
 
 
 def _check_zip(zf, label):
+    """Refuse members that inflate out of proportion; charge what will be read to the budget."""
     for info in zf.infolist():
         if info.file_size > _ZIP_FLOOR and info.file_size > _ZIP_RATIO * max(
                 info.compress_size, 1):
@@ -288,6 +294,9 @@ def _check_zip(zf, label):
                 f"{label}: zip member '{info.filename}' would inflate to {info.file_size} bytes "
                 f"from {info.compress_size}; refusing a decompression bomb."
             )
+        if info.filename in (_CONFIG, _WEIGHTS) or info.filename.startswith(_ASSETS):
+            load_limits.charge(info.file_size, f"zip member '{info.filename}' "
+                                               f"({info.file_size} bytes inflated)")
 
 
 def read_zip(path, label, assets=None):
@@ -311,17 +320,28 @@ def read_zip(path, label, assets=None):
             )
         _check_zip(zf, label)
         try:
-            config = json.loads(zf.read(_CONFIG).decode("utf-8"))
+            config = _parse_config(zf.read(_CONFIG), label)
             weights = zf.read(_WEIGHTS)
             if assets is not None:
                 for name in names:
                     if name.startswith(_ASSETS) and not name.endswith("/"):
                         assets[_asset_name(name, label)] = zf.read(name)
+        except load_limits.LoadLimitError:
+            raise
         except _ZIP_ERRORS as err:
             raise h5_io.CorruptFileError(
                 f"'{label}' is corrupted: {err}. Use an earlier copy of the file."
             ) from None
     return config, weights
+
+
+def _parse_config(data, label):
+    try:
+        config = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise load_limits.depth_error(f"'{label}' ({_CONFIG})") from None
+    load_limits.check_depth(config, f"'{label}' ({_CONFIG})")
+    return config
 
 
 def _asset_name(name, label):

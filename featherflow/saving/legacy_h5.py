@@ -10,10 +10,12 @@ tf_keras and Keras 3's legacy writer all load; featherflow's files load in all o
 import json
 import warnings
 
+import numpy as np
+
 from featherflow.saving import h5_io
-from featherflow.saving.atomic import atomic_path
+from featherflow.saving.atomic import atomic_path, size_of
 from featherflow.saving.weight_plan import WeightPlan
-from featherflow.serialization import compile_config, model_json, object_serialization
+from featherflow.serialization import compile_config, load_limits, model_json, object_serialization
 from featherflow.serialization.model_json import KERAS2_VERSION
 from featherflow.version import FEATHERFLOW_VERSION
 
@@ -81,7 +83,7 @@ def _write_weights(group, layer, weights):
 def save_weights(model, filepath, overwrite=True):
     """``model.save_weights("x.h5")``: the Keras 2 layout, written atomically."""
     _require_built(model, "save_weights")
-    with atomic_path(filepath, overwrite) as tmp:
+    with atomic_path(filepath, overwrite, size_hint=size_of(model)) as tmp:
         with h5_io.open_for_write(tmp) as f:
             save_weights_to_group(f, model)
             h5_io.write_str_attr(f, "featherflow_version", _version())
@@ -218,7 +220,8 @@ def plan_optimizer_state(model, names, arrays, label):
     if not getattr(optimizer, "built", True):
         optimizer.build(model.trainable_variables)
     targets = list(optimizer.variables)
-    if arrays and arrays[0].shape == () and int(arrays[0]) == 0 and len(arrays) < len(targets):
+    if arrays and arrays[0].shape == () and int(np.asarray(arrays[0])) == 0 and \
+            len(arrays) < len(targets):
         # saved before the first training step: no slots yet, nothing learned to restore
         return None
     if len(arrays) == len(targets) - 1 and len(targets) > 1 and \
@@ -251,7 +254,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     training = None
     if include_optimizer and getattr(model, "compiled", False) and model.optimizer is not None:
         training = object_serialization.dumps(compile_config.training_config(model))
-    with atomic_path(filepath, overwrite) as tmp:
+    with atomic_path(filepath, overwrite, size_hint=size_of(model)) as tmp:
         with h5_io.open_for_write(tmp) as f:
             h5_io.write_str_attr(f, "keras_version", KERAS2_VERSION)
             h5_io.write_str_attr(f, "backend", "tensorflow")
@@ -299,10 +302,13 @@ def load_model(f, label, custom_objects=None, compile=True):
         )
     try:
         config = json.loads(text)
+    except RecursionError:
+        raise load_limits.depth_error(label) from None
     except ValueError as err:
         raise h5_io.CorruptFileError(
             f"{label}: the model configuration is not valid JSON ({err}); the file is corrupted."
         ) from None
+    load_limits.check_depth(config, label)
     _warn_keras2_hard_sigmoid(f, text, label, custom_objects)
     model = model_json.model_from_config(config, custom_objects)
     group = h5_io.get_group(f, "model_weights", label) if "model_weights" in f else f

@@ -10,7 +10,7 @@ import io
 import os
 
 from featherflow.saving import h5_io, keras3_format, legacy_h5
-from featherflow.serialization import CustomObjectScope, SafeModeScope
+from featherflow.serialization import CustomObjectScope, SafeModeScope, load_limits
 
 _H5 = (".h5", ".hdf5")
 
@@ -113,16 +113,20 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """
     path = _path(filepath, "load_model")
     kind = _kind(path, "load_model")
-    with CustomObjectScope(custom_objects), SafeModeScope(safe_mode):
-        if kind == "zip":
-            return keras3_format.load_model(path, path, custom_objects, compile)
-        with h5_io.open_for_read(path, path) as f, h5_io.reading(path):
-            if "model_config" not in f.attrs:
-                raise ValueError(
-                    f"load_model: '{path}' holds weights only (no model configuration). Build "
-                    "the model in code, then call model.load_weights(path)."
-                )
-            return legacy_h5.load_model(f, path, custom_objects, compile)
+    with CustomObjectScope(custom_objects), SafeModeScope(safe_mode), \
+            load_limits.loading(f"'{path}'", os.path.getsize(path)):
+        try:
+            if kind == "zip":
+                return keras3_format.load_model(path, path, custom_objects, compile)
+            with h5_io.open_for_read(path, path) as f, h5_io.reading(path):
+                if "model_config" not in f.attrs:
+                    raise ValueError(
+                        f"load_model: '{path}' holds weights only (no model configuration). "
+                        "Build the model in code, then call model.load_weights(path)."
+                    )
+                return legacy_h5.load_model(f, path, custom_objects, compile)
+        except RecursionError:
+            raise load_limits.depth_error(f"load_model('{path}')") from None
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
@@ -130,6 +134,11 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
     ``.keras``. All shapes are checked before anything is assigned."""
     path = _path(filepath, "load_weights")
     kind = _kind(path, "load_weights")
+    with load_limits.loading(f"'{path}'", os.path.getsize(path)):
+        return _load_weights(model, path, kind, by_name, skip_mismatch)
+
+
+def _load_weights(model, path, kind, by_name, skip_mismatch):
     if kind == "zip":
         _refuse_by_name(by_name, path)
         _, weights = keras3_format.read_zip(path, path)

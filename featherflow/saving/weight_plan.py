@@ -1,4 +1,8 @@
-"""Check every weight before assigning any: a failed load leaves the model unchanged."""
+"""Check every weight before assigning any: a failed load leaves the model unchanged.
+
+Values may be :class:`~featherflow.saving.h5_io.StoredArray` s: their declared shape is
+compared with the model's weight before their data is read.
+"""
 
 import warnings
 
@@ -14,7 +18,8 @@ class WeightPlan:
 
     def add(self, variable, value, where, weight_label):
         """Queue ``value`` for ``variable``; a shape mismatch raises (or warns and skips)."""
-        value = np.asarray(value)
+        if not hasattr(value, "read"):
+            value = np.asarray(value)
         expected = tuple(variable.data.shape)
         if tuple(value.shape) != expected:
             message = (
@@ -31,6 +36,10 @@ class WeightPlan:
             )
         if value.dtype.kind not in "biuf":
             raise ValueError(f"{where}: weight {weight_label} holds {value.dtype} values.")
+        if hasattr(value, "read"):
+            # shape checked against the model's weight first: only now is the data read (the
+            # model already holds that much memory, so it is not charged again)
+            value = value.read(charge=False)
         self.pairs.append((variable, value))
 
     def apply(self):

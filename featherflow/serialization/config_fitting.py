@@ -87,6 +87,13 @@ def dtype_name(dtype):
     """A dtype or policy name from a config (string, Keras 2 ``Policy`` or Keras 3
     ``DTypePolicy`` dict): ``"mixed_float16"`` stays a policy name, which layers take."""
     if isinstance(dtype, dict):
+        class_name = dtype.get("class_name")
+        if not isinstance(class_name, str) or not class_name.isidentifier() or \
+                class_name.startswith("_") or not class_name.endswith("Policy"):
+            raise ValueError(
+                f"A layer's dtype must be a dtype name or a DTypePolicy config; received "
+                f"{dtype!r} (class {class_name!r})."
+            )
         return dtype_policy.policy_name(dtype) or "float32"
     return dtype
 

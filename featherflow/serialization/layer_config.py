@@ -9,7 +9,7 @@ caller passes in.
 
 import numpy as np
 
-from featherflow.serialization import class_names, config_fitting, resolver
+from featherflow.serialization import class_names, config_fitting, load_limits, resolver
 from featherflow.serialization import object_registration as registration
 from featherflow.serialization.config_fitting import keras2_compatible, normalize_layer_config
 from featherflow.serialization.safe_mode import in_safe_mode
@@ -100,6 +100,7 @@ def layer_from_dict(data, custom_objects=None, where=None):
         # Keras 1 stored a Sequential as the bare list of its layers
         config = {"layers": config}
     config = normalize_layer_config(config)
+    load_limits.check_size_entries(config, where)
     if issubclass(cls, (Functional, Sequential)) and _own_from_config(cls):
         layer = cls.from_config(config, custom_objects=custom_objects)
     elif issubclass(cls, Functional):
@@ -161,7 +162,9 @@ def _call_on_zeros(model, shape):
     def zeros(s):
         if isinstance(s, list) and s and isinstance(s[0], list):
             return [zeros(v) for v in s]
-        return np.zeros(tuple(1 if d is None else int(d) for d in s), "float32")
+        dims = tuple(1 if d is None else int(d) for d in s)
+        load_limits.charge_weight(model.name, "build input", dims, "float32")
+        return np.zeros(dims, "float32")
 
     model(zeros(shape), training=False)
     model.built = True

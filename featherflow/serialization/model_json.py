@@ -6,7 +6,13 @@ Sequential and Functional configs themselves are the models' own
 
 import json
 
-from featherflow.serialization import class_names, layer_config, object_serialization, resolver
+from featherflow.serialization import (
+    class_names,
+    layer_config,
+    load_limits,
+    object_serialization,
+    resolver,
+)
 from featherflow.serialization import object_registration as registration
 
 # what featherflow writes as the Keras version of a Keras 2 style file or JSON
@@ -55,11 +61,21 @@ def _subclass_config(model):
 
 def model_from_config(config, custom_objects=None):
     """A model from ``{"class_name": ..., "config": ...}`` (Keras 2 or Keras 3)."""
+    label = "the model config"
+    load_limits.check_depth(config, label)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "A model config is a dict with 'class_name' and 'config' keys (what "
             f"model.to_json() writes); received {type(config).__name__}."
         )
+    with load_limits.loading(label):
+        try:
+            return _build(config, custom_objects)
+        except RecursionError:
+            raise load_limits.depth_error(label) from None
+
+
+def _build(config, custom_objects):
     with registration.CustomObjectScope(custom_objects):
         return layer_config.layer_from_dict(config, custom_objects, where="the model")
 
@@ -73,6 +89,8 @@ def model_from_json(json_string, custom_objects=None):
     """
     try:
         config = json.loads(json_string)
+    except RecursionError:
+        raise load_limits.depth_error("model_from_json") from None
     except (TypeError, ValueError) as err:
         raise ValueError(
             f"model_from_json expects the JSON text from model.to_json(); it could not be "
@@ -83,5 +101,6 @@ def model_from_json(json_string, custom_objects=None):
 
 def clone_model(model):
     """A model with the same architecture and freshly initialised weights."""
-    return model_from_config(json.loads(json.dumps(model_to_dict(model),
-                                                   default=object_serialization.json_default)))
+    # the model is the caller's own, not a file: no loading budget
+    return _build(json.loads(json.dumps(model_to_dict(model),
+                                        default=object_serialization.json_default)), None)

@@ -9,10 +9,17 @@ from a file: names are looked up among featherflow's classes and the objects you
 
 import inspect
 import json
+import re
 
 import numpy as np
 
-from featherflow.serialization import class_names, config_fitting, layer_config, resolver
+from featherflow.serialization import (
+    class_names,
+    config_fitting,
+    layer_config,
+    load_limits,
+    resolver,
+)
 from featherflow.serialization import object_registration as registration
 from featherflow.serialization.safe_mode import SafeModeScope
 
@@ -67,8 +74,14 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=None, module
         >>> deserialize_keras_object({"class_name": "Dense", "config": {"units": 2}}).units
         2
     """
-    with registration.CustomObjectScope(custom_objects), SafeModeScope(safe_mode):
-        return _deserialize(config, module_objects, printable_module_name)
+    label = f"the {printable_module_name} config"
+    load_limits.check_depth(config, label)
+    with registration.CustomObjectScope(custom_objects), SafeModeScope(safe_mode), \
+            load_limits.loading(label):
+        try:
+            return _deserialize(config, module_objects, printable_module_name)
+        except RecursionError:
+            raise load_limits.depth_error(label) from None
 
 
 def _deserialize(config, module_objects, kind):
@@ -131,7 +144,7 @@ def _special(config):
     name = config["class_name"]
     inner = config.get("config")
     if name == "__numpy__":
-        return np.asarray(inner["value"], dtype=inner.get("dtype"))
+        return _numpy_value(inner)
     if name == "__tuple__":
         return tuple(inner["value"])
     if name == "__bytes__":
@@ -144,6 +157,56 @@ def _special(config):
     if name == "__keras_tensor__":
         raise ValueError("A symbolic tensor can only appear in a Functional model's nodes.")
     return _NOT_SPECIAL
+
+
+def _numpy_value(inner):
+    """A ``__numpy__`` entry's array: numbers, booleans or text only, never objects."""
+    if not isinstance(inner, dict) or "value" not in inner:
+        raise ValueError(f"A '__numpy__' config needs {{'value': ..., 'dtype': ...}}; received "
+                         f"{inner!r}.")
+    dtype = inner.get("dtype")
+    if dtype in ("string", "str", "bytes") or _is_text_dtype(dtype):
+        # text arrays: NumPy sizes the strings from the values (a declared width could be huge)
+        dtype = None
+    elif dtype is not None:
+        dtype = safe_numeric_dtype(dtype, "a '__numpy__' array")
+    value = np.asarray(inner["value"], dtype=dtype)
+    if value.dtype.kind not in "biufcUS":
+        raise ValueError(
+            f"A '__numpy__' array in the config holds {value.dtype} values; featherflow only "
+            "rebuilds arrays of numbers, booleans or text from a file."
+        )
+    return value
+
+
+def _is_text_dtype(dtype):
+    return isinstance(dtype, str) and re.fullmatch(r"[<>|=]?[US]\d*", dtype) is not None
+
+
+def safe_numeric_dtype(dtype, where):
+    """The NumPy dtype of a plain dtype name (``"float32"``, ``"int64"``, ``"bool"``...).
+
+    Anything else (``"object"``, ``"O"``, dotted or dunder paths, structured, void, datetime,
+    text) is refused, whatever ``safe_mode`` says: a dtype name never loads code or objects.
+    """
+    name = dtype if isinstance(dtype, str) else None
+    if name is None or not name.isidentifier() or name.startswith("_"):
+        raise ValueError(
+            f"{where}: dtype {dtype!r} is not a numeric dtype name; expected one of 'bool', "
+            "'int8'...'int64', 'uint8'...'uint64', 'float16', 'float32', 'float64', "
+            "'complex64', 'complex128'."
+        )
+    try:
+        resolved = np.dtype(name)
+    except (TypeError, ValueError, OverflowError):
+        resolved = None
+    if resolved is None or resolved.kind not in "biufc" or resolved.name != name:
+        raise ValueError(
+            f"{where}: dtype {dtype!r} is not a numeric dtype name; expected one of 'bool', "
+            "'int8'...'int64', 'uint8'...'uint64', 'float16', 'float32', 'float64', "
+            "'complex64', 'complex128'."
+        )
+    return resolved
 
 
 def _names_a_layer(class_name, registered, module_objects):
