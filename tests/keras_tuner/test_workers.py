@@ -1,0 +1,55 @@
+"""Two processes search one Optuna study in one SQLite file: every trial is run exactly once,
+none is lost, and the study holds exactly ``max_trials`` trials of the search."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+optuna = pytest.importorskip("optuna")
+
+import featherflow.keras_tuner as kt  # noqa: E402
+
+WORKER = os.path.join(os.path.dirname(__file__), "worker.py")
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def test_two_workers_share_one_sqlite_study(tmp_path):
+    storage = "sqlite:///" + str(tmp_path / "shared.db")
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(ROOT))
+    workers = []
+    for name in ("worker0", "worker1"):
+        workers.append(subprocess.Popen(
+            [sys.executable, WORKER, storage, str(tmp_path), name, str(tmp_path / f"{name}.json"),
+             str(barrier)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    try:
+        for worker in workers:
+            _, err = worker.communicate(timeout=240)
+            assert worker.returncode == 0, err.decode()[-2000:]
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+    ran = {name: json.load(open(tmp_path / f"{name}.json")) for name in ("worker0", "worker1")}
+    everything = ran["worker0"] + ran["worker1"]
+    assert sorted(everything) == [str(i) for i in range(8)]  # each trial once, none lost
+    assert ran["worker0"] and ran["worker1"]  # both workers took part
+
+    study = optuna.load_study(study_name="shared", storage=storage)
+    search_trials = [t for t in study.trials if not t.user_attrs.get("featherflow:surplus")]
+    assert len(search_trials) == 8
+    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in search_trials)
+    for t in search_trials:
+        owner = t.user_attrs["featherflow:tuner_id"]
+        assert t.user_attrs["featherflow:trial_id"] in ran[owner]
+    # a third tuner on the same storage sees the finished search
+    tuner = kt.RandomSearch(lambda hp: hp.Int("units", 1, 8), objective="val_loss",
+                            max_trials=8, storage=storage, directory=tmp_path,
+                            project_name="shared", tuner_id="reader")
+    assert len(tuner.oracle.trials) == 8 and tuner.remaining_trials == 0
+    assert len(tuner.oracle.get_best_trials(3)) == 3

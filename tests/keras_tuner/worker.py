@@ -1,0 +1,46 @@
+"""One worker of tests/keras_tuner/test_workers.py: searches the shared study and writes the
+trial ids it ran. Arguments: storage URL, directory, tuner id, output file, barrier dir."""
+
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+import featherflow as tf
+import featherflow.keras_tuner as kt
+
+storage, directory, tuner_id, output, barrier = sys.argv[1:6]
+rng = np.random.default_rng(0)
+x = rng.uniform(-1, 1, size=(32, 2)).astype("float32")
+y = x.sum(axis=1, keepdims=True)
+
+
+def build_model(hp):
+    model = tf.keras.Sequential([tf.keras.Input((2,)),
+                                 tf.keras.layers.Dense(hp.Int("units", 1, 8)),
+                                 tf.keras.layers.Dense(1)])
+    model.compile(tf.keras.optimizers.SGD(hp.Float("lr", 1e-3, 1e-1, sampling="log")),
+                  loss="mse")
+    return model
+
+
+class Worker(kt.RandomSearch):
+    ran = []
+
+    def run_trial(self, trial, *args, **kwargs):
+        self.ran.append(trial.trial_id)
+        time.sleep(0.3)  # long enough that both workers get trials
+        return super().run_trial(trial, *args, **kwargs)
+
+
+tuner = Worker(build_model, objective="val_loss", max_trials=8, seed=7, storage=storage,
+               directory=directory, project_name="shared", tuner_id=tuner_id)
+open(os.path.join(barrier, tuner_id), "w").close()
+deadline = time.time() + 60
+while len(os.listdir(barrier)) < 2 and time.time() < deadline:
+    time.sleep(0.05)
+tuner.search(x, y, epochs=2, validation_split=0.25, verbose=0)
+with open(output, "w") as f:
+    json.dump(tuner.ran, f)
