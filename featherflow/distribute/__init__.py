@@ -3,7 +3,8 @@
 ``MultiWorkerMirroredStrategy`` runs one replica per MPI process (launch with
 ``mpiexec -n N python train.py``; mpi4py and Open MPI come with the ``[mpi]`` extra);
 ``MirroredStrategy`` and ``OneDeviceStrategy`` run one replica in this process; outside every
-scope ``get_strategy()`` is the default strategy. See docs/distribute.md."""
+scope ``get_strategy()`` is the default strategy. See docs/distributed.md
+(``featherflow.distribute.hvd``: Horovod's API on the same collectives)."""
 
 from featherflow.distribute import experimental
 from featherflow.distribute.context import (

@@ -4,19 +4,22 @@ extra).
 
 Every operation takes and returns NumPy arrays. ``allreduce_sum`` packs a list of arrays into
 flat buffers (one per dtype, cut into packs of at most ``bytes_per_pack`` bytes) and
-all-reduces each buffer in place, all packs in flight at once.
+all-reduces each buffer in place.
 
 Failure behaviour (the part MPI itself leaves to the application):
 
-- Every collective is non-blocking (``Iallreduce``, ``Ibcast``, ``Iallgatherv``) and waited
-  for by polling with a deadline (``timeout_seconds``): past it, the rank prints which
-  collective did not complete and aborts the whole job (``MPI_Abort``), since MPI cannot
-  cancel a collective. After ``STALL_WARNING_SECONDS`` a waiting rank says on stderr what it
-  waits for (Horovod's stall warning).
-- Every collective starts with a tiny all-gather of a signature (sequence number, kind,
-  sizes, dtypes, root), so ranks that call different collectives, or the same one with other
-  sizes, or one rank that skipped a step, get an ``InvalidArgumentError`` naming what each
-  rank called, on every rank, instead of a hang or silently mixed data.
+- Every collective starts with a tiny non-blocking all-gather of a signature (sequence
+  number, kind, sizes, dtypes, root), waited for by polling with a deadline
+  (``timeout_seconds``): past it, the rank prints which collective did not complete and
+  aborts the whole job (``MPI_Abort``), since MPI cannot cancel a collective. After
+  ``STALL_WARNING_SECONDS`` a waiting rank says on stderr what it waits for (Horovod's stall
+  warning). Ranks that call different collectives, or the same one with other sizes or
+  another root, get an ``InvalidArgumentError`` naming what each rank called, on every rank,
+  instead of a hang or silently mixed data.
+- Once the signatures are in, every rank is known to be in the same collective, so the data
+  moves with the blocking call (``Allreduce``, ``Bcast``, ``Allgatherv``): Open MPI's
+  blocking algorithms progress a large buffer much faster than a polled ``Iallreduce``
+  (measured: 1.6 MB on 2 loaded cores, about 1 ms blocking against 12-30 ms polled).
 - A rank that leaves (its script ends, ``sys.exit``) tells the others on a control
   communicator; a rank waiting for a collective with a departed peer aborts the job at once.
   An uncaught exception on any rank aborts the job (``sys.excepthook``); a killed rank or
@@ -47,7 +50,8 @@ class LocalCollective:
     local_rank = 0
     local_size = 1
 
-    def allreduce_sum(self, arrays, scale=None, what=None, bytes_per_pack=None):
+    def allreduce_sum(self, arrays, scale=None, what=None, bytes_per_pack=None,
+                      reuse=False):
         if scale is None:
             return [np.asarray(a) for a in arrays]
         return [np.asarray(a) * np.asarray(a).dtype.type(scale)
@@ -204,6 +208,7 @@ class MpiCollective:
         self.local_size = local.Get_size()
         local.Free()
         self._seq = 0
+        self._buffers = {}
         self._world_ranks = MPI.Group.Translate_ranks(
             base.Get_group(), list(range(self.size)), MPI.COMM_WORLD.Get_group())
         self.bytes_reduced = 0
@@ -218,7 +223,7 @@ class MpiCollective:
         start = time.monotonic()
         deadline = start + self.timeout_seconds
         warn_at = start + STALL_WARNING_SECONDS
-        spin_until = start + 2e-4
+        spin_until = start + 1e-3
         nap = 2e-5
         seen_departure = None
         while not MPI.Request.Testall(reqs):
@@ -246,7 +251,7 @@ class MpiCollective:
                      f"{self.timeout_seconds:g} s.")
                 warn_at = now + STALL_WARNING_SECONDS
             time.sleep(nap)
-            nap = min(nap * 2, 2e-3)
+            nap = min(nap * 2, 5e-4)
         self.wait_seconds += time.monotonic() - start
 
     def _peer_departures(self):
@@ -293,7 +298,7 @@ class MpiCollective:
     def _objects_raw(self, data, what):
         """Every rank's ``data`` (bytes) gathered, as a list (no signature: internal)."""
         lengths = np.empty(self.size, np.int64)
-        self._wait([self.comm.Iallgather(np.asarray([len(data)], np.int64), lengths)], what)
+        self.comm.Allgather(np.asarray([len(data)], np.int64), lengths)
         return self._gather_bytes(data, lengths, what)
 
     def _gather_bytes(self, data, lengths, what):
@@ -301,8 +306,7 @@ class MpiCollective:
         counts = [int(n) for n in lengths]
         recv = bytearray(sum(counts))
         send = bytearray(data)
-        req = self.comm.Iallgatherv([send, MPI.BYTE], [recv, (counts, None), MPI.BYTE])
-        self._wait([req], what)
+        self.comm.Allgatherv([send, MPI.BYTE], [recv, (counts, None), MPI.BYTE])
         out, pos = [], 0
         for n in counts:
             out.append(bytes(recv[pos:pos + n]))
@@ -310,11 +314,15 @@ class MpiCollective:
         return out
 
     # -- collectives --------------------------------------------------------------------
-    def allreduce_sum(self, arrays, scale=None, what="all-reduce", bytes_per_pack=None):
+    def allreduce_sum(self, arrays, scale=None, what="all-reduce", bytes_per_pack=None,
+                      reuse=False):
         """Sum every array over the ranks. The arrays are copied into flat buffers (one
         dtype each, at most ``bytes_per_pack`` bytes, a bigger array alone), multiplied by
         ``scale`` on the way when given (float arrays), and each buffer is all-reduced in
-        place; all buffers are in flight together. Returns views into the buffers."""
+        place. Returns views into the buffers. ``reuse=True`` (the gradient all-reduce):
+        the buffers are kept for the next call of the same layout, so the views are valid
+        only until then; a fresh 1.6 MB buffer per step made the all-reduce 2-20x slower
+        (page faults, Open MPI's per-buffer set-up)."""
         MPI = self._MPI
         arrays = [np.asarray(a) for a in arrays]
         limit = int(bytes_per_pack or self.bytes_per_pack)
@@ -337,9 +345,16 @@ class MpiCollective:
             f"of {total} values, " + ", ".join(f"{len(i)} {d} arrays" for d, i in packs)
             + " "))
         out = [None] * len(arrays)
-        reqs = []
-        for dt, idx in packs:
-            flat = np.empty(sum(arrays[i].size for i in idx), dt)
+        if reuse and len(self._buffers) > 64:
+            self._buffers.clear()
+        for k, (dt, idx) in enumerate(packs):
+            size = sum(arrays[i].size for i in idx)
+            if reuse:
+                flat = self._buffers.get((k, dt.str, size))
+                if flat is None:
+                    flat = self._buffers[(k, dt.str, size)] = np.empty(size, dt)
+            else:
+                flat = np.empty(size, dt)
             pos = 0
             for i in idx:
                 n = arrays[i].size
@@ -350,10 +365,9 @@ class MpiCollective:
                     view[...] = arrays[i].reshape(-1)
                 out[i] = view.reshape(arrays[i].shape)
                 pos += n
-            reqs.append(self.comm.Iallreduce(MPI.IN_PLACE, flat, op=MPI.SUM))
+            self.comm.Allreduce(MPI.IN_PLACE, flat, op=MPI.SUM)
             self.bytes_reduced += flat.nbytes
             self.calls += 1
-        self._wait(reqs, what)
         return out
 
     def allreduce(self, array, op="sum", what="all-reduce"):
@@ -366,7 +380,7 @@ class MpiCollective:
         self._begin(_REDUCE_OP, what, (a.size, _crc(a.shape, a.dtype.str), _crc(op)),
                     describe=f"({op}) of shape {a.shape} {a.dtype} ")
         buf = a.copy()
-        self._wait([self.comm.Iallreduce(MPI.IN_PLACE, buf, op=ops[op])], what)
+        self.comm.Allreduce(MPI.IN_PLACE, buf, op=ops[op])
         return buf
 
     def broadcast(self, array, root=0, what="broadcast"):
@@ -388,7 +402,7 @@ class MpiCollective:
                 f"create the same variables in the same order inside strategy.scope().")
         if numeric:
             buf = array.copy() if self.rank != root else array
-            self._wait([self.comm.Ibcast(buf, root=root)], what)
+            self.comm.Bcast(buf, root=root)
             return buf
         return pickle.loads(self._bcast_bytes(data, int(table[root, 6]), root, what))
 
@@ -402,7 +416,7 @@ class MpiCollective:
     def _bcast_bytes(self, data, n, root, what):
         MPI = self._MPI
         buf = bytearray(data) if self.rank == root else bytearray(n)
-        self._wait([self.comm.Ibcast([buf, MPI.BYTE], root=root)], what)
+        self.comm.Bcast([buf, MPI.BYTE], root=root)
         return bytes(buf)
 
     def allgather(self, array, what="all-gather"):
@@ -416,7 +430,7 @@ class MpiCollective:
         per_row = int(np.prod(array.shape[1:], dtype=np.int64))
         counts = [int(c) * per_row for c in table[:, 6]]
         recv = np.empty(sum(counts), array.dtype)
-        self._wait([self.comm.Iallgatherv(array.reshape(-1), [recv, (counts, None)])], what)
+        self.comm.Allgatherv(array.reshape(-1), [recv, (counts, None)])
         out, pos = [], 0
         for c, n in zip(table[:, 6], counts):
             out.append(recv[pos:pos + n].reshape((int(c),) + array.shape[1:]))

@@ -215,7 +215,7 @@ class Compression:
 
 
 def _reduce_arrays(arrays, op, prescale_factor=1.0, postscale_factor=1.0,
-                   compression=Compression.none, where="hvd.allreduce"):
+                   compression=Compression.none, where="hvd.allreduce", reuse=False):
     """Reduce a list of arrays over the ranks: one packed collective for Sum/Average."""
     c = _c()
     packed, ctxs = [], []
@@ -226,7 +226,7 @@ def _reduce_arrays(arrays, op, prescale_factor=1.0, postscale_factor=1.0,
         packed.append(p)
         ctxs.append(ctx)
     if op in (Sum, Average):
-        out = c.allreduce_sum(packed, what=where) if packed else []
+        out = c.allreduce_sum(packed, what=where, reuse=reuse) if packed else []
     else:
         out = [c.allreduce(p, op.value, where) for p in packed]
     result = []
@@ -316,15 +316,18 @@ def join(device=""):
 
 
 # -- gradients -----------------------------------------------------------------------------
-def _average_gradients(grads, op, compression, gradient_predivide_factor, where):
-    """Reduce the non-None gradients in one packed collective; None stays None."""
+def _average_gradients(grads, op, compression, gradient_predivide_factor, where,
+                       reuse=False):
+    """Reduce the non-None gradients in one packed collective; None stays None
+    (``reuse``: in the collective's kept buffers, valid until the next such call)."""
     idx = [i for i, g in enumerate(grads) if g is not None]
     arrays = [_array(grads[i]) for i in idx]
     if op is Average and gradient_predivide_factor != 1.0:
         reduced = _reduce_arrays(arrays, Sum, 1.0 / gradient_predivide_factor,
-                                 gradient_predivide_factor / size(), compression, where)
+                                 gradient_predivide_factor / size(), compression, where,
+                                 reuse)
     else:
-        reduced = _reduce_arrays(arrays, op, 1.0, 1.0, compression, where)
+        reduced = _reduce_arrays(arrays, op, 1.0, 1.0, compression, where, reuse)
     out = list(grads)
     for i, r, a in zip(idx, reduced, arrays):
         out[i] = _tensor(r.astype(a.dtype, copy=False))
@@ -365,7 +368,8 @@ def DistributedOptimizer(optimizer, name=None, use_locking=False, device_dense="
 
     def apply(self, grads, trainable_variables=None):
         grads = _average_gradients(list(grads), op, compression, gradient_predivide_factor,
-                                   "the hvd.DistributedOptimizer gradient all-reduce")
+                                   "the hvd.DistributedOptimizer gradient all-reduce",
+                                   reuse=True)
         return base.apply(self, grads, trainable_variables)
 
     cls = type(base.__name__, (base,), {"apply": apply, "__module__": base.__module__,

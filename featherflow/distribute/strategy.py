@@ -329,14 +329,15 @@ class Strategy:
             counts = np.ones(1, arrays[0].dtype if arrays and
                              arrays[0].dtype.kind == "f" else np.float32)
             out = self._collective.allreduce_sum(arrays + [counts], scale=rows,
-                                                 what="the gradient all-reduce")
+                                                 what="the gradient all-reduce", reuse=True)
             total = out.pop()[0]
             for o in out:
                 if o.dtype.kind == "f":
                     o /= o.dtype.type(total)
             nbytes = sum(a.nbytes for a in arrays) + counts.nbytes
         else:
-            out = self._collective.allreduce_sum(arrays, what="the gradient all-reduce")
+            out = self._collective.allreduce_sum(arrays, what="the gradient all-reduce",
+                                                 reuse=True)
             nbytes = sum(a.nbytes for a in arrays)
         self._stats["calls"] += 1
         self._stats["bytes"] += nbytes
