@@ -6,6 +6,7 @@ Nothing here imports protobuf or google-crc32c until a record is written, read o
 
 import importlib
 
+from featherflow.io.composite_features import RaggedFeature, SparseFeature
 from featherflow.io.features import FixedLenFeature, FixedLenSequenceFeature, VarLenFeature
 from featherflow.io.parsing import (
     parse_example,
@@ -18,7 +19,8 @@ from featherflow.io.tensor_proto import parse_tensor, serialize_tensor
 from featherflow.io.tfrecord import TFRecordOptions, TFRecordWriter
 
 # Names defined beside the datasets that use them, loaded on first use
-_LAZY = {"decode_csv": ("featherflow.data.csv", "decode_csv")}
+_LAZY = {"decode_csv": ("featherflow.data.csv", "decode_csv"),
+         "decode_json_example": ("featherflow.io.json_example", "decode_json_example")}
 _LAZY.update({name: ("featherflow.io.encodings", name) for name in (
     "decode_base64", "decode_compressed", "deserialize_many_sparse", "encode_base64",
     "serialize_many_sparse", "serialize_sparse")})
@@ -43,7 +45,8 @@ def __getattr__(name):
 
 
 __all__ = [
-    "FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter",
+    "FixedLenFeature", "FixedLenSequenceFeature", "RaggedFeature", "SparseFeature",
+    "TFRecordOptions", "TFRecordWriter",
     "VarLenFeature", "decode_raw", "parse_example", "parse_sequence_example",
     "parse_single_example", "parse_single_sequence_example", "parse_tensor", "serialize_tensor",
     "gfile", *_LAZY,

@@ -12,10 +12,10 @@ import itertools
 
 import numpy as np
 
-from featherflow.autodiff.tensor import Tensor
 from featherflow.api.sparse_tensor import SparseTensor
+from featherflow.autodiff.tensor import Tensor
 from featherflow.errors import InvalidArgumentError
-from featherflow.io import example_proto
+from featherflow.io import composite_features, example_proto
 from featherflow.io import features as feature_specs
 from featherflow.io.strings import string_array
 
@@ -40,6 +40,9 @@ def parse_single_example(serialized, features, example_names=None, name=None):
 def parse_example(serialized, features, example_names=None, name=None):
     """Parse a vector of serialized ``tf.train.Example`` records into batched tensors (a
     scalar record parses as ``parse_single_example`` does)."""
+    if composite_features.has_composite(features):
+        # SparseFeature / RaggedFeature: their parts parsed here, then assembled
+        return composite_features.parse_with_composites(parse_example, serialized, features)
     records = _serialized_array(serialized)
     if records.ndim > 1:
         raise InvalidArgumentError(
