@@ -141,3 +141,59 @@ def test_featherflow_convnext_saves_whole(tmp_path):
     again = tf.keras.models.load_model(path)
     assert [la.name for la in again.layers] == [la.name for la in model.layers]
     np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+# -- bad input: files for another variant or include_top, wrong classes, small inputs --------
+LEGACY = ROOT / "applications" / "mobilenetv2_035_top_32.h5"
+KERAS3 = DIR / "weights3_mnv2_035_top_32.weights.h5"
+
+
+@pytest.mark.parametrize("path", [LEGACY, KERAS3], ids=["keras2_h5", "keras3_weights_h5"])
+def test_top_file_for_a_model_without_top_is_refused(path):
+    tf.keras.backend.clear_session()
+    with pytest.raises(ValueError) as info:
+        tf.keras.applications.MobileNetV2(alpha=0.35, include_top=False, weights=str(path),
+                                          input_shape=(32, 32, 3))
+    message = str(info.value)
+    assert path.name in message
+    if path is KERAS3:  # Keras 3 itself loads this file silently, ignoring the top
+        assert "'layers/dense' [(1280, 10), (10,)]" in message and "include_top" in message
+    else:
+        assert "predictions" in message
+
+
+def test_file_without_top_for_a_model_with_top_is_refused():
+    path = DIR / "weights3_convnext_tiny_notop_32_avg.weights.h5"
+    tf.keras.backend.clear_session()
+    with pytest.raises(ValueError, match=r"convnext_tiny_head_dense.*\(768, 10\)") as info:
+        tf.keras.applications.ConvNeXtTiny(classes=10, weights=str(path),
+                                           input_shape=(32, 32, 3))
+    assert path.name in str(info.value)
+
+
+@pytest.mark.parametrize("path", [LEGACY, KERAS3], ids=["keras2_h5", "keras3_weights_h5"])
+def test_wrong_classes_name_the_layer_and_shapes_and_leave_the_model_unchanged(path):
+    tf.keras.backend.clear_session()
+    model = tf.keras.applications.MobileNetV2(alpha=0.35, classes=7, weights=None,
+                                              input_shape=(32, 32, 3))
+    before = [w.numpy().copy() for w in model.weights]
+    with pytest.raises(ValueError, match=r"'predictions'.*\(1280, 7\).*\(1280, 10\)") as info:
+        model.load_weights(str(path))
+    assert path.name in str(info.value) and "left unchanged" in str(info.value)
+    for w, old in zip(model.weights, before):
+        np.testing.assert_array_equal(w.numpy(), old)
+
+
+@pytest.mark.parametrize("ctor", ["MobileNetV3Small", "MobileNetV3Large", "EfficientNetB0",
+                                  "EfficientNetV2B0", "ConvNeXtTiny", "ResNet50V2", "DenseNet121"])
+def test_imagenet_top_with_other_classes_is_refused_before_building(ctor):
+    with pytest.raises(ValueError, match=r"classes should be 1000. Received classes=10"):
+        getattr(tf.keras.applications, ctor)(weights="imagenet", classes=10)
+
+
+@pytest.mark.parametrize("ctor", ["MobileNetV3Small", "EfficientNetB0", "EfficientNetV2B0",
+                                  "ConvNeXtTiny", "ResNet50V2"])
+def test_input_below_the_minimum_is_refused(ctor):
+    with pytest.raises(ValueError, match=r"at least 32x32.*\(16, 40, 3\)"):
+        getattr(tf.keras.applications, ctor)(weights=None, include_top=False,
+                                             input_shape=(16, 40, 3))

@@ -78,5 +78,52 @@ def load_weights(model, weights, file_name=None, origin=None, file_hash=None):
                         file_hash=file_hash)
         model.load_weights(path)
     elif weights is not None:
-        model.load_weights(os.fspath(weights))
+        path = os.fspath(weights)
+        refuse_extra_weights(model, path)
+        model.load_weights(path)
     return model
+
+
+def refuse_extra_weights(model, path):
+    """Refuse a Keras 3 ``.weights.h5`` file that holds weights the model has no place for (a
+    file saved with ``include_top=True`` given to an ``include_top=False`` model). Keras 3
+    loads such a file silently, ignoring the extra layers; the applications refuse it before
+    anything is assigned, as the Keras 2 layout's loader does."""
+    # h5py is optional (featherflow[h5]); model.load_weights names the extra when it is missing
+    try:
+        import h5py
+    except ImportError:
+        return
+    from featherflow.saving import keras3_format
+
+    try:
+        f = h5py.File(path, "r")
+    except OSError:
+        return  # not HDF5 (a .keras zip, a TF checkpoint): model.load_weights reads or refuses
+    with f:
+        if "layer_names" in f.attrs or "model_weights" in f or "layers" not in f:
+            return  # the Keras 2 layout: its loader matches layers one to one
+        expected = {p for p, _, variables in keras3_format.saveable_tree(
+            model, include_optimizer=False) if variables}
+        extra = []
+
+        def visit(name, item):
+            if isinstance(item, h5py.Group) and name.rsplit("/", 1)[-1] == "vars" and len(item):
+                owner = name[:-len("/vars")] if "/" in name else ""
+                if owner not in expected and not owner.startswith("optimizer"):
+                    extra.append(f"'{owner or '/'}' "
+                                 f"{[tuple(item[k].shape) for k in sorted(item, key=_index)]}")
+
+        f.visititems(visit)
+    if extra:
+        raise ValueError(
+            f"{model.name}: the weights file {path} holds weights for {len(extra)} layer "
+            f"path(s) this model does not have: {', '.join(extra[:4])}"
+            f"{' ...' if len(extra) > 4 else ''}. It was saved from another architecture or "
+            "with another include_top (a top file for an include_top=False model?). Build the "
+            "model with the settings the file was saved with (include_top, classes, alpha, "
+            "variant). Nothing was loaded.")
+
+
+def _index(key):
+    return (0, int(key)) if key.isdigit() else (1, key)
