@@ -60,6 +60,7 @@ _LAZY_SUBMODULES = {
     "config": "featherflow.keras.config",
     "mixed_precision": "featherflow.keras.mixed_precision",
     "applications": "featherflow.keras.applications",
+    "wrappers": "featherflow.keras.wrappers",
 }
 
 
