@@ -81,7 +81,7 @@ def test_enable_unsafe_deserialization_turns_the_default_safe_mode_off(restore):
     model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Lambda(lambda t: t * 2)])
     text = model.to_json()
     custom = {"lambda": lambda t: t * 2}
-    with pytest.raises(ValueError, match="Refusing to load the Lambda"):
+    with pytest.raises(ValueError, match="Refusing to load .*Lambda"):
         tf.keras.models.model_from_json(text, custom_objects=custom)
     restore.enable_unsafe_deserialization()
     loaded = tf.keras.models.model_from_json(text, custom_objects=custom)

@@ -678,13 +678,20 @@ class Layer:
         return Tensor(a)
 
     # -- the symbolic graph -----------------------------------------------------------------
+    def _error_text(self, err):
+        """``err``'s message naming this layer once (many already start "Dense 'dense': ")."""
+        text = str(err)
+        if text.startswith((f"{type(self).__name__} '{self.name}'", f"Layer '{self.name}'")):
+            return text
+        return f"Layer '{self.name}' ({type(self).__name__}): {text}"
+
     def _symbolic_call(self, inputs, rest, kwargs):
         shapes = symbolic_shapes(inputs)
         if not self.built:
             try:
                 self._maybe_build(shapes)
             except (ValueError, TypeError) as err:
-                raise type(err)(f"Layer '{self.name}' ({type(self).__name__}): {err}") from None
+                raise type(err)(self._error_text(err)) from None
         mask_kwarg = kwargs.get("mask")
         input_has_mask = mask_kwarg is not None or any(
             t._has_mask for t in tree.flatten(inputs) if isinstance(t, KerasTensor))
@@ -694,7 +701,7 @@ class Layer:
             else:
                 out_shape = self.compute_output_shape(shapes)
         except (ValueError, TypeError) as err:
-            raise type(err)(f"Layer '{self.name}' ({type(self).__name__}): {err}") from None
+            raise type(err)(self._error_text(err)) from None
         node_index = len(self._inbound_nodes)
         dtype = self.dtype
         if self._reduced is not None and _reduced_kind(type(self)) != _CONTAINER:

@@ -162,8 +162,10 @@ class Sequential(Model):
                     # a layer that cannot tell its output shape: run layer by layer instead
                     return
                 except (ValueError, TypeError) as err:
-                    raise type(err)(
-                        f"Sequential '{self.name}', layer '{layer.name}': {err}") from None
+                    # the layer's own message names it already, or gets it named here once
+                    named = f"'{layer.name}'" in str(err)
+                    where = "" if named else f", layer '{layer.name}'"
+                    raise type(err)(f"Sequential '{self.name}'{where}: {err}") from None
         finally:
             self.built = True
         self._graph = LayerGraph(self.name, [inputs], [x])

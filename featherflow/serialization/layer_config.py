@@ -173,7 +173,8 @@ def _call_on_zeros(model, shape):
 def _lambda_from_config(cls, config, custom_objects, where):
     if in_safe_mode():
         raise ValueError(
-            f"Refusing to load the Lambda layer {where}: a Lambda wraps Python code, and a "
+            f"Refusing to load {where if 'Lambda' in where else where + ' (a Lambda layer)'}"
+            ": a Lambda wraps Python code, and a "
             "saved file can only name that code (or carry it compiled, which featherflow never "
             "runs). To load it, define the function yourself and pass "
             "load_model(path, safe_mode=False, custom_objects={'<function name or layer "

@@ -113,15 +113,29 @@ def _loss_weights(loss_weights, names):
 
 
 def shape_error(what, y_true, y_pred, err):
-    """A ValueError naming the targets' and predictions' shapes and the likely fix."""
+    """A ValueError naming the targets' and predictions' shapes and the likely fix (the
+    loss's own message first; a hint for the label format only where it gives none)."""
     yt = np.shape(y_true.data if isinstance(y_true, Tensor) else y_true)
     yp = np.shape(y_pred.data if isinstance(y_pred, Tensor) else y_pred)
-    return ValueError(
-        f"Computing the {what} failed for targets y of shape {tuple(yt)} and model outputs of "
-        f"shape {tuple(yp)}: {err}. The targets need one column per output unit (the last "
-        f"layer has {yp[-1] if yp else '?'}); integer class labels need "
-        "sparse_categorical_crossentropy, one-hot labels categorical_crossentropy."
-    )
+    units = yp[-1] if yp else "?"
+    detail = str(err).rstrip(". ")
+    text = (f"Computing the {what} failed for targets y of shape {tuple(yt)} and model outputs "
+            f"of shape {tuple(yp)}: {detail}.")
+    if " use " in detail or "to_categorical" in detail:  # the loss named the fix itself
+        return ValueError(text)
+    if "sparse_categorical" in what:
+        hint = ("sparse_categorical_crossentropy takes one integer class index per sample "
+                "(shape (n,) or (n, 1)); for one-hot targets use categorical_crossentropy.")
+    elif "categorical" in what:
+        hint = (f"categorical_crossentropy takes one-hot targets with one column per output unit "
+                f"(the last layer has {units}): encode integer labels with "
+                f"tf.keras.utils.to_categorical(y, {units}), or use "
+                "sparse_categorical_crossentropy for them.")
+    else:
+        hint = (f"The targets need one column per output unit (the last layer has {units}); "
+                "integer class labels need sparse_categorical_crossentropy, one-hot labels "
+                "categorical_crossentropy.")
+    return ValueError(f"{text} {hint}")
 
 
 def per_output(v, names, what):
