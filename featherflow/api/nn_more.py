@@ -1,7 +1,14 @@
 """More of ``tf.nn``: ``learned_unigram_candidate_sampler`` (featherflow/api/random_extra.py),
-``fractional_max_pool``/``fractional_avg_pool`` (featherflow/api/nn_fractional.py)."""
+``fractional_max_pool``/``fractional_avg_pool`` (featherflow/api/nn_fractional.py), the
+``RNNCell*Wrapper`` classes (featherflow/api/rnn_cell_wrappers.py)."""
 
 from featherflow.api.nn_fractional import fractional_avg_pool, fractional_max_pool
 from featherflow.api.random_extra import learned_unigram_candidate_sampler
+from featherflow.api.rnn_cell_wrappers import (
+    RNNCellDeviceWrapper,
+    RNNCellDropoutWrapper,
+    RNNCellResidualWrapper,
+)
 
-__all__ = ["fractional_avg_pool", "fractional_max_pool", "learned_unigram_candidate_sampler"]
+__all__ = ["RNNCellDeviceWrapper", "RNNCellDropoutWrapper", "RNNCellResidualWrapper",
+           "fractional_avg_pool", "fractional_max_pool", "learned_unigram_candidate_sampler"]
