@@ -1,10 +1,17 @@
-"""Seed notes, section 3: keep the hyperparameters in a list and train in a for loop.
+"""Seed notes, section 3: keep the hyperparameters in a list and train in a for loop; then the
+same sweep with KerasTuner's API (``featherflow.keras_tuner``), side by side.
 
 The seed's linear regression (200 noisy points around y = 2x - 1, one Dense unit, SGD, mean
 squared error) is trained once per learning rate. Every run is logged to TensorBoard with its
 hyperparameters, so the HParams dashboard compares the runs
 (``tensorboard --logdir=logs/hparam_sweep``), and the loss curves of all runs are drawn in
 one picture with ``plot_history``.
+
+The second half asks a tuner for the same thing: ``kt.GridSearch`` over
+``hp.Choice("learning_rate", learning_rates)`` runs the same four trainings (same seed, same
+data, same epochs), records each in an Optuna study (``tuning/hparam_sweep/study.db``), logs
+each trial to TensorBoard's HParams dashboard (``logs/hparam_tuner``) and hands back the best
+values and model. It needs the ``[tune]`` extra (Optuna).
 """
 
 import os
@@ -69,3 +76,32 @@ try:
 except ImportError as err:  # matplotlib is optional: the sweep and its logs still ran
     print(err)
 print(f"TensorBoard logs written to {logdir}: run `tensorboard --logdir={logdir}`")
+
+# The same sweep, with the tuner: the for loop's body becomes a function of `hp`.
+try:
+    import featherflow.keras_tuner as kt
+
+    def build_model(hp):
+        tf.keras.utils.set_random_seed(0)  # the same starting weights as the loop's runs
+        model = tf.keras.Sequential()
+        model.add(tf.keras.layers.Dense(units=1, input_dim=1))
+        lr = hp.Choice("learning_rate", learning_rates)
+        model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=lr), loss="mse")
+        return model
+
+    tuner = kt.GridSearch(build_model, objective="val_loss",
+                          directory=os.path.join(out, "tuning"), project_name="hparam_sweep",
+                          overwrite=True)
+    tuner_logdir = os.path.join(out, "logs", "hparam_tuner")
+    tuner.search(x, y, epochs=EPOCHS, validation_split=0.2, verbose=0,
+                 callbacks=[tf.keras.callbacks.TensorBoard(log_dir=tuner_logdir)])
+    tuner.results_summary(num_trials=2)
+    best_hp = tuner.get_best_hyperparameters()[0]
+    best_model = tuner.get_best_models()[0]
+    kernel, bias = best_model.layers[0].get_weights()
+    print(f"tuner: best learning_rate={best_hp.get('learning_rate')} (lowest val_loss over "
+          f"the epochs; slope {float(kernel[0, 0]):.3f}, intercept {float(bias[0]):.3f})")
+    print(f"tuner trials logged for the HParams dashboard in {tuner_logdir}")
+except ImportError as err:  # Optuna is optional: the loop above is the whole sweep without it
+    tuner = None
+    print(err)

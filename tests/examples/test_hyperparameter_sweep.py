@@ -95,3 +95,43 @@ def test_tensorboard_runs_and_hparams(sweep):
                       if e.tensor_proto.tensor_content else e.tensor_proto.float_val[0]
                       for e in events]
             np.testing.assert_allclose(values, history[key], rtol=1e-6)
+
+
+def test_the_tuner_runs_the_same_trainings(sweep):
+    """GridSearch over the same learning rates trains the same four models: each trial's
+    score is the lowest val_loss of the loop's run with that rate."""
+    pytest.importorskip("optuna")
+    _, g = sweep
+    tuner = g["tuner"]
+    trials = list(tuner.oracle.trials.values())
+    rates = [t.hyperparameters.get("learning_rate") for t in trials]
+    assert rates == g["learning_rates"]
+    for trial, lr in zip(trials, rates):
+        val_loss = g["histories"][f"lr={lr}"].history["val_loss"]
+        assert trial.score == pytest.approx(min(val_loss), rel=1e-6)
+        assert trial.best_step == int(np.argmin(val_loss))
+    best = min(g["learning_rates"], key=lambda lr: min(g["histories"][f"lr={lr}"]
+                                                       .history["val_loss"]))
+    assert g["best_hp"].get("learning_rate") == best
+    # the best model has the weights of the best epoch: its val_loss is the best score
+    x_val, y_val = g["x"][160:], g["y"][160:]
+    assert g["best_model"].evaluate(x_val, y_val, verbose=0) == pytest.approx(
+        min(t.score for t in trials), rel=1e-5)
+
+
+def test_the_tuner_trials_reach_the_hparams_dashboard(sweep):
+    pytest.importorskip("optuna")
+    event_accumulator = pytest.importorskip(
+        "tensorboard.backend.event_processing.event_accumulator")
+    tb_metadata = pytest.importorskip("tensorboard.plugins.hparams.metadata")
+    out, g = sweep
+    for trial in g["tuner"].oracle.trials.values():
+        run = out / "logs" / "hparam_tuner" / trial.trial_id / "execution0"
+        acc = event_accumulator.EventAccumulator(str(run), size_guidance={"tensors": 0})
+        acc.Reload()
+        start = tb_metadata.parse_session_start_info_plugin_data(
+            acc.summary_metadata["_hparams_/session_start_info"].plugin_data.content)
+        assert start.hparams["learning_rate"].number_value == \
+            trial.hyperparameters.get("learning_rate")
+        assert len(event_accumulator.EventAccumulator(str(run / "validation")).Reload()
+                   .Tags()["tensors"]) > 0
