@@ -25,7 +25,7 @@ The tuners need Optuna (``pip install 'featherflow[tune]'``); the study lives in
 several processes can search together. See docs/tuning.md.
 """
 
-from featherflow.keras_tuner import errors
+from featherflow.keras_tuner import errors, oracles, tuners
 from featherflow.keras_tuner.bayesian import BayesianOptimization, BayesianOptimizationOracle
 from featherflow.keras_tuner.grid_search import GridSearch, GridSearchOracle
 from featherflow.keras_tuner.hp_types import Boolean, Choice, Fixed, Float, Int
@@ -44,5 +44,5 @@ __all__ = [
     "BayesianOptimization", "BayesianOptimizationOracle", "Boolean", "Choice", "Fixed", "Float",
     "GridSearch", "GridSearchOracle", "HyperModel", "HyperParameters", "Hyperband",
     "HyperbandOracle", "Int", "Objective", "Oracle", "RandomSearch", "RandomSearchOracle",
-    "Trial", "TrialStatus", "Tuner", "errors",
+    "Trial", "TrialStatus", "Tuner", "errors", "oracles", "tuners",
 ]

@@ -132,3 +132,43 @@ def test_results_summary_layout(tmp_path):
                                  f"act: relu\nScore: {trial.score}")
     assert [t.score for t in best] == sorted((t.score for t in best), reverse=True)
     assert os.path.exists(tmp_path / "summ" / "study.db")
+
+
+def test_kinds_without_a_natural_distribution_are_sampled_as_probabilities(tmp_path):
+    class Scored(kt.RandomSearch):
+        def run_trial(self, trial, *args, **kwargs):
+            return 0.0
+
+    def build(hp):
+        hp.Float("decay", 0.9, 0.999, sampling="reverse_log")
+        hp.Float("dropout", 0.0, 0.5, step=0.1)
+        hp.Int("batch", 8, 128, step=2, sampling="log")
+        hp.Int("units", 4, 64, sampling="log")
+        hp.Fixed("act", "relu")
+
+    tuner = Scored(build, objective="val_loss", max_trials=12, seed=0, directory=tmp_path,
+                   project_name="kinds", storage=optuna.storages.InMemoryStorage())
+    quiet(tuner.search)
+    space = {hp.name: hp for hp in tuner.oracle.get_space().space}
+    for trial, frozen in zip(tuner.oracle.trials.values(), tuner.oracle.study.trials):
+        values = trial.hyperparameters.values
+        assert set(frozen.params) == {"decay:prob", "dropout:prob", "batch:prob", "units"}
+        assert values["decay"] == space["decay"].prob_to_value(frozen.params["decay:prob"])
+        assert 0.9 <= values["decay"] <= 0.999
+        assert values["dropout"] in space["dropout"].values
+        assert values["batch"] in (8, 16, 32, 64, 128)
+        assert values["units"] == frozen.params["units"] and 4 <= values["units"] <= 64
+        assert values["act"] == "relu"
+
+
+def test_namespaces_and_no_optuna_at_import():
+    import subprocess
+    import sys
+
+    assert kt.oracles.HyperbandOracle is kt.HyperbandOracle
+    assert kt.tuners.BayesianOptimization is kt.BayesianOptimization
+    code = ("import sys, featherflow.keras_tuner as kt; hp = kt.HyperParameters(); "
+            "hp.Int('a', 1, 3); print('optuna' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=os.path.join(os.path.dirname(__file__), "..", ".."))
+    assert out.stdout.strip() == "False", out.stderr
