@@ -197,3 +197,18 @@ def test_input_below_the_minimum_is_refused(ctor):
     with pytest.raises(ValueError, match=r"at least 32x32.*\(16, 40, 3\)"):
         getattr(tf.keras.applications, ctor)(weights=None, include_top=False,
                                              input_shape=(16, 40, 3))
+
+
+def test_efficientnet_without_weights_predicts_as_keras():
+    """Keras runs EfficientNet's in-model Normalization with its initial mean 0 and variance 1
+    when weights=None (featherflow's Normalization otherwise refuses to run un-adapted)."""
+    tf.keras.backend.clear_session()
+    model = tf.keras.applications.EfficientNetB0(weights=None, input_shape=(32, 32, 3),
+                                                 classes=3)
+    norm = next(la for la in model.layers if type(la).__name__ == "Normalization")
+    mean, variance, count = norm.get_weights()
+    np.testing.assert_array_equal(mean, np.zeros(3))
+    np.testing.assert_array_equal(variance, np.ones(3))
+    y = model.predict(np.full((1, 32, 32, 3), 128.0, "float32"), verbose=0)
+    assert y.shape == (1, 3) and np.all(np.isfinite(y))
+    np.testing.assert_allclose(y.sum(), 1.0, rtol=1e-5)

@@ -87,7 +87,12 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
         return int(math.ceil(depth_coefficient * repeats))
 
     x = layers.Rescaling(1.0 / 255.0)(img_input)
-    x = layers.Normalization(axis=bn_axis)(x)
+    normalization = layers.Normalization(axis=bn_axis)
+    x = normalization(x)
+    # Keras runs this layer with its initial mean 0 and variance 1 until a file sets them
+    # (weights=None predicts); featherflow's Normalization refuses to run un-adapted, so the
+    # initial statistics are given as the layer's state
+    normalization.set_weights(normalization.get_weights())
     if weights == "imagenet":
         # the published files hold variance = std**2 but the original divides by the variance
         x = layers.Rescaling([1.0 / math.sqrt(s) for s in IMAGENET_STDDEV_RGB])(x)
