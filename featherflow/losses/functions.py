@@ -14,7 +14,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import config
 from featherflow.losses.fused import MeanSquaredErrorPerSample
-from featherflow.losses.loss import prepare
+from featherflow.losses.loss import check_binary_labels, prepare
 from featherflow.ops import activations as activations_ops
 from featherflow.ops import cross_entropy as cross_entropy_ops
 from featherflow.ops import math as math_ops
@@ -40,19 +40,19 @@ def mean_squared_error(y_true, y_pred):
         >>> mean_squared_error([[0.0, 1.0]], [[1.0, 1.0]]).numpy()
         array([0.5], dtype=float32)
     """
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "mean_squared_error")
     return MeanSquaredErrorPerSample()(y, p)
 
 
 def mean_absolute_error(y_true, y_pred):
     """``mean(|y_true - y_pred|, axis=-1)``."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "mean_absolute_error")
     return _mean(math_ops.abs(math_ops.subtract(y, p)))
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
     """``100 * mean(|(y_true - y_pred) / max(|y_true|, epsilon)|, axis=-1)``."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "mean_absolute_percentage_error")
     eps = _c(config.epsilon(), p)
     if isinstance(y, Tensor):
         denom = math_ops.maximum(math_ops.abs(y), eps)
@@ -64,7 +64,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
 def mean_squared_logarithmic_error(y_true, y_pred):
     """``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2, axis=-1)``."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "mean_squared_logarithmic_error")
     eps = _c(config.epsilon(), p)
     first = math_ops.log(math_ops.add(math_ops.maximum(p, eps), _c(1.0, p)))
     if isinstance(y, Tensor):
@@ -86,7 +86,7 @@ def _normalize(x, axis):
 
 def cosine_similarity(y_true, y_pred, axis=-1):
     """Negative cosine similarity along ``axis`` (-1 for aligned vectors, 1 for opposite)."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "cosine_similarity")
     return math_ops.negative(math_ops.reduce_sum(math_ops.multiply(_normalize(y, axis),
                                                                    _normalize(p, axis)),
                                    axis=axis))
@@ -94,7 +94,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 def huber(y_true, y_pred, delta=1.0):
     """Squared error below ``delta``, linear beyond it; mean over the last axis."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "huber")
     err = math_ops.subtract(p, y)
     small = np.abs(data(err)) <= delta
     quad = math_ops.multiply(_c(0.5, p), math_ops.square(err))
@@ -105,7 +105,7 @@ def huber(y_true, y_pred, delta=1.0):
 
 def log_cosh(y_true, y_pred):
     """``mean(log(cosh(y_pred - y_true)), axis=-1)``, stable for large errors."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "log_cosh")
     x = math_ops.subtract(p, y)
     val = math_ops.add(x, activations_ops.softplus(math_ops.multiply(x, _c(-2.0, p))))
     return _mean(math_ops.subtract(val, _c(math.log(2.0), p)))
@@ -113,7 +113,7 @@ def log_cosh(y_true, y_pred):
 
 def kl_divergence(y_true, y_pred):
     """``sum(y_true * log(y_true / y_pred), axis=-1)`` with both clipped to [eps, 1]."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "kl_divergence")
     eps = config.epsilon()
     p = math_ops.clip_by_value(p, eps, 1.0)
     if isinstance(y, Tensor):
@@ -127,7 +127,7 @@ def kl_divergence(y_true, y_pred):
 
 def poisson(y_true, y_pred):
     """``mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)``."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "poisson")
     logp = math_ops.log(math_ops.add(p, _c(config.epsilon(), p)))
     return _mean(math_ops.subtract(p, math_ops.multiply(y, logp)))
 
@@ -144,7 +144,7 @@ def _hinge_labels(y):
 
 def hinge(y_true, y_pred):
     """``mean(max(1 - y_true * y_pred, 0), axis=-1)``; 0/1 labels are mapped to -1/1."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "hinge")
     y = _hinge_labels(y)
     return _mean(math_ops.maximum(math_ops.subtract(_c(1.0, p), math_ops.multiply(y, p)), _c(0.0,
                                                                                              p)))
@@ -152,7 +152,7 @@ def hinge(y_true, y_pred):
 
 def squared_hinge(y_true, y_pred):
     """``mean(max(1 - y_true * y_pred, 0)^2, axis=-1)``; 0/1 labels are mapped to -1/1."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "squared_hinge")
     y = _hinge_labels(y)
     m = math_ops.maximum(math_ops.subtract(_c(1.0, p), math_ops.multiply(y, p)), _c(0.0, p))
     return _mean(math_ops.square(m))
@@ -160,7 +160,7 @@ def squared_hinge(y_true, y_pred):
 
 def categorical_hinge(y_true, y_pred):
     """``max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)`` per sample."""
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "categorical_hinge")
     pos = math_ops.reduce_sum(math_ops.multiply(y, p), axis=-1)
     neg = math_ops.reduce_max(math_ops.multiply(math_ops.subtract(_c(1.0, p), y), p), axis=-1)
     return math_ops.maximum(math_ops.add(math_ops.subtract(neg, pos), _c(1.0, p)), _c(0.0, p))
@@ -201,7 +201,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         >>> binary_crossentropy([[1.0]], [[0.5]]).numpy().round(4)
         array([0.6931], dtype=float32)
     """
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "binary_crossentropy")
+    check_binary_labels(y)
     if label_smoothing:
         y = _smooth(y, label_smoothing, 0.5 * label_smoothing)
     ndim = np.ndim(data(p))
@@ -225,7 +226,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     With ``from_logits=True`` the cross-entropy part is computed from the logits (as Keras on
     TensorFlow does, through the sigmoid's logits), the focal factor from the sigmoid.
     """
-    y, p = prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred, "binary_focal_crossentropy")
     if label_smoothing:
         y = _smooth(y, label_smoothing, 0.5 * label_smoothing)
     if from_logits:

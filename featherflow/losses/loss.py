@@ -115,8 +115,61 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     return reduce_values(values, sample_weight, reduction)
 
 
-def prepare(y_true, y_pred):
-    """``(y_true, y_pred)`` as arrays/Tensors of one float dtype with aligned ranks."""
+# losses for which Keras 3 itself requires equal shapes (it refuses a scalar y_true too)
+_SAME_SHAPE_ONLY = frozenset({"binary_crossentropy", "binary_focal_crossentropy",
+                              "categorical_crossentropy", "categorical_focal_crossentropy"})
+
+
+def check_shapes(y, p, name="loss"):
+    """Refuse ``y_true``/``y_pred`` shapes that differ after Keras's rank alignment.
+
+    Keras 3 broadcasts them in its elementwise losses (MSE of targets (16, 2) against
+    predictions (16, 1) compares every target with the one prediction); that number is
+    almost never what was meant, so featherflow raises instead. A scalar ``y_true`` (one
+    target for every prediction) is kept, except in the cross-entropies, where Keras refuses
+    it too.
+    """
+    ys, ps = np.shape(data(y)), np.shape(data(p))
+    if ys == ps or (ys == () and name not in _SAME_SHAPE_ONLY):
+        return
+    try:
+        joined = f" they would broadcast to {np.broadcast_shapes(ys, ps)} and compare the wrong "
+        joined += "values;"
+    except ValueError:
+        joined = " they are incompatible;"
+    raise ValueError(
+        f"{name}: y_true has shape {ys} but y_pred has shape {ps}:{joined} the loss needs one "
+        "target per prediction, of the same shape (a trailing axis of 1, as in (n,) against "
+        "(n, 1), is aligned automatically). Give the last layer one unit per target (e.g. "
+        "Dense(k) for k targets per sample) or reshape y."
+    )
+
+
+def check_binary_labels(y, name="binary_crossentropy"):
+    """Refuse labels outside [0, 1]: they look like class indices (a silent wrong loss)."""
+    values = np.asarray(data(y))
+    if values.size == 0 or values.dtype.kind not in "biuf":
+        return
+    low, high = values.min(), values.max()
+    if low < 0 or high > 1:
+        if low == -1 and high <= 1:
+            hint = ("They look like -1/1 labels: map them to 0/1 with (y + 1) / 2, or use "
+                    "loss='hinge' for -1/1 targets.")
+        else:
+            hint = ("They look like class indices: for integer class labels use "
+                    "loss='sparse_categorical_crossentropy' with a softmax output of one unit "
+                    "per class (Dense(num_classes)), or one-hot labels with "
+                    "'categorical_crossentropy'.")
+        raise ValueError(
+            f"{name}: labels must be in [0, 1] (probabilities of the positive class); received "
+            f"values from {low.item()!r} to {high.item()!r}. {hint}"
+        )
+
+
+def prepare(y_true, y_pred, name=None):
+    """``(y_true, y_pred)`` as arrays/Tensors of one float dtype with aligned ranks; with the
+    ``name`` of an elementwise loss, shapes that would broadcast are refused
+    (:func:`check_shapes`)."""
     p = y_pred if isinstance(y_pred, Tensor) else as_array(y_pred)
     pd = data(p).dtype
     if pd.kind != "f":
@@ -128,7 +181,10 @@ def prepare(y_true, y_pred):
         y = np.asarray(y_true)
         if y.dtype != pd:
             y = as_array(y, pd)
-    return squeeze_or_expand_to_same_rank(y, p)
+    y, p = squeeze_or_expand_to_same_rank(y, p)
+    if name is not None:
+        check_shapes(y, p, name)
+    return y, p
 
 
 def _cast(y_pred, dtype):

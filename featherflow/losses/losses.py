@@ -10,7 +10,12 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.losses import functions as loss_functions
 from featherflow.losses.fused import BinaryCrossentropyMean, MeanSquaredErrorMean
-from featherflow.losses.loss import Loss, LossFunctionWrapper, reduce_weighted_values
+from featherflow.losses.loss import (
+    Loss,
+    LossFunctionWrapper,
+    check_binary_labels,
+    reduce_weighted_values,
+)
 
 
 def _fast_inputs(y_true, y_pred):
@@ -279,6 +284,7 @@ class BinaryCrossentropy(LossFunctionWrapper):
         if pair is None:
             return None
         y, p = pair
+        check_binary_labels(y, self.name)
         if self.label_smoothing:
             y = y * (1.0 - self.label_smoothing) + 0.5 * self.label_smoothing
         return BinaryCrossentropyMean(self.from_logits)(y, p)

@@ -539,6 +539,8 @@ class Trainer:
         y = data_adapters.expand_1d(data_adapters.to_numpy(y, "y"))
         sw = data_adapters.to_numpy(sample_weight, "sample_weight")
         data_adapters.num_samples(x, y, sw)
+        data_adapters.check_finite(x, "train_on_batch: x")
+        data_adapters.check_finite(y, "train_on_batch: y")
         if class_weight is not None:
             sw = data_adapters.apply_class_weight(y, sw, class_weight)
         if reset_metrics:
@@ -558,6 +560,8 @@ class Trainer:
         x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x", strings=True))
         y = data_adapters.expand_1d(data_adapters.to_numpy(y, "y"))
         sw = data_adapters.to_numpy(sample_weight, "sample_weight")
+        data_adapters.check_finite(x, "test_on_batch: x")
+        data_adapters.check_finite(y, "test_on_batch: y")
         if reset_metrics:
             self.reset_metrics()
         logs = self._logs_from(self.test_step(data_adapters.to_tensors((x, y, sw))))

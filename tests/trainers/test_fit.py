@@ -59,7 +59,8 @@ def test_full_batch_training_is_deterministic_with_a_seed():
         tf.keras.utils.set_random_seed(3)
         m = small_model(4, "tanh")
         m.compile(optimizer="adam", loss="mse")
-        m.fit(x, y, epochs=3, batch_size=8, verbose=0)
+        # one target per unit (a (n, 1) y against 4 units is refused: it would broadcast)
+        m.fit(x, np.repeat(y, 4, axis=1), epochs=3, batch_size=8, verbose=0)
         out.append(m.get_weights())
     for a, b in zip(*out):
         assert np.array_equal(a, b)
