@@ -13,6 +13,7 @@ Field numbers follow TensorFlow's ``graph.proto``, ``node_def.proto``, ``attr_va
 ``tensor_shape.proto`` and ``versions.proto``; ``_proto`` encodes them.
 """
 
+import functools
 import struct
 
 import numpy as np
@@ -39,6 +40,7 @@ def _dtype_enum(dtype):
     return _DTYPES.get(name, _DTYPES["float32"])
 
 
+@functools.lru_cache(maxsize=512)
 def _shape(dims):
     """A TensorShapeProto; None (unknown) dimensions are -1, an unknown rank is flagged."""
     if dims is None:
@@ -81,6 +83,11 @@ def _node_def(name, op, inputs=(), attrs=None):
 
 
 def _shapes_attr(shapes):
+    return _shapes_list(tuple(shapes))
+
+
+@functools.lru_cache(maxsize=512)
+def _shapes_list(shapes):
     return _proto.f_bytes(1, b"".join(_proto.f_bytes(7, _shape(s)) for s in shapes))
 
 
