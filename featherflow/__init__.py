@@ -230,6 +230,8 @@ _LAZY_NAMES.update({"eig": ("featherflow.api.linalg_extra", "eig"),
                     "matrix_square_root": ("featherflow.api.linalg_extra", "sqrtm")})
 _LAZY_NAMES.update({name: ("featherflow.api.math", name) for name in (
     "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "sinh")})
+_LAZY_NAMES.update({name: ("featherflow.api.core_more", name) for name in (
+    "approx_top_k", "extract_volume_patches", "random_index_shuffle")})
 _LAZY_NAMES.update({name: ("featherflow.api.control_flow", name) for name in (
     "case", "cond", "foldl", "foldr", "map_fn", "scan", "switch_case", "vectorized_map",
     "while_loop")})

@@ -1,7 +1,9 @@
 """More of ``tf.nn``: ``learned_unigram_candidate_sampler`` (featherflow/api/random_extra.py),
 ``fractional_max_pool``/``fractional_avg_pool`` (featherflow/api/nn_fractional.py), the
-``RNNCell*Wrapper`` classes (featherflow/api/rnn_cell_wrappers.py)."""
+``RNNCell*Wrapper`` classes (featherflow/api/rnn_cell_wrappers.py), ``approx_max_k`` /
+``approx_min_k`` (tf.math's)."""
 
+from featherflow.api.math_special import approx_max_k, approx_min_k
 from featherflow.api.nn_fractional import fractional_avg_pool, fractional_max_pool
 from featherflow.api.random_extra import learned_unigram_candidate_sampler
 from featherflow.api.rnn_cell_wrappers import (
@@ -11,4 +13,5 @@ from featherflow.api.rnn_cell_wrappers import (
 )
 
 __all__ = ["RNNCellDeviceWrapper", "RNNCellDropoutWrapper", "RNNCellResidualWrapper",
-           "fractional_avg_pool", "fractional_max_pool", "learned_unigram_candidate_sampler"]
+           "approx_max_k", "approx_min_k", "fractional_avg_pool", "fractional_max_pool",
+           "learned_unigram_candidate_sampler"]
