@@ -7,7 +7,7 @@ calls (their sequences are fresh randomness) and the refusals."""
 import numpy as np
 
 _rng = np.random.default_rng(4)
-X = _rng.normal(size=(2, 9, 11, 3)).astype(np.float32)
+X = _rng.normal(size=(1, 9, 11, 2)).astype(np.float32)
 TIES = np.repeat(np.repeat(np.arange(12, dtype=np.float32).reshape(1, 3, 4, 1), 3, axis=1), 3, axis=2)
 INTS = _rng.integers(-20, 20, size=(1, 8, 7, 2)).astype(np.int32)
 
