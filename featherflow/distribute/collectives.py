@@ -83,6 +83,9 @@ def _mpi():
     # idle: a 1.6 MB all-reduce on 2 loaded cores took 0.9-1.1 ms (median) instead of
     # 20-36 ms. Read by MPI_Init, so it applies when featherflow initialises MPI first.
     os.environ.setdefault("OMPI_MCA_mpi_yield_when_idle", "1")
+    # the gradient all-reduce's shared-memory windows are osc/sm's; without this Open MPI
+    # 5 prints an error from the UCX one-sided component it tries first
+    os.environ.setdefault("OMPI_MCA_osc", "^ucx")
     try:
         from mpi4py import MPI
     except ImportError as e:  # pragma: no cover - exercised when the extra is absent
@@ -214,6 +217,9 @@ class MpiCollective:
         local.Free()
         self._seq = 0
         self._buffers = {}
+        self._windows = {}
+        self._shm_ok = (self.size > 1 and self.local_size == self.size
+                        and os.environ.get("FEATHERFLOW_SHM_ALLREDUCE", "1") != "0")
         self._world_ranks = MPI.Group.Translate_ranks(
             base.Get_group(), list(range(self.size)), MPI.COMM_WORLD.Get_group())
         self.bytes_reduced = 0
@@ -347,9 +353,16 @@ class MpiCollective:
         packs.extend(current.items())
         layout = tuple((p[0].str, tuple(arrays[i].size for i in p[1])) for p in packs)
         total = sum(a.size for a in arrays)
-        self._begin(_ALLREDUCE, what, (total, _crc(layout), len(packs)), describe=(
-            f"of {total} values, " + ", ".join(f"{len(i)} {d} arrays" for d, i in packs)
-            + " "))
+        shm = bool(reuse and self._shm_ok)
+
+        def begin():
+            self._begin(_ALLREDUCE, what, (total, _crc(layout), 2 * len(packs) + shm),
+                        describe=(f"of {total} values, " + ", ".join(
+                            f"{len(i)} {d} arrays" for d, i in packs) + " "))
+
+        if shm:
+            return self._allreduce_shared(arrays, packs, layout, scale, begin)
+        begin()
         out = [None] * len(arrays)
         if reuse and len(self._buffers) > 64:
             self._buffers.clear()
@@ -375,6 +388,71 @@ class MpiCollective:
             self.bytes_reduced += flat.nbytes
             self.calls += 1
         return out
+
+    def _allreduce_shared(self, arrays, packs, layout, scale, begin):
+        """The gradient all-reduce when every rank is on this machine: each rank writes its
+        packs into its half of a shared-memory window (``MPI_Win_allocate_shared``), the
+        signature exchange is the only synchronisation, then each rank sums the ranks'
+        slots itself in rank order (the same bits on every rank). Two halves alternate, so a
+        rank writing the next step's values never overwrites ones a slower peer still
+        reads: that peer has passed the previous exchange, so it has finished reading the
+        other half. No ping-pong of fragments between the ranks: a rank the scheduler
+        pauses delays the others only by the signature exchange."""
+        windows = self._windows.get(layout)
+        first = windows is None
+        if first:
+            begin()  # every rank is here with this layout: allocate the windows together
+            windows = self._windows[layout] = self._make_windows(packs, arrays)
+        half = windows["half"]
+        for k, (dt, idx) in enumerate(packs):
+            mine = windows["slots"][k][self.rank][half]
+            pos = 0
+            for i in idx:
+                n = arrays[i].size
+                if scale is not None and dt.kind == "f":
+                    np.multiply(arrays[i].reshape(-1), dt.type(scale), out=mine[pos:pos + n])
+                else:
+                    mine[pos:pos + n] = arrays[i].reshape(-1)
+                pos += n
+        if first:
+            table = np.empty((self.size, 1), np.int64)
+            self._wait([self.comm.Iallgather(np.zeros(1, np.int64), table)],
+                       "the first shared-memory gradient all-reduce")
+        else:
+            begin()
+        out = [None] * len(arrays)
+        for k, (_, idx) in enumerate(packs):
+            slots = [windows["slots"][k][r][half] for r in range(self.size)]
+            flat = windows["out"][k]
+            np.add(slots[0], slots[1], out=flat)
+            for extra in slots[2:]:
+                np.add(flat, extra, out=flat)
+            pos = 0
+            for i in idx:
+                n = arrays[i].size
+                out[i] = flat[pos:pos + n].reshape(arrays[i].shape)
+                pos += n
+            self.bytes_reduced += flat.nbytes
+            self.calls += 1
+        windows["half"] = 1 - half
+        return out
+
+    def _make_windows(self, packs, arrays):
+        MPI = self._MPI
+        if len(self._windows) > 16:
+            self._windows.clear()  # the windows themselves stay allocated until MPI ends
+        slots, outs, keep = [], [], []
+        for dt, idx in packs:
+            n = sum(arrays[i].size for i in idx)
+            win = MPI.Win.Allocate_shared(2 * n * dt.itemsize, dt.itemsize, comm=self.comm)
+            keep.append(win)
+            per_rank = []
+            for r in range(self.size):
+                buf, _ = win.Shared_query(r)
+                per_rank.append(np.frombuffer(buf, dtype=dt, count=2 * n).reshape(2, n))
+            slots.append(per_rank)
+            outs.append(np.empty(n, dt))
+        return {"slots": slots, "out": outs, "half": 0, "windows": keep}
 
     def allreduce(self, array, op="sum", what="all-reduce"):
         """One array reduced with ``op`` in ``sum``, ``min``, ``max``, ``prod``."""

@@ -67,6 +67,11 @@ def test_fit_with_small_packs_is_bit_identical(ranks):
         assert res["fit_default_buffers"] == 5 + 1
         assert res["fit_packs_buffers"] == 5 * 4 + 1
         np.testing.assert_array_equal(arr["fit_packs"], arr["fit_default"])
+        # on one machine the gradients go through shared memory; MPI_Allreduce (the path
+        # across machines) gives the same bits
+        assert res["fit_default_shared_memory"] is True
+        assert res["fit_mpi_buffers"] == 5 + 1
+        np.testing.assert_array_equal(arr["fit_mpi"], arr["fit_default"])
     np.testing.assert_array_equal(ranks[0][1]["fit_packs"], ranks[1][1]["fit_packs"])
 
 

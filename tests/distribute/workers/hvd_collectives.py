@@ -55,8 +55,12 @@ def collectives(strategy, res, arr):
 def strategy_fit_small_packs(res, arr):
     x, y, xv, yv = fit_case.data(35)
     for name, options in [("default", None), ("packs", tf.distribute.experimental.
-                                              CommunicationOptions(bytes_per_pack=64))]:
+                                              CommunicationOptions(bytes_per_pack=64)),
+                          ("mpi", None)]:
         strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
+        res[f"fit_{name}_shared_memory"] = strategy._collective._shm_ok
+        if name == "mpi":  # the path used across machines: MPI_Allreduce, no shared memory
+            strategy._collective._shm_ok = False
         with strategy.scope():
             model = fit_case.build(tf.keras)
             model.set_weights(fit_case.initial_weights())
