@@ -7,8 +7,9 @@ dashboard shows as that tag's op graph. featherflow runs functions eagerly, so w
 is on, the first call of each ``tf.function`` runs under a recording tape and its graph is
 read back from the recorded primitives: arguments become ``Placeholder`` nodes (named after
 the parameters), variables ``VarHandleOp`` nodes, other tensors and arrays ``Const`` nodes,
-each primitive one node named after its class (``MatMul``, ``Add``, ``Sigmoid``; repeats
-get ``_1``, ``_2`` as in TensorFlow), and each output an ``Identity`` node. Only what a
+each primitive one node named after its class (``MatMul``, ``Sigmoid``; arithmetic as
+TensorFlow names it, ``add``/``AddV2``, ``mul``/``Mul``; repeats get ``_1``, ``_2`` as in
+TensorFlow), and each output an ``Identity`` node. Only what a
 gradient could flow through is recorded: ops on constants alone, and ops with no gradient
 (comparisons, ``argmax``), appear as the ``Const`` they produced.
 """
@@ -62,11 +63,21 @@ def _argument_names(function, args, kwargs):
     return names
 
 
+# Primitives whose TensorFlow op has another name: (node name, op type) as TF writes them.
+_TF_NAMES = {
+    "Add": ("add", "AddV2"), "Subtract": ("sub", "Sub"), "Multiply": ("mul", "Mul"),
+    "Divide": ("truediv", "RealDiv"),
+}
+
+
 def _op_name(fn):
+    """(node name, op type) of a primitive: TF's for arithmetic, else the primitive's."""
     kind = getattr(fn, "kind", None)
     if isinstance(kind, str):
-        return "".join(part.capitalize() for part in kind.split("_"))
-    return type(fn).__name__
+        name = "".join(part.capitalize() for part in kind.split("_"))
+    else:
+        name = type(fn).__name__
+    return _TF_NAMES.get(name, (name, name))
 
 
 def _op_graph_def(outputs, argument_names):
@@ -105,9 +116,10 @@ def _op_graph_def(outputs, argument_names):
         if id(fn) not in node_names:
             node_names[id(fn)] = None  # a placeholder while its inputs are visited
             sources = [visit(x) for x in fn.inputs]
-            name = unique(_op_name(fn))
+            base, op = _op_name(fn)
+            name = unique(base)
             node_names[id(fn)] = name
-            ops.append((getattr(fn, "_seq", 0), name, _op_name(fn), sources))
+            ops.append((getattr(fn, "_seq", 0), name, op, sources))
         name = node_names[id(fn)]
         shapes.setdefault(name, {})[idx] = tuple(value.shape)
         return name if idx == 0 else f"{name}:{idx}"
