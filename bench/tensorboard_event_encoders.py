@@ -10,7 +10,8 @@ Three sides, taken in turn in every round so drift hits them alike:
   ``summary_pb2.Summary`` / ``tensor_pb2.TensorProto`` messages and ``SerializeToString``
   (the framing and everything else unchanged).
 
-Prints the best and median time of each side and each callback's overhead over ``plain``;
+Prints the best and median time of each side and each callback's overhead over ``plain``
+(wall time, and the process's CPU time, which a loaded machine disturbs less);
 the two callbacks' files are checked to hold the same events (as TensorBoard reads them).
 
     python bench/tensorboard_event_encoders.py [--rounds 15]
@@ -72,9 +73,9 @@ def xor_fit(callbacks):
     ])
     model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.1),
                   loss="binary_crossentropy", metrics=["accuracy"])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     model.fit(x, y, batch_size=4, epochs=2000, verbose=0, callbacks=callbacks)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def logged_fit(logdir, writer_class):
@@ -119,18 +120,20 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args(argv)
     times = {"plain": [], "hand": [], "protobuf": []}
+    cpu = {"plain": [], "hand": [], "protobuf": []}
     with tempfile.TemporaryDirectory() as tmp:
         xor_fit(None)
         logged_fit(os.path.join(tmp, "warm"), ProtobufEventFileWriter)
         for i in range(args.rounds):
-            times["plain"].append(xor_fit(None))
-            times["hand"].append(logged_fit(os.path.join(tmp, f"hand{i}"),
-                                            _events.EventFileWriter))
-            times["protobuf"].append(logged_fit(os.path.join(tmp, f"pb{i}"),
-                                                ProtobufEventFileWriter))
+            for side, writer_class in (("plain", None), ("hand", _events.EventFileWriter),
+                                       ("protobuf", ProtobufEventFileWriter)):
+                wall, seconds = (xor_fit(None) if writer_class is None else
+                                 logged_fit(os.path.join(tmp, f"{side}{i}"), writer_class))
+                times[side].append(wall)
+                cpu[side].append(seconds)
         encode = {side: encode_seconds(cls, tmp) for side, cls in
                   (("hand", _events.EventFileWriter), ("protobuf", ProtobufEventFileWriter))}
-        same = scalars(os.path.join(tmp, "hand0")) == scalars(os.path.join(tmp, "pb0"))
+        same = scalars(os.path.join(tmp, "hand0")) == scalars(os.path.join(tmp, "protobuf0"))
     print(f"XOR fit, 2000 epochs, {args.rounds} rounds (plain, hand, protobuf in turn):")
     best = {k: min(v) for k, v in times.items()}
     median = {k: statistics.median(v) for k, v in times.items()}
@@ -141,6 +144,11 @@ def main(argv=None):
             line += (f"  overhead: best {100 * (best[side] / best['plain'] - 1):+.1f}%, "
                      f"median of rounds {100 * rounds:+.1f}%")
         print(line)
+    cpu_best = {k: min(v) for k, v in cpu.items()}
+    print("  CPU time of the process (steadier on a loaded machine), best of the rounds: "
+          + ", ".join(f"{side} {cpu_best[side]:.4f} s" + (
+              "" if side == "plain" else
+              f" ({100 * (cpu_best[side] / cpu_best['plain'] - 1):+.1f}%)") for side in cpu))
     for side, seconds in encode.items():
         print(f"  {side:9s} writing 2000 epochs x 3 scalars alone: {1e3 * seconds:.2f} ms "
               f"= {100 * seconds / best['plain']:.1f}% of the best plain fit")
