@@ -89,6 +89,11 @@ def __getattr__(name):
 
         globals()[name] = special
         return special
+    if name == "sobol_sample":  # featherflow/api/sobol.py
+        from featherflow.api.sobol import sobol_sample
+
+        globals()[name] = sobol_sample
+        return sobol_sample
     if name in math_special.__all__:
         value = getattr(math_special, name)
         globals()[name] = value
@@ -99,4 +104,4 @@ def __getattr__(name):
 def __dir__():
     from featherflow.api import math_special
 
-    return sorted(set(globals()) | set(math_special.__all__) | {"special"})
+    return sorted(set(globals()) | set(math_special.__all__) | {"special", "sobol_sample"})
