@@ -3,12 +3,14 @@
 
 from featherflow.keras_tuner import engine
 from featherflow.keras_tuner.oracle import Oracle
+from featherflow.keras_tuner.trial import TrialStatus
 from featherflow.keras_tuner.tuner import Tuner
 
 
 class BayesianOptimizationOracle(Oracle):
     """Optuna's ``TPESampler`` with ``n_startup_trials=num_initial_points`` (default, as
-    KerasTuner's: three per hyperparameter, at least 3). ``alpha`` and ``beta`` are the
+    KerasTuner's: three per hyperparameter, at least 3); the initial points are never a
+    configuration already tried, as in KerasTuner. ``alpha`` and ``beta`` are the
     Gaussian process's noise and exploration terms in KerasTuner; they are kept in the state
     and used by no TPE step (pass ``sampler=optuna.samplers.GPSampler(...)`` for a GP)."""
 
@@ -29,12 +31,26 @@ class BayesianOptimizationOracle(Oracle):
         self.alpha = alpha
         self.beta = beta
 
+    def populate_space(self, trial_id, optuna_trial):
+        # as KerasTuner: the random initial points are new configurations (the search ends
+        # when none is left); the model's proposals afterwards may repeat one
+        optuna = engine.import_optuna()
+        completed = self.study.get_trials(deepcopy=False,
+                                          states=(optuna.trial.TrialState.COMPLETE,))
+        if len(completed) >= self._initial_points():
+            return {"status": TrialStatus.RUNNING, "values": self._suggest_values(optuna_trial)}
+        values = self._new_values(optuna_trial)
+        if values is None:
+            return {"status": TrialStatus.STOPPED, "values": None}
+        return {"status": TrialStatus.RUNNING, "values": values}
+
+    def _initial_points(self):
+        # KerasTuner's default: three per hyperparameter (Fixed ones counted), at least 3
+        return self.num_initial_points or max(3 * len(self.hyperparameters.space), 3)
+
     def _make_sampler(self, seed):
         optuna = engine.import_optuna()
-        dimensions = len([hp for hp in self.hyperparameters.space
-                          if type(hp).__name__ != "Fixed"])
-        startup = self.num_initial_points or max(3 * dimensions, 3)
-        return optuna.samplers.TPESampler(n_startup_trials=startup, seed=seed)
+        return optuna.samplers.TPESampler(n_startup_trials=self._initial_points(), seed=seed)
 
     def update_space(self, hyperparameters):
         # the sampler is made when the study opens, before the first build tells the space's

@@ -52,7 +52,7 @@ def _connect_sqlite(path):
     return connection
 
 
-def _plan(hp):
+def plan_of(hp):
     """(parameter name, Optuna distribution, param -> value, value -> param) or None."""
     optuna = import_optuna()
     dists = optuna.distributions
@@ -80,7 +80,7 @@ def _same(value):
 
 def suggest(optuna_trial, hp):
     """Sample ``hp`` in ``optuna_trial`` and return its value (KerasTuner's type)."""
-    plan = _plan(hp)
+    plan = plan_of(hp)
     if plan is None:
         return hp.value
     name, distribution, to_value, _ = plan
@@ -99,7 +99,7 @@ def suggest(optuna_trial, hp):
 
 def params_of(hp, value):
     """The Optuna parameters that give ``hp`` the value ``value``."""
-    plan = _plan(hp)
+    plan = plan_of(hp)
     if plan is None:
         return {}
     name, _, _, to_param = plan

@@ -81,7 +81,9 @@ class HyperbandOracle(Oracle):
         iteration, bracket, round_num, index = self.slot(optuna_trial.number)
         epochs = self._get_epochs(bracket, round_num)
         if round_num == 0:
-            values = self._suggest_values(optuna_trial)
+            values = self._new_values(optuna_trial)
+            if values is None:  # every draw was a configuration already tried
+                return {"status": TrialStatus.STOPPED}
             values.update({"tuner/epochs": epochs, "tuner/initial_epoch": 0,
                            "tuner/bracket": bracket, "tuner/round": 0})
             return {"status": TrialStatus.RUNNING, "values": values}

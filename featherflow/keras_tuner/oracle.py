@@ -63,6 +63,7 @@ class Oracle:
         self._run_times = collections.defaultdict(int)
         self._reported = collections.defaultdict(set)
         self._finished = {}
+        self._max_collisions = 20
         self._directed = None
         self._display = Display(oracle=self)
         self._directory = None
@@ -108,24 +109,27 @@ class Oracle:
         optuna = engine.import_optuna()
         if optuna.logging.get_verbosity() == optuna.logging.INFO:
             optuna.logging.set_verbosity(optuna.logging.WARNING)
-        storage = engine.open_storage(self._storage_url())
         name = self._project_name
-        if overwrite and self.storage is not None:
-            try:
-                optuna.delete_study(study_name=name, storage=storage)
-            except KeyError:
-                pass
         base = self.sampler if self.sampler is not None else self._make_sampler(
             self._worker_seed(tuner_id))
         self._directed = engine.directed_sampler(base)
         direction = "maximize" if self.objective.direction == "max" else "minimize"
         for attempt in range(5):
             try:
+                storage = engine.open_storage(self._storage_url())
+                if overwrite and self.storage is not None:
+                    try:
+                        optuna.delete_study(study_name=name, storage=storage)
+                    except KeyError:
+                        pass
+                # no pruning unless asked for (Optuna's own default is a MedianPruner)
+                pruner = self.pruner if self.pruner is not None else \
+                    optuna.pruners.NopPruner()
                 self.study = optuna.create_study(
                     storage=storage, study_name=name, direction=direction,
-                    sampler=self._directed, pruner=self.pruner, load_if_exists=True)
+                    sampler=self._directed, pruner=pruner, load_if_exists=True)
                 break
-            except Exception:  # two processes creating the tables at once: try again
+            except Exception:  # processes creating the database tables at once: try again
                 if attempt == 4:
                     raise
                 time.sleep(0.2 + random.random())
@@ -223,6 +227,42 @@ class Oracle:
     def populate_space(self, trial_id, optuna_trial):
         """``{"status": ..., "values": ...}`` for a new trial (subclasses)."""
         return {"status": TrialStatus.RUNNING, "values": self._suggest_values(optuna_trial)}
+
+    def _new_values(self, optuna_trial):
+        """Values no trial of the study has had, or None after ``_max_collisions`` draws.
+
+        As KerasTuner re-draws a configuration it has tried (and ends the search when it
+        keeps finding tried ones), candidates are drawn from the sampler's
+        ``sample_independent`` (which changes nothing in the study) until one is new; the
+        trial then records it as its parameters. A sampler given as ``sampler=`` is used as
+        it is (its relative sampling included), without this check.
+        """
+        if self.sampler is not None:
+            return self._suggest_values(optuna_trial)
+        tried = {_values_hash(t.user_attrs[_ATTR + "values"])
+                 for t in self.study.get_trials(deepcopy=False)
+                 if _ATTR + "values" in t.user_attrs and not t.user_attrs.get(_ATTR + "surplus")}
+        frozen = next(t for t in self.study.get_trials(deepcopy=False)
+                      if t.number == optuna_trial.number)
+        base = self._directed.base
+        for _ in range(self._max_collisions + 1):
+            hps = HyperParameters()
+            params = {}
+            for hp in self.hyperparameters.space:
+                hps.merge([hp])
+                if not hps.is_active(hp):
+                    continue
+                plan = engine.plan_of(hp)
+                if plan is None:
+                    hps.values[hp.name] = hp.value
+                    continue
+                name, distribution, to_value, _ = plan
+                params[name] = base.sample_independent(self.study, frozen, name, distribution)
+                hps.values[hp.name] = to_value(params[name])
+            if _values_hash(hps.values) not in tried:
+                self._directed.directed[optuna_trial.number] = params
+                return self._suggest_values(optuna_trial)
+        return None
 
     def _suggest_values(self, optuna_trial, chosen=None):
         """Values for every active hyperparameter, sampled by Optuna, or ``chosen`` ones
@@ -418,6 +458,13 @@ def _direction_from_objective(objective, name):
     objectives = objective.objectives if isinstance(
         objective, objective_module.MultiObjective) else [objective]
     return next((o.direction for o in objectives if o.name == name), None)
+
+
+def _values_hash(values):
+    """KerasTuner's key of a configuration (its values as sorted ``name=value`` text, without
+    Hyperband's schedule entries)."""
+    schedule = ("tuner/epochs", "tuner/initial_epoch", "tuner/bracket", "tuner/round")
+    return "".join(f"{name}={values[name]}" for name in sorted(values) if name not in schedule)
 
 
 def _jsonable(values):

@@ -1,6 +1,7 @@
 """``RandomSearch``: values drawn by Optuna's ``RandomSampler``."""
 
 from featherflow.keras_tuner.oracle import Oracle
+from featherflow.keras_tuner.trial import TrialStatus
 from featherflow.keras_tuner.tuner import Tuner
 
 
@@ -16,6 +17,12 @@ class RandomSearchOracle(Oracle):
                          max_retries_per_trial=max_retries_per_trial,
                          max_consecutive_failed_trials=max_consecutive_failed_trials,
                          sampler=sampler, pruner=pruner, storage=storage)
+
+    def populate_space(self, trial_id, optuna_trial):
+        values = self._new_values(optuna_trial)
+        if values is None:  # every draw was a configuration already tried
+            return {"status": TrialStatus.STOPPED, "values": None}
+        return {"status": TrialStatus.RUNNING, "values": values}
 
 
 class RandomSearch(Tuner):

@@ -132,6 +132,38 @@ def test_results_summary_layout(tmp_path):
                                  f"act: relu\nScore: {trial.score}")
     assert [t.score for t in best] == sorted((t.score for t in best), reverse=True)
     assert os.path.exists(tmp_path / "summ" / "study.db")
+    # as KerasTuner, tried configurations are not drawn again: three choices, three trials
+    everything = tuner.oracle.get_best_trials(3)
+    assert [t.hyperparameters.values for t in everything] == KT["summaries"]["best_values"]
+    assert [t.score for t in everything] == KT["summaries"]["best_scores"]
+
+
+def test_random_search_ends_when_the_space_is_used_up(tmp_path):
+    class Scored(kt.RandomSearch):
+        def run_trial(self, trial, *args, **kwargs):
+            return float(trial.hyperparameters.values["units"])
+
+    def build(hp):
+        hp.Choice("units", [1, 2, 3])
+        hp.Boolean("bias")
+
+    tuner = Scored(build, objective="val_loss", max_trials=10, seed=1, directory=tmp_path,
+                   project_name="rs", storage=optuna.storages.InMemoryStorage())
+    quiet(tuner.search)
+    combos = [tuple(sorted(t.hyperparameters.values.items()))
+              for t in tuner.oracle.trials.values()]
+    assert len(combos) == len(set(combos)) == 6  # every combination once, then stop
+
+    class ScoredBO(kt.BayesianOptimization):
+        run_trial = Scored.run_trial
+
+    # BayesianOptimization: its 6 random initial points are new; TPE's proposals may repeat
+    tuner = ScoredBO(build, objective="val_loss", max_trials=10, seed=1, directory=tmp_path,
+                     project_name="bo", storage=optuna.storages.InMemoryStorage())
+    quiet(tuner.search)
+    combos = [tuple(sorted(t.hyperparameters.values.items()))
+              for t in tuner.oracle.trials.values()]
+    assert len(combos) == 10 and len(set(combos[:6])) == 6
 
 
 def test_kinds_without_a_natural_distribution_are_sampled_as_probabilities(tmp_path):

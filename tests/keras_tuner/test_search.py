@@ -57,6 +57,9 @@ def test_random_search_best_model_and_values(tmp_path):
     study = tuner.oracle.study
     assert sorted(t.value for t in study.trials) == pytest.approx(sorted(t.score for t in trials))
     assert study.direction == optuna.study.StudyDirection.MINIMIZE
+    # no pruning unless a pruner is given (Optuna's default would be a MedianPruner)
+    assert isinstance(study.pruner, optuna.pruners.NopPruner)
+    assert all(len(t.intermediate_values) == 4 for t in study.trials)
 
 
 def test_verbose_output_as_keras_tuner(tmp_path):

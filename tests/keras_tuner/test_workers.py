@@ -43,7 +43,8 @@ def test_two_workers_share_one_sqlite_study(tmp_path):
     study = optuna.load_study(study_name="shared", storage=storage)
     search_trials = [t for t in study.trials if not t.user_attrs.get("featherflow:surplus")]
     assert len(search_trials) == 8
-    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in search_trials)
+    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in search_trials), [
+        (t.number, t.state, t.user_attrs.get("featherflow:message")) for t in search_trials]
     for t in search_trials:
         owner = t.user_attrs["featherflow:tuner_id"]
         assert t.user_attrs["featherflow:trial_id"] in ran[owner]
