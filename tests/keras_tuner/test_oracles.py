@@ -204,3 +204,34 @@ def test_namespaces_and_no_optuna_at_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, cwd=os.path.join(os.path.dirname(__file__), "..", ".."))
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_given_hyperparameters_and_tune_new_entries(tmp_path):
+    class Scored(kt.RandomSearch):
+        def run_trial(self, trial, *args, **kwargs):
+            return 0.0
+
+    def build(hp):
+        hp.Float("lr", 1e-4, 1e-1, sampling="log")
+        hp.Int("units", 1, 100)
+        hp.Choice("act", ["relu", "tanh"])
+
+    fixed = kt.HyperParameters()
+    fixed.Fixed("lr", 0.01)  # overrides the build's Float of the same name
+    tuner = Scored(build, objective="val_loss", max_trials=4, seed=0, hyperparameters=fixed,
+                   tune_new_entries=False, directory=tmp_path, project_name="fixed",
+                   storage=optuna.storages.InMemoryStorage())
+    quiet(tuner.search)
+    assert [hp.name for hp in tuner.oracle.get_space().space] == ["lr"]
+    # only the given space is searched (a single point), so the search ends after one trial
+    assert [t.hyperparameters.values for t in tuner.oracle.trials.values()] == [{"lr": 0.01}]
+
+    tuner = Scored(build, objective="val_loss", max_trials=4, seed=0,
+                   hyperparameters=kt.HyperParameters(), allow_new_entries=True,
+                   directory=tmp_path, project_name="new",
+                   storage=optuna.storages.InMemoryStorage())
+    quiet(tuner.search)
+    for trial in tuner.oracle.trials.values():
+        assert set(trial.hyperparameters.values) == {"lr", "units", "act"}
+    with pytest.raises(ValueError, match="tune_new_entries=False.*hyperparameters"):
+        Scored(build, objective="val_loss", tune_new_entries=False, directory=tmp_path)

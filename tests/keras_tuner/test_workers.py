@@ -16,7 +16,8 @@ WORKER = os.path.join(os.path.dirname(__file__), "worker.py")
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 
 
-def test_two_workers_share_one_sqlite_study(tmp_path):
+def run_workers(tmp_path, kind):
+    """Start two workers on one SQLite study; the trial ids each ran."""
     storage = "sqlite:///" + str(tmp_path / "shared.db")
     barrier = tmp_path / "barrier"
     barrier.mkdir()
@@ -25,7 +26,7 @@ def test_two_workers_share_one_sqlite_study(tmp_path):
     for name in ("worker0", "worker1"):
         workers.append(subprocess.Popen(
             [sys.executable, WORKER, storage, str(tmp_path), name, str(tmp_path / f"{name}.json"),
-             str(barrier)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+             str(barrier), kind], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
     try:
         for worker in workers:
             _, err = worker.communicate(timeout=240)
@@ -35,7 +36,15 @@ def test_two_workers_share_one_sqlite_study(tmp_path):
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
-    ran = {name: json.load(open(tmp_path / f"{name}.json")) for name in ("worker0", "worker1")}
+    ran = {}
+    for name in ("worker0", "worker1"):
+        with open(tmp_path / f"{name}.json") as f:
+            ran[name] = json.load(f)
+    return storage, ran
+
+
+def test_two_workers_share_one_sqlite_study(tmp_path):
+    storage, ran = run_workers(tmp_path, "random")
     everything = ran["worker0"] + ran["worker1"]
     assert sorted(everything) == [str(i) for i in range(8)]  # each trial once, none lost
     assert ran["worker0"] and ran["worker1"]  # both workers took part
@@ -54,3 +63,19 @@ def test_two_workers_share_one_sqlite_study(tmp_path):
                             project_name="shared", tuner_id="reader")
     assert len(tuner.oracle.trials) == 8 and tuner.remaining_trials == 0
     assert len(tuner.oracle.get_best_trials(3)) == 3
+
+
+@pytest.mark.slow
+def test_two_workers_share_one_hyperband_schedule(tmp_path):
+    """Hyperband's slots split between two workers: a promotion waits for its round, then
+    continues the best trial of it, whichever worker trained that one."""
+    storage, ran = run_workers(tmp_path, "hyperband")
+    assert sorted(ran["worker0"] + ran["worker1"]) == [f"{i:04d}" for i in range(6)]
+    tuner = kt.Hyperband(lambda hp: hp.Int("units", 1, 8), objective="val_loss", max_epochs=3,
+                         factor=3, storage=storage, directory=tmp_path, project_name="shared",
+                         tuner_id="reader")
+    trials = list(tuner.oracle.trials.values())
+    assert [t.hyperparameters.values["tuner/epochs"] for t in trials] == [1, 1, 1, 3, 3, 3]
+    best_first_round = min(trials[:3], key=lambda t: t.score)
+    assert trials[3].hyperparameters.values["tuner/trial_id"] == best_first_round.trial_id
+    assert all(t.status == "COMPLETED" for t in trials)
