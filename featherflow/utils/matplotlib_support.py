@@ -3,9 +3,11 @@
 import os
 import sys
 
+from featherflow.utils.notebook import in_jupyter_kernel
+
 
 def has_display():
-    if "ipykernel" in sys.modules:
+    if in_jupyter_kernel():
         return True
     if sys.platform in ("darwin", "win32"):
         return True

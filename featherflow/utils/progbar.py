@@ -7,10 +7,12 @@ prints one clean line when a run of steps finishes, instead of a wall of carriag
 import sys
 import time
 
+from featherflow.utils.notebook import in_jupyter_kernel
+
 
 def dynamic_display(stream=None):
     stream = stream or sys.stdout
-    if "ipykernel" in sys.modules:
+    if in_jupyter_kernel():
         return True
     isatty = getattr(stream, "isatty", None)
     try:
