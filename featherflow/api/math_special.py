@@ -518,10 +518,11 @@ def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     from featherflow.keras.ops._primitives import CumProd
     from featherflow.ops import concat, indexing
+    from featherflow.ops import reduce as reduce_ops
     from featherflow.ops import reverse as reverse_ops
 
     t = _t(x)
-    axis = int(axis) % t.data.ndim
+    axis = reduce_ops.scan_axis(axis, t.data.ndim, "cumprod")
     if reverse:
         t = reverse_ops.reverse(t, [axis])
     if exclusive:

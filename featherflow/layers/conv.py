@@ -9,6 +9,7 @@ Each layer is one fused primitive (bias and a simple activation included, see op
 
 import numpy as np
 
+from featherflow.errors import InvalidArgumentError
 from featherflow.layers.layer import Layer
 from featherflow.ops import conv as conv_ops
 from featherflow.ops import conv_geometry as conv_geometry_ops
@@ -189,6 +190,12 @@ class _Conv(_BaseConv):
 
     def build(self, input_shape):
         c = self._channels(input_shape)
+        if c == 0:
+            raise InvalidArgumentError(
+                f"{self._where}: the input has 0 channels (input shape {tuple(input_shape)}); "
+                "a convolution needs at least one input channel (filter depth must be strictly "
+                "positive)."
+            )
         if c % self.groups:
             raise ValueError(
                 f"{self._where}: the input's {c} channels must divide into groups={self.groups}."

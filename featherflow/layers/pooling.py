@@ -4,6 +4,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
 from featherflow.layers.conv import _data_format, conv_output_length
+from featherflow.layers.input_spec import InputSpec
 from featherflow.layers.layer import Layer
 from featherflow.ops import conv_geometry as conv_geometry_ops
 from featherflow.ops import math as math_ops
@@ -122,6 +123,10 @@ class _GlobalPooling(Layer):
         self._where = f"{type(self).__name__} '{self.name}'"
         self.data_format = _data_format(data_format, self._where)
         self.keepdims = bool(keepdims)
+        # as Keras: a 1D global pooling refuses 4-D input instead of pooling the wrong axes
+        # (the 3D ones check the rank themselves, naming the expected layout)
+        if self._rank < 3:
+            self.input_spec = InputSpec(ndim=self._rank + 2)
 
     def call(self, inputs):
         fn = pooling_ops.global_max_pool if self._mode == "max" else pooling_ops.global_average_pool

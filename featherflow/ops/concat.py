@@ -3,6 +3,7 @@
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, norm_axis, operand
 from featherflow.ops.reshape import View, identity_view, int_tuple, squeeze, view_op
 
@@ -62,7 +63,7 @@ def concat(values, axis, name=None):
     shapes = [np.shape(data(v)) for v in xs]
     for s in shapes:
         if len(s) != nd or any(a != b for i, (a, b) in enumerate(zip(s, shapes[0])) if i != ax):
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"concat: shapes {[tuple(s) for s in shapes]} differ outside axis {axis}; all "
                 f"inputs must have the same rank and the same sizes except along that axis."
             )
@@ -120,7 +121,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name=None):
     if isinstance(num_or_size_splits, (int, np.integer)):
         n = int(num_or_size_splits)
         if n <= 0 or size % n:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"split: axis {ax} of size {size} cannot be split into {n} equal parts."
             )
         sizes = [size // n] * n

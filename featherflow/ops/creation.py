@@ -4,6 +4,7 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import config
+from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, operand
 from featherflow.ops.reshape import int_tuple
 
@@ -11,6 +12,10 @@ from featherflow.ops.reshape import int_tuple
 def one_hot(indices, depth, on_value=None, off_value=None, axis=-1, dtype=None, name=None):
     """One-hot vectors of length ``depth`` (indices out of range give all ``off_value``)."""
     idx = np.asarray(data(indices)).astype(np.int64)
+    if int(np.asarray(data(depth))) < 0:
+        raise InvalidArgumentError(
+            f"one_hot: depth must be non-negative, got: {int(np.asarray(data(depth)))}."
+        )
     if dtype is not None:
         dt = np.dtype(dtype)
     elif on_value is not None or off_value is not None:
@@ -31,6 +36,8 @@ def range_(start, limit=None, delta=1, dtype=None, name=None):
     if limit is None:
         start, limit = 0, start
     start, limit, delta = (np.asarray(data(v)).item() for v in (start, limit, delta))
+    if delta == 0:
+        raise InvalidArgumentError(f"range: requires delta != 0: {delta}.")
     out = np.arange(start, limit, delta)
     if dtype is not None:
         out = out.astype(dtype)

@@ -6,6 +6,7 @@ import numpy as np
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
+from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, norm_axis, operand
 from featherflow.ops.reshape import View, int_tuple, reshape, transpose, view_op
 
@@ -142,12 +143,20 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     b = int(batch_dims)
     if b < 0:
         b += idx.ndim
+    if axis is not None and not -nd <= int(axis) < nd:
+        raise InvalidArgumentError(
+            f"gather: axis {int(axis)} is out of range for params of rank {nd} (shape "
+            f"{tuple(np.shape(data(x)))}): expected an axis in [{-nd}, {nd})."
+        )
     ax = b if axis is None else norm_axis(axis, nd)
     n = np.shape(data(x))[ax]
-    if idx.size and (idx.max() >= n or idx.min() < -n):
-        raise IndexError(
-            f"gather: indices must be in [0, {n}) along axis {ax}; received values from "
-            f"{idx.min()} to {idx.max()}."
+    if idx.size and (idx.max() >= n or idx.min() < 0):
+        # TensorFlow's CPU kernel refuses negative indices too (no wrapping around)
+        bad = np.argwhere((idx >= n) | (idx < 0))[0]
+        where = ", ".join(str(int(i)) for i in bad)
+        raise InvalidArgumentError(
+            f"gather: indices[{where}] = {int(idx[tuple(bad)])} is not in [0, {n}) (params "
+            f"axis {ax} has {n} entries; negative indices are not allowed)."
         )
     if b == 0:
         return Gather(ax)(x, idx)
@@ -188,6 +197,21 @@ def gather_nd(params, indices, batch_dims=0, name=None):
             f"first coordinate of each index tuple instead."
         )
     idx = np.asarray(data(indices)).astype(np.int64)
+    shape = np.shape(data(params))
+    depth = idx.shape[-1] if idx.ndim else 0
+    if idx.ndim == 0 or depth > len(shape):
+        raise InvalidArgumentError(
+            f"gather_nd: indices of shape {idx.shape} must end in an axis of at most "
+            f"{len(shape)} coordinates (params of shape {tuple(shape)})."
+        )
+    limits = np.asarray(shape[:depth], np.int64)
+    bad = np.argwhere(((idx < 0) | (idx >= limits)).any(axis=-1)) if idx.size else []
+    if len(bad):
+        at = tuple(int(i) for i in bad[0])
+        raise InvalidArgumentError(
+            f"gather_nd: indices[{', '.join(map(str, at))}] = {idx[at].tolist()} does not "
+            f"index into param shape {list(shape)} (each coordinate must be in [0, size))."
+        )
     key = tuple(np.moveaxis(idx, -1, 0))
     return getitem(params, key)
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.autodiff.tensor import Tensor
+from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, float_operand, operand, pair
 from featherflow.ops.einsum import Einsum, einsum  # noqa: F401  (ops.math re-exports them)
 from featherflow.ops.math import (
@@ -100,7 +101,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     ka = (sa[-2] if ta else sa[-1]) if len(sa) > 1 else (sa[0] if sa else None)
     kb = (sb[-1] if tb else sb[-2]) if len(sb) > 1 else (sb[0] if sb else None)
     if not sa or not sb or ka != kb:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"matmul: incompatible shapes {tuple(sa)} and {tuple(sb)}: the inner dimensions "
             f"({ka} and {kb}) must match. Transpose one operand or fix the layer sizes."
         )

@@ -4,6 +4,7 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.higher_order import linear_backward
+from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, operand
 
 
@@ -42,7 +43,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     pads = [tuple(int(v) for v in p) for p in np.asarray(data(paddings)).tolist()]
     nd = np.ndim(data(x))
     if len(pads) != nd or any(len(p) != 2 or min(p) < 0 for p in pads):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"pad: paddings must be {nd} non-negative (before, after) pairs for a tensor of "
             f"rank {nd}, received {pads}."
         )
@@ -51,5 +52,15 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         raise ValueError(
             f"pad: mode must be 'CONSTANT', 'REFLECT' or 'SYMMETRIC', received {mode!r}."
         )
+    shape = np.shape(data(x))
+    for axis, (before, after) in enumerate(pads):
+        # REFLECT mirrors without the edge, SYMMETRIC with it: NumPy would wrap silently
+        limit = shape[axis] - 1 if m == "reflect" else shape[axis]
+        if m != "constant" and max(before, after) > limit:
+            raise InvalidArgumentError(
+                f"pad: {mode} paddings of axis {axis} must be "
+                f"{'less than' if m == 'reflect' else 'no greater than'} its size "
+                f"{shape[axis]}; received ({before}, {after})."
+            )
     value = np.asarray(data(constant_values)).item()
     return Pad(pads, m, value)(x)

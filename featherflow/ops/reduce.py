@@ -7,6 +7,7 @@ import numpy as np
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
+from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, float_operand, norm_axis, operand
 from featherflow.ops.math import NoGrad, add, multiply, sqrt, square, subtract
 
@@ -270,7 +271,19 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """Cumulative sum along ``axis`` (``tf.math.cumsum``)."""
     x = operand(x)
-    return CumSum(norm_axis(axis, np.ndim(data(x))), exclusive, reverse)(x)
+    return CumSum(scan_axis(axis, np.ndim(data(x)), "cumsum"), exclusive, reverse)(x)
+
+
+def scan_axis(axis, ndim, what):
+    """The axis of a cumulative op; scalars have none (TF's ScanOp error)."""
+    a = int(np.asarray(data(axis)))
+    if not -ndim <= a < ndim:
+        raise InvalidArgumentError(
+            f"{what}: expected the scan axis in the range [{-ndim}, {ndim}), but got {a}"
+            + (" (the input is a scalar: there is nothing to accumulate over)." if ndim == 0
+               else ".")
+        )
+    return a % ndim
 
 
 def argmax(input, axis=None, output_type=np.int64, name=None):

@@ -5,6 +5,7 @@ import numpy as np
 from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
+from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, is_variable, norm_axis, operand
 
 
@@ -89,7 +90,7 @@ def reshape(tensor, shape, name=None):
     bad = shape.count(-1) > 1 or any(n < -1 for n in shape) or (
         total != known if -1 not in shape else (known == 0 or total % known != 0))
     if bad:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"reshape: cannot reshape a tensor of shape {tuple(src)} ({total} values) to "
             f"{shape}. The number of values must stay the same (at most one -1)."
         )
@@ -105,7 +106,7 @@ def transpose(a, perm=None, conjugate=False, name=None):
     else:
         perm = tuple(norm_axis(int_tuple(perm), nd))
         if sorted(perm) != list(range(nd)):
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"transpose: perm {perm} is not a permutation of the {nd} axes of a tensor of "
                 f"shape {tuple(np.shape(data(x)))}."
             )
@@ -146,11 +147,18 @@ def squeeze(input, axis=None, name=None):
     if axis is None:
         new = tuple(n for n in shape if n != 1)
     else:
+        for a in int_tuple(axis):
+            if not -len(shape) <= a < len(shape):
+                raise InvalidArgumentError(
+                    f"squeeze: tried to squeeze axis {a} of a tensor with {len(shape)} "
+                    f"dimensions (shape {tuple(shape)})."
+                )
         axes = set(norm_axis(int_tuple(axis), len(shape)))
         for a in axes:
             if shape[a] != 1:
-                raise ValueError(
-                    f"squeeze: axis {a} has size {shape[a]}, expected 1 (shape {tuple(shape)})."
+                raise InvalidArgumentError(
+                    f"squeeze: can not squeeze axis {a}, expected a dimension of 1, got "
+                    f"{shape[a]} (shape {tuple(shape)})."
                 )
         new = tuple(n for i, n in enumerate(shape) if i not in axes)
     return view_op(Reshape(new), x)

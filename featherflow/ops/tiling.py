@@ -4,6 +4,7 @@ import numpy as np
 
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.higher_order import linear_backward
+from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, norm_axis, operand
 from featherflow.ops.reshape import int_tuple, reshape
 
@@ -58,9 +59,11 @@ def tile(input, multiples, name=None):
     reps = int_tuple(multiples)
     nd = np.ndim(data(x))
     if len(reps) != nd:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"tile: multiples must have one entry per axis ({nd}), received {list(reps)}."
         )
+    if any(r < 0 for r in reps):
+        raise InvalidArgumentError(f"tile: expected multiples >= 0, received {list(reps)}.")
     return Tile(reps)(x)
 
 

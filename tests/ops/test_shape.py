@@ -28,7 +28,7 @@ def test_reshape_transpose_expand_squeeze():
     assert tf.expand_dims(B, 0).shape == (1, 3, 4)
     assert tf.squeeze(np.zeros((1, 2, 1), np.float32), axis=[-1]).shape == (1, 2)
     assert tf.squeeze(np.zeros((1, 2, 1), np.float32)).shape == (2,)
-    with pytest.raises(ValueError, match="axis 1 has size 2"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="expected a dimension of 1, got 2"):
         tf.squeeze(np.zeros((1, 2)), axis=1)
     with pytest.raises(ValueError, match="not a permutation"):
         tf.transpose(A, [0, 0, 1])
@@ -63,7 +63,7 @@ def test_gather_variants():
          np.stack([A[0][[0, 2]], A[1][[1, 1]]]))
     same(tf.gather_nd(A, [[0, 1], [1, 2]]), np.stack([A[0, 1], A[1, 2]]))
     same(tf.nn.embedding_lookup(B, [[2, 0]]), B[[[2, 0]]])
-    with pytest.raises(IndexError, match=r"\[0, 3\)"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[0, 3\)"):
         tf.gather(B, [3])
 
 
