@@ -32,7 +32,10 @@ SECTIONS = [
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="featherflow-demo", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="featherflow-demo",
+        description="Run the seed notes' examples end to end (linear regression, TensorBoard, "
+                    "the AND/OR/XOR gates, 20-point classification).")
     parser.add_argument("--out", default="featherflow-demo",
                         help="folder for figures, the saved model and logs")
     parser.add_argument("--only", default=None,
