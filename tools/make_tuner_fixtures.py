@@ -4,10 +4,12 @@ Run with the TensorFlow virtualenv (KerasTuner and Keras are never featherflow d
 
     /work/venv-tf/bin/python tools/make_tuner_fixtures.py
 
-What is recorded needs no training, so every number is exact: the printed search space and
-results summaries, the values and defaults of every hyperparameter kind, GridSearch's order
+Most of what is recorded needs no training, so every number is exact: the printed search space
+and results summaries, the values and defaults of every hyperparameter kind, GridSearch's order
 (conditional scopes included), the objective directions KerasTuner infers from metric names,
-and Hyperband's schedule (which trials start, which are promoted, their epochs).
+and Hyperband's schedule (which trials start, which are promoted, their epochs). One search
+trains real Keras models from constant initial weights without shuffling (a GridSearch over
+units and learning rates), so its trials' scores and best epochs are deterministic too.
 """
 
 import contextlib
@@ -234,6 +236,42 @@ def summaries():
     return {"results_summary": text, "best_values": best, "best_scores": scores}
 
 
+def keras_grid_search():
+    """KerasTuner's GridSearch on Keras models: each trial's values, score and best epoch."""
+    import keras
+    import numpy as np
+
+    x = np.linspace(-1, 1, 40, dtype="float32").reshape(20, 2)
+    y = (np.sin(3 * x[:, :1]) + x[:, 1:] ** 2).astype("float32")
+
+    def build(hp):
+        init = keras.initializers.Constant(0.3)
+        model = keras.Sequential([
+            keras.Input((2,)),
+            keras.layers.Dense(hp.Choice("units", [2, 4]), activation="tanh",
+                               kernel_initializer=init),
+            keras.layers.Dense(1, kernel_initializer=init)])
+        model.compile(keras.optimizers.SGD(hp.Choice("lr", [0.05, 0.3])), loss="mse",
+                      metrics=["mae"])
+        return model
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tuner = kt.GridSearch(build, objective="val_loss", directory=tmp, project_name="k",
+                              overwrite=True)
+        quiet_capture(lambda: tuner.search(x, y, epochs=4, batch_size=5, shuffle=False,
+                                           validation_split=0.25, verbose=0))
+        trials = [tuner.oracle.trials[t] for t in tuner.oracle.start_order]
+        rows = [{"trial_id": t.trial_id, "values": t.hyperparameters.values,
+                 "score": float(t.score), "best_step": int(t.best_step),
+                 "val_mae": float(t.metrics.get_best_value("val_mae")),
+                 "loss_history": [float(o.mean()) for o in t.metrics.get_history("loss")]}
+                for t in trials]
+        best = tuner.get_best_models()[0]
+        best_prediction = best.predict(x, verbose=0).ravel().tolist()
+    return {"x": x.tolist(), "y": y.tolist(), "trials": rows,
+            "best_prediction": best_prediction}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     record = {
@@ -245,6 +283,7 @@ def main():
         "grid": grid_order(),
         "hyperband": hyperband_schedules(),
         "summaries": summaries(),
+        "keras_grid_search": keras_grid_search(),
     }
     path = os.path.join(OUT, "keras_tuner.json")
     with open(path, "w") as f:

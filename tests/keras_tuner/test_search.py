@@ -3,6 +3,9 @@ overwrite, callbacks, TensorBoard's HParams runs, Optuna's pruner, and failing t
 
 import contextlib
 import io
+import json
+import os
+import tempfile
 
 import numpy as np
 import pytest
@@ -257,3 +260,43 @@ def test_missing_optuna_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_optuna)
     with pytest.raises(ImportError, match=r"pip install 'featherflow\[tune\]'"):
         engine.import_optuna()
+
+
+def test_grid_search_scores_equal_keras_tuner_on_keras():
+    """KerasTuner's GridSearch on Keras 3.15 models (constant initial weights, no shuffling),
+    recorded: the same trials, scores, best epochs and best model's predictions here."""
+    fixture = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras_tuner",
+                           "keras_tuner.json")
+    with open(fixture) as f:
+        expected = json.load(f)["keras_grid_search"]
+    x = np.array(expected["x"], "float32")
+    y = np.array(expected["y"], "float32")
+
+    def build(hp):
+        init = tf.keras.initializers.Constant(0.3)
+        model = tf.keras.Sequential([
+            tf.keras.Input((2,)),
+            tf.keras.layers.Dense(hp.Choice("units", [2, 4]), activation="tanh",
+                                  kernel_initializer=init),
+            tf.keras.layers.Dense(1, kernel_initializer=init)])
+        model.compile(tf.keras.optimizers.SGD(hp.Choice("lr", [0.05, 0.3])), loss="mse",
+                      metrics=["mae"])
+        return model
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tuner = kt.GridSearch(build, objective="val_loss", directory=tmp, project_name="k")
+        quiet(tuner.search, x, y, epochs=4, batch_size=5, shuffle=False,
+              validation_split=0.25, verbose=0)
+        trials = list(tuner.oracle.trials.values())
+        assert [t.trial_id for t in trials] == [r["trial_id"] for r in expected["trials"]]
+        for trial, row in zip(trials, expected["trials"]):
+            assert trial.hyperparameters.values == row["values"]
+            assert trial.score == pytest.approx(row["score"], rel=1e-5)
+            assert trial.best_step == row["best_step"]
+            assert trial.metrics.get_best_value("val_mae") == pytest.approx(row["val_mae"],
+                                                                            rel=1e-5)
+            assert [o.mean() for o in trial.metrics.get_history("loss")] == pytest.approx(
+                row["loss_history"], rel=1e-5)
+        (best,) = tuner.get_best_models()
+        np.testing.assert_allclose(best.predict(x, verbose=0).ravel(),
+                                   expected["best_prediction"], rtol=1e-5, atol=1e-6)
