@@ -11,6 +11,8 @@ Example::
 
 import collections
 import copy
+import difflib
+import inspect
 import os
 import statistics
 import time
@@ -35,7 +37,12 @@ class Tuner:
                  metrics=None, distribution_strategy=None, directory=None, project_name=None,
                  logger=None, tuner_id=None, overwrite=False, executions_per_trial=1, **kwargs):
         if kwargs:
-            raise ValueError(f"Unrecognized arguments {list(kwargs)} for `Tuner.__init__()`.")
+            known = list(inspect.signature(type(self).__init__).parameters) + list(
+                inspect.signature(Tuner.__init__).parameters)
+            hints = [f"{k!r} -> did you mean {m[0]!r}?" for k in kwargs
+                     for m in [difflib.get_close_matches(k, known, n=1)] if m]
+            raise ValueError(f"Unrecognized arguments {list(kwargs)} for `Tuner.__init__()`."
+                             + (" " + "; ".join(hints) if hints else ""))
         if not isinstance(oracle, Oracle):
             raise ValueError("Expected `oracle` argument to be an instance of `Oracle`. "
                              f"Received: oracle={oracle} (of type ({type(oracle)}).")

@@ -235,3 +235,9 @@ def test_given_hyperparameters_and_tune_new_entries(tmp_path):
         assert set(trial.hyperparameters.values) == {"lr", "units", "act"}
     with pytest.raises(ValueError, match="tune_new_entries=False.*hyperparameters"):
         Scored(build, objective="val_loss", tune_new_entries=False, directory=tmp_path)
+
+
+def test_a_misspelled_argument_gets_a_suggestion(tmp_path):
+    with pytest.raises(ValueError, match=r"Unrecognized arguments \['max_trial'\].*did you "
+                                         r"mean 'max_trials'\?"):
+        kt.RandomSearch(build_space, objective="val_loss", max_trial=3, directory=tmp_path)
