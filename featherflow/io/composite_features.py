@@ -32,7 +32,8 @@ from featherflow.autodiff.tensor import Tensor
 from featherflow.errors import InvalidArgumentError
 from featherflow.io import features as feature_specs
 
-__all__ = ["RaggedFeature", "SparseFeature", "has_composite", "parse_with_composites"]
+__all__ = ["RaggedFeature", "SparseFeature", "has_composite", "parse_sequence_with_composites",
+           "parse_single_sequence_with_composites", "parse_with_composites"]
 
 
 class SparseFeature(collections.namedtuple(
@@ -323,11 +324,10 @@ def _build_ragged(key, feature, parsed, batched):
                   parsed[value_key].values.data[:0])
 
 
-def parse_with_composites(parse, serialized, features):
-    """``parse(serialized, plain_features)`` on the composites' parts, then the composites."""
-    parsed = parse(serialized, _plan(features))
-    sample = next(v for v in parsed.values() if isinstance(v, SparseTensor))
-    batched = len(sample.dense_shape.data) == 2
+def _assemble(features, parsed):
+    """The composites of ``features`` built from their parsed parts, in ``features``' keys."""
+    samples = [v for v in parsed.values() if isinstance(v, SparseTensor)]
+    batched = bool(samples) and len(samples[0].dense_shape.data) == 2
     updates = {}
     for key in sorted(features):
         feature = features[key]
@@ -337,3 +337,64 @@ def parse_with_composites(parse, serialized, features):
             updates[key] = _build_ragged(key, feature, parsed, batched)
     parsed.update(updates)
     return {key: parsed[key] for key in features}
+
+
+def parse_with_composites(parse, serialized, features):
+    """``parse(serialized, plain_features)`` on the composites' parts, then the composites."""
+    return _assemble(features, parse(serialized, _plan(features)))
+
+
+def _no_sparse_features(*descriptions):
+    for features in descriptions:
+        for key, feature in features.items():
+            if isinstance(feature, SparseFeature):
+                raise ValueError(f"Unsupported SparseFeature {feature} for key {key!r}: "
+                                 "SequenceExamples take RaggedFeature, VarLenFeature and "
+                                 "FixedLen(Sequence)Features, as in TensorFlow.")
+
+
+def parse_single_sequence_with_composites(parse_single, record, context_features,
+                                          sequence_features):
+    """One SequenceExample: the context as an Example's features; in the sequence features
+    the steps play the examples' part (a RaggedFeature gets one row per step)."""
+    context_features, sequence_features = context_features or {}, sequence_features or {}
+    _no_sparse_features(context_features, sequence_features)
+    context, sequences = parse_single(record, _plan(context_features) or None,
+                                      _plan(sequence_features) or None)
+    return _assemble(context_features, context), _assemble(sequence_features, sequences)
+
+
+def _stack_examples(feature, values):
+    """Per-example RaggedTensors under a leading batch dimension, as TF's batched parse."""
+    empty = np.empty(0, feature_specs.numpy_dtype(feature_specs.dtype_name(feature.dtype, "?")))
+    return _batch(values, feature.row_splits_dtype, feature.validate, empty)
+
+
+def parse_sequence_with_composites(parse_single, parse_batch, records, context_features,
+                                   sequence_features):
+    """A batch of SequenceExamples: the plain features batched by ``parse_batch``, each
+    composite parsed record by record and stacked under the batch dimension."""
+    context_features, sequence_features = context_features or {}, sequence_features or {}
+    _no_sparse_features(context_features, sequence_features)
+    _plan(context_features), _plan(sequence_features)  # TF's checks of the descriptions
+
+    def split(features):
+        plain = {k: f for k, f in features.items()
+                 if not isinstance(f, (SparseFeature, RaggedFeature))}
+        return plain, {k: f for k, f in features.items() if k not in plain}
+
+    plain_context, composite_context = split(context_features)
+    plain_sequence, composite_sequence = split(sequence_features)
+    if plain_context or plain_sequence:
+        context, sequences, lengths = parse_batch(records, plain_context or None,
+                                                  plain_sequence or None)
+    else:
+        context, sequences, lengths = {}, {}, {}
+    per_record = [parse_single_sequence_with_composites(
+        parse_single, record, composite_context, composite_sequence) for record in records]
+    for key, feature in composite_context.items():
+        context[key] = _stack_examples(feature, [r[0][key] for r in per_record])
+    for key, feature in composite_sequence.items():
+        sequences[key] = _stack_examples(feature, [r[1][key] for r in per_record])
+    return ({k: context[k] for k in context_features},
+            {k: sequences[k] for k in sequence_features}, lengths)

@@ -70,6 +70,11 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
         raise ValueError(
             "Missing features: give context_features, sequence_features or both (dicts of "
             "feature descriptions).")
+    if (composite_features.has_composite(context_features)
+            or composite_features.has_composite(sequence_features)):
+        # SparseFeature / RaggedFeature: their parts parsed here, then assembled
+        return composite_features.parse_single_sequence_with_composites(
+            parse_single_sequence_example, records, context_features, sequence_features)
     message = _decode(records[()], "SequenceExample", None)
     context_map = message.context.feature
     context = {key: _column(entry, [context_map.get(key)], key, batched=False)
@@ -103,6 +108,19 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
             "Missing features: give context_features, sequence_features or both (dicts of "
             "feature descriptions).")
     batched = records.ndim == 1
+    if (composite_features.has_composite(context_features)
+            or composite_features.has_composite(sequence_features)):
+        if not batched:
+            context, sequences = composite_features.parse_single_sequence_with_composites(
+                parse_single_sequence_example, records, context_features, sequence_features)
+            plain = {k: f for k, f in (sequence_features or {}).items()
+                     if isinstance(f, feature_specs.FixedLenSequenceFeature)}
+            lengths = {k: Tensor(np.array(sequences[k].data.shape[0], np.int64))
+                       for k in plain}
+            return context, sequences, lengths
+        return composite_features.parse_sequence_with_composites(
+            parse_single_sequence_example, parse_sequence_example, records, context_features,
+            sequence_features)
     messages = [_decode(record, "SequenceExample", index if batched else None)
                 for index, record in enumerate(records.reshape(-1))]
     context = {key: _column(entry, [m.context.feature.get(key) for m in messages], key, batched)

@@ -67,6 +67,50 @@ def _ragged(tf, kind, **kw):
     return {"r": tf.io.RaggedFeature(tf.int64, value_key="v", partitions=[part(kw.get("key"))] if kind != "UniformRowLength" else [part(kw["length"])], **{k: v for k, v in kw.items() if k not in ("key", "length")})}
 
 
+def _sequence_example(tf, context, lists):
+    def feature_list(steps):
+        return tf.train.FeatureList(feature=[tf.train.Feature(int64_list=tf.train.Int64List(value=v)) for v in steps])
+    return tf.train.SequenceExample(
+        context=tf.train.Features(feature={k: tf.train.Feature(int64_list=tf.train.Int64List(value=v)) for k, v in context.items()}),
+        feature_lists=tf.train.FeatureLists(feature_list={k: feature_list(v) for k, v in lists.items()})).SerializeToString()
+
+
+SEQ_A = ({"c": [1, 2, 3], "cl": [2, 1], "ci": [4, 0]}, {"v": [[1, 2], [], [3, 4, 5]], "len": [[1, 1], [], [2, 1]], "ix": [[0, 3], [], [1, 0, 2]]})
+SEQ_B = ({"c": [4], "cl": [1], "ci": [2]}, {"v": [[6], []], "len": [[1], []], "ix": [[1], []]})
+
+
+def _seq_context(tf):
+    return {"c": tf.io.RaggedFeature(tf.int64), "r": tf.io.RaggedFeature(tf.int64, value_key="c", partitions=[tf.io.RaggedFeature.RowLengths("cl")])}
+
+
+def _seq_sequence(tf):
+    return {"v": tf.io.RaggedFeature(tf.int64), "p": tf.io.RaggedFeature(tf.int64, value_key="v", partitions=[tf.io.RaggedFeature.RowLengths("len")])}
+
+
+def _seq_single(tf):
+    context, sequences = tf.io.parse_single_sequence_example(_sequence_example(tf, *SEQ_A), _seq_context(tf), _seq_sequence(tf))
+    return [{k: _describe(v) for k, v in context.items()}, {k: _describe(v) for k, v in sequences.items()}]
+
+
+def _seq_batch(tf):
+    records = tf.constant([_sequence_example(tf, *SEQ_A), _sequence_example(tf, *SEQ_B)])
+    sequence = dict(_seq_sequence(tf), plain=tf.io.FixedLenSequenceFeature([], tf.int64, allow_missing=True))
+    sequence["plain"] = tf.io.VarLenFeature(tf.int64)
+    context, sequences, lengths = tf.io.parse_sequence_example(records, dict(_seq_context(tf), d=tf.io.FixedLenFeature([1], tf.int64, default_value=[0])), {"v": sequence["v"], "p": sequence["p"], "ix": tf.io.VarLenFeature(tf.int64)})
+    return [{k: _describe(v) for k, v in context.items()}, {k: _describe(v) for k, v in sequences.items()}, {k: _describe(v) for k, v in lengths.items()}]
+
+
+def _seq_batch_only_composites(tf):
+    records = tf.constant([_sequence_example(tf, *SEQ_A), _sequence_example(tf, *SEQ_B)])
+    context, sequences, lengths = tf.io.parse_sequence_example(records, None, {"v": tf.io.RaggedFeature(tf.int64)})
+    return [context, {k: _describe(v) for k, v in sequences.items()}, lengths]
+
+
+def _seq_scalar_batch_api(tf):
+    context, sequences, lengths = tf.io.parse_sequence_example(_sequence_example(tf, *SEQ_A), None, {"v": tf.io.RaggedFeature(tf.int64), "f": tf.io.FixedLenSequenceFeature([], tf.int64, allow_missing=True)})
+    return [context, {k: _describe(v) for k, v in sequences.items()}, {k: _describe(v) for k, v in lengths.items()}]
+
+
 def _json(tf):
     text = '{"features": {"feature": {"x": {"floatList": {"value": [1.5, 2.0]}}, "tag": {"bytesList": {"value": ["aGk="]}}}}}'
     binary = tf.io.decode_json_example(tf.constant([text, '{"features": {}}']))
@@ -118,6 +162,14 @@ SCENARIOS = {
     "ragged_bad_splits_dtype": lambda tf: tf.io.RaggedFeature(tf.int64, row_splits_dtype=tf.float32),
     "ragged_bad_partitions": lambda tf: tf.io.RaggedFeature(tf.int64, partitions=["x"]),
     "ragged_empty_value_key": lambda tf: tf.io.RaggedFeature(tf.int64, value_key=""),
+    "sequence_single": _seq_single,
+    "sequence_batch": _seq_batch,
+    "sequence_ragged_sparse_clash": lambda tf: tf.io.parse_sequence_example(tf.constant([_sequence_example(tf, *SEQ_A)]), None, {"p": tf.io.RaggedFeature(tf.int64, value_key="v", partitions=[tf.io.RaggedFeature.RowLengths("len")]), "len": tf.io.VarLenFeature(tf.int64)}),
+    "sequence_split_type_conflict": lambda tf: tf.io.parse_single_sequence_example(_sequence_example(tf, *SEQ_A), None, {"v": tf.io.RaggedFeature(tf.int64), "p": tf.io.RaggedFeature(tf.int64, value_key="v", row_splits_dtype=tf.int64)}),
+    "sequence_sparse_feature_context": lambda tf: tf.io.parse_single_sequence_example(_sequence_example(tf, *SEQ_A), {"s": tf.io.SparseFeature("ci", "cl", tf.int64, 5)}, None),
+    "sequence_sparse_feature_steps": lambda tf: tf.io.parse_sequence_example(tf.constant([_sequence_example(tf, *SEQ_A)]), None, {"s": tf.io.SparseFeature("ix", "v", tf.int64, 4)}),
+    "sequence_batch_only_composites": _seq_batch_only_composites,
+    "sequence_scalar_in_batch_api": _seq_scalar_batch_api,
     "json_examples": _json,
     "json_scalar": _json_scalar,
     "json_bad": lambda tf: tf.io.decode_json_example(tf.constant(['{"features": 3}'])),
