@@ -137,9 +137,14 @@ class Tuner:
             trial.status = TrialStatus.STOPPED if trial.pruned else TrialStatus.COMPLETED
             return
         except errors.FatalError:
+            # end this trial in the study (not left running), then stop the search
             trial.status, trial.message = TrialStatus.FAILED, traceback.format_exc()
-            self.oracle.max_consecutive_failed_trials = 0  # end this trial, then re-raise
-            self.oracle.end_trial(trial)
+            limit = self.oracle.max_consecutive_failed_trials
+            self.oracle.max_consecutive_failed_trials = None
+            try:
+                self.oracle.end_trial(trial)
+            finally:
+                self.oracle.max_consecutive_failed_trials = limit
             raise
         except Exception as err:
             trial.status = (TrialStatus.FAILED if isinstance(err, errors.FailedTrialError)

@@ -212,6 +212,8 @@ def test_failing_trials_and_fatal_errors(tmp_path):
                             directory=tmp_path, project_name="fatal")
     with pytest.raises(kt.errors.FatalTypeError, match="valid Keras Model instance"):
         search(tuner)
+    assert tuner.oracle.study.trials[0].state == optuna.trial.TrialState.FAIL
+    assert tuner.oracle.max_consecutive_failed_trials == 3
 
     tuner = kt.RandomSearch(build_model, objective="val_accuracy", max_trials=1,
                             directory=tmp_path, project_name="nometric")
