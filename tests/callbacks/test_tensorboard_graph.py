@@ -90,6 +90,28 @@ def test_functional_nested_and_symbolic_ops():
     assert add.op == "add" and list(add.input) == ["net/inner/hidden/Dense"]
 
 
+def test_layer_config_values_become_attributes():
+    from featherflow.summary._graph_def import model_graph_def
+
+    tf.keras.backend.clear_session()
+    model = tf.keras.Sequential([
+        tf.keras.layers.Conv2D(4, (3, 3), strides=(2, 2), padding="same", input_shape=(8, 8, 1)),
+        tf.keras.layers.Dropout(0.5),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(2, activation="softmax"),
+    ])
+    found = nodes(graph_pb2.GraphDef.FromString(model_graph_def(model)))
+    conv = found["sequential/conv2d/Conv2D"]
+    assert list(conv.attr["kernel_size"].list.i) == [3, 3]
+    assert list(conv.attr["strides"].list.i) == [2, 2]
+    assert conv.attr["padding"].s == b"same" and conv.attr["filters"].i == 4
+    assert shapes(conv) == [[-1, 4, 4, 4]]
+    assert found["sequential/dropout/Dropout"].attr["rate"].f == 0.5
+    assert shapes(found["sequential/flatten/Flatten"]) == [[-1, 64]]
+    assert [d.size for d in found["sequential/conv2d/kernel"].attr["shape"].shape.dim] == [
+        3, 3, 1, 4]
+
+
 def test_a_sequential_built_by_fit_gets_its_graph_at_the_end(tmp_path):
     model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
