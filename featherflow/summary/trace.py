@@ -9,9 +9,9 @@ read back from the recorded primitives: arguments become ``Placeholder`` nodes (
 the parameters), variables ``VarHandleOp`` nodes, other tensors and arrays ``Const`` nodes,
 each primitive one node named after its class (``MatMul``, ``Sigmoid``; arithmetic as
 TensorFlow names it, ``add``/``AddV2``, ``mul``/``Mul``; repeats get ``_1``, ``_2`` as in
-TensorFlow), and each output an ``Identity`` node. Only what a
-gradient could flow through is recorded: ops on constants alone, and ops with no gradient
-(comparisons, ``argmax``), appear as the ``Const`` they produced.
+TensorFlow), and each output an ``Identity`` node. Only what a gradient could flow through
+is recorded: ops on constants alone, and ops with no gradient (comparisons, ``argmax``),
+appear as the ``Const`` they produced.
 """
 
 import time
