@@ -156,6 +156,7 @@ class Oracle:
                                             states=(optuna.trial.TrialState.RUNNING,)):
             if frozen.user_attrs.get(_ATTR + "tuner_id") != self.tuner_id:
                 continue
+            # Optuna has no public way back to a running trial but its storage id
             optuna_trial = optuna.trial.Trial(self.study, frozen._trial_id)
             if _ATTR + "values" not in frozen.user_attrs:
                 self._pending[self.tuner_id] = optuna_trial
