@@ -147,47 +147,84 @@ _C = 0xFFFFFFFC
 
 
 def _rotl(x, r, w, mask):
-    return ((x << r) | (x >> (w - r))) & mask
+    return ((x << np.uint64(r)) | (x >> np.uint64(w - r))) & mask
+
+
+def _rotr(x, r, w, mask):
+    return ((x >> np.uint64(r)) | (x << np.uint64(w - r))) & mask
 
 
 def _simon_f(x, w, mask):
     return (_rotl(x, 1, w, mask) & _rotl(x, 8, w, mask)) ^ _rotl(x, 2, w, mask)
 
 
-def _round_keys(key, rounds, w):
-    mask = (1 << w) - 1
-    c, z = _C & mask, _Z & mask
-    keys = [k & mask for k in key]
+def _round_keys(keys, rounds, w, mask):
+    """(n, rounds) round keys of TF's Simon key schedule for (n, 3) seed words."""
+    c, z = np.uint64(_C) & mask, _Z & ((1 << w) - 1)
+    out = [keys[:, 0] & mask, keys[:, 1] & mask, keys[:, 2] & mask]
     for i in range(3, rounds):
-        previous = keys[i - 1]
-        rotr3 = ((previous >> 3) | (previous << (w - 3))) & mask
-        rotr4 = ((previous >> 4) | (previous << (w - 4))) & mask
-        keys.append(c ^ (z & 1) ^ keys[i - 3] ^ rotr3 ^ rotr4)
+        out.append(c ^ np.uint64(z & 1) ^ out[i - 3] ^ _rotr(out[i - 1], 3, w, mask)
+                   ^ _rotr(out[i - 1], 4, w, mask))
         z >>= 1
-    return keys
+    return out
 
 
-def _shuffle_one(index, key, max_index, rounds):
-    if max_index == 0:
-        return 0
+def _block_bits(max_index):
     bits = int(np.ceil(np.log2(float(max_index))))
     bits = max(bits + bits % 2, 16)
-    bits = bits if bits <= 62 else 64
-    w = bits // 2
+    return bits if bits <= 62 else 64
+
+
+def _walk(value, round_keys, limit, w, index):
+    """Encrypt ``value`` with Python integers until it lands in ``[0, limit]``."""
     mask = (1 << w) - 1
-    keys = _round_keys(key, rounds, w)
-    value = index
-    # a cycle of the cipher holds in-range values unless index itself is out of range
-    for _ in range(1 << bits if bits < 30 else 1 << 30):
-        left, right = (value >> w) & mask, value & mask
-        for i in range(0, len(keys), 2):
-            left ^= _simon_f(right, w, mask) ^ keys[i]
-            right ^= _simon_f(left, w, mask) ^ keys[i + 1]
+    # a cycle of the cipher holds in-range values unless the index itself is out of range
+    for _ in range(1 << min(2 * w, 30)):
+        left, right = value >> w, value & mask
+        for i in range(0, len(round_keys), 2):
+            f = ((((right << 1) | (right >> (w - 1))) & ((right << 8) | (right >> (w - 8))))
+                 ^ ((right << 2) | (right >> (w - 2)))) & mask
+            left ^= f ^ round_keys[i]
+            f = ((((left << 1) | (left >> (w - 1))) & ((left << 8) | (left >> (w - 8))))
+                 ^ ((left << 2) | (left >> (w - 2)))) & mask
+            right ^= f ^ round_keys[i + 1]
         value = (left << w) | right
-        if value <= max_index:
+        if value <= limit:
             return value
-    raise InvalidArgumentError(f"random_index_shuffle: index {index} is not in [0, "
-                               f"max_index={max_index}]; it has no place in the permutation.")
+    raise InvalidArgumentError(f"random_index_shuffle: index {index} is not in [0, max_index="
+                               f"{limit}]; it has no place in the permutation.")
+
+
+def _shuffle(values, keys, limits, rounds):
+    """TF's ``index_shuffle`` of every value (uint64 arrays), by cycle-walking the cipher."""
+    out = np.zeros_like(values)
+    nonzero = limits != 0
+    bits = np.array([_block_bits(int(m)) if m else 0 for m in limits])
+    for width in np.unique(bits[nonzero]):
+        group = np.flatnonzero(nonzero & (bits == width))
+        w = int(width) // 2
+        mask = np.uint64((1 << w) - 1)
+        round_keys = _round_keys(keys[group], rounds, w, mask)
+        current, limit = values[group].copy(), limits[group]
+        pending = np.arange(len(group))
+        # a few passes over the whole group in NumPy place most values (a large max_index
+        # needs one or two); the rest walk on as Python integers, cheaper one by one
+        for _ in range(4):
+            left = (current[pending] >> np.uint64(w)) & mask
+            right = current[pending] & mask
+            for i in range(0, rounds, 2):
+                left = left ^ _simon_f(right, w, mask) ^ round_keys[i][pending]
+                right = right ^ _simon_f(left, w, mask) ^ round_keys[i + 1][pending]
+            current[pending] = (left << np.uint64(w)) | right
+            pending = pending[current[pending] > limit[pending]]
+            if not len(pending):
+                break
+        for j in pending:
+            keys_j = [int(k[j]) for k in round_keys]
+            current[j] = _walk(int(current[j]), keys_j, int(limit[j]), w,
+                               int(values[group[j]]))
+        out[group] = current
+    return out
 
 
 def random_index_shuffle(index, seed, max_index, rounds=4, name=None):
@@ -220,15 +257,12 @@ def random_index_shuffle(index, seed, max_index, rounds=4, name=None):
     if top.ndim > 1 or (top.ndim == 1 and top.size != count):
         raise InvalidArgumentError("random_index_shuffle: Maxval must be a scalar or a vector "
                                    f"of the same size as index but got {list(top.shape)}")
-    flat_idx, flat_top = idx.reshape(-1), top.reshape(-1)
-    rows = seeds.reshape(-1, 3)
-    out = []
-    for i in range(count):
-        value = int(flat_idx[i if idx.ndim else 0]) & 0xFFFFFFFFFFFFFFFF
-        limit = int(flat_top[i if top.ndim else 0]) & 0xFFFFFFFFFFFFFFFF
-        key = [int(v) & 0xFFFFFFFF for v in rows[i if seeds.ndim == 2 else 0]]
-        out.append(_shuffle_one(value, key, limit, rounds))
-    result = np.array(out, np.uint64).astype(idx.dtype)
+    values = np.broadcast_to(idx.reshape(-1).astype(np.uint64), (count,)).copy()
+    limits = np.broadcast_to(top.reshape(-1).astype(np.uint64), (count,)).copy()
+    # TF casts each seed word to uint32 (two's complement for negative seeds)
+    words = (seeds.reshape(-1, 3).astype(np.int64) & 0xFFFFFFFF).astype(np.uint64)
+    keys = np.broadcast_to(words, (count, 3)).copy()
+    result = _shuffle(values, keys, limits, rounds).astype(idx.dtype)
     all_scalar = idx.ndim == 0 and seeds.ndim == 1 and top.ndim == 0
     return Tensor(result.reshape(()) if all_scalar else result)
 
