@@ -186,3 +186,23 @@ def test_scikeras_style_aliases_in_grid_search():
     with pytest.raises(TypeError, match=r"takes no parameter\(s\) \['depth'\]"):
         KerasClassifier(sparse_model, loss="sparse_categorical_crossentropy",
                         model__depth=2).fit(X, Y_CLASS)
+
+
+def test_in_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipe = make_pipeline(StandardScaler(), tf.keras.wrappers.SKLearnRegressor(
+        regressor_model, fit_kwargs={"epochs": 30, "batch_size": 4, "verbose": 0}))
+    pipe.fit(X, Y_REG)
+    assert pipe.score(X, Y_REG) > 0.8
+    assert pipe.predict(X[:3]).shape == (3,)
+
+
+def test_without_scikit_learn_the_error_names_the_extra(monkeypatch):
+    from featherflow.wrappers import sklearn_wrapper
+
+    monkeypatch.setattr(sklearn_wrapper, "sklearn", None)
+    with pytest.raises(ImportError, match=r"SKLearnClassifier needs scikit-learn.*"
+                                          r"featherflow\[sklearn\]"):
+        tf.keras.wrappers.SKLearnClassifier(classifier_model)
