@@ -103,10 +103,19 @@ def layer_from_dict(data, custom_objects=None, where=None):
     load_limits.check_size_entries(config, where)
     if issubclass(cls, (Functional, Sequential)) and _own_from_config(cls):
         layer = cls.from_config(config, custom_objects=custom_objects)
-    elif issubclass(cls, Functional):
-        layer = model_config.functional_from_config(config, custom_objects, cls=cls)
-    elif issubclass(cls, Sequential):
-        layer = model_config.sequential_from_config(config, custom_objects, cls=cls)
+    elif issubclass(cls, (Functional, Sequential)):
+        build = (model_config.functional_from_config if issubclass(cls, Functional) else
+                 model_config.sequential_from_config)
+        try:
+            layer = build(config, custom_objects, cls=cls)
+        except (KeyError, IndexError, AttributeError) as err:
+            # a hand-edited or damaged config (an entry of the wrong type or length)
+            raise ValueError(
+                f"The configuration of {where} ({class_name}) is malformed: "
+                f"{type(err).__name__}: {err}. It does not have the layout Keras writes "
+                "(layers, inbound_nodes, input_layers, output_layers); the file or JSON is "
+                "corrupted or was edited by hand."
+            ) from err
     elif _inherits_model_from_config(cls):
         # a subclassed model's get_config holds its constructor arguments
         layer = cls(**config)
