@@ -164,10 +164,16 @@ class _World:
             buf = bytearray(n)
             self.ctrl.Recv([buf, MPI.BYTE], source=status.Get_source(), tag=_BYE_TAG)
             self.departed[status.Get_source()] = bytes(buf).decode(errors="replace")
-        if os.getppid() != self.parent:
-            _say(f"rank {self.rank}: the MPI launcher (mpiexec) is gone; exiting.")
-            os._exit(75)
+        self.check_launcher()
         return self.departed
+
+    def check_launcher(self):
+        """Exit when the launcher (``mpiexec``) that started this rank is gone: nobody would
+        end this process otherwise (a ``getppid`` per collective)."""
+        if os.getppid() != self.parent:
+            _say(f"rank {self.rank} of {self.size}: the MPI launcher (mpiexec) that started "
+                 f"this process is gone; exiting.")
+            os._exit(75)
 
     def abort(self, message, code=1):
         _say(message)
@@ -283,6 +289,7 @@ class MpiCollective:
         ``InvalidArgumentError`` on every rank when they differ. Returns the (size, 7) table
         of signatures (``info`` columns per rank)."""
         self._seq += 1
+        self._world.check_launcher()
         departed = self._peer_departures(probe=False)
         if departed:
             self._world.abort(

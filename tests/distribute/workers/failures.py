@@ -6,7 +6,8 @@ of training in the way ``mode`` names; rank 0 must not wait for it forever.
 - ``raise``: rank 1 raises ``RuntimeError`` in a fit callback (rank 1 only);
 - ``leave``: a custom loop in which rank 1 stops after 2 steps and its script ends;
 - ``stall``: rank 1 sleeps in a step; ``CommunicationOptions(timeout_seconds=3)`` bounds
-  rank 0's wait.
+  rank 0's wait;
+- ``launcher``: rank 1 kills ``mpiexec`` itself (SIGKILL); the ranks must not live on.
 
 Before failing, rank 1 writes the time to ``<out>/event``. The token argument only marks the
 processes, so the test can look for any left behind."""
@@ -34,6 +35,9 @@ def main(mode, out):
         timeout_seconds=3 if mode == "stall" else None)
     strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
     rank = strategy.cluster_resolver.task_id
+    if mode == "launcher":  # mpiexec's pipes die with it: keep this rank's stderr in a file
+        fd = os.open(os.path.join(out, f"stderr{rank}"), os.O_WRONLY | os.O_CREAT, 0o644)
+        os.dup2(fd, 2)
     x, y, _, _ = fit_case.data(32)
     with strategy.scope():
         model = fit_case.build(tf.keras)
@@ -75,6 +79,8 @@ def main(mode, out):
                 raise RuntimeError("rank 1 failed on purpose")
             elif mode == "stall":
                 time.sleep(120)
+            elif mode == "launcher":
+                os.kill(os.getppid(), signal.SIGKILL)
 
     model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0, callbacks=[Fail()])
     print(f"rank {rank} finished fit", flush=True)
