@@ -1,8 +1,8 @@
-"""A failing rank never hangs the job (tests/distribute/workers/failures.py): 5 jobs of
+"""A failing rank never hangs the job (tests/distribute/workers/failures.py): 6 jobs of
 `mpiexec -n 2` at once, in each rank 1 fails in the middle of training (SIGKILL,
 os._exit(3), an exception on rank 1 only, its script ending early, a stall past
-CommunicationOptions(timeout_seconds=3)); each job ends non-zero soon after, with a message
-naming the failure, and leaves no process behind."""
+CommunicationOptions(timeout_seconds=3), killing mpiexec); each job ends non-zero soon
+after, with a message naming the failure, and leaves no process behind."""
 
 import os
 import time
@@ -71,7 +71,7 @@ def test_failure_ends_the_job(jobs, mode):
         assert message in out, out[-3000:]
     with open(folder / "event") as f:
         failed_at = float(f.read())
-    # measured on 2 loaded cores with the 5 jobs at once: 0.3-0.5 s (kill, exit, raise),
+    # measured on 2 loaded cores with the jobs at once: 0.3-0.5 s (kill, exit, raise),
     # 0.1-0.6 s (leave: up to 0.5 s of grace), 3.0 s (stall: the 3 s timeout)
     assert end - failed_at < bound, (end - failed_at, out[-3000:])
     if mode in ("leave", "stall"):
