@@ -75,6 +75,15 @@ def test_fit_with_small_packs_is_bit_identical(ranks):
     np.testing.assert_array_equal(ranks[0][1]["fit_packs"], ranks[1][1]["fit_packs"])
 
 
+def test_loss_scale_ranks_agree_to_skip_a_step(ranks):
+    (r0, a0), (r1, a1) = ranks
+    # step 1: only rank 1's gradients are infinite; both skip it and halve the scale, so the
+    # ranks stay in step (same collectives) and identical
+    assert r0["loss_scale_scales"] == r1["loss_scale_scales"] == [1024.0, 512.0, 512.0, 512.0]
+    np.testing.assert_array_equal(a0["loss_scale_weights"], a1["loss_scale_weights"])
+    assert np.isfinite(a0["loss_scale_weights"]).all()
+
+
 # -- hvd ---------------------------------------------------------------------------------------
 def test_hvd_topology(ranks):
     for r, (res, _) in enumerate(ranks):

@@ -71,6 +71,39 @@ def strategy_fit_small_packs(res, arr):
         arr[f"fit_{name}"] = np.concatenate([w.reshape(-1) for w in model.get_weights()])
 
 
+def loss_scale_agreement(res, arr):
+    """A LossScaleOptimizer in a custom loop; at step 1 only rank 1's gradients are not
+    finite: every rank must skip that step and halve its scale."""
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    r = strategy.cluster_resolver.task_id
+    x, y, _, _ = fit_case.data(32)
+    with strategy.scope():
+        model = fit_case.build(tf.keras)
+        model.set_weights(fit_case.initial_weights())
+        opt = tf.keras.mixed_precision.LossScaleOptimizer(tf.keras.optimizers.SGD(0.1),
+                                                          initial_scale=1024.0)
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True,
+                                                            reduction="none")
+    dataset = strategy.experimental_distribute_dataset(
+        tf.data.Dataset.from_tensor_slices((x, y)).batch(8))
+    scales = []
+
+    def step(batch, poison):
+        xb, yb = batch
+        with tf.GradientTape() as tape:
+            loss = tf.nn.compute_average_loss(loss_fn(yb, model(xb, training=True)),
+                                              global_batch_size=8)
+            scaled = opt.scale_loss(loss) * poison
+        grads = tape.gradient(scaled, model.trainable_variables)
+        opt.apply_gradients(zip(grads, model.trainable_variables))
+
+    for i, batch in enumerate(dataset):
+        strategy.run(step, args=(batch, np.float32(np.inf if (i == 1 and r == 1) else 1.0)))
+        scales.append(float(np.asarray(opt.dynamic_scale.data)))
+    res["loss_scale_scales"] = scales
+    arr["loss_scale_weights"] = np.concatenate([w.reshape(-1) for w in model.get_weights()])
+
+
 def hvd_values(res, arr):
     hvd.init()
     r, n = hvd.rank(), hvd.size()
@@ -183,6 +216,7 @@ def main(out):
     res, arr = {}, {}
     collectives(strategy, res, arr)
     strategy_fit_small_packs(res, arr)
+    loss_scale_agreement(res, arr)
     hvd_values(res, arr)
     hvd_keras(res, arr)
     np.savez(os.path.join(out, f"hvd{r}.npz"), **arr)
