@@ -14,6 +14,8 @@ import sqlite3
 
 from featherflow.keras_tuner import hp_types
 
+ATTR = "featherflow:"  # prefix of featherflow's user attributes in an Optuna storage
+
 
 def import_optuna():
     """Optuna, or an ImportError naming the extra that installs it."""

@@ -17,13 +17,13 @@ import shutil
 import time
 import zlib
 
-from featherflow.keras_tuner import engine
+from featherflow.keras_tuner import engine, sampling
 from featherflow.keras_tuner import objective as objective_module
 from featherflow.keras_tuner.display import Display
 from featherflow.keras_tuner.hyperparameters import HyperParameters
 from featherflow.keras_tuner.trial import Trial, TrialStatus
 
-_ATTR = "featherflow:"  # prefix of our user attributes in the Optuna storage
+_ATTR = engine.ATTR
 
 
 class Oracle:
@@ -229,60 +229,13 @@ class Oracle:
         """``{"status": ..., "values": ...}`` for a new trial (subclasses)."""
         return {"status": TrialStatus.RUNNING, "values": self._suggest_values(optuna_trial)}
 
-    def _new_values(self, optuna_trial):
-        """Values no trial of the study has had, or None after ``_max_collisions`` draws.
-
-        As KerasTuner re-draws a configuration it has tried (and ends the search when it
-        keeps finding tried ones), candidates are drawn from the sampler's
-        ``sample_independent`` (which changes nothing in the study) until one is new; the
-        trial then records it as its parameters. A sampler given as ``sampler=`` is used as
-        it is (its relative sampling included), without this check.
-        """
-        if self.sampler is not None:
-            return self._suggest_values(optuna_trial)
-        tried = {_values_hash(t.user_attrs[_ATTR + "values"])
-                 for t in self.study.get_trials(deepcopy=False)
-                 if _ATTR + "values" in t.user_attrs and not t.user_attrs.get(_ATTR + "surplus")}
-        frozen = next(t for t in self.study.get_trials(deepcopy=False)
-                      if t.number == optuna_trial.number)
-        base = self._directed.base
-        for _ in range(self._max_collisions + 1):
-            hps = HyperParameters()
-            params = {}
-            for hp in self.hyperparameters.space:
-                hps.merge([hp])
-                if not hps.is_active(hp):
-                    continue
-                plan = engine.plan_of(hp)
-                if plan is None:
-                    hps.values[hp.name] = hp.value
-                    continue
-                name, distribution, to_value, _ = plan
-                params[name] = base.sample_independent(self.study, frozen, name, distribution)
-                hps.values[hp.name] = to_value(params[name])
-            if _values_hash(hps.values) not in tried:
-                self._directed.directed[optuna_trial.number] = params
-                return self._suggest_values(optuna_trial)
-        return None
-
     def _suggest_values(self, optuna_trial, chosen=None):
-        """Values for every active hyperparameter, sampled by Optuna, or ``chosen`` ones
-        (recorded in the Optuna trial as its parameters)."""
-        if chosen is not None:
-            params = {}
-            probe = HyperParameters()
-            for hp in self.hyperparameters.space:
-                probe.merge([hp])
-                if probe.is_active(hp) and hp.name in chosen:
-                    probe.values[hp.name] = chosen[hp.name]
-                    params.update(engine.params_of(hp, chosen[hp.name]))
-            self._directed.directed[optuna_trial.number] = params
-        hps = HyperParameters()
-        for hp in self.hyperparameters.space:
-            hps.merge([hp])
-            if hps.is_active(hp):
-                hps.values[hp.name] = engine.suggest(optuna_trial, hp)
-        return hps.values
+        """Values for every active hyperparameter, sampled by Optuna (or ``chosen``)."""
+        return sampling.suggest_values(self, optuna_trial, chosen)
+
+    def _new_values(self, optuna_trial):
+        """Values no trial of the study has had (None: the space looks used up)."""
+        return sampling.new_values(self, optuna_trial)
 
     def report(self, trial, value, step):
         """Give Optuna's pruner the objective at ``step``; True when it says stop."""
@@ -459,13 +412,6 @@ def _direction_from_objective(objective, name):
     objectives = objective.objectives if isinstance(
         objective, objective_module.MultiObjective) else [objective]
     return next((o.direction for o in objectives if o.name == name), None)
-
-
-def _values_hash(values):
-    """KerasTuner's key of a configuration (its values as sorted ``name=value`` text, without
-    Hyperband's schedule entries)."""
-    schedule = ("tuner/epochs", "tuner/initial_epoch", "tuner/bracket", "tuner/round")
-    return "".join(f"{name}={values[name]}" for name in sorted(values) if name not in schedule)
 
 
 def _jsonable(values):
