@@ -217,6 +217,8 @@ class MpiCollective:
         self.timeout_seconds = float(timeout_seconds) if timeout_seconds else \
             float(os.environ.get("FEATHERFLOW_COLLECTIVE_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
         self.bytes_per_pack = int(bytes_per_pack) or DEFAULT_BYTES_PER_PACK
+        self.stall_warning_seconds = float(os.environ.get(
+            "FEATHERFLOW_STALL_WARNING_SECONDS", STALL_WARNING_SECONDS))
         local = base.Split_type(MPI.COMM_TYPE_SHARED, key=self.rank)
         self.local_rank = local.Get_rank()
         self.local_size = local.Get_size()
@@ -239,7 +241,7 @@ class MpiCollective:
             return
         start = time.monotonic()
         deadline = start + self.timeout_seconds
-        warn_at = start + STALL_WARNING_SECONDS
+        warn_at = start + self.stall_warning_seconds
         spin_until = start + 2e-3
         nap = 2e-5
         seen_departure = None
@@ -273,7 +275,7 @@ class MpiCollective:
                 _say(f"rank {self.rank} of {self.size} has waited {now - start:.0f} s in "
                      f"{what} (collective #{self._seq}); it aborts the job after "
                      f"{self.timeout_seconds:g} s.")
-                warn_at = now + STALL_WARNING_SECONDS
+                warn_at = now + self.stall_warning_seconds
             time.sleep(nap)
             nap = min(nap * 2, 5e-4)
         self.wait_seconds += time.monotonic() - start

@@ -76,6 +76,9 @@ def test_failure_ends_the_job(jobs, mode):
     assert end - failed_at < bound, (end - failed_at, out[-3000:])
     if mode in ("leave", "stall"):
         assert "finished fit" not in out
+    if mode == "stall":  # the stall warning came first (FEATHERFLOW_STALL_WARNING_SECONDS=1)
+        assert "rank 0 of 2 has waited 1 s in the gradient all-reduce (collective #" in out
+        assert "it aborts the job after 3 s." in out
 
 
 def test_no_process_left_behind(jobs):

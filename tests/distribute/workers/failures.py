@@ -31,6 +31,8 @@ def event(out):
 
 
 def main(mode, out):
+    if mode == "stall":
+        os.environ["FEATHERFLOW_STALL_WARNING_SECONDS"] = "1"
     options = tf.distribute.experimental.CommunicationOptions(
         timeout_seconds=3 if mode == "stall" else None)
     strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
