@@ -32,6 +32,14 @@ def is_operation(layer):
     return isinstance(layer, _SymbolicOp)
 
 
+def holds_operations(model):
+    """Whether a model's graph (or a nested model's) records tensor operations."""
+    for layer in getattr(model, "_all_layers", None) or getattr(model, "layers", ()):
+        if is_operation(layer) or (layer is not model and holds_operations(layer)):
+            return True
+    return False
+
+
 def is_operation_entry(entry):
     """Whether a config entry is a Keras 3 operation (``module`` under ``keras.src.ops``)."""
     module = entry.get("module") if isinstance(entry, dict) else None

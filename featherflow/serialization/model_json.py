@@ -101,6 +101,12 @@ def model_from_json(json_string, custom_objects=None):
 
 def clone_model(model):
     """A model with the same architecture and freshly initialised weights."""
+    # cycle: models import serialization for their configs
+    from featherflow.models.operation_config import holds_operations
+
+    # Keras 2 configs cannot hold tensor operations (x + 1.0): such models clone through
+    # their Keras 3 config, as Keras 3 clones them
+    keras3 = holds_operations(model)
     # the model is the caller's own, not a file: no loading budget
-    return _build(json.loads(json.dumps(model_to_dict(model),
+    return _build(json.loads(json.dumps(model_to_dict(model, keras3=keras3),
                                         default=object_serialization.json_default)), None)

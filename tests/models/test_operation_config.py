@@ -119,3 +119,18 @@ def test_keras2_formats_refuse_operations_clearly(tmp_path):
     model = keras.Model(inp, inp + 1.0)
     with pytest.raises(ValueError, match=r"only the Keras 3 format.*\.keras"):
         model.save(tmp_path / "m.h5")
+
+
+def test_clone_model_of_a_graph_with_operations():
+    """Keras 3 clones such models; featherflow clones them through their Keras 3 config."""
+    inp = keras.Input((3,))
+    model = keras.Model(inp, 2.0 - keras.layers.Dense(2)(inp) * 3.0)
+    clone = keras.models.clone_model(model)
+    assert [type(la).__name__ for la in clone._all_layers] == \
+        [type(la).__name__ for la in model._all_layers]
+    clone.set_weights(model.get_weights())
+    x = np.array([[1.0, -2.0, 0.5]], "float32")
+    np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))
+    nested = keras.models.clone_model(keras.Sequential([keras.Input((3,)), model]))
+    nested.set_weights(model.get_weights())
+    np.testing.assert_array_equal(nested.predict(x, verbose=0), model.predict(x, verbose=0))
