@@ -388,6 +388,11 @@ class _SymbolicOp(Layer):
             return self.fn(self._const, inputs)
         return self.fn(inputs, self._const)
 
+    def _infer_output_shape(self, input_shape, masked=False):
+        # the shape comes from a call on zeros, where ``1.0 / x`` divides by zero harmlessly
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return super()._infer_output_shape(input_shape, masked)
+
     def get_config(self):
         raise ValueError(
             f"'{self.name}' is arithmetic on symbolic tensors (a Keras 3 operation): only the "
