@@ -79,6 +79,61 @@ def _featherflow_time(tf, models, name, batch, reps):
     return best
 
 
+def gemm_efficiency(batch=8, reps=3):
+    """Each Conv2D of ResNet50 at 224x224 run alone (eager, its input shape, ``batch``): GFLOP/s
+    against a large square float32 GEMM on the same threads, grouped by kernel and stage."""
+    import featherflow as tf
+
+    model = tf.keras.applications.ResNet50(weights=None)
+    rng = np.random.default_rng(0)
+    a = rng.random((2048, 2048), dtype=np.float32)
+    a @ a
+    start = time.perf_counter()
+    for _ in range(reps):
+        a @ a
+    peak = 2 * 2048 ** 3 * reps / (time.perf_counter() - start) / 1e9
+    rows = []
+    for layer in model.layers:
+        if type(layer).__name__ != "Conv2D":
+            continue
+        shape = (batch,) + tuple(layer.input.shape[1:])
+        x = tf.constant(rng.random(shape, dtype=np.float32))
+        layer(x)
+        best = float("inf")
+        for _ in range(reps):
+            start = time.perf_counter()
+            layer(x)
+            best = min(best, time.perf_counter() - start)
+        _, oh, ow, f = layer.output.shape
+        kh, kw, c, _ = layer.kernel.shape
+        flops = 2.0 * batch * oh * ow * kh * kw * c * f
+        rows.append((layer.name, f"{kh}x{kw}" + (" stride 2" if layer.strides[0] == 2 else ""),
+                     flops, best))
+    total_flops = sum(r[2] for r in rows)
+    total_time = sum(r[3] for r in rows)
+    print(f"float32 GEMM 2048^3: {peak:.1f} GFLOP/s; load average {os.getloadavg()[0]:.1f}")
+    start = time.perf_counter()
+    model.predict_on_batch(np.zeros((batch, 224, 224, 3), np.float32))
+    print(f"whole model: {time.perf_counter() - start:.2f} s (first call)")
+    print(f"ResNet50 convolutions, batch {batch}: {total_flops / 1e9:.1f} GFLOP in "
+          f"{total_time:.2f} s = {total_flops / total_time / 1e9:.1f} GFLOP/s "
+          f"({total_flops / total_time / 1e9 / peak:.0%} of the GEMM)")
+    print("| convolutions | count | GFLOP | seconds | GFLOP/s | of GEMM |")
+    print("|---|---|---|---|---|---|")
+    groups = {}
+    for name, kernel, flops, secs in rows:
+        stage = name.split("_")[0]
+        key = f"{stage} {kernel}"
+        g = groups.setdefault(key, [0, 0.0, 0.0])
+        g[0] += 1
+        g[1] += flops
+        g[2] += secs
+    for key, (count, flops, secs) in groups.items():
+        rate = flops / secs / 1e9
+        print(f"| {key} | {count} | {flops / 1e9:.2f} | {secs:.3f} | {rate:.1f} | "
+              f"{rate / peak:.0%} |")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -87,7 +142,11 @@ def main(argv=None):
                                                        "/work/venv-tf/bin/python"))
     parser.add_argument("--models", default=",".join(FAMILIES))
     parser.add_argument("--batches", default="1,8")
+    parser.add_argument("--gemm", action="store_true",
+                        help="instead: GEMM efficiency of ResNet50's convolutions (featherflow)")
     args = parser.parse_args(argv)
+    if args.gemm:
+        return gemm_efficiency(batch=int(args.batches.split(",")[-1]), reps=args.reps)
     names = args.models.split(",")
     batches = [int(b) for b in args.batches.split(",")]
 
