@@ -40,6 +40,9 @@ DEFAULT_TIMEOUT_SECONDS = 1800.0  # PyTorch's default for its process groups: 30
 DEFAULT_BYTES_PER_PACK = 25 * 1024 * 1024  # DDP's default bucket
 _GRACE_SECONDS = 0.5  # a departed peer's last collective may still be completing here
 _BYE_TAG = 7707
+# gradients above this many bytes per rank skip the shared-memory path (its windows hold two
+# copies per rank in /dev/shm, which containers often keep small)
+_SHM_MAX_BYTES = int(os.environ.get("FEATHERFLOW_SHM_MAX_BYTES", 256 * 1024 * 1024))
 
 
 class LocalCollective:
@@ -350,7 +353,6 @@ class MpiCollective:
         the buffers are kept for the next call of the same layout, so the views are valid
         only until then; a fresh 1.6 MB buffer per step made the all-reduce 2-20x slower
         (page faults, Open MPI's per-buffer set-up)."""
-        MPI = self._MPI
         arrays = [np.asarray(a) for a in arrays]
         limit = int(bytes_per_pack or self.bytes_per_pack)
         packs, current, current_bytes = [], {}, {}
@@ -368,7 +370,8 @@ class MpiCollective:
         packs.extend(current.items())
         layout = tuple((p[0].str, tuple(arrays[i].size for i in p[1])) for p in packs)
         total = sum(a.size for a in arrays)
-        shm = bool(reuse and self._shm_ok)
+        shm = bool(reuse and self._shm_ok and (layout in self._windows or sum(
+            a.nbytes for a in arrays) <= _SHM_MAX_BYTES))
 
         def begin():
             self._begin(_ALLREDUCE, what, (total, _crc(layout), 2 * len(packs) + shm),
@@ -378,6 +381,10 @@ class MpiCollective:
         if shm:
             return self._allreduce_shared(arrays, packs, layout, scale, begin)
         begin()
+        return self._allreduce_mpi(arrays, packs, scale, reuse)
+
+    def _allreduce_mpi(self, arrays, packs, scale, reuse):
+        MPI = self._MPI
         out = [None] * len(arrays)
         if reuse and len(self._buffers) > 64:
             self._buffers.clear()
@@ -417,7 +424,26 @@ class MpiCollective:
         first = windows is None
         if first:
             begin()  # every rank is here with this layout: allocate the windows together
-            windows = self._windows[layout] = self._make_windows(packs, arrays)
+            MPI = self._MPI
+            need = 2 * sum(a.nbytes for a in arrays)
+            failure = None if self._shm_room(need) else (
+                f"/dev/shm has less than the {need} bytes the window needs")
+            agreed = np.asarray([failure is None], np.int32)
+            self.comm.Allreduce(MPI.IN_PLACE, agreed, op=MPI.MIN)
+            if int(agreed[0]):
+                try:  # a collective: every rank takes part
+                    windows = self._make_windows(packs, arrays)
+                except MPI.Exception as e:
+                    failure = str(e)
+                agreed[0] = failure is None
+                self.comm.Allreduce(MPI.IN_PLACE, agreed, op=MPI.MIN)
+            if not int(agreed[0]):
+                self._shm_ok = False
+                if failure is not None:
+                    _say(f"rank {self.rank}: no shared-memory window for the gradient "
+                         f"all-reduce ({failure}); using MPI_Allreduce from now on.")
+                return self._allreduce_mpi(arrays, packs, scale, True)
+            self._windows[layout] = windows
         half = windows["half"]
         for k, (dt, idx) in enumerate(packs):
             mine = windows["slots"][k][self.rank][half]
@@ -451,6 +477,15 @@ class MpiCollective:
             self.calls += 1
         windows["half"] = 1 - half
         return out
+
+    @staticmethod
+    def _shm_room(nbytes):
+        """Whether /dev/shm (where Open MPI puts shared windows) has room for ``nbytes``."""
+        try:
+            st = os.statvfs("/dev/shm")
+        except OSError:
+            return True  # no /dev/shm: Open MPI backs the window elsewhere
+        return st.f_bavail * st.f_frsize >= 1.25 * nbytes
 
     def _make_windows(self, packs, arrays):
         MPI = self._MPI

@@ -72,6 +72,11 @@ def test_fit_with_small_packs_is_bit_identical(ranks):
         assert res["fit_default_shared_memory"] is True
         assert res["fit_mpi_buffers"] == 5 + 1
         np.testing.assert_array_equal(arr["fit_mpi"], arr["fit_default"])
+        # a rank that cannot allocate the shared window: every rank falls back to MPI
+        assert res["fit_fallback_shared_memory"] is True
+        assert res["fit_fallback_shared_memory_after"] is False
+        assert res["fit_default_shared_memory_after"] is True
+        np.testing.assert_array_equal(arr["fit_fallback"], arr["fit_default"])
     np.testing.assert_array_equal(ranks[0][1]["fit_packs"], ranks[1][1]["fit_packs"])
 
 

@@ -56,11 +56,14 @@ def strategy_fit_small_packs(res, arr):
     x, y, xv, yv = fit_case.data(35)
     for name, options in [("default", None), ("packs", tf.distribute.experimental.
                                               CommunicationOptions(bytes_per_pack=64)),
-                          ("mpi", None)]:
+                          ("mpi", None), ("fallback", None)]:
         strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
-        res[f"fit_{name}_shared_memory"] = strategy._collective._shm_ok
+        c = strategy._collective
+        res[f"fit_{name}_shared_memory"] = c._shm_ok
         if name == "mpi":  # the path used across machines: MPI_Allreduce, no shared memory
-            strategy._collective._shm_ok = False
+            c._shm_ok = False
+        if name == "fallback" and c.rank == 1:  # no room in rank 1's /dev/shm
+            c._shm_room = lambda nbytes: False
         with strategy.scope():
             model = fit_case.build(tf.keras)
             model.set_weights(fit_case.initial_weights())
@@ -69,6 +72,7 @@ def strategy_fit_small_packs(res, arr):
         model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
         res[f"fit_{name}_buffers"] = strategy._collective.calls - before
         arr[f"fit_{name}"] = np.concatenate([w.reshape(-1) for w in model.get_weights()])
+        res[f"fit_{name}_shared_memory_after"] = c._shm_ok
 
 
 def loss_scale_agreement(res, arr):
