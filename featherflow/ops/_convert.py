@@ -11,6 +11,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
+from featherflow.errors import InvalidArgumentError
 
 
 def operand(x):
@@ -102,7 +103,8 @@ def is_variable(x):
 def norm_axis(axis, ndim):
     """``axis`` (int, sequence, array or Tensor; negatives allowed) as non-negative ints.
 
-    Raises a ValueError naming the rank when an axis is out of range.
+    Raises an InvalidArgumentError (a ValueError) naming the rank when an axis is out of
+    range.
     """
     if axis is None:
         return None
@@ -120,7 +122,8 @@ def _one_axis(a, ndim):
     if ndim == 0:
         return a
     if not -ndim <= a < ndim:
-        raise ValueError(
+        # TF's class (an InvalidArgumentError is also a ValueError)
+        raise InvalidArgumentError(
             f"axis {a} is out of range for a tensor of rank {ndim}: expected an axis in "
             f"[{-ndim}, {ndim})."
         )
