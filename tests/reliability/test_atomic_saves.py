@@ -163,6 +163,7 @@ def test_a_full_disk_names_the_target_and_the_cause(tmp_path, monkeypatch):
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["m.h5"]
 
 
+@pytest.mark.slow  # a subprocess (~5 s); the same errors are simulated in the tests above
 def test_a_real_write_limit_names_the_target(tmp_path):
     # RLIMIT_FSIZE makes the kernel refuse writes past 20 kB (EFBIG), as a full disk would.
     # Only the .keras writer is driven into it: the HDF5 library itself can crash the process
