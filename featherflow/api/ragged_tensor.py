@@ -69,6 +69,8 @@ class RaggedTensor(RaggedOperators):
     __slots__ = ("_values", "_row_splits", "_uniform", "__weakref__")
     # ndarray + RaggedTensor defers to our operators
     __array_priority__ = 200
+    # featherflow's Tensor operators hand `dense <op> ragged` to the reflected method
+    _tensor_defers = True
 
     def __init__(self, values, row_splits, internal=False, uniform_row_length=None):
         if not internal:

@@ -21,9 +21,6 @@ if str(TOOLS) not in sys.path:
 from data_fixtures import common, ragged  # noqa: E402
 
 GAPS = {
-    "ops_dense_operator_ragged": "dense Tensor <op> RaggedTensor: featherflow's Tensor "
-                                 "operators raise TypeError instead of returning "
-                                 "NotImplemented (featherflow/autodiff/tensor.py)",
     "data_map_ragged_then_batch": "map's spec comes from the first element: tf.strings.split "
                                   "of a stacked pair has 2 rows there, None in TF's traced "
                                   "graph, so batch shows [None, 2, None] where TF has [None, "
