@@ -10,6 +10,35 @@ import importlib.util
 
 import numpy as _np
 
+# TensorFlow's DType objects (featherflow/api/dtypes.py: NumPy accepts them as dtypes)
+from featherflow.api.dtypes import (  # noqa: E402, A004
+    DType,
+    bfloat16,
+    bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    qint8,
+    qint16,
+    qint32,
+    quint8,
+    quint16,
+    resource,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    variant,
+)
 from featherflow.autodiff import (
     GradientTape,
     Tensor,
@@ -115,21 +144,6 @@ from featherflow.ops.sort import argsort, sort, unique  # noqa: A004
 from featherflow.ops.tiling import repeat, tile  # noqa: A004
 from featherflow.version import __version__
 
-float16 = _np.dtype("float16")
-float32 = _np.dtype("float32")
-float64 = _np.dtype("float64")
-int8 = _np.dtype("int8")
-int16 = _np.dtype("int16")
-int32 = _np.dtype("int32")
-int64 = _np.dtype("int64")
-uint8 = _np.dtype("uint8")
-bool = _np.dtype("bool")  # noqa: A001
-complex64 = _np.dtype("complex64")
-complex128 = _np.dtype("complex128")
-uint16 = _np.dtype("uint16")
-uint32 = _np.dtype("uint32")
-uint64 = _np.dtype("uint64")
-string = _np.dtype("object")
 newaxis = None
 
 # Submodules loaded on first use keep `import featherflow` fast.
@@ -264,11 +278,10 @@ def __dir__():
 
 
 def as_dtype(type_value):
-    """A NumPy dtype for a dtype name or object, as ``tf.as_dtype`` (``"string"`` is an
-    object array of bytes, featherflow's ``tf.string``)."""
-    if isinstance(type_value, str) and type_value == "string":
-        return string
-    return _np.dtype(getattr(type_value, "as_numpy_dtype", type_value))
+    """``tf.as_dtype``: the DType of a name, NumPy dtype, DType or TF enum number."""
+    from featherflow.api.dtypes import as_dtype as _as_dtype
+
+    return _as_dtype(type_value)
 
 
 def executing_eagerly():

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from featherflow.api.dtypes import of_numpy as _of_numpy
 from featherflow.autodiff import state
 from featherflow.backend import config
 
@@ -177,7 +178,8 @@ class Tensor:
 
     @property
     def dtype(self):
-        return self.data.dtype
+        # TensorFlow's DType (tf.float32, tf.string...); NumPy reads it as its own dtype
+        return _of_numpy(self.data.dtype)
 
     @property
     def ndim(self):
@@ -285,46 +287,63 @@ class Tensor:
     __hash__ = object.__hash__
 
     # -- operators (defined in ops.math / ops.shape, bound here lazily) ----------------------
+    # A composite tensor class with ``_tensor_defers = True`` (RaggedTensor) gets the operator
+    # through its reflected method: ``dense * ragged`` is ragged, as TF dispatches it.
     def __add__(self, other):
+        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+            return NotImplemented
         return _m().add(self, other)
 
     def __radd__(self, other):
         return _m().add(other, self)
 
     def __sub__(self, other):
+        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+            return NotImplemented
         return _m().subtract(self, other)
 
     def __rsub__(self, other):
         return _m().subtract(other, self)
 
     def __mul__(self, other):
-        if type(other) is not Tensor and type(other).__name__ == "SparseTensor":
-            # dense * sparse is sparse, as TF's Tensor.__mul__ dispatches it
-            return other.__rmul__(self)
+        if other.__class__ is not Tensor:
+            if type(other).__name__ == "SparseTensor":
+                # dense * sparse is sparse, as TF's Tensor.__mul__ dispatches it
+                return other.__rmul__(self)
+            if getattr(other.__class__, "_tensor_defers", False):
+                return NotImplemented
         return _m().multiply(self, other)
 
     def __rmul__(self, other):
         return _m().multiply(other, self)
 
     def __truediv__(self, other):
+        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+            return NotImplemented
         return _m().divide(self, other)
 
     def __rtruediv__(self, other):
         return _m().divide(other, self)
 
     def __floordiv__(self, other):
+        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+            return NotImplemented
         return _m().floordiv(self, other)
 
     def __rfloordiv__(self, other):
         return _m().floordiv(other, self)
 
     def __mod__(self, other):
+        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+            return NotImplemented
         return _m().mod(self, other)
 
     def __rmod__(self, other):
         return _m().mod(other, self)
 
     def __pow__(self, other):
+        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+            return NotImplemented
         return _m().pow(self, other)
 
     def __rpow__(self, other):
@@ -364,9 +383,13 @@ class Tensor:
         return _m().not_equal(self, other)
 
     def __and__(self, other):
+        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+            return NotImplemented
         return _m().logical_and(self, other)
 
     def __or__(self, other):
+        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+            return NotImplemented
         return _m().logical_or(self, other)
 
     def __invert__(self):

@@ -31,7 +31,9 @@ _DTYPE_NAMES = {"float32": "float32", "float64": "float64", "int32": "int32",
 
 
 def _is_dtype(value):
-    return isinstance(value, np.dtype) or (isinstance(value, type)
+    from featherflow.api.dtypes import DType
+
+    return isinstance(value, (np.dtype, DType)) or (isinstance(value, type)
                                            and issubclass(value, np.generic))
 
 

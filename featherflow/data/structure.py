@@ -42,7 +42,10 @@ class TensorSpec:
 
     @property
     def dtype(self):
-        return self._dtype
+        # TensorFlow's DType (the NumPy dtype is kept inside for the checks)
+        from featherflow.api.dtypes import of_numpy
+
+        return of_numpy(self._dtype)
 
     @classmethod
     def from_tensor(cls, tensor, name=None):

@@ -13,6 +13,8 @@ import re
 
 import numpy as np
 
+from featherflow.api.dtypes import DType
+
 from featherflow.serialization import (
     class_names,
     config_fitting,
@@ -39,7 +41,7 @@ def serialize_keras_object(obj):
     if isinstance(obj, np.ndarray):
         return {"class_name": "__numpy__",
                 "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
-    if isinstance(obj, np.dtype):
+    if isinstance(obj, (np.dtype, DType)):
         return obj.name
     if isinstance(obj, (list, tuple)):
         return [serialize_keras_object(v) for v in obj]
@@ -224,7 +226,7 @@ def json_default(obj):
         return obj.item()
     if isinstance(obj, np.ndarray):
         return obj.tolist()
-    if isinstance(obj, np.dtype):
+    if isinstance(obj, (np.dtype, DType)):
         return obj.name
     if isinstance(obj, bytes):
         return obj.decode("utf-8")

@@ -15,15 +15,7 @@ from tests.data.scenarios import scenario_test
 D = tf.dtypes
 
 # exact comparisons (names, booleans, integers); min/max of floats to float32/64 rounding
-def _pending(name):
-    if name == "dtype_of_tensors" and not isinstance(tf.constant(1.0).dtype, D.DType):
-        return ("Tensor.dtype / Variable.dtype / TensorSpec.dtype report NumPy dtypes until the "
-                "lead applies the tensor.py/variable.py/structure.py diff of this session")
-    return None
-
-
-test_dtype_scenario, workdir = scenario_test("tf_core2", rtol=1e-7, atol=0, prefixes=["dtype_"],
-                                             skip=_pending)
+test_dtype_scenario, workdir = scenario_test("tf_core2", rtol=1e-7, atol=0, prefixes=["dtype_"])
 
 
 def test_numpy_accepts_a_dtype():

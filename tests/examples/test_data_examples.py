@@ -19,16 +19,6 @@ from examples import data_files, data_pipelines, data_time_series
 
 ROOT = Path(__file__).resolve().parents[2]
 
-GAPS = {
-    "dtype_names": "tf.string is np.dtype(object): its .name is 'object', TF's is 'string' "
-                   "(featherflow/__init__.py)",
-}
-
-
-def xfail_gap(name):
-    return pytest.mark.xfail(reason=GAPS[name], strict=True)
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     directory = str(tmp_path_factory.mktemp("data_examples"))
@@ -217,7 +207,6 @@ def test_csv_low_level(files):
     assert numeric == ["int32", "float32", "int32", "int32", "float32"]
 
 
-@xfail_gap("dtype_names")
 def test_csv_low_level_prints_tf_dtype_names(files):
     # The tutorial prints f"type: {f.dtype.name}": TF says "string" for text columns.
     assert data_files.csv_low_level(files["paths"])["types"] == [
@@ -281,8 +270,8 @@ def test_tfrecord_dataset_roundtrip(files):
     result = data_files.tfrecord_dataset_roundtrip(files["paths"])
     assert (result["count"], result["feature1"], result["feature2"], result["feature3"]) == (
         64, True, True, True)
-    assert {k: str(s.dtype) for k, s in result["spec"].items()} == {
-        "feature0": "int64", "feature1": "int64", "feature2": "object", "feature3": "float32"}
+    assert {k: s.dtype.name for k, s in result["spec"].items()} == {
+        "feature0": "int64", "feature1": "int64", "feature2": "string", "feature3": "float32"}
 
 
 def test_tfrecord_py_function(files):
