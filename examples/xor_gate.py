@@ -9,9 +9,10 @@ from featherflow.utils.plotting import output_dir, pyplot, show_or_save
 
 plt = pyplot()
 # With these settings (SGD, learning rate 0.1, 2000 full-batch steps) most random starts are
-# still on the plateau at the end, or stuck in a local minimum (real Keras ended at
-# [1, 1, 0, 0]); this seed reaches the truth table, with every output at least 0.18 from 0.5.
-tf.keras.utils.set_random_seed(380)
+# still on the plateau at the end, or stuck in a local minimum. This seed reaches the truth
+# table (outputs 0.373, 0.715, 0.655, 0.320), and real Keras 3 with the same seed starts from
+# the same weights and ends with the same outputs.
+tf.keras.utils.set_random_seed(7)
 
 x_data = [[0, 0],
           [0, 1],

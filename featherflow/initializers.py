@@ -1,9 +1,10 @@
 """Weight initializers with Keras 3 names, defaults and fan rules.
 
 An initializer is a callable ``init(shape, dtype=None)`` returning a NumPy array (``floatx()``
-by default). Random ones draw from ``featherflow.utils.random.generator(seed)``: with
-``seed=None`` the global generator, so ``tf.keras.utils.set_random_seed(n)`` makes a whole
-model reproducible; with an integer seed, every call returns the same values (as in Keras 3).
+by default). Random ones follow Keras 3 on TensorFlow: an unseeded one takes a seed from
+Python's ``random`` when it is made, and every call draws TF's stateless kernels with that
+seed, so after ``tf.keras.utils.set_random_seed(n)`` a model gets the weights Keras gives it
+(see ``RandomInitializer``).
 
 Example::
 
@@ -14,12 +15,12 @@ Example::
 """
 
 import math
+import random as _pyrandom
 
 import numpy as np
 
 from featherflow.backend import config
 from featherflow.serialization import resolver
-from featherflow.utils import random as _random
 
 
 def _dtype(dtype):
@@ -53,16 +54,6 @@ def compute_fans(shape, input_axes=None, output_axes=None):
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-def _truncated_normal(gen, shape, mean, stddev, dtype):
-    """Normal draws cut at two standard deviations (redrawn, as TensorFlow does)."""
-    z = gen.standard_normal(shape)
-    bad = np.abs(z) > 2.0
-    while bad.any():
-        z[bad] = gen.standard_normal(int(bad.sum()))
-        bad = np.abs(z) > 2.0
-    return (z * stddev + mean).astype(dtype)
-
-
 class Initializer:
     """Base class: subclasses implement ``__call__(shape, dtype=None)`` and ``get_config``.
 
@@ -90,20 +81,51 @@ class Initializer:
 
 
 class RandomInitializer(Initializer):
-    """Base of the random initializers: holds the seed."""
+    """Base of the random initializers: holds the seed, as Keras 3 does.
+
+    Without a seed, the initializer takes one from Python's ``random`` when it is made
+    (Keras's ``make_default_seed``), so after ``keras.utils.set_random_seed(n)`` the layers
+    made in the same order get the same seeds as in Keras. Every call with the same seed
+    returns the same values; the draws are TensorFlow's stateless kernels on the pair
+    ``[seed, 0]`` (``featherflow/backend/stateless_random.py``), which Keras 3 uses on the
+    TensorFlow backend: the same weights as Keras, bit for bit for uniform draws, to float32
+    rounding for normal ones. A ``keras.random.SeedGenerator`` as the seed gives new values
+    at each call.
+    """
 
     def __init__(self, seed=None):
-        if seed is not None and not isinstance(seed, (int, np.integer)):
+        if seed is not None and not _is_seed(seed):
             raise ValueError(
-                f"{type(self).__name__}: `seed` must be None or an integer, received {seed!r}."
+                "`seed` argument should be an instance of `keras.random.SeedGenerator()` or "
+                f"an integer. Received: seed={seed!r} ({type(self).__name__})"
             )
-        self.seed = None if seed is None else int(seed)
+        self._init_seed = int(seed) if isinstance(seed, (int, np.integer)) else seed
+        self.seed = self._init_seed if seed is not None else _pyrandom.randint(1, int(1e9))
 
-    def _generator(self):
-        return _random.generator(self.seed)
+    def _kernel_seed(self):
+        from featherflow.keras import random as keras_random
+
+        return keras_random._kernel_seed(self.seed)
 
     def get_config(self):
-        return {"seed": self.seed}
+        seed = self._init_seed
+        if seed is not None and not isinstance(seed, int):
+            from featherflow.serialization import object_serialization
+
+            seed = object_serialization.serialize_keras_object(seed)
+        return {"seed": seed}
+
+
+def _is_seed(seed):
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return True
+    return type(seed).__name__ == "SeedGenerator"
+
+
+def _kernels():
+    from featherflow.backend import stateless_random
+
+    return stateless_random
 
 
 class Zeros(Initializer):
@@ -205,8 +227,8 @@ class RandomNormal(RandomInitializer):
         super().__init__(seed)
 
     def __call__(self, shape, dtype=None):
-        z = self._generator().standard_normal(_shape(shape))
-        return (z * self.stddev + self.mean).astype(_dtype(dtype))
+        return _kernels().normal(_shape(shape), self._kernel_seed(), self.mean, self.stddev,
+                                 _dtype(dtype), "normal")
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -227,8 +249,8 @@ class RandomUniform(RandomInitializer):
         super().__init__(seed)
 
     def __call__(self, shape, dtype=None):
-        u = self._generator().uniform(self.minval, self.maxval, _shape(shape))
-        return u.astype(_dtype(dtype))
+        return _kernels().uniform(_shape(shape), self._kernel_seed(), self.minval, self.maxval,
+                                  _dtype(dtype), "uniform")
 
     def get_config(self):
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
@@ -249,8 +271,8 @@ class TruncatedNormal(RandomInitializer):
         super().__init__(seed)
 
     def __call__(self, shape, dtype=None):
-        return _truncated_normal(self._generator(), _shape(shape), self.mean, self.stddev,
-                                 _dtype(dtype))
+        return _kernels().truncated_normal(_shape(shape), self._kernel_seed(), self.mean,
+                                           self.stddev, _dtype(dtype), "truncated_normal")
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -304,17 +326,18 @@ class VarianceScaling(RandomInitializer):
         else:
             n = (fan_in + fan_out) / 2.0
         scale = self.scale / max(1.0, n)
-        gen = self._generator()
         dt = _dtype(dtype)
+        kernels = _kernels()
+        seed = self._kernel_seed()
         if self.distribution == "truncated_normal":
             # The constant is the stddev of a unit normal cut at +-2: dividing by it keeps
             # the variance at `scale` after truncation.
             stddev = math.sqrt(scale) / 0.87962566103423978
-            return _truncated_normal(gen, shape, 0.0, stddev, dt)
+            return kernels.truncated_normal(shape, seed, 0.0, stddev, dt, "truncated_normal")
         if self.distribution == "untruncated_normal":
-            return (gen.standard_normal(shape) * math.sqrt(scale)).astype(dt)
+            return kernels.normal(shape, seed, 0.0, math.sqrt(scale), dt, "normal")
         limit = math.sqrt(3.0 * scale)
-        return gen.uniform(-limit, limit, shape).astype(dt)
+        return kernels.uniform(shape, seed, -limit, limit, dt, "uniform")
 
     def get_config(self):
         return {
@@ -338,7 +361,7 @@ class _Preset(VarianceScaling):
                          input_axes=input_axes, output_axes=output_axes)
 
     def get_config(self):
-        return {"seed": self.seed, "input_axes": self.input_axes,
+        return {"seed": self._init_seed, "input_axes": self.input_axes,
                 "output_axes": self.output_axes}
 
 
@@ -438,13 +461,16 @@ class Orthogonal(RandomInitializer):
             )
         rows = math.prod(shape[:-1])
         cols = shape[-1]
-        a = self._generator().standard_normal((max(rows, cols), min(rows, cols)))
+        dt = _dtype(dtype)
+        # as Keras 3: normal draws in the weight's dtype, their QR, the signs of R's diagonal
+        a = _kernels().normal((max(rows, cols), min(rows, cols)), self._kernel_seed(), 0.0,
+                              1.0, dt, "normal")
         q, r = np.linalg.qr(a)
         # Sign fix makes the result uniformly distributed over orthogonal matrices.
-        q *= np.sign(np.diag(r))
+        q = q * np.sign(np.diag(r))
         if rows < cols:
             q = q.T
-        return (self.gain * q.reshape(shape)).astype(_dtype(dtype))
+        return (self.gain * q.reshape(shape)).astype(dt)
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}

@@ -7,7 +7,6 @@ from featherflow.graph import KerasTensor, keras_tensor
 from featherflow.layers.layer import Layer
 from featherflow.ops import activations as activations_ops
 from featherflow.ops import dense as dense_ops
-from featherflow.ops import math as math_ops
 from featherflow.ops import reshape as reshape_ops
 from featherflow.ops import tiling as tiling_ops
 
@@ -152,35 +151,39 @@ class Activation(Layer):
 
 
 class Dropout(Layer):
-    """Sets a fraction ``rate`` of inputs to 0 during training, scaling the rest by 1/(1-rate)."""
+    """Sets a fraction ``rate`` of inputs to 0 during training, scaling the rest by 1/(1-rate).
+
+    As Keras 3: the layer owns a ``keras.random.SeedGenerator`` (made with the layer, so an
+    unseeded one takes its seed from Python's ``random``), and each training call draws TF's
+    ``stateless_dropout`` mask with the generator's next seed: after
+    ``keras.utils.set_random_seed(n)`` the masks equal Keras's.
+    """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate < 1:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) or \
+                not 0 <= rate <= 1:
             raise ValueError(
-                f"Dropout '{self.name}': rate must be in [0, 1), received {rate!r}."
+                f"Dropout '{self.name}': invalid value received for argument `rate`. "
+                f"Expected a float value between 0 and 1. Received: rate={rate!r}"
             )
         self.rate = float(rate)
-        self.noise_shape = noise_shape
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
         self.supports_masking = True
-        self._rng = None
+        self._seed_generator = None
+        if rate > 0:
+            from featherflow.keras import random as keras_random
+
+            self._seed_generator = keras_random.SeedGenerator(seed)
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        from featherflow.utils.random import generator
+        from featherflow.keras import random as keras_random
 
-        if self.seed is not None and self._rng is None:
-            self._rng = generator(self.seed)
-        rng = self._rng or generator()
-        x = inputs.data
-        shape = x.shape
-        if self.noise_shape is not None:
-            shape = tuple(s if n is None else n for s, n in zip(x.shape, self.noise_shape))
-        keep = rng.random(shape, dtype=np.float32) >= self.rate
-        scale = (keep / np.asarray(1 - self.rate, x.dtype)).astype(x.dtype, copy=False)
-        return math_ops.multiply(inputs, scale)
+        return keras_random.dropout(inputs, self.rate, noise_shape=self.noise_shape,
+                                    seed=self._seed_generator)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

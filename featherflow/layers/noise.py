@@ -1,7 +1,10 @@
 """Noise layers active only in training: SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout.
 
-Each multiplies or shifts its input by a constant random array drawn from featherflow's seeded
-generator (``featherflow.utils.random``), so the gradient is the ordinary product/sum rule.
+Each multiplies or shifts its input by a random array drawn as Keras 3 draws it: the layer owns
+a ``keras.random.SeedGenerator`` (made with the layer when its rate or stddev is positive; an
+unseeded one takes its seed from Python's ``random``) and each training call draws TF's
+stateless kernels with the next seed, so after ``keras.utils.set_random_seed`` the noise
+equals Keras's. The gradient is the ordinary product/sum rule.
 """
 
 import math
@@ -12,22 +15,19 @@ from featherflow.ops import math as math_ops
 
 
 class _Noise(Layer):
-    """Shared seed handling: a layer with a ``seed`` draws from its own generator."""
+    """Shared seed handling: the layer's SeedGenerator, made by ``_make_generator``."""
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
         self.supports_masking = True
-        self._rng = None
+        self._seed_generator = None
 
-    def _generator(self):
-        from featherflow.utils.random import generator
+    def _make_generator(self, amount):
+        if amount > 0:
+            from featherflow.keras import random as keras_random
 
-        if self.seed is not None:
-            if self._rng is None:
-                self._rng = generator(self.seed)
-            return self._rng
-        return generator()
+            self._seed_generator = keras_random.SeedGenerator(self.seed)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
@@ -47,6 +47,7 @@ class _SpatialDropout(_Noise):
         where = f"{type(self).__name__} '{self.name}'"
         self.rate = _check_rate(rate, where)
         self.data_format = _data_format(data_format, where)
+        self._make_generator(self.rate)
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
@@ -61,9 +62,10 @@ class _SpatialDropout(_Noise):
         shape = [x.shape[0]] + [1] * (x.ndim - 1)
         shape[1 if self.data_format == "channels_first" else -1] = x.shape[
             1 if self.data_format == "channels_first" else -1]
-        keep = self._generator().random(tuple(shape)) >= self.rate
-        scale = (keep / (1.0 - self.rate)).astype(x.dtype)
-        return math_ops.multiply(inputs, scale)
+        from featherflow.keras import random as keras_random
+
+        return keras_random.dropout(inputs, self.rate, noise_shape=tuple(shape),
+                                    seed=self._seed_generator)
 
     def get_config(self):
         cfg = super().get_config()
@@ -154,13 +156,17 @@ class GaussianNoise(_Noise):
                 f"GaussianNoise '{self.name}': stddev must be >= 0, received {stddev!r}."
             )
         self.stddev = float(stddev)
+        self._make_generator(self.stddev)
 
     def call(self, inputs, training=None):
         if not training or self.stddev == 0:
             return inputs
+        from featherflow.keras import random as keras_random
+
         x = inputs.data
-        noise = self._generator().normal(0.0, self.stddev, x.shape).astype(x.dtype)
-        return math_ops.add(inputs, noise)
+        noise = keras_random.normal(x.shape, 0.0, self.stddev, dtype=x.dtype,
+                                    seed=self._seed_generator)
+        return math_ops.add(inputs, noise.data)
 
     def get_config(self):
         cfg = super().get_config()
@@ -182,14 +188,18 @@ class GaussianDropout(_Noise):
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.rate = _check_rate(rate, f"GaussianDropout '{self.name}'")
+        self._make_generator(self.rate)
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
+        from featherflow.keras import random as keras_random
+
         x = inputs.data
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        noise = self._generator().normal(1.0, stddev, x.shape).astype(x.dtype)
-        return math_ops.multiply(inputs, noise)
+        noise = keras_random.normal(x.shape, 1.0, stddev, dtype=x.dtype,
+                                    seed=self._seed_generator)
+        return math_ops.multiply(inputs, noise.data)
 
     def get_config(self):
         cfg = super().get_config()

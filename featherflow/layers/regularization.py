@@ -74,18 +74,14 @@ class AlphaDropout(Layer):
         self.rate = rate
         self.noise_shape = None if noise_shape is None else list(noise_shape)
         self.seed = seed
-        self._rng = None
+        # as Keras 3: a SeedGenerator made with the layer draws the kept entries
+        self._seed_generator = None
+        if rate > 0:
+            from featherflow.keras import random as keras_random
+
+            self._seed_generator = keras_random.SeedGenerator(seed)
         self.supports_masking = True
         self.built = True
-
-    def _generator(self):
-        from featherflow.utils.random import generator
-
-        if self.seed is None:
-            return generator()
-        if self._rng is None:
-            self._rng = generator(self.seed)
-        return self._rng
 
     def _noise_shape(self, shape):
         if self.noise_shape is None:
@@ -111,7 +107,10 @@ class AlphaDropout(Layer):
                 f"((1 - rate)(1 + rate alpha'^2))^-1/2 is infinite; use a rate below 1."
             )
         alpha_p = -_ALPHA * _SCALE
-        kept = (self._generator().random(self._noise_shape(x.shape)) >= rate).astype(x.dtype)
+        from featherflow.keras import random as keras_random
+
+        draws = keras_random.uniform(self._noise_shape(x.shape), seed=self._seed_generator).data
+        kept = (draws >= rate).astype(x.dtype)
         a = ((1 - rate) * (1 + rate * alpha_p ** 2)) ** -0.5
         b = -a * alpha_p * rate
         # a * (x * kept + alpha' * (1 - kept)) + b: x's gradient is a * kept

@@ -106,16 +106,44 @@ class DropoutRNNCell:
         return self._rng
 
     def _mask(self, shape, rate, dtype):
+        generator = getattr(self, "_seed_generator", None)
+        if generator is not None:
+            # Keras 3: keras.random.dropout of ones with the cell's SeedGenerator
+            from featherflow.keras import random as keras_random
+
+            return keras_random.dropout(np.ones(shape, dtype), rate, seed=generator).numpy()
         keep = self._generator().random(shape, dtype=np.float32) >= rate
         return (keep / np.asarray(1 - rate, dtype)).astype(dtype)
 
+    # masks per rate: Keras's LSTMCell with recurrent dropout (its implementation 1) draws one
+    # per gate, 4, and returns lists of them
+    _mask_count = None
+
     def _draw_masks(self, batch, input_dim, dtype):
         self._dropout_mask = self._recurrent_dropout_mask = None
+        count = self._mask_count
         if 0 < self.dropout < 1:
-            self._dropout_mask = self._mask((batch, input_dim), self.dropout, dtype)
+            shape = (batch, input_dim)
+            self._dropout_mask = (self._mask(shape, self.dropout, dtype) if count is None
+                                  else [self._mask(shape, self.dropout, dtype)
+                                        for _ in range(count)])
         if 0 < self.recurrent_dropout < 1:
-            self._recurrent_dropout_mask = self._mask((batch, self.units), self.recurrent_dropout,
-                                                      dtype)
+            shape = (batch, self.units)
+            self._recurrent_dropout_mask = (
+                self._mask(shape, self.recurrent_dropout, dtype) if count is None
+                else [self._mask(shape, self.recurrent_dropout, dtype) for _ in range(count)])
+
+    def _skip_masks(self):
+        """What an inference call draws: Keras 3's RNN makes the cells' dropout masks at every
+        call, training or not, so its SeedGenerator moves on by one seed per mask."""
+        generator = getattr(self, "_seed_generator", None)
+        if generator is None:
+            return
+        count = self._mask_count or 1
+        for rate in (self.dropout, self.recurrent_dropout):
+            if rate > 0:
+                for _ in range(count):
+                    generator.next()
 
     def _clear_masks(self):
         self._dropout_mask = self._recurrent_dropout_mask = None
@@ -304,6 +332,8 @@ class RNN(Layer):
         dropout = hasattr(cell, "_draw_masks") and bool(training)
         if dropout:
             cell._draw_masks(x.data.shape[0], x.data.shape[2], x.data.dtype)
+        elif hasattr(cell, "_skip_masks"):
+            cell._skip_masks()
         try:
             fused = getattr(cell, "fused_sequence", None)
             result = None

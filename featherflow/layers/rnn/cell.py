@@ -22,6 +22,8 @@ class RecurrentCell(DropoutRNNCell, Layer):
     """Base of the built-in cells: units, activations, initializers, regularizers,
     constraints and dropout, with Keras names and defaults."""
 
+    _seed_first = False
+
     def __init__(self, units, activation="tanh", recurrent_activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
@@ -37,6 +39,11 @@ class RecurrentCell(DropoutRNNCell, Layer):
                 f"received {units!r}."
             )
         self.units = int(units)
+        from featherflow.keras import random as keras_random
+
+        if self._seed_first:
+            # SimpleRNNCell makes its SeedGenerator before its initializers, as Keras 3's does
+            self._seed_generator = keras_random.SeedGenerator(seed)
         self.activation = activations.get(activation)
         self.recurrent_activation = (None if recurrent_activation is None
                                      else activations.get(recurrent_activation))
@@ -53,6 +60,10 @@ class RecurrentCell(DropoutRNNCell, Layer):
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.seed = seed
+        # as Keras 3's cells: a SeedGenerator made with the cell (an unseeded one takes its seed
+        # from Python's random, after the initializers), drawing the dropout masks
+        if not self._seed_first:
+            self._seed_generator = keras_random.SeedGenerator(seed)
         self.kernel = self.recurrent_kernel = self.bias = None
 
     @property

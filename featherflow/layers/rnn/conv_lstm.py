@@ -86,6 +86,10 @@ class ConvLSTMCell(Layer):
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.seed = seed
         self._rng = None
+        # made with the cell, as Keras 3's (an unseeded one takes a seed from Python's random)
+        from featherflow.keras import random as keras_random
+
+        self._seed_generator = keras_random.SeedGenerator(seed)
         self.kernel = self.recurrent_kernel = self.bias = None
 
     @property
@@ -178,8 +182,11 @@ class ConvLSTMCell(Layer):
     def draw_masks(self, rate, shape, dtype):
         if not 0 < rate < 1:
             return None
-        rng = self._generator()
-        return [((rng.random(shape) >= rate) / (1 - rate)).astype(dtype) for _ in range(4)]
+        from featherflow.keras import random as keras_random
+
+        ones = np.ones(shape, dtype)
+        return [keras_random.dropout(ones, rate, seed=self._seed_generator).numpy()
+                for _ in range(4)]
 
     def gate_convs(self, x, kernel, bias, masks, recurrent=False):
         """The four gates' convolutions of ``x``, concatenated on the channel axis (each gate

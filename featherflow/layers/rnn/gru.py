@@ -30,6 +30,9 @@ class GRUCell(RecurrentCell):
                          recurrent_initializer=recurrent_initializer,
                          bias_initializer=bias_initializer, **kwargs)
         self.reset_after = bool(reset_after)
+        if self.recurrent_dropout > 0:
+            # Keras 3 switches such a cell to its implementation 1: a dropout mask per gate
+            self._mask_count = 3
 
     @property
     def state_size(self):
@@ -41,6 +44,8 @@ class GRUCell(RecurrentCell):
 
     def call(self, inputs, states, training=None):
         h = states[0] if isinstance(states, (list, tuple)) else states
+        if isinstance(self._dropout_mask, list) or isinstance(self._recurrent_dropout_mask, list):
+            return self._call_per_gate(inputs, h)
         inputs, hm = self._step_inputs(inputs, h)
         u = self.units
         xz = math_ops.matmul(inputs, self.kernel)
@@ -68,9 +73,46 @@ class GRUCell(RecurrentCell):
         h = math_ops.add(hh, math_ops.multiply(z, math_ops.subtract(h, hh)))
         return h, [h]
 
+    def _call_per_gate(self, inputs, h):
+        """Keras's implementation 1: gate ``g`` (z, r, h) sees ``inputs * dropout_mask[g]``
+        and ``h * recurrent_mask[g]`` with its own slices of the kernels."""
+        dp, rec = self._dropout_mask, self._recurrent_dropout_mask
+        kernels = concat_ops.split(self.kernel, 3, axis=-1)
+        recurrent = concat_ops.split(self.recurrent_kernel, 3, axis=-1)
+        b_in = b_rec = None
+        if self.use_bias:
+            b_in, b_rec = (self.bias[0], self.bias[1]) if self.reset_after else (self.bias, None)
+            b_in = concat_ops.split(b_in, 3, axis=0)
+            b_rec = concat_ops.split(b_rec, 3, axis=0) if b_rec is not None else None
+        xs, hs = [], []
+        for g in range(3):
+            x_g = math_ops.matmul(inputs if dp is None else math_ops.multiply(inputs, dp[g]),
+                                  kernels[g])
+            xs.append(x_g if b_in is None else math_ops.add(x_g, b_in[g]))
+            hs.append(h if rec is None else math_ops.multiply(h, rec[g]))
+        ract = self.recurrent_activation
+        r_z = math_ops.matmul(hs[0], recurrent[0])
+        r_r = math_ops.matmul(hs[1], recurrent[1])
+        if self.reset_after and b_rec is not None:
+            r_z = math_ops.add(r_z, b_rec[0])
+            r_r = math_ops.add(r_r, b_rec[1])
+        z = ract(math_ops.add(xs[0], r_z))
+        r = ract(math_ops.add(xs[1], r_r))
+        if self.reset_after:
+            r_h = math_ops.matmul(hs[2], recurrent[2])
+            if b_rec is not None:
+                r_h = math_ops.add(r_h, b_rec[2])
+            r_h = math_ops.multiply(r, r_h)
+        else:
+            r_h = math_ops.matmul(math_ops.multiply(r, hs[2]), recurrent[2])
+        hh = self.activation(math_ops.add(xs[2], r_h))
+        h = math_ops.add(hh, math_ops.multiply(z, math_ops.subtract(h, hh)))
+        return h, [h]
+
     def fused_sequence(self, x, states, mask, return_sequences, go_backwards, zero_output):
         names = self._fused_names()
-        if names is None:
+        if names is None or isinstance(self._dropout_mask, list) or isinstance(
+                self._recurrent_dropout_mask, list):
             return None
         out, h = rnn_ops.gru(self._sequence_inputs(x), self.kernel, self.recurrent_kernel,
                              self.bias,

@@ -31,6 +31,9 @@ class LSTMCell(RecurrentCell):
                          recurrent_initializer=recurrent_initializer,
                          bias_initializer=bias_initializer, **kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
+        if self.recurrent_dropout > 0:
+            # Keras 3 switches such a cell to its implementation 1: a dropout mask per gate
+            self._mask_count = 4
 
     @property
     def state_size(self):
@@ -49,6 +52,9 @@ class LSTMCell(RecurrentCell):
 
     def call(self, inputs, states, training=None):
         h, c = states[0], states[1]
+        if self._mask_count is not None and (isinstance(self._dropout_mask, list) or
+                                             isinstance(self._recurrent_dropout_mask, list)):
+            return self._call_per_gate(inputs, h, c)
         inputs, hm = self._step_inputs(inputs, h)
         z = math_ops.add(math_ops.matmul(inputs, self.kernel),
                          math_ops.matmul(hm, self.recurrent_kernel))
@@ -61,9 +67,32 @@ class LSTMCell(RecurrentCell):
         h = math_ops.multiply(ract(zo), self.activation(c))
         return h, [h, c]
 
+    def _call_per_gate(self, inputs, h, c):
+        """Keras's implementation 1: gate ``g`` sees ``inputs * dropout_mask[g]`` and
+        ``h * recurrent_mask[g]`` with its own slices of the kernels."""
+        dp, rec = self._dropout_mask, self._recurrent_dropout_mask
+        kernels = concat_ops.split(self.kernel, 4, axis=-1)
+        recurrent = concat_ops.split(self.recurrent_kernel, 4, axis=-1)
+        biases = concat_ops.split(self.bias, 4, axis=0) if self.use_bias else [None] * 4
+        z = []
+        for g in range(4):
+            x_g = inputs if dp is None else math_ops.multiply(inputs, dp[g])
+            h_g = h if rec is None else math_ops.multiply(h, rec[g])
+            z_g = math_ops.matmul(x_g, kernels[g])
+            if biases[g] is not None:
+                z_g = math_ops.add(z_g, biases[g])
+            z.append(math_ops.add(z_g, math_ops.matmul(h_g, recurrent[g])))
+        zi, zf, zc, zo = z
+        ract = self.recurrent_activation
+        c = math_ops.add(math_ops.multiply(ract(zf), c), math_ops.multiply(ract(zi),
+                                                                           self.activation(zc)))
+        h = math_ops.multiply(ract(zo), self.activation(c))
+        return h, [h, c]
+
     def fused_sequence(self, x, states, mask, return_sequences, go_backwards, zero_output):
         names = self._fused_names()
-        if names is None:
+        if names is None or isinstance(self._dropout_mask, list) or isinstance(
+                self._recurrent_dropout_mask, list):
             return None
         out, h, c = rnn_ops.lstm(self._sequence_inputs(x), self.kernel, self.recurrent_kernel,
                            self.bias, initial_state=states, mask=mask,

@@ -17,6 +17,9 @@ class SimpleRNNCell(RecurrentCell):
         TensorShape([2, 8])
     """
 
+    _seed_first = True
+
+
     @property
     def state_size(self):
         return self.units

@@ -68,6 +68,11 @@ class StackedRNNCells(Layer):
                 cell._draw_masks(batch, input_dim, dtype)
             input_dim = getattr(cell, "output_size", None) or self._sizes(cell)[0]
 
+    def _skip_masks(self):
+        for cell in self.cells:
+            if hasattr(cell, "_skip_masks"):
+                cell._skip_masks()
+
     def _clear_masks(self):
         for cell in self.cells:
             if hasattr(cell, "_clear_masks"):

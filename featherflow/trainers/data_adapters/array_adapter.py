@@ -56,7 +56,9 @@ class ArrayBatches:
             if self.shuffle == "batch":
                 order = _batch_shuffle(rng, self.n, self.batch_size)
             else:
-                order = rng.permutation(self.n)
+                order = _seeded_order(self.n)
+                if order is None:
+                    order = rng.permutation(self.n)
             if self._large:
                 # gather each batch just before it is used: no shuffled copy of the whole data
                 # set, and the batch is still in cache for the first layer
@@ -113,6 +115,35 @@ def _packed(x, y, sw):
         return Tensor(x) if y is None else (Tensor(x), Tensor(y) if type(y) is np.ndarray
                                               else to_tensors(y))
     return pack_x_y_sample_weight(to_tensors(x), to_tensors(y), to_tensors(sw))
+
+
+def _seeded_order(n):
+    """Keras 3's order on TensorFlow once a global seed is set: its array adapter shuffles the
+    indices with ``tf.random.shuffle`` inside a ``tf.data`` function, whose kernel gets the
+    seeds ``(global seed, 0)`` and starts afresh at each iterator, so every epoch (and every
+    ``fit``) sees the same permutation (checked against Keras 3.15 / TF 2.21). None without a
+    global seed."""
+    from featherflow.api import random as tf_random
+    from featherflow.backend import philox, stateless_random
+    from featherflow.data import seeds
+    from featherflow.utils import random as random_utils
+
+    if random_utils.global_seed() is None:
+        return None
+    first, second = seeds.get_seed(0)
+    cached = _SEEDED_ORDERS.get((first, second, n))
+    if cached is None:
+        key, counter = philox.seeds_to_key_counter(first, second)
+        samples = stateless_random.sample_bits(stateless_random.KeyCounter(key, counter),
+                                               n - 1, "fit shuffle")
+        cached = tf_random._fisher_yates(n, samples)
+        cached.setflags(write=False)
+        _SEEDED_ORDERS.clear()  # one data set size at a time is what fit needs
+        _SEEDED_ORDERS[(first, second, n)] = cached
+    return cached
+
+
+_SEEDED_ORDERS = {}
 
 
 def _batch_shuffle(rng, n, bs):
