@@ -78,6 +78,7 @@ def test_enable_unsafe_deserialization_turns_the_default_safe_mode_off(restore):
     # safe_mode (model_from_json, deserialize_keras_object); load_model(safe_mode=True), its
     # default, still refuses. featherflow never runs code carried in a file: the function
     # comes from custom_objects either way.
+    tf.keras.backend.clear_session()  # the Lambda layer is named "lambda", custom_objects' key
     model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Lambda(lambda t: t * 2)])
     text = model.to_json()
     custom = {"lambda": lambda t: t * 2}

@@ -6,10 +6,12 @@ import os
 import shutil
 import warnings
 
+import numpy as np
+
 from featherflow.callbacks.callback import Callback
 from featherflow.saving import h5_io, keras3_format
 from featherflow.saving.h5_io import CorruptFileError
-from featherflow.utils.random import generator
+from featherflow.utils.random import generator, global_seed
 
 _STATE_ATTR = "featherflow_training_state"
 
@@ -96,6 +98,17 @@ class BackupAndRestore(Callback):
         rng_state = state.get("rng_state")
         if rng_state is not None:
             generator().bit_generator.state = rng_state
+        if state.get("global_seed") is not None:
+            # fit's seeded shuffle order comes from the global seed (Keras 3 on TF): the run
+            # goes on with the seed it was started with
+            from featherflow.utils import random as random_utils
+
+            random_utils._GLOBAL_SEED = int(state["global_seed"])
+        seeds = state.get("seed_generators")
+        generators = _seed_generators(self.model)
+        if seeds is not None and len(seeds) == len(generators):
+            for gen, value in zip(generators, seeds):
+                gen.state.assign(np.asarray(value, np.int64))
         return state
 
     # -- backing up --------------------------------------------------------------------------
@@ -130,6 +143,11 @@ class BackupAndRestore(Callback):
             "epoch": self._current_epoch,
             "batch": -1 if batch is None else int(batch),
             "rng_state": generator().bit_generator.state if batch is None else None,
+            # the layers' keras.random SeedGenerators (dropout, noise, RNN cells, augmentation):
+            # Keras does not back them up, featherflow does, so a resumed run repeats the masks
+            "seed_generators": ([g.state.numpy().tolist() for g in _seed_generators(self.model)]
+                                if batch is None else None),
+            "global_seed": global_seed() if batch is None else None,
         }
         keras3_format.save_weights(self.model, self._weights_path, overwrite=True,
                                    attrs={_STATE_ATTR: json.dumps(state)})
@@ -145,3 +163,16 @@ class BackupAndRestore(Callback):
         # remove the folder only if nothing else was put in it
         with contextlib.suppress(OSError):
             os.rmdir(self.backup_dir)
+
+
+def _seed_generators(model):
+    """The SeedGenerators of ``model``'s layers, in layer order (each once)."""
+    from featherflow.keras.random import SeedGenerator
+
+    found, seen = [], set()
+    for layer in model._flat_layers()[0]:
+        for value in getattr(layer, "__dict__", {}).values():
+            if isinstance(value, SeedGenerator) and id(value) not in seen:
+                seen.add(id(value))
+                found.append(value)
+    return found

@@ -202,8 +202,9 @@ def _lambda_from_config(cls, config, custom_objects, where):
             if fn is not None:
                 break
     if fn is None or not callable(fn):
+        what = where if "Lambda" in where else f"the Lambda {where}"
         raise ValueError(
-            f"Cannot rebuild the Lambda layer {where}: its function "
+            f"Cannot rebuild {what}: its function "
             f"{fn_name or '(stored as compiled code)'} is not among custom_objects. featherflow "
             "never runs code stored in a file; pass the function: load_model(path, "
             f"safe_mode=False, custom_objects={{{(fn_name or config.get('name'))!r}: fn}})."

@@ -118,7 +118,8 @@ def test_save_every_n_batches(tmp_path):
     with h5py.File(tmp_path / "b" / "latest.weights.h5", "r") as f:
         state = json.loads(h5_io.read_str_attr(f, "featherflow_training_state"))
     # 5 batches per epoch, saved after batches 2 and 4 of epoch 0 (a mid-epoch backup)
-    assert state == {"epoch": 0, "batch": 3, "rng_state": None}
+    assert state == {"epoch": 0, "batch": 3, "rng_state": None, "seed_generators": None,
+                     "global_seed": None}
 
 
 def test_bad_arguments():
