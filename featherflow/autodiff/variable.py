@@ -2,6 +2,7 @@
 
 import itertools
 import sys
+import weakref
 
 import numpy as np
 
@@ -280,3 +281,21 @@ class VariableSlice(Tensor):
 
     def assign_sub(self, delta, name=None):
         return self.variable._slice_update(self.key, delta, "assign_sub")
+
+
+# Variables whose values a file gave them (weight loaders write arrays in place, not through
+# assign): a layer whose state must come from data (Normalization) asks whether it was loaded.
+# Kept by id with weak references (a Tensor's == is elementwise, so no WeakSet).
+_LOADED = {}
+
+
+def mark_loaded(variable):
+    """Record that ``variable`` was given its value by a weight file or checkpoint."""
+    key = id(variable)
+    if key not in _LOADED:
+        _LOADED[key] = weakref.ref(variable, lambda _ref, key=key: _LOADED.pop(key, None))
+
+
+def was_loaded(variable):
+    ref = _LOADED.get(id(variable))
+    return ref is not None and ref() is variable

@@ -44,6 +44,9 @@ class WeightPlan:
 
     def apply(self):
         """Assign everything in place (optimizers keep references to the arrays)."""
+        from featherflow.autodiff.variable import mark_loaded
+
         for variable, value in self.pairs:
             variable.data[...] = value.astype(variable.data.dtype, copy=False)
+            mark_loaded(variable)
         return len(self.pairs)

@@ -250,8 +250,12 @@ class Normalization(Layer):
         mean = self.adapt_mean.data.reshape(self._broadcast_shape)
         variance = self.adapt_variance.data.reshape(self._broadcast_shape)
         if not self._adapted:
-            # weights still at their initial zeros and ones: never adapted, set or loaded
-            if not (np.all(mean == 0) and np.all(variance == 1)):
+            # weights still at their initial zeros and ones: never adapted, set or loaded (a
+            # file may hold exactly those values: Keras-saved EfficientNet(weights=None))
+            from featherflow.autodiff.variable import was_loaded
+
+            if not (np.all(mean == 0) and np.all(variance == 1)) or was_loaded(
+                    self.adapt_mean):
                 self._adapted = True
             else:
                 raise not_adapted_error(self, "`mean` and `variance`")

@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 
-from featherflow.autodiff.variable import Variable
+from featherflow.autodiff.variable import Variable, mark_loaded
 from featherflow.errors import InvalidArgumentError
 from featherflow.saving.tf_checkpoint import object_graph
 from featherflow.saving.tf_checkpoint.python_state import PYTHON_STATE, PythonState
@@ -156,6 +156,7 @@ class Restoration:
                     obj.data[...] = value
                 else:
                     obj.data[...] = np.asarray(value, dtype=obj.data.dtype)
+                mark_loaded(obj)
             elif isinstance(obj, PythonState):
                 obj.deserialize(value)
             else:

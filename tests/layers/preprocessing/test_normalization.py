@@ -162,3 +162,20 @@ def test_weights_set_by_hand_count_as_state():
     layer.build((None, 2))
     layer.set_weights([np.zeros(2, np.float32), np.ones(2, np.float32), np.array(0)])
     np.testing.assert_array_equal(layer(np.array([[1.0, 2.0]])).numpy(), [[1.0, 2.0]])
+
+
+def test_weights_loaded_from_a_file_count_as_adapted_even_at_zeros_and_ones(tmp_path):
+    # Keras-saved EfficientNet(weights=None) holds a Normalization at exactly mean 0 and
+    # variance 1 (Keras 3 uses an unadapted layer as is); loaded, it must run
+    inputs = tf.keras.Input((3,))
+    model = tf.keras.Model(inputs, tf.keras.layers.Normalization(name="norm")(inputs))
+    model.get_layer("norm").set_weights([np.zeros(3, "float32"), np.ones(3, "float32"),
+                                         np.array(0)])
+    path = str(tmp_path / "norm.weights.h5")
+    model.save_weights(path)
+    fresh_inputs = tf.keras.Input((3,))
+    fresh = tf.keras.Model(fresh_inputs,
+                           tf.keras.layers.Normalization(name="norm")(fresh_inputs))
+    fresh.load_weights(path)
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_allclose(fresh.predict(x, verbose=0), x)
