@@ -135,7 +135,27 @@ def _fit_shuffle_order(tf):
     return out
 
 
+def _attention_dropout(tf):
+    keras = tf.keras
+    q = np.linspace(-1, 1, 48, dtype="float32").reshape(2, 4, 6)
+    out = {}
+    for name, make, pair in (
+            ("attention", lambda: keras.layers.Attention(dropout=0.4), True),
+            ("additive", lambda: keras.layers.AdditiveAttention(dropout=0.4), True),
+            ("multi_head", lambda: keras.layers.MultiHeadAttention(2, 3, dropout=0.3), False),
+            ("grouped_query", lambda: keras.layers.GroupQueryAttention(
+                head_dim=3, num_query_heads=4, num_key_value_heads=2, dropout=0.3), False)):
+        keras.utils.set_random_seed(4)
+        layer = make()
+        args = ([q, q],) if pair else (q, q)
+        first = np.asarray(layer(*args))
+        out[name] = {"weights": _weights(layer), "inference": first,
+                     "train": np.asarray(layer(*args, training=True))}
+    return out
+
+
 SCENARIOS = {
+    "attention_dropout": _attention_dropout,
     "init_weights": _init_weights,
     "seeded_initializer_repeats": _seeded_initializer_repeats,
     "dropout_fit": _dropout_fit,

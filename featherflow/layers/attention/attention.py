@@ -39,10 +39,15 @@ class Attention(Layer):
         self.score_mode = score_mode
         self.dropout = dropout
         self.seed = seed
+        # as Keras 3: a SeedGenerator made with the layer when dropout > 0
+        self._seed_generator = None
+        if dropout > 0:
+            from featherflow.keras import random as keras_random
+
+            self._seed_generator = keras_random.SeedGenerator(seed)
         self.supports_masking = True
         self.scale = None
         self.concat_score_weight = None
-        self._rng = None
         self._wants_scores = False
         if score_mode not in ("dot", "concat"):
             raise ValueError(
@@ -123,13 +128,11 @@ class Attention(Layer):
         return linalg_ops.matmul(weights, value), weights
 
     def _keep(self, shape, dtype):
-        from featherflow.utils.random import generator
+        # Keras 3 drops attention weights with TF's stateless_dropout and the layer's generator
+        from featherflow.keras import random as keras_random
 
-        if self.seed is not None and self._rng is None:
-            self._rng = generator(self.seed)
-        rng = self._rng or generator()
-        keep = rng.random(shape, dtype=np.float32) >= self.dropout
-        return (keep / np.asarray(1.0 - self.dropout, dtype)).astype(dtype)
+        return keras_random.dropout(np.ones(shape, dtype), self.dropout,
+                                    seed=self._seed_generator).numpy()
 
     def call(self, inputs, mask=None, training=False, return_attention_scores=False,
              use_causal_mask=False):

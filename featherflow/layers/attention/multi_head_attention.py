@@ -473,16 +473,13 @@ class MultiHeadAttention(Layer):
                 + tuple(k[i] for i in axes))
 
     def _keep_mask(self, shape, dtype):
-        from featherflow.utils.random import generator
+        # as Keras 3: the attention probabilities go through the layer's Dropout, whose
+        # SeedGenerator (made at build, where Keras makes it) draws TF's stateless_dropout
+        from featherflow.keras import random as keras_random
 
-        if self.seed is not None:
-            if getattr(self, "_rng", None) is None:
-                self._rng = generator(self.seed)
-            rng = self._rng
-        else:
-            rng = generator()
-        keep = rng.random(shape, dtype=np.float32) >= self._dropout
-        return (keep / np.asarray(1.0 - self._dropout, dtype)).astype(dtype, copy=False)
+        generator = self._dropout_layer._seed_generator
+        return keras_random.dropout(np.ones(shape, dtype), self._dropout,
+                                    seed=generator).numpy()
 
     # -- config -----------------------------------------------------------------------------
     def get_config(self):
