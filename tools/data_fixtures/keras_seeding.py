@@ -154,7 +154,22 @@ def _attention_dropout(tf):
     return out
 
 
+def _bidirectional_fit(tf):
+    keras = tf.keras
+    keras.utils.set_random_seed(12)
+    model = keras.Sequential([keras.Input((5, 3)),
+                              keras.layers.Bidirectional(keras.layers.LSTM(4, dropout=0.2)),
+                              keras.layers.Dense(1)])
+    x = np.linspace(-1, 1, 120, dtype="float32").reshape(8, 5, 3)
+    y = np.linspace(0, 1, 8, dtype="float32").reshape(8, 1)
+    start = _weights(model)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    history = model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+    return {"start": start, "loss": history.history["loss"]}
+
+
 SCENARIOS = {
+    "bidirectional_fit": _bidirectional_fit,
     "attention_dropout": _attention_dropout,
     "init_weights": _init_weights,
     "seeded_initializer_repeats": _seeded_initializer_repeats,
