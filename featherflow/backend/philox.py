@@ -26,6 +26,22 @@ _SHIFT32 = np.uint64(32)
 _MASK64 = (1 << 64) - 1
 
 
+def _philox_python(key, counter):
+    """One Philox4x32-10 block with Python integers (a single block is faster this way than
+    through NumPy's per-call overhead: TF's stateless kernels mix every seed with one)."""
+    c0, c1, c2, c3 = (int(c) & 0xFFFFFFFF for c in counter)
+    k0, k1 = int(key[0]) & 0xFFFFFFFF, int(key[1]) & 0xFFFFFFFF
+    for round_index in range(_ROUNDS):
+        product0 = 0xD2511F53 * c0
+        product1 = 0xCD9E8D57 * c2
+        c0, c1, c2, c3 = ((product1 >> 32) ^ c1 ^ k0, product1 & 0xFFFFFFFF,
+                          (product0 >> 32) ^ c3 ^ k1, product0 & 0xFFFFFFFF)
+        if round_index < _ROUNDS - 1:
+            k0 = (k0 + _KEY_INCREMENTS[0]) & 0xFFFFFFFF
+            k1 = (k1 + _KEY_INCREMENTS[1]) & 0xFFFFFFFF
+    return np.array([[c0, c1, c2, c3]], dtype=np.uint32)
+
+
 def philox_blocks(key, counter, count):
     """``count`` Philox4x32-10 output blocks for counters ``counter``, ``counter + 1``, ...
 
@@ -33,6 +49,8 @@ def philox_blocks(key, counter, count):
     ``(count, 4)`` uint32 array; block ``i`` is the generator's output for ``counter + i``.
     """
     count = int(count)
+    if count == 1:
+        return _philox_python(key, counter)
     start_low = int(counter[0]) | int(counter[1]) << 32
     start_high = int(counter[2]) | int(counter[3]) << 32
     if start_low + count - 1 <= _MASK64:
@@ -44,26 +62,38 @@ def philox_blocks(key, counter, count):
         values = [start_low + i for i in range(count)]
         low64 = np.array([v & _MASK64 for v in values], dtype=np.uint64)
         high64 = np.array([(start_high + (v >> 64)) & _MASK64 for v in values], dtype=np.uint64)
+    # the rounds in place on four word arrays and two product arrays (no temporaries)
     c0 = low64 & _LOW32
     c1 = low64 >> _SHIFT32
     c2 = high64 & _LOW32
     c3 = high64 >> _SHIFT32
+    p0 = np.empty(count, dtype=np.uint64)
+    p1 = np.empty(count, dtype=np.uint64)
     k0 = int(key[0]) & 0xFFFFFFFF
     k1 = int(key[1]) & 0xFFFFFFFF
+    m0, m1 = _MULTIPLIERS
     for round_index in range(_ROUNDS):
-        # The products of two 32-bit words fit in uint64: hi and lo words come from one multiply.
-        product0 = _MULTIPLIERS[0] * c0
-        product1 = _MULTIPLIERS[1] * c2
-        c0, c1, c2, c3 = (
-            (product1 >> _SHIFT32) ^ c1 ^ np.uint64(k0),
-            product1 & _LOW32,
-            (product0 >> _SHIFT32) ^ c3 ^ np.uint64(k1),
-            product0 & _LOW32,
-        )
+        np.multiply(c0, m0, out=p0)
+        np.multiply(c2, m1, out=p1)
+        # (c0, c1, c2, c3) <- (hi(p1) ^ c1 ^ k0, lo(p1), hi(p0) ^ c3 ^ k1, lo(p0)), written
+        # into the arrays that are free at each point
+        np.right_shift(p1, _SHIFT32, out=c0)
+        np.bitwise_xor(c0, c1, out=c0)
+        np.bitwise_xor(c0, np.uint64(k0), out=c0)
+        np.bitwise_and(p1, _LOW32, out=c1)
+        np.right_shift(p0, _SHIFT32, out=c2)
+        np.bitwise_xor(c2, c3, out=c2)
+        np.bitwise_xor(c2, np.uint64(k1), out=c2)
+        np.bitwise_and(p0, _LOW32, out=c3)
         if round_index < _ROUNDS - 1:
             k0 = (k0 + _KEY_INCREMENTS[0]) & 0xFFFFFFFF
             k1 = (k1 + _KEY_INCREMENTS[1]) & 0xFFFFFFFF
-    return np.stack([c0, c1, c2, c3], axis=1).astype(np.uint32)
+    out = np.empty((count, 4), dtype=np.uint32)
+    out[:, 0] = c0
+    out[:, 1] = c1
+    out[:, 2] = c2
+    out[:, 3] = c3
+    return out
 
 
 def seeds_to_key_counter(seed, seed2):
