@@ -6,11 +6,6 @@ weights, an optimizer, to_json), so these tests do not depend on the training co
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 
 import numpy as np
@@ -21,6 +16,7 @@ from featherflow.autodiff.variable import Variable
 from featherflow.callbacks.tensorboard import TensorBoard, learning_rate_reader
 from featherflow.summary import hparams as hp
 from featherflow.summary.ops import histogram_buckets
+from tests.helpers.tensorboard_server import get_json, tensorboard_server
 
 event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
 tensor_util = pytest.importorskip("tensorboard.util.tensor_util")
@@ -429,17 +425,6 @@ def test_embeddings(tmp_path):
                     embeddings_metadata={"nope": "x.tsv"}).set_model(model)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.loads(response.read())
-
-
 def post_json(url, body):
     request = urllib.request.Request(url, data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -460,31 +445,8 @@ def test_real_tensorboard_server_serves_the_scalars(tmp_path, load_fast):
                           [hp.Metric("epoch_loss", group="validation")])
     run_fit(TensorBoard(logs / "sweep" / "run-0"), Sequential(), 3)
     hp.KerasCallback(str(logs / "sweep" / "run-0"), {"learning_rate": 0.1}).on_train_begin()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path / "logs"),
-         "--port", str(port), "--host", "127.0.0.1", "--load_fast", load_fast],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-
-    def poll(fetch, ready):
-        """fetch() once ``ready`` holds for its result; the server loads runs in the
-        background, so early answers may be empty or partial."""
-        result = None
-        while time.monotonic() < deadline:
-            try:
-                result = fetch()
-                if ready(result):
-                    return result
-            except (urllib.error.URLError, ConnectionError, ValueError):
-                pass
-            assert server.poll() is None, "the tensorboard server exited"
-            time.sleep(0.3)
-        raise AssertionError(f"the server did not answer as expected within 30 s: {result}")
-
-    try:
-        url = f"http://127.0.0.1:{port}/data/plugin/scalars/scalars?run=train&tag=epoch_loss"
+    with tensorboard_server(logs, load_fast=load_fast, timeout=30) as (root, poll):
+        url = f"{root}/data/plugin/scalars/scalars?run=train&tag=epoch_loss"
         data = poll(lambda: get_json(url), lambda d: len(d) == epochs)
         assert [step for _, step, _ in data] == list(range(epochs))
         np.testing.assert_allclose([v for _, _, v in data],
@@ -493,10 +455,10 @@ def test_real_tensorboard_server_serves_the_scalars(tmp_path, load_fast):
                    lambda d: len(d) == epochs)
         np.testing.assert_allclose([v for _, _, v in val],
                                    [np.float32(2.0 / (e + 1)) for e in range(epochs)])
-        tags = get_json(f"http://127.0.0.1:{port}/data/plugin/scalars/tags")
+        tags = get_json(f"{root}/data/plugin/scalars/tags")
         assert set(tags["train"]) == {"epoch_loss", "epoch_accuracy", "epoch_learning_rate"}
         # The HParams dashboard: the experiment, and the trial with its final val loss.
-        base = f"http://127.0.0.1:{port}/data/plugin/hparams"
+        base = f"{root}/data/plugin/hparams"
         experiment = poll(lambda: post_json(f"{base}/experiment", {"experimentName": ""}),
                           lambda e: e.get("hparamInfos"))
         (info,) = experiment["hparamInfos"]
@@ -515,10 +477,3 @@ def test_real_tensorboard_server_serves_the_scalars(tmp_path, load_fast):
         (metric,) = group["metricValues"]
         assert metric["trainingStep"] == 2
         assert metric["value"] == pytest.approx(2.0 / 3, rel=1e-6)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
