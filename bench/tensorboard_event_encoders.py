@@ -28,6 +28,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
+from tensorboard_overhead import xor_fit  # noqa: E402 - the same XOR workload
+
 import featherflow as tf  # noqa: E402
 from featherflow.summary import _events, writer  # noqa: E402
 
@@ -61,21 +63,6 @@ class ProtobufEventFileWriter(_events.EventFileWriter):
                 event.summary.value.append(summary_value)
                 datas.append(event.SerializeToString())
         return _events.frame_many(datas)
-
-
-def xor_fit(callbacks):
-    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
-    y = np.array([[0], [1], [1], [0]], np.float32)
-    tf.keras.utils.set_random_seed(0)
-    model = tf.keras.Sequential([
-        tf.keras.layers.Dense(2, activation="sigmoid", input_shape=(2,)),
-        tf.keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.1),
-                  loss="binary_crossentropy", metrics=["accuracy"])
-    start, cpu = time.perf_counter(), time.process_time()
-    model.fit(x, y, batch_size=4, epochs=2000, verbose=0, callbacks=callbacks)
-    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def logged_fit(logdir, writer_class):

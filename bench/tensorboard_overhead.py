@@ -22,6 +22,7 @@ import featherflow as tf  # noqa: E402
 
 
 def xor_fit(callbacks):
+    """The seed notes' XOR fit (2000 epochs): (wall seconds, process CPU seconds)."""
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
     y = np.array([[0], [1], [1], [0]], np.float32)
     tf.keras.utils.set_random_seed(0)
@@ -31,9 +32,9 @@ def xor_fit(callbacks):
     ])
     model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.1),
                   loss="binary_crossentropy", metrics=["accuracy"])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     model.fit(x, y, batch_size=4, epochs=2000, verbose=0, callbacks=callbacks)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main(argv=None):
@@ -44,9 +45,9 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         xor_fit(None)
         for i in range(args.repeat):
-            plain.append(xor_fit(None))
+            plain.append(xor_fit(None)[0])
             logdir = os.path.join(tmp, f"run{i}")
-            logged.append(xor_fit([tf.keras.callbacks.TensorBoard(log_dir=logdir)]))
+            logged.append(xor_fit([tf.keras.callbacks.TensorBoard(log_dir=logdir)])[0])
     best_plain, best_logged = min(plain), min(logged)
     pairs = sorted(b / a - 1 for a, b in zip(plain, logged))
     print(f"XOR fit, 2000 epochs, best of {args.repeat}:")
