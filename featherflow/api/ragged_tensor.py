@@ -11,6 +11,7 @@ import numpy as np
 
 from featherflow.api import ragged_partition
 from featherflow.api.ragged_operators import RaggedOperators
+from featherflow.autodiff import tensor as _tensor_module
 from featherflow.autodiff.tensor import Tensor, TensorShape, as_array
 from featherflow.errors import InvalidArgumentError
 
@@ -69,8 +70,6 @@ class RaggedTensor(RaggedOperators):
     __slots__ = ("_values", "_row_splits", "_uniform", "__weakref__")
     # ndarray + RaggedTensor defers to our operators
     __array_priority__ = 200
-    # featherflow's Tensor operators hand `dense <op> ragged` to the reflected method
-    _tensor_defers = True
 
     def __init__(self, values, row_splits, internal=False, uniform_row_length=None):
         if not internal:
@@ -466,3 +465,7 @@ def _slice_values(values, lo, hi):
 
 def is_ragged(value):
     return isinstance(value, RaggedTensor)
+
+
+# featherflow's Tensor operators hand `dense <op> ragged` to RaggedTensor's reflected methods
+_tensor_module.DEFERRING.add(RaggedTensor)

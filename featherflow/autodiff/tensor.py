@@ -2,9 +2,14 @@
 
 import numpy as np
 
+from featherflow.api.dtypes import BY_NUMPY_NUM as _DTYPE_BY_NUM
 from featherflow.api.dtypes import of_numpy as _of_numpy
 from featherflow.autodiff import state
 from featherflow.backend import config
+
+# Composite tensor classes Tensor's binary operators hand over to (their reflected methods run):
+# a set lookup of the other operand's class, cheap on the hot path where it is a number or array.
+DEFERRING = set()
 
 
 class TensorShape(tuple):
@@ -179,7 +184,8 @@ class Tensor:
     @property
     def dtype(self):
         # TensorFlow's DType (tf.float32, tf.string...); NumPy reads it as its own dtype
-        return _of_numpy(self.data.dtype)
+        d = self.data.dtype
+        return _DTYPE_BY_NUM.get(d.num) or _of_numpy(d)
 
     @property
     def ndim(self):
@@ -287,10 +293,10 @@ class Tensor:
     __hash__ = object.__hash__
 
     # -- operators (defined in ops.math / ops.shape, bound here lazily) ----------------------
-    # A composite tensor class with ``_tensor_defers = True`` (RaggedTensor) gets the operator
+    # A composite tensor class registered in DEFERRING (RaggedTensor) gets the operator
     # through its reflected method: ``dense * ragged`` is ragged, as TF dispatches it.
     def __add__(self, other):
-        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+        if other.__class__ in DEFERRING:
             return NotImplemented
         return _m().add(self, other)
 
@@ -298,7 +304,7 @@ class Tensor:
         return _m().add(other, self)
 
     def __sub__(self, other):
-        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+        if other.__class__ in DEFERRING:
             return NotImplemented
         return _m().subtract(self, other)
 
@@ -310,7 +316,7 @@ class Tensor:
             if type(other).__name__ == "SparseTensor":
                 # dense * sparse is sparse, as TF's Tensor.__mul__ dispatches it
                 return other.__rmul__(self)
-            if getattr(other.__class__, "_tensor_defers", False):
+            if other.__class__ in DEFERRING:
                 return NotImplemented
         return _m().multiply(self, other)
 
@@ -318,7 +324,7 @@ class Tensor:
         return _m().multiply(other, self)
 
     def __truediv__(self, other):
-        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+        if other.__class__ in DEFERRING:
             return NotImplemented
         return _m().divide(self, other)
 
@@ -326,7 +332,7 @@ class Tensor:
         return _m().divide(other, self)
 
     def __floordiv__(self, other):
-        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+        if other.__class__ in DEFERRING:
             return NotImplemented
         return _m().floordiv(self, other)
 
@@ -334,7 +340,7 @@ class Tensor:
         return _m().floordiv(other, self)
 
     def __mod__(self, other):
-        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+        if other.__class__ in DEFERRING:
             return NotImplemented
         return _m().mod(self, other)
 
@@ -342,7 +348,7 @@ class Tensor:
         return _m().mod(other, self)
 
     def __pow__(self, other):
-        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+        if other.__class__ in DEFERRING:
             return NotImplemented
         return _m().pow(self, other)
 
@@ -383,12 +389,12 @@ class Tensor:
         return _m().not_equal(self, other)
 
     def __and__(self, other):
-        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+        if other.__class__ in DEFERRING:
             return NotImplemented
         return _m().logical_and(self, other)
 
     def __or__(self, other):
-        if other.__class__ is not Tensor and getattr(other.__class__, "_tensor_defers", False):
+        if other.__class__ in DEFERRING:
             return NotImplemented
         return _m().logical_or(self, other)
 
