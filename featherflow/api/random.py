@@ -101,11 +101,14 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=No
 
 def _fisher_yates(n, samples):
     """TF's ``RandomShuffle``: for i = 0 .. n-2, swap i with ``i + sample % (n - i)``."""
-    perm = np.arange(n)
-    for i in range(n - 1):
-        j = i + int(samples[i]) % (n - i)
+    # the swaps depend on each other, so they run in order; on Python ints (a list), which is
+    # ~5x faster than indexing a NumPy array element by element (60000 rows: ~12 ms)
+    perm = list(range(n))
+    draws = np.asarray(samples[:max(n - 1, 0)]).tolist()
+    for i, sample in enumerate(draws):
+        j = i + sample % (n - i)
         perm[i], perm[j] = perm[j], perm[i]
-    return perm
+    return np.array(perm, dtype=np.int64)
 
 
 def shuffle(value, seed=None, name=None):
