@@ -9,6 +9,7 @@ loaded. Keras and any h5py >= 2 read these files.
 """
 
 import contextlib
+import io
 import math
 import os
 import zlib
@@ -97,10 +98,46 @@ def reading(label):
         ) from None
 
 
-def open_for_write(path):
+# HDF5 files whose data is expected to be at most this many bytes are built in memory first
+IN_MEMORY_WRITE_LIMIT = 1 << 30
+# HDF5 1.8 format: checksummed metadata, large attributes; readable by h5py >= 2
+_LIBVER = ("v108", "v108")
+
+
+def in_memory_write_limit():
+    """Bytes up to which HDF5 files are built in memory (``FEATHERFLOW_H5_IN_MEMORY_BYTES``)."""
+    text = os.environ.get("FEATHERFLOW_H5_IN_MEMORY_BYTES")
+    if text is None:
+        return IN_MEMORY_WRITE_LIMIT
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(
+            f"FEATHERFLOW_H5_IN_MEMORY_BYTES must be a whole number of bytes, received {text!r}."
+        ) from None
+
+
+@contextlib.contextmanager
+def writing(path, size_hint=0):
+    """An h5py File to fill; on a clean exit its bytes are in ``path``.
+
+    Files of up to :func:`in_memory_write_limit` bytes (``size_hint``) are built in a memory
+    buffer and written to ``path`` with ordinary Python writes, so a full disk, a quota or a
+    file-size limit is an ``OSError`` from ``write``: the HDF5 library never meets a failing
+    write (a failure while it flushes its metadata can abort the process). The cost is one
+    copy of the file in memory. Bigger files are written by HDF5 directly (the caller's
+    free-space check is then the protection).
+    """
     h5py = require_h5py()
-    # HDF5 1.8 format: checksummed metadata, large attributes; readable by h5py >= 2
-    return h5py.File(path, "w", libver=("v108", "v108"))
+    if size_hint > in_memory_write_limit():
+        with h5py.File(path, "w", libver=_LIBVER) as f:
+            yield f
+        return
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w", libver=_LIBVER) as f:
+        yield f
+    with open(path, "wb") as out:
+        out.write(buffer.getbuffer())
 
 
 def _decode(value):

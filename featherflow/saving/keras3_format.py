@@ -162,8 +162,9 @@ def save_weights(model, filepath, overwrite=True, attrs=None):
     """
 
     _require_built(model, "save_weights")
-    with atomic_path(filepath, overwrite, size_hint=size_of(model)) as tmp:
-        with h5_io.open_for_write(tmp) as f:
+    size = size_of(model)
+    with atomic_path(filepath, overwrite, size_hint=size) as tmp:
+        with h5_io.writing(tmp, size) as f:
             write_weights(f, model)
             for key, value in (attrs or {}).items():
                 h5_io.write_str_attr(f, key, value)

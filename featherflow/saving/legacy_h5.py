@@ -83,8 +83,9 @@ def _write_weights(group, layer, weights):
 def save_weights(model, filepath, overwrite=True):
     """``model.save_weights("x.h5")``: the Keras 2 layout, written atomically."""
     _require_built(model, "save_weights")
-    with atomic_path(filepath, overwrite, size_hint=size_of(model)) as tmp:
-        with h5_io.open_for_write(tmp) as f:
+    size = size_of(model)
+    with atomic_path(filepath, overwrite, size_hint=size) as tmp:
+        with h5_io.writing(tmp, size) as f:
             save_weights_to_group(f, model)
             h5_io.write_str_attr(f, "featherflow_version", _version())
 
@@ -254,8 +255,9 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     training = None
     if include_optimizer and getattr(model, "compiled", False) and model.optimizer is not None:
         training = object_serialization.dumps(compile_config.training_config(model))
-    with atomic_path(filepath, overwrite, size_hint=size_of(model)) as tmp:
-        with h5_io.open_for_write(tmp) as f:
+    size = size_of(model)
+    with atomic_path(filepath, overwrite, size_hint=size) as tmp:
+        with h5_io.writing(tmp, size) as f:
             h5_io.write_str_attr(f, "keras_version", KERAS2_VERSION)
             h5_io.write_str_attr(f, "backend", "tensorflow")
             h5_io.write_str_attr(f, "featherflow_version", _version())
