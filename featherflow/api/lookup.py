@@ -14,9 +14,11 @@
   ``string_to_hash_bucket_fast``), so out-of-vocabulary ids equal TensorFlow's.
 - ``experimental.MutableHashTable`` (``insert``, ``remove``, ``lookup``, ``export``, ``size``;
   vector values) and ``experimental.DenseHashTable`` (``empty_key``/``deleted_key``, ``erase``,
-  ``insert_or_assign``). ``DenseHashTable.export`` returns one row per bucket, as TensorFlow's,
-  with ``empty_key`` in unused buckets; the order of the buckets is featherflow's (live entries
-  first, in insertion order), not TensorFlow's hash order.
+  ``insert_or_assign``; vector keys). ``DenseHashTable`` keeps TensorFlow's buckets, key for
+  key (lookup_buckets.py), so its ``export`` equals TensorFlow's.
+- ``tf.train.Checkpoint`` saves a mutable table as TensorFlow does (``<path>/.ATTRIBUTES/
+  table-keys`` and ``table-values``: its entries, or a dense table's buckets) and restores
+  TensorFlow's; a static table is a node with its ``_initializer`` and no values, as in TF.
 
 Tables hold NumPy arrays and Python dicts; ``lookup`` is one vectorised pass over the keys
 (no per-key Python call for tables built from a vocabulary).
@@ -27,6 +29,7 @@ import types
 
 import numpy as np
 
+from featherflow.api import lookup_buckets
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import FailedPreconditionError, InvalidArgumentError, NotFoundError
 
@@ -113,6 +116,10 @@ class _Initializer:
         """Fill ``table`` (a static table) with this initializer's entries."""
         keys, values = self._entries()
         table._import(keys, values)
+
+    def _checkpoint_children(self):
+        # a node of its own in TF's object graph, with nothing saved
+        return []
 
 
 class KeyValueTensorInitializer(_Initializer):
@@ -380,6 +387,10 @@ class StaticHashTable(_Table):
     def export(self, name=None):
         return Tensor(self._keys.copy()), Tensor(self._values.copy())
 
+    def _checkpoint_children(self):
+        # TF saves no values for a static table (its initializer rebuilds it), only the node
+        return [("_initializer", self._initializer)]
+
 
 class StaticVocabularyTable(_Table):
     """Vocabulary ids from an initializer (int64 values), with ``num_oov_buckets`` hashed ids
@@ -414,6 +425,9 @@ class StaticVocabularyTable(_Table):
         self._num_oov_buckets = int(num_oov_buckets)
         super().__init__(lookup_key_dtype, "int64", name.split("/")[-1] if name else None)
 
+    def _checkpoint_children(self):
+        return [] if self._table is None else [("_initializer", self._table._initializer)]
+
     def size(self, name=None):
         known = 0 if self._table is None else len(self._table._index)
         return Tensor(np.asarray(known + self._num_oov_buckets, np.int64))
@@ -443,6 +457,12 @@ class StaticVocabularyTable(_Table):
             return out
 
         return _apply(keys, ids)
+
+
+def _own(row):
+    """A value row the table keeps: a copy of an array row; a scalar (a string's bytes, a
+    NumPy number) as it is, since it cannot change."""
+    return row.copy() if isinstance(row, np.ndarray) else row
 
 
 class MutableHashTable(_Table):
@@ -479,7 +499,7 @@ class MutableHashTable(_Table):
     def insert(self, keys, values, name=None):
         flat, rows = self._rows(keys, values)
         for key, row in zip(flat.tolist(), rows):
-            self._entries[key] = row.copy()
+            self._entries[key] = _own(row)
 
     def remove(self, keys, name=None):
         self._check_keys(keys)
@@ -489,14 +509,16 @@ class MutableHashTable(_Table):
     def lookup(self, keys, dynamic_default_values=None, name=None):
         if not hasattr(keys, "flat_values") and not hasattr(keys, "dense_shape"):
             keys = Tensor(_convert(keys, self._key_dtype, "keys"))
-        entries, default = self._entries, self._default
+        entries, shape = self._entries, self._default.shape
+        # a 0-d array put into an object array would stay an array: its item goes in
+        default = self._default[()] if not shape else self._default
         dtype = _np(self._value_dtype)
 
         def find(flat):
-            out = np.empty((flat.size,) + default.shape, dtype)
+            out = np.empty((flat.size,) + shape, dtype)
             defaults = None if dynamic_default_values is None else \
                 _array(dynamic_default_values, self._value_dtype).reshape(
-                    (flat.size,) + default.shape)
+                    (flat.size,) + shape)
             for i, key in enumerate(flat.tolist()):
                 row = entries.get(key)
                 out[i] = row if row is not None else (default if defaults is None
@@ -515,11 +537,33 @@ class MutableHashTable(_Table):
             (len(keys),) + self._value_shape)
         return Tensor(k), Tensor(v)
 
+    # -- tf.train.Checkpoint: TF's "table" attribute, saved as <key>-keys and <key>-values --
+    def _checkpoint_children(self):
+        return []
+
+    def _table_tensors(self):
+        keys, values = self.export()
+        return keys.data, values.data
+
+    def _check_table(self, keys, values):
+        expect = (len(keys),) + self._value_shape
+        if keys.ndim != 1 or values.shape != expect:
+            raise InvalidArgumentError(
+                f"MutableHashTable: the checkpoint holds keys of shape {list(keys.shape)} and "
+                f"values of shape {list(values.shape)}; this table needs [n] keys and values "
+                f"[n{''.join(', ' + str(d) for d in self._value_shape)}] (the shape of its "
+                "default_value). Create it with the default_value shape it was saved with.")
+
+    def _restore_table(self, keys, values):
+        self._entries = {key: _own(row) for key, row in zip(keys.tolist(), values)}
+
 
 class DenseHashTable(MutableHashTable):
     """A mutable table over open-addressed buckets: ``empty_key`` and ``deleted_key`` mark
     free buckets and may not be inserted; the bucket count starts at ``initial_num_buckets``
-    (2**17 by default; a power of two >= 4) and doubles past a load of 0.8."""
+    (2**17 by default; a power of two >= 4) and doubles past a load of 0.8. Keys may be
+    vectors (the shape of ``empty_key``). The buckets are TensorFlow's, key for key
+    (api/lookup_buckets.py), so ``export`` and checkpoints equal TensorFlow's."""
 
     def __init__(self, key_dtype, value_dtype, default_value, empty_key, deleted_key,
                  initial_num_buckets=None, name="MutableDenseHashTable", checkpoint=True,
@@ -528,56 +572,110 @@ class DenseHashTable(MutableHashTable):
                          checkpoint=checkpoint)
         self._empty = _convert_default(empty_key, self._key_dtype)
         self._deleted = _convert_default(deleted_key, self._key_dtype)
+        if self._empty.shape != self._deleted.shape:
+            raise InvalidArgumentError(
+                f"Empty and deleted keys must have same shape, got shapes: "
+                f"{list(self._empty.shape)} and {list(self._deleted.shape)}")
         if np.array_equal(self._empty, self._deleted):
             raise InvalidArgumentError("Empty and deleted keys cannot be equal")
         buckets = 2 ** 17 if initial_num_buckets is None else int(initial_num_buckets)
         if buckets < 4 or buckets & (buckets - 1):
             raise InvalidArgumentError(
                 f"Number of buckets must be at least 4 and a power of 2, got: {buckets}")
-        self._num_buckets = buckets
+        width = int(np.prod(self._value_shape)) if self._value_shape else 1
+        self._buckets = lookup_buckets.Buckets(
+            tuple(self._empty.reshape(-1).tolist()), tuple(self._deleted.reshape(-1).tolist()),
+            buckets, width, _np(self._value_dtype))
 
-    def _reserved(self, flat):
-        empty, deleted = self._empty.item(), self._deleted.item()
-        for key in flat.tolist():
-            if key == empty:
+    @property
+    def _num_buckets(self):
+        return self._buckets.num_buckets
+
+    def size(self, name=None):
+        return Tensor(np.asarray(self._buckets.count, np.int64))
+
+    def _key_rows(self, keys, what="keys"):
+        """``keys`` as a list of key tuples (checked against the reserved keys) and the
+        leading shape they had."""
+        k = _convert(keys, self._key_dtype, what)
+        key_ndim = self._empty.ndim
+        if k.shape[k.ndim - key_ndim:] != self._empty.shape or k.ndim < key_ndim:
+            raise InvalidArgumentError(
+                f"Expected key shape {list(self._empty.shape)} (the shape of empty_key) in "
+                f"the last dimensions of `keys`, got {list(k.shape)}")
+        lead = k.shape[:k.ndim - key_ndim]
+        rows = [tuple(r) for r in k.reshape(-1, max(self._empty.size, 1)).tolist()]
+        empty, deleted = self._buckets.empty, self._buckets.deleted
+        for row in rows:
+            if row == empty:
                 raise InvalidArgumentError("Using the empty_key as a table key is not allowed")
-            if key == deleted:
+            if row == deleted:
                 raise InvalidArgumentError(
                     "Using the deleted_key as a table key is not allowed")
+        return rows, lead
 
     def insert(self, keys, values, name=None):
-        flat, rows = self._rows(keys, values)
-        self._reserved(flat)
-        new = len(set(flat.tolist()) - set(self._entries))
-        while len(self._entries) + new > 0.8 * self._num_buckets:
-            self._num_buckets *= 2
-        for key, row in zip(flat.tolist(), rows):
-            self._entries[key] = row.copy()
+        rows, lead = self._key_rows(keys)
+        v = _convert(values, self._value_dtype, "values")
+        expect = lead + self._value_shape
+        if v.shape != expect:
+            raise InvalidArgumentError(
+                f"Expected shape {list(expect)} for value, got {list(v.shape)}")
+        self._buckets.insert(rows, v.reshape(len(rows), self._buckets.width))
 
     insert_or_assign = insert
 
     def erase(self, keys, name=None):
-        k = _array(keys)
-        self._reserved(k.reshape(-1))
-        for key in k.reshape(-1).tolist():
-            self._entries.pop(key, None)
+        rows, _ = self._key_rows(keys)
+        self._buckets.remove(rows)
 
     remove = erase
 
+    def lookup(self, keys, name=None):
+        rows, lead = self._key_rows(keys)
+        buckets = self._buckets
+        out = np.empty((len(rows), buckets.width), buckets.value_dtype)
+        default = self._default.reshape(-1)
+        for i, row in enumerate(rows):
+            bucket = buckets.find(row)
+            out[i] = buckets.values[bucket] if bucket >= 0 else default
+        return Tensor(out.reshape(lead + self._value_shape))
+
     def export(self, name=None):
-        """(keys ``[buckets, 1]``, values ``[buckets, value size]``), one row per bucket;
-        unused buckets hold ``empty_key`` and zeros."""
-        live_k, live_v = super().export()
-        pad = self._num_buckets - len(self._entries)
-        width = int(np.prod(self._value_shape)) if self._value_shape else 1
-        empty = np.empty(pad, object) if live_k.data.dtype.kind == "O" else \
-            np.full(pad, self._empty.item(), live_k.data.dtype)
-        if live_k.data.dtype.kind == "O":
-            empty[:] = [self._empty.item()] * pad
-        k = np.concatenate([live_k.data, empty]).reshape(-1, 1)
-        v = np.concatenate([live_v.data.reshape(-1, width),
-                            np.zeros((pad, width), live_v.data.dtype)])
-        return Tensor(k), Tensor(v)
+        """(keys ``[buckets, key size]``, values ``[buckets, value size]``), one row per
+        bucket, as TensorFlow's: free buckets hold ``empty_key``, removed ones
+        ``deleted_key`` and their old value."""
+        keys, values = self._table_tensors()
+        return Tensor(keys), Tensor(values)
+
+    def _table_tensors(self):
+        buckets = self._buckets
+        dtype = _np(self._key_dtype)
+        width = max(self._empty.size, 1)
+        if dtype.kind == "O":
+            keys = np.empty((buckets.num_buckets, width), object)
+            keys[...] = [list(row) for row in buckets.keys]
+        else:
+            keys = np.asarray(buckets.keys, dtype).reshape(buckets.num_buckets, width)
+        return keys, buckets.values.copy()
+
+    def _check_table(self, keys, values):
+        width = max(self._empty.size, 1)
+        if keys.ndim != 2 or keys.shape[1] != width or values.shape != (
+                keys.shape[0], self._buckets.width):
+            raise InvalidArgumentError(
+                f"DenseHashTable: the checkpoint's buckets have shapes {list(keys.shape)} "
+                f"(keys) and {list(values.shape)} (values); this table needs [n, {width}] and "
+                f"[n, {self._buckets.width}]. Create it with the key and value shapes it was "
+                "saved with.")
+        n = len(keys)
+        if n < 4 or n & (n - 1):
+            raise InvalidArgumentError(
+                f"DenseHashTable: a checkpoint's bucket count must be a power of 2 of at "
+                f"least 4; the saved table-keys have {n} rows.")
+
+    def _restore_table(self, keys, values):
+        self._buckets.restore(keys.tolist(), values)
 
 
 experimental = types.ModuleType(

@@ -222,6 +222,8 @@ class Checkpoint:
                     tensors[key] = obj.data
                 elif isinstance(obj, PythonState):
                     tensors[key] = np.array(obj._checkpoint_value(), dtype=object)
+                elif name == object_graph.TABLE:
+                    tensors[key + "-keys"], tensors[key + "-values"] = obj._table_tensors()
                 else:
                     tensors[key + "_STATE"] = np.array(obj._checkpoint_state(), dtype=object)
             graph.append({"children": edges, "attributes": attrs, "has_values": False})

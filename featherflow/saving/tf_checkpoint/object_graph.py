@@ -25,6 +25,8 @@ from featherflow.saving.tf_checkpoint.python_state import PYTHON_STATE, PythonSt
 
 VARIABLE_VALUE = "VARIABLE_VALUE"
 ITERATOR = "ITERATOR"
+# a mutable lookup table: its keys and values under "<key>-keys" and "<key>-values"
+TABLE = "table"
 ATTRIBUTES = ".ATTRIBUTES"
 
 # Keras 3 keeps these weights under a private attribute with a property in front
@@ -191,6 +193,8 @@ def attributes(obj):
         return [(ITERATOR, "Iterator")]
     if isinstance(obj, PythonState):
         return [(PYTHON_STATE, "")]
+    if hasattr(obj, "_table_tensors"):  # TF 2.21 saves it even with checkpoint=False
+        return [(TABLE, "")]
     return []
 
 

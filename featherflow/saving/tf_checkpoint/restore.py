@@ -102,6 +102,8 @@ class Restoration:
                     out.append((saved_id, obj, self._iterator_state(key)))
                 elif name == PYTHON_STATE and isinstance(obj, PythonState):
                     out.append((saved_id, obj, self._python_state(key)))
+                elif name == object_graph.TABLE and hasattr(obj, "_restore_table"):
+                    out.append((saved_id, obj, self._table(obj, key)))
         return out
 
     def _variable_value(self, variable, key):
@@ -146,6 +148,23 @@ class Restoration:
         value = self.reader.get_tensor(key)
         return value if isinstance(value, bytes) else bytes(np.asarray(value).reshape(-1)[0])
 
+    def _table(self, table, key):
+        """The saved (keys, values) of a lookup table, dtypes checked against ``table``."""
+        out = []
+        for suffix, want in (("-keys", table.key_dtype), ("-values", table.value_dtype)):
+            saved = self.reader.dtype_name(key + suffix)
+            if saved != want.name:
+                raise InvalidArgumentError(
+                    f"tensor_name = {key}{suffix}; expected dtype "
+                    f"{_TF_DTYPE_NAMES.get(want.name, want.name)} does not equal original "
+                    f"dtype {_TF_DTYPE_NAMES.get(saved, saved)} (a lookup table). Create the "
+                    "table with the key and value dtypes it was saved with; nothing was "
+                    "restored.")
+            value = self.reader.get_tensor(key + suffix)
+            out.append(np.asarray(value, dtype=object if saved == "string" else None))
+        table._check_table(*out)
+        return tuple(out)
+
     def _assign(self, values):
         # iterators first: re-running a pipeline is the one step here that can still fail,
         # and it must fail before any variable changes
@@ -159,6 +178,8 @@ class Restoration:
                 mark_loaded(obj)
             elif isinstance(obj, PythonState):
                 obj.deserialize(value)
+            elif hasattr(obj, "_restore_table"):
+                obj._restore_table(*value)
             else:
                 obj._restore_checkpoint_state(value)
             self.restored.add(saved_id)
