@@ -50,6 +50,7 @@ GROUP_DIRS = {
     "applications_b": ["applications_b"],
     "applications_c": ["applications_c"],
     "feature_space": ["feature_space"],
+    "namespaces_extra": ["namespaces_extra"],
     "readme": [],
 }
 
@@ -83,6 +84,7 @@ GROUP_MODULES = {
     "applications_b": ["applications_b"],
     "applications_c": ["applications_c"],
     "feature_space": ["feature_space"],
+    "namespaces_extra": ["namespaces_extra"],
 }
 
 

@@ -56,6 +56,14 @@ from featherflow.metrics.confusion import (
     TrueNegatives,
     TruePositives,
 )
+from featherflow.metrics.correlation import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
+from featherflow.metrics.f_score import F1Score, FBetaScore
+from featherflow.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from featherflow.metrics.metric import Mean, MeanMetricWrapper, Metric, Sum
 from featherflow.metrics.probabilistic import (
     BinaryCrossentropy,
@@ -67,6 +75,7 @@ from featherflow.metrics.probabilistic import (
     SparseCategoricalCrossentropy,
     SquaredHinge,
 )
+from featherflow.metrics.r2_score import R2Score
 from featherflow.metrics.regression import (
     CosineSimilarity,
     LogCoshError,
@@ -75,6 +84,12 @@ from featherflow.metrics.regression import (
     MeanSquaredError,
     MeanSquaredLogarithmicError,
     RootMeanSquaredError,
+)
+from featherflow.metrics.sensitivity_specificity import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
 )
 from featherflow.serialization import resolver
 from featherflow.utils.naming import to_snake_case
@@ -94,7 +109,9 @@ _CLASSES = [
     TrueNegatives, TruePositives, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson,
     BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, Accuracy,
     BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
-    SparseTopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy, F1Score, FBetaScore, R2Score, IoU, MeanIoU, BinaryIoU,
+    OneHotIoU, OneHotMeanIoU, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+    SpecificityAtSensitivity, PearsonCorrelation, ConcordanceCorrelation,
 ]
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
 ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
@@ -115,23 +132,29 @@ _FUNCTIONS = {fn.__name__: fn for fn in (
     binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy,
     categorical_hinge, hinge, huber, kl_divergence, log_cosh, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, poisson,
-    sparse_categorical_crossentropy, squared_hinge)}
+    sparse_categorical_crossentropy, squared_hinge, pearson_correlation,
+    concordance_correlation)}
 
 __all__ = [
-    "ALL_OBJECTS_DICT", "AUC", "Accuracy", "BinaryAccuracy", "BinaryCrossentropy",
-    "CategoricalAccuracy", "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity",
-    "FalseNegatives", "FalsePositives", "Hinge", "KLD", "KLDivergence", "LogCoshError", "MAE",
-    "MAPE", "MSE", "MSLE", "Mean", "MeanAbsoluteError", "MeanAbsolutePercentageError",
+    "ALL_OBJECTS_DICT", "AUC", "Accuracy", "BinaryAccuracy", "BinaryCrossentropy", "BinaryIoU",
+    "CategoricalAccuracy", "CategoricalCrossentropy", "CategoricalHinge",
+    "ConcordanceCorrelation", "CosineSimilarity", "F1Score", "FBetaScore", "FalseNegatives",
+    "FalsePositives", "Hinge", "IoU", "KLD", "KLDivergence", "LogCoshError", "MAE", "MAPE",
+    "MSE", "MSLE", "Mean", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanIoU",
     "MeanMetricWrapper", "MeanSquaredError", "MeanSquaredLogarithmicError", "Metric",
-    "Poisson", "Precision", "Recall", "RootMeanSquaredError", "SparseCategoricalAccuracy",
+    "OneHotIoU", "OneHotMeanIoU", "PearsonCorrelation", "Poisson", "Precision",
+    "PrecisionAtRecall", "R2Score", "Recall", "RecallAtPrecision", "RootMeanSquaredError",
+    "SensitivityAtSpecificity", "SpecificityAtSensitivity", "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy", "SparseTopKCategoricalAccuracy", "SquaredHinge", "Sum",
     "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "accuracy",
     "binary_accuracy", "binary_crossentropy", "binary_focal_crossentropy",
     "categorical_accuracy", "categorical_crossentropy", "categorical_focal_crossentropy",
-    "categorical_hinge", "deserialize", "get", "hinge", "huber", "kl_divergence", "kld",
+    "categorical_hinge", "concordance_correlation", "deserialize", "get", "hinge", "huber",
+    "kl_divergence", "kld",
     "log_cosh", "logcosh", "mae", "mape", "mean_absolute_error",
     "mean_absolute_percentage_error", "mean_squared_error", "mean_squared_logarithmic_error",
-    "mse", "msle", "poisson", "resolve_accuracy", "serialize", "sparse_categorical_accuracy",
+    "mse", "msle", "pearson_correlation", "poisson", "resolve_accuracy", "serialize",
+    "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy", "sparse_top_k_categorical_accuracy", "squared_hinge",
     "top_k_categorical_accuracy",
 ]

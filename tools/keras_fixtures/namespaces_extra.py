@@ -1,0 +1,361 @@
+# ruff: noqa: E501 - a table of one-line scenarios
+"""Keras 3 names added in session 9 (issue 14): the metrics, losses, callbacks and optimizers
+featherflow lacked. One JSON file per namespace under tests/fixtures/keras/namespaces_extra/.
+
+Each metric scenario is a constructor (class name and kwargs) and a few ``update_state``
+steps; recorded are the result after every step, the config, the state variables (names and
+final values) and the result after ``reset_state``. Error scenarios record the exception
+class Keras raises. Data are small, seeded from the scenario name.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+
+from .common import OUT, rng_for
+
+
+def _tolist(x):
+    if x is None:
+        return None
+    a = np.asarray(x)
+    return a.tolist()
+
+
+def _num(x):
+    a = np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+    return a.tolist()
+
+
+def _write(name, obj):
+    path = OUT / "namespaces_extra" / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj, indent=None, sort_keys=True, default=_default) + "\n")
+
+
+def _default(o):
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"cannot serialise {type(o).__name__}: {o!r}")
+
+
+# ----- data makers: (rng) -> (y_true, y_pred) for one step ---------------------------------
+
+def _multilabel(rng, n=6, k=3):
+    yt = rng.integers(0, 2, size=(n, k))
+    yt[0, 0], yt[1, 0] = 1, 0
+    return yt, np.round(rng.uniform(0, 1, size=(n, k)), 3)
+
+
+def _multiclass(rng, n=6, k=4):
+    labels = rng.integers(0, k, size=n)
+    yp = rng.uniform(0, 1, size=(n, k))
+    yp[0] = [0.3, 0.3, 0.2, 0.2]  # a tie for the top class: both count with threshold=None
+    return np.eye(k, dtype=np.int64)[labels], np.round(yp / yp.sum(-1, keepdims=True), 4)
+
+
+def _multiclass_zero_row(rng):
+    yt, yp = _multiclass(rng)
+    yp[1] = 0.0  # an all-zero row: no class predicted
+    return yt, yp
+
+
+def _missing_class(rng):
+    yt, yp = _multiclass(rng)
+    yt[:, 3] = 0  # class 3 never true, and never the argmax
+    yt[:, 0] = np.maximum(yt[:, 0], 1 - yt.sum(-1))
+    yp[:, 3] = 0.0
+    return yt, yp
+
+
+def _regression(rng, n=5, k=3):
+    return np.round(rng.normal(size=(n, k)), 3), np.round(rng.normal(size=(n, k)), 3)
+
+
+def _regression_col(rng, n=6):
+    yt, yp = _regression(rng, n, 1)
+    return yt[:, 0], yp  # (n,) against (n, 1): rank alignment
+
+
+def _regression_const(rng, n=5, k=2):
+    yt, yp = _regression(rng, n, k)
+    yt[:, 1] = 0.5  # a constant target column: zero total variance
+    return yt, yp
+
+
+def _binary(rng, n=8):
+    yt = rng.integers(0, 2, size=(n,))
+    yt[:2] = [0, 1]
+    yp = np.round(rng.uniform(0, 1, size=(n,)), 3)
+    yp[2] = 0.5
+    return yt, yp
+
+
+def _binary_multi(rng, n=8, k=3):
+    yt = rng.integers(0, 2, size=(n, k))
+    yt[:2, :] = [[0] * k, [1] * k]
+    return yt, np.round(rng.uniform(0, 1, size=(n, k)), 3)
+
+
+def _segment(rng):
+    yt = rng.integers(0, 3, size=(2, 3, 3))
+    yp = rng.integers(0, 3, size=(2, 3, 3))
+    return yt, yp
+
+
+def _segment_out_of_range(rng):
+    yt, yp = _segment(rng)
+    yt[0, 0, 0] = -1
+    yp[1, 1, 1] = 3
+    yt[1, 2, 2] = 5
+    return yt, yp
+
+
+def _seg_onehot(rng, n=7, k=3):
+    labels = rng.integers(0, k, size=n)
+    yp = rng.uniform(0, 1, size=(n, k))
+    return np.eye(k, dtype=np.int64)[labels], np.round(yp, 3)
+
+
+def _seg_onehot_sparse_pred(rng, n=7, k=3):
+    yt, _ = _seg_onehot(rng, n, k)
+    return yt, rng.integers(0, k, size=n)
+
+
+def _seg_sparse_onehot_pred(rng, n=7, k=3):
+    yt, yp = _seg_onehot(rng, n, k)
+    return np.argmax(yt, -1), yp
+
+
+def _binary_iou(rng, n=8):
+    yt = rng.integers(0, 2, size=(n,))
+    yp = np.round(rng.uniform(0, 1, size=(n,)), 3)
+    yp[0] = 0.5
+    return yt, yp
+
+
+DATA = {
+    "multilabel": _multilabel, "multiclass": _multiclass,
+    "multiclass_zero_row": _multiclass_zero_row, "missing_class": _missing_class,
+    "regression": _regression, "regression_col": _regression_col,
+    "regression_const": _regression_const, "binary": _binary, "binary_multi": _binary_multi,
+    "segment": _segment, "segment_out_of_range": _segment_out_of_range,
+    "seg_onehot": _seg_onehot, "seg_onehot_sparse_pred": _seg_onehot_sparse_pred,
+    "seg_sparse_onehot_pred": _seg_sparse_onehot_pred, "binary_iou": _binary_iou,
+}
+
+# (scenario, class, kwargs, data, steps, weights): weights None, "float" (U(0, 2) per
+# sample) or "int" (integers 0..2 per sample, for the integer-state IoU metrics).
+METRICS = [
+    ("f1_none_threshold", "F1Score", {"threshold": 0.5}, "multilabel", 2, None),
+    ("f1_none_argmax", "F1Score", {}, "multiclass", 2, None),
+    ("f1_micro", "F1Score", {"average": "micro", "threshold": 0.5}, "multilabel", 2, None),
+    ("f1_macro_weighted_sw", "F1Score", {"average": "macro", "threshold": 0.4}, "multilabel", 3, "float"),
+    ("f1_weighted", "F1Score", {"average": "weighted"}, "multiclass", 2, "float"),
+    ("f1_zero_row", "F1Score", {}, "multiclass_zero_row", 1, None),
+    ("f1_missing_class", "F1Score", {"average": "macro"}, "missing_class", 2, None),
+    ("fbeta_2", "FBetaScore", {"beta": 2.0, "threshold": 0.5}, "multilabel", 2, None),
+    ("fbeta_half_micro_sw", "FBetaScore", {"beta": 0.5, "average": "micro"}, "multiclass", 2, "float"),
+    ("fbeta_weighted_named", "FBetaScore", {"beta": 1.5, "average": "weighted", "threshold": 1.0, "name": "fb"}, "multilabel", 2, None),
+    ("r2_uniform", "R2Score", {}, "regression", 2, None),
+    ("r2_variance_weighted_sw", "R2Score", {"class_aggregation": "variance_weighted_average"}, "regression", 2, "float"),
+    ("r2_none", "R2Score", {"class_aggregation": None}, "regression", 2, None),
+    ("r2_adjusted", "R2Score", {"num_regressors": 2}, "regression", 2, None),
+    ("r2_adjusted_fallback", "R2Score", {"num_regressors": 30}, "regression", 1, None),
+    ("r2_adjusted_equal", "R2Score", {"num_regressors": 14}, "regression", 1, None),
+    ("r2_rank_aligned", "R2Score", {}, "regression_col", 2, "float"),
+    ("r2_constant_column", "R2Score", {"class_aggregation": None}, "regression_const", 1, None),
+    ("iou_target", "IoU", {"num_classes": 3, "target_class_ids": [0, 2]}, "segment", 2, None),
+    ("iou_int_weights", "IoU", {"num_classes": 3, "target_class_ids": [1]}, "segment", 2, "int"),
+    ("iou_float_weights_int_state", "IoU", {"num_classes": 3, "target_class_ids": [0, 1]}, "segment", 1, "float"),
+    ("iou_float_dtype", "IoU", {"num_classes": 3, "target_class_ids": [0, 1, 2], "dtype": "float32"}, "segment", 2, "float"),
+    ("iou_ignore_class", "IoU", {"num_classes": 3, "target_class_ids": [0, 1, 2], "ignore_class": 1}, "segment", 2, None),
+    ("iou_out_of_range", "IoU", {"num_classes": 3, "target_class_ids": [0, 1, 2]}, "segment_out_of_range", 1, None),
+    ("iou_onehot_pred", "IoU", {"num_classes": 3, "target_class_ids": [2], "sparse_y_pred": False}, "seg_sparse_onehot_pred", 2, None),
+    ("mean_iou", "MeanIoU", {"num_classes": 3}, "segment", 2, None),
+    ("mean_iou_ignore_sw", "MeanIoU", {"num_classes": 3, "ignore_class": 0}, "segment", 2, "int"),
+    ("mean_iou_empty_class", "MeanIoU", {"num_classes": 5}, "segment", 1, None),
+    ("binary_iou_default", "BinaryIoU", {}, "binary_iou", 2, None),
+    ("binary_iou_one_target_threshold", "BinaryIoU", {"target_class_ids": [1], "threshold": 0.3}, "binary_iou", 2, "int"),
+    ("one_hot_iou", "OneHotIoU", {"num_classes": 3, "target_class_ids": [0, 2]}, "seg_onehot", 2, None),
+    ("one_hot_iou_sparse_pred", "OneHotIoU", {"num_classes": 3, "target_class_ids": [1, 2], "sparse_y_pred": True}, "seg_onehot_sparse_pred", 2, None),
+    ("one_hot_mean_iou", "OneHotMeanIoU", {"num_classes": 3}, "seg_onehot", 2, "int"),
+    ("one_hot_mean_iou_ignore", "OneHotMeanIoU", {"num_classes": 3, "ignore_class": 2}, "seg_onehot", 2, None),
+    ("precision_at_recall", "PrecisionAtRecall", {"recall": 0.6}, "binary", 2, None),
+    ("precision_at_recall_sw_thr", "PrecisionAtRecall", {"recall": 0.8, "num_thresholds": 7}, "binary", 2, "float"),
+    ("precision_at_recall_class", "PrecisionAtRecall", {"recall": 0.5, "class_id": 1}, "binary_multi", 2, None),
+    ("recall_at_precision", "RecallAtPrecision", {"precision": 0.6}, "binary", 2, None),
+    ("recall_at_precision_unreachable", "RecallAtPrecision", {"precision": 1.0, "num_thresholds": 5}, "binary", 1, None),
+    ("recall_at_precision_one_threshold", "RecallAtPrecision", {"precision": 0.3, "num_thresholds": 1}, "binary", 2, "float"),
+    ("sensitivity_at_specificity", "SensitivityAtSpecificity", {"specificity": 0.5}, "binary", 2, None),
+    ("sensitivity_at_specificity_class_sw", "SensitivityAtSpecificity", {"specificity": 0.7, "class_id": 2, "num_thresholds": 11}, "binary_multi", 2, "float"),
+    ("specificity_at_sensitivity", "SpecificityAtSensitivity", {"sensitivity": 0.5}, "binary", 2, None),
+    ("specificity_at_sensitivity_full", "SpecificityAtSensitivity", {"sensitivity": 1.0, "num_thresholds": 3, "name": "sas"}, "binary_multi", 2, "float"),
+    ("pearson", "PearsonCorrelation", {}, "regression", 2, None),
+    ("pearson_sw", "PearsonCorrelation", {}, "regression", 2, "float"),
+    ("pearson_axis0", "PearsonCorrelation", {"axis": 0}, "regression", 2, None),
+    ("concordance", "ConcordanceCorrelation", {}, "regression", 2, None),
+    ("concordance_sw", "ConcordanceCorrelation", {}, "regression", 2, "float"),
+    ("concordance_axis0", "ConcordanceCorrelation", {"axis": 0}, "regression", 2, None),
+]
+
+# (scenario, class, kwargs) that Keras refuses in the constructor.
+METRIC_ERRORS = [
+    ("fbeta_bad_average", "FBetaScore", {"average": "samples"}),
+    ("fbeta_int_beta", "FBetaScore", {"beta": 1}),
+    ("fbeta_zero_beta", "FBetaScore", {"beta": 0.0}),
+    ("fbeta_int_threshold", "FBetaScore", {"threshold": 1}),
+    ("fbeta_zero_threshold", "FBetaScore", {"threshold": 0.0}),
+    ("f1_big_threshold", "F1Score", {"threshold": 1.5}),
+    ("r2_bad_aggregation", "R2Score", {"class_aggregation": "weighted"}),
+    ("r2_negative_regressors", "R2Score", {"num_regressors": -1}),
+    ("iou_target_out_of_range", "IoU", {"num_classes": 3, "target_class_ids": [3]}),
+    ("sensitivity_out_of_range", "SensitivityAtSpecificity", {"specificity": 1.5}),
+    ("specificity_negative", "SpecificityAtSensitivity", {"sensitivity": -0.1}),
+    ("precision_at_recall_zero_thresholds", "PrecisionAtRecall", {"recall": 0.5, "num_thresholds": 0}),
+    ("recall_at_precision_out_of_range", "RecallAtPrecision", {"precision": 2.0}),
+]
+
+# (scenario, class, kwargs, y_true, y_pred): update_state refusals (input shapes).
+METRIC_UPDATE_ERRORS = [
+    ("f1_1d", "F1Score", {}, [1, 0, 1], [0.2, 0.7, 0.9]),
+    ("r2_1d", "R2Score", {}, [1.0, 0.0, 1.0], [0.2, 0.7, 0.9]),
+    ("r2_3d", "R2Score", {}, [[[1.0]], [[2.0]]], [[[1.5]], [[2.5]]]),
+]
+
+
+def _weights(kind, rng, y_true, data):
+    # Segmentation masks take one weight per pixel (IoU flattens labels and weights alike).
+    shape = y_true.shape if data.startswith("segment") else (len(y_true),)
+    if kind == "float":
+        return np.round(rng.uniform(0.0, 2.0, size=shape), 3)
+    if kind == "int":
+        return rng.integers(0, 3, size=shape)
+    return None
+
+
+def _metric_scenarios():
+    import keras
+
+    out = []
+    for case, cls, kwargs, data, steps, weights in METRICS:
+        keras.backend.clear_session()
+        rng = rng_for("ns-metric/" + case)
+        rng_w = rng_for("ns-metric-weights/" + case)
+        metric = getattr(keras.metrics, cls)(**kwargs)
+        rec = {"case": case, "class_name": cls, "kwargs": kwargs, "steps": [], "results": []}
+        caught = []
+        for _ in range(steps):
+            y_true, y_pred = DATA[data](rng)
+            sw = _weights(weights, rng_w, np.asarray(y_true), data)
+            y_true, y_pred = np.asarray(_tolist(y_true)), np.asarray(_tolist(y_pred))
+            sw = None if sw is None else np.asarray(_tolist(sw))
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                metric.update_state(y_true, y_pred, sample_weight=sw)
+                result = metric.result()
+            caught += [str(x.message) for x in w]
+            rec["steps"].append({"y_true": _tolist(y_true), "y_pred": _tolist(y_pred),
+                                 "sample_weight": _tolist(sw)})
+            rec["results"].append(_num(result))
+        rec["result_dtype"] = str(result.dtype.name)
+        rec["warnings"] = sorted(set(caught))
+        rec["config"] = metric.get_config()
+        rec["variables"] = [v.path.rsplit("/", 1)[-1] for v in metric.variables]
+        rec["variable_values"] = [_num(v) for v in metric.variables]
+        rec["variable_dtypes"] = [str(v.dtype) for v in metric.variables]
+        metric.reset_state()
+        rec["result_after_reset"] = _num(metric.result())
+        rec["roundtrip_config"] = type(metric).from_config(metric.get_config()).get_config()
+        rec["serialized"] = json.loads(json.dumps(keras.metrics.serialize(metric), default=_default))
+        out.append(rec)
+    errors = []
+    for case, cls, kwargs in METRIC_ERRORS:
+        try:
+            getattr(keras.metrics, cls)(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - the class is what we record
+            errors.append({"case": case, "class_name": cls, "kwargs": kwargs,
+                           "error": type(exc).__name__, "message": str(exc)})
+        else:
+            raise AssertionError(f"{case}: Keras accepted {kwargs}")
+    for case, cls, kwargs, y_true, y_pred in METRIC_UPDATE_ERRORS:
+        metric = getattr(keras.metrics, cls)(**kwargs)
+        try:
+            metric.update_state(np.asarray(y_true), np.asarray(y_pred))
+        except Exception as exc:  # noqa: BLE001
+            errors.append({"case": case, "class_name": cls, "kwargs": kwargs,
+                           "y_true": y_true, "y_pred": y_pred,
+                           "error": type(exc).__name__, "message": str(exc)})
+        else:
+            raise AssertionError(f"{case}: Keras accepted the shapes")
+    return out, errors
+
+
+def _correlation_functions():
+    import keras
+
+    out = []
+    for case, data, axis in [("pearson_fn", "regression", -1), ("pearson_fn_axis0", "regression", 0),
+                             ("pearson_fn_col", "regression_col", -1),
+                             ("concordance_fn", "regression", -1),
+                             ("concordance_fn_axis0", "regression", 0)]:
+        rng = rng_for("ns-fn/" + case)
+        y_true, y_pred = DATA[data](rng)
+        fn = keras.metrics.pearson_correlation if case.startswith("pearson") \
+            else keras.metrics.concordance_correlation
+        out.append({"case": case, "function": fn.__name__, "axis": axis,
+                    "y_true": _tolist(y_true), "y_pred": _tolist(y_pred),
+                    "value": _num(fn(y_true, y_pred, axis=axis))})
+    return out
+
+
+def _fit_scenario():
+    """compile(metrics=[new metrics]) + fit + evaluate: the logged values Keras prints."""
+    import keras
+
+    keras.config.set_floatx("float32")
+    try:
+        keras.backend.clear_session()
+        rng = rng_for("ns-fit/metrics")
+        x = np.round(rng.normal(size=(24, 4)), 3).astype("float32")
+        y = np.eye(3, dtype="float32")[rng.integers(0, 3, size=24)]
+        xv = np.round(rng.normal(size=(10, 4)), 3).astype("float32")
+        yv = np.eye(3, dtype="float32")[rng.integers(0, 3, size=10)]
+        w = [np.round(rng.normal(scale=0.5, size=(4, 3)), 3).astype("float32"),
+             np.zeros(3, "float32")]
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+        model.set_weights(w)
+        M = keras.metrics
+        metrics = [M.F1Score(average="macro"), M.FBetaScore(beta=2.0, average="weighted"),
+                   M.R2Score(), M.OneHotMeanIoU(num_classes=3),
+                   M.OneHotIoU(num_classes=3, target_class_ids=[1]),
+                   M.PrecisionAtRecall(0.5, class_id=0), M.RecallAtPrecision(0.4, class_id=1),
+                   M.SensitivityAtSpecificity(0.5, class_id=2),
+                   M.SpecificityAtSensitivity(0.5, class_id=0),
+                   M.PearsonCorrelation(), M.ConcordanceCorrelation()]
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="categorical_crossentropy",
+                      metrics=metrics)
+        hist = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0,
+                         validation_data=(xv, yv))
+        ev = model.evaluate(xv, yv, batch_size=5, verbose=0, return_dict=True)
+        return {"x": x, "y": y, "x_val": xv, "y_val": yv, "weights": w,
+                "metrics": [keras.metrics.serialize(m) for m in metrics],
+                "history": {k: [float(v) for v in vs] for k, vs in hist.history.items()},
+                "evaluate": {k: float(v) for k, v in ev.items()},
+                "final_weights": [np.asarray(v) for v in model.get_weights()]}
+    finally:
+        keras.config.set_floatx("float64")
+
+
+def run():
+    import keras
+
+    metrics, errors = _metric_scenarios()
+    _write("metrics", {"keras_version": keras.__version__, "floatx": "float64",
+                       "scenarios": metrics, "errors": errors,
+                       "functions": _correlation_functions(), "fit": _fit_scenario()})
