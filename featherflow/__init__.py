@@ -187,6 +187,7 @@ _LAZY = {
     "bitwise": "featherflow.api.bitwise",
     "sets": "featherflow.api.sets",
     "lookup": "featherflow.api.lookup",
+    "compat": "featherflow.api.compat",
 }
 
 
