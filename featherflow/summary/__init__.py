@@ -15,6 +15,7 @@ view them. Hyperparameter logging lives in ``featherflow.summary.hparams``.
 """
 
 from featherflow.summary import experimental, hparams
+from featherflow.summary.audio import audio
 from featherflow.summary.graph import graph
 from featherflow.summary.ops import histogram, image, scalar, text, write
 from featherflow.summary.trace import trace_export, trace_off, trace_on
@@ -31,6 +32,7 @@ from featherflow.summary.writer import (
 __all__ = [
     "NoopSummaryWriter",
     "SummaryWriter",
+    "audio",
     "create_file_writer",
     "create_noop_writer",
     "experimental",
