@@ -12,6 +12,7 @@ Example::
 
 import inspect
 
+from featherflow.losses.circle import Circle, circle
 from featherflow.losses.ctc import CTC, ctc
 from featherflow.losses.functions import (
     binary_crossentropy,
@@ -80,7 +81,7 @@ _CLASSES = [
     SparseCategoricalCrossentropy, MeanSquaredError, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity, LogCosh, Huber,
     Hinge, SquaredHinge, CategoricalHinge, Dice, Tversky, CategoricalGeneralizedCrossEntropy,
-    CTC,
+    CTC, Circle,
 ]
 _FUNCTIONS = [
     kl_divergence, poisson, binary_crossentropy, binary_focal_crossentropy,
@@ -88,6 +89,7 @@ _FUNCTIONS = [
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
     mean_squared_logarithmic_error, cosine_similarity, log_cosh, huber, hinge, squared_hinge,
     categorical_hinge, dice, tversky, categorical_generalized_cross_entropy, ctc,
+    circle,
 ]
 ALL_OBJECTS_DICT = {obj.__name__: obj for obj in _CLASSES + _FUNCTIONS}
 ALL_OBJECTS_DICT.update({
@@ -113,11 +115,11 @@ _CLASS_OF = {
     categorical_crossentropy: CategoricalCrossentropy,
     categorical_focal_crossentropy: CategoricalFocalCrossentropy,
     sparse_categorical_crossentropy: SparseCategoricalCrossentropy, dice: Dice,
-    tversky: Tversky, ctc: CTC,
+    tversky: Tversky, ctc: CTC, circle: Circle,
 }
 
 __all__ = [
-    "ALL_OBJECTS_DICT", "BCE", "BinaryCrossentropy", "BinaryFocalCrossentropy", "CTC",
+    "ALL_OBJECTS_DICT", "BCE", "BinaryCrossentropy", "BinaryFocalCrossentropy", "CTC", "Circle",
     "CategoricalCrossentropy", "CategoricalFocalCrossentropy",
     "CategoricalGeneralizedCrossEntropy", "CategoricalHinge", "CosineSimilarity", "Dice", "Hinge",
     "Huber", "KLD", "KLDivergence", "LogCosh", "Loss", "LossFunctionWrapper", "MAE", "MAPE", "MSE",
@@ -125,7 +127,8 @@ __all__ = [
     "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge",
     "Tversky", "as_loss_object", "bce", "binary_crossentropy", "binary_focal_crossentropy",
     "categorical_crossentropy", "categorical_focal_crossentropy",
-    "categorical_generalized_cross_entropy", "categorical_hinge", "cosine_similarity", "ctc",
+    "categorical_generalized_cross_entropy", "categorical_hinge", "circle", "cosine_similarity",
+    "ctc",
     "deserialize", "dice", "get", "hinge", "huber", "kl_divergence", "kld",
     "kullback_leibler_divergence", "log_cosh", "logcosh", "mae", "mape", "mean_absolute_error",
     "mean_absolute_percentage_error", "mean_squared_error", "mean_squared_logarithmic_error",

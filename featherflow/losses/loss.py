@@ -225,7 +225,9 @@ class Loss:
         if not isinstance(y_true, Tensor):
             y_true = Tensor(as_array(y_true, y_pred.data.dtype))
         values = self.call(y_true, y_pred)
-        return reduce_weighted_values(values, sample_weight, None, self.reduction)
+        # a mask the loss function set on its per-sample values (Keras's `_keras_mask`)
+        mask = values._keras_mask if isinstance(values, Tensor) else None
+        return reduce_weighted_values(values, sample_weight, mask, self.reduction)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError(

@@ -148,8 +148,10 @@ class LogSumExp(Function):
         m = np.where(np.isfinite(m), m, 0)
         e = np.exp(x - m)
         s = np.add.reduce(e, axis=self.axis, keepdims=True)
-        self.soft = e / s
-        out = np.log(s) + m
+        # an all -inf slice gives -inf (and a NaN softmax) silently, as in TF
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.soft = e / s
+            out = np.log(s) + m
         self.kept = out.shape
         return out if self.keepdims else out.reshape(_drop(x.shape, self.axis))
 

@@ -352,9 +352,88 @@ def _fit_scenario():
         keras.config.set_floatx("float64")
 
 
+def _embeddings(rng, n, d):
+    e = rng.normal(size=(n, d))
+    return np.round(e / np.linalg.norm(e, axis=1, keepdims=True), 6)
+
+
+# (scenario, kwargs of Circle, batch, dim, labels, with references, sample weights)
+CIRCLE = [
+    ("circle_default", {}, 6, 4, [0, 1, 0, 2, 1, 0], False, False),
+    ("circle_single_label_rows", {}, 5, 3, [0, 1, 2, 0, 3], False, False),  # rows without positives score 0
+    ("circle_keep_diagonal", {"remove_diagonal": False, "gamma": 16.0, "margin": 0.25}, 5, 3, [0, 1, 1, 0, 2], False, False),
+    ("circle_sum_weighted", {"reduction": "sum", "gamma": 32.0}, 6, 4, [1, 1, 0, 0, 2, 2], False, True),
+    ("circle_none", {"reduction": "none", "gamma": 8.0, "margin": 0.1}, 4, 3, [0, 0, 1, 1], False, False),
+    ("circle_mean_weighted", {"gamma": 20.0}, 6, 4, [0, 1, 0, 2, 1, 2], False, True),
+    ("circle_refs", {"gamma": 24.0}, 4, 3, [0, 1, 2, 1], True, False),
+]
+
+
+def _circle_scenarios():
+    import keras
+    import tensorflow as tf
+
+    out = []
+    for case, kwargs, n, d, labels, refs, weighted in CIRCLE:
+        rng = rng_for("ns-circle/" + case)
+        y_pred = _embeddings(rng, n, d)
+        y_true = np.asarray(labels)
+        rec = {"case": case, "kwargs": kwargs, "y_true": y_true, "y_pred": y_pred}
+        fn_kwargs = {k: v for k, v in kwargs.items() if k != "reduction"}
+        if refs:
+            ref_labels = np.asarray([0, 1, 2, 0, 2])
+            ref_emb = _embeddings(rng, 5, d)
+            rec.update(ref_labels=ref_labels, ref_embeddings=ref_emb)
+            fn_kwargs.update(ref_labels=ref_labels, ref_embeddings=ref_emb)
+        x = tf.Variable(y_pred)
+        with tf.GradientTape() as tape:
+            values = keras.losses.circle(y_true, x, **fn_kwargs)
+            total = tf.reduce_sum(values)
+        rec["function_values"] = _num(values)
+        rec["function_grad"] = _num(tape.gradient(total, x))
+        if not refs:
+            loss = keras.losses.Circle(**kwargs)
+            sw = np.round(rng.uniform(0, 2, size=(n,)), 3) if weighted else None
+            with tf.GradientTape() as tape:
+                value = loss(y_true, x, sample_weight=sw)
+            rec["sample_weight"] = sw
+            rec["loss"] = _num(value)
+            rec["loss_dtype"] = value.dtype.name
+            rec["loss_grad"] = _num(tape.gradient(value, x))
+            rec["config"] = loss.get_config()
+            rec["serialized"] = json.loads(json.dumps(keras.losses.serialize(loss), default=_default))
+        out.append(rec)
+    return out
+
+
+def _circle_fit():
+    """A tiny embedding model trained with Circle: Keras's losses per epoch and final weights."""
+    import keras
+
+    keras.config.set_floatx("float32")
+    try:
+        keras.backend.clear_session()
+        rng = rng_for("ns-fit/circle")
+        x = np.round(rng.normal(size=(12, 5)), 3).astype("float32")
+        y = rng.integers(0, 3, size=12).astype("int32")
+        w = [np.round(rng.normal(scale=0.5, size=(5, 4)), 3).astype("float32")]
+        model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4, use_bias=False),
+                                  keras.layers.UnitNormalization()])
+        model.set_weights(w)
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss=keras.losses.Circle(gamma=10.0))
+        hist = model.fit(x, y, batch_size=6, epochs=3, shuffle=False, verbose=0)
+        return {"x": x, "y": y, "weights": w, "history": hist.history,
+                "evaluate": float(model.evaluate(x, y, batch_size=12, verbose=0)),
+                "final_weights": [np.asarray(v) for v in model.get_weights()]}
+    finally:
+        keras.config.set_floatx("float64")
+
+
 def run():
     import keras
 
+    _write("losses", {"keras_version": keras.__version__, "floatx": "float64",
+                      "circle": _circle_scenarios(), "fit": _circle_fit()})
     metrics, errors = _metric_scenarios()
     _write("metrics", {"keras_version": keras.__version__, "floatx": "float64",
                        "scenarios": metrics, "errors": errors,
