@@ -12,5 +12,6 @@ from featherflow.callbacks.model_checkpoint import ModelCheckpoint
 from featherflow.callbacks.progbar_logger import ProgbarLogger
 from featherflow.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from featherflow.callbacks.remote_monitor import RemoteMonitor
+from featherflow.callbacks.swap_ema_weights import SwapEMAWeights
 from featherflow.callbacks.tensorboard import TensorBoard
 from featherflow.callbacks.terminate_on_nan import TerminateOnNaN

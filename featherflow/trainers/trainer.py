@@ -414,6 +414,9 @@ class Trainer:
             self._train_vars = None
             _close(batches)
             _close(val)
+        if epochs > 0 and getattr(self.optimizer, "built", False):
+            # as Keras 3: with use_ema the model ends fit holding the moving averages
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         cbs.on_train_end(epoch_logs)
         return self.history
 

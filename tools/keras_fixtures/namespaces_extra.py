@@ -429,8 +429,79 @@ def _circle_fit():
         keras.config.set_floatx("float64")
 
 
+def _ema_model(keras, rng):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
+                              keras.layers.Dense(1)])
+    w = [np.round(rng.normal(scale=0.5, size=v.shape), 3).astype("float32")
+         for v in model.get_weights()]
+    model.set_weights(w)
+    return model, w
+
+
+def _swap_ema_scenarios():
+    """fit/evaluate/predict with SwapEMAWeights on an EMA optimizer: logs, weights seen by a
+    later callback at every epoch end, and the weights after each call."""
+    import keras
+
+    keras.config.set_floatx("float32")
+    out = {}
+    try:
+        rng = rng_for("ns-fit/swap_ema")
+        x = np.round(rng.normal(size=(16, 3)), 3).astype("float32")
+        y = np.round(rng.normal(size=(16, 1)), 3).astype("float32")
+        xv = np.round(rng.normal(size=(8, 3)), 3).astype("float32")
+        yv = np.round(rng.normal(size=(8, 1)), 3).astype("float32")
+        out["data"] = {"x": x, "y": y, "x_val": xv, "y_val": yv}
+        for case, swap_on_epoch in (("swap_on_epoch", True), ("swap_for_validation", False)):
+            keras.backend.clear_session()
+            model, w = _ema_model(keras, rng_for("ns-fit/swap_ema/" + case))
+            model.compile(optimizer=keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.8),
+                          loss="mse")
+            seen = []
+            record = keras.callbacks.LambdaCallback(
+                on_epoch_end=lambda epoch, logs, m=model, seen=seen: seen.append(
+                    [np.asarray(v) for v in m.get_weights()]))
+            hist = model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0,
+                             validation_data=(xv, yv),
+                             callbacks=[keras.callbacks.SwapEMAWeights(swap_on_epoch), record])
+            rec = {"swap_on_epoch": swap_on_epoch, "weights": w, "history": hist.history,
+                   "seen_at_epoch_end": seen,
+                   "after_fit": [np.asarray(v) for v in model.get_weights()],
+                   "averages_after_fit": [np.asarray(v) for v in
+                                          model.optimizer._model_variables_moving_average]}
+            # Move the weights away from their averages, then evaluate/predict with the swap.
+            for i in range(3):
+                model.train_on_batch(x[4 * i:4 * i + 4], y[4 * i:4 * i + 4])
+            rec["raw_after_steps"] = [np.asarray(v) for v in model.get_weights()]
+            rec["averages_after_steps"] = [
+                np.asarray(v) for v in model.optimizer._model_variables_moving_average]
+            cb = keras.callbacks.SwapEMAWeights()
+            rec["evaluate_plain"] = float(model.evaluate(xv, yv, verbose=0))
+            rec["evaluate_swapped"] = float(model.evaluate(xv, yv, verbose=0, callbacks=[cb]))
+            rec["after_evaluate"] = [np.asarray(v) for v in model.get_weights()]
+            rec["predict_swapped"] = np.asarray(model.predict(xv, verbose=0, callbacks=[cb]))
+            rec["after_predict"] = [np.asarray(v) for v in model.get_weights()]
+            rec["evaluate_after_predict"] = float(model.evaluate(xv, yv, verbose=0,
+                                                                 callbacks=[cb]))
+            rec["after_second_evaluate"] = [np.asarray(v) for v in model.get_weights()]
+            out[case] = rec
+        keras.backend.clear_session()
+        model, _ = _ema_model(keras, rng_for("ns-fit/swap_ema/no_ema"))
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        model.fit(x, y, epochs=1, verbose=0)
+        try:
+            model.evaluate(xv, yv, verbose=0, callbacks=[keras.callbacks.SwapEMAWeights()])
+        except Exception as exc:  # noqa: BLE001 - the class is what we record
+            out["no_ema_error"] = {"error": type(exc).__name__, "message": str(exc)}
+        return out
+    finally:
+        keras.config.set_floatx("float64")
+
+
 def run():
     import keras
+
+    _write("callbacks", {"keras_version": keras.__version__, **_swap_ema_scenarios()})
 
     _write("losses", {"keras_version": keras.__version__, "floatx": "float64",
                       "circle": _circle_scenarios(), "fit": _circle_fit()})
