@@ -17,6 +17,7 @@ from featherflow.api.strings_unicode import (  # noqa: E402, I001 - after the he
     unicode_split_with_offsets,
     unicode_transcode,
 )
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops import fingerprint, string_conversion
 from featherflow.ops import ngrams as ngrams_ops
@@ -117,14 +118,16 @@ def _split_all(input, split_one, name):  # noqa: A002
         return input.with_flat_values(_split_all(input.flat_values, split_one, name))
     data = string_ops.string_array(input)
     if data.ndim == 0:
-        # a scalar string gives a dense 1-D tensor, as in TF
-        return Tensor(_pieces_array([split_one(data.item())]))
+        # a scalar string gives a dense 1-D tensor, as in TF; its length is the data's
+        return state.data_dependent(Tensor(_pieces_array([split_one(data.item())])), 0)
     if data.ndim > 1:
         dense = RaggedTensor.from_tensor(Tensor(data), ragged_rank=data.ndim - 1)
         return dense.with_flat_values(_split_all(dense.flat_values, split_one, name))
     rows = [split_one(v) for v in data.tolist()]
     lengths = np.array([len(r) for r in rows], np.int64)
-    return RaggedTensor.from_row_lengths(Tensor(_pieces_array(rows)), lengths)
+    values = state.data_dependent(Tensor(_pieces_array(rows)), 0)
+    # TF's kernel returns the row partition as data: a traced split has unknown rows
+    return state.data_dependent(RaggedTensor.from_row_lengths(values, lengths), 0)
 
 
 def _pieces_array(rows):

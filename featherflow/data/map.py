@@ -12,10 +12,10 @@ import concurrent.futures
 import os
 import warnings
 
-from featherflow.data import structure, vectorize
+from featherflow.data import structure, tracing, vectorize
 from featherflow.data.batch import stack
 from featherflow.data.dataset import AUTOTUNE, END, UNKNOWN, Dataset
-from featherflow.data.functions import ElementFunction
+from featherflow.data.functions import ElementFunction, annotate
 from featherflow.data.vectorize import BatchedFunction
 
 
@@ -34,15 +34,6 @@ def worker_count(num_parallel_calls, options, what):
     return 0 if n == 1 else min(n, max(cap, 1))
 
 
-def _length(leaf, axis):
-    """The peeked element's length along ``axis``; for a ragged dimension its longest row
-    (what to_tensor pads to)."""
-    length = leaf.shape[axis]
-    if length is None:
-        return int(leaf.bounding_shape(axis).numpy())
-    return length
-
-
 class MapDataset(Dataset):
     """Elements of the input, each passed through ``map_func``."""
 
@@ -59,27 +50,19 @@ class MapDataset(Dataset):
         return self._input._compute_cardinality()
 
     def _compute_spec(self):
-        """The spec of the first output. featherflow runs eagerly and has no tracer: a dim
-        is marked unknown where the input's spec has one at the same axis and the output has
-        that same length there: the batch dimension, and element-wise functions on
-        variable-length inputs. Lengths that depend on the values (a VarLenFeature's values)
-        show as the first element's, where TF's tracer says None."""
+        """The spec TF's tracer gives: the function runs once on the first element while
+        its ops are recorded, and the input spec's static shapes are replayed through them
+        (featherflow/data/tracing.py)."""
         first = self._input._peek()
         if first is END:
             raise ValueError(
                 "map: the input dataset is empty, so the output spec cannot be read from an "
                 "element (featherflow runs the function on the first element to learn it).")
-        out = ElementFunction(self._fn, "map")(first, 0)
-        spec = structure.spec_of(out)
-        # (axis, length) of every unknown input dim, as seen in the peeked element
-        unknown = {(i, _length(a, i)) for s, a in zip(
-            structure.flatten(self._input.element_spec), structure.flatten(first))
-                   if s._shape is not None for i, d in enumerate(s._shape) if d is None}
-        if not unknown:
-            return spec
-        return structure.map_element(
-            lambda s: s._with_shape(tuple(None if (i, d) in unknown else d
-                                          for i, d in enumerate(s._shape))), spec)
+        try:
+            _, spec = tracing.traced_spec(self._fn, first, self._input.element_spec)
+        except Exception as err:
+            raise annotate(err, "map", self._fn, 0) from None
+        return spec
 
     def _peek(self):
         first = self._input._peek()
@@ -101,7 +84,7 @@ class MapDataset(Dataset):
             batch = source(index)
             if "elementwise" not in state:
                 state["elementwise"] = vectorize.is_elementwise(self._fn, _row(batch, 0))
-            return _map_batch(batch, fn, batched if state["elementwise"] else None)
+            return _map_batch(batch, fn, batched if state["elementwise"] else None, self)
 
         return gather
 
@@ -122,7 +105,7 @@ class MapDataset(Dataset):
             for batch in batches:
                 if elementwise is None:
                     elementwise = vectorize.is_elementwise(self._fn, _row(batch, 0))
-                yield _map_batch(batch, fn, batched if elementwise else None)
+                yield _map_batch(batch, fn, batched if elementwise else None, self)
         finally:
             getattr(batches, "close", lambda: None)()
 
@@ -253,8 +236,9 @@ def _rows(batch):
             for i in range(len(leaves[0]))]
 
 
-def _map_batch(batch, fn, batched):
-    """``fn`` on every row of ``batch``, stacked: in one call when ``batched`` can."""
+def _map_batch(batch, fn, batched, dataset):
+    """``fn`` on every row of ``batch``, stacked: in one call when ``batched`` can.
+    RaggedTensor results batch by the element spec of ``dataset`` (the map)."""
     if batched is not None:
         out = batched(batch, _row(batch, 0))
         if out is not None:
@@ -263,7 +247,7 @@ def _map_batch(batch, fn, batched):
     leaves = structure.flatten(outputs[0]) if outputs else []
     if any(structure.is_ragged(a) for a in leaves):
         # RaggedTensor results batch as ragged rows, as batch() of the mapped dataset does
-        ragged = [structure.ragged_module().RaggedTensorSpec.from_value(a)
-                  if structure.is_ragged(a) else None for a in leaves]
+        ragged = [s if structure.is_ragged(a) else None
+                  for s, a in zip(structure.flatten(dataset.element_spec), leaves)]
         return stack(outputs, ragged=ragged)
     return stack(outputs)

@@ -256,9 +256,12 @@ def ragged_batch(rows, spec):
             rows = [ragged.RaggedTensor.from_tensor(Tensor(a), ragged_rank=spec.ragged_rank)
                     for a in rows]
         stacked = ragged.stack(rows, axis=0)
-        width = None if spec is None or not spec._shape else spec._shape[0]
-        if width is not None and stacked._uniform is None:
-            # the spec's static row count shows in the batch's shape, as TF sets it
+        if spec is None or not spec._shape:
+            return stacked
+        width = spec._shape[0]
+        if width != stacked._uniform:
+            # the spec's static row count (or its absence) shows in the batch's shape, as TF
+            # sets it: rows that happen to have equal lengths stay ragged under a None
             stacked = ragged.RaggedTensor(stacked._values, stacked._row_splits, internal=True,
                                           uniform_row_length=width)
         return stacked

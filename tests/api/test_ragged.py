@@ -20,12 +20,7 @@ if str(TOOLS) not in sys.path:
 
 from data_fixtures import common, ragged  # noqa: E402
 
-GAPS = {
-    "data_map_ragged_then_batch": "map's spec comes from the first element: tf.strings.split "
-                                  "of a stacked pair has 2 rows there, None in TF's traced "
-                                  "graph, so batch shows [None, 2, None] where TF has [None, "
-                                  "None, None] (data/map.py _compute_spec)",
-}
+GAPS = {}
 RECORDED = common.load("ragged")["results"]
 
 

@@ -19,11 +19,7 @@ if str(TOOLS) not in sys.path:
 
 from data_fixtures import common, guide  # noqa: E402
 
-GAPS = {
-    "window_split_spec": "map's spec comes from the first element: x[:, :24] of a (None, None, "
-                         "3) batch is (None, 24, 3) where TF's tracer keeps (None, None, 3) "
-                         "(data/map.py _compute_spec)",
-}
+GAPS = {}
 
 RECORDED = common.load("guide")["results"]
 

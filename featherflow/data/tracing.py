@@ -1,0 +1,216 @@
+"""The output spec of a map function as TensorFlow's tracer sees it.
+
+TensorFlow learns ``map``'s element spec by tracing the function into a graph: each op's
+shape function turns its inputs' static shapes (``None`` where unknown) into its outputs'.
+featherflow runs eagerly, so it runs the function once on the first element (as before)
+while recording every primitive it calls, the way a GradientTape records them, and then
+replays the static shapes through the recorded ops from the input spec:
+
+- ``x[...]`` follows TensorFlow's strided-slice rule: a slice of an unknown dimension is
+  unknown (``w[:, :24]`` of ``(None, None, 3)`` is ``(None, None, 3)``), a slice of a known
+  one is computed, an integer index drops the dimension;
+- elementwise ops broadcast static shapes as TensorFlow does (``None`` against a known
+  length > 1 is that length);
+- an op with one tensor input and an output of the input's shape keeps the input's static
+  shape (unary elementwise ops, casts, activations);
+- any other op whose inputs are fully known gives its output's shape; if some input
+  dimension is unknown, an output dimension of the same length at the same axis is unknown
+  (matmul, reductions and concatenations keep the batch dimension unknown);
+- ops whose output length depends on the values (``tf.strings.split``) mark it unknown
+  themselves (``featherflow.autodiff.state.data_dependent``), as their TensorFlow shape
+  functions do; a RaggedTensor's row count follows its row partition.
+
+A value made without a recorded op (a constant, a non-tensor result) keeps its shape except
+where its length matches an unknown dimension of the input at the same axis, the rule map
+used before. The function runs once either way; iteration never depends on the result.
+"""
+
+import numpy as np
+
+from featherflow.autodiff import state
+from featherflow.autodiff.tape import GradientTape
+from featherflow.autodiff.tensor import Tensor
+from featherflow.autodiff.variable import Variable
+from featherflow.data import seeds, structure
+
+# elementwise primitives of two operands (featherflow/ops/math.py): broadcast shapes
+_BROADCAST = frozenset({"Add", "Subtract", "Multiply", "Divide", "Pow", "Maximum", "Minimum",
+                        "SquaredDifference", "Xlogy", "Mod", "Where"})
+
+
+class Trace:
+    """The static shapes known while one traced call runs."""
+
+    def __init__(self, unknown):
+        self.static = {}  # id(tensor) -> (tensor, static shape); the tensor is kept alive
+        self.partitions = {}  # id(row_splits array) -> (array, static row count)
+        self.unknown = unknown  # (axis, length) of the input spec's unknown dimensions
+
+    # -- marks, by the input and by data-dependent ops -------------------------------------
+    def set(self, tensor, shape):
+        self.static[id(tensor)] = (tensor, tuple(shape))
+
+    def set_rows(self, ragged, nrows):
+        splits = ragged._row_splits
+        self.partitions[id(splits)] = (splits, nrows)
+
+    def data_dependent(self, value, axes):
+        if structure.is_ragged(value):
+            if 0 in axes:
+                self.set_rows(value, None)
+            return
+        if isinstance(value, Tensor):
+            shape = list(self.shape_of(value))
+            for axis in axes:
+                shape[axis] = None
+            self.set(value, shape)
+
+    # -- reading static shapes back -----------------------------------------------------------
+    def shape_of(self, t):
+        """The static shape of Tensor ``t``: replayed through the recorded ops."""
+        stack = [(t, False)]
+        while stack:  # depth first, each op's inputs resolved before the op
+            top, expanded = stack.pop()
+            if id(top) in self.static:
+                continue
+            node = top._node
+            if node is not None and not expanded:
+                stack.append((top, True))
+                stack.extend((x, False) for x in node.inputs
+                             if isinstance(x, Tensor) and id(x) not in self.static)
+                continue
+            self.set(top, self._resolve(top))
+        return self.static[id(t)][1]
+
+    def _resolve(self, t):
+        concrete = tuple(t.data.shape)
+        node = t._node
+        if node is None:
+            if isinstance(t, Variable):
+                return concrete
+            return tuple(None if (i, d) in self.unknown else d for i, d in enumerate(concrete))
+        inputs = [self.static[id(x)][1] if isinstance(x, Tensor) else np.shape(x)
+                  for x in node.inputs]
+        tensors = [s for x, s in zip(node.inputs, inputs) if isinstance(x, Tensor)]
+        if all(None not in s for s in inputs):
+            return concrete
+        kind = type(node).__name__
+        if kind == "GetItem":
+            sliced = _strided_slice(inputs[0], node.key)
+            if sliced is not None and len(sliced) == len(concrete):
+                return sliced
+        if kind in _BROADCAST or (kind == "NoGrad" and isinstance(node.fn, np.ufunc)):
+            return _broadcast(inputs, concrete)
+        if len(tensors) == 1 and node.n_out == 1 and len(node.inputs) == 1 and \
+                tuple(node.inputs[0].data.shape) == concrete:
+            return tensors[0]
+        unknown = {(i, x.data.shape[i]) for x, s in zip(node.inputs, inputs)
+                   if isinstance(x, Tensor) for i, d in enumerate(s) if d is None}
+        return tuple(None if (i, d) in unknown else d for i, d in enumerate(concrete))
+
+    def spec_of(self, value):
+        """The spec of one output leaf, with its static shape."""
+        spec = structure.spec_of(value)
+        if isinstance(value, Tensor):
+            return spec._with_shape(self.shape_of(value))
+        if structure.is_ragged(value):
+            shape = list(spec._shape)
+            entry = self.partitions.get(id(value._row_splits))
+            if entry is not None:
+                shape[0] = entry[1]
+            elif (0, shape[0]) in self.unknown:
+                shape[0] = None
+            flat = value.flat_values
+            if isinstance(flat, Tensor):
+                inner = self.shape_of(flat)[1:]
+                shape[len(shape) - len(inner):] = inner
+            return spec._with_shape(tuple(shape))
+        return spec
+
+
+def _strided_slice(shape, key):
+    """TensorFlow's static shape of ``x[key]`` for a basic key, or None for another key."""
+    keys = key if isinstance(key, tuple) else (key,)
+    if not all(isinstance(k, (int, np.integer, slice)) or k is None or k is Ellipsis
+               for k in keys):
+        return None
+    consumed = sum(1 for k in keys if k is not None and k is not Ellipsis)
+    if consumed > len(shape) or sum(k is Ellipsis for k in keys) > 1:
+        return None
+    out = []
+    axis = 0
+    for k in keys:
+        if k is None:
+            out.append(1)
+        elif k is Ellipsis:
+            skip = len(shape) - consumed
+            out.extend(shape[axis:axis + skip])
+            axis += skip
+        elif isinstance(k, slice):
+            d = shape[axis]
+            out.append(None if d is None else len(range(*k.indices(d))))
+            axis += 1
+        else:
+            axis += 1
+    out.extend(shape[axis:])
+    return tuple(out)
+
+
+def _broadcast(shapes, concrete):
+    rank = len(concrete)
+    out = []
+    for axis in range(rank):
+        dims = [s[len(s) - rank + axis] for s in shapes if len(s) - rank + axis >= 0]
+        known = [d for d in dims if d is not None and d != 1]
+        if known:
+            out.append(known[0])
+        elif any(d is None for d in dims):
+            out.append(None)
+        else:
+            out.append(1)
+    return tuple(out)
+
+
+def traced_spec(fn, element, input_spec):
+    """``(output element as arrays, its spec as TensorFlow's tracer gives it)`` for one call
+    of ``fn`` on ``element`` (an element of ``input_spec``)."""
+    unknown = {(i, _length(a, i)) for s, a in zip(structure.flatten(input_spec),
+                                                 structure.flatten(element))
+               if s._shape is not None for i, d in enumerate(s._shape) if d is None}
+    trace = Trace(unknown)
+    args = structure.to_tensors(element)
+    for s, a in zip(structure.flatten(input_spec), structure.flatten(args)):
+        if isinstance(a, Tensor) and s._shape is not None:
+            trace.set(a, s._shape)
+        elif structure.is_ragged(a) and s._shape is not None:
+            trace.set_rows(a, s._shape[0])
+    watched = [a for a in structure.flatten(args) if isinstance(a, Tensor)]
+    previous = state.tracing
+    state.tracing = trace
+    try:
+        with GradientTape(persistent=True) as tape:
+            tape.watch(watched)
+            with seeds.function_scope():
+                if type(args) is tuple or (isinstance(args, tuple)
+                                           and not structure.is_namedtuple(args)):
+                    out = fn(*args)
+                else:
+                    out = fn(args)
+        if isinstance(out, list):
+            out = tuple(out)
+        element = structure.normalize_output(out)
+        spec = structure.spec_of(element)
+        leaves = [trace.spec_of(raw) if isinstance(raw, Tensor) or structure.is_ragged(raw)
+                  else leaf for raw, leaf in zip(structure.flatten(out),
+                                                  structure.flatten(spec))]
+    finally:
+        state.tracing = previous
+    return element, structure.pack_as(spec, leaves)
+
+
+def _length(leaf, axis):
+    """The element's length along ``axis``; for a ragged dimension its longest row."""
+    length = leaf.shape[axis]
+    if length is None:
+        return int(leaf.bounding_shape(axis).numpy())
+    return length
