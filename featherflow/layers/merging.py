@@ -44,6 +44,11 @@ class _Merge(Layer):
             out = out & np.asarray(m, bool)
         return out
 
+    def _output_has_mask(self, input_has_mask):
+        # a mask comes out only when one goes in (compute_mask above): a model's plan then
+        # calls the layers after a merge directly (ResNet's blocks after each Add)
+        return bool(input_has_mask)
+
     def compute_output_shape(self, input_shape):
         self._check(input_shape)
         out = list(input_shape[0])
@@ -127,6 +132,9 @@ class Concatenate(_Merge):
 
     def compute_mask(self, inputs, mask=None):
         return None
+
+    def _output_has_mask(self, input_has_mask):
+        return False
 
     def compute_output_shape(self, input_shape):
         self._check(input_shape)

@@ -10,6 +10,7 @@ import numpy as np
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.graph import KerasTensor, Node, Plan, map_graph, pack, structure_of
 from featherflow.graph.keras_tensor import numpy_dtype
+from featherflow.layers.fold_bn import fold_batch_norm
 from featherflow.layers.fused import fuse_pairs
 from featherflow.layers.input_layer import InputLayer
 from featherflow.models import model_config
@@ -21,7 +22,8 @@ class LayerGraph:
 
     ``nodes`` are in Keras's run order (deepest first, InputLayers left out), ``layers`` in
     ``model.layers`` order. The plan is compiled at the first run, when every layer is built,
-    and fused pairs are rewritten into it then (``layers.fused.fuse_pairs``).
+    and fused pairs are rewritten into it then (``layers.fused.fuse_pairs``, and
+    ``layers.fold_bn.fold_batch_norm`` for inference).
     """
 
     def __init__(self, owner_name, inputs, outputs):
@@ -58,6 +60,7 @@ class LayerGraph:
         if plan is None:
             plan = Plan(self.inputs, self.outputs, self.nodes)
             plan.rewrite(fuse_pairs)
+            plan.rewrite(fold_batch_norm)
             self._plan = plan
         return plan
 

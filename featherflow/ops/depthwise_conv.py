@@ -3,6 +3,7 @@
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.backend import fast
 from featherflow.ops._convert import data, operand
 from featherflow.ops.bias_activation import act_grad, bias_act, check_activation
 from featherflow.ops.conv import conv
@@ -15,6 +16,17 @@ from featherflow.ops.conv_geometry import (
     out_length,
 )
 from featherflow.ops.im2col import col2im, crop_nhwc, from_nhwc, pad_nhwc, to_nhwc, windows
+
+
+def _kernels(xp, k4, out_size):
+    """The compiled kernels for a float32/float64 depthwise convolution big enough to gain
+    from them, else None (``backend.fast``)."""
+    if out_size < fast.MIN_SIZE or xp.dtype != k4.dtype or xp.dtype not in _FLOATS:
+        return None
+    return fast.kernels()
+
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class DepthwiseConv(Function):
@@ -41,9 +53,22 @@ class DepthwiseConv(Function):
         xp = pad_nhwc(x4, self.pads)
         self.padded_shape = xp.shape
         m = n * outs[0] * outs[1]
-        col = windows(xp, (kh, kw), self.strides, self.dilations, outs).reshape(m, kh * kw, c)
-        self.col = col
-        z = np.einsum("mkc,kcq->mcq", col, k4.reshape(kh * kw, c, mult)).reshape(m, c * mult)
+        kernels = _kernels(xp, k4, m * c * mult)
+        if kernels is not None:
+            # one compiled pass over the output; the unfolded windows (kh * kw copies of the
+            # input) are made only if a backward asks for them
+            xp = np.ascontiguousarray(xp)
+            z = np.empty((n, outs[0], outs[1], c * mult), xp.dtype)
+            kernels.depthwise_forward(xp, np.ascontiguousarray(k4), *self.strides,
+                                      *self.dilations, z)
+            z = z.reshape(m, c * mult)
+            self.col, self.xp = None, xp
+        else:
+            col = windows(xp, (kh, kw), self.strides, self.dilations, outs).reshape(
+                m, kh * kw, c)
+            self.col = col
+            z = np.einsum("mkc,kcq->mcq", col, k4.reshape(kh * kw, c, mult)).reshape(
+                m, c * mult)
         y = bias_act(z, bias, self.activation).reshape(n, outs[0], outs[1], c * mult)
         self.y = y
         return from_nhwc(y, rank, self.channels_first)
@@ -59,7 +84,11 @@ class DepthwiseConv(Function):
         needs = self.needs
         gx = gk = gb = None
         if needs[1]:
-            gk = np.einsum("mkc,mcq->kcq", self.col, gq).reshape(k4.shape)
+            col = self.col
+            if col is None:
+                col = windows(self.xp, (kh, kw), self.strides, self.dilations,
+                              (oh, ow)).reshape(m, kh * kw, c)
+            gk = np.einsum("mkc,mcq->kcq", col, gq).reshape(k4.shape)
             if self.rank == 1:
                 gk = gk[0]
         if needs[0]:

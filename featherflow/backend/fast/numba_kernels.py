@@ -193,3 +193,32 @@ adam_update = _jit(_adam)
 adam_update_serial = numba.njit(cache=True, nogil=True)(_adam)
 # below this many weights a parallel loop costs more to start than it saves
 ADAM_PARALLEL_SIZE = 1 << 16
+
+
+@_jit
+def depthwise_forward(xp, k, sh, sw, dh, dw, out):
+    """Depthwise convolution, NHWC: ``out[b, i, j, c * M + m] = sum_{p, q} xp[b, i * sh + p *
+    dh, j * sw + q * dw, c] * k[p, q, c, m]`` over the padded input ``xp`` (N, Hp, Wp, C),
+    kernel ``k`` (KH, KW, C, M), into ``out`` (N, OH, OW, C * M). The taps are summed in
+    (p, q) order in the arrays' dtype; the channel loop is innermost (contiguous)."""
+    n, oh, ow, _ = out.shape
+    kh, kw, c, mult = k.shape
+    for r in numba.prange(n * oh):
+        b = r // oh
+        i = r - b * oh
+        for j in range(ow):
+            o = out[b, i, j]
+            o[:] = 0
+            for p in range(kh):
+                row = i * sh + p * dh
+                for q in range(kw):
+                    col = j * sw + q * dw
+                    xv = xp[b, row, col]
+                    kv = k[p, q]
+                    if mult == 1:
+                        for ch in range(c):
+                            o[ch] += xv[ch] * kv[ch, 0]
+                    else:
+                        for ch in range(c):
+                            for m in range(mult):
+                                o[ch * mult + m] += xv[ch] * kv[ch, m]
