@@ -10,7 +10,8 @@ replays the static shapes through the recorded ops from the input spec:
   unknown (``w[:, :24]`` of ``(None, None, 3)`` is ``(None, None, 3)``), a slice of a known
   one is computed, an integer index drops the dimension;
 - elementwise ops broadcast static shapes as TensorFlow does (``None`` against a known
-  length > 1 is that length);
+  length > 1 is that length); transpose permutes them; concat sums the joined axis (unknown
+  if any input's is) and stack counts its inputs;
 - an op with one tensor input and an output of the input's shape keeps the input's static
   shape (unary elementwise ops, casts, activations);
 - any other op whose inputs are fully known gives its output's shape; if some input
@@ -101,6 +102,10 @@ class Trace:
                 return sliced
         if kind in _BROADCAST or (kind == "NoGrad" and isinstance(node.fn, np.ufunc)):
             return _broadcast(inputs, concrete)
+        if kind == "Transpose" and node.perm is not None and len(node.perm) == len(concrete):
+            return tuple(inputs[0][p] for p in node.perm)
+        if kind in ("Concat", "Stack") and all(len(s) == len(inputs[0]) for s in inputs):
+            return _join(inputs, node.axis % len(concrete), kind == "Stack", concrete)
         if len(tensors) == 1 and node.n_out == 1 and len(node.inputs) == 1 and \
                 tuple(node.inputs[0].data.shape) == concrete:
             return tensors[0]
@@ -153,6 +158,27 @@ def _strided_slice(shape, key):
         else:
             axis += 1
     out.extend(shape[axis:])
+    return tuple(out)
+
+
+def _join(shapes, axis, stack, concrete):
+    """tf.concat / tf.stack: the joined axis sums (or counts) the inputs, the others merge
+    (known where any input knows them)."""
+    out = []
+    source = 0
+    for i in range(len(concrete)):
+        if i == axis:
+            if stack:
+                out.append(len(shapes))
+                continue
+            dims = [s[i] for s in shapes]
+            out.append(None if None in dims else sum(dims))
+            source += 1
+            continue
+        dims = [s[source] for s in shapes]
+        known = [d for d in dims if d is not None]
+        out.append(known[0] if known else None)
+        source += 1
     return tuple(out)
 
 

@@ -1,0 +1,39 @@
+# ruff: noqa: E501 - a table of one-line scenarios
+"""``Dataset.map``'s element_spec as TF 2.21's tracer gives it: slices, broadcasting, unary
+ops, reductions, matmul, reshape, concatenation, casts, string splits and ragged maps over
+inputs with unknown dims (featherflow/data/tracing.py replays static shapes the same way)."""
+
+import numpy as np
+
+
+def _batches(tf):
+    # (None, None, 3) float32 batches: windows of varying length, batched
+    return tf.data.Dataset.from_tensor_slices(np.arange(60, dtype=np.float32).reshape(20, 3)).batch(4).batch(2)
+
+
+def _rows(tf):
+    # (None, 4) float32 batches
+    return tf.data.Dataset.from_tensor_slices(np.ones((10, 4), np.float32)).batch(3)
+
+
+def _strings(tf):
+    return tf.data.Dataset.from_tensor_slices(["a b", "c", "d e f"])
+
+
+def _spec(ds):
+    return ds.element_spec
+
+
+SCENARIOS = {
+    "slice_unknown_dims": lambda tf: _spec(_batches(tf).map(lambda w: (w[:, :2, :], w[:, -1:, 1:2], w[0], w[..., 0], w[:, None, 1:]))),
+    "slice_known_dims": lambda tf: _spec(_rows(tf).map(lambda x: (x[:, 1:3], x[:, ::2], x[:, 3], x[..., -1:]))),
+    "broadcast_and_unary": lambda tf: _spec(_rows(tf).map(lambda x: (x + 1.0, x * tf.ones((1, 4)), tf.exp(x), -x, tf.nn.relu(x), tf.cast(x, tf.int32), x > 0.5))),
+    "broadcast_unknown_against_known": lambda tf: _spec(_batches(tf).map(lambda w: w[:, :1, :1] + tf.zeros((5, 3)))),
+    "reductions_matmul_concat": lambda tf: _spec(_rows(tf).map(lambda x: (tf.reduce_sum(x, axis=1), tf.reduce_mean(x, axis=0), tf.reduce_max(x), tf.matmul(x, tf.ones((4, 2))), tf.concat([x, x], axis=1), tf.concat([x, x], axis=0)))),
+    "reshape_transpose": lambda tf: _spec(_rows(tf).map(lambda x: (tf.reshape(x, [-1, 2, 2]), tf.transpose(x), tf.expand_dims(x, -1)))),
+    "constants_and_known_inputs": lambda tf: _spec(tf.data.Dataset.range(5).map(lambda i: (tf.constant([1, 2, 3]), i * 2, tf.fill([3], i), tf.zeros((2, 2))))),
+    "split_scalar_and_vector": lambda tf: _spec(_strings(tf).map(lambda s: (tf.strings.split(s), tf.strings.split(tf.stack([s, s]))))),
+    "split_then_batch": lambda tf: _spec(_strings(tf).map(lambda s: tf.strings.split(tf.stack([s, s]))).batch(2)),
+    "ragged_elementwise_keeps_rows": lambda tf: _spec(_strings(tf).batch(2).map(lambda s: tf.strings.split(s)).map(lambda r: tf.strings.length(r))),
+    "split_values": lambda tf: [list(_strings(tf).map(lambda s: tf.strings.split(tf.stack([s, s]))).batch(2).map(lambda r: r.row_lengths(axis=2)).as_numpy_iterator())],
+}
