@@ -188,6 +188,8 @@ _LAZY = {
     "sets": "featherflow.api.sets",
     "lookup": "featherflow.api.lookup",
     "compat": "featherflow.api.compat",
+    "types": "featherflow.api.types",
+    "sysconfig": "featherflow.api.sysconfig",
 }
 
 
@@ -224,6 +226,13 @@ _LAZY_NAMES = {
     "required_space_to_batch_paddings": ("featherflow.api.space_batch",
                                          "required_space_to_batch_paddings"),
     "as_string": ("featherflow.api.core_bits", "as_string"),
+    "RegisterGradient": ("featherflow.api.gradient_registry", "RegisterGradient"),
+    "gradients": ("featherflow.api.gradient_registry", "gradients"),
+    "AggregationMethod": ("featherflow.api.gradient_registry", "AggregationMethod"),
+    "NoneTensorSpec": ("featherflow.api.none_tensor", "NoneTensorSpec"),
+    "variable_creator_scope": ("featherflow.autodiff.variable_creator", "variable_creator_scope"),
+    "register_tensor_conversion_function": ("featherflow.api.tensor_conversion",
+                                            "register_tensor_conversion_function"),
 }
 # tf.Module, scopes, slicing, masks... (featherflow/api/core_extra.py takes its __all__ here)
 _CORE_EXTRA_NAMES = (

@@ -168,6 +168,10 @@ def type_spec_from_value(value):
     from featherflow.data.dataset import Dataset
     from featherflow.data.nested import DatasetSpec
 
+    if value is None:
+        from featherflow.api.none_tensor import NoneTensorSpec  # none_tensor imports this module
+
+        return NoneTensorSpec()
     if isinstance(value, Dataset):
         return DatasetSpec(value.element_spec)
     if structure.is_ragged(value) or structure.is_sparse(value):

@@ -305,6 +305,7 @@ def get_log_device_placement():
     return _log_device_placement["enabled"]
 
 
+from featherflow.api import debugging_experimental as experimental  # noqa: E402 - Debugger V2
 from featherflow.api.check_numerics import (  # noqa: E402 - re-exported as tf.debugging's
     disable_check_numerics,
     enable_check_numerics,

@@ -51,6 +51,11 @@ def __getattr__(name):
     # the rest of tf.nn (featherflow/api/nn_extra.py) loads on first use
     from featherflow.api import nn_ctc, nn_extra, nn_more, nn_morph, nn_sampled, space_batch
 
+    if name == "experimental":  # tf.nn.experimental: the stateless and general dropouts
+        from featherflow.api import nn_experimental as experimental
+
+        globals()[name] = experimental
+        return experimental
     if name in ("space_to_batch", "with_space_to_batch"):
         value = getattr(space_batch, name)
         globals()[name] = value
@@ -68,4 +73,4 @@ def __dir__():
 
     return sorted(set(globals()) | set(nn_extra.__all__) | set(nn_sampled.__all__)
                   | set(nn_ctc.__all__) | set(nn_more.__all__)
-                  | {"space_to_batch", "with_space_to_batch"})
+                  | {"experimental", "space_to_batch", "with_space_to_batch"})

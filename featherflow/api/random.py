@@ -124,6 +124,21 @@ def shuffle(value, seed=None, name=None):
     return Tensor(a[_fisher_yates(n, samples)])
 
 
+def stateless_shuffle(value, seed, alg="auto_select", name=None):
+    """``tf.random.experimental.stateless_shuffle``: the rows of ``value`` permuted as TF's
+    ``StatelessShuffle`` kernel does for the shape-[2] ``seed`` (``RandomShuffle``'s swaps
+    on the Philox stream the seed's key and counter start)."""
+    _stateless_alg(alg, "stateless_shuffle")
+    a = np.asarray(_value(value))
+    if a.ndim == 0:
+        raise ValueError("stateless_shuffle: value must be at least 1-D; received a scalar.")
+    n = a.shape[0]
+    if n <= 1:
+        return Tensor(a.copy())
+    samples = stateless_random.sample_bits(seed, n - 1, "stateless_shuffle")
+    return Tensor(a[_fisher_yates(n, samples)])
+
+
 def _unit_doubles(bits):
     """TF's ``Uint64ToDouble(x0, x1)``: 20 bits of x0 and 32 of x1 as a double in [0, 1)."""
     hi = (bits[0::2] & np.uint32(0xFFFFF)).astype(np.uint64)
@@ -354,3 +369,6 @@ __all__ = [
     "stateless_parameterized_truncated_normal", "stateless_poisson", "stateless_truncated_normal",
     "stateless_uniform", "truncated_normal", "uniform", "uniform_candidate_sampler",
 ]
+
+# tf.random.experimental (its module imports the functions above)
+from featherflow.api import random_experimental as experimental  # noqa: E402

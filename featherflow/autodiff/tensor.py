@@ -58,6 +58,8 @@ def as_array(x, dtype=None):
     elif isinstance(x, (bytes, str)) or (isinstance(x, (list, tuple)) and _has_text(x)):
         # straight to bytes objects: a NumPy 'S' array would drop trailing NUL bytes
         a = strings_array(_text_leaves(x))
+    elif CONVERSIONS and type(x) not in _PLAIN_TYPES:
+        a = _registered_conversion(x, dtype)
     else:
         a = np.asarray(x)
     if dtype is not None:
@@ -89,6 +91,33 @@ def as_array(x, dtype=None):
         f"dtype {a.dtype} ({_describe(x)}). Convert strings or objects to numbers first, e.g. "
         f"np.asarray(x, dtype='float32')."
     )
+
+
+# tf.register_tensor_conversion_function's (priority, order, base_type, function) entries,
+# sorted; empty unless a program registers one (featherflow/api/tensor_conversion.py).
+CONVERSIONS = []
+_PLAIN_TYPES = frozenset((int, float, bool, complex, list, tuple, type(None)))
+
+
+def _registered_conversion(x, dtype):
+    """The array of ``x`` from the first registered conversion function for its type."""
+    for _, _, base_type, func in CONVERSIONS:
+        if not isinstance(x, base_type):
+            continue
+        wanted = None if dtype is None else _of_numpy(np.dtype(dtype))
+        result = func(x, dtype=wanted, name=None, as_ref=False)
+        if result is NotImplemented:
+            continue
+        if not isinstance(result, Tensor):
+            raise RuntimeError(
+                f"{func!r} returned non-Tensor: {result!r} (the conversion function registered "
+                f"for {base_type} must return a Tensor)")
+        if dtype is not None and result.data.dtype != np.dtype(dtype):
+            raise RuntimeError(
+                f"{func!r}: Conversion function returned incompatible dtype: requested = "
+                f"{np.dtype(dtype).name}, actual = {result.data.dtype.name}")
+        return result.data
+    return np.asarray(x)
 
 
 def dtype_name(dtype):

@@ -6,6 +6,7 @@ import weakref
 
 import numpy as np
 
+from featherflow.autodiff import variable_creator
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import InvalidArgumentError
 
@@ -17,7 +18,18 @@ _uid = itertools.count()
 _OWN_REFERENCES = 3
 
 
-class Variable(Tensor):
+class _VariableCall(type):
+    """Sends ``Variable(...)`` through the ``tf.variable_creator_scope`` creators when any
+    are active (featherflow/autodiff/variable_creator.py); a plain call otherwise."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls is Variable and variable_creator.creators():
+            return variable_creator.create(cls, args, kwargs,
+                                           lambda **kw: super(_VariableCall, cls).__call__(**kw))
+        return super().__call__(*args, **kwargs)
+
+
+class Variable(Tensor, metaclass=_VariableCall):
     """Mutable state, as ``tf.Variable``.
 
     Updates (``assign``, ``assign_add``, ``assign_sub``, slice assignment, ``scatter_nd_*``)

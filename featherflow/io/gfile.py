@@ -12,6 +12,7 @@ Example::
 import collections
 import glob as glob_module
 import os
+import posixpath
 import shutil
 
 from featherflow.errors import AlreadyExistsError, NotFoundError
@@ -175,5 +176,20 @@ def walk(top, topdown=True, onerror=None):
     yield from os.walk(_text(top), topdown=topdown, onerror=onerror)
 
 
-__all__ = ["GFile", "Open", "copy", "exists", "glob", "isdir", "listdir", "makedirs", "mkdir",
-           "remove", "rename", "rmtree", "stat", "walk"]
+def join(path, *paths):
+    """``path`` and ``paths`` joined: with ``/`` for a URL-like path (``gs://bucket``), else
+    as ``os.path.join``, as TF's ``tf.io.gfile.join``."""
+    text = str(path.__fspath__() if hasattr(path, "__fspath__") else path)
+    if "://" in text[1:]:
+        return posixpath.join(path, *paths)
+    return os.path.join(path, *paths)
+
+
+def get_registered_schemes():
+    """The URL schemes these functions open: ``""`` (plain local paths). TF also registers
+    ``file``, ``ram`` and ``gs`` file systems; featherflow reads and writes local files only."""
+    return [""]
+
+
+__all__ = ["GFile", "Open", "copy", "exists", "get_registered_schemes", "glob", "isdir",
+           "join", "listdir", "makedirs", "mkdir", "remove", "rename", "rmtree", "stat", "walk"]

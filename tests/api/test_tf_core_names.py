@@ -1,0 +1,83 @@
+"""TF 2.21's remaining core names against TF (tools/data_fixtures/tf_core_names.py):
+gfile.join, tf.gradients, AggregationMethod, NoneTensorSpec, RegisterGradient,
+variable_creator_scope, register_tensor_conversion_function, tf.types.experimental,
+tf.nn.experimental's dropouts, tf.random.experimental and tf.debugging.experimental's checks.
+
+Tolerance rtol/atol 1e-6: the dropout masks are TF's exactly; the kept values are one float
+multiplication (float16 rounds the same way in both)."""
+
+import os
+
+import pytest
+
+import featherflow as tf
+from tests.data.scenarios import scenario_test
+
+test_tf_core_names_scenario, workdir = scenario_test("tf_core_names", rtol=1e-6, atol=1e-6)
+
+
+def test_sysconfig_answers_honestly():
+    info = tf.sysconfig.get_build_info()
+    assert info["is_cuda_build"] is False and info["is_rocm_build"] is False
+    assert os.path.isfile(os.path.join(tf.sysconfig.get_lib(), "__init__.py"))
+    for name in ("get_include", "get_compile_flags", "get_link_flags"):
+        with pytest.raises(tf.errors.UnimplementedError, match="no C\\+\\+ library"):
+            getattr(tf.sysconfig, name)()
+
+
+def test_dump_debug_info_refused_after_tfs_checks():
+    with pytest.raises(tf.errors.UnimplementedError, match="enable_check_numerics"):
+        tf.debugging.experimental.enable_dump_debug_info("/tmp/unused", "FULL_HEALTH")
+    with pytest.raises(tf.errors.UnimplementedError, match="FULL_NUMERICS"):
+        tf.debugging.experimental.enable_dump_debug_info("/tmp/unused", "FULL_NUMERICS")
+
+
+def test_creator_scope_ends_and_checks_its_argument():
+    calls = []
+
+    def creator(next_creator, **kwargs):
+        calls.append(kwargs["name"])
+        return next_creator(**kwargs)
+
+    with tf.variable_creator_scope(creator):
+        tf.Variable(1.0, name="a")
+    tf.Variable(1.0, name="b")
+    assert calls == ["a"]
+    with pytest.raises(TypeError, match="callable"):
+        with tf.variable_creator_scope("not a creator"):
+            pass
+    with tf.variable_creator_scope(creator):
+        with pytest.raises(TypeError, match="unexpected keyword"):
+            tf.Variable(1.0, colour="red")
+
+
+def test_registered_gradient_is_kept_but_not_used_by_primitives():
+    from featherflow.api import gradient_registry
+
+    @tf.RegisterGradient("FeatherflowTestOnlyOp")
+    def _grad(op, grad):
+        return grad
+
+    assert gradient_registry.registered_gradient("FeatherflowTestOnlyOp") is _grad
+    with pytest.raises(LookupError, match="NoSuchOp"):
+        gradient_registry.registered_gradient("NoSuchOp")
+
+
+def test_conversion_must_return_a_tensor():
+    class Odd:
+        pass
+
+    tf.register_tensor_conversion_function(Odd, lambda value, dtype=None, name=None,
+                                           as_ref=False: [1.0])
+    with pytest.raises(RuntimeError, match="non-Tensor"):
+        tf.convert_to_tensor(Odd())
+    with pytest.raises(TypeError, match="callable"):
+        tf.register_tensor_conversion_function(type("Other", (), {}), "not callable")
+
+
+def test_noise_shape_with_unfillable_unknown_refused():
+    with pytest.raises(ValueError, match="noise_shape"):
+        tf.nn.experimental.stateless_dropout(tf.ones([2, 3]), 0.5, seed=[1, 2],
+                                             noise_shape=[None])
+    with pytest.raises(TypeError, match="uniform_sampler"):
+        tf.nn.experimental.general_dropout(tf.ones([2]), 0.5, uniform_sampler=None)
