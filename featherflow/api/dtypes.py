@@ -46,14 +46,30 @@ _TABLE = {
     "complex128": (18, "complex128", 16), "float16": (19, "float16", 2),
     "resource": (20, None, 0), "variant": (21, None, 0),
     "uint32": (22, "uint32", 4), "uint64": (23, "uint64", 8),
+    # tf.dtypes.experimental: NumPy arrays of these need ml_dtypes, as bfloat16's
+    "float8_e5m2": (24, None, 1), "float8_e4m3fn": (25, None, 1),
+    "float8_e4m3fnuz": (26, None, 1), "float8_e4m3b11fnuz": (27, None, 1),
+    "float8_e5m2fnuz": (28, None, 1), "int4": (29, None, 1), "uint4": (30, None, 1),
+    "int2": (31, None, 1), "uint2": (32, None, 1), "float4_e2m1fn": (33, None, 1),
 }
-_FLOATING = ("float16", "float32", "float64", "bfloat16")
+_EXPERIMENTAL = ("float4_e2m1fn", "float8_e4m3b11fnuz", "float8_e4m3fn", "float8_e4m3fnuz",
+                 "float8_e5m2", "float8_e5m2fnuz", "int2", "int4", "uint2", "uint4")
+# the dtypes whose NumPy type comes from ml_dtypes, and TF's (min, max) of each
+_ML_DTYPES = {
+    "bfloat16": (-3.3895313892515355e38, 3.3895313892515355e38),  # (2 - 2**-7) * 2**127
+    "float8_e5m2": (-57344.0, 57344.0), "float8_e4m3fn": (-448.0, 448.0),
+    "float8_e4m3fnuz": (-240.0, 240.0), "float8_e4m3b11fnuz": (-30.0, 30.0),
+    "float8_e5m2fnuz": (-57344.0, 57344.0), "float4_e2m1fn": (-6.0, 6.0),
+    "int4": (-8, 7), "uint4": (0, 15), "int2": (-2, 1), "uint2": (0, 3),
+}
+_FLOATING = ("float16", "float32", "float64", "bfloat16", "float8_e5m2", "float8_e4m3fn",
+             "float8_e4m3fnuz", "float8_e4m3b11fnuz", "float8_e5m2fnuz", "float4_e2m1fn")
 _QUANTIZED = ("qint8", "quint8", "qint16", "quint16", "qint32")
-_UNSIGNED = ("uint8", "uint16", "uint32", "uint64")
-_INTEGER = ("int8", "int16", "int32", "int64") + _UNSIGNED
-_NOT_NUMERIC = ("bool", "string", "resource", "variant")
+_UNSIGNED = ("uint8", "uint16", "uint32", "uint64", "uint4", "uint2")
+_INTEGER = ("int8", "int16", "int32", "int64", "int4", "int2") + _UNSIGNED
+# TF counts the experimental low-precision types as not numeric
+_NOT_NUMERIC = ("bool", "string", "resource", "variant") + _EXPERIMENTAL
 _NUMPY_INCOMPATIBLE = ("resource", "variant")
-_BFLOAT16_MAX = 3.3895313892515355e38  # (2 - 2**-7) * 2**127
 
 
 class DType:
@@ -86,8 +102,8 @@ class DType:
     def as_numpy_dtype(self):
         """The NumPy type of this dtype's arrays (``np.float32``; ``object`` for
         ``tf.string``; a structured dtype for the quantized types, as TensorFlow)."""
-        if self._name == "bfloat16":
-            return _bfloat16_numpy()
+        if self._name in _ML_DTYPES:
+            return _ml_dtypes_type(self._name)
         if self._np is None:
             raise TypeError(f"{self} has no NumPy equivalent (a handle TensorFlow's runtime "
                             f"manages, not an array).")
@@ -159,8 +175,9 @@ class DType:
         """The smallest value of the dtype (TypeError for bool, string, complex and quantized
         dtypes, as TensorFlow)."""
         self._check_ordered("minimum")
-        if self._name == "bfloat16":
-            return np.float32(-_BFLOAT16_MAX)
+        if self._name in _ML_DTYPES:
+            low = _ML_DTYPES[self._name][0]
+            return np.float32(low) if self.is_floating else low
         info = np.finfo(self._np) if self.is_floating else np.iinfo(self._np)
         return self._np.type(info.min)
 
@@ -168,8 +185,9 @@ class DType:
     def max(self):
         """The largest value of the dtype (TypeError as ``min``)."""
         self._check_ordered("maximum")
-        if self._name == "bfloat16":
-            return np.float32(_BFLOAT16_MAX)
+        if self._name in _ML_DTYPES:
+            high = _ML_DTYPES[self._name][1]
+            return np.float32(high) if self.is_floating else high
         info = np.finfo(self._np) if self.is_floating else np.iinfo(self._np)
         return self._np.type(info.max)
 
@@ -181,7 +199,7 @@ class DType:
             return (0, 1)
         if self._name == "bool":
             return (0, True)
-        if self._name in _INTEGER:
+        if self._name in _INTEGER and self._np is not None:
             return (0, int(np.iinfo(self._np).max))
         raise ValueError(f"{self} does not have defined limits.")
 
@@ -230,31 +248,32 @@ class DType:
         return self
 
 
-class _BFloat16(DType):
-    """``tf.bfloat16``: NumPy needs ``ml_dtypes`` for it, imported when first needed."""
+class _MlDtype(DType):
+    """``tf.bfloat16`` and ``tf.dtypes.experimental``'s float8/float4/int4/int2 types: NumPy
+    needs ``ml_dtypes`` for their arrays, imported when first needed."""
 
     __slots__ = ()
 
     def __getattr__(self, name):
         if name in ("__numpy_dtype__", "dtype"):
-            return np.dtype(_bfloat16_numpy())
+            return np.dtype(_ml_dtypes_type(self._name))
         if name.startswith("__"):
             raise AttributeError(f"'DType' object has no attribute {name!r}")
-        return getattr(np.dtype(_bfloat16_numpy()), name)
+        return getattr(np.dtype(_ml_dtypes_type(self._name)), name)
 
 
-def _bfloat16_numpy():
+def _ml_dtypes_type(name):
     try:
-        import ml_dtypes
+        import ml_dtypes  # the optional package TF takes these NumPy types from
     except ImportError:
         raise TypeError(
-            "tf.bfloat16 arrays need the optional ml_dtypes package (NumPy has no bfloat16): "
+            f"tf.{name} arrays need the optional ml_dtypes package (NumPy has no {name}): "
             "pip install ml_dtypes, or use tf.float16 / tf.float32.") from None
-    return ml_dtypes.bfloat16
+    return getattr(ml_dtypes, name)
 
 
 def _make(name):
-    dtype = object.__new__(_BFloat16 if name == "bfloat16" else DType)
+    dtype = object.__new__(_MlDtype if name in _ML_DTYPES else DType)
     DType.__init__(dtype, name)
     return dtype
 
@@ -308,7 +327,7 @@ def as_dtype(type_value):
     """The :class:`DType` for a DType, a name (``"float32"``, ``"float"``, ``"string"``), a
     TF enum number, a NumPy dtype or scalar type, Python's ``float``/``bool``/``object``, or an
     object with a ``.dtype`` (an array, a tensor), as ``tf.as_dtype``."""
-    if type_value.__class__ is DType or type_value.__class__ is _BFloat16:
+    if type_value.__class__ is DType or type_value.__class__ is _MlDtype:
         return type_value
     try:
         found = _ANY.get(type_value)
@@ -405,3 +424,6 @@ def complex(real, imag, name=None):  # noqa: A001 - TF's name
 
 
 del _d
+
+# tf.dtypes.experimental (its module reads the DTypes above through as_dtype)
+from featherflow.api import dtypes_experimental as experimental  # noqa: E402

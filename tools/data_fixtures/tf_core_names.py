@@ -214,6 +214,21 @@ SCENARIOS = {
 }
 
 
+EXPERIMENTAL_DTYPES = ["float4_e2m1fn", "float8_e4m3b11fnuz", "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "int2", "int4", "uint2", "uint4"]
+
+
+def _dtype_facts(tf, name):
+    d = getattr(tf.dtypes.experimental, name)
+    return [d.name, d.as_datatype_enum, d.size, d.is_floating, d.is_integer, d.is_unsigned, d.is_numeric, d.is_quantized, d.is_bool, d.is_complex, d.is_numpy_compatible, float(d.min), float(d.max), repr(d), str(d), tf.as_dtype(name) == d, tf.as_dtype(d.as_datatype_enum) == d, d == name, d.real_dtype == d, d.base_dtype == d, d != tf.float32]
+
+
+SCENARIOS.update({
+    "dtypes_experimental_facts": lambda tf: [_dtype_facts(tf, n) for n in EXPERIMENTAL_DTYPES],
+    "dtypes_experimental_no_limits": lambda tf: tf.dtypes.experimental.int4.limits,
+    "dtypes_experimental_float_no_limits": lambda tf: tf.dtypes.experimental.float8_e5m2.limits,
+})
+
+
 def _with_creator(tf, creator, make):
     with tf.variable_creator_scope(creator):
         return make()
