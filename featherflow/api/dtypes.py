@@ -15,8 +15,9 @@ Differences from TensorFlow, on purpose:
   for code written against NumPy dtypes; ``name`` is TensorFlow's (``"string"``).
 * ``hash(tf.float32) == hash(np.dtype("float32"))``, so dicts keyed by NumPy dtypes find a
   DType (TensorFlow hashes by the enum number).
-* ``tf.bfloat16`` is a DType (name, enum 14, size 2, min/max), but a NumPy array of it needs
-  the optional ``ml_dtypes`` package (as TensorFlow's ``as_numpy_dtype`` does); without it,
+* ``tf.bfloat16`` (and ``tf.dtypes.experimental``'s float8/float4/int4/int2 DTypes) is a
+  DType (name, enum 14, size 2, min/max), but a NumPy array of it needs the optional
+  ``ml_dtypes`` package (as TensorFlow's ``as_numpy_dtype`` does); without it,
   using it as a NumPy dtype raises TypeError naming the package.
 """
 

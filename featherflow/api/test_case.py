@@ -131,9 +131,6 @@ class TestCase(unittest.TestCase):
         if self.id().endswith(".test_session"):
             self.skipTest("Not a test.")
 
-    def tearDown(self):
-        super().tearDown()
-
     def get_temp_dir(self):
         """A directory for this test, the same one on every call within the test."""
         if not self._tempdir:
