@@ -190,12 +190,14 @@ _LAZY = {
     "compat": "featherflow.api.compat",
     "types": "featherflow.api.types",
     "sysconfig": "featherflow.api.sysconfig",
+    "experimental": "featherflow.api.experimental",
 }
 
 
 # Single names that live in a lazily loaded module.
 _LAZY_NAMES = {
     "TensorSpec": ("featherflow.data.structure", "TensorSpec"),
+    "OptionalSpec": ("featherflow.data.optional", "OptionalSpec"),
     "custom_gradient": ("featherflow.autodiff.custom_gradient", "custom_gradient"),
     "print": ("featherflow.api.printing", "print"),
     "Assert": ("featherflow.api.debugging", "Assert"),
@@ -233,6 +235,14 @@ _LAZY_NAMES = {
     "variable_creator_scope": ("featherflow.autodiff.variable_creator", "variable_creator_scope"),
     "register_tensor_conversion_function": ("featherflow.api.tensor_conversion",
                                             "register_tensor_conversion_function"),
+    "CriticalSection": ("featherflow.api.critical_section", "CriticalSection"),
+    "load_op_library": ("featherflow.api.native_ops", "load_op_library"),
+    "load_library": ("featherflow.api.native_ops", "load_library"),
+    "check_pinned": ("featherflow.api.native_ops", "check_pinned"),
+    "nondifferentiable_batch_function": ("featherflow.api.batch_function",
+                                         "nondifferentiable_batch_function"),
+    "ragged_fill_empty_rows": ("featherflow.api.ragged_fill", "ragged_fill_empty_rows"),
+    "ragged_fill_empty_rows_grad": ("featherflow.api.ragged_fill", "ragged_fill_empty_rows_grad"),
 }
 # tf.Module, scopes, slicing, masks... (featherflow/api/core_extra.py takes its __all__ here)
 _CORE_EXTRA_NAMES = (

@@ -81,3 +81,33 @@ def test_noise_shape_with_unfillable_unknown_refused():
                                              noise_shape=[None])
     with pytest.raises(TypeError, match="uniform_sampler"):
         tf.nn.experimental.general_dropout(tf.ones([2]), 0.5, uniform_sampler=None)
+
+
+def test_critical_section_serializes_threads():
+    import threading
+    import time
+
+    section = tf.CriticalSection()
+    inside, overlaps = [], []
+
+    def work():
+        if inside:
+            overlaps.append(True)
+        inside.append(True)
+        time.sleep(0.002)
+        inside.pop()
+
+    threads = [threading.Thread(target=section.execute, args=(work,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not overlaps
+
+
+def test_existing_op_library_refused(tmp_path):
+    library = tmp_path / "ops.so"
+    library.write_bytes(b"\x7fELF")
+    for load in (tf.load_op_library, tf.load_library):
+        with pytest.raises(tf.errors.UnimplementedError, match="compiled TensorFlow kernels"):
+            load(str(library))

@@ -229,6 +229,51 @@ SCENARIOS.update({
 })
 
 
+def _critical(tf):
+    cs = tf.CriticalSection()
+    v = tf.Variable(1.0)
+    return [cs.execute(lambda: v.assign_add(2.0)), cs.execute(lambda: (v.read_value(), 3)), cs.execute(lambda: 1, exclusive_resource_access=False)]
+
+
+def _critical_nested(tf):
+    cs = tf.CriticalSection()
+    return cs.execute(lambda: cs.execute(lambda: 1))
+
+
+def _fill(tf, rowids, values, nrows, default):
+    out = tf.ragged_fill_empty_rows(value_rowids=tf.constant(rowids, tf.int64), values=tf.constant(values), nrows=tf.constant(nrows, tf.int64), default_value=tf.constant(default))
+    return list(out)
+
+
+def _batch(tf):
+    @tf.nondifferentiable_batch_function(1, 2, 10)
+    def double(x):
+        return x * 2.0
+
+    x = tf.constant([[1.0, 3.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = double(x)
+    return [y, tape.gradient(tf.reduce_sum(y), x)]
+
+
+SCENARIOS.update({
+    "critical_section": _critical,
+    "critical_section_nested_refused": _critical_nested,
+    "critical_section_not_callable": lambda tf: tf.CriticalSection().execute(5),
+    "load_op_library_missing": lambda tf: tf.load_op_library("/nonexistent/ff_op.so"),
+    "load_library_missing": lambda tf: tf.load_library("/nonexistent/ff_op.so"),
+    "check_pinned_cpu_tensor": lambda tf: tf.check_pinned(tf.constant(1)),
+    "batch_function": _batch,
+    "ragged_fill_empty_rows": lambda tf: _fill(tf, [0, 0, 2, 2, 4], [1.0, 2.0, 3.0, 4.0, 5.0], 6, -1.0),
+    "ragged_fill_unsorted": lambda tf: _fill(tf, [2, 0, 2, 0], [1, 2, 3, 4], 4, 9),
+    "ragged_fill_no_values": lambda tf: _fill(tf, np.zeros([0], np.int64), np.zeros([0], np.float32), 3, 0.5),
+    "ragged_fill_out_of_range": lambda tf: _fill(tf, [0, 5], [1.0, 2.0], 3, 0.0),
+    "ragged_fill_matrix_refused": lambda tf: _fill(tf, [1, 1], [[1, 2], [3, 4]], 3, 0),
+    "ragged_fill_grad": lambda tf: list(tf.ragged_fill_empty_rows_grad(reverse_index_map=tf.constant([0, 1, 3, 4, 6], tf.int64), grad_values=tf.constant([10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0]))),
+})
+
+
 def _with_creator(tf, creator, make):
     with tf.variable_creator_scope(creator):
         return make()
