@@ -2,7 +2,9 @@
 
 Every row of ``nrows`` with no value gets one ``default_value``; the values of a row keep
 their input order, rows follow each other. Returns TF's named tuple (output_value_rowids,
-output_values, empty_row_indicator, reverse_index_map: where each input value went).
+output_values, empty_row_indicator, reverse_index_map: where each input value went);
+``output_values`` is differentiable in ``values`` and ``default_value``, with the gradient
+op's sums, as TF registers them.
 
     >>> tf.ragged_fill_empty_rows([0, 0, 2], [1., 2., 3.], 4, -1.).output_values
     # [1., 2., -1., 3., -1.]
@@ -14,6 +16,9 @@ import numpy as np
 
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import InvalidArgumentError
+from featherflow.ops.concat import concat
+from featherflow.ops.indexing import gather
+from featherflow.ops.reshape import reshape
 
 RaggedFillEmptyRows = collections.namedtuple(
     "RaggedFillEmptyRows",
@@ -54,11 +59,20 @@ def ragged_fill_empty_rows(value_rowids, values, nrows, default_value, name=None
     reverse = starts[rowids] + rank if rowids.size else np.zeros(0, np.int64)
     total = int(slots.sum())
     out_rowids = np.repeat(np.arange(count, dtype=np.int64), slots)
-    out_values = np.empty(total, vals.dtype)
-    out_values[starts[empty]] = default
-    out_values[reverse] = vals
-    return RaggedFillEmptyRows(Tensor(out_rowids), Tensor(out_values), Tensor(empty),
+    # each output slot reads an input value or (the last entry) the default: one gather of
+    # [values..., default], so gradients reach both as TF's registered gradient sends them
+    source = np.full(total, vals.shape[0], np.int64)
+    source[reverse] = np.arange(vals.shape[0])
+    pool = concat([reshape(_tensor(values, vals.dtype), [-1]),
+                   reshape(_tensor(default_value, vals.dtype), [1])], axis=0)
+    return RaggedFillEmptyRows(Tensor(out_rowids), gather(pool, source), Tensor(empty),
                                Tensor(reverse.astype(np.int64)))
+
+
+def _tensor(value, dtype):
+    if isinstance(value, Tensor) and value.data.dtype == dtype:
+        return value
+    return Tensor(np.asarray(as_array(value), dtype))
 
 
 def ragged_fill_empty_rows_grad(reverse_index_map, grad_values, name=None):

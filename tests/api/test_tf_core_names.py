@@ -8,6 +8,7 @@ multiplication (float16 rounds the same way in both)."""
 
 import os
 
+import numpy as np
 import pytest
 
 import featherflow as tf
@@ -111,3 +112,29 @@ def test_existing_op_library_refused(tmp_path):
     for load in (tf.load_op_library, tf.load_library):
         with pytest.raises(tf.errors.UnimplementedError, match="compiled TensorFlow kernels"):
             load(str(library))
+
+
+def test_ragged_fill_empty_rows_gradient_is_the_grad_op():
+    from featherflow.testing import check_gradients
+
+    values, default = tf.constant([1.0, 2.0, 3.0]), tf.constant(-1.0)
+    weights = tf.constant([1.0, 2.0, 3.0, 4.0, 5.0])
+    with tf.GradientTape() as tape:
+        tape.watch([values, default])
+        out = tf.ragged_fill_empty_rows([0, 2, 2], values, 4, default)
+        loss = tf.reduce_sum(out.output_values * weights)
+    d_values, d_default = tape.gradient(loss, [values, default])
+    expected = tf.ragged_fill_empty_rows_grad(out.reverse_index_map, weights)
+    np.testing.assert_array_equal(d_values.numpy(), expected.d_values.numpy())
+    np.testing.assert_array_equal(d_default.numpy(), expected.d_default_value.numpy())
+    check_gradients(lambda v, d: tf.ragged_fill_empty_rows([1, 1], v, 3, d).output_values,
+                    [np.array([0.5, -2.0]), np.array(3.0)])
+
+
+def test_dropout_gradients_by_finite_differences():
+    from featherflow.testing import check_gradients
+
+    x = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    check_gradients(lambda t: tf.nn.experimental.stateless_dropout(t, 0.3, seed=[1, 2]), [x])
+    check_gradients(lambda t: tf.nn.experimental.stateless_dropout(
+        t, tf.constant(0.5, tf.float64), seed=[4, 2], noise_shape=[3, 1]), [x])
