@@ -10,6 +10,7 @@ Example::
 
 from featherflow.optimizers import schedules
 from featherflow.optimizers.adadelta import Adadelta
+from featherflow.optimizers.adafactor import Adafactor
 from featherflow.optimizers.adagrad import Adagrad
 from featherflow.optimizers.adam import Adam, AdamW
 from featherflow.optimizers.adamax import Adamax
@@ -17,22 +18,24 @@ from featherflow.optimizers.ftrl import Ftrl
 from featherflow.optimizers.lamb import Lamb
 from featherflow.optimizers.lion import Lion
 from featherflow.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from featherflow.optimizers.muon import Muon
 from featherflow.optimizers.nadam import Nadam
 from featherflow.optimizers.optimizer import Optimizer
 from featherflow.optimizers.rmsprop import RMSprop
+from featherflow.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from featherflow.optimizers.sgd import SGD
 from featherflow.serialization import resolver
 
 __all__ = [
-    "ALL_OBJECTS_DICT", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl",
-    "Lamb", "Lion", "LossScaleOptimizer", "Nadam", "Optimizer", "RMSprop", "deserialize", "get",
-    "schedules", "serialize",
+    "ALL_OBJECTS_DICT", "SGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax",
+    "Ftrl", "Lamb", "Lion", "LossScaleOptimizer", "Muon", "Nadam", "Optimizer", "RMSprop",
+    "ScheduleFreeAdamW", "deserialize", "get", "schedules", "serialize",
 ]
 
 # Keras looks optimizer names up case-insensitively ("SGD", "sgd", "Adam", "adam", ...).
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in (
     Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Nadam, Ftrl, Lion,
-    Lamb, LossScaleOptimizer)}
+    Lamb, LossScaleOptimizer, Adafactor, Muon, ScheduleFreeAdamW)}
 
 
 def serialize(optimizer):

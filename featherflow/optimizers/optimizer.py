@@ -40,7 +40,8 @@ def _as_grad(g):
 _KERAS_DEFAULT_NAMES = {
     "SGD": "SGD", "Adam": "adam", "AdamW": "adamw", "Adamax": "adamax", "Nadam": "nadam",
     "RMSprop": "rmsprop", "Adagrad": "adagrad", "Adadelta": "adadelta", "Ftrl": "ftrl",
-    "Lion": "lion", "Lamb": "lamb",
+    "Lion": "lion", "Lamb": "lamb", "Adafactor": "adafactor", "Muon": "muon",
+    "ScheduleFreeAdamW": "schedule_free_adam_w",
 }
 
 

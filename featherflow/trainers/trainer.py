@@ -72,6 +72,7 @@ class Trainer:
             raise TypeError(f"compile: unexpected keyword argument(s) {sorted(kwargs)}.")
         _distribute.check_compile(self)
         self.optimizer = optimizers.get(optimizer)
+        self.run_eagerly = bool(run_eagerly)
         if (auto_scale_loss and self.optimizer is not None
                 and self.dtype_policy.name == "mixed_float16"
                 and not isinstance(self.optimizer, optimizers.LossScaleOptimizer)):
@@ -370,6 +371,10 @@ class Trainer:
         cbs.on_train_begin()
         # BackupAndRestore (or any callback) may resume an interrupted run at a later epoch
         initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch
+        if self.optimizer is not None and not getattr(self.optimizer, "built", True):
+            # Keras builds the optimizer symbolically in a compiled fit (ScheduleFreeAdamW
+            # starts differently there); run_eagerly=True builds it as apply_gradients does
+            self.optimizer._built_in_compiled_fit = not getattr(self, "run_eagerly", False)
         self._initial_epoch = None
         epoch_logs = {}
         try:

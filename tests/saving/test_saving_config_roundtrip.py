@@ -51,6 +51,9 @@ def _sample_args(cls, L):
         "pool_size": 2, "height": 4, "width": 5, "num_bins": 7, "factor": 0.2,
         "height_factor": 0.2, "width_factor": 0.3, "scale": 1.0 / 255, "num_heads": 2,
         "key_dim": 4, "equation": "ab,bc->ac", "output_size": 2, "max_number": 3,
+        # metrics: IoU family and the rate-at-rate metrics
+        "num_classes": 3, "target_class_ids": [0, 2], "recall": 0.5, "precision": 0.5,
+        "specificity": 0.5, "sensitivity": 0.5,
     }
     # a name two layers read differently is keyed on the class name
     samples.update(CLASS_SAMPLES.get(name, {}))

@@ -498,8 +498,101 @@ def _swap_ema_scenarios():
         keras.config.set_floatx("float64")
 
 
+# (scenario, class, kwargs): trajectories on fixed gradients for a (3, 2) kernel, a (2,) bias,
+# a (2, 3, 4) tensor and a (4, 2) "embeddings" matrix (Muon hands embeddings to AdamW).
+OPTIMIZERS = [
+    ("adafactor", "Adafactor", {}),
+    ("adafactor_lr_relative", "Adafactor", {"learning_rate": 0.5}),
+    ("adafactor_absolute_clip", "Adafactor", {"learning_rate": 0.05, "relative_step": False, "clip_threshold": 0.5, "beta_2_decay": -0.5, "epsilon_2": 0.01}),
+    ("adafactor_schedule_wd", "Adafactor", {"learning_rate": {"class_name": "ExponentialDecay", "config": {"initial_learning_rate": 0.3, "decay_steps": 2, "decay_rate": 0.5}}, "weight_decay": 0.1}),
+    ("muon", "Muon", {}),
+    ("muon_lr_no_nesterov", "Muon", {"learning_rate": 0.02, "nesterov": False, "momentum": 0.9, "adam_lr_ratio": 0.5, "ns_steps": 3}),
+    ("muon_no_rms_exclude", "Muon", {"learning_rate": 0.01, "rms_rate": None, "exclude_layers": ["bias"], "exclude_embeddings": False, "weight_decay": 0.1, "adam_weight_decay": 0.0}),
+    ("schedule_free_adamw", "ScheduleFreeAdamW", {}),
+    ("schedule_free_adamw_warmup", "ScheduleFreeAdamW", {"learning_rate": 0.05, "warmup_steps": 3, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-6}),
+    ("schedule_free_adamw_wd_clip", "ScheduleFreeAdamW", {"learning_rate": 0.01, "weight_decay": 0.05, "clipnorm": 1.0}),
+]
+OPT_SHAPES = {"kernel": (3, 2), "bias": (2,), "tensor": (2, 3, 4), "embeddings": (4, 2)}
+OPT_STEPS = 5
+
+
+def _optimizer_scenarios():
+    import keras
+
+    out = []
+    for case, cls, kwargs in OPTIMIZERS:
+        keras.backend.clear_session()
+        rng = rng_for("ns-optimizer/" + case)
+        kw = dict(kwargs)
+        if isinstance(kw.get("learning_rate"), dict):
+            kw["learning_rate"] = keras.optimizers.schedules.deserialize(kw["learning_rate"])
+        opt = getattr(keras.optimizers, cls)(**kw)
+        init = {k: np.round(rng.normal(size=s), 4) for k, s in OPT_SHAPES.items()}
+        grads = {k: np.round(rng.normal(size=(OPT_STEPS,) + s), 4) for k, s in OPT_SHAPES.items()}
+        for k in grads:
+            grads[k][2] *= 10.0  # one large step so clipping bites
+        variables = {k: keras.Variable(v, dtype="float64", name=k) for k, v in init.items()}
+        steps = []
+        for step in range(OPT_STEPS):
+            opt.apply_gradients([(grads[k][step], variables[k]) for k in OPT_SHAPES])
+            steps.append({k: np.asarray(v.numpy()) for k, v in variables.items()})
+        out.append({"case": case, "class_name": cls, "kwargs": kwargs, "init": init,
+                    "grads": grads, "steps": steps,
+                    "config": json.loads(json.dumps(keras.optimizers.serialize(opt)["config"],
+                                                    default=_default)),
+                    "state_names": [v.path for v in opt.variables],
+                    "state": [np.asarray(v.numpy()) for v in opt.variables]})
+    return out
+
+
+def _optimizer_model_files():
+    """A small model trained two steps with each new optimizer, saved as .keras: featherflow
+    must load the optimizer state (and keep training the same way)."""
+    import keras
+
+    keras.config.set_floatx("float32")
+    try:
+        rng = rng_for("ns-fit/optimizer_files")
+        x = np.round(rng.normal(size=(8, 3)), 3).astype("float32")
+        y = np.round(rng.normal(size=(8, 2)), 3).astype("float32")
+        out = {"x": x, "y": y, "models": []}
+        (OUT / "namespaces_extra").mkdir(parents=True, exist_ok=True)
+        for cls, kwargs in (("Adafactor", {"learning_rate": 0.1}), ("Muon", {"learning_rate": 0.05}),
+                            ("ScheduleFreeAdamW", {"learning_rate": 0.05})):
+            keras.backend.clear_session()
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+            w = [np.round(rng.normal(scale=0.5, size=v.shape), 3).astype("float32")
+                 for v in model.get_weights()]
+            model.set_weights(w)
+            model.compile(optimizer=getattr(keras.optimizers, cls)(**kwargs), loss="mse")
+            hist = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+            name = f"model_{cls.lower()}.keras"
+            model.save(OUT / "namespaces_extra" / name)
+            more = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+            # the same first epoch with run_eagerly=True (ScheduleFreeAdamW starts otherwise)
+            keras.backend.clear_session()
+            eager = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+            eager.set_weights(w)
+            eager.compile(optimizer=getattr(keras.optimizers, cls)(**kwargs), loss="mse",
+                          run_eagerly=True)
+            eager_loss = eager.fit(x, y, batch_size=4, epochs=1, shuffle=False,
+                                   verbose=0).history["loss"]
+            out["models"].append({
+                "class_name": cls, "kwargs": kwargs, "file": name, "weights": w,
+                "loss": hist.history["loss"], "loss_after_load": more.history["loss"],
+                "loss_run_eagerly": eager_loss,
+                "saved_state_names": [v.path for v in model.optimizer.variables],
+                "final_weights": [np.asarray(v) for v in model.get_weights()]})
+        return out
+    finally:
+        keras.config.set_floatx("float64")
+
+
 def run():
     import keras
+
+    _write("optimizers", {"keras_version": keras.__version__,
+                          "scenarios": _optimizer_scenarios(), "files": _optimizer_model_files()})
 
     _write("callbacks", {"keras_version": keras.__version__, **_swap_ema_scenarios()})
 
