@@ -13,8 +13,10 @@ median over rounds as images per second and the ratio featherflow / Keras (above
 featherflow is faster). Both sides use every core they find (TF's intra-op pool, NumPy's
 BLAS); on a shared machine also run it with one thread each, ``OPENBLAS_NUM_THREADS=1
 OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1``
-(the child inherits the environment). torchvision is not installed in this environment, so
-PyTorch is not a peer here. Results: bench/RESULTS.md.
+(the children inherit the environment); ``--cpu`` then times process CPU seconds, which a
+busy machine disturbs much less than wall-clock time. With ``--torch <python>`` (an interpreter with
+torch and torchvision) torchvision's models of the same architectures run as a third side
+(eval mode, ``torch.inference_mode()``). Results: bench/RESULTS.md.
 """
 
 import argparse
@@ -40,6 +42,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import keras
 families, reps = json.loads(sys.argv[1]), int(sys.argv[2])
+clock = time.process_time if os.environ.get("FF_BENCH_CPU") == "1" else time.perf_counter
 models = {}
 print("ready", keras.__version__, flush=True)
 for line in sys.stdin:
@@ -55,9 +58,42 @@ for line in sys.stdin:
         model.predict_on_batch(x)
     best = float("inf")
     for _ in range(reps):
-        start = time.perf_counter()
+        start = clock()
         model.predict_on_batch(x)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, clock() - start)
+    print(best, flush=True)
+"""
+
+# the PyTorch side (torchvision's models of the same architectures, eval mode, no autograd,
+# NCHW float32), same protocol; threads: torch's default, or OMP_NUM_THREADS when set
+_TORCH_SIDE = r"""
+import json, os, sys, time
+import numpy as np
+import torch, torchvision
+names = {"MobileNetV2": "mobilenet_v2", "ResNet50": "resnet50",
+         "EfficientNetB0": "efficientnet_b0"}
+reps = int(sys.argv[2])
+clock = time.process_time if os.environ.get("FF_BENCH_CPU") == "1" else time.perf_counter
+if os.environ.get("OMP_NUM_THREADS"):
+    torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+models = {}
+print("ready", torch.__version__, torchvision.__version__, torch.get_num_threads(), flush=True)
+for line in sys.stdin:
+    name, batch = line.split()
+    batch = int(batch)
+    if name not in models:
+        models[name] = getattr(torchvision.models, names[name])(weights=None).eval()
+    model = models[name]
+    x = torch.from_numpy(np.random.default_rng(0).uniform(-1, 1, (batch, 3, 224, 224))
+                         .astype("float32"))
+    with torch.inference_mode():
+        for _ in range(2):
+            model(x)
+        best = float("inf")
+        for _ in range(reps):
+            start = clock()
+            model(x)
+            best = min(best, clock() - start)
     print(best, flush=True)
 """
 
@@ -71,11 +107,12 @@ def _featherflow_time(tf, models, name, batch, reps):
     x = np.asarray(family.preprocess_input(x))
     for _ in range(2):
         model.predict_on_batch(x)
+    clock = time.process_time if os.environ.get("FF_BENCH_CPU") == "1" else time.perf_counter
     best = float("inf")
     for _ in range(reps):
-        start = time.perf_counter()
+        start = clock()
         model.predict_on_batch(x)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, clock() - start)
     return best
 
 
@@ -140,6 +177,11 @@ def main(argv=None):
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--tf", default=os.environ.get("FF_BENCH_TF_PYTHON",
                                                        "/work/venv-tf/bin/python"))
+    parser.add_argument("--torch", default=os.environ.get("FF_BENCH_TORCHVISION_PYTHON"),
+                        help="a Python with torch + torchvision: torchvision as a third side")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time process CPU seconds instead of wall-clock seconds (with one "
+                             "thread per side: the work done, whatever else the machine runs)")
     parser.add_argument("--models", default=",".join(FAMILIES))
     parser.add_argument("--batches", default="1,8")
     parser.add_argument("--gemm", action="store_true",
@@ -149,38 +191,65 @@ def main(argv=None):
         return gemm_efficiency(batch=int(args.batches.split(",")[-1]), reps=args.reps)
     names = args.models.split(",")
     batches = [int(b) for b in args.batches.split(",")]
+    if args.cpu:
+        os.environ["FF_BENCH_CPU"] = "1"  # the children inherit it
 
     import featherflow as tf
 
-    child = subprocess.Popen([args.tf, "-c", _TF_SIDE, json.dumps(FAMILIES), str(args.reps)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    peers = {"keras": subprocess.Popen(
+        [args.tf, "-c", _TF_SIDE, json.dumps(FAMILIES), str(args.reps)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)}
+    if args.torch:
+        peers["torch"] = subprocess.Popen(
+            [args.torch, "-c", _TORCH_SIDE, json.dumps(FAMILIES), str(args.reps)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        ready = child.stdout.readline().split()
-        keras_version = ready[1] if len(ready) > 1 else "?"
+        versions = {}
+        for side, child in peers.items():
+            ready = child.stdout.readline().split()
+            if not ready or ready[0] != "ready":
+                raise RuntimeError(f"the {side} side did not start (is it installed?)")
+            versions[side] = " ".join(ready[1:])
         models = {}
-        times = {(n, b): {"featherflow": [], "keras": []} for n in names for b in batches}
+        times = {(n, b): {"featherflow": [], **{side: [] for side in peers}}
+                 for n in names for b in batches}
         for r in range(args.rounds):
             for name in names:
                 for batch in batches:
                     ff = _featherflow_time(tf, models, name, batch, args.reps)
-                    child.stdin.write(f"{name} {batch}\n")
-                    child.stdin.flush()
-                    keras_time = float(child.stdout.readline())
                     times[(name, batch)]["featherflow"].append(ff)
-                    times[(name, batch)]["keras"].append(keras_time)
-                    print(f"round {r + 1} {name} batch {batch}: featherflow {ff:.3f} s, "
-                          f"Keras {keras_time:.3f} s", flush=True)
+                    said = [f"featherflow {ff:.3f} s"]
+                    for side, child in peers.items():
+                        child.stdin.write(f"{name} {batch}\n")
+                        child.stdin.flush()
+                        t = float(child.stdout.readline())
+                        times[(name, batch)][side].append(t)
+                        said.append(f"{side} {t:.3f} s")
+                    print(f"round {r + 1} {name} batch {batch}: " + ", ".join(said),
+                          flush=True)
     finally:
-        child.stdin.close()
-        child.wait(timeout=60)
-    print(f"\nfeatherflow {tf.__version__}, Keras {keras_version}, NumPy {np.__version__}, "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    print("| model | batch | featherflow images/s | Keras-TF images/s | featherflow / Keras |")
-    print("|---|---|---|---|---|")
+        for child in peers.values():
+            child.stdin.close()
+            child.wait(timeout=60)
+    print(f"\nfeatherflow {tf.__version__}, Keras {versions['keras']}"
+          + (f", torch/torchvision/threads {versions['torch']}" if "torch" in peers else "")
+          + f", NumPy {np.__version__}, {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}")
+    head = "| model | batch | featherflow images/s | Keras-TF images/s | featherflow / Keras |"
+    rule = "|---|---|---|---|---|"
+    if "torch" in peers:
+        head += " torchvision images/s | featherflow / torchvision |"
+        rule += "---|---|"
+    print(head)
+    print(rule)
     for (name, batch), sides in times.items():
         ff = batch / statistics.median(sides["featherflow"])
         ke = batch / statistics.median(sides["keras"])
-        print(f"| {name} | {batch} | {ff:.1f} | {ke:.1f} | {ff / ke:.2f} |")
+        row = f"| {name} | {batch} | {ff:.1f} | {ke:.1f} | {ff / ke:.2f} |"
+        if "torch" in peers:
+            tv = batch / statistics.median(sides["torch"])
+            row += f" {tv:.1f} | {ff / tv:.2f} |"
+        print(row)
 
 
 if __name__ == "__main__":

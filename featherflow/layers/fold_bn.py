@@ -111,7 +111,8 @@ class ConvBatchNorm:
             if act == "relu":
                 np.maximum(z, 0, out=z)
             elif act == "relu6":
-                np.clip(z, 0, 6, out=z)
+                np.maximum(z, 0, out=z)
+                np.minimum(z, 6, out=z)
         if self.act is not None and self.relu is None:
             y = self.act.call(y)
         return y

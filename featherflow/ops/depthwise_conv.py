@@ -18,10 +18,10 @@ from featherflow.ops.conv_geometry import (
 from featherflow.ops.im2col import col2im, crop_nhwc, from_nhwc, pad_nhwc, to_nhwc, windows
 
 
-def _kernels(xp, k4, out_size):
+def _kernels(x, k4, out_size):
     """The compiled kernels for a float32/float64 depthwise convolution big enough to gain
     from them, else None (``backend.fast``)."""
-    if out_size < fast.MIN_SIZE or xp.dtype != k4.dtype or xp.dtype not in _FLOATS:
+    if out_size < fast.MIN_SIZE or x.dtype != k4.dtype or x.dtype not in _FLOATS:
         return None
     return fast.kernels()
 
@@ -50,20 +50,22 @@ class DepthwiseConv(Function):
         outs = tuple(out_length(s, p, k, t, d) for s, p, k, t, d in zip(
             (h, w), self.pads, (kh, kw), self.strides, self.dilations))
         self.in_shape, self.outs = x4.shape, outs
-        xp = pad_nhwc(x4, self.pads)
-        self.padded_shape = xp.shape
         m = n * outs[0] * outs[1]
-        kernels = _kernels(xp, k4, m * c * mult)
+        kernels = _kernels(x4, k4, m * c * mult)
         if kernels is not None:
-            # one compiled pass over the output; the unfolded windows (kh * kw copies of the
-            # input) are made only if a backward asks for them
-            xp = np.ascontiguousarray(xp)
-            z = np.empty((n, outs[0], outs[1], c * mult), xp.dtype)
-            kernels.depthwise_forward(xp, np.ascontiguousarray(k4), *self.strides,
-                                      *self.dilations, z)
+            # one compiled pass over the output, padding included; the padded input and its
+            # unfolded windows (kh * kw copies of the input) are made only if a backward
+            # asks for them
+            x4 = np.ascontiguousarray(x4)
+            z = np.empty((n, outs[0], outs[1], c * mult), x4.dtype)
+            kernels.depthwise_forward(x4, np.ascontiguousarray(k4), *self.strides,
+                                      *self.dilations, self.pads[0][0], self.pads[1][0], z)
             z = z.reshape(m, c * mult)
-            self.col, self.xp = None, xp
+            self.col, self.x4 = None, x4
+            self.padded_shape = (n, h + sum(self.pads[0]), w + sum(self.pads[1]), c)
         else:
+            xp = pad_nhwc(x4, self.pads)
+            self.padded_shape = xp.shape
             col = windows(xp, (kh, kw), self.strides, self.dilations, outs).reshape(
                 m, kh * kw, c)
             self.col = col
@@ -86,8 +88,8 @@ class DepthwiseConv(Function):
         if needs[1]:
             col = self.col
             if col is None:
-                col = windows(self.xp, (kh, kw), self.strides, self.dilations,
-                              (oh, ow)).reshape(m, kh * kw, c)
+                col = windows(pad_nhwc(self.x4, self.pads), (kh, kw), self.strides,
+                              self.dilations, (oh, ow)).reshape(m, kh * kw, c)
             gk = np.einsum("mkc,mcq->kcq", col, gq).reshape(k4.shape)
             if self.rank == 1:
                 gk = gk[0]

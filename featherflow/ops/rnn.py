@@ -24,6 +24,7 @@ where ``mask`` is False a step carries the previous state; its output is the pre
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.backend import fast as fast_kernels
 from featherflow.ops._convert import data, operand
 from featherflow.ops.activations import ELEMENTWISE
 
@@ -256,6 +257,14 @@ class SimpleRNN(_Recurrent):
         return gx, gk, gr, gb, gh0, None, None
 
 
+def _step_kernels(fast, dtype, step_size):
+    """The compiled per-step kernels for a float32 sequence with the default activations,
+    or None (numba missing or off, another dtype or activation, a tiny step)."""
+    if not fast or dtype != np.float32 or step_size < 256:
+        return None
+    return fast_kernels.kernels()
+
+
 class LSTM(_Recurrent):
     """A whole LSTM sequence: Keras gates i, f, c, o; ``h = o * activation(c)``.
 
@@ -298,11 +307,20 @@ class LSTM(_Recurrent):
         act = ELEMENTWISE[self.activation][0]
         ract = ELEMENTWISE[self.recurrent_activation][0]
         masked = self.m is not None
+        # the compiled step (backend/fast): the gates' activations, the cell and the output in
+        # one pass, tanh by a vectorized rational approximation (float32 only)
+        kernels = _step_kernels(fast, dt, G.size // T)
+        self.kernels = kernels
         for t in range(T):
             if hm is not None:
                 multiply(H[t], hm, out=self.HM[t])
             g = G[t]
             matmul(W, XH[t], out=g)
+            if kernels is not None:
+                kernels.lstm_step_forward(g, C[t], C[t + 1], TC[t], H[t + 1])
+                if masked:
+                    self._carry(t, (H[t + 1], H[t]), (C[t + 1], C[t]))
+                continue
             if fast:
                 tanh(g, out=g)
                 s = g[:u3]
@@ -363,10 +381,25 @@ class LSTM(_Recurrent):
             WG = np.zeros((4 * u, XH.shape[1]), G.dtype)
             wtmp = np.empty_like(WG)
         d = np.empty((4 * u, B), G.dtype)
+        kernels = self.kernels
         for t in range(T - 1, -1, -1):
             if per_step is not None:
                 dh += per_step[t]
             g = G[t]
+            mf = self._masked(t) if masked else None
+            if kernels is not None and mf is None:
+                # unmasked step: the compiled elementwise backward (gate gradients, dc carry)
+                kernels.lstm_step_backward(g, TC[t], C[t], dh, dc_carry, d)
+                rows = step_rows(t)
+                matmul(KR, d, out=rows)
+                if want_w:
+                    matmul(d, XH[t].T, out=wtmp)
+                    WG += wtmp
+                dh_prev = rows[top:]
+                if hm is not None:
+                    dh_prev *= hm
+                dh = dh_prev
+                continue
             s, gg, tc = g[:u3], g[u3:], TC[t]
             if fast:
                 # s(1 - s) for the sigmoid gates, 1 - g^2 for the candidate
@@ -392,7 +425,6 @@ class LSTM(_Recurrent):
             multiply(dh, tc, out=d[u2:u3])
             multiply(dc, g[:u], out=d[u3:])
             d *= F
-            mf = self._masked(t) if masked else None
             if mf is not None:
                 d *= mf
             rows = step_rows(t)
