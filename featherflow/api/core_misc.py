@@ -174,6 +174,8 @@ def type_spec_from_value(value):
         return NoneTensorSpec()
     if isinstance(value, Dataset):
         return DatasetSpec(value.element_spec)
+    if hasattr(value, "_type_spec"):  # an iterator or Optional: the spec it says it has
+        return value._type_spec
     if structure.is_ragged(value) or structure.is_sparse(value):
         return structure._leaf_spec(value)
     try:

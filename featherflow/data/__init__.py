@@ -10,6 +10,7 @@ import importlib
 
 from featherflow.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
 from featherflow.data.iterator import DatasetIterator as Iterator
+from featherflow.data.iterator import IteratorSpec, NumpyIterator
 from featherflow.data.options import Options, ThreadingOptions
 from featherflow.data.structure import TensorSpec
 
@@ -41,5 +42,6 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "Iterator", "Options",
+__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "Iterator", "IteratorSpec",
+           "NumpyIterator", "Options",
            "TensorSpec", "ThreadingOptions", "UNKNOWN_CARDINALITY", *_LAZY]

@@ -175,6 +175,14 @@ class Dataset:
                                 output_signature=output_signature, name=name)
 
     @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None):
+        """Random int64 scalars forever, TF's numbers for the same seeds
+        (featherflow/data/random_dataset.py)."""
+        from featherflow.data.random_dataset import RandomDataset
+
+        return RandomDataset(seed, rerandomize_each_iteration, name=name)
+
+    @staticmethod
     def list_files(file_pattern, shuffle=None, seed=None, name=None):
         """A dataset of the file names matching ``file_pattern`` (a glob or list of them)."""
         from featherflow.data.files import list_files

@@ -6,8 +6,28 @@ The transformation functions here return a function for ``Dataset.apply``, as in
 
 import importlib
 
+import numpy as np
+
 from featherflow.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
-from featherflow.data.options import AutoShardPolicy, ExternalStatePolicy
+from featherflow.data.debug_mode import enable_debug_mode
+from featherflow.data.from_list import from_list
+from featherflow.data.optional import Optional
+from featherflow.data.options import (
+    AutoShardPolicy,
+    AutotuneAlgorithm,
+    AutotuneOptions,
+    DistributeOptions,
+    ExternalStatePolicy,
+    OptimizationOptions,
+    ThreadingOptions,
+)
+from featherflow.data.random_access import at
+from featherflow.data.random_dataset import RandomDataset
+from featherflow.data.reducer import Reducer, group_by_reducer
+
+#: ``shard(SHARD_HINT, ...)`` under ``AutoShardPolicy.HINT``: the strategy fills in the
+#: number of workers and this worker's index
+SHARD_HINT = -1
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
@@ -115,6 +135,11 @@ def snapshot(path, compression="AUTO", reader_func=None, shard_func=None):
                                   shard_func=shard_func)
 
 
+def get_next_as_optional(iterator):
+    """``iterator.get_next_as_optional()`` (TF's older function for it)."""
+    return iterator.get_next_as_optional()
+
+
 def get_single_element(dataset):
     return dataset.get_single_element()
 
@@ -139,6 +164,47 @@ def load(path, element_spec=None, compression=None, reader_func=None):
                         reader_func=reader_func)
 
 
+def pad_to_cardinality(cardinality, mask_key="valid"):
+    """``tf.data.experimental.pad_to_cardinality``: a function for ``Dataset.apply`` that
+    adds a boolean ``mask_key`` (True) to every dict element, then pads the dataset with
+    elements of zeros (``mask_key`` False) up to ``cardinality`` elements."""
+    from featherflow.data import structure
+
+    def apply(dataset):
+        spec = dataset.element_spec
+        if not isinstance(spec, dict):
+            raise ValueError("`pad_to_cardinality` requires its input dataset to be a "
+                             "dictionary.")
+        n = dataset._compute_cardinality()
+        if n < 0:
+            raise ValueError(f"The dataset passed into `pad_to_cardinality` must have a known "
+                             f"cardinalty, but has cardinality {n}")
+        if n > cardinality:
+            raise ValueError(f"The dataset passed into `pad_to_cardinality` must have a "
+                             f"cardinalty less than the target cardinality ({cardinality}), "
+                             f"but has cardinality {n}")
+        for key, leaf in spec.items():
+            if not isinstance(leaf, structure.TensorSpec) or leaf._shape is None or \
+                    None in leaf._shape:
+                raise ValueError(
+                    f"pad_to_cardinality: component {key!r} has spec {leaf!r}; padding "
+                    "needs fully known shapes of dense tensors.")
+        padding = {key: _zeros(leaf) for key, leaf in spec.items()}
+        padding[mask_key] = np.array(False)
+        marked = dataset.map(lambda element: {**element, mask_key: True})
+        return marked.concatenate(Dataset.from_tensors(padding).repeat(cardinality - n))
+
+    return apply
+
+
+def _zeros(spec):
+    if spec.dtype.name == "string":
+        out = np.empty(spec._shape, object)
+        out[...] = b""
+        return out
+    return np.zeros(spec._shape, spec.dtype.as_numpy_dtype)
+
+
 def prefetch_to_device(device, buffer_size=None):
     """On the CPU there is no device to copy to: a plain prefetch."""
     return lambda ds: ds.prefetch(AUTOTUNE if buffer_size is None else buffer_size)
@@ -150,6 +216,13 @@ def copy_to_device(target_device, source_device="/cpu:0"):
 
 
 _LAZY = {
+    "SqlDataset": ("featherflow.data.sql", "SqlDataset"),
+    "DatasetInitializer": ("featherflow.data.lookup_tables", "DatasetInitializer"),
+    "table_from_dataset": ("featherflow.data.lookup_tables", "table_from_dataset"),
+    "index_table_from_dataset": ("featherflow.data.lookup_tables", "index_table_from_dataset"),
+    "parse_example_dataset": ("featherflow.data.example_parsing", "parse_example_dataset"),
+    "make_batched_features_dataset": ("featherflow.data.example_parsing",
+                                      "make_batched_features_dataset"),
     "make_csv_dataset": ("featherflow.data.csv", "make_csv_dataset"),
     "CsvDataset": ("featherflow.data.csv", "CsvDataset"),
     "TFRecordDataset": ("featherflow.data.tfrecord_dataset", "TFRecordDataset"),
@@ -167,10 +240,14 @@ def __getattr__(name):
     return value
 
 
-__all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "ExternalStatePolicy", "INFINITE_CARDINALITY",
-           "UNKNOWN_CARDINALITY", "assert_cardinality", "bucket_by_sequence_length",
-           "cardinality", "choose_from_datasets", "copy_to_device", "dense_to_ragged_batch",
-           "dense_to_sparse_batch", "enumerate_dataset", "get_single_element", "get_structure",
-           "group_by_window", "ignore_errors", "load", "map_and_batch", "parallel_interleave",
-           "prefetch_to_device", "rejection_resample", "sample_from_datasets", "save", "scan",
-           "shuffle_and_repeat", "snapshot", "take_while", "unbatch", "unique", *_LAZY]
+__all__ = ["AUTOTUNE", "AutoShardPolicy", "AutotuneAlgorithm", "AutotuneOptions", "Counter",
+           "DistributeOptions", "ExternalStatePolicy", "INFINITE_CARDINALITY",
+           "OptimizationOptions", "Optional", "RandomDataset", "Reducer", "SHARD_HINT",
+           "ThreadingOptions", "UNKNOWN_CARDINALITY", "assert_cardinality", "at",
+           "bucket_by_sequence_length", "cardinality", "choose_from_datasets", "copy_to_device",
+           "dense_to_ragged_batch", "dense_to_sparse_batch", "enable_debug_mode",
+           "enumerate_dataset", "from_list", "get_next_as_optional", "get_single_element",
+           "get_structure", "group_by_reducer", "group_by_window", "ignore_errors", "load",
+           "map_and_batch", "pad_to_cardinality", "parallel_interleave", "prefetch_to_device",
+           "rejection_resample", "sample_from_datasets", "save", "scan", "shuffle_and_repeat",
+           "snapshot", "take_while", "unbatch", "unique", *_LAZY]

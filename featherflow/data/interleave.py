@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from featherflow.data import nested, structure
+from featherflow.data import debug_mode, nested, structure
 from featherflow.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
 from featherflow.data.functions import annotate
 from featherflow.data.map import worker_count
@@ -133,7 +133,7 @@ class InterleaveDataset(Dataset):
 
     def _iterate(self):
         cycle = self._cycle_length()
-        if self._parallel is None:
+        if self._parallel is None or debug_mode.enabled():
             return self._sequential(cycle)
         self._check_parallel(cycle)
         workers = max(1, worker_count(self._parallel, self.options(), self.transformation))

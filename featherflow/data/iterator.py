@@ -8,10 +8,8 @@ pipeline resumes where it was saved (TensorFlow saves its C++ iterator's buffers
 import itertools
 import json
 
-import numpy as np
-
-from featherflow.autodiff.tensor import Tensor
 from featherflow.data import structure
+from featherflow.data.optional import Optional
 from featherflow.errors import InvalidArgumentError, OutOfRangeError
 
 
@@ -45,11 +43,16 @@ class DatasetIterator:
             raise OutOfRangeError("End of sequence") from None
 
     def get_next_as_optional(self):
-        """The next element as an :class:`Optional` (empty at the end)."""
+        """The next element as a ``tf.experimental.Optional`` (empty at the end)."""
+        spec = self.element_spec
         try:
-            return Optional(next(self))
+            return Optional(next(self), True, spec)
         except StopIteration:
-            return Optional(None, has_value=False)
+            return Optional.empty(spec)
+
+    @property
+    def _type_spec(self):
+        return IteratorSpec(self.element_spec)
 
     def _checkpoint_state(self):
         """The state ``tf.train.Checkpoint`` saves (JSON text)."""
@@ -96,17 +99,27 @@ class NumpyIterator(DatasetIterator):
         return f"<NumpyIterator over {self._dataset!r}>"
 
 
-class Optional:
-    """A value that may be absent, as ``tf.experimental.Optional``."""
+class IteratorSpec:
+    """The type of an iterator: the spec of its elements (``tf.data.IteratorSpec``)."""
 
-    def __init__(self, value, has_value=True):
-        self._value = value
-        self._has_value = has_value
+    __slots__ = ("_element_spec",)
 
-    def has_value(self):
-        return Tensor(np.array(self._has_value))
+    def __init__(self, element_spec):
+        self._element_spec = element_spec
 
-    def get_value(self):
-        if not self._has_value:
-            raise InvalidArgumentError("The Optional has no value.")
-        return self._value
+    @property
+    def value_type(self):
+        return DatasetIterator
+
+    @property
+    def _shape(self):
+        return None  # an iterator is no tensor: it has no static shape of its own
+
+    def __eq__(self, other):
+        return type(other) is IteratorSpec and other._element_spec == self._element_spec
+
+    def __hash__(self):
+        return hash(("IteratorSpec", repr(self._element_spec)))
+
+    def __repr__(self):
+        return f"IteratorSpec({self._element_spec!r},)"

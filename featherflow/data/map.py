@@ -12,7 +12,7 @@ import concurrent.futures
 import os
 import warnings
 
-from featherflow.data import structure, tracing, vectorize
+from featherflow.data import debug_mode, structure, tracing, vectorize
 from featherflow.data.batch import stack
 from featherflow.data.dataset import AUTOTUNE, END, UNKNOWN, Dataset
 from featherflow.data.functions import ElementFunction, annotate
@@ -21,7 +21,7 @@ from featherflow.data.vectorize import BatchedFunction
 
 def worker_count(num_parallel_calls, options, what):
     """Threads for a parallel transformation, or 0 for running in the consumer's thread."""
-    if num_parallel_calls is None:
+    if num_parallel_calls is None or debug_mode.enabled():
         return 0
     n = int(num_parallel_calls)
     cap = options.threading.private_threadpool_size or os.cpu_count() or 1

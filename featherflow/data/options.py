@@ -4,7 +4,8 @@ featherflow honours ``deterministic`` (parallel ``map``/``interleave`` yield in 
 unless it is False) and ``threading.private_threadpool_size`` (the most worker threads a
 parallel transformation starts). The other settings are TensorFlow's graph-optimisation and
 distribution knobs; they are kept, merged and read back as in TF so code that sets them runs,
-and they change nothing here because featherflow does not rewrite pipelines.
+and they change nothing here because featherflow does not rewrite pipelines. Every setting
+checks its type as TF does (``options.autotune.enabled = 3`` is TF's TypeError).
 """
 
 import enum
@@ -22,16 +23,31 @@ class AutoShardPolicy(enum.IntEnum):
     HINT = 3
 
 
-class ExternalStatePolicy(enum.IntEnum):
+class ExternalStatePolicy(enum.Enum):
+    """``tf.data.experimental.ExternalStatePolicy`` (a plain Enum, as in TF)."""
+
     WARN = 0
     IGNORE = 1
     FAIL = 2
 
 
+class AutotuneAlgorithm(enum.Enum):
+    """``tf.data.experimental.AutotuneAlgorithm``: accepted and kept; featherflow does not
+    autotune, so the choice changes nothing."""
+
+    DEFAULT = 0
+    HILL_CLIMB = 1
+    GRADIENT_DESCENT = 2
+    MAX_PARALLELISM = 3
+    STAGE_BASED = 4
+
+
 class _OptionGroup:
-    """A group of named settings: unknown names are refused, as TF refuses them."""
+    """A group of named settings: unknown names are refused, and a value of the wrong type
+    is TF's TypeError (``isinstance`` against the option's type, as TF checks it)."""
 
     _defaults = {}
+    _types = {}
 
     def __init__(self):
         object.__setattr__(self, "_values", {})
@@ -50,9 +66,18 @@ class _OptionGroup:
         if name not in type(self)._defaults:
             known = ", ".join(sorted(type(self)._defaults))
             raise AttributeError(
-                f"Cannot set the property {name!r} on {type(self).__name__}; its options "
+                f"Cannot set the property {name} on {type(self).__name__}; its options "
                 f"are: {known}.")
+        kind = self._kind(name)
+        if kind is not None and not isinstance(value, kind):
+            raise TypeError(
+                f"Property \"{name}\" must be of type {kind}, got: {value} (type: "
+                f"{type(value)})")
         self._values[name] = value
+
+    def _kind(self, name):
+        default = type(self)._defaults[name]
+        return default if isinstance(default, type) else type(self)._types.get(name)
 
     def _merge(self, other):
         for name, value in other._values.items():
@@ -70,24 +95,44 @@ class _OptionGroup:
 
 
 class AutotuneOptions(_OptionGroup):
+    """``tf.data.experimental.AutotuneOptions`` (``Options.autotune``): kept and merged;
+    featherflow does not autotune."""
+
     _defaults = {"enabled": None, "cpu_budget": None, "ram_budget": None,
                  "autotune_algorithm": None}
+    _types = {"enabled": bool, "cpu_budget": int, "ram_budget": int,
+              "autotune_algorithm": AutotuneAlgorithm}
 
 
 class DistributeOptions(_OptionGroup):
+    """``tf.data.experimental.DistributeOptions`` (``Options.experimental_distribute``):
+    ``auto_shard_policy`` is read by the distribution strategies."""
+
     _defaults = {"auto_shard_policy": None, "num_devices": None}
+    _types = {"auto_shard_policy": AutoShardPolicy, "num_devices": int}
+
+
+_OPTIMIZATIONS = (
+    "apply_default_optimizations", "filter_fusion", "filter_parallelization",
+    "inject_prefetch", "map_and_batch_fusion", "map_and_filter_fusion", "map_fusion",
+    "map_parallelization", "noop_elimination", "parallel_batch", "seq_interleave_prefetch",
+    "shuffle_and_repeat_fusion", "warm_start")
 
 
 class OptimizationOptions(_OptionGroup):
-    _defaults = {name: None for name in (
-        "apply_default_optimizations", "filter_fusion", "filter_parallelization",
-        "inject_prefetch", "map_and_batch_fusion", "map_and_filter_fusion", "map_fusion",
-        "map_parallelization", "noop_elimination", "parallel_batch", "seq_interleave_prefetch",
-        "shuffle_and_repeat_fusion", "warm_start")}
+    """``tf.data.experimental.OptimizationOptions`` (``Options.experimental_optimization``):
+    kept and merged; featherflow does not rewrite pipelines."""
+
+    _defaults = {name: None for name in _OPTIMIZATIONS}
+    _types = {name: bool for name in _OPTIMIZATIONS}
 
 
 class ThreadingOptions(_OptionGroup):
+    """``tf.data.ThreadingOptions`` (``Options.threading``): ``private_threadpool_size``
+    caps the threads of a parallel transformation."""
+
     _defaults = {"max_intra_op_parallelism": None, "private_threadpool_size": None}
+    _types = {"max_intra_op_parallelism": int, "private_threadpool_size": int}
 
 
 class Options(_OptionGroup):
@@ -109,6 +154,10 @@ class Options(_OptionGroup):
         "experimental_symbolic_checkpoint": None, "dataset_name": None,
         "framework_type": None,
     }
+    _types = {"deterministic": bool, "experimental_slack": bool,
+              "experimental_external_state_policy": ExternalStatePolicy,
+              "experimental_warm_start": bool, "experimental_symbolic_checkpoint": bool,
+              "dataset_name": str, "framework_type": list}
 
     def __setattr__(self, name, value):
         # the experimental_ names are TF's older spellings of the same settings

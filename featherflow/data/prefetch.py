@@ -9,6 +9,7 @@ and closing the iterator (or dropping it) stops the thread.
 import queue
 import threading
 
+from featherflow.data import debug_mode
 from featherflow.data.dataset import AUTOTUNE, Dataset
 
 #: the queue length for ``prefetch(tf.data.AUTOTUNE)``: enough to hide a slow batch behind
@@ -49,7 +50,7 @@ class PrefetchDataset(Dataset):
         return self._input._peek()
 
     def _iterate(self):
-        if self._size == 0:
+        if self._size == 0 or debug_mode.enabled():
             return self._input._iterate()
         return self._background()
 

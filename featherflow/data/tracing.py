@@ -46,6 +46,7 @@ class Trace:
         self.static = {}  # id(tensor) -> (tensor, static shape); the tensor is kept alive
         self.partitions = {}  # id(row_splits array) -> (array, static row count)
         self.unknown = unknown  # (axis, length) of the input spec's unknown dimensions
+        self.passed = {}  # id(input leaf that is no Tensor) -> (leaf, its input spec)
 
     # -- marks, by the input and by data-dependent ops -------------------------------------
     def set(self, tensor, shape):
@@ -115,6 +116,9 @@ class Trace:
 
     def spec_of(self, value):
         """The spec of one output leaf, with its static shape."""
+        entry = self.passed.get(id(value))
+        if entry is not None:  # an input component returned as it came (a SparseTensor)
+            return entry[1]
         spec = structure.spec_of(value)
         if isinstance(value, Tensor):
             return spec._with_shape(self.shape_of(value))
@@ -210,6 +214,9 @@ def traced_spec(fn, element, input_spec):
             trace.set(a, s._shape)
         elif structure.is_ragged(a) and s._shape is not None:
             trace.set_rows(a, s._shape[0])
+            trace.passed[id(a)] = (a, s)
+        elif not isinstance(a, Tensor):
+            trace.passed[id(a)] = (a, s)
     watched = [a for a in structure.flatten(args) if isinstance(a, Tensor)]
     previous = state.tracing
     state.tracing = trace
@@ -227,8 +234,8 @@ def traced_spec(fn, element, input_spec):
         element = structure.normalize_output(out)
         spec = structure.spec_of(element)
         leaves = [trace.spec_of(raw) if isinstance(raw, Tensor) or structure.is_ragged(raw)
-                  else leaf for raw, leaf in zip(structure.flatten(out),
-                                                  structure.flatten(spec))]
+                  or id(raw) in trace.passed else leaf
+                  for raw, leaf in zip(structure.flatten(out), structure.flatten(spec))]
     finally:
         state.tracing = previous
     return element, structure.pack_as(spec, leaves)

@@ -63,12 +63,12 @@ class DistributedIterator:
         return next(self)
 
     def get_next_as_optional(self):
-        from featherflow.data.iterator import Optional
+        from featherflow.data.optional import Optional
 
         try:
-            return Optional(next(self))
+            return Optional(next(self), True, self.element_spec)
         except StopIteration:
-            return Optional(None, has_value=False)
+            return Optional.empty(self.element_spec)
 
     @property
     def element_spec(self):
