@@ -190,6 +190,7 @@ _LAZY = {
     "compat": "featherflow.api.compat",
     "types": "featherflow.api.types",
     "sysconfig": "featherflow.api.sysconfig",
+    "quantization": "featherflow.api.quantization",
     "experimental": "featherflow.api.experimental",
 }
 
