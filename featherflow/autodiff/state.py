@@ -4,6 +4,8 @@
 thread): featherflow records one training step at a time.
 """
 
+import threading
+
 recording = 0
 
 #: None, or an object whose ``touch(tensor)`` is called when Python reads a Tensor's value or
@@ -11,16 +13,40 @@ recording = 0
 #: that a map function is element-wise (featherflow/data/vectorize.py)
 probe = None
 
-#: None, or the trace of a tf.data map function being traced for its output spec
+#: None, or True while some thread traces a tf.data map function for its output spec
 #: (featherflow/data/tracing.py): primitives are then recorded even without a gradient, so
-#: static shapes can be replayed through them
+#: static shapes can be replayed through them. The trace itself is per thread.
 tracing = None
+_traces = threading.local()
+_active = 0
+_lock = threading.Lock()
+
+
+def begin_trace(trace):
+    """Make ``trace`` this thread's trace; returns the one it replaces (for ``end_trace``)."""
+    global tracing, _active
+    previous = getattr(_traces, "trace", None)
+    _traces.trace = trace
+    with _lock:
+        _active += 1
+        tracing = True
+    return previous
+
+
+def end_trace(previous):
+    global tracing, _active
+    _traces.trace = previous
+    with _lock:
+        _active -= 1
+        tracing = True if _active else None
 
 
 def data_dependent(value, *axes):
     """Mark ``axes`` of ``value`` (a Tensor or RaggedTensor an op just made) as known only
-    from the data, as TensorFlow's shape function of that op says; a no-op unless a map
-    function is being traced. Returns ``value``."""
+    from the data, as TensorFlow's shape function of that op says; a no-op unless this
+    thread is tracing a map function. Returns ``value``."""
     if tracing is not None:
-        tracing.data_dependent(value, axes)
+        trace = getattr(_traces, "trace", None)
+        if trace is not None:
+            trace.data_dependent(value, axes)
     return value

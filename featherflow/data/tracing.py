@@ -218,8 +218,7 @@ def traced_spec(fn, element, input_spec):
         elif not isinstance(a, Tensor):
             trace.passed[id(a)] = (a, s)
     watched = [a for a in structure.flatten(args) if isinstance(a, Tensor)]
-    previous = state.tracing
-    state.tracing = trace
+    previous = state.begin_trace(trace)
     try:
         with GradientTape(persistent=True) as tape:
             tape.watch(watched)
@@ -237,7 +236,7 @@ def traced_spec(fn, element, input_spec):
                   or id(raw) in trace.passed else leaf
                   for raw, leaf in zip(structure.flatten(out), structure.flatten(spec))]
     finally:
-        state.tracing = previous
+        state.end_trace(previous)
     return element, structure.pack_as(spec, leaves)
 
 
