@@ -144,6 +144,13 @@ class Muon(Optimizer):
             x = a * x + (b * gram + (c * gram) @ gram) @ x
         return _swap_last(x) if tall else x
 
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        if self.weight_decay is None:
+            # the base skips decay without `weight_decay`; Keras's Muon still decays AdamW's
+            # variables by `adam_weight_decay`
+            self._apply_weight_decay(trainable_variables, learning_rate)
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
+
     def _apply_weight_decay(self, variables, lr):
         for variable in variables:
             if not self._use_weight_decay(variable):

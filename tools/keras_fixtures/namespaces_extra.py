@@ -508,6 +508,7 @@ OPTIMIZERS = [
     ("muon", "Muon", {}),
     ("muon_lr_no_nesterov", "Muon", {"learning_rate": 0.02, "nesterov": False, "momentum": 0.9, "adam_lr_ratio": 0.5, "ns_steps": 3}),
     ("muon_no_rms_exclude", "Muon", {"learning_rate": 0.01, "rms_rate": None, "exclude_layers": ["bias"], "exclude_embeddings": False, "weight_decay": 0.1, "adam_weight_decay": 0.0}),
+    ("muon_adam_decay_only", "Muon", {"learning_rate": 0.05, "weight_decay": None, "adam_weight_decay": 0.2}),
     ("schedule_free_adamw", "ScheduleFreeAdamW", {}),
     ("schedule_free_adamw_warmup", "ScheduleFreeAdamW", {"learning_rate": 0.05, "warmup_steps": 3, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-6}),
     ("schedule_free_adamw_wd_clip", "ScheduleFreeAdamW", {"learning_rate": 0.01, "weight_decay": 0.05, "clipnorm": 1.0}),
