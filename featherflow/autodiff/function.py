@@ -65,7 +65,7 @@ class Function:
                 out = np.asarray(out)
         else:
             out = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
-        if state.recording and (self.differentiable or state.tracing is not None):
+        if state.recording and self.differentiable:
             needs = tuple([isinstance(x, Tensor) and x._track for x in inputs])
             if True not in needs:
                 return Tensor(out) if self.n_out == 1 else tuple(Tensor(o) for o in out)

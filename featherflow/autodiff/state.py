@@ -14,8 +14,8 @@ recording = 0
 probe = None
 
 #: None, or True while some thread traces a tf.data map function for its output spec
-#: (featherflow/data/tracing.py): primitives are then recorded even without a gradient, so
-#: static shapes can be replayed through them. The trace itself is per thread.
+#: (featherflow/data/tracing.py), so ops whose output length depends on the data can mark it
+#: (``data_dependent``). The trace itself is per thread.
 tracing = None
 _traces = threading.local()
 _active = 0

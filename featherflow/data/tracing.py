@@ -3,8 +3,9 @@
 TensorFlow learns ``map``'s element spec by tracing the function into a graph: each op's
 shape function turns its inputs' static shapes (``None`` where unknown) into its outputs'.
 featherflow runs eagerly, so it runs the function once on the first element (as before)
-while recording every primitive it calls, the way a GradientTape records them, and then
-replays the static shapes through the recorded ops from the input spec:
+under a GradientTape watching the inputs, which records every differentiable primitive the
+function calls, and then replays the static shapes through the recorded ops from the input
+spec:
 
 - ``x[...]`` follows TensorFlow's strided-slice rule: a slice of an unknown dimension is
   unknown (``w[:, :24]`` of ``(None, None, 3)`` is ``(None, None, 3)``), a slice of a known
@@ -21,9 +22,10 @@ replays the static shapes through the recorded ops from the input spec:
   themselves (``featherflow.autodiff.state.data_dependent``), as their TensorFlow shape
   functions do; a RaggedTensor's row count follows its row partition.
 
-A value made without a recorded op (a constant, a non-tensor result) keeps its shape except
-where its length matches an unknown dimension of the input at the same axis, the rule map
-used before. The function runs once either way; iteration never depends on the result.
+A value made without a recorded op (a constant, an op with no gradient such as a comparison
+or ``argmax``, a non-tensor result) keeps its shape except where its length matches an
+unknown dimension of the input at the same axis, the rule map used before. The function
+runs once either way; iteration never depends on the result.
 """
 
 import numpy as np

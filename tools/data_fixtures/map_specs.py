@@ -20,6 +20,17 @@ def _strings(tf):
     return tf.data.Dataset.from_tensor_slices(["a b", "c", "d e f"])
 
 
+def _gradient(tf, x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(tf.where(x > 2.0, x * x, x))
+    return tape.gradient(y, x), tf.argmax(x, axis=-1)
+
+
+def _all(ds):
+    return list(ds.as_numpy_iterator())
+
+
 def _spec(ds):
     return ds.element_spec
 
@@ -35,5 +46,6 @@ SCENARIOS = {
     "split_scalar_and_vector": lambda tf: _spec(_strings(tf).map(lambda s: (tf.strings.split(s), tf.strings.split(tf.stack([s, s]))))),
     "split_then_batch": lambda tf: _spec(_strings(tf).map(lambda s: tf.strings.split(tf.stack([s, s]))).batch(2)),
     "ragged_elementwise_keeps_rows": lambda tf: _spec(_strings(tf).batch(2).map(lambda s: tf.strings.split(s)).map(lambda r: tf.strings.length(r))),
+    "gradient_inside_map": lambda tf: (lambda ds: [ds.element_spec, _all(ds)])(_rows(tf).map(lambda x: _gradient(tf, x * tf.range(4, dtype=tf.float32)))),
     "split_values": lambda tf: [list(_strings(tf).map(lambda s: tf.strings.split(tf.stack([s, s]))).batch(2).map(lambda r: r.row_lengths(axis=2)).as_numpy_iterator())],
 }
