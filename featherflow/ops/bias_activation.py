@@ -2,12 +2,16 @@
 
 import numpy as np
 
+from featherflow.backend import fast
 from featherflow.ops.activations import ELEMENTWISE, FROM_OUTPUT
 from featherflow.ops.parallel import over_batch
 from featherflow.ops.softmax import softmax_array
 
-
 # -- fused bias + activation -----------------------------------------------------------------
+_INF = np.float32(np.inf)
+_RELU_LIMITS = {None: (-_INF, _INF), "linear": (-_INF, _INF), "relu": (np.float32(0), _INF),
+                "relu6": (np.float32(0), np.float32(6))}
+_EMPTY = np.empty(0, np.float32)
 def check_activation(activation, where):
     if activation is not None and activation not in FROM_OUTPUT:
         raise ValueError(
@@ -20,6 +24,14 @@ def bias_act(z, bias, act):
     """``act(z + bias)`` in place on ``z`` (a fresh GEMM result; rows are independent)."""
     if bias is None and act in (None, "linear"):
         return z
+    limits = _RELU_LIMITS.get(act)
+    if (limits is not None and z.dtype == np.float32 and z.ndim == 2 and z.size >= fast.MIN_SIZE
+            and z.flags.c_contiguous and (bias is None or bias.dtype == z.dtype)):
+        kernels = fast.kernels()
+        if kernels is not None:
+            # one compiled pass instead of NumPy's add, maximum and minimum passes
+            kernels.bias_relu_inplace(z, _EMPTY if bias is None else bias, *limits)
+            return z
 
     def part(lo, hi):
         zs = z[lo:hi]
@@ -27,6 +39,9 @@ def bias_act(z, bias, act):
             zs += bias
         if act == "relu":
             np.maximum(zs, 0, out=zs)
+        elif act == "relu6":
+            np.maximum(zs, 0, out=zs)
+            np.minimum(zs, 6, out=zs)
         elif act == "softmax":
             zs[...] = softmax_array(zs)
         elif act not in (None, "linear"):

@@ -257,3 +257,22 @@ def test_lstm_step_kernels_equal_numpy(masked, return_sequences, go_backwards, m
     assert calls.count("lstm_step_backward") == (2 if masked else 7)
     for a, b in zip(off, on):
         np.testing.assert_allclose(b, a, rtol=2e-5, atol=2e-5 * max(1.0, np.abs(a).max()))
+
+
+@needs_numba
+@pytest.mark.parametrize("act", [None, "linear", "relu", "relu6"])
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_bias_relu_kernel_is_bit_for_bit_numpy(act, with_bias):
+    """The compiled bias + ReLU/ReLU6 epilogue of a convolution's GEMM (ops/bias_activation)
+    against NumPy's passes: the same bits, NaN and -0.0 included."""
+    from featherflow.ops.bias_activation import bias_act
+
+    rng = np.random.default_rng(11)
+    z = rng.normal(0, 5, (700, 33)).astype(np.float32)
+    z[5, 3], z[7, 1], z[9, 2] = np.nan, -0.0, np.inf
+    bias = rng.normal(size=33).astype(np.float32) if with_bias else None
+    if act is None and not with_bias:
+        pytest.skip("nothing to do: bias_act returns z")
+    off, on = _both(lambda: bias_act(z.copy(), bias, act))
+    assert np.array_equal(off, on, equal_nan=True)
+    assert np.array_equal(np.signbit(off), np.signbit(on))

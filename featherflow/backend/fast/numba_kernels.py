@@ -327,3 +327,24 @@ def lstm_step_backward(g, tc, c_prev, dh, dc_carry, d):
             do[j] = dhk[j] * t * (o_ - o_ * o_)
             dg[j] = dc * i_ * (_F32(1) - g_ * g_)
             dck[j] = dc * f_
+
+
+@_jit_vec
+def bias_relu_inplace(z, bias, low, high):
+    """``z = min(max(z + bias, low), high)`` row by row in place (z (R, C), bias (C,) or
+    empty): the add, ReLU (low 0, high inf) or ReLU6 (high 6) of a GEMM's output in one pass,
+    the same operations in the same order as NumPy's three passes, so bit for bit equal."""
+    rows, c = z.shape
+    with_bias = bias.shape[0] > 0
+    for i in range(rows):
+        row = z[i]
+        if with_bias:
+            for j in range(c):
+                v = row[j] + bias[j]
+                v = low if v < low else v  # NaN stays NaN, as np.maximum / np.minimum
+                row[j] = high if v > high else v
+        else:
+            for j in range(c):
+                v = row[j]
+                v = low if v < low else v
+                row[j] = high if v > high else v
