@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from featherflow import keras, optimizers
+from featherflow import keras, metrics, optimizers
 from featherflow.autodiff.variable import Variable
 from featherflow.backend import config
 
@@ -55,13 +55,20 @@ def test_optimizer_state_loads_from_keras_files(fx, tmp_path):
     x, y = np.asarray(files["x"], np.float32), np.asarray(files["y"], np.float32)
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     model.set_weights([np.asarray(w, np.float32) for w in fx["weights"]])
-    model.compile(optimizer=getattr(optimizers, fx["class_name"])(**fx["kwargs"]), loss="mse")
+    model.compile(optimizer=getattr(optimizers, fx["class_name"])(**fx["kwargs"]), loss="mse",
+                  metrics=[metrics.R2Score(), metrics.PearsonCorrelation(),
+                           metrics.ConcordanceCorrelation(axis=0)])
     history = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
     np.testing.assert_allclose(history.history["loss"], fx["loss"], rtol=1e-5)
     assert len(model.optimizer.variables) == len(fx["saved_state_names"])
 
     loaded = keras.models.load_model(ROOT / fx["file"])
     assert type(loaded.optimizer).__name__ == fx["class_name"]
+    # the compiled metrics come back from the file's compile config
+    logs = loaded.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
+    assert sorted(logs) == sorted(fx["evaluate_saved"])
+    for key, value in fx["evaluate_saved"].items():
+        np.testing.assert_allclose(logs[key], value, rtol=1e-5, atol=1e-6, err_msg=key)
     for mine, theirs in zip(model.optimizer.variables, loaded.optimizer.variables):
         np.testing.assert_allclose(mine.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-7)
     more = loaded.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)

@@ -565,10 +565,15 @@ def _optimizer_model_files():
             w = [np.round(rng.normal(scale=0.5, size=v.shape), 3).astype("float32")
                  for v in model.get_weights()]
             model.set_weights(w)
-            model.compile(optimizer=getattr(keras.optimizers, cls)(**kwargs), loss="mse")
+            # the files also carry the new metrics in their compile config
+            metrics = [keras.metrics.R2Score(), keras.metrics.PearsonCorrelation(),
+                       keras.metrics.ConcordanceCorrelation(axis=0)]
+            model.compile(optimizer=getattr(keras.optimizers, cls)(**kwargs), loss="mse",
+                          metrics=metrics)
             hist = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
             name = f"model_{cls.lower()}.keras"
             model.save(OUT / "namespaces_extra" / name)
+            evaluated = model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
             more = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
             # the same first epoch with run_eagerly=True (ScheduleFreeAdamW starts otherwise)
             keras.backend.clear_session()
@@ -581,7 +586,7 @@ def _optimizer_model_files():
             out["models"].append({
                 "class_name": cls, "kwargs": kwargs, "file": name, "weights": w,
                 "loss": hist.history["loss"], "loss_after_load": more.history["loss"],
-                "loss_run_eagerly": eager_loss,
+                "loss_run_eagerly": eager_loss, "evaluate_saved": evaluated,
                 "saved_state_names": [v.path for v in model.optimizer.variables],
                 "final_weights": [np.asarray(v) for v in model.get_weights()]})
         return out
