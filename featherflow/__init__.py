@@ -191,6 +191,7 @@ _LAZY = {
     "types": "featherflow.api.types",
     "sysconfig": "featherflow.api.sysconfig",
     "quantization": "featherflow.api.quantization",
+    "queue": "featherflow.api.queues",
     "experimental": "featherflow.api.experimental",
 }
 
