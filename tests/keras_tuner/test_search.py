@@ -147,6 +147,52 @@ def test_hyperband_trains_promoted_trials_from_their_checkpoints(tmp_path):
     assert promoted.metrics.get_history("val_loss")[0].step in (0, 1)
 
 
+@pytest.mark.parametrize("pruner", ["hyperband", "successive_halving"])
+def test_hyperband_with_optuna_pruners_stops_trials_at_the_rungs(tmp_path, pruner):
+    class Counting(kt.Hyperband):
+        epochs_run = []
+
+        def on_epoch_end(self, trial, model, epoch, logs=None):
+            self.epochs_run.append((trial.trial_id, epoch))
+
+    tuner = Counting(build_model, objective="val_loss", max_epochs=3, factor=3, seed=1,
+                     pruner=pruner, directory=tmp_path, project_name=pruner)
+    search(tuner)
+    trials = list(tuner.oracle.trials.values())
+    assert len(trials) == 5  # the configurations of the brackets' first rounds (3 + 2)
+    for trial in trials:
+        values = trial.hyperparameters.values
+        assert values["tuner/epochs"] == 3 and values["tuner/initial_epoch"] == 0
+        assert "tuner/trial_id" not in values and values["tuner/bracket"] in (0, 1)
+    states = {t.number: t for t in tuner.oracle.study.trials}
+    pruned = 0
+    for trial in trials:
+        ran = [e for tid, e in Counting.epochs_run if tid == trial.trial_id]
+        frozen = states[trial.number]
+        # the objective after each epoch trained: steps 1, 2, 3 (Optuna's resource)
+        assert sorted(frozen.intermediate_values) == list(range(1, len(ran) + 1))
+        if frozen.state == optuna.trial.TrialState.PRUNED:
+            pruned += 1
+            assert trial.status == "STOPPED"
+        else:
+            assert trial.status == "COMPLETED" and len(ran) == 3
+    assert pruned >= 1  # seed 1: a configuration worse than the first at epoch 1 stops there
+    assert tuner.get_best_hyperparameters()[0].values["tuner/epochs"] == 3
+
+
+def test_hyperband_pruner_arguments_are_checked(tmp_path):
+    with pytest.raises(ValueError, match="'median' is not a pruner name; use 'hyperband'"):
+        kt.Hyperband(build_model, objective="val_loss", max_epochs=3, pruner="median",
+                     directory=tmp_path)
+    with pytest.raises(ValueError, match="max_resource=10 but max_epochs=3"):
+        kt.Hyperband(build_model, objective="val_loss", max_epochs=3, directory=tmp_path,
+                     pruner=optuna.pruners.HyperbandPruner(max_resource=10))
+    # another pruner keeps KerasTuner's schedule and stops trials on top of it
+    tuner = kt.Hyperband(build_model, objective="val_loss", max_epochs=3, directory=tmp_path,
+                         pruner=optuna.pruners.MedianPruner())
+    assert tuner.oracle._trial_limit() == 6
+
+
 def test_callbacks_and_hparams_runs(tmp_path):
     event_accumulator = pytest.importorskip(
         "tensorboard.backend.event_processing.event_accumulator")

@@ -79,3 +79,19 @@ def test_two_workers_share_one_hyperband_schedule(tmp_path):
     best_first_round = min(trials[:3], key=lambda t: t.score)
     assert trials[3].hyperparameters.values["tuner/trial_id"] == best_first_round.trial_id
     assert all(t.status == "COMPLETED" for t in trials)
+
+
+@pytest.mark.slow  # two subprocesses (~10 s); the pruner mode itself is in test_search.py
+def test_two_workers_share_one_hyperband_pruner_study(tmp_path):
+    """With Optuna's HyperbandPruner doing the halving, two workers take the five
+    configurations between them, none twice, and nobody waits for a round."""
+    storage, ran = run_workers(tmp_path, "hyperband_pruner")
+    assert sorted(ran["worker0"] + ran["worker1"]) == [f"{i:04d}" for i in range(5)]
+    assert ran["worker0"] and ran["worker1"]
+    study = optuna.load_study(study_name="shared", storage=storage)
+    search_trials = [t for t in study.trials if not t.user_attrs.get("featherflow:surplus")]
+    assert len(search_trials) == 5
+    assert all(t.state in (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+               for t in search_trials)
+    for t in search_trials:  # the objective after each epoch trained (steps 1, 2, 3)
+        assert set(t.intermediate_values) <= {1, 2, 3} and 1 in t.intermediate_values

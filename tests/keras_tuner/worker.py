@@ -1,6 +1,6 @@
 """One worker of tests/keras_tuner/test_workers.py: searches the shared study and writes the
 trial ids it ran. Arguments: storage URL, directory, tuner id, output file, barrier dir and
-the tuner ("random" or "hyperband")."""
+the tuner ("random", "hyperband" or "hyperband_pruner")."""
 
 import json
 import os
@@ -40,11 +40,11 @@ if kind == "random":
     Worker = type("Worker", (kt.RandomSearch,), {"run_trial": run_trial})
     tuner = Worker(build_model, objective="val_loss", max_trials=8, seed=7, storage=storage,
                    directory=directory, project_name="shared", tuner_id=tuner_id)
-else:
+else:  # "hyperband", or "hyperband_pruner": Optuna's HyperbandPruner does the halving
     Worker = type("Worker", (kt.Hyperband,), {"run_trial": run_trial})
     tuner = Worker(build_model, objective="val_loss", max_epochs=3, factor=3, seed=7,
                    storage=storage, directory=directory, project_name="shared",
-                   tuner_id=tuner_id)
+                   tuner_id=tuner_id, pruner="hyperband" if kind.endswith("pruner") else None)
 open(os.path.join(barrier, tuner_id), "w").close()
 deadline = time.time() + 60
 while len(os.listdir(barrier)) < 2 and time.time() < deadline:
