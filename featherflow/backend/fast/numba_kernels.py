@@ -341,10 +341,11 @@ def bias_relu_inplace(z, bias, low, high):
         if with_bias:
             for j in range(c):
                 v = row[j] + bias[j]
-                v = low if v < low else v  # NaN stays NaN, as np.maximum / np.minimum
-                row[j] = high if v > high else v
+                # as np.maximum / np.minimum: NaN stays NaN, max(-0.0, 0) is +0.0
+                v = v if (v > low or v != v) else low
+                row[j] = v if (v < high or v != v) else high
         else:
             for j in range(c):
                 v = row[j]
-                v = low if v < low else v
-                row[j] = high if v > high else v
+                v = v if (v > low or v != v) else low
+                row[j] = v if (v < high or v != v) else high
