@@ -73,6 +73,7 @@ class FBetaScore(Metric):
                 f"y_true.shape={tuple(y_true_shape)}. One-hot encode the labels (or give one "
                 f"column per label)."
             )
+        self._num_classes = y_pred_shape[-1]
         shape = () if self.average == "micro" else (y_pred_shape[-1],)
         self.true_positives = self.add_variable(shape, "zeros", name="true_positives")
         self.false_positives = self.add_variable(shape, "zeros", name="false_positives")
@@ -87,6 +88,7 @@ class FBetaScore(Metric):
         y_pred = to_array(y_pred, dt)
         if not self._built:
             self._build(y_true.shape, y_pred.shape)
+        self._check_shapes(y_true, y_pred)
         if self.threshold is None:
             top = np.max(y_pred, axis=-1, keepdims=True)
             # an all-zero row predicts nothing (not every class)
@@ -110,6 +112,15 @@ class FBetaScore(Metric):
         self.false_positives.data[...] += weighted_sum(y_pred * not_true)
         self.false_negatives.data[...] += weighted_sum((1 - y_pred) * y_true)
         self.intermediate_weights.data[...] += weighted_sum(y_true)
+
+    def _check_shapes(self, y_true, y_pred):
+        classes = self._num_classes
+        if y_true.shape != y_pred.shape or y_pred.ndim != 2 or y_pred.shape[-1] != classes:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': y_true and y_pred must both have shape "
+                f"(batch_size, {classes}) (the number of classes seen at the first update); "
+                f"received y_true.shape={y_true.shape} and y_pred.shape={y_pred.shape}."
+            )
 
     def result(self):
         dt = self._np_dtype

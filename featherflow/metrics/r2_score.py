@@ -68,6 +68,13 @@ class R2Score(Metric):
         y_true, y_pred = align(to_array(y_true, dt), to_array(y_pred, dt))
         if not self._built:
             self._build(y_true.shape, y_pred.shape)
+        columns = self.sum.data.shape[0]
+        if y_true.shape != y_pred.shape or y_pred.ndim != 2 or y_pred.shape[-1] != columns:
+            raise ValueError(
+                f"R2Score '{self.name}': y_true and y_pred must both have shape (batch_size, "
+                f"{columns}) (the columns seen at the first update); received "
+                f"y_true.shape={y_true.shape} and y_pred.shape={y_pred.shape}."
+            )
         weight = np.ones((), dt) if sample_weight is None else to_array(sample_weight, dt)
         if weight.ndim == 1:
             weight = weight[:, None]  # one weight per sample, for every column

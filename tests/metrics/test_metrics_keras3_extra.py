@@ -105,9 +105,18 @@ def test_unbuilt_and_bad_input_errors_are_clear():
     with pytest.raises(ValueError, match="one class per pixel"):
         metrics.IoU(3, [0]).update_state([0, 1, 2], [0, 1])
     with pytest.raises(ValueError, match="out of range"):
-        metrics.MeanIoU(2).__class__(2)  # fine
         metrics.IoU(3, [-1])
     with pytest.raises(ValueError, match="num_classes"):
         metrics.MeanIoU(0)
     with pytest.raises(ValueError, match="sample_weight"):
         metrics.IoU(3, [0]).update_state([[0, 1], [2, 1]], [[0, 1], [2, 2]], [1, 2, 3])
+    f1 = metrics.F1Score()
+    f1.update_state(np.eye(3), np.eye(3))
+    with pytest.raises(ValueError, match=r"shape \(batch_size, 3\)"):
+        f1.update_state(np.eye(4), np.eye(4))  # another number of classes
+    with pytest.raises(ValueError, match=r"y_true.shape=\(2, 3\) and y_pred.shape=\(2, 2\)"):
+        metrics.FBetaScore(beta=2.0).update_state(np.ones((2, 3)), np.ones((2, 2)))
+    r2 = metrics.R2Score()
+    r2.update_state(np.ones((3, 2)), np.ones((3, 2)))
+    with pytest.raises(ValueError, match=r"R2Score 'r2_score': .*\(batch_size, 2\)"):
+        r2.update_state(np.ones((3, 1)), np.ones((3, 1)))
