@@ -8,6 +8,7 @@ carry a gradient.
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, TensorShape, as_array, convert_to_tensor, dtype_name
 from featherflow.errors import InvalidArgumentError
 from featherflow.ops import concat
@@ -26,6 +27,13 @@ def _int64(value, argument):
         raise TypeError(f"SparseTensor: `{argument}` must be an int64 tensor, received dtype "
                         f"{dtype_name(a.dtype)}.")
     return Tensor(a.astype(np.int64))
+
+
+def _computed(value):
+    """Whether ``value`` (a dense_shape argument) holds a tensor computed from tracked ones."""
+    if isinstance(value, Tensor):
+        return value._track
+    return isinstance(value, (list, tuple)) and any(_computed(v) for v in value)
 
 
 def _rank_error(argument, expected, array):
@@ -61,6 +69,7 @@ class SparseTensor:
         if type(values) is not Tensor:
             # a Variable is read once, as TF converts it: a later assign leaves st alone
             values = math_ops.identity(values)
+        raw_shape = dense_shape
         dense_shape = _int64(dense_shape, "dense_shape")
         if indices.data.ndim != 2:
             raise _rank_error("indices", 2, indices.data)
@@ -87,6 +96,10 @@ class SparseTensor:
         self._indices = indices
         self._values = values
         self._dense_shape = dense_shape
+        if state.tracing is not None and _computed(raw_shape):
+            # a map function being traced: TF's static shape is dense_shape's constant
+            # value, and one computed from the inputs has none
+            state.data_dependent(self, *range(rank))
 
     @classmethod
     def from_value(cls, sparse_tensor_value):

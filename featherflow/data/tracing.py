@@ -20,7 +20,9 @@ spec:
   (matmul, reductions and concatenations keep the batch dimension unknown);
 - ops whose output length depends on the values (``tf.strings.split``) mark it unknown
   themselves (``featherflow.autodiff.state.data_dependent``), as their TensorFlow shape
-  functions do; a RaggedTensor's row count follows its row partition.
+  functions do; a RaggedTensor's row count follows its row partition; a SparseTensor whose
+  ``dense_shape`` was computed from the inputs has an unknown shape (TF's tracer has no
+  constant value for it).
 
 A value made without a recorded op (a constant, an op with no gradient such as a comparison
 or ``argmax``, a non-tensor result) keeps its shape except where its length matches an
@@ -49,6 +51,7 @@ class Trace:
         self.partitions = {}  # id(row_splits array) -> (array, static row count)
         self.unknown = unknown  # (axis, length) of the input spec's unknown dimensions
         self.passed = {}  # id(input leaf that is no Tensor) -> (leaf, its input spec)
+        self.sparse = {}  # id(SparseTensor) -> (it, the axes of its shape known only from data)
 
     # -- marks, by the input and by data-dependent ops -------------------------------------
     def set(self, tensor, shape):
@@ -59,6 +62,9 @@ class Trace:
         self.partitions[id(splits)] = (splits, nrows)
 
     def data_dependent(self, value, axes):
+        if structure.is_sparse(value):
+            self.sparse[id(value)] = (value, tuple(axes))
+            return
         if structure.is_ragged(value):
             if 0 in axes:
                 self.set_rows(value, None)
@@ -136,6 +142,11 @@ class Trace:
                 inner = self.shape_of(flat)[1:]
                 shape[len(shape) - len(inner):] = inner
             return spec._with_shape(tuple(shape))
+        if structure.is_sparse(value):
+            marked = self.sparse.get(id(value), (None, ()))[1]
+            return spec._with_shape(tuple(
+                None if i in marked or (i, d) in self.unknown else d
+                for i, d in enumerate(spec._shape)))
         return spec
 
 
@@ -235,7 +246,7 @@ def traced_spec(fn, element, input_spec):
         element = structure.normalize_output(out)
         spec = structure.spec_of(element)
         leaves = [trace.spec_of(raw) if isinstance(raw, Tensor) or structure.is_ragged(raw)
-                  or id(raw) in trace.passed else leaf
+                  or structure.is_sparse(raw) or id(raw) in trace.passed else leaf
                   for raw, leaf in zip(structure.flatten(out), structure.flatten(spec))]
     finally:
         state.end_trace(previous)

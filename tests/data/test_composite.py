@@ -5,11 +5,6 @@ from tests.data.scenarios import scenario_test
 
 
 def _skip(name):
-    if name == "sparse_map_spec_from_values":
-        # featherflow has no tracer: map's spec is read from the first element, whose
-        # dense_shape is [1]; TF's traced graph sees a dense_shape computed from the input
-        return ("map's spec comes from the first element (data/map.py _compute_spec): a "
-                "dense_shape computed from the input is static here, None in TF")
     if name == "ragged_batch_fully_known_shape":
         return ("ragged_batch keeps a fully known shape ragged (ragged_rank 0) where TF "
                 "batches it densely: map's specs here can be fully known where TF's are "
