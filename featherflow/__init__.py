@@ -245,6 +245,7 @@ _LAZY_NAMES = {
                                          "nondifferentiable_batch_function"),
     "ragged_fill_empty_rows": ("featherflow.api.ragged_fill", "ragged_fill_empty_rows"),
     "ragged_fill_empty_rows_grad": ("featherflow.api.ragged_fill", "ragged_fill_empty_rows_grad"),
+    "conv": ("featherflow.api.conv_op", "conv"),
 }
 # tf.Module, scopes, slicing, masks... (featherflow/api/core_extra.py takes its __all__ here)
 _CORE_EXTRA_NAMES = (
