@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
+from featherflow.backend import config
 from featherflow.metrics.metric import Metric, align, to_array
 
 _AGGREGATIONS = (None, "uniform_average", "variance_weighted_average")
@@ -46,7 +47,11 @@ class R2Score(Metric):
             )
         self.class_aggregation = class_aggregation
         self.num_regressors = num_regressors
-        self.num_samples = self.add_variable((), "zeros", name="num_samples")
+        # Keras creates the state in floatx whatever `dtype` says (inputs are still cast to
+        # `dtype` first), and the result comes out in the state's dtype
+        self._state_dtype = config.floatx_dtype()
+        self.num_samples = self.add_variable((), "zeros", dtype=self._state_dtype,
+                                             name="num_samples")
         self._built = False
 
     def _build(self, y_true_shape, y_pred_shape):
@@ -57,10 +62,11 @@ class R2Score(Metric):
                 f"Reshape one output column to (batch_size, 1)."
             )
         columns = (y_pred_shape[-1],)
-        self.squared_sum = self.add_variable(columns, "zeros", name="squared_sum")
-        self.sum = self.add_variable(columns, "zeros", name="sum")
-        self.total_mse = self.add_variable(columns, "zeros", name="residual")
-        self.count = self.add_variable(columns, "zeros", name="count")
+        state = self._state_dtype
+        self.squared_sum = self.add_variable(columns, "zeros", dtype=state, name="squared_sum")
+        self.sum = self.add_variable(columns, "zeros", dtype=state, name="sum")
+        self.total_mse = self.add_variable(columns, "zeros", dtype=state, name="residual")
+        self.count = self.add_variable(columns, "zeros", dtype=state, name="count")
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -87,7 +93,7 @@ class R2Score(Metric):
         self.num_samples.data[...] += y_true.size
 
     def result(self):
-        dt = self._np_dtype
+        dt = self._state_dtype
         if not self._built:
             return Tensor(np.asarray(np.nan, dt))
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -9,6 +9,7 @@ rate over the thresholds where the constrained rate reaches its target (0 when n
 import numpy as np
 
 from featherflow.autodiff.tensor import Tensor
+from featherflow.backend import config
 from featherflow.metrics.confusion_matrix import safe_divide, update_confusion_matrix
 from featherflow.metrics.metric import Metric
 
@@ -41,10 +42,16 @@ class _RateAtRate(Metric):
             self.thresholds = [0.0] + inner + [1.0]
             self._evenly = True
         shape = (len(self.thresholds),)
-        self.true_positives = self.add_variable(shape, "zeros", name="true_positives")
-        self.false_positives = self.add_variable(shape, "zeros", name="false_positives")
-        self.true_negatives = self.add_variable(shape, "zeros", name="true_negatives")
-        self.false_negatives = self.add_variable(shape, "zeros", name="false_negatives")
+        # Keras makes these counts in floatx whatever `dtype` says; results follow them
+        state = config.floatx_dtype()
+        self.true_positives = self.add_variable(shape, "zeros", dtype=state,
+                                                name="true_positives")
+        self.false_positives = self.add_variable(shape, "zeros", dtype=state,
+                                                 name="false_positives")
+        self.true_negatives = self.add_variable(shape, "zeros", dtype=state,
+                                                name="true_negatives")
+        self.false_negatives = self.add_variable(shape, "zeros", dtype=state,
+                                                 name="false_negatives")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         update_confusion_matrix(
@@ -64,7 +71,7 @@ class _RateAtRate(Metric):
         # 0.6000000238, so a rate of exactly 0.6 (3 of 5) does not reach it.
         feasible = constrained >= np.float32(self.value).astype(constrained.dtype)
         best = np.max(np.where(feasible, dependent, 0), initial=0)
-        return Tensor(np.asarray(best, self._np_dtype))
+        return Tensor(np.asarray(best, constrained.dtype))
 
     def get_config(self):
         return {**super().get_config(), "class_id": self.class_id,

@@ -202,6 +202,12 @@ METRICS = [
     ("concordance", "ConcordanceCorrelation", {}, "regression", 2, None),
     ("concordance_sw", "ConcordanceCorrelation", {}, "regression", 2, "float"),
     ("concordance_axis0", "ConcordanceCorrelation", {"axis": 0}, "regression", 2, None),
+    # float32 state and results from float64 inputs
+    ("f1_float32", "F1Score", {"average": "weighted", "dtype": "float32"}, "multiclass", 2, "float"),
+    ("r2_float32", "R2Score", {"dtype": "float32"}, "regression", 2, "float"),
+    ("precision_at_recall_float32", "PrecisionAtRecall", {"recall": 0.5, "dtype": "float32"}, "binary", 2, "float"),
+    ("pearson_float32", "PearsonCorrelation", {"dtype": "float32"}, "regression", 2, None),
+    ("one_hot_mean_iou_float64", "OneHotMeanIoU", {"num_classes": 3, "dtype": "float64"}, "seg_onehot", 2, "float"),
 ]
 
 # (scenario, class, kwargs) that Keras refuses in the constructor.
