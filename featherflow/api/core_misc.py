@@ -166,7 +166,9 @@ def type_spec_from_value(value):
     from featherflow.autodiff.tensor import convert_to_tensor
     from featherflow.data import structure
     from featherflow.data.dataset import Dataset
+    from featherflow.data.iterator import DatasetIterator
     from featherflow.data.nested import DatasetSpec
+    from featherflow.data.optional import Optional
 
     if value is None:
         from featherflow.api.none_tensor import NoneTensorSpec  # none_tensor imports this module
@@ -174,7 +176,7 @@ def type_spec_from_value(value):
         return NoneTensorSpec()
     if isinstance(value, Dataset):
         return DatasetSpec(value.element_spec)
-    if hasattr(value, "_type_spec"):  # an iterator or Optional: the spec it says it has
+    if isinstance(value, (DatasetIterator, Optional)):
         return value._type_spec
     if structure.is_ragged(value) or structure.is_sparse(value):
         return structure._leaf_spec(value)

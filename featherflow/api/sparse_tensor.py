@@ -29,13 +29,6 @@ def _int64(value, argument):
     return Tensor(a.astype(np.int64))
 
 
-def _computed(value):
-    """Whether ``value`` (a dense_shape argument) holds a tensor computed from tracked ones."""
-    if isinstance(value, Tensor):
-        return value._track
-    return isinstance(value, (list, tuple)) and any(_computed(v) for v in value)
-
-
 def _rank_error(argument, expected, array):
     return ValueError(f"SparseTensor: `{argument}` must have rank {expected}, received shape "
                       f"{tuple(array.shape)}. Shape must be rank {expected} but is rank "
@@ -96,7 +89,7 @@ class SparseTensor:
         self._indices = indices
         self._values = values
         self._dense_shape = dense_shape
-        if state.tracing is not None and _computed(raw_shape):
+        if state.tracing is not None and state.from_data(raw_shape):
             # a map function being traced: TF's static shape is dense_shape's constant
             # value, and one computed from the inputs has none
             state.data_dependent(self, *range(rank))

@@ -50,3 +50,24 @@ def data_dependent(value, *axes):
         if trace is not None:
             trace.data_dependent(value, axes)
     return value
+
+
+def from_data(value):
+    """Whether ``value`` (a Tensor, or a list of Tensors and numbers) is computed from the
+    inputs of a function being traced, so TensorFlow's tracer knows no constant value for
+    it (what is tracked there was derived from the watched inputs)."""
+    if isinstance(value, (list, tuple)):
+        return any(from_data(v) for v in value)
+    return getattr(value, "_track", False) is True
+
+
+def shape_from_data(value, shape):
+    """``data_dependent`` for an op whose output shape is the value ``value``: the dims
+    that TensorFlow's tracer cannot know (computed from the inputs) are marked."""
+    if tracing is None:
+        return shape
+    if isinstance(value, (list, tuple)):
+        axes = [i for i, v in enumerate(value) if from_data(v)]
+    else:
+        axes = list(range(len(shape.data.shape))) if from_data(value) else []
+    return data_dependent(shape, *axes) if axes else shape

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import config
 from featherflow.errors import InvalidArgumentError
@@ -35,23 +36,37 @@ def range_(start, limit=None, delta=1, dtype=None, name=None):
     """``tf.range``: int32 for integer arguments, ``floatx`` for floats."""
     if limit is None:
         start, limit = 0, start
-    start, limit, delta = (np.asarray(data(v)).item() for v in (start, limit, delta))
+    arguments = (start, limit, delta)
+    start, limit, delta = (np.asarray(data(v)).item() for v in arguments)
     if delta == 0:
         raise InvalidArgumentError(f"range: requires delta != 0: {delta}.")
     out = np.arange(start, limit, delta)
+    typed = [data(v).dtype for v in arguments if hasattr(data(v), "dtype")]
+    if dtype is None and typed:
+        # TF infers the dtype from its tensor arguments, the widest of int32 < int64 <
+        # float16 < float32 < float64 (Python numbers count as int32 / float32)
+        order = ["int32", "int64", "float16", "float32", "float64"]
+        names = [d.name for d in typed if d.name in order]
+        names += ["float32" if isinstance(v, float) else "int32" for v in arguments
+                  if not hasattr(data(v), "dtype")]
+        if names:
+            dtype = max(names, key=order.index)
     if dtype is not None:
         out = out.astype(dtype)
     elif out.dtype.kind == "i":
         out = out.astype(np.int32)
     else:
         out = out.astype(config.floatx_dtype())  # the arguments were Python numbers
-    return Tensor(out)
+    out = Tensor(out)
+    if state.tracing is not None and state.from_data(arguments):
+        state.data_dependent(out, 0)  # a traced map function: the length is the data's
+    return out
 
 
 def fill(dims, value, name=None):
     """A tensor of shape ``dims`` filled with ``value`` (``tf.fill``)."""
     v = as_array(value)
-    return Tensor(np.full(int_tuple(dims), v, dtype=v.dtype))
+    return state.shape_from_data(dims, Tensor(np.full(int_tuple(dims), v, dtype=v.dtype)))
 
 
 def _float_dtype(dtype):
@@ -60,12 +75,12 @@ def _float_dtype(dtype):
 
 def zeros(shape, dtype=None, name=None):
     """Zeros of ``shape`` (``floatx`` unless ``dtype`` is given), as ``tf.zeros``."""
-    return Tensor(np.zeros(int_tuple(shape), _float_dtype(dtype)))
+    return state.shape_from_data(shape, Tensor(np.zeros(int_tuple(shape), _float_dtype(dtype))))
 
 
 def ones(shape, dtype=None, name=None):
     """Ones of ``shape`` (``floatx`` unless ``dtype`` is given), as ``tf.ones``."""
-    return Tensor(np.ones(int_tuple(shape), _float_dtype(dtype)))
+    return state.shape_from_data(shape, Tensor(np.ones(int_tuple(shape), _float_dtype(dtype))))
 
 
 def zeros_like(input, dtype=None, name=None):
