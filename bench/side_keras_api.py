@@ -319,6 +319,26 @@ def w_lstm(tf, p, repeat):
     )
 
 
+def _w_recurrent(kind):
+    def workload(tf, p, repeat):
+        x, y = classification_data(p["rows"], (100, 32), 2)
+
+        def build():
+            model = tf.keras.Sequential()
+            model.add(tf.keras.Input((100, 32)))
+            model.add(getattr(tf.keras.layers, kind)(64))
+            model.add(tf.keras.layers.Dense(1, activation="sigmoid"))
+            return model
+
+        def compile_kwargs():
+            return {"optimizer": tf.keras.optimizers.Adam(), "loss": "binary_crossentropy"}
+
+        return repeat_fit(tf, repeat, build, compile_kwargs, x, y,
+                          {"epochs": 1, "batch_size": 64}, warmup=True)
+
+    return workload
+
+
 def w_transformer(tf, p, repeat):
     c = TRANSFORMER
     x, y = token_data(p["rows"], c["length"], c["vocab"])
@@ -418,6 +438,8 @@ WORKLOADS = {
     "mlp_predict": w_mlp_predict,
     "cnn": w_cnn,
     "lstm": w_lstm,
+    "gru": _w_recurrent("GRU"),
+    "simple_rnn": _w_recurrent("SimpleRNN"),
     "transformer": w_transformer,
     "data_pipeline": w_pipeline,
     "data_pipeline_per_element": lambda tf, p, repeat: w_pipeline(tf, p, repeat, True),

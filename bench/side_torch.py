@@ -274,6 +274,32 @@ def w_lstm(torch, p, repeat):
     return repeat_train(torch, repeat, build, x, y, 1, 64, warmup=True)
 
 
+def _w_recurrent(kind):
+    def workload(torch, p, repeat):
+        x, y = classification_data(p["rows"], (100, 32), 2)
+        nn = torch.nn
+
+        class LastStep(nn.Module):
+            """The recurrent layer over the sequence, then Linear(1) on the last state."""
+
+            def __init__(self):
+                super().__init__()
+                self.rnn = getattr(nn, kind)(32, 64, batch_first=True)
+                self.head = nn.Linear(64, 1)
+
+            def forward(self, inputs):
+                _, h_n = self.rnn(inputs)
+                return self.head(h_n[-1])
+
+        def build():
+            model = LastStep()
+            return model, torch.optim.Adam(model.parameters()), nn.BCEWithLogitsLoss()
+
+        return repeat_train(torch, repeat, build, x, y, 1, 64, warmup=True)
+
+    return workload
+
+
 def w_transformer(torch, p, repeat):
     from common import TRANSFORMER, token_data
 
@@ -312,6 +338,8 @@ WORKLOADS = {
     "mlp_predict": w_mlp_predict,
     "cnn": w_cnn,
     "lstm": w_lstm,
+    "gru": _w_recurrent("GRU"),
+    "simple_rnn": _w_recurrent("RNN"),
     "transformer": w_transformer,
 }
 

@@ -161,6 +161,23 @@ WORKLOADS = [
         anchors={"keras-tf": "0.65-0.71 s", "torch": "0.36 s"},
     ),
     Workload(
+        "gru",
+        "GRU(64) on 4096 sequences of 100 x 32, Dense(1, sigmoid), batch 64, 1 epoch, Adam, BCE",
+        "s",
+        EPOCH_NOTE + " (torch: nn.GRU)",
+        {"rows": 4096},
+        {"rows": 512},
+    ),
+    Workload(
+        "simple_rnn",
+        "SimpleRNN(64) on 4096 sequences of 100 x 32, Dense(1, sigmoid), batch 64, 1 epoch, "
+        "Adam, BCE",
+        "s",
+        EPOCH_NOTE + " (torch: nn.RNN, tanh)",
+        {"rows": 4096},
+        {"rows": 512},
+    ),
+    Workload(
         "transformer",
         "Transformer encoder classifier: Embedding(1000, 128), 4 post-norm blocks (4 heads x "
         "32, FFN 256 relu, no dropout), mean over 64 tokens, Dense(2); 9600 sequences, batch "

@@ -212,11 +212,14 @@ class SimpleRNN(_Recurrent):
         rt = np.ascontiguousarray(rkernel.T)
         a = np.empty((u, self.batch), x.dtype)
         tanh = self.activation == "tanh"
+        kernels = _step_kernels(tanh, x.dtype, u * self.batch)
         for t in range(self.steps):
             np.matmul(rt, self._operand(t), out=a)
             z = Z[t]
             z += a
-            if tanh:
+            if kernels is not None and H[t + 1].flags.c_contiguous:
+                kernels.tanh_into(z.reshape(-1), H[t + 1].reshape(-1))
+            elif tanh:
                 np.tanh(z, out=H[t + 1])
             else:
                 H[t + 1] = fwd(z)
@@ -483,6 +486,14 @@ class GRU(_Recurrent):
 
     def _activate(self, g, t, rows, kind):
         """Activate ``g`` (the rows ``rows`` of step t) in place; keep the input if needed."""
+        kernels = self.kernels
+        if kernels is not None and g.flags.c_contiguous:
+            flat = g.reshape(-1)
+            if kind == "sigmoid":
+                kernels.sigmoid_of_half_inplace(flat)
+            else:
+                kernels.tanh_inplace(flat)
+            return
         if self.fast:
             np.tanh(g, out=g)
             if kind == "sigmoid":
@@ -509,6 +520,8 @@ class GRU(_Recurrent):
         elif bias is not None:
             b_in = bias
         G = self._begin(x, kernel, b_in, h0, mask, rmask, scale)
+        # the compiled activations (backend/fast): tanh by a vectorized rational function
+        self.kernels = _step_kernels(self.fast, dt, u * self.batch)
         rt = np.ascontiguousarray((rkernel * scale).T)
         T, B, H = self.steps, self.batch, self.H
         RH = np.empty((T, u, B), dt)

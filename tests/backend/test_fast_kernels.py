@@ -276,3 +276,34 @@ def test_bias_relu_kernel_is_bit_for_bit_numpy(act, with_bias):
     off, on = _both(lambda: bias_act(z.copy(), bias, act))
     assert np.array_equal(off, on, equal_nan=True)
     assert np.array_equal(np.signbit(off), np.signbit(on))
+
+
+def _recurrent_run(kind, seed, masked, reset_after=True):
+    rng = np.random.default_rng(seed)
+    kwargs = {"reset_after": reset_after} if kind == "GRU" else {}
+    layer = getattr(tf.keras.layers, kind)(16, return_sequences=True, return_state=True,
+                                           **kwargs)
+    x = tf.constant(rng.normal(size=(5, 7, 3)).astype("float32"))
+    layer.build(x.shape)
+    for w in layer.weights:
+        w.assign(rng.normal(0, 0.6, w.shape).astype("float32"))
+    mask = None
+    if masked:
+        mask = np.ones((5, 7), bool)
+        mask[2, 5:] = False
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        out, h = layer(x, mask=mask)
+        loss = tf.reduce_sum(out * out) + tf.reduce_sum(h)
+    grads = tape.gradient(loss, [x] + layer.trainable_weights)
+    return [np.asarray(v) for v in (out, h, *grads)]
+
+
+@needs_numba
+@pytest.mark.parametrize("kind,masked,reset_after",
+                         [("GRU", False, True), ("GRU", True, False), ("SimpleRNN", False, True),
+                          ("SimpleRNN", True, True)])
+def test_gru_and_simple_rnn_compiled_activations_equal_numpy(kind, masked, reset_after):
+    off, on = _both(lambda: _recurrent_run(kind, 4, masked, reset_after))
+    for a, b in zip(off, on):
+        np.testing.assert_allclose(b, a, rtol=2e-5, atol=2e-5 * max(1.0, np.abs(a).max()))

@@ -280,6 +280,22 @@ def tanh_into(x, out):
 
 
 @_jit_vec
+def tanh_inplace(x):
+    """``x = tanh(x)`` in place (a flat float32 array; one pointer, so the loop vectorizes,
+    which ``tanh_into(x, x)`` would not: its overlap check picks the scalar loop)."""
+    for i in range(x.shape[0]):
+        x[i] = _tanh32(x[i])
+
+
+@_jit_vec
+def sigmoid_of_half_inplace(x):
+    """``x = tanh(x) / 2 + 1/2`` in place: the sigmoid of ``2 x`` (the recurrent layers scale
+    their sigmoid gates' weights by 1/2, so this is the gates' sigmoid)."""
+    for i in range(x.shape[0]):
+        x[i] = _tanh32(x[i]) * _F32(0.5) + _F32(0.5)
+
+
+@_jit_vec
 def lstm_step_forward(g, c_prev, c, tc, h):
     """One LSTM step's elementwise part, in place. ``g`` (4u, B): the gate pre-activations
     in featherflow's internal order i, f, o (their rows already scaled by 1/2: sigmoid(z) =
