@@ -19,8 +19,9 @@ __all__ = [
     "dimension_at_index", "dimension_value", "disable_eager_execution",
     "disable_resource_variables", "disable_v2_behavior", "enable_eager_execution",
     "enable_resource_variables", "enable_v2_behavior", "executing_eagerly", "gfile",
+    "global_variables", "global_variables_initializer", "local_variables_initializer",
     "logging", "placeholder", "reset_default_graph", "resource_variables_enabled",
-    "set_random_seed",
+    "set_random_seed", "tables_initializer", "trainable_variables", "variables_initializer",
 ]
 
 _GRAPH_MODE = (
@@ -67,6 +68,34 @@ def disable_resource_variables():
 def reset_default_graph():
     """There is no default graph to reset (TF 2 eager: the call changes nothing eager code
     sees). Keras state is cleared by ``tf.keras.backend.clear_session()``."""
+
+
+def global_variables_initializer():
+    """None, as TF 2 eager's no-op: variables are initialized when they are created (so
+    ``self.evaluate(tf.compat.v1.global_variables_initializer())`` in a test does nothing)."""
+
+
+def local_variables_initializer():
+    """None, as ``global_variables_initializer``."""
+
+
+def tables_initializer(name="init_all_tables"):
+    """None: lookup tables are initialized when they are created, as in TF 2 eager."""
+
+
+def variables_initializer(var_list, name="init"):
+    """None: the variables are already initialized (TF 2 eager's no-op)."""
+
+
+def global_variables(scope=None):
+    """``[]``, as TF 2 eager: there are no graph collections to list variables from (use
+    ``model.variables`` or ``tf.Module.variables``)."""
+    return []
+
+
+def trainable_variables(scope=None):
+    """``[]``, as ``global_variables`` (use ``model.trainable_variables``)."""
+    return []
 
 
 def placeholder(dtype, shape=None, name=None):

@@ -65,5 +65,6 @@ SCENARIOS = {
     "v1_placeholder_refused": lambda tf: tf.compat.v1.placeholder(tf.float32, [None, 2]),
     "v1_config_text": _config_text,
     "v1_session_run_refused": lambda tf: tf.compat.v1.Session().run(tf.constant(1)),
+    "v1_initializers_and_collections": lambda tf: [tf.compat.v1.global_variables_initializer(), tf.compat.v1.local_variables_initializer(), tf.compat.v1.tables_initializer(), tf.compat.v1.variables_initializer([tf.Variable(1.0)]), tf.compat.v1.global_variables(), tf.compat.v1.trainable_variables()],
     "v1_gfile": lambda tf: [tf.compat.v1.gfile.Exists("."), tf.compat.v1.gfile.IsDirectory("."), tf.compat.v1.gfile.Exists("no/such/file")],
 }
