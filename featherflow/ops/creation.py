@@ -66,7 +66,8 @@ def range_(start, limit=None, delta=1, dtype=None, name=None):
 def fill(dims, value, name=None):
     """A tensor of shape ``dims`` filled with ``value`` (``tf.fill``)."""
     v = as_array(value)
-    return state.shape_from_data(dims, Tensor(np.full(int_tuple(dims), v, dtype=v.dtype)))
+    out = Tensor(np.full(int_tuple(dims), v, dtype=v.dtype))
+    return out if state.tracing is None else state.shape_from_data(dims, out)
 
 
 def _float_dtype(dtype):
@@ -75,12 +76,14 @@ def _float_dtype(dtype):
 
 def zeros(shape, dtype=None, name=None):
     """Zeros of ``shape`` (``floatx`` unless ``dtype`` is given), as ``tf.zeros``."""
-    return state.shape_from_data(shape, Tensor(np.zeros(int_tuple(shape), _float_dtype(dtype))))
+    out = Tensor(np.zeros(int_tuple(shape), _float_dtype(dtype)))
+    return out if state.tracing is None else state.shape_from_data(shape, out)
 
 
 def ones(shape, dtype=None, name=None):
     """Ones of ``shape`` (``floatx`` unless ``dtype`` is given), as ``tf.ones``."""
-    return state.shape_from_data(shape, Tensor(np.ones(int_tuple(shape), _float_dtype(dtype))))
+    out = Tensor(np.ones(int_tuple(shape), _float_dtype(dtype)))
+    return out if state.tracing is None else state.shape_from_data(shape, out)
 
 
 def zeros_like(input, dtype=None, name=None):
