@@ -263,7 +263,8 @@ class SimpleRNN(_Recurrent):
 def _step_kernels(fast, dtype, step_size):
     """The compiled per-step kernels for a float32 sequence with the default activations,
     or None (numba missing or off, another dtype or activation, a tiny step)."""
-    if not fast or dtype != np.float32 or step_size < 256:
+    # a step is smaller than the arrays other kernels need (a compiled call costs ~1 us)
+    if not fast or dtype != np.float32 or step_size < fast_kernels.MIN_SIZE // 16:
         return None
     return fast_kernels.kernels()
 

@@ -303,7 +303,16 @@ def _recurrent_run(kind, seed, masked, reset_after=True):
 @pytest.mark.parametrize("kind,masked,reset_after",
                          [("GRU", False, True), ("GRU", True, False), ("SimpleRNN", False, True),
                           ("SimpleRNN", True, True)])
-def test_gru_and_simple_rnn_compiled_activations_equal_numpy(kind, masked, reset_after):
+def test_gru_and_simple_rnn_compiled_activations_equal_numpy(kind, masked, reset_after,
+                                                            monkeypatch):
+    from featherflow.backend.fast import numba_kernels
+
+    calls = []
+    for name in ("tanh_into", "tanh_inplace", "sigmoid_of_half_inplace"):
+        real = getattr(numba_kernels, name)
+        monkeypatch.setattr(numba_kernels, name,
+                            lambda *a, _real=real, _name=name: (calls.append(_name), _real(*a)))
     off, on = _both(lambda: _recurrent_run(kind, 4, masked, reset_after))
+    assert len(calls) >= 7
     for a, b in zip(off, on):
         np.testing.assert_allclose(b, a, rtol=2e-5, atol=2e-5 * max(1.0, np.abs(a).max()))
