@@ -101,6 +101,19 @@ def _is_tensor_like(value):
     return hasattr(value, "numpy") and callable(value.numpy)
 
 
+def _is_ragged(value):
+    return type(value).__name__ == "RaggedTensor" or isinstance(value, RaggedTensorValue)
+
+
+def _as_list(value):
+    """Nested Python lists of a ragged value (a RaggedTensor or its evaluated value)."""
+    if _is_ragged(value):
+        return value.to_list()
+    if _is_tensor_like(value):
+        value = value.numpy()
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def _np_where(condition):
     # np.where on a 0-d array gives a tuple of no arrays; TF spells it out the same way
     return np.where(np.asarray(condition))
@@ -229,9 +242,8 @@ class TestCase(unittest.TestCase):
 
     def _assertAllCloseRecursive(self, a, b, rtol=1e-6, atol=1e-6, path=None,  # noqa: N802
                                  msg=None):
-        if type(a).__name__ == "RaggedTensor" or type(b).__name__ == "RaggedTensor":
-            a = a.to_list() if type(a).__name__ == "RaggedTensor" else a
-            b = b.to_list() if type(b).__name__ == "RaggedTensor" else b
+        if _is_ragged(a) or _is_ragged(b):
+            a, b = _as_list(a), _as_list(b)
         path = path or []
         path_str = ("[" + "][".join(str(p) for p in path) + "]") if path else ""
         msg = msg if msg else ""
@@ -331,9 +343,8 @@ class TestCase(unittest.TestCase):
 
     def assertAllEqual(self, a, b, msg=None):  # noqa: N802
         """Same shape and the same values (NaN equals NaN for floats)."""
-        if type(a).__name__ == "RaggedTensor" or type(b).__name__ == "RaggedTensor":
-            a = a.to_list() if type(a).__name__ == "RaggedTensor" else a
-            b = b.to_list() if type(b).__name__ == "RaggedTensor" else b
+        if _is_ragged(a) or _is_ragged(b):
+            a, b = _as_list(a), _as_list(b)
             self.assertEqual(np.array(a, dtype=object).tolist(),
                              np.array(b, dtype=object).tolist(), msg)
             return

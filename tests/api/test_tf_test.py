@@ -130,3 +130,13 @@ def test_main_runs_unittest(monkeypatch):
     with pytest.raises(SystemExit) as stop:
         tf.test.main(argv=["prog", "-q"])
     assert stop.value.code == 0
+
+
+def test_ragged_values_compare_as_lists():
+    case = tf.test.TestCase()
+    ragged = tf.ragged.constant([[1.0, 2.0], [3.0]])
+    case.assertAllEqual(case.evaluate(ragged), [[1.0, 2.0], [3.0]])
+    case.assertAllEqual(ragged, [[1.0, 2.0], [3.0]])
+    case.assertAllClose(ragged, [[1.0, 2.0000001], [3.0]])
+    with pytest.raises(AssertionError):
+        case.assertAllEqual(ragged, [[1.0], [2.0, 3.0]])
