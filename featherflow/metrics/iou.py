@@ -53,7 +53,9 @@ class _IoUBase(Metric):
             weight = np.ones((), dt)
         else:
             weight = to_array(sample_weight)
-            if weight.dtype.kind == "f" and dt.kind in "iu":
+            # Keras warns only for weights that carry a float dtype (not for Python lists)
+            if (hasattr(sample_weight, "dtype") and weight.dtype.kind == "f"
+                    and dt.kind in "iu"):
                 warnings.warn(
                     "You are passing weight as `float`, but dtype is `int`. This may result in "
                     "an incorrect weight due to type casting Consider using integer weights.",

@@ -120,3 +120,16 @@ def test_unbuilt_and_bad_input_errors_are_clear():
     r2.update_state(np.ones((3, 2)), np.ones((3, 2)))
     with pytest.raises(ValueError, match=r"R2Score 'r2_score': .*\(batch_size, 2\)"):
         r2.update_state(np.ones((3, 1)), np.ones((3, 1)))
+
+
+def test_iou_warns_for_float_weights_only_when_they_carry_a_dtype():
+    # measured with Keras 3.15.1: a Python list of floats gives no warning, an array does
+    metric = metrics.MeanIoU(2)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        metric.update_state([0, 1], [0, 1], sample_weight=[0.5, 1.5])
+        assert not record
+        metric.update_state([0, 1], [0, 1], sample_weight=np.array([0.5, 1.5]))
+        assert len(record) == 1 and "integer weights" in str(record[0].message)
+    # both truncated to the integer state: 0 + 1 on the diagonal, twice
+    np.testing.assert_array_equal(metric.total_cm.numpy(), [[0, 0], [0, 2]])
