@@ -50,6 +50,9 @@ SCENARIOS = {
     "grad_gather_slices": lambda tf: tf.test.compute_gradient(lambda p: _gather(tf, p), [np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], np.float32)]),
     "grad_unused_arg": lambda tf: tf.test.compute_gradient(lambda x, y: x * 2.0, [np.array([1.0, 2.0], np.float32), np.array([3.0], np.float32)]),
     "grad_tanh_dense": lambda tf: tf.test.compute_gradient(lambda x, w: tf.tanh(tf.matmul(x, w)), [np.array([[0.2, -0.4, 0.6]], np.float32), np.array([[0.5], [-1.5], [0.25]], np.float32)]),
+    "grad_complex": lambda tf: tf.test.compute_gradient(lambda z: z * z, [np.array([1.0 + 2.0j, -0.5j], np.complex64)]),
+    "grad_real_to_complex": lambda tf: tf.test.compute_gradient(lambda x: tf.complex(x, 2.0 * x), [np.array([0.5, 1.5], np.float32)]),
+    "grad_int_refused": lambda tf: tf.test.compute_gradient(lambda x: x * 2, [np.array([1, 2], np.int32)]),
     "grad_not_a_list": lambda tf: tf.test.compute_gradient(tf.square, np.array([1.0], np.float32)),
     # -- TestCase: seeding and evaluate -----------------------------------------------
     "case_setup_seeds": _seeded,
