@@ -3,6 +3,7 @@
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.function import Function
 from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
@@ -228,7 +229,10 @@ def boolean_mask(tensor, mask, axis=None, name=None):
             f"boolean_mask: mask of shape {m.shape} does not match the tensor's axes "
             f"{ax}..{ax + m.ndim - 1} (tensor shape {tuple(shape)})."
         )
-    return GetItem((slice(None),) * ax + (m,))(x)
+    out = GetItem((slice(None),) * ax + (m,))(x)
+    if state.tracing is not None:
+        state.data_dependent(out, ax)  # a traced map function: the count is the data's
+    return out
 
 
 def _scatter_key(indices):

@@ -12,6 +12,7 @@ import math as _pymath
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.autodiff.higher_order import linear_backward
 from featherflow.autodiff.tensor import Tensor
@@ -771,7 +772,9 @@ def where(condition, x=None, y=None, name=None):
     if cond.dtype != np.bool_:
         cond = cond.astype(bool)
     if x is None and y is None:
-        return Tensor(np.argwhere(cond).astype(np.int64))
+        out = Tensor(np.argwhere(cond).astype(np.int64))
+        # a traced map function: the count is the data's
+        return out if state.tracing is None else state.data_dependent(out, 0)
     if x is None or y is None:
         raise ValueError(
             "where: give both x and y (to select values) or neither (to get the indices of "

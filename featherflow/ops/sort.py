@@ -4,6 +4,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor
 from featherflow.ops._convert import data, norm_axis, operand
 from featherflow.ops.indexing import TakeAlong
@@ -55,4 +56,7 @@ def unique(x, out_idx=np.int32, name=None):
     order = np.argsort(first)
     remap = np.empty_like(order)
     remap[order] = np.arange(order.size)
-    return Tensor(vals[order]), Tensor(remap[inv.reshape(-1)].astype(out_idx))
+    values = Tensor(vals[order])
+    if state.tracing is not None:
+        state.data_dependent(values, 0)  # a traced map function: the count is the data's
+    return values, Tensor(remap[inv.reshape(-1)].astype(out_idx))

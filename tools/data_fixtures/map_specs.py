@@ -49,5 +49,6 @@ SCENARIOS = {
     "gradient_inside_map": lambda tf: (lambda ds: [ds.element_spec, _all(ds)])(_rows(tf).map(lambda x: _gradient(tf, x * tf.range(4, dtype=tf.float32)))),
     "shapes_from_values": lambda tf: _spec(tf.data.Dataset.range(1, 4).map(lambda x: (tf.range(x), tf.range(2, x + 3), tf.fill([x], 1.0), tf.zeros([2, x]), tf.ones([x, 3], tf.int32), tf.range(3), tf.fill([2], x)))),
     "range_then_ragged_batch": lambda tf: (lambda ds: [ds.element_spec, _all(ds)])(tf.data.Dataset.range(4).map(tf.range).ragged_batch(2)),
+    "value_dependent_counts": lambda tf: (lambda ds: [ds.element_spec, _all(ds)])(tf.data.Dataset.from_tensor_slices(np.array([[1.0, -2.0, 3.0, 1.0], [-1.0, -1.0, 2.0, 2.0]], np.float32)).map(lambda x: (tf.boolean_mask(x, x > 0), tf.unique(x)[0], tf.where(x > 0), tf.unique(x)[1]))),
     "split_values": lambda tf: [list(_strings(tf).map(lambda s: tf.strings.split(tf.stack([s, s]))).batch(2).map(lambda r: r.row_lengths(axis=2)).as_numpy_iterator())],
 }
