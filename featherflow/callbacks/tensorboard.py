@@ -117,8 +117,9 @@ class TensorBoard(Callback):
     in the validation run after each evaluation; ``batch_<metric>`` every ``update_freq``
     batches; with ``histogram_freq`` a histogram per weight (``<weight path>/histogram``,
     and ``<weight path>/image`` with ``write_images``); with ``write_graph`` the model's
-    JSON under the tag "keras" (the Graphs dashboard's conceptual graph) and its layer graph
-    as a GraphDef (the op graph view; Keras writes its train function's ops there, see
+    JSON under the tag "keras" (the Graphs dashboard's conceptual graph), its layer graph
+    as a GraphDef (the run's op graph view), and the op graph of the first training step
+    (forward, gradients, optimizer updates) under the tag "train_step" (see
     docs/tensorboard.md).
 
     Epoch scalars are kept in memory as one tuple per epoch and written in blocks (at least
@@ -184,6 +185,7 @@ class TensorBoard(Callback):
         self._global_test_batch = 0
         self._saved_state = None
         self._graph_pending = False
+        self._step_graph_written = False
 
     @staticmethod
     def _check_freq(name, value):
@@ -280,6 +282,7 @@ class TensorBoard(Callback):
         self._train_dir = os.path.join(run_dir, "train")
         self._val_dir = os.path.join(run_dir, "validation")
         self._graph_pending = bool(self.write_graph)
+        self._step_graph_written = False
         if self.write_graph:
             self._write_keras_model_summary()
             self._write_layer_graph()
@@ -303,6 +306,9 @@ class TensorBoard(Callback):
 
     def on_train_begin(self, logs=None):
         self._global_train_batch = 0
+        if self.write_graph and not self._step_graph_written and hasattr(
+                self.model, "_step_recorder"):
+            self.model._step_recorder = self._write_step_graph
         # The optimizer may have changed since the last fit: read the learning rate anew.
         self._lr_resolved = False
         self._plans = {}
@@ -312,6 +318,8 @@ class TensorBoard(Callback):
             self._push_default(self._train_writer, 0)
 
     def on_train_end(self, logs=None):
+        if getattr(self.model, "_step_recorder", None) == self._write_step_graph:
+            self.model._step_recorder = None  # a custom train_step records nothing
         self._pop_default()
         if self._graph_pending:
             self._write_layer_graph()  # a Sequential without input shape is built by now
@@ -566,6 +574,20 @@ class TensorBoard(Callback):
         tensor = _proto.tensor(_proto.DT_STRING, [], strings=[text.encode("utf-8")])
         metadata = _proto.summary_metadata("graph_keras_model", content=b"1")
         self._train_writer._events.add_value("keras", tensor, metadata, 0)
+
+    def _write_step_graph(self, x, y, sample_weight, loss, variables):
+        """The op graph of the first training step (forward, loss, gradients and the
+        optimizer's updates) under the tag "train_step" of the train run, as a RunMetadata
+        (plugin graph_run_metadata_graph, as ``tf.summary.trace_export`` writes)."""
+        from featherflow.summary import _step_graph
+
+        graph_def = _step_graph.train_step_graph(self.model.optimizer, x, y, sample_weight,
+                                                 loss, variables)
+        run_metadata = _proto.f_bytes(4, _proto.f_bytes(2, graph_def))
+        tensor = _proto.tensor(_proto.DT_STRING, [], strings=[run_metadata])
+        metadata = _proto.summary_metadata("graph_run_metadata_graph", content=b"1")
+        self._train_writer._events.add_value("train_step", tensor, metadata, 0, time.time())
+        self._step_graph_written = True
 
     def _write_layer_graph(self):
         """The model's layer graph as ``Event.graph_def`` for the Graphs dashboard's op

@@ -80,8 +80,15 @@ def _op_name(fn):
     return _TF_NAMES.get(name, (name, name))
 
 
-def _op_graph_def(outputs, argument_names):
-    """GraphDef bytes of the primitives that made ``outputs``."""
+def _op_graph_def(outputs, argument_names, scope_after=None, updates=()):
+    """GraphDef bytes of the primitives that made ``outputs``.
+
+    ``argument_names``: id of a Tensor (or of the array a Tensor holds) -> (value, name) of
+    the ``Placeholder`` it becomes. ``scope_after``: ``(seq, prefix)``, primitives recorded
+    after number ``seq`` get ``prefix`` (a train step's gradient ops, ``gradient_tape/``).
+    ``updates``: ``(variable, gradient, node name, op, attrs)`` nodes fed by the variable and
+    its gradient (an optimizer's update of each variable).
+    """
     counts = {}
     node_names = {}  # id(primitive or leaf) -> node name
     shapes = {}  # node name -> {output index: shape}
@@ -101,6 +108,8 @@ def _op_graph_def(outputs, argument_names):
             op = "VarHandleOp"
         elif key in argument_names:
             name, op = unique(argument_names[key][1]), "Placeholder"
+        elif id(getattr(value, "data", None)) in argument_names:  # a Tensor made of an input
+            name, op = unique(argument_names[id(value.data)][1]), "Placeholder"
         else:
             name, op = unique("Const"), "Const"
         node_names[key] = name
@@ -117,6 +126,8 @@ def _op_graph_def(outputs, argument_names):
             node_names[id(fn)] = None  # a placeholder while its inputs are visited
             sources = [visit(x) for x in fn.inputs]
             base, op = _op_name(fn)
+            if scope_after is not None and getattr(fn, "_seq", -1) > scope_after[0]:
+                base = scope_after[1] + base
             name = unique(base)
             node_names[id(fn)] = name
             ops.append((getattr(fn, "_seq", 0), name, op, sources))
@@ -125,6 +136,11 @@ def _op_graph_def(outputs, argument_names):
         return name if idx == 0 else f"{name}:{idx}"
 
     out_names = [visit(t) for t in tree.flatten(outputs) if isinstance(t, Tensor)]
+    update_nodes = []
+    for variable, gradient, name, op, attrs in updates:
+        sources = (leaf(variable), visit(gradient))
+        attrs = dict(attrs, _output_shapes=_graph_def._shapes_attr([tuple(variable.shape)]))
+        update_nodes.append(_graph_def._node_def(unique(name), op, sources, attrs))
     nodes = []
     for name, op, value in leaves:
         dtype = _proto.f_varint(6, _graph_def._dtype_enum(getattr(value, "dtype", "float32")))
@@ -139,6 +155,7 @@ def _op_graph_def(outputs, argument_names):
         attrs = {"_output_shapes": _graph_def._shapes_attr(
             [known[i] for i in sorted(known)])}
         nodes.append(_graph_def._node_def(name, op, sources, attrs))
+    nodes.extend(update_nodes)
     for source in out_names:
         nodes.append(_graph_def._node_def(unique("Identity"), "Identity", (source,)))
     return b"".join(nodes) + _proto.f_bytes(

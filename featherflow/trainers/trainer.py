@@ -42,6 +42,10 @@ _RAN_OUT = (
 class Trainer:
     """Mixin giving a model ``compile``, ``fit``, ``evaluate`` and ``predict``."""
 
+    # a callable given (x, y, sample_weight, loss, variables) by the next default
+    # train_step, then cleared: the TensorBoard callback records one step's op graph with it
+    _step_recorder = None
+
     def __init__(self):
         self.optimizer = None
         self.loss = None
@@ -232,6 +236,9 @@ class Trainer:
             state.recording -= 1
         self._track_loss(loss, x)
         grads = backprop([scaled], [None], variables)
+        if self._step_recorder is not None:  # the TensorBoard callback's op graph, once
+            recorder, self._step_recorder = self._step_recorder, None
+            recorder(x, y, sample_weight, scaled, variables)
         if self._reduced == "float16":
             grads = self._float16_gradients(grads, variables)
         self.optimizer.apply(grads, variables)

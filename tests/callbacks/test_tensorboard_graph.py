@@ -206,6 +206,72 @@ def test_trace_state_and_errors(tmp_path):
         tf.summary.trace_export("again", step=0)
 
 
+def step_graph(logdir):
+    """The GraphDef under the tag train_step of a run (a RunMetadata's function graph)."""
+    config_pb2 = pytest.importorskip("tensorboard.compat.proto.config_pb2")
+    tensor_util = pytest.importorskip("tensorboard.util.tensor_util")
+    acc = event_accumulator.EventAccumulator(str(logdir), size_guidance={"tensors": 0})
+    acc.Reload()
+    (event,) = acc.Tensors("train_step")
+    plugin = acc.summary_metadata["train_step"].plugin_data
+    assert (plugin.plugin_name, plugin.content) == ("graph_run_metadata_graph", b"1")
+    run_metadata = config_pb2.RunMetadata.FromString(
+        tensor_util.make_ndarray(event.tensor_proto).item())
+    (function_graph,) = run_metadata.function_graphs
+    return function_graph.pre_optimization_graph
+
+
+EXPECTED_STEP = [  # (name, op, inputs) of the XOR model's first step, in graph order
+    ("x", "Placeholder", []),
+    ("dense/kernel", "VarHandleOp", []), ("dense/bias", "VarHandleOp", []),
+    ("dense_1/kernel", "VarHandleOp", []), ("dense_1/bias", "VarHandleOp", []),
+    ("Dense", "Dense", ["x", "dense/kernel", "dense/bias"]),
+    ("Dense_1", "Dense", ["Dense", "dense_1/kernel", "dense_1/bias"]),
+]
+
+
+def test_fit_writes_the_op_graph_of_one_recorded_train_step(tmp_path):
+    model = xor_model()
+    model.fit(XOR_X, XOR_Y, epochs=2, verbose=0,
+              callbacks=[tf.keras.callbacks.TensorBoard(tmp_path)])
+    graph = step_graph(tmp_path / "train")
+    found = nodes(graph)
+    listed = [(n.name, n.op, list(n.input)) for n in graph.node]
+    assert [e for e in listed if e[0] in dict((n, 0) for n, _, _ in EXPECTED_STEP)] == \
+        EXPECTED_STEP
+    for node in graph.node:  # every edge names a node of the graph
+        for source in node.input:
+            assert source.split(":")[0] in found, (node.name, source)
+    # forward and loss, then the gradients under gradient_tape/, then the optimizer
+    loss = [n for n in graph.node if n.op == "BinaryCrossentropyMean"]
+    assert len(loss) == 1 and "Dense_1" in loss[0].input
+    backward = [n for n in graph.node if n.name.startswith("gradient_tape/")]
+    assert {"MatMul", "Sum"} <= {n.op for n in backward}
+    updates = [n for n in graph.node if n.op == "SGDUpdate"]
+    assert [n.name for n in updates] == [
+        "SGD/update/dense/kernel", "SGD/update/dense/bias", "SGD/update/dense_1/kernel",
+        "SGD/update/dense_1/bias"]
+    for node in updates:
+        variable, gradient = node.input
+        assert node.name.endswith(variable) and gradient.startswith("gradient_tape/")
+        assert shapes(node) == [[d.size for d in found[variable].attr["shape"].shape.dim]]
+        assert node.attr["learning_rate"].f == pytest.approx(0.01)
+        assert node.attr["dtype"].type == 1  # DT_FLOAT
+    assert shapes(found["x"]) == [[4, 2]] and graph.node[-1].op == "Identity"
+    # the layer graph is still the run's graph
+    assert [n.op for n in run_graph(tmp_path / "train").node][-1] == "Dense"
+
+
+def test_recording_the_step_changes_no_number(tmp_path):
+    weights = []
+    for callbacks in ([], [tf.keras.callbacks.TensorBoard(tmp_path)]):
+        model = xor_model()
+        history = model.fit(XOR_X, XOR_Y, epochs=3, verbose=0, callbacks=callbacks)
+        weights.append((history.history["loss"], [w.tolist() for w in model.get_weights()]))
+        assert model._step_recorder is None
+    assert weights[0] == weights[1]
+
+
 @pytest.mark.parametrize("load_fast", ["auto", "false"])
 def test_real_tensorboard_server_serves_the_graphs(tmp_path, load_fast):
     pytest.importorskip("tensorboard.main", reason="the tensorboard package is not installed")
@@ -231,6 +297,12 @@ def test_real_tensorboard_server_serves_the_graphs(tmp_path, load_fast):
             .decode(), graph_pb2.GraphDef())
         assert [n.name for n in conceptual.node] == [
             "sequential/dense_input", "sequential/dense", "sequential/dense_1"]
+        # the recorded train step: the op graph of tag train_step in run "train"
+        assert info["train"]["tags"]["train_step"]["op_graph"] is True
+        step = text_format.Parse(
+            get(f"{base}/data/plugin/graphs/graph?run=train&tag=train_step").decode(),
+            graph_pb2.GraphDef())
+        assert [n.op for n in step.node].count("SGDUpdate") == 4
         # the traced function: the op graph of tag f_trace in run "trace"
         info = poll(lambda: json.loads(get(f"{base}/data/plugin/graphs/info")),
                     lambda i: "trace" in i)
