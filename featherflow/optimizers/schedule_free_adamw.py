@@ -9,7 +9,7 @@ third slot is stored.
 Two measured Keras 3.15.1 behaviours are kept: the recovery of ``x`` reads ``z`` after this
 step's update (Keras's "old" momentum is the live variable on TensorFlow), and ``z`` starts
 as a copy of the variables when the optimizer is built by ``apply_gradients`` or an eager
-``fit`` but at zero when a compiled ``fit`` builds it (docs/training.md).
+``fit`` but at zero when a compiled ``fit``/``train_on_batch`` builds it (docs/training.md).
 """
 
 import numpy as np
@@ -65,7 +65,7 @@ class ScheduleFreeAdamW(Optimizer):
         self._momentums, self._velocities = self.add_optimizer_variables(
             var_list, ["momentum", "velocity"])
         # Keras 3.15.1 copies the variables into `momentum` here, but when the optimizer is
-        # built by a compiled `fit` (Keras's default, not run_eagerly) that copy does not
+        # built by a compiled fit/train_on_batch (Keras's default) that copy does not
         # reach the slots and z starts at zero: measured, and followed so fits match.
         if not getattr(self, "_built_in_compiled_fit", False):
             for z, var in zip(self._momentums, var_list):

@@ -378,10 +378,7 @@ class Trainer:
         cbs.on_train_begin()
         # BackupAndRestore (or any callback) may resume an interrupted run at a later epoch
         initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch
-        if self.optimizer is not None and not getattr(self.optimizer, "built", True):
-            # Keras builds the optimizer symbolically in a compiled fit (ScheduleFreeAdamW
-            # starts differently there); run_eagerly=True builds it as apply_gradients does
-            self.optimizer._built_in_compiled_fit = not getattr(self, "run_eagerly", False)
+        self._mark_optimizer_build()
         self._initial_epoch = None
         epoch_logs = {}
         try:
@@ -544,6 +541,13 @@ class Trainer:
         return _concat_nest(outputs)
 
     # -- single batches ---------------------------------------------------------------------
+    def _mark_optimizer_build(self):
+        """Keras builds the optimizer symbolically in a compiled fit/train_on_batch, where
+        ScheduleFreeAdamW starts differently; run_eagerly=True builds it as apply_gradients
+        does. Tell a not yet built optimizer which of the two it gets."""
+        if self.optimizer is not None and not getattr(self.optimizer, "built", True):
+            self.optimizer._built_in_compiled_fit = not getattr(self, "run_eagerly", False)
+
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict=False, reset_metrics=True):
         """One gradient step on one batch; returns the loss (and metrics). ``train_step``
@@ -564,6 +568,7 @@ class Trainer:
         x, y, sw = data_adapters.to_tensors((x, y, sw))
         if not self.built:
             self(x, training=False)
+        self._mark_optimizer_build()
         logs = self._logs_from(self.train_step((x, y, sw)))
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 

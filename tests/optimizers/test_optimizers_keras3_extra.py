@@ -96,6 +96,18 @@ def test_optimizer_state_loads_from_keras_files(fx, tmp_path):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
+@pytest.mark.parametrize("mode", ["compiled", "eager"])
+def test_schedule_free_train_on_batch_matches_keras(mode):
+    fx = FIXTURE["schedule_free_train_on_batch"]
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.set_weights([np.asarray(w, np.float32) for w in fx["weights"]])
+    model.compile(optimizer=optimizers.ScheduleFreeAdamW(0.05), loss="mse",
+                  run_eagerly=mode == "eager")
+    x, y = np.asarray(fx["x"], np.float32), np.asarray(fx["y"], np.float32)
+    losses = [float(model.train_on_batch(x, y)) for _ in range(3)]
+    np.testing.assert_allclose(losses, fx[mode], rtol=1e-5)
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="clip_threshold"):
         optimizers.Adafactor(clip_threshold=0)

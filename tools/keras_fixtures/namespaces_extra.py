@@ -600,11 +600,36 @@ def _optimizer_model_files():
         keras.config.set_floatx("float64")
 
 
+def _schedule_free_train_on_batch():
+    """train_on_batch losses, compiled and run_eagerly (the optimizer starts differently)."""
+    import keras
+
+    keras.config.set_floatx("float32")
+    try:
+        rng = rng_for("ns-fit/schedule_free_train_on_batch")
+        x = np.round(rng.normal(size=(8, 3)), 3).astype("float32")
+        y = np.round(rng.normal(size=(8, 2)), 3).astype("float32")
+        w = [np.round(rng.normal(size=(3, 2)), 3).astype("float32"), np.zeros(2, "float32")]
+        out = {"x": x, "y": y, "weights": w}
+        for eager in (False, True):
+            keras.backend.clear_session()
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+            model.set_weights(w)
+            model.compile(optimizer=keras.optimizers.ScheduleFreeAdamW(0.05), loss="mse",
+                          run_eagerly=eager)
+            out["eager" if eager else "compiled"] = [float(model.train_on_batch(x, y))
+                                                     for _ in range(3)]
+        return out
+    finally:
+        keras.config.set_floatx("float64")
+
+
 def run():
     import keras
 
     _write("optimizers", {"keras_version": keras.__version__,
-                          "scenarios": _optimizer_scenarios(), "files": _optimizer_model_files()})
+                          "scenarios": _optimizer_scenarios(), "files": _optimizer_model_files(),
+                          "schedule_free_train_on_batch": _schedule_free_train_on_batch()})
 
     _write("callbacks", {"keras_version": keras.__version__, **_swap_ema_scenarios()})
 
