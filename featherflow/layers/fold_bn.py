@@ -27,6 +27,7 @@ import numpy as np
 from featherflow import activations
 from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor
+from featherflow.backend import fast
 from featherflow.graph import DIRECT, DIRECT_TRAINING, PROTOCOL, Step
 from featherflow.layers.activations import ReLU
 from featherflow.layers.conv import Conv2D, DepthwiseConv2D
@@ -39,6 +40,9 @@ from featherflow.ops import depthwise_conv as depthwise_ops
 ENABLED = True
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_INF = np.float32(np.inf)
+_LIMITS = {None: (-_INF, _INF), "relu": (np.float32(0), _INF),
+           "relu6": (np.float32(0), np.float32(6))}
 
 
 def _relu_kind(layer):
@@ -61,12 +65,13 @@ class ConvBatchNorm:
     """A Conv2D / DepthwiseConv2D (linear), its BatchNormalization, and optionally the
     activation layer after it, as one plan step (see the module docstring)."""
 
-    __slots__ = ("conv", "bn", "act", "relu", "depthwise")
+    __slots__ = ("conv", "bn", "act", "relu", "depthwise", "_sizes")
 
     def __init__(self, conv, bn, act=None):
         self.conv, self.bn, self.act = conv, bn, act
         self.relu = None if act is None else _relu_kind(act)
         self.depthwise = type(conv) is DepthwiseConv2D
+        self._sizes = {}  # input shape -> output size (the layer's shape rule is slow)
 
     def _unfolded(self, x, training):
         y = self.conv.call(x)
@@ -106,6 +111,11 @@ class ConvBatchNorm:
         else:
             y = self._conv(x, kernel, None, None)
             z = y.data
+            kernels = fast.kernels() if dt == np.float32 and z.flags.c_contiguous else None
+            if kernels is not None:
+                low, high = _LIMITS[act]
+                kernels.scale_bias_relu_inplace(z.reshape(-1, z.shape[-1]), a, b, low, high)
+                return y if self.act is None or self.relu is not None else self.act.call(y)
             z *= a
             z += b
             if act == "relu":
@@ -118,8 +128,13 @@ class ConvBatchNorm:
         return y
 
     def _out_size(self, x):
-        shape = self.conv.compute_output_shape(x.data.shape)
-        return int(np.prod(shape))
+        key = x.data.shape
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) > 64:
+                self._sizes.clear()
+            size = self._sizes[key] = int(np.prod(self.conv.compute_output_shape(key)))
+        return size
 
     def _conv(self, x, kernel, bias, act):
         conv = self.conv

@@ -365,3 +365,18 @@ def bias_relu_inplace(z, bias, low, high):
                 v = row[j]
                 v = v if (v > low or v != v) else low
                 row[j] = v if (v < high or v != v) else high
+
+
+@_jit_vec
+def scale_bias_relu_inplace(z, scale, bias, low, high):
+    """``z = min(max(z * scale + bias, low), high)`` row by row in place (z (R, C), scale and
+    bias (C,)): an inference BatchNormalization folded onto a convolution's output, with its
+    ReLU/ReLU6 (low -inf, high inf: none), in one pass. Same operations and order as NumPy's
+    ``z *= scale; z += bias`` then maximum / minimum."""
+    rows, c = z.shape
+    for i in range(rows):
+        row = z[i]
+        for j in range(c):
+            v = row[j] * scale[j] + bias[j]
+            v = v if (v > low or v != v) else low
+            row[j] = v if (v < high or v != v) else high
