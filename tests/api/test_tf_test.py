@@ -156,3 +156,15 @@ def test_complex_numerical_jacobians_are_tfs():
         ours = common.encode(scenarios.SCENARIOS[name](tf))
         common.assert_matches(recorded[name]["tuple"][1], ours["tuple"][1], name,
                               rtol=1e-5, atol=1.25e-4)
+
+
+@pytest.mark.parametrize("name", ["len_fails", "len_not_sized", "empty_fails", "not_empty_fails",
+                                  "same_elements_fails", "contains_subset_fails",
+                                  "no_common_fails", "near_fails", "in_set_fails"])
+def test_failure_messages_are_tfs(name):
+    from data_fixtures import common
+    from data_fixtures import tf_test as scenarios
+
+    expected = common.load("tf_test")["results"][name]
+    actual = common.run(scenarios.SCENARIOS[name], tf)
+    assert actual == expected
