@@ -208,6 +208,16 @@ def w_xor_predict1(tf, p, repeat):
     return per_call_repeats(tf, repeat, p["budget_s"], make_call)
 
 
+def w_xor_predict_on_batch1(tf, p, repeat):
+    x1 = truth_table("xor")[0][:1]
+
+    def make_call():
+        model = xor_ready_model(tf)
+        return lambda: model.predict_on_batch(x1)
+
+    return per_call_repeats(tf, repeat, p["budget_s"], make_call)
+
+
 def w_xor_call1(tf, p, repeat):
     x1 = truth_table("xor")[0][:1]
 
@@ -433,6 +443,7 @@ WORKLOADS = {
     "xor": w_xor,
     "xor_predict1": w_xor_predict1,
     "xor_call1": w_xor_call1,
+    "xor_predict_on_batch1": w_xor_predict_on_batch1,
     "custom_loop": w_custom_loop,
     "mlp": w_mlp,
     "mlp_predict": w_mlp_predict,

@@ -333,6 +333,7 @@ WORKLOADS = {
     "xor": w_xor,
     "xor_predict1": w_xor_predict1,
     "xor_call1": w_xor_call1,
+    "xor_predict_on_batch1": w_xor_predict1,
     "custom_loop": w_custom_loop,
     "mlp": w_mlp,
     "mlp_predict": w_mlp_predict,

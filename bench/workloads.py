@@ -99,6 +99,14 @@ WORKLOADS = [
         anchors={"keras-tf": "29 ms"},
     ),
     Workload(
+        "xor_predict_on_batch1",
+        "predict_on_batch() on 1 sample of the XOR net, per call",
+        "ms",
+        CALL_NOTE + " (torch: no_grad forward, NumPy in and out, as for xor_predict1)",
+        {"budget_s": 2.0},
+        {"budget_s": 0.3},
+    ),
+    Workload(
         "xor_call1",
         "model(x) on 1 sample of the XOR net, per call",
         "ms",
