@@ -10,8 +10,12 @@ outside it go to ``min``/``max``). The ``*_gradient`` functions are those gradie
     x = tf.constant([-0.6, 0.0, 0.37, 1.3])
     tf.quantization.fake_quant_with_min_max_args(x, min=-0.5, max=1.0, num_bits=4)
 
-The other ``tf.quantization`` ops (``quantize``, ``dequantize``, ``quantize_and_dequantize*``,
-``quantized_concat``) produce TF's quantized integer dtypes and are not here.
+``quantize_and_dequantize_v2`` (and the older ``quantize_and_dequantize``) are TF's
+``QuantizeAndDequantizeV4``/``V2`` kernels: the range (given, or the data's min/max) is
+widened on one side so 0 stays a level, values are scaled, rounded half to even (or half up)
+and scaled back, in the input's float dtype; gradients straight through (inside the range
+for ``_v2``). The ops producing TF's quantized integer dtypes (``quantize``, ``dequantize``,
+``quantized_concat``) are not here.
 """
 
 import numpy as np
@@ -24,7 +28,8 @@ __all__ = [
     "fake_quant_with_min_max_args", "fake_quant_with_min_max_args_gradient",
     "fake_quant_with_min_max_vars", "fake_quant_with_min_max_vars_gradient",
     "fake_quant_with_min_max_vars_per_channel",
-    "fake_quant_with_min_max_vars_per_channel_gradient",
+    "fake_quant_with_min_max_vars_per_channel_gradient", "quantize_and_dequantize",
+    "quantize_and_dequantize_v2",
 ]
 
 _F = np.float32
@@ -213,3 +218,123 @@ def fake_quant_with_min_max_vars_per_channel_gradient(gradients, inputs, min, ma
     """TF's per-channel gradient op: (d inputs, d min, d max), one min/max per channel."""
     return _vars_gradient(gradients, inputs, min, max, num_bits, narrow_range,
                           "fake_quant_with_min_max_vars_per_channel_gradient", per_channel=True)
+
+
+# -- quantize_and_dequantize -------------------------------------------------------------------
+def _qdq_range(low, high, signed, num_bits, narrow_range, dtype):
+    """TF's ``ComputeQuantizationRange`` in ``dtype``: (min, max, scale, inverse_scale)."""
+    if signed:
+        qmin = -(1 << (num_bits - 1)) + (1 if narrow_range else 0)
+        qmax = (1 << (num_bits - 1)) - 1
+    else:
+        qmin, qmax = 0, (1 << num_bits) - 1
+    kind = np.dtype(dtype).type
+    low, high = kind(low), kind(high)
+    biggest = np.finfo(dtype).max
+    from_min = kind(qmin) / low if qmin * low > 0 else biggest
+    from_max = kind(qmax) / high if qmax * high > 0 else biggest
+    if from_min < from_max:
+        inverse = low / kind(qmin)
+        return low, kind(qmax) * inverse, kind(from_min), inverse
+    inverse = high / kind(qmax)
+    return kind(qmin) * inverse, high, kind(from_max), inverse
+
+
+def _round(values, mode):
+    if mode == "HALF_TO_EVEN":
+        return np.rint(values)
+    return np.floor(values + values.dtype.type(0.5))  # Eigen's scalar_round_up_op
+
+
+class _QuantizeDequantize(Function):
+    def __init__(self, signed, num_bits, range_given, round_mode, narrow_range, axis,
+                 grad_in_range):
+        self.signed, self.num_bits, self.range_given = signed, num_bits, range_given
+        self.round_mode, self.narrow_range, self.axis = round_mode, narrow_range, axis
+        self.grad_in_range = grad_in_range
+
+    def forward(self, x, low, high):
+        self.x, self.low, self.high = x, low, high
+        if self.axis is None:
+            return self._one(x, low, high)
+        moved = np.moveaxis(x, self.axis, -1)
+        out = np.empty_like(moved)
+        for c in range(moved.shape[-1]):
+            out[..., c] = self._one(moved[..., c], low[c], high[c])
+        return np.moveaxis(out, -1, self.axis)
+
+    def _one(self, x, low, high):
+        if not self.range_given:
+            low, high = x.min(), x.max()
+        low, high, scale, inverse = _qdq_range(low, high, self.signed, self.num_bits,
+                                               self.narrow_range, x.dtype)
+        if self.range_given:
+            x = np.minimum(np.maximum(x, low), high)
+        return (_round(x * scale, self.round_mode) * inverse).astype(x.dtype)
+
+    def backward(self, g):
+        if not self.grad_in_range:
+            return g, None, None
+        low, high = self.low, self.high
+        if self.axis is not None:
+            shape = [1] * self.x.ndim
+            shape[self.axis] = -1
+            low, high = low.reshape(shape), high.reshape(shape)
+        inside = (self.x >= low) & (self.x <= high)
+        return g * inside.astype(g.dtype), None, None
+
+
+def _qdq(input, input_min, input_max, signed_input, num_bits, range_given, round_mode,
+         narrow_range, axis, op, grad_in_range):
+    x = input if isinstance(input, Tensor) else Tensor(np.asarray(as_array(input)))
+    dtype = x.data.dtype
+    if dtype not in (np.float16, np.float32, np.float64):
+        raise InvalidArgumentError(f"{op}: `input` must be float16, float32 or float64; "
+                                   f"received {dtype.name}.")
+    if round_mode not in ("HALF_TO_EVEN", "HALF_UP"):
+        raise InvalidArgumentError(f"{op}: round_mode must be HALF_TO_EVEN or HALF_UP; "
+                                   f"received {round_mode!r}.")
+    num_bits = int(num_bits)
+    if not 0 < num_bits < (62 if signed_input else 63):
+        raise InvalidArgumentError(f"num_bits is out of range: {num_bits} with signed_input_ "
+                                   f"{int(bool(signed_input))}")
+    low = np.asarray(as_array(input_min), dtype)
+    high = np.asarray(as_array(input_max), dtype)
+    if axis is not None:
+        if range_given:
+            # TF 2.21's kernel checks a given range as one scalar pair even per channel
+            raise InvalidArgumentError("input_min must be a scalar. (TF 2.21's kernel takes a "
+                                       "given range only without `axis`; per-channel ranges "
+                                       "come from the data with range_given=False)")
+        axis = int(axis) % x.data.ndim
+        channels = x.data.shape[axis]
+        if low.shape != (channels,) or high.shape != (channels,):
+            raise InvalidArgumentError(f"{op}: with axis={axis}, input_min and input_max must "
+                                       f"have shape [{channels}]; received {list(low.shape)} "
+                                       f"and {list(high.shape)}.")
+    elif low.ndim or high.ndim:
+        raise InvalidArgumentError(f"{op}: input_min and input_max must be scalars without "
+                                   f"`axis`; received {list(low.shape)} and {list(high.shape)}.")
+    if range_given and np.any(low > high):
+        raise InvalidArgumentError(f"Invalid range: input_min {low.tolist()} > input_max "
+                                   f"{high.tolist()}")
+    primitive = _QuantizeDequantize(bool(signed_input), num_bits, bool(range_given), round_mode,
+                                    bool(narrow_range), axis, grad_in_range)
+    return primitive(x, _tensor_or(input_min, low), _tensor_or(input_max, high))
+
+
+def quantize_and_dequantize_v2(input, input_min, input_max, signed_input=True,  # noqa: A002
+                               num_bits=8, range_given=False, round_mode="HALF_TO_EVEN",
+                               name=None, narrow_range=False, axis=None):
+    """TF's ``QuantizeAndDequantizeV4``: quantize to ``num_bits`` and back; the gradient
+    passes where ``input`` lies in ``[input_min, input_max]``."""
+    return _qdq(input, input_min, input_max, signed_input, num_bits, range_given, round_mode,
+                narrow_range, axis, "quantize_and_dequantize_v2", grad_in_range=True)
+
+
+def quantize_and_dequantize(input, input_min, input_max, signed_input=True,  # noqa: A002
+                            num_bits=8, range_given=False, round_mode="HALF_TO_EVEN",
+                            name=None, narrow_range=False, axis=None):
+    """TF's older ``QuantizeAndDequantizeV2``: as ``_v2``, the gradient passing everywhere."""
+    return _qdq(input, input_min, input_max, signed_input, num_bits, range_given, round_mode,
+                narrow_range, axis, "quantize_and_dequantize", grad_in_range=False)

@@ -36,6 +36,15 @@ def _args_tape(tf):
     return tape.gradient(loss, x)
 
 
+def _qdq_tape(tf, fn, **kw):
+    x = tf.constant(X)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = fn(x, -0.5, 1.0, **kw)
+        loss = tf.reduce_sum(y * G)
+    return [y, tape.gradient(loss, x)]
+
+
 SCENARIOS = {
     "args_default": lambda tf: _fq_args(tf),
     "args_small_range": lambda tf: _fq_args(tf, min=-0.5, max=1.0),
@@ -61,5 +70,19 @@ SCENARIOS = {
     "per_channel_vector": lambda tf: tf.quantization.fake_quant_with_min_max_vars_per_channel(M[0], [-0.5, 0.0, -1.0], [0.5, 1.0, 2.0], num_bits=5),
     "per_channel_gradient_op": lambda tf: list(tf.quantization.fake_quant_with_min_max_vars_per_channel_gradient(np.ones_like(M), M, [-0.5, 0.0, -1.0], [0.5, 1.0, 2.0])),
     "per_channel_tape": lambda tf: _vars_tape(tf, True),
+    "qdq_data_range": lambda tf: tf.quantization.quantize_and_dequantize_v2(X, -1.0, 1.0),
+    "qdq_given_range": lambda tf: tf.quantization.quantize_and_dequantize_v2(X, -0.5, 1.0, range_given=True),
+    "qdq_unsigned_4_bits": lambda tf: tf.quantization.quantize_and_dequantize_v2(np.abs(X), 0.0, 1.0, signed_input=False, num_bits=4, range_given=True),
+    "qdq_narrow_half_up": lambda tf: tf.quantization.quantize_and_dequantize_v2(X, -0.5, 1.0, num_bits=3, range_given=True, narrow_range=True, round_mode="HALF_UP"),
+    "qdq_half_to_even_ties": lambda tf: tf.quantization.quantize_and_dequantize_v2(np.array([-1.0, -0.5, 0.5, 1.5, 2.5, 3.0], np.float32), -3.0, 3.0, num_bits=3, range_given=True),
+    "qdq_float64": lambda tf: tf.quantization.quantize_and_dequantize_v2(X.astype(np.float64), -0.75, 2.0, num_bits=5, range_given=True),
+    "qdq_axis": lambda tf: tf.quantization.quantize_and_dequantize_v2(tf.constant(M), tf.constant([-1.0, -0.1, -0.5]), tf.constant([0.6, 2.0, 9.0]), range_given=True, axis=1, num_bits=4),
+    "qdq_axis_data_range": lambda tf: tf.quantization.quantize_and_dequantize_v2(tf.constant(M), tf.constant([0.0, 0.0, 0.0]), tf.constant([0.0, 0.0, 0.0]), axis=-1, num_bits=4),
+    "qdq_axis_first": lambda tf: tf.quantization.quantize_and_dequantize_v2(tf.constant(M), tf.constant([-1.0, -0.1, -0.5, -2.0]), tf.constant([0.6, 2.0, 9.0, 1.0]), range_given=True, axis=0, num_bits=5),
+    "qdq_tape": lambda tf: _qdq_tape(tf, tf.quantization.quantize_and_dequantize_v2, range_given=True),
+    "qdq_v1": lambda tf: tf.quantization.quantize_and_dequantize(X, -0.5, 1.0, range_given=True, num_bits=4),
+    "qdq_v1_tape": lambda tf: _qdq_tape(tf, tf.quantization.quantize_and_dequantize, range_given=True),
+    "qdq_bad_range": lambda tf: tf.quantization.quantize_and_dequantize_v2(X, 1.0, -1.0, range_given=True),
+    "qdq_bad_bits": lambda tf: tf.quantization.quantize_and_dequantize_v2(X, -1.0, 1.0, num_bits=0),
     "per_channel_bad_shape": lambda tf: tf.quantization.fake_quant_with_min_max_vars_per_channel(M, [-0.5, 0.0], [0.5, 1.0]),
 }
