@@ -532,10 +532,17 @@ class GRU(_Recurrent):
         tmp = np.empty((u, B), dt)
         ract, act = self.recurrent_activation, self.activation
         zr_rows, h_rows = slice(0, u2), slice(u2, 3 * u)
+        kernels = self.kernels if self.reset_after else None
+        b_rec = np.empty(0, dt) if b_rec_h is None else np.ascontiguousarray(b_rec_h[:, 0])
         for t in range(T):
             hp = H[t]
             hpm = self._operand(t)
             g = G[t]
+            if kernels is not None and H[t + 1].flags.c_contiguous:
+                np.matmul(rt, hpm, out=a)
+                kernels.gru_step_forward(g, a, b_rec, hp, RH[t], H[t + 1])
+                self._carry(t, (H[t + 1], H[t]))
+                continue
             zr, hh = g[:u2], g[u2:]
             if self.reset_after:
                 np.matmul(rt, hpm, out=a)
@@ -584,12 +591,22 @@ class GRU(_Recurrent):
         else:
             r_zr = np.ascontiguousarray(self.rkernel[:, :u2])
             r_h = np.ascontiguousarray(self.rkernel[:, u2:])
+        kernels = self.kernels if ra else None
         for t in range(self.steps - 1, -1, -1):
             if per_step is not None:
                 dh += per_step[t]
             g = G[t]
-            z, r, hh = g[:u], g[u:u2], g[u2:]
             d = D[t]
+            mf = self._masked(t)
+            if kernels is not None and mf is None:
+                kernels.gru_step_backward(g, H[t], RH[t], dh, d)
+                np.matmul(r_hzr, d[:u3], out=dh_prev)
+                if self.hm is not None:
+                    dh_prev *= self.hm
+                self._pass(None, dh, dh_prev, through=g[:u])
+                dh, dh_prev = dh_prev, dh
+                continue
+            z, r, hh = g[:u], g[u:u2], g[u2:]
             dz = d[u:u2] if ra else d[:u]
             dr = d[u2:u3] if ra else d[u:u2]
             dc = d[u3:] if ra else d[u2:]
@@ -602,7 +619,6 @@ class GRU(_Recurrent):
             np.subtract(1, z, out=one_z)
             np.multiply(dh, one_z, out=dc)
             dc *= dsh
-            mf = self._masked(t)
             if ra:
                 np.multiply(dc, r, out=d[:u])
                 np.multiply(dc, RH[t], out=dr)

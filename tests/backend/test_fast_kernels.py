@@ -308,7 +308,8 @@ def test_gru_and_simple_rnn_compiled_activations_equal_numpy(kind, masked, reset
     from featherflow.backend.fast import numba_kernels
 
     calls = []
-    for name in ("tanh_into", "tanh_inplace", "sigmoid_of_half_inplace"):
+    for name in ("tanh_into", "tanh_inplace", "sigmoid_of_half_inplace", "gru_step_forward",
+                 "gru_step_backward"):
         real = getattr(numba_kernels, name)
         monkeypatch.setattr(numba_kernels, name,
                             lambda *a, _real=real, _name=name: (calls.append(_name), _real(*a)))

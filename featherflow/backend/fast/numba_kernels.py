@@ -380,3 +380,50 @@ def scale_bias_relu_inplace(z, scale, bias, low, high):
             v = row[j] * scale[j] + bias[j]
             v = v if (v > low or v != v) else low
             row[j] = v if (v < high or v != v) else high
+
+
+@_jit_vec
+def gru_step_forward(g, a, b_rec, hp, rh, h):
+    """One GRU step (reset_after=True) after its two GEMMs, in place: ``g`` (3u, B) holds the
+    input projections of z, r (their rows scaled by 1/2 for the tanh form of the sigmoid)
+    and the candidate; ``a`` (3u, B) the recurrent projections (same scaling); ``b_rec``
+    (u,) the candidate's recurrent bias or empty. On return ``g`` holds z, r and the
+    candidate, ``rh`` (u, B) the candidate's recurrent term (kept for the backward) and ``h``
+    (u, B) the new state ``hh + (h_prev - hh) * z``, in NumPy's order of operations."""
+    u3, b = g.shape
+    u = u3 // 3
+    with_bias = b_rec.shape[0] > 0
+    for r in range(2 * u):
+        row, ar = g[r], a[r]
+        for j in range(b):
+            row[j] = _tanh32(row[j] + ar[j]) * _F32(0.5) + _F32(0.5)
+    for k in range(u):
+        z, rr = g[k], g[u + k]
+        cand, ak, rhk, hpk, hk = g[2 * u + k], a[2 * u + k], rh[k], hp[k], h[k]
+        bias = b_rec[k] if with_bias else _F32(0)
+        for j in range(b):
+            v = ak[j] + bias if with_bias else ak[j]
+            rhk[j] = v
+            c = _tanh32(cand[j] + rr[j] * v)
+            cand[j] = c
+            hk[j] = c + (hpk[j] - c) * z[j]
+
+
+@_jit_vec
+def gru_step_backward(g, hp, rh, dh, d):
+    """One unmasked GRU step's elementwise backward (reset_after=True): from z, r, the
+    candidate (``g`` (3u, B)), the previous state ``hp``, the recurrent term ``rh`` and
+    ``dh``, writes ``d`` (4u, B): rows [d of the candidate's recurrent term, dz, dr, d of the
+    candidate], in NumPy's order of operations."""
+    u3, b = g.shape
+    u = u3 // 3
+    for k in range(u):
+        zk, rk, ck, hpk, rhk, dhk = g[k], g[u + k], g[2 * u + k], hp[k], rh[k], dh[k]
+        drec, dz, dr, dc = d[k], d[u + k], d[2 * u + k], d[3 * u + k]
+        for j in range(b):
+            z, r, c, dhj = zk[j], rk[j], ck[j], dhk[j]
+            dz[j] = ((hpk[j] - c) * dhj) * ((_F32(1) - z) * z)
+            dcj = (dhj * (_F32(1) - z)) * (_F32(1) - c * c)
+            dc[j] = dcj
+            drec[j] = dcj * r
+            dr[j] = (dcj * rhk[j]) * ((_F32(1) - r) * r)
