@@ -192,6 +192,7 @@ _LAZY = {
     "sysconfig": "featherflow.api.sysconfig",
     "quantization": "featherflow.api.quantization",
     "queue": "featherflow.api.queues",
+    "profiler": "featherflow.api.profiler",
     "experimental": "featherflow.api.experimental",
 }
 

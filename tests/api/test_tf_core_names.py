@@ -138,3 +138,15 @@ def test_dropout_gradients_by_finite_differences():
     check_gradients(lambda t: tf.nn.experimental.stateless_dropout(t, 0.3, seed=[1, 2]), [x])
     check_gradients(lambda t: tf.nn.experimental.stateless_dropout(
         t, tf.constant(0.5, tf.float64), seed=[4, 2], noise_shape=[3, 1]), [x])
+
+
+def test_profiler_start_refused_with_the_alternative(tmp_path):
+    with pytest.raises(tf.errors.UnimplementedError, match="cProfile"):
+        tf.profiler.experimental.start(str(tmp_path))
+    with pytest.raises(tf.errors.UnimplementedError, match="cProfile"):
+        with tf.profiler.experimental.Profile(str(tmp_path)):
+            pass
+    with pytest.raises(tf.errors.UnimplementedError):
+        tf.profiler.experimental.server.start(6009)
+    with pytest.raises(tf.errors.UnimplementedError):
+        tf.profiler.experimental.client.trace("grpc://localhost:6009", str(tmp_path), 100)

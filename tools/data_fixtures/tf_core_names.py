@@ -274,6 +274,19 @@ SCENARIOS.update({
 })
 
 
+def _trace(tf):
+    with tf.profiler.experimental.Trace("train", step_num=3, _r=1) as trace:
+        value = tf.constant(2.0) * 3.0
+    return [value, trace is not None]
+
+
+SCENARIOS.update({
+    "profiler_options": lambda tf: list(tf.profiler.experimental.ProfilerOptions()) + list(tf.profiler.experimental.ProfilerOptions._fields),
+    "profiler_stop_without_start": lambda tf: tf.profiler.experimental.stop(),
+    "profiler_trace_annotation": _trace,
+})
+
+
 def _with_creator(tf, creator, make):
     with tf.variable_creator_scope(creator):
         return make()
