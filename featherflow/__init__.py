@@ -247,6 +247,8 @@ _LAZY_NAMES = {
     "ragged_fill_empty_rows": ("featherflow.api.ragged_fill", "ragged_fill_empty_rows"),
     "ragged_fill_empty_rows_grad": ("featherflow.api.ragged_fill", "ragged_fill_empty_rows_grad"),
     "conv": ("featherflow.api.conv_op", "conv"),
+    **{_n: ("featherflow.api.graphs", _n) for _n in (
+        "Graph", "Operation", "graph_util", "import_graph_def")},
 }
 # tf.Module, scopes, slicing, masks... (featherflow/api/core_extra.py takes its __all__ here)
 _CORE_EXTRA_NAMES = (

@@ -150,3 +150,11 @@ def test_profiler_start_refused_with_the_alternative(tmp_path):
         tf.profiler.experimental.server.start(6009)
     with pytest.raises(tf.errors.UnimplementedError):
         tf.profiler.experimental.client.trace("grpc://localhost:6009", str(tmp_path), 100)
+
+
+def test_graph_building_refused_with_the_reason():
+    for build in (tf.Graph, tf.Operation, lambda: tf.import_graph_def(None),
+                  lambda: tf.graph_util.import_graph_def(None)):
+        with pytest.raises(RuntimeError, match="builds no graphs"):
+            build()
+    assert not isinstance(tf.constant(1.0), (tf.Graph, tf.Operation))
