@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import InvalidArgumentError
 
@@ -243,6 +244,8 @@ def ensure_shape(x, shape, name=None):
         if not ok:
             raise InvalidArgumentError(f"Shape of tensor {list(t.data.shape)} is not "
                                        f"compatible with expected shape {want}.")
+        if state.tracing is not None:
+            state.refine_shape(t, want)  # a traced map function learns the static shape
     return t
 
 

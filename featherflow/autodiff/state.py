@@ -52,6 +52,25 @@ def data_dependent(value, *axes):
     return value
 
 
+def unknown_shape(value):
+    """Mark ``value`` (a Tensor) as of unknown shape, rank included, as TensorFlow's tracer
+    sees what a Python function returned (``tf.py_function``); a no-op outside a map trace.
+    Returns ``value``."""
+    if tracing is not None:
+        trace = getattr(_traces, "trace", None)
+        if trace is not None:
+            trace.unknown_shape(value)
+    return value
+
+
+def refine_shape(tensor, dims):
+    """``set_shape`` / ``ensure_shape`` inside a traced map function: the static shape takes
+    the known dims of ``dims`` (a list with None for unknown ones), as TF's merge does."""
+    trace = getattr(_traces, "trace", None)
+    if trace is not None:
+        trace.refine(tensor, dims)
+
+
 def from_data(value):
     """Whether ``value`` (a Tensor, or a list of Tensors and numbers) is computed from the
     inputs of a function being traced, so TensorFlow's tracer knows no constant value for

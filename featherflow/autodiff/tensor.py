@@ -239,6 +239,8 @@ class Tensor:
             raise ValueError(
                 f"Tensor's shape {actual} is not compatible with supplied shape "
                 f"{tuple(dims)}.")
+        if state.tracing is not None:
+            state.refine_shape(self, dims)  # a traced map function learns the static shape
 
     def get_shape(self):
         return self.shape

@@ -11,8 +11,9 @@ spec:
   unknown (``w[:, :24]`` of ``(None, None, 3)`` is ``(None, None, 3)``), a slice of a known
   one is computed, an integer index drops the dimension;
 - elementwise ops broadcast static shapes as TensorFlow does (``None`` against a known
-  length > 1 is that length); transpose permutes them; concat sums the joined axis (unknown
-  if any input's is) and stack counts its inputs;
+  length > 1 is that length); transpose permutes them, tile multiplies and pad adds to
+  them; concat sums the joined axis (unknown if any input's is) and stack counts its
+  inputs; what ``tf.py_function`` returns has an unknown shape, rank included;
 - an op with one tensor input and an output of the input's shape keeps the input's static
   shape (unary elementwise ops, casts, activations);
 - any other op whose inputs are fully known gives its output's shape; if some input
@@ -55,7 +56,19 @@ class Trace:
 
     # -- marks, by the input and by data-dependent ops -------------------------------------
     def set(self, tensor, shape):
-        self.static[id(tensor)] = (tensor, tuple(shape))
+        """``shape``: a tuple (``None`` for unknown dims), or None for an unknown rank."""
+        self.static[id(tensor)] = (tensor, None if shape is None else tuple(shape))
+
+    def unknown_shape(self, value):
+        if isinstance(value, Tensor):
+            self.set(value, None)
+
+    def refine(self, tensor, dims):
+        static = self.shape_of(tensor)
+        if static is None or len(static) != len(dims):
+            self.set(tensor, dims)
+        else:
+            self.set(tensor, [d if d is not None else w for d, w in zip(static, dims)])
 
     def set_rows(self, ragged, nrows):
         splits = ragged._row_splits
@@ -70,7 +83,10 @@ class Trace:
                 self.set_rows(value, None)
             return
         if isinstance(value, Tensor):
-            shape = list(self.shape_of(value))
+            static = self.shape_of(value)
+            if static is None:
+                return
+            shape = list(static)
             for axis in axes:
                 shape[axis] = None
             self.set(value, shape)
@@ -102,6 +118,8 @@ class Trace:
         inputs = [self.static[id(x)][1] if isinstance(x, Tensor) else np.shape(x)
                   for x in node.inputs]
         tensors = [s for x, s in zip(node.inputs, inputs) if isinstance(x, Tensor)]
+        if any(s is None for s in inputs):
+            return None  # an input of unknown rank: TF's shape functions give none either
         if all(None not in s for s in inputs):
             return concrete
         kind = type(node).__name__
@@ -111,6 +129,11 @@ class Trace:
                 return sliced
         if kind in _BROADCAST or (kind == "NoGrad" and isinstance(node.fn, np.ufunc)):
             return _broadcast(inputs, concrete)
+        if kind == "Pad" and len(node.pads) == len(inputs[0]) == len(concrete):
+            return tuple(None if d is None else d + int(lo) + int(hi)
+                         for d, (lo, hi) in zip(inputs[0], node.pads))
+        if kind == "Tile" and len(node.reps) == len(inputs[0]) == len(concrete):
+            return tuple(None if d is None else d * r for d, r in zip(inputs[0], node.reps))
         if kind == "Transpose" and node.perm is not None and len(node.perm) == len(concrete):
             return tuple(inputs[0][p] for p in node.perm)
         if kind in ("Concat", "Stack") and all(len(s) == len(inputs[0]) for s in inputs):
@@ -138,8 +161,9 @@ class Trace:
             elif (0, shape[0]) in self.unknown:
                 shape[0] = None
             flat = value.flat_values
-            if isinstance(flat, Tensor):
-                inner = self.shape_of(flat)[1:]
+            static = self.shape_of(flat) if isinstance(flat, Tensor) else None
+            if static is not None:
+                inner = static[1:]
                 shape[len(shape) - len(inner):] = inner
             return spec._with_shape(tuple(shape))
         if structure.is_sparse(value):
@@ -223,8 +247,8 @@ def traced_spec(fn, element, input_spec):
     trace = Trace(unknown)
     args = structure.to_tensors(element)
     for s, a in zip(structure.flatten(input_spec), structure.flatten(args)):
-        if isinstance(a, Tensor) and s._shape is not None:
-            trace.set(a, s._shape)
+        if isinstance(a, Tensor):
+            trace.set(a, s._shape)  # None: an input of unknown rank
         elif structure.is_ragged(a) and s._shape is not None:
             trace.set_rows(a, s._shape[0])
             trace.passed[id(a)] = (a, s)

@@ -10,10 +10,20 @@ and the checks, so tutorial code such as
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, as_array, convert_to_tensor
 
 
 def _outputs(result, tout, what):
+    out = _declared(result, tout, what)
+    if state.tracing is not None:
+        # a traced map function: TF knows nothing of a Python function's output shape
+        for tensor in out if isinstance(out, list) else [out]:
+            state.unknown_shape(tensor)
+    return out
+
+
+def _declared(result, tout, what):
     if tout is None or (isinstance(tout, (list, tuple)) and not tout):
         return [] if tout is not None else None
     if isinstance(tout, (list, tuple)):

@@ -27,6 +27,11 @@ def _gradient(tf, x):
     return tape.gradient(y, x), tf.argmax(x, axis=-1)
 
 
+def _set_shape(t, shape):
+    t.set_shape(shape)
+    return t
+
+
 def _all(ds):
     return list(ds.as_numpy_iterator())
 
@@ -50,5 +55,12 @@ SCENARIOS = {
     "shapes_from_values": lambda tf: _spec(tf.data.Dataset.range(1, 4).map(lambda x: (tf.range(x), tf.range(2, x + 3), tf.fill([x], 1.0), tf.zeros([2, x]), tf.ones([x, 3], tf.int32), tf.range(3), tf.fill([2], x)))),
     "range_then_ragged_batch": lambda tf: (lambda ds: [ds.element_spec, _all(ds)])(tf.data.Dataset.range(4).map(tf.range).ragged_batch(2)),
     "value_dependent_counts": lambda tf: (lambda ds: [ds.element_spec, _all(ds)])(tf.data.Dataset.from_tensor_slices(np.array([[1.0, -2.0, 3.0, 1.0], [-1.0, -1.0, 2.0, 2.0]], np.float32)).map(lambda x: (tf.boolean_mask(x, x > 0), tf.unique(x)[0], tf.where(x > 0), tf.unique(x)[1]))),
+    "common_ops": lambda tf: _spec(_rows(tf).map(lambda x: (tf.one_hot(tf.cast(x[:, 0], tf.int32), 3), tf.reshape(x, [tf.shape(x)[0], 2, 2]), tf.tile(x, [2, 1]), tf.gather(x, [0, 2], axis=1), tf.gather(x, [0, 1]), tf.pad(x, [[1, 1], [0, 2]]), tf.squeeze(x[:, :1], axis=1), tf.reduce_sum(x, axis=1, keepdims=True), tf.image.resize(x[:, :, None, None], [5, 6]), tf.nn.softmax(x), tf.argmax(x, axis=1), tf.stack([x, x], axis=1)))),
+    "string_ops": lambda tf: _spec(_strings(tf).batch(2).map(lambda s: (tf.strings.length(s), tf.strings.upper(s), tf.strings.join([s, s], separator="-"), tf.strings.substr(s, 0, 1), tf.strings.to_hash_bucket_fast(s, 5)))),
+    "py_function": lambda tf: _spec(_rows(tf).map(lambda x: tf.py_function(lambda t: t * 2, [x], tf.float32))),
+    "py_function_then_ops": lambda tf: (lambda ds: [ds.element_spec, ds.map(lambda y: y + 1).element_spec, ds.batch(2).element_spec])(tf.data.Dataset.range(3).map(lambda x: tf.py_function(lambda t: t * 2, [x], tf.int64))),
+    "py_function_set_shape": lambda tf: _spec(_rows(tf).map(lambda x: _set_shape(tf.py_function(lambda t: t * 2, [x], tf.float32), [None, 4]))),
+    "py_function_ensure_shape": lambda tf: _spec(_rows(tf).map(lambda x: tf.ensure_shape(tf.py_function(lambda t: t * 2, [x], tf.float32), [None, 4]))),
+    "set_shape_refines": lambda tf: _spec(_batches(tf).map(lambda w: _set_shape(w, [None, 4, 3]))),
     "split_values": lambda tf: [list(_strings(tf).map(lambda s: tf.strings.split(tf.stack([s, s]))).batch(2).map(lambda r: r.row_lengths(axis=2)).as_numpy_iterator())],
 }
