@@ -193,6 +193,7 @@ _LAZY = {
     "quantization": "featherflow.api.quantization",
     "queue": "featherflow.api.queues",
     "profiler": "featherflow.api.profiler",
+    "xla": "featherflow.api.xla",
     "experimental": "featherflow.api.experimental",
 }
 

@@ -284,6 +284,9 @@ SCENARIOS.update({
     "profiler_options": lambda tf: list(tf.profiler.experimental.ProfilerOptions()) + list(tf.profiler.experimental.ProfilerOptions._fields),
     "profiler_stop_without_start": lambda tf: tf.profiler.experimental.stop(),
     "profiler_trace_annotation": _trace,
+    "xla_compile": lambda tf: [tf.xla.experimental.compile(lambda: 1), tf.xla.experimental.compile(lambda x, y: x + y, [tf.constant(1.0), 2.0]), tf.xla.experimental.compile(lambda x: (x * 2, x), [tf.constant([1.0])])],
+    "xla_compile_none_refused": lambda tf: tf.xla.experimental.compile(lambda: None),
+    "xla_jit_scope_refused": lambda tf: tf.xla.experimental.jit_scope().__enter__(),
 })
 
 
