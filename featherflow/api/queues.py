@@ -14,8 +14,6 @@ TF's order.
     features, label = q.dequeue()
 """
 
-import heapq
-import itertools
 import threading
 
 import numpy as np
@@ -296,7 +294,8 @@ class PaddingFIFOQueue(FIFOQueue):
 
 class PriorityQueue(QueueBase):
     """Elements come out lowest priority first: the first component of each element is its
-    int64 priority (not among ``types``), as TF's."""
+    int64 priority (not among ``types``), as TF's. Equal priorities come out in the order
+    TF's ``std::priority_queue`` gives them (its binary heap, reproduced step by step)."""
 
     _kind = "PriorityQueue"
 
@@ -309,16 +308,48 @@ class PriorityQueue(QueueBase):
             names = ["priority"] + list(names) if isinstance(names, (list, tuple)) else names
         super().__init__([int64] + types, shapes, names, name, capacity)
         self._heap = []
-        self._order = itertools.count()
 
     def _count(self):
         return len(self._heap)
 
+    def _sift_up(self, hole, entry):
+        # libstdc++'s __push_heap with TF's comparator (a larger priority sinks)
+        heap = self._heap
+        parent = (hole - 1) // 2
+        while hole > 0 and heap[parent][0] > entry[0]:
+            heap[hole] = heap[parent]
+            hole = parent
+            parent = (hole - 1) // 2
+        heap[hole] = entry
+
     def _put(self, element):
-        heapq.heappush(self._heap, (int(element[0]), next(self._order), element))
+        self._heap.append(None)
+        self._sift_up(len(self._heap) - 1, (int(element[0]), element))
 
     def _take(self):
-        return heapq.heappop(self._heap)[2]
+        # libstdc++'s pop_heap: the hole left at the top walks down to a leaf, then the
+        # last entry is sifted up from there
+        heap = self._heap
+        top = heap[0]
+        length = len(heap) - 1
+        if length > 0:
+            last = heap[length]
+            hole = child = 0
+            while child < (length - 1) // 2:
+                child = 2 * (child + 1)
+                if heap[child][0] > heap[child - 1][0]:
+                    child -= 1
+                heap[hole] = heap[child]
+                hole = child
+            if length % 2 == 0 and child == (length - 2) // 2:
+                child = 2 * (child + 1)
+                heap[hole] = heap[child - 1]
+                hole = child - 1
+            heap.pop()
+            self._sift_up(hole, last)
+        else:
+            heap.pop()
+        return top[1]
 
 
 class RandomShuffleQueue(QueueBase):

@@ -73,6 +73,16 @@ def _priority(tf):
     return [q.dequeue(), q.dequeue_many(2), q.size(), [d.name for d in q.dtypes]]
 
 
+def _priority_ties(tf):
+    q = tf.queue.PriorityQueue(20, [tf.int32], shapes=[[]])
+    priorities = [3, 1, 3, 2, 1, 3, 1, 2, 2, 3, 1, 1]
+    q.enqueue_many([tf.constant(priorities, tf.int64), list(range(len(priorities)))])
+    out = [q.dequeue_many(5)]
+    q.enqueue_many([tf.constant([1, 3, 2, 1], tf.int64), [100, 101, 102, 103]])
+    out.append(q.dequeue_many(int(q.size())))
+    return out
+
+
 def _shuffle(tf, seed, n, min_after):
     q = tf.queue.RandomShuffleQueue(20, min_after, tf.int32, shapes=[[]], seed=seed)
     q.enqueue_many([list(range(n))])
@@ -114,6 +124,7 @@ SCENARIOS = {
     "padding": _padding,
     "padding_needs_shapes": lambda tf: tf.queue.PaddingFIFOQueue(2, [tf.int32]),
     "priority": _priority,
+    "priority_ties": _priority_ties,
     "shuffle_seeded": lambda tf: _shuffle(tf, 7, 10, 0),
     "shuffle_seeded_min_after": lambda tf: _shuffle(tf, 11, 8, 3),
     "shuffle_global_and_op_seed": lambda tf: (tf.random.set_seed(4), _shuffle(tf, 2, 12, 0))[1],
