@@ -8,7 +8,7 @@ Example::
     0.01
 """
 
-from featherflow.optimizers import schedules
+from featherflow.optimizers import legacy, schedules
 from featherflow.optimizers.adadelta import Adadelta
 from featherflow.optimizers.adafactor import Adafactor
 from featherflow.optimizers.adagrad import Adagrad
@@ -18,6 +18,7 @@ from featherflow.optimizers.ftrl import Ftrl
 from featherflow.optimizers.lamb import Lamb
 from featherflow.optimizers.lion import Lion
 from featherflow.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from featherflow.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from featherflow.optimizers.muon import Muon
 from featherflow.optimizers.nadam import Nadam
 from featherflow.optimizers.optimizer import Optimizer
@@ -28,14 +29,15 @@ from featherflow.serialization import resolver
 
 __all__ = [
     "ALL_OBJECTS_DICT", "SGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax",
-    "Ftrl", "Lamb", "Lion", "LossScaleOptimizer", "Muon", "Nadam", "Optimizer", "RMSprop",
-    "ScheduleFreeAdamW", "deserialize", "get", "schedules", "serialize",
+    "Ftrl", "Lamb", "Lion", "LossScaleOptimizer", "MultiOptimizer", "Muon", "Nadam",
+    "Optimizer", "OptimizerMap", "RMSprop", "ScheduleFreeAdamW", "deserialize", "get", "legacy",
+    "schedules", "serialize",
 ]
 
 # Keras looks optimizer names up case-insensitively ("SGD", "sgd", "Adam", "adam", ...).
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in (
     Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Nadam, Ftrl, Lion,
-    Lamb, LossScaleOptimizer, Adafactor, Muon, ScheduleFreeAdamW)}
+    Lamb, LossScaleOptimizer, Adafactor, Muon, ScheduleFreeAdamW, MultiOptimizer, OptimizerMap)}
 
 
 def serialize(optimizer):

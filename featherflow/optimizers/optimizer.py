@@ -38,7 +38,7 @@ def _as_grad(g):
 
 # the `name=` defaults of Keras 3's optimizer classes
 _KERAS_DEFAULT_NAMES = {
-    "SGD": "SGD", "Adam": "adam", "AdamW": "adamw", "Adamax": "adamax", "Nadam": "nadam",
+    "SGD": "sgd", "Adam": "adam", "AdamW": "adamw", "Adamax": "adamax", "Nadam": "nadam",
     "RMSprop": "rmsprop", "Adagrad": "adagrad", "Adadelta": "adadelta", "Ftrl": "ftrl",
     "Lion": "lion", "Lamb": "lamb", "Adafactor": "adafactor", "Muon": "muon",
     "ScheduleFreeAdamW": "schedule_free_adam_w",

@@ -63,6 +63,11 @@ def _sample_args(cls, L):
         from featherflow import optimizers as _optimizers
 
         samples["inner_optimizer"] = _optimizers.SGD(0.1)
+    if name == "MultiOptimizer":
+        from featherflow import optimizers as _optimizers
+
+        samples["optimizer_map"] = _optimizers.OptimizerMap(
+            _optimizers.SGD(0.1), {".*bias": _optimizers.Adam(0.01)})
     params = list(inspect.signature(cls.__init__).parameters.values())[1:]
     args = dict(CLASS_EXTRA_ARGS.get(name, {}))
     for p in params:

@@ -624,9 +624,51 @@ def _schedule_free_train_on_batch():
         keras.config.set_floatx("float64")
 
 
+def _multi_optimizer():
+    """MultiOptimizer over an OptimizerMap (SGD by default, Adam for the biases, Adafactor for
+    the second kernel): fit, state, config, and a .keras file featherflow must load."""
+    import keras
+
+    keras.config.set_floatx("float32")
+    try:
+        keras.backend.clear_session()
+        rng = rng_for("ns-fit/multi_optimizer")
+        x = np.round(rng.normal(size=(8, 3)), 3).astype("float32")
+        y = np.round(rng.normal(size=(8, 2)), 3).astype("float32")
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
+                                  keras.layers.Dense(2)])
+        w = [np.round(rng.normal(scale=0.5, size=v.shape), 3).astype("float32")
+             for v in model.get_weights()]
+        model.set_weights(w)
+        opts = keras.optimizers
+        opt = opts.MultiOptimizer(opts.OptimizerMap(
+            opts.SGD(0.1), {".*bias": opts.Adam(0.05), ".*dense_1/kernel": opts.Adafactor(0.1)}))
+        model.compile(optimizer=opt, loss="mse")
+        hist = model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+        (OUT / "namespaces_extra").mkdir(parents=True, exist_ok=True)
+        model.save(OUT / "namespaces_extra" / "model_multi_optimizer.keras")
+        more = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+        return {"x": x, "y": y, "weights": w, "history": hist.history,
+                "loss_after_load": more.history["loss"],
+                "serialized": json.loads(json.dumps(opts.serialize(opt), default=_default)),
+                "state_names": [v.path for v in opt.variables],
+                "final_weights": [np.asarray(v) for v in model.get_weights()],
+                "file": "model_multi_optimizer.keras"}
+    finally:
+        keras.config.set_floatx("float64")
+
+
 def run():
     import keras
 
+    legacy = {}
+    for name in ("Adagrad", "Adam", "Ftrl", "Optimizer", "RMSprop", "SGD"):
+        try:
+            getattr(keras.optimizers.legacy, name)(learning_rate=0.1)
+        except Exception as exc:  # noqa: BLE001 - the class is what we record
+            legacy[name] = {"error": type(exc).__name__, "message": str(exc)}
+    _write("multi_optimizer", {"keras_version": keras.__version__, **_multi_optimizer(),
+                               "legacy": legacy})
     _write("optimizers", {"keras_version": keras.__version__,
                           "scenarios": _optimizer_scenarios(), "files": _optimizer_model_files(),
                           "schedule_free_train_on_batch": _schedule_free_train_on_batch()})
