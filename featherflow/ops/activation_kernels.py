@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from featherflow.backend import fast
 from featherflow.ops.math import erf_array
 
 _SQRT2 = math.sqrt(2.0)
@@ -42,10 +43,22 @@ def sigmoid_array(x):
                           dtype=x.dtype if x.dtype.kind == "f" else None)
     low, one = dtype_consts(x.dtype)
     t = np.maximum(x, low)
+    kernels = _compiled(t)
+    if kernels is not None:
+        kernels.sigmoid_into(t.reshape(-1), t.reshape(-1))
+        return t
     np.negative(t, out=t)
     np.exp(t, out=t)
     t += one
     return np.divide(one, t, out=t)
+
+
+def _compiled(x):
+    """The compiled kernels for a large C-contiguous float32 array, else None: their exp is
+    vectorized (NumPy's float32 exp is a scalar loop without AVX-512), within 1 ULP."""
+    if x.dtype != np.float32 or x.size < fast.MIN_SIZE or not x.flags.c_contiguous:
+        return None
+    return fast.kernels()
 
 
 # -- elementwise activations: (forward, derivative) pairs -------------------------------
@@ -123,6 +136,11 @@ def _clamped_sigmoid(x):
         return xc, sigmoid_array(xc)
     low, one = dtype_consts(x.dtype)
     xc = np.maximum(x, low)
+    kernels = _compiled(xc)
+    if kernels is not None:
+        t = np.empty_like(xc)
+        kernels.sigmoid_into(xc.reshape(-1), t.reshape(-1))
+        return xc, t
     t = np.negative(xc)
     np.exp(t, out=t)
     t += one
@@ -130,6 +148,15 @@ def _clamped_sigmoid(x):
 
 
 def _swish(x):
+    if x.dtype.kind == "f" and x.ndim:
+        low, _ = dtype_consts(x.dtype)
+        xc = np.maximum(x, low)
+        kernels = _compiled(xc)
+        if kernels is not None:
+            # sigmoid and the product in one compiled pass after the exponential
+            out = np.empty_like(xc)
+            kernels.sigmoid_into(xc.reshape(-1), out.reshape(-1), swish=True)
+            return out
     xc, s = _clamped_sigmoid(x)
     return np.multiply(xc, s, out=s) if s.ndim else xc * s
 
