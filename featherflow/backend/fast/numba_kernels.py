@@ -447,8 +447,8 @@ _P3, _P4, _P5 = _F32(4.1665795894e-2), _F32(1.6666665459e-1), _F32(5.0000001201e
 @_jit_vec
 def _exp_parts(x, out, bits, negate):
     for i in range(x.shape[0]):
-        v = -x[i] if negate else x[i]
-        v = v if v < _EXP_HI else _EXP_HI
+        a = -x[i] if negate else x[i]
+        v = a if a < _EXP_HI else _EXP_HI
         v = v if v > _EXP_LO else _EXP_LO
         n = np.floor(v * _LOG2E + _F32(0.5))
         r = v - n * _EXP_C1
@@ -458,7 +458,10 @@ def _exp_parts(x, out, bits, negate):
         p = p * r + _P3
         p = p * r + _P4
         p = p * r + _P5
-        out[i] = p * (r * r) + r + _F32(1)
+        p = p * (r * r) + r + _F32(1)
+        # below the smallest normal result: 0, as a flush-to-zero exp (masked logits of
+        # -1e9 in a softmax must weigh exactly nothing)
+        out[i] = p if a >= _EXP_LO else _F32(0)
         bits[i] = (np.int32(n) + np.int32(127)) << 23
 
 
@@ -470,7 +473,7 @@ def _times_bits(out, scale):
 
 def exp_into(x, out, negate=False):
     """``out = exp(x)`` (or ``exp(-x)``) for flat float32 arrays; results below the smallest
-    normal float32 come out as exp(-87.34) (the callers clamp there anyway)."""
+    normal float32 (x < -87.34) are 0 (NumPy gives subnormals down to x = -103.9)."""
     bits = np.empty(x.shape[0], np.int32)
     _exp_parts(x, out, bits, negate)
     _times_bits(out, bits.view(np.float32))
