@@ -71,6 +71,17 @@ def refine_shape(tensor, dims):
         trace.refine(tensor, dims)
 
 
+def traced_shape(value, shape):
+    """Set the static shape a traced map function sees for ``value`` (what TF's shape
+    function of the op that made it gives: a tuple with None for dims known only from the
+    data, or None for an unknown rank); a no-op outside a map trace. Returns ``value``."""
+    if tracing is not None:
+        trace = getattr(_traces, "trace", None)
+        if trace is not None:
+            trace.set(value, shape)
+    return value
+
+
 def from_data(value):
     """Whether ``value`` (a Tensor, or a list of Tensors and numbers) is computed from the
     inputs of a function being traced, so TensorFlow's tracer knows no constant value for

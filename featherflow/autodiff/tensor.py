@@ -164,6 +164,14 @@ def _all_text(a):
 
 def strings_array(a):
     """An array of str/bytes as tf.string holds it: an object array of UTF-8 ``bytes``."""
+    if isinstance(a, (bytes, str)) or (type(a) in (list, tuple) and all(
+            isinstance(v, (bytes, str)) for v in a)):
+        # straight into objects: NumPy's fixed-width bytes would drop trailing NUL bytes
+        # (a file's contents, a WAV of silence)
+        items = [a] if isinstance(a, (bytes, str)) else list(a)
+        out = np.empty(len(items), dtype=object)
+        out[:] = [v.encode("utf-8") if isinstance(v, str) else v for v in items]
+        return out.reshape(()) if isinstance(a, (bytes, str)) else out
     a = np.asarray(a)
     out = np.empty(a.shape, dtype=object)
     flat = out.reshape(-1)

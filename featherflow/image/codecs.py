@@ -17,6 +17,7 @@ import io
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, strings_array
 from featherflow.errors import InvalidArgumentError
 from featherflow.image import jpeg, png16
@@ -165,13 +166,21 @@ def _decode_single(data, channels, dtype, op):
     return _to_dtype(converted, dtype)
 
 
+def _image(tensor, channels):
+    """``tensor`` (a decoded image), with the static shape TF's decoders give a traced map
+    function: height and width known only from the data, the channels when asked for."""
+    if state.tracing is None:
+        return tensor
+    return state.traced_shape(tensor, (None, None, channels or None))
+
+
 def decode_png(contents, channels=0, dtype="uint8", name=None):
     """Decode a PNG (or any format ``decode_image`` reads, as TF) to (H, W, C) uint8/uint16."""
     _check_channels(channels, (0, 1, 2, 3, 4), "decode_png")
     dtype = _dtype(dtype, ("uint8", "uint16"), "decode_png")
     data = _contents_bytes(contents, "decode_png")
     _check_still(data, "decode_png")
-    return Tensor(_decode_single(data, channels, dtype, "decode_png"))
+    return _image(Tensor(_decode_single(data, channels, dtype, "decode_png")), channels)
 
 
 def _check_still(data, op):
@@ -200,9 +209,11 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
     if _sniff(data) != "jpeg":
         # TF's DecodeJpeg decodes the other formats too (without ratio or the JPEG options)
         _check_still(data, "decode_jpeg")
-        return Tensor(_decode_single(data, channels, np.dtype(np.uint8), "decode_jpeg"))
-    return Tensor(jpeg.decode(data, channels, ratio, fancy_upscaling, try_recover_truncated,
-                              acceptable_fraction, dct_method, "decode_jpeg"))
+        return _image(Tensor(_decode_single(data, channels, np.dtype(np.uint8),
+                                            "decode_jpeg")), channels)
+    return _image(Tensor(jpeg.decode(data, channels, ratio, fancy_upscaling,
+                                     try_recover_truncated, acceptable_fraction, dct_method,
+                                     "decode_jpeg")), channels)
 
 
 def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,
@@ -233,7 +244,8 @@ def decode_bmp(contents, channels=0, name=None):
     data = _contents_bytes(contents, "decode_bmp")
     if _sniff(data) != "bmp":
         raise InvalidArgumentError("decode_bmp: the contents are not a BMP image.")
-    return Tensor(_decode_single(data, channels, np.dtype(np.uint8), "decode_bmp"))
+    return _image(Tensor(_decode_single(data, channels, np.dtype(np.uint8), "decode_bmp")),
+                  channels)
 
 
 def decode_gif(contents, name=None):
@@ -242,7 +254,8 @@ def decode_gif(contents, name=None):
     data = _contents_bytes(contents, "decode_gif")
     kind = _sniff(data)
     if kind in ("png", "jpeg"):
-        return Tensor(_decode_single(data, 3, np.dtype(np.uint8), "decode_gif")[None])
+        out = Tensor(_decode_single(data, 3, np.dtype(np.uint8), "decode_gif")[None])
+        return out if state.tracing is None else state.traced_shape(out, (None, None, None, 3))
     if kind == "bmp":
         raise InvalidArgumentError("decode_gif: Trying to decode BMP format using a wrong op. "
                                    "Use `decode_bmp` or `decode_image` instead.")
@@ -253,7 +266,8 @@ def decode_gif(contents, name=None):
     for index in range(getattr(image, "n_frames", 1)):
         image.seek(index)
         frames.append(np.asarray(image.convert("RGB"), dtype=np.uint8))
-    return Tensor(np.stack(frames))
+    out = Tensor(np.stack(frames))
+    return out if state.tracing is None else state.traced_shape(out, (None, None, None, 3))
 
 
 def decode_image(contents, channels=None, dtype="uint8", name=None, expand_animations=True):
@@ -278,8 +292,14 @@ def decode_image(contents, channels=None, dtype="uint8", name=None, expand_anima
         pixels = _decode_single(data, channels, decode_dtype, "decode_image")
     if target.kind == "f":
         scale = np.iinfo(pixels.dtype).max
-        return Tensor((pixels.astype(np.float64) / scale).astype(target))
-    return Tensor(pixels)
+        out = Tensor((pixels.astype(np.float64) / scale).astype(target))
+    else:
+        out = Tensor(pixels)
+    if state.tracing is None:
+        return out
+    # a traced map function: TF's decode_image has no rank while it may expand a GIF
+    return state.traced_shape(out, (None, None, channels or None)
+                              if not expand_animations else None)
 
 
 def _image_array(image, op):

@@ -3,6 +3,7 @@ arrays stored as raw bytes in a TFRecord come back)."""
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor
 from featherflow.errors import InvalidArgumentError
 from featherflow.io.strings import string_array
@@ -52,7 +53,11 @@ def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, nam
         values = np.frombuffer(b"".join(flat), dtype=np.uint8) != 0
     else:
         values = np.frombuffer(b"".join(flat), dtype=dtype.newbyteorder(order)).astype(dtype)
-    return Tensor(values.reshape(strings.shape + (length // item,)))
+    result = Tensor(values.reshape(strings.shape + (length // item,)))
+    if state.tracing is not None and fixed_length is None:
+        # a traced map function: the vector's length is the data's (TF's shape function)
+        state.data_dependent(result, strings.ndim)
+    return result
 
 
 def _out_type(out_type):

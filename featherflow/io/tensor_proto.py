@@ -13,6 +13,7 @@ import functools
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, convert_to_tensor
 from featherflow.errors import InvalidArgumentError
 from featherflow.io import example_proto
@@ -131,7 +132,9 @@ def parse_tensor(serialized, out_type, name=None):
             f"Type mismatch between parsed tensor ({parsed or f'enum {proto.dtype}'}) and "
             f"dtype ({expected}). Pass out_type={parsed}, then cast if another type is needed.")
     shape = tuple(dim.size for dim in proto.tensor_shape.dim)
-    return Tensor(_values(proto, parsed, shape))
+    out = Tensor(_values(proto, parsed, shape))
+    # a traced map function: TF knows neither the shape nor the rank of a parsed tensor
+    return out if state.tracing is None else state.unknown_shape(out)
 
 
 def _values(proto, dtype, shape):

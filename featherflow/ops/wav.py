@@ -7,6 +7,7 @@ import struct
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor
 from featherflow.errors import InvalidArgumentError
 
@@ -156,7 +157,12 @@ def decode_wav(contents, desired_channels=-1, desired_samples=-1, name=None):
     if out_channels:
         source = np.minimum(np.arange(out_channels), channels - 1)
         audio[:kept] = samples[:kept][:, source] * np.float32(1.0 / 32768)
-    return DecodeWav(Tensor(audio), Tensor(np.asarray(sample_rate, dtype=np.int32)))
+    audio = Tensor(audio)
+    if state.tracing is not None:
+        # a traced map function: TF knows the sizes that were asked for, not the file's
+        state.traced_shape(audio, (None if desired_samples == -1 else desired_samples,
+                                   None if desired_channels == -1 else desired_channels))
+    return DecodeWav(audio, Tensor(np.asarray(sample_rate, dtype=np.int32)))
 
 
 def encode_wav(audio, sample_rate, name=None):
