@@ -32,6 +32,12 @@ def _set_shape(t, shape):
     return t
 
 
+def _vectorizer(tf, length=None):
+    layer = tf.keras.layers.TextVectorization(output_sequence_length=length)
+    layer.adapt(["a b c", "d e f"])
+    return layer
+
+
 def _all(ds):
     return list(ds.as_numpy_iterator())
 
@@ -62,5 +68,6 @@ SCENARIOS = {
     "py_function_set_shape": lambda tf: _spec(_rows(tf).map(lambda x: _set_shape(tf.py_function(lambda t: t * 2, [x], tf.float32), [None, 4]))),
     "py_function_ensure_shape": lambda tf: _spec(_rows(tf).map(lambda x: tf.ensure_shape(tf.py_function(lambda t: t * 2, [x], tf.float32), [None, 4]))),
     "set_shape_refines": lambda tf: _spec(_batches(tf).map(lambda w: _set_shape(w, [None, 4, 3]))),
+    "text_vectorization": lambda tf: (lambda free, fixed: _spec(_strings(tf).batch(2).map(lambda s: (free(s), fixed(s)))))(_vectorizer(tf), _vectorizer(tf, 5)),
     "split_values": lambda tf: [list(_strings(tf).map(lambda s: tf.strings.split(tf.stack([s, s]))).batch(2).map(lambda r: r.row_lengths(axis=2)).as_numpy_iterator())],
 }

@@ -10,6 +10,7 @@ what TF returns for a dense output.
 
 import numpy as np
 
+from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor
 from featherflow.layers.preprocessing import adapt as adapt_data
 from featherflow.layers.preprocessing.index_lookup import (
@@ -240,7 +241,12 @@ class TextVectorization(RawInputLayer):
             keep = column < width
             out = np.zeros((len(value), width), np.int64)
             out[row_ids[keep], column[keep]] = ids[keep]
-        return Tensor(out.reshape(shape + out.shape[1:]))
+        result = Tensor(out.reshape(shape + out.shape[1:]))
+        if state.tracing is not None and self._output_mode == "int" and \
+                self._output_sequence_length is None:
+            # a traced map function: padded to the longest row, a length only the data knows
+            state.data_dependent(result, result.data.ndim - 1)
+        return result
 
     def output_dtype(self):
         return self._lookup_layer.output_dtype()
