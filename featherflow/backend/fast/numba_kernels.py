@@ -6,6 +6,8 @@ the thread count). Sums run in float64 with four independent partial sums per ro
 order on every run without ``fastmath``, and no less accurate than NumPy's float32 sums.
 """
 
+import types
+
 import numba
 import numpy as np
 
@@ -16,11 +18,38 @@ COLUMN_BLOCKS = 16
 
 def set_threads(n):
     """Threads the kernels' parallel loops use from this thread on (at most numba's
-    NUMBA_NUM_THREADS)."""
-    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
+    NUMBA_NUM_THREADS). With one thread the row kernels are their serial compilations
+    (``prange`` as ``range``), which compile in a fraction of the parallel ones' time; with
+    more, the parallel ones (compiled on first use)."""
+    n = max(1, min(n, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(n)
+    for name, (serial, fn) in _DUAL.items():
+        if n == 1:
+            globals()[name] = serial
+        else:
+            parallel = _PARALLEL.get(name)
+            if parallel is None:
+                parallel = _PARALLEL[name] = numba.njit(parallel=True, cache=True,
+                                                        nogil=True)(fn)
+            globals()[name] = parallel
 
 
-_jit = numba.njit(parallel=True, cache=True, nogil=True)
+# name -> (serial dispatcher, the Python function); parallel dispatchers made on demand. The
+# serial copy is a separate function object (its own name) so numba's on-disk cache keeps the
+# two compilations apart.
+_DUAL = {}
+_PARALLEL = {}
+
+
+def _jit(fn):
+    serial_fn = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__ + "_serial",
+                                   fn.__defaults__, fn.__closure__)
+    serial_fn.__qualname__ = fn.__qualname__ + "_serial"
+    serial_fn.__doc__ = fn.__doc__
+    serial = numba.njit(cache=True, nogil=True)(serial_fn)
+    _DUAL[fn.__name__] = (serial, fn)
+    return serial
+
 _jit_serial = numba.njit(cache=True, nogil=True, inline="always")
 
 
@@ -189,8 +218,9 @@ def _adam(w, g, m, v, one_minus_b1, one_minus_b2, epsilon, alpha):
 
 # one Adam step on flat arrays, in place; the scalars come in the arrays' dtype, so every
 # operation rounds as NumPy's float32 (or float64) ufuncs do on the same values
+_adam.__name__ = "adam_update"
 adam_update = _jit(_adam)
-adam_update_serial = numba.njit(cache=True, nogil=True)(_adam)
+adam_update_serial = adam_update  # the serial compilation (set_threads never rebinds this)
 # below this many weights a parallel loop costs more to start than it saves
 ADAM_PARALLEL_SIZE = 1 << 16
 
