@@ -18,6 +18,7 @@ Padding follows TensorFlow: ``"same"`` puts the odd pixel of padding after (righ
 import numpy as np
 
 from featherflow.autodiff.function import Function
+from featherflow.backend import fast
 from featherflow.ops._convert import data, operand
 from featherflow.ops.bias_activation import act_grad, bias_act, check_activation
 from featherflow.ops.conv_geometry import (
@@ -42,6 +43,15 @@ from featherflow.ops.im2col import (
 
 
 # -- primitives ------------------------------------------------------------------------------
+def _depthwise_kernels(x, k4, out_size):
+    """The compiled kernels for a float32/float64 convolution with one channel per group,
+    big enough to gain from them, else None (``backend.fast``)."""
+    if out_size < fast.MIN_SIZE or x.dtype != k4.dtype or x.dtype.kind != "f" or \
+            x.dtype.itemsize < 4:
+        return None
+    return fast.kernels()
+
+
 class Conv(Function):
     """``activation(conv(x, kernel) + bias)`` over 1 or 2 spatial axes as one node.
 
@@ -67,10 +77,26 @@ class Conv(Function):
         outs = tuple(out_length(s, p, k, t, d) for s, p, k, t, d in zip(
             (h, w), self.pads, (kh, kw), self.strides, self.dilations))
         self.in_shape = x4.shape
-        xp = pad_nhwc(x4, self.pads)
-        self.padded_shape = xp.shape
         m, kk = n * outs[0] * outs[1], kh * kw * cg
         g = self.groups
+        self.col = None
+        if cg == 1 and g > 1 and g == c:
+            kernels = _depthwise_kernels(x4, k4, m * f)
+            if kernels is not None:
+                # one filter group per input channel (ConvNeXt's depthwise convolutions as
+                # Conv2D(groups=channels)): the depthwise kernel, padding inside; the
+                # unfolded windows are made only if a backward asks for them
+                self.x4 = x4 = np.ascontiguousarray(x4)
+                self.padded_shape = (n, h + sum(self.pads[0]), w + sum(self.pads[1]), c)
+                z = np.empty((n, outs[0], outs[1], f), x4.dtype)
+                kernels.depthwise_forward(x4, np.ascontiguousarray(k4.reshape(kh, kw, g, f // g)),
+                                          *self.strides, *self.dilations, self.pads[0][0],
+                                          self.pads[1][0], z)
+                y = bias_act(z.reshape(m, f), bias, self.activation)
+                self.y = y = y.reshape(n, outs[0], outs[1], f)
+                return from_nhwc(y, rank, self.channels_first)
+        xp = pad_nhwc(x4, self.pads)
+        self.padded_shape = xp.shape
         fused_bias = bias is not None and g == 1
         if g == 1:
             # col_t is the (kh*kw*c [+1], m) unfolded input; a transposed view of the
@@ -115,6 +141,10 @@ class Conv(Function):
                 gx = input_grad_per_tap(gz, k4, (n, oh, ow), self.padded_shape, self.strides,
                                         self.dilations)
         else:
+            if self.col is None:  # the forward ran the depthwise kernel
+                xp = pad_nhwc(self.x4, self.pads)
+                self.col = im2col(xp, (kh, kw), self.strides, self.dilations, (oh, ow)).reshape(
+                    m, kh * kw, g, cg).transpose(2, 0, 1, 3).reshape(g, m, kk)
             gzg = gz.reshape(m, g, f // g).transpose(1, 0, 2)
             if needs[1]:
                 gk = (self.col.transpose(0, 2, 1) @ gzg).transpose(1, 0, 2).reshape(k4.shape)

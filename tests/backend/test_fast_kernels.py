@@ -246,6 +246,7 @@ def test_lstm_step_kernels_equal_numpy(masked, return_sequences, go_backwards, m
     equal within the rational tanh's few ULPs, carried through 7 steps."""
     from featherflow.backend.fast import numba_kernels
 
+    fast.kernels()  # settle the thread setting first: set_threads rebinds the row kernels
     calls = []
     for name in ("lstm_step_forward", "lstm_step_backward"):
         real = getattr(numba_kernels, name)
@@ -307,6 +308,7 @@ def test_gru_and_simple_rnn_compiled_activations_equal_numpy(kind, masked, reset
                                                             monkeypatch):
     from featherflow.backend.fast import numba_kernels
 
+    fast.kernels()  # settle the thread setting first: set_threads rebinds the row kernels
     calls = []
     for name in ("tanh_into", "tanh_inplace", "sigmoid_of_half_inplace", "gru_step_forward",
                  "gru_step_backward"):
@@ -352,3 +354,35 @@ def test_compiled_sigmoid_and_swish_equal_numpy(name):
         # 1 - sigmoid(x) near sigmoid = 1 (the derivatives) magnifies an ULP of the
         # exponential into a relative difference: compare those against the largest value
         np.testing.assert_allclose(b, a, rtol=5e-7, atol=2.5e-7 * max(1.0, np.abs(a).max()))
+
+
+@needs_numba
+@pytest.mark.parametrize("mult,strides,padding", [(1, 1, "same"), (2, 2, "valid"), (1, 2, "same")])
+def test_conv_with_one_channel_per_group_uses_the_depthwise_kernel(mult, strides, padding,
+                                                                    monkeypatch):
+    """Conv2D(groups=channels) (ConvNeXt's depthwise convolutions) runs the compiled
+    depthwise forward; output and gradients equal the grouped GEMM path."""
+    from featherflow.backend.fast import numba_kernels
+
+    fast.kernels()  # settle the thread setting first: set_threads rebinds the row kernels
+    calls = []
+    real = numba_kernels.depthwise_forward
+    monkeypatch.setattr(numba_kernels, "depthwise_forward",
+                        lambda *a: (calls.append(1), real(*a)))
+    rng = np.random.default_rng(13)
+    layer = tf.keras.layers.Conv2D(6 * mult, 3, strides=strides, padding=padding, groups=6)
+    x = tf.constant(rng.normal(size=(4, 13, 11, 6)).astype("float32"))
+    layer.build(x.shape)
+
+    def run():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x)
+            loss = tf.reduce_sum(y * y)
+        return [np.asarray(y)] + [np.asarray(g) for g in
+                                  tape.gradient(loss, [x] + layer.trainable_weights)]
+
+    off, on = _both(run)
+    assert calls
+    for a, b in zip(off, on):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5 * np.abs(a).max())
