@@ -249,8 +249,8 @@ def test_fit_writes_the_op_graph_of_one_recorded_train_step(tmp_path):
     assert {"MatMul", "Sum"} <= {n.op for n in backward}
     updates = [n for n in graph.node if n.op == "SGDUpdate"]
     assert [n.name for n in updates] == [
-        "SGD/update/dense/kernel", "SGD/update/dense/bias", "SGD/update/dense_1/kernel",
-        "SGD/update/dense_1/bias"]
+        "sgd/update/dense/kernel", "sgd/update/dense/bias", "sgd/update/dense_1/kernel",
+        "sgd/update/dense_1/bias"]
     for node in updates:
         variable, gradient = node.input
         assert node.name.endswith(variable) and gradient.startswith("gradient_tape/")
