@@ -18,6 +18,7 @@ import numpy as np
 from featherflow.autodiff import state
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import InvalidArgumentError
+from featherflow.ops import complex_parts
 
 
 def _t(x):
@@ -380,11 +381,7 @@ def saturate_cast(value, dtype, name=None):
 
 
 def complex(real, imag, name=None):  # noqa: A001 - tf.complex
-    r, i = np.asarray(_t(real).data), np.asarray(_t(imag).data)
-    if r.dtype != i.dtype or r.dtype.kind != "f":
-        raise TypeError(f"complex: real and imag must be float32 or float64 of one dtype; "
-                        f"received {r.dtype} and {i.dtype}.")
-    return Tensor((r + 1j * i).astype(np.complex128 if r.dtype == np.float64 else np.complex64))
+    return complex_parts.complex(real, imag)
 
 
 def _scatter(tensor, indices, updates, op):

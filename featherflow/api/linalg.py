@@ -1,10 +1,14 @@
 """``tf.linalg``: matrix products, norms and transposes."""
 
+from featherflow.ops import complex_parts
 from featherflow.ops.creation import eye
 from featherflow.ops.math import einsum, global_norm, l2_normalize, matmul, matvec, norm, tensordot
 from featherflow.ops.reshape import matrix_transpose, transpose
 
-adjoint = matrix_transpose
+
+def adjoint(matrix, name=None):
+    """The conjugate transpose of the last two axes (``tf.linalg.adjoint``)."""
+    return matrix_transpose(complex_parts.conj(matrix))
 
 
 def __getattr__(name):

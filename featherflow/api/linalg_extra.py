@@ -268,9 +268,13 @@ class _Det(Function):
         self.det = np.linalg.det(_work(a))
         return self.det.astype(a.dtype)
 
+    # TF's rule for complex matrices: g * det(a) * inv(a)^H (the determinant itself is
+    # not conjugated), so the backward is written in TF's convention
+    conjugate_complex = False
+
     def backward(self, g):
-        inv_t = _swap(np.linalg.inv(_work(self.a)))
-        return (((g * self.det)[..., None, None] * inv_t).astype(g.dtype),)
+        inv_h = np.conj(_swap(np.linalg.inv(_work(self.a))))
+        return (((g * self.det)[..., None, None] * inv_h).astype(g.dtype),)
 
 
 def det(input, name=None):  # noqa: A002

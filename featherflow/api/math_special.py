@@ -15,6 +15,7 @@ import numpy as np
 from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.errors import InvalidArgumentError
+from featherflow.ops import complex_parts
 
 
 def _t(x):
@@ -817,27 +818,8 @@ def nextafter(x1, x2, name=None):
     return Tensor(np.nextafter(a.data, b.data))
 
 
-def real(input, name=None):  # noqa: A002
-    x = _t(input)
-    return Tensor(np.real(x.data)) if x.data.dtype.kind == "c" else x
-
-
-def imag(input, name=None):  # noqa: A002
-    x = _t(input)
-    return Tensor(np.imag(x.data) if x.data.dtype.kind == "c" else np.zeros_like(x.data))
-
-
-def conj(x, name=None):
-    x = _t(x)
-    return Tensor(np.conj(x.data)) if x.data.dtype.kind == "c" else x
-
-
-def angle(input, name=None):  # noqa: A002
-    x = _t(input)
-    if x.data.dtype.kind == "c":
-        out = np.float64 if x.data.dtype == np.complex128 else np.float32
-        return Tensor(np.angle(x.data).astype(out))
-    return Tensor(np.where(x.data < 0, np.pi, 0.0).astype(x.data.dtype))
+real, imag, conj, angle = (complex_parts.real, complex_parts.imag, complex_parts.conj,
+                          complex_parts.angle)
 
 
 __all__ = [

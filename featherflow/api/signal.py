@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from featherflow.autodiff.function import Function
 from featherflow.autodiff.tensor import Tensor, as_array
 
 
@@ -139,48 +140,146 @@ def vorbis_window(window_length, dtype=np.float32, name=None):
     return Tensor(np.sin(np.asarray(np.pi / 2.0, dt) * np.power(inner, 2.0)).astype(dt))
 
 
-# -- FFTs (complex, no gradient) ------------------------------------------------------------------
-def _complex_input(x, what):
-    a = np.asarray(x.data if isinstance(x, Tensor) else x)
-    if a.dtype.kind in "iub":
-        a = a.astype(np.float32)
-    if a.dtype.kind == "f":  # real input: taken as complex with zero imaginary part, as TF
-        a = a.astype(np.complex128 if a.dtype == np.float64 else np.complex64)
-    if a.dtype.kind != "c":
-        raise ValueError(f"{what}: input must be numeric (complex64/complex128); received "
-                         f"{a.dtype}.")
+# -- FFTs -----------------------------------------------------------------------------------------
+class _Fft(Function):
+    """A complex DFT (``inverse``: its inverse) over ``axes``. The DFT matrix is symmetric, so
+    the holomorphic backward is the same transform; the tape's complex convention
+    (``autodiff/function.py``) makes it TF's: ``ifft(dy) * n`` for fft, ``fft(dy) / n`` for
+    ifft."""
+
+    def __init__(self, axes, inverse):
+        self.axes, self.inverse = axes, inverse
+
+    def forward(self, a):
+        fn = np.fft.ifftn if self.inverse else np.fft.fftn
+        return fn(a, axes=self.axes).astype(a.dtype)
+
+    backward = forward  # the symmetric DFT: returns one array, the tape wraps it
+
+
+class _Rfft(Function):
+    """The half spectrum of a real signal, zero-padded or cropped to ``lengths`` first.
+
+    TF's gradient for the real input is ``real(R^H dy)`` (R the map from the signal to the
+    half spectrum): ``dy`` zero-filled to the full spectrum, times ``n`` and inverse-transformed,
+    the real part, cropped or padded back to the signal's shape."""
+
+    conjugate_complex = False
+
+    def __init__(self, lengths, axes):
+        self.lengths, self.axes = lengths, axes
+
+    def forward(self, a):
+        self.shape, self.dtype = a.shape, a.dtype
+        out = np.complex128 if a.dtype == np.float64 else np.complex64
+        return np.fft.rfftn(a, s=self.lengths, axes=self.axes).astype(out)
+
+    def backward(self, g):
+        full = list(g.shape)
+        full[self.axes[-1]] = self.lengths[-1]
+        spectrum = np.zeros(full, g.dtype)
+        spectrum[..., :g.shape[-1]] = g
+        size = int(np.prod(self.lengths))
+        grad = np.real(np.fft.ifftn(spectrum, axes=self.axes)) * size
+        return (_fit(grad, self.shape, self.axes).astype(self.dtype),)
+
+
+class _Irfft(Function):
+    """The real signal of a half spectrum, cropped or padded to ``lengths``' half first.
+
+    TF's gradient for the complex spectrum: ``rfft(dy)`` over ``n``, doubled on the bins that
+    stand for two conjugate ones (all but the first and, for an even length, the last)."""
+
+    conjugate_complex = False
+
+    def __init__(self, lengths, axes):
+        self.lengths, self.axes = lengths, axes
+
+    def forward(self, a):
+        self.shape, self.dtype = a.shape, a.dtype
+        out = np.float64 if a.dtype == np.complex128 else np.float32
+        return np.fft.irfftn(_fit(a, _half(a.shape, self.lengths, self.axes), self.axes),
+                             s=self.lengths, axes=self.axes).astype(out)
+
+    def backward(self, g):
+        n = self.lengths[-1]
+        grad = np.fft.rfftn(g, s=self.lengths, axes=self.axes)
+        weight = np.full(n // 2 + 1, 2.0)
+        weight[0] = 1.0
+        if n % 2 == 0:
+            weight[-1] = 1.0
+        grad = grad * weight / int(np.prod(self.lengths))
+        return (_fit(grad, self.shape, self.axes).astype(self.dtype),)
+
+
+def _half(shape, lengths, axes):
+    """The spectrum shape irfft reads: the lengths on the inner axes, n // 2 + 1 on the last."""
+    out = list(shape)
+    for axis, size in zip(axes, list(lengths[:-1]) + [lengths[-1] // 2 + 1]):
+        out[axis] = size
+    return out
+
+
+def _fit(a, shape, axes):
+    """``a`` cropped or zero-padded on ``axes`` to ``shape`` (TF's fft_length rule)."""
+    for axis in axes:
+        size = shape[axis]
+        if a.shape[axis] > size:
+            a = np.take(a, np.arange(size), axis=axis)
+        elif a.shape[axis] < size:
+            widths = [(0, 0)] * a.ndim
+            widths[axis] = (0, size - a.shape[axis])
+            a = np.pad(a, widths)
     return a
 
 
-def _fft_n(fn, rank, x, what):
-    a = _complex_input(x, what)
-    if a.ndim < rank:
-        raise ValueError(f"{what}: input must have rank >= {rank}; received shape {a.shape}.")
-    return Tensor(fn(a, axes=tuple(range(-rank, 0))).astype(a.dtype))
+def _complex_input(x, what):
+    """``x`` as a complex Tensor; a real one is cast (recorded, so its gradient is real)."""
+    from featherflow.ops import math as math_ops  # a cycle: ops.math loads api modules
+
+    t = x if isinstance(x, Tensor) else Tensor(as_array(x))
+    kind = t.data.dtype.kind
+    if kind in "iub":
+        t = Tensor(t.data.astype(np.float32))
+        kind = "f"
+    if kind == "f":  # real input: taken as complex with zero imaginary part, as TF
+        t = math_ops.cast(t, np.complex128 if t.data.dtype == np.float64 else np.complex64)
+    elif kind != "c":
+        raise ValueError(f"{what}: input must be numeric (complex64/complex128); received "
+                         f"{t.data.dtype}.")
+    return t
+
+
+def _fft_n(inverse, rank, x, what):
+    t = _complex_input(x, what)
+    if t.data.ndim < rank:
+        raise ValueError(f"{what}: input must have rank >= {rank}; received shape "
+                         f"{t.data.shape}.")
+    return _Fft(tuple(range(-rank, 0)), inverse)(t)
 
 
 def fft(input, name=None):  # noqa: A002
-    return _fft_n(np.fft.fftn, 1, input, "fft")
+    return _fft_n(False, 1, input, "fft")
 
 
 def ifft(input, name=None):  # noqa: A002
-    return _fft_n(np.fft.ifftn, 1, input, "ifft")
+    return _fft_n(True, 1, input, "ifft")
 
 
 def fft2d(input, name=None):  # noqa: A002
-    return _fft_n(np.fft.fftn, 2, input, "fft2d")
+    return _fft_n(False, 2, input, "fft2d")
 
 
 def ifft2d(input, name=None):  # noqa: A002
-    return _fft_n(np.fft.ifftn, 2, input, "ifft2d")
+    return _fft_n(True, 2, input, "ifft2d")
 
 
 def fft3d(input, name=None):  # noqa: A002
-    return _fft_n(np.fft.fftn, 3, input, "fft3d")
+    return _fft_n(False, 3, input, "fft3d")
 
 
 def ifft3d(input, name=None):  # noqa: A002
-    return _fft_n(np.fft.ifftn, 3, input, "ifft3d")
+    return _fft_n(True, 3, input, "ifft3d")
 
 
 def _lengths(fft_length, a, rank, inverse):
@@ -197,34 +296,23 @@ def _lengths(fft_length, a, rank, inverse):
 
 
 def _real_input(x, what):
-    a = np.asarray(x.data if isinstance(x, Tensor) else x)
-    if a.dtype.kind not in "f":
-        a = a.astype(np.float32)
-    return a
+    t = x if isinstance(x, Tensor) else Tensor(as_array(x))
+    if t.data.dtype.kind not in "f":
+        t = Tensor(t.data.astype(np.float32))
+    return t
 
 
 def _rfft_n(rank, x, fft_length, what):
-    a = _real_input(x, what)
-    lengths = _lengths(fft_length, a, rank, False)
-    out_dtype = np.complex128 if a.dtype == np.float64 else np.complex64
-    return Tensor(np.fft.rfftn(a, s=lengths, axes=tuple(range(-rank, 0))).astype(out_dtype))
+    t = _real_input(x, what)
+    lengths = _lengths(fft_length, t.data, rank, False)
+    return _Rfft(lengths, tuple(range(t.data.ndim - rank, t.data.ndim)))(t)
 
 
 def _irfft_n(rank, x, fft_length, what):
-    a = _complex_input(x, what)
-    lengths = _lengths(fft_length, a, rank, True)
+    t = _complex_input(x, what)
+    lengths = _lengths(fft_length, t.data, rank, True)
     # TF crops or zero-pads the inner spectrum axes to the lengths (the last to n // 2 + 1)
-    want = list(lengths[:-1]) + [lengths[-1] // 2 + 1]
-    for i, size in enumerate(want):
-        axis = a.ndim - rank + i
-        if a.shape[axis] > size:
-            a = np.take(a, np.arange(size), axis=axis)
-        elif a.shape[axis] < size:
-            widths = [(0, 0)] * a.ndim
-            widths[axis] = (0, size - a.shape[axis])
-            a = np.pad(a, widths)
-    out_dtype = np.float64 if a.dtype == np.complex128 else np.float32
-    return Tensor(np.fft.irfftn(a, s=lengths, axes=tuple(range(-rank, 0))).astype(out_dtype))
+    return _Irfft(lengths, tuple(range(t.data.ndim - rank, t.data.ndim)))(t)
 
 
 def rfft(input_tensor, fft_length=None, name=None):
@@ -260,26 +348,26 @@ def _nd_axes(a, fft_length, axes):
 
 
 def fftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
-    a = _complex_input(input_tensor, "fftnd")
+    a = _complex_input(input_tensor, "fftnd").data
     lengths, axes = _nd_axes(a, fft_length, axes)
     return Tensor(np.fft.fftn(a, s=lengths, axes=axes).astype(a.dtype))
 
 
 def ifftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
-    a = _complex_input(input_tensor, "ifftnd")
+    a = _complex_input(input_tensor, "ifftnd").data
     lengths, axes = _nd_axes(a, fft_length, axes)
     return Tensor(np.fft.ifftn(a, s=lengths, axes=axes).astype(a.dtype))
 
 
 def rfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
-    a = _real_input(input_tensor, "rfftnd")
+    a = _real_input(input_tensor, "rfftnd").data
     lengths, axes = _nd_axes(a, fft_length, axes)
     out = np.complex128 if a.dtype == np.float64 else np.complex64
     return Tensor(np.fft.rfftn(a, s=lengths, axes=axes).astype(out))
 
 
 def irfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
-    a = _complex_input(input_tensor, "irfftnd")
+    a = _complex_input(input_tensor, "irfftnd").data
     lengths, axes = _nd_axes(a, fft_length, axes)
     out = np.float64 if a.dtype == np.complex128 else np.float32
     return Tensor(np.fft.irfftn(a, s=lengths, axes=axes).astype(out))

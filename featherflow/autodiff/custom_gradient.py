@@ -19,6 +19,9 @@ from featherflow.autodiff.variable import Variable
 
 
 class _Custom(Function):
+    # grad_fn returns gradients in TF's convention for complex tensors already
+    conjugate_complex = False
+
     def __init__(self, grad_fn, n_out, variables=None):
         self.grad_fn = grad_fn
         self.n_out = n_out

@@ -50,6 +50,12 @@ class Function:
     #: None, or a method ``backward_tensors(grad)`` (Tensors in, Tensors out): the backward
     #: written with recorded ops, used for gradients of gradients
     backward_tensors = None
+    #: True when ``backward`` is the holomorphic chain rule (``g * f'(z)``, ``g @ b.T``), as
+    #: every primitive writes it for real numbers: for a complex output the recorded node then
+    #: runs it as ``conj(backward(conj(g)))``, TensorFlow's convention (``g * conj(f'(z))``,
+    #: ``g @ b^H``). False for primitives whose backward is written in that convention
+    #: already (conj, real, imag, complex, casts, custom gradients).
+    conjugate_complex = True
 
     def forward(self, *arrays):
         raise NotImplementedError
@@ -72,6 +78,8 @@ class Function:
             self.inputs = inputs
             self.needs = needs
             self._seq = next(_sequence)
+            if (out if self.n_out == 1 else out[0]).dtype.kind == "c" and self.conjugate_complex:
+                _conjugated(self)
             for x in inputs:
                 if type(x) is Variable:
                     # the forward may have kept this buffer: the next update of the
@@ -94,6 +102,42 @@ class Function:
         if self.n_out == 1:
             return Tensor(out)
         return tuple(Tensor(o) for o in out)
+
+
+def _conjugated(node):
+    """Run ``node``'s backward in TensorFlow's complex convention (see ``conjugate_complex``)."""
+    if node.__dict__.get("_conjugated"):  # an instance called again: wrapped once already
+        return
+    node._conjugated = True
+    backward, backward_tensors = node.backward, node.backward_tensors
+
+    def conj(g):
+        if g is None:
+            return None
+        if isinstance(g, (list, tuple)):
+            return [conj(x) for x in g]
+        return np.conj(g) if np.iscomplexobj(g) else g
+
+    def conj_tensor(g):
+        from featherflow.ops import complex_parts  # a cycle: ops are built on Function
+
+        if g is None or g.data.dtype.kind != "c":
+            return g
+        return complex_parts.conj(g)
+
+    def conjugated(g):
+        result = backward(conj(g))
+        return tuple(conj(r) for r in (result if isinstance(result, (tuple, list)) else
+                                       (result,)))
+
+    node.backward = conjugated
+    if backward_tensors is not None:
+        def conjugated_tensors(g):
+            g = [conj_tensor(x) for x in g] if isinstance(g, (list, tuple)) else conj_tensor(g)
+            result = backward_tensors(g)
+            return None if result is None else tuple(conj_tensor(r) for r in result)
+
+        node.backward_tensors = conjugated_tensors
 
 
 def unbroadcast(grad, shape):

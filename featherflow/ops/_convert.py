@@ -87,6 +87,9 @@ def _like(x, dtype):
         return a.astype(dtype)
     if dtype.kind in "iu" and a.dtype.kind in "iub":
         return a.astype(dtype)
+    if dtype.kind == "c" and a.dtype.kind in "iubfc":
+        # a Python number next to a complex64 tensor stays complex64 (z ** 3, 2 * z)
+        return a.astype(dtype)
     return a
 
 

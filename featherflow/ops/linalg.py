@@ -8,6 +8,7 @@ from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.autodiff.tensor import Tensor
 from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, float_operand, operand, pair
+from featherflow.ops.complex_parts import conj
 from featherflow.ops.einsum import Einsum, einsum  # noqa: F401  (ops.math re-exports them)
 from featherflow.ops.math import (
     cast,
@@ -97,6 +98,11 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     a, b = pair(a, b)
     ta = transpose_a or adjoint_a
     tb = transpose_b or adjoint_b
+    # the adjoint is the conjugate transpose: recorded as conj, so the gradient follows it
+    if adjoint_a and data(a).dtype.kind == "c":
+        a = conj(a)
+    if adjoint_b and data(b).dtype.kind == "c":
+        b = conj(b)
     sa, sb = np.shape(data(a)), np.shape(data(b))
     ka = (sa[-2] if ta else sa[-1]) if len(sa) > 1 else (sa[0] if sa else None)
     kb = (sb[-1] if tb else sb[-2]) if len(sb) > 1 else (sb[0] if sb else None)
@@ -118,7 +124,7 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, name=None):
     """Matrix times vector over the last axes (``tf.linalg.matvec``)."""
     from featherflow.ops import reshape as reshape_ops
 
-    out = matmul(a, reshape_ops.expand_dims(b, -1), transpose_a=transpose_a or adjoint_a)
+    out = matmul(a, reshape_ops.expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a)
     return reshape_ops.squeeze(out, -1)
 
 
@@ -169,6 +175,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
             f"norm: matrix norms support ord='euclidean' or 'fro' here, received ord={ord!r}."
         )
     if ord in ("euclidean", "fro", 2, 2.0):
+        if data(x).dtype.kind == "c":  # as TF: sqrt(sum(x * conj(x))), of x's complex dtype
+            return sqrt(reduce_sum(multiply(x, conj(x)), axis=axis, keepdims=keep))
         return sqrt(reduce_sum(square(x), axis=axis, keepdims=keep))
     if ord in (1, 1.0):
         return reduce_sum(abs(x), axis=axis, keepdims=keep)

@@ -114,8 +114,9 @@ class Pow(Function):
         ga = unbroadcast(g * b * np.power(a, b - 1), a.shape) if self.needs[0] else None
         gb = None
         if self.needs[1]:
-            # d(a**b)/db = a**b * log(a), taken as 0 where a <= 0 (as TensorFlow does)
-            pos = a > 0
+            # d(a**b)/db = a**b * log(a), taken as 0 where a <= 0 (as TensorFlow does; for
+            # complex a, where a == 0)
+            pos = a != 0 if a.dtype.kind == "c" else a > 0
             loga = np.log(np.where(pos, a, 1)) * pos
             gb = unbroadcast(g * self.out * loga, b.shape)
         return ga, gb
@@ -126,7 +127,7 @@ class Pow(Function):
         if self.needs[0]:
             ga = unbroadcast_tensor(g * b * pow(a, b - 1), self.a.shape)
         if self.needs[1]:
-            pos = self.a > 0
+            pos = self.a != 0 if self.a.dtype.kind == "c" else self.a > 0
             gb = unbroadcast_tensor(g * pow(a, b) * where(pos, log(where(pos, a, 1)), 0),
                                     self.b.shape)
         return ga, gb
@@ -162,6 +163,11 @@ class SquaredDifference(Function):
     def forward(self, a, b):
         self.d = a - b
         self.sa, self.sb = a.shape, b.shape
+        if self.d.dtype.kind == "c":
+            # TF's complex squared difference is (a - b) * conj(a - b), and its gradient
+            # 2 * g * (a - b) is written in TF's convention already
+            self.conjugate_complex = False
+            return self.d * np.conj(self.d)
         return self.d * self.d
 
     def backward(self, g):
@@ -177,6 +183,9 @@ class SquaredDifference(Function):
 
 class Xlogy(Function):
     """``x * log(y)``, 0 where ``x == 0`` (also for ``y == 0``), as ``tf.math.xlogy``."""
+
+    # TF's gradient of complex xlogy is log(y) and x / y, not conjugated
+    conjugate_complex = False
 
     def forward(self, x, y):
         self.x, self.y = x, y
@@ -535,6 +544,9 @@ class Where(Function):
 
 
 class Cast(Function):
+    # TF's rule: the gradient cast back (the real part of it for a real source)
+    conjugate_complex = False
+
     def __init__(self, dtype):
         self.dtype = np.dtype(dtype)
 
@@ -545,6 +557,8 @@ class Cast(Function):
     def backward(self, g):
         if self.src.kind not in "fc" or self.dtype.kind not in "fc":
             return (None,)
+        if g.dtype.kind == "c" and self.src.kind == "f":
+            g = g.real
         return (g.astype(self.src),)
 
     backward_tensors = linear_backward

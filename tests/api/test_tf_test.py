@@ -17,11 +17,8 @@ import pytest
 import featherflow as tf
 from tests.data.scenarios import scenario_test
 
-_CONJUGATE = ("featherflow's tape returns complex gradients unconjugated (dy * f'(z)) where "
-              "TF returns dy * conj(f'(z)); compute_gradient reports the tape as it is")
 test_tf_test_gradient, workdir = scenario_test(
-    "tf_test", rtol=1e-5, atol=1.25e-4, prefixes=["grad_"],
-    skip=lambda name: _CONJUGATE if name in ("grad_complex", "grad_real_to_complex") else None)
+    "tf_test", rtol=1e-5, atol=1.25e-4, prefixes=["grad_"])
 test_tf_test_scenario, _ = scenario_test(
     "tf_test", rtol=1e-6, atol=1e-6,
     skip=lambda name: "compared above" if name.startswith("grad_") else None)
@@ -143,19 +140,6 @@ def test_ragged_values_compare_as_lists():
     case.assertAllClose(ragged, [[1.0, 2.0000001], [3.0]])
     with pytest.raises(AssertionError):
         case.assertAllEqual(ragged, [[1.0], [2.0, 3.0]])
-
-
-def test_complex_numerical_jacobians_are_tfs():
-    """The numerical half of compute_gradient for complex arguments and results equals TF's
-    (complex values as pairs of reals, TF's layout); the theoretical half is the tape's."""
-    from data_fixtures import common
-    from data_fixtures import tf_test as scenarios
-
-    recorded = common.load("tf_test")["results"]
-    for name in ("grad_complex", "grad_real_to_complex"):
-        ours = common.encode(scenarios.SCENARIOS[name](tf))
-        common.assert_matches(recorded[name]["tuple"][1], ours["tuple"][1], name,
-                              rtol=1e-5, atol=1.25e-4)
 
 
 @pytest.mark.parametrize("name", ["len_fails", "len_not_sized", "empty_fails", "not_empty_fails",
