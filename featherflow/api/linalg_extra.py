@@ -259,7 +259,11 @@ class _Inverse(Function):
 
 def inv(input, adjoint=False, name=None):  # noqa: A002
     """The inverse (``adjoint``: of the adjoint) of each square matrix."""
-    return _Inverse(bool(adjoint))(_float_matrix(input, "inv", complex_ok=True))
+    a = _float_matrix(input, "inv", complex_ok=True)
+    if adjoint and a.data.dtype.kind == "c":
+        # the adjoint recorded as its own ops, so the gradient sees the conjugation
+        return _Inverse(False)(_tf.linalg.adjoint(a))
+    return _Inverse(bool(adjoint))(a)
 
 
 class _Det(Function):

@@ -532,7 +532,7 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
                               t.data.dtype))
         head = indexing.getitem(t, (slice(None),) * axis + (slice(0, n - 1),))
         t = concat.concat([ones, head], axis)
-    out = CumProd(axis)(t) if t.data.dtype.kind == "f" else Tensor(np.cumprod(t.data, axis))
+    out = CumProd(axis)(t) if t.data.dtype.kind in "fc" else Tensor(np.cumprod(t.data, axis))
     return reverse_ops.reverse(out, [axis]) if reverse else out
 
 

@@ -8,9 +8,10 @@ from featherflow.autodiff.function import Function, unbroadcast
 from featherflow.autodiff.tensor import Tensor
 from featherflow.errors import InvalidArgumentError
 from featherflow.ops._convert import data, float_operand, operand, pair
-from featherflow.ops.complex_parts import conj
+from featherflow.ops.complex_parts import conj, imag, real
 from featherflow.ops.einsum import Einsum, einsum  # noqa: F401  (ops.math re-exports them)
 from featherflow.ops.math import (
+    add,
     cast,
     divide,
     greater,
@@ -159,6 +160,9 @@ def tensordot(a, b, axes, name=None):
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
     """``x / sqrt(max(sum(x ** 2), epsilon))`` over ``axis`` (``tf.math.l2_normalize``)."""
     x = float_operand(x)
+    if data(x).dtype.kind == "c":  # as TF: the squared modulus, real(x)^2 + imag(x)^2
+        sq = reduce_sum(add(square(real(x)), square(imag(x))), axis=axis, keepdims=True)
+        return multiply(x, cast(rsqrt(maximum(sq, epsilon)), data(x).dtype))
     sq = reduce_sum(square(x), axis=axis, keepdims=True)
     return multiply(x, rsqrt(maximum(sq, epsilon)))
 

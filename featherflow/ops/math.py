@@ -692,7 +692,16 @@ def _unary(cls, floats=True, tf_name=None, sparse=False):
 negative = _unary(Negative, floats=False, sparse=True)
 square = _unary(Square, floats=False, sparse=True)
 abs = _unary(Abs, floats=False, sparse=True)
-sign = _unary(Sign, floats=False, sparse=True)
+_sign = _unary(Sign, floats=False, sparse=True)
+
+
+def sign(x, name=None):
+    """Elementwise ``sign`` (``tf.math.sign``); for complex ``x / |x|`` (0 at 0), as TF, which
+    computes it with differentiable ops, so it has a gradient there."""
+    if type(x).__name__ != "SparseTensor" and data(operand(x)).dtype.kind == "c":
+        x = operand(x)
+        return divide_no_nan(x, cast(abs(x), data(x).dtype))
+    return _sign(x)
 exp = _unary(Exp)
 log = _unary(Log)
 log1p = _unary(Log1p)

@@ -110,6 +110,10 @@ def transpose(a, perm=None, conjugate=False, name=None):
                 f"transpose: perm {perm} is not a permutation of the {nd} axes of a tensor of "
                 f"shape {tuple(np.shape(data(x)))}."
             )
+    if conjugate and data(x).dtype.kind == "c":
+        from featherflow.ops import complex_parts  # a cycle: complex_parts builds on reshape
+
+        x = complex_parts.conj(x)
     return view_op(Transpose(perm), x)
 
 
@@ -120,7 +124,7 @@ def matrix_transpose(a, name=None, conjugate=False):
         raise ValueError(f"matrix_transpose: expected a tensor of rank >= 2, received rank {nd}.")
     perm = list(range(nd))
     perm[-1], perm[-2] = perm[-2], perm[-1]
-    return transpose(a, perm)
+    return transpose(a, perm, conjugate=conjugate)
 
 
 def expand_dims(input, axis, name=None):

@@ -81,6 +81,9 @@ def erfinv_array(y):
 
 
 class CumProd(Function):
+    # TF's gradient of a complex cumprod is this backward unconjugated (cumsum(y g) / x)
+    conjugate_complex = False
+
     def __init__(self, axis):
         self.axis = axis
 
