@@ -334,6 +334,9 @@ def main() -> None:
     started = datetime.datetime.now(datetime.timezone.utc)
     load_start = os.getloadavg()
     todo = [c for c in cases() if args.only in (None, c["kind"])]
+    if not Path(TORCH_PYTHON).exists():
+        sys.exit(f"scaling.py: PyTorch's python {TORCH_PYTHON} does not exist; point "
+                 "FF_BENCH_TORCH_PYTHON at a python that has torch (README.md)")
     ff = Worker("featherflow", sys.executable)
     th = Worker("torch", TORCH_PYTHON)
     peaks = []
