@@ -22,10 +22,11 @@ def _t(x):
     return x if isinstance(x, Tensor) else Tensor(as_array(x))
 
 
-def _float(x, what):
+def _float(x, what, complex_ok=False):
     t = _t(x)
-    if t.data.dtype.kind != "f":
-        raise TypeError(f"{what}: expected a float tensor (float16/32/64); received "
+    if t.data.dtype.kind != "f" and not (complex_ok and t.data.dtype.kind == "c"):
+        kinds = "float16/32/64 or complex64/128" if complex_ok else "float16/32/64"
+        raise TypeError(f"{what}: expected a float tensor ({kinds}); received "
                         f"{t.data.dtype.name}. Cast it first, e.g. tf.cast(x, tf.float32).")
     return t
 
@@ -780,23 +781,48 @@ def _top_k_along(operand, k, axis, largest):
     return indexing.TakeAlong(idx, axis)(x), Tensor(idx.astype(np.int32))
 
 
-# simple re-exports of names tf.math shares with tf / keras.ops
+class _ComplexInverseHyperbolic(Function):
+    """asinh, acosh or atanh of a complex tensor; the holomorphic derivative is TF's
+    (``1 / cosh(y)``, ``1 / sinh(y)`` with ``y`` the result, ``1 / (1 - x^2)``), so both
+    principal branches agree with TF's."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def forward(self, x):
+        self.x = x
+        self.y = {"asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh}[self.name](x)
+        return self.y
+
+    def backward(self, g):
+        if self.name == "asinh":
+            return (g / np.cosh(self.y),)
+        if self.name == "acosh":
+            return (g / np.sinh(self.y),)
+        return (g / (1 - self.x * self.x),)
+
+
+# simple re-exports of names tf.math shares with tf / keras.ops; complex tensors take
+# their own primitive (keras.ops computes in floatx)
 def acosh(x, name=None):
     from featherflow.keras.ops import numpy as knp
 
-    return knp.arccosh(_float(x, "acosh"))
+    t = _float(x, "acosh", complex_ok=True)
+    return _ComplexInverseHyperbolic("acosh")(t) if t.data.dtype.kind == "c" else knp.arccosh(t)
 
 
 def asinh(x, name=None):
     from featherflow.keras.ops import numpy as knp
 
-    return knp.arcsinh(_float(x, "asinh"))
+    t = _float(x, "asinh", complex_ok=True)
+    return _ComplexInverseHyperbolic("asinh")(t) if t.data.dtype.kind == "c" else knp.arcsinh(t)
 
 
 def atanh(x, name=None):
     from featherflow.keras.ops import numpy as knp
 
-    return knp.arctanh(_float(x, "atanh"))
+    t = _float(x, "atanh", complex_ok=True)
+    return _ComplexInverseHyperbolic("atanh")(t) if t.data.dtype.kind == "c" else knp.arctanh(t)
 
 
 def atan2(y, x, name=None):
