@@ -95,7 +95,15 @@ def _tri_mask(n, m, lower):
 
 
 # -- Cholesky ------------------------------------------------------------------------------------
+def _adjoint(x):
+    """The conjugate transpose of the last two axes (the transpose of a real array)."""
+    return np.conj(_swap(x)) if x.dtype.kind == "c" else _swap(x)
+
+
 class _Cholesky(Function):
+    # TF's rule uses adjoints (L^H g, inv(L)^H ... inv(L)), written here directly
+    conjugate_complex = False
+
     def forward(self, a):
         w = _work(a)
         try:
@@ -112,19 +120,19 @@ class _Cholesky(Function):
         lower = self.l
         g = g.astype(lower.dtype)
         linv = np.linalg.solve(lower, _eye_like(lower))
-        middle = _swap(lower) @ g
+        middle = _adjoint(lower) @ g
         middle = np.tril(middle)
         idx = np.arange(middle.shape[-1])
         middle[..., idx, idx] *= 0.5
-        grad = _swap(linv) @ middle @ linv
-        grad = (grad + _swap(grad)) * 0.5
+        grad = _adjoint(linv) @ middle @ linv
+        grad = (grad + _adjoint(grad)) * 0.5
         return (grad.astype(self.inputs[0].data.dtype),)
 
 
 def cholesky(input, name=None):  # noqa: A002 - TF's argument name
     """The lower Cholesky factor ``L`` (``input = L L^T``) of each matrix; only the lower
     triangle of ``input`` is read. Not positive definite: InvalidArgumentError."""
-    return _Cholesky()(_float_matrix(input, "cholesky"))
+    return _Cholesky()(_float_matrix(input, "cholesky", complex_ok=True))
 
 
 def cholesky_solve(chol, rhs, name=None):
@@ -181,12 +189,16 @@ def _reduce_to(g, shape):
 def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
     """Solve ``matrix X = rhs`` (or ``matrix^H X = rhs``) reading only the lower (``lower``)
     or upper triangle of ``matrix``."""
-    a = _float_matrix(matrix, "triangular_solve")
+    a = _float_matrix(matrix, "triangular_solve", complex_ok=True)
     b = _t(rhs)
     if b.data.dtype != a.data.dtype:
         raise InvalidArgumentError(
             f"triangular_solve: matrix and rhs must have one dtype; received "
             f"{a.data.dtype.name} and {b.data.dtype.name}.")
+    if adjoint and a.data.dtype.kind == "c":
+        # the adjoint recorded as its own op (a lower triangle becomes an upper one), so the
+        # gradient sees the conjugation
+        return _TriangularSolve(not lower, False)(_tf.linalg.adjoint(a), b)
     return _TriangularSolve(bool(lower), bool(adjoint))(a, b)
 
 
