@@ -123,10 +123,13 @@ class ForwardAccumulator:
             u = Tensor(np.zeros_like(target.data))
             outer.watch(u)
             grads = self._tape.gradient(target, self._primals, output_gradients=u)
-            from featherflow.ops import reduce
+            from featherflow.ops import complex_parts, reduce
 
-            terms = [reduce.reduce_sum(g * v) for g, v in zip(grads, self._tangents)
-                     if g is not None]
+            # the tape's gradients are TF's conjugate ones (docs/autodiff.md): pairing them
+            # with conj(v) makes the gradient of the sum J v for complex tensors too
+            terms = [reduce.reduce_sum(g * (complex_parts.conj(v) if v.data.dtype.kind == "c"
+                                            else v))
+                     for g, v in zip(grads, self._tangents) if g is not None]
             if not terms:
                 return None
             total = terms[0]
@@ -142,16 +145,21 @@ class ForwardAccumulator:
         connected = False
         from featherflow.autodiff import state
 
+        # TF's gradients of a complex target are conjugate ones: the seed 1 gives the real part
+        # of (J v)_i as real(vdot(g, v)), the seed i its imaginary part (so conj is covered)
+        units = (1, 1j) if target.data.dtype.kind == "c" else (1,)
         with _not_recording(state):
             for i in range(flat.size):
-                seed = np.zeros(flat.shape, target.data.dtype)
-                seed[i] = 1
-                grads = self._tape.gradient(target, self._primals,
-                                            output_gradients=seed.reshape(target.data.shape))
-                for g, v in zip(grads, self._tangents):
-                    if g is not None:
-                        connected = True
-                        out[i] += np.vdot(np.asarray(g.data), v.data)
+                for unit in units:
+                    seed = np.zeros(flat.shape, target.data.dtype)
+                    seed[i] = unit
+                    grads = self._tape.gradient(target, self._primals,
+                                                output_gradients=seed.reshape(target.data.shape))
+                    for g, v in zip(grads, self._tangents):
+                        if g is not None:
+                            connected = True
+                            part = np.vdot(np.asarray(g.data), v.data)
+                            out[i] += part if len(units) == 1 else unit * np.real(part)
         return Tensor(out.reshape(target.data.shape)) if connected else None
 
     def jvp(self, primals, unconnected_gradients="none"):

@@ -324,6 +324,8 @@ class Abs(Function):
         return (g * np.sign(self.x),)
 
     def backward_tensors(self, g):
+        if self.x.dtype.kind == "c":  # g is real: made complex first, so its own gradient
+            g = cast(g, self.x.dtype)  # (the real part) reaches a real cotangent
         return (g * np.sign(self.x),)
 
 

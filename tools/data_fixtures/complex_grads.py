@@ -173,3 +173,20 @@ def _second_order(tf):
 
 
 SCENARIOS["second_order_complex128"] = _second_order
+
+
+def _forward(tf):
+    """ForwardAccumulator's J v through holomorphic and conj ops, FFTs, angle, abs, complex."""
+    z = tf.constant(np.array([1.0 + 2.0j, -0.5 + 0.3j]))
+    w = tf.constant(np.array([0.3 - 0.6j, 1.2 + 0.1j]))
+    v = tf.constant(np.array([0.2 + 1.0j, 1.0 - 0.5j]))
+    x = tf.constant(np.array([0.5, -1.5, 2.0]))
+    vx = tf.constant(np.array([1.0, 0.3, -0.2]))
+    with tf.autodiff.ForwardAccumulator(primals=[z, x], tangents=[v, vx]) as acc:
+        ys = [tf.exp(z) * w + tf.math.conj(z) * 2.0,
+              tf.signal.fft(z) * tf.cast(tf.math.angle(z), z.dtype) + tf.math.conj(z),
+              tf.signal.rfft(x), tf.abs(tf.complex(x, x * 2))]
+    return [_parts(acc.jvp(y)) for y in ys]
+
+
+SCENARIOS["forward_accumulator_complex128"] = _forward
