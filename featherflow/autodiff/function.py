@@ -125,17 +125,32 @@ def _conjugated(node):
             return g
         return complex_parts.conj(g)
 
+    def real_tensor(g):
+        from featherflow.ops import complex_parts  # a cycle: ops are built on Function
+
+        if g is None or g.data.dtype.kind != "c":
+            return g
+        return complex_parts.real(g)
+
+    # a real input next to a complex one (featherflow promotes where TF would refuse) gets the
+    # real part of its gradient, as through a cast: TF's gradient of a real variable
+    real = [isinstance(x, Tensor) and x.data.dtype.kind != "c" for x in node.inputs]
+
     def conjugated(g):
         result = backward(conj(g))
-        return tuple(conj(r) for r in (result if isinstance(result, (tuple, list)) else
-                                       (result,)))
+        result = result if isinstance(result, (tuple, list)) else (result,)
+        return tuple(r.real.copy() if is_real and np.iscomplexobj(r) else conj(r)
+                     for r, is_real in zip(result, real))
 
     node.backward = conjugated
     if backward_tensors is not None:
         def conjugated_tensors(g):
             g = [conj_tensor(x) for x in g] if isinstance(g, (list, tuple)) else conj_tensor(g)
             result = backward_tensors(g)
-            return None if result is None else tuple(conj_tensor(r) for r in result)
+            if result is None:
+                return None
+            return tuple(real_tensor(r) if is_real else conj_tensor(r)
+                         for r, is_real in zip(result, real))
 
         node.backward_tensors = conjugated_tensors
 
