@@ -379,6 +379,9 @@ def qr(input, full_matrices=False, name=None):  # noqa: A002
 
 # -- SVD -----------------------------------------------------------------------------------------
 class _Svd(Function):
+    # complex matrices: singular values only, TF's rule u diag(ds) v^H written directly
+    conjugate_complex = False
+
     def __init__(self, full_matrices, compute_uv):
         self.full, self.compute_uv = full_matrices, compute_uv
         self.n_out = 3 if compute_uv else 1
@@ -388,8 +391,10 @@ class _Svd(Function):
         self.a = a
         if not self.compute_uv:
             u, s, vh = np.linalg.svd(w, full_matrices=False)
-            self.u, self.s, self.v = u, s, _swap(vh)
-            return s.astype(a.dtype)
+            self.u, self.s, self.v = u, s, _adjoint(vh)
+            # singular values are real: of the real dtype for a complex matrix, as TF
+            return s.astype(np.float64 if a.dtype == np.complex128 else
+                            np.float32 if a.dtype == np.complex64 else a.dtype)
         u, s, vh = np.linalg.svd(w, full_matrices=self.full)
         self.u, self.s, self.v = u, s, _swap(vh)
         return s.astype(a.dtype), u.astype(a.dtype), self.v.astype(a.dtype)
@@ -398,9 +403,9 @@ class _Svd(Function):
         a = self.a
         dt = self.s.dtype
         if not self.compute_uv:
-            ds = grads.astype(dt)
+            ds = grads.astype(self.u.dtype)
             u, v = self.u, self.v
-            return ((u * ds[..., None, :]) @ _swap(v)).astype(a.dtype),
+            return ((u * ds[..., None, :]) @ _adjoint(v)).astype(a.dtype),
         ds, du, dv = (g.astype(dt) for g in grads)
         m, n = a.shape[-2:]
         if self.full and m != n:
@@ -443,11 +448,14 @@ def _eye(n, dt):
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     """``(s, u, v)`` with ``tensor = u diag(s) v^T`` (note: ``v``, not ``v^H``), or ``s``
     alone without ``compute_uv``; singular values descending."""
-    return _Svd(bool(full_matrices), bool(compute_uv))(_float_matrix(tensor, "svd", square=False))
+    a = _float_matrix(tensor, "svd", square=False, complex_ok=not compute_uv)
+    return _Svd(bool(full_matrices), bool(compute_uv))(a)
 
 
 # -- eigen decompositions -------------------------------------------------------------------
 class _Eigh(Function):
+    # TF's rule with adjoints in place of transposes, written directly for complex matrices
+    conjugate_complex = False
     n_out = 2
 
     def forward(self, a):
@@ -456,17 +464,17 @@ class _Eigh(Function):
         return e.astype(a.dtype), v.astype(a.dtype)
 
     def backward(self, grads):
-        ge, gv = (g.astype(self.e.dtype) for g in grads)
+        ge, gv = (g.astype(self.v.dtype) for g in grads)
         e, v = self.e, self.v
         diff = e[..., None, :] - e[..., :, None]            # e_j - e_i
         idx = np.arange(e.shape[-1])
         with np.errstate(divide="ignore"):
             f = np.where(diff == 0, 0, 1.0 / np.where(diff == 0, 1, diff))
         f[..., idx, idx] = 0
-        inner = f * (_swap(v) @ gv)
+        inner = f * (_adjoint(v) @ gv)
         inner[..., idx, idx] += ge
-        grad = v @ inner @ _swap(v)
-        grad = np.tril(grad + _swap(grad))
+        grad = v @ inner @ _adjoint(v)
+        grad = np.tril(grad + _adjoint(grad))
         grad[..., idx, idx] *= 0.5
         return (grad.astype(self.dtype),)
 
@@ -474,7 +482,7 @@ class _Eigh(Function):
 def eigh(tensor, name=None):
     """``(e, v)``: eigenvalues ascending and orthonormal eigenvectors (columns) of each
     self-adjoint matrix; only the lower triangle is read (and differentiated), as TF."""
-    e, v = _Eigh()(_float_matrix(tensor, "eigh"))
+    e, v = _Eigh()(_float_matrix(tensor, "eigh", complex_ok=True))
     return Eigh(e, v)
 
 
