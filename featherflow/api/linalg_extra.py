@@ -324,22 +324,33 @@ def logdet(matrix, name=None):
 
 # -- QR ------------------------------------------------------------------------------------------
 def _tri_solve_right(x, r):
-    """``x R^{-T}`` with ``R`` upper triangular (TF's helper in its QR gradient)."""
-    return _swap(np.linalg.solve(np.triu(r), _swap(x)))
+    """``x R^{-H}`` with ``R`` upper triangular (TF's helper in its QR gradient)."""
+    return _adjoint(np.linalg.solve(np.triu(r), _adjoint(x)))
 
 
 def _qr_grad_deep(q, r, dq, dr):
-    qdq = _swap(q) @ dq
-    qdq_ = qdq - _swap(qdq)
-    rdr = r @ _swap(dr)
-    rdr_ = rdr - _swap(rdr)
+    qdq = _adjoint(q) @ dq
+    qdq_ = qdq - _adjoint(qdq)
+    rdr = r @ _adjoint(dr)
+    rdr_ = rdr - _adjoint(rdr)
     tril = np.tril(qdq_ + rdr_)
     grad_a = q @ (dr + _tri_solve_right(tril, r))
     grad_b = _tri_solve_right(dq - q @ qdq, r)
-    return grad_a + grad_b
+    grad = grad_a + grad_b
+    if q.dtype.kind == "c":
+        # TF's correction for complex matrices: the imaginary part of diag(R dR^H - dQ^H Q)
+        m = rdr - _adjoint(qdq)
+        diag = np.diagonal(m, axis1=-2, axis2=-1)
+        correction = np.zeros_like(m)
+        idx = np.arange(m.shape[-1])
+        correction[..., idx, idx] = diag - diag.real
+        grad = grad + _tri_solve_right(q @ _adjoint(correction), r)
+    return grad
 
 
 class _Qr(Function):
+    # TF's rule with adjoints and its complex correction, written directly
+    conjugate_complex = False
     n_out = 2
 
     def __init__(self, full_matrices):
@@ -366,14 +377,14 @@ class _Qr(Function):
             dv = dr[..., :, m:]
             du = dr[..., :, :m]
             dy = q @ dv
-            dx = _qr_grad_deep(q, u, dq + y @ _swap(dv), du)
+            dx = _qr_grad_deep(q, u, dq + y @ _adjoint(dv), du)
             grad = np.concatenate([dx, dy], axis=-1)
         return (grad.astype(a.dtype),)
 
 
 def qr(input, full_matrices=False, name=None):  # noqa: A002
     """``(q, r)`` with ``input = q r`` (Householder QR, LAPACK's signs)."""
-    q, r = _Qr(bool(full_matrices))(_float_matrix(input, "qr", square=False))
+    q, r = _Qr(bool(full_matrices))(_float_matrix(input, "qr", square=False, complex_ok=True))
     return Qr(q, r)
 
 
