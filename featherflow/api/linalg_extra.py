@@ -407,8 +407,10 @@ class _Svd(Function):
             return s.astype(np.float64 if a.dtype == np.complex128 else
                             np.float32 if a.dtype == np.complex64 else a.dtype)
         u, s, vh = np.linalg.svd(w, full_matrices=self.full)
-        self.u, self.s, self.v = u, s, _swap(vh)
-        return s.astype(a.dtype), u.astype(a.dtype), self.v.astype(a.dtype)
+        self.u, self.s, self.v = u, s, _adjoint(vh)
+        real = np.float64 if a.dtype == np.complex128 else (
+            np.float32 if a.dtype == np.complex64 else a.dtype)
+        return s.astype(real), u.astype(a.dtype), self.v.astype(a.dtype)
 
     def backward(self, grads):
         a = self.a
@@ -417,6 +419,8 @@ class _Svd(Function):
             ds = grads.astype(self.u.dtype)
             u, v = self.u, self.v
             return ((u * ds[..., None, :]) @ _adjoint(v)).astype(a.dtype),
+        if a.dtype.kind == "c":
+            return (self._complex_backward(grads).astype(a.dtype),)
         ds, du, dv = (g.astype(dt) for g in grads)
         m, n = a.shape[-2:]
         if self.full and m != n:
@@ -452,6 +456,45 @@ class _Svd(Function):
         return (grad.astype(a.dtype),)
 
 
+    def _complex_backward(self, grads):
+        """TF's complex rule: its real one with adjoints, plus the term for the phase of the
+        singular vectors, ``u S^-1 (l^H - l) v^H / 2`` with ``l = I * (v^H dv)``."""
+        m, n = self.a.shape[-2:]
+        if self.full and m != n:
+            raise NotImplementedError(
+                "The gradient of tf.linalg.svd with compute_uv=True is not defined for "
+                "full_matrices=True and a non-square input (TensorFlow has none either); use "
+                "full_matrices=False.")
+        u, s, v = self.u, self.s, self.v
+        ds, du, dv = grads
+        ds = ds.astype(u.dtype)
+        transposed = m > n
+        if transposed:  # the gradient of a^H = v s u^H, transposed back at the end
+            m, n = n, m
+            u, v, du, dv = v, u, dv, du
+        s2 = s * s
+        diff = s2[..., None, :] - s2[..., :, None]
+        idx = np.arange(s.shape[-1])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.where(diff == 0, 0, 1.0 / np.where(diff == 0, 1, diff))
+            s_inv = np.where(s == 0, 0, 1.0 / np.where(s == 0, 1, s))
+        f[..., idx, idx] = 0
+        v1, dv1 = v[..., :, :m], dv[..., :, :m]
+        f_u = f * (_adjoint(u) @ du)
+        v_gv = _adjoint(v1) @ dv1
+        f_v = f * v_gv
+        inner = (f_u + _adjoint(f_u)) * s[..., None, :] + s[..., :, None] * (f_v + _adjoint(f_v))
+        inner[..., idx, idx] += ds
+        grad = u @ inner @ _adjoint(v1)
+        if m != n:
+            gv1t = _adjoint(dv1)
+            grad = grad + (u * s_inv[..., None, :]) @ (gv1t - (gv1t @ v1) @ _adjoint(v1))
+        diag = np.zeros_like(v_gv)
+        diag[..., idx, idx] = v_gv[..., idx, idx]
+        grad = grad + 0.5 * u @ (s_inv[..., :, None] * (_adjoint(diag) - diag)) @ _adjoint(v1)
+        return _adjoint(grad) if transposed else grad
+
+
 def _eye(n, dt):
     return np.eye(n, dtype=dt)
 
@@ -459,7 +502,7 @@ def _eye(n, dt):
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     """``(s, u, v)`` with ``tensor = u diag(s) v^T`` (note: ``v``, not ``v^H``), or ``s``
     alone without ``compute_uv``; singular values descending."""
-    a = _float_matrix(tensor, "svd", square=False, complex_ok=not compute_uv)
+    a = _float_matrix(tensor, "svd", square=False, complex_ok=True)
     return _Svd(bool(full_matrices), bool(compute_uv))(a)
 
 

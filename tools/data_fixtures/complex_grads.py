@@ -39,6 +39,11 @@ def _grads(tf, fn, dtype, n=1, real=False):
     return {"y": _parts(value), "grads": [None if g is None else _parts(tf.convert_to_tensor(g)) for g in grads]}
 
 
+def _svd_phase_free(tf, s, u, v):
+    """u diag(s^2) v^H: free of the phase LAPACK or Eigen picks for each singular pair."""
+    return tf.matmul(u * tf.cast(s, u.dtype)[None, :] ** 2, v, adjoint_b=True)
+
+
 _OPS = {
     "add": (2, False, lambda tf: lambda z, w: z + w),
     "subtract": (2, False, lambda tf: lambda z, w: z - w),
@@ -116,6 +121,12 @@ _OPS = {
     "eigh_lower_triangle": (1, False, lambda tf: lambda z: tf.linalg.eigh(z)[0]),
     "eigh_vectors_phase_free": (1, False, lambda tf: lambda z: (lambda e, v: tf.matmul(v * tf.cast(e, v.dtype)[None, :] ** 2, v, adjoint_b=True))(*tf.linalg.eigh(z + tf.linalg.adjoint(z)))),
     "svd_values": (1, False, lambda tf: lambda z: tf.linalg.svd(z, compute_uv=False)),
+    "svd_s": (1, False, lambda tf: lambda z: tf.linalg.svd(z)[0]),
+    "svd_phase_free": (1, False, lambda tf: lambda z: _svd_phase_free(tf, *tf.linalg.svd(z))),
+    "svd_projections": (1, False, lambda tf: lambda z: (lambda s, u, v: tf.matmul(u, u, adjoint_b=True) * 2.0 + tf.matmul(v * (1 + 1j), v, adjoint_b=True))(*tf.linalg.svd(z))),
+    "svd_tall": (1, False, lambda tf: lambda z: _svd_phase_free(tf, *tf.linalg.svd(tf.concat([z, z * (0.5 + 1j) + 1.0], 0)))),
+    "svd_wide": (1, False, lambda tf: lambda z: _svd_phase_free(tf, *tf.linalg.svd(tf.concat([z, z * (0.5 + 1j) + 1.0], 1)))),
+    "svd_wide_v_projection": (1, False, lambda tf: lambda z: (lambda s, u, v: tf.matmul(v * (1 + 1j), v, adjoint_b=True))(*tf.linalg.svd(tf.concat([z, z * (0.5 + 1j) + 1.0], 1)))),
     "qr_r": (1, False, lambda tf: lambda z: tf.linalg.qr(z)[1]),
     "qr_q": (1, False, lambda tf: lambda z: tf.linalg.qr(z)[0]),
     "qr_both": (1, False, lambda tf: lambda z: (lambda q, r: q * 2.0 + r * (1 - 1j))(*tf.linalg.qr(z))),
