@@ -87,7 +87,7 @@ def _eye_like(a):
 
 
 def _adj(x):
-    return _tf.linalg.matrix_transpose(x)
+    return _tf.linalg.adjoint(x)
 
 
 def _tri_mask(n, m, lower):
@@ -660,7 +660,7 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     only differentiable path): the regularised normal equations solved by Cholesky;
     ``fast=False``: the minimum-norm solution by complete orthogonal decomposition (no
     gradient, ``l2_regularizer`` must be 0)."""
-    a = _float_matrix(matrix, "lstsq", square=False)
+    a = _float_matrix(matrix, "lstsq", square=False, complex_ok=True)
     b = _t(rhs)
     m, n = a.data.shape[-2:]
     if b.data.ndim < 2 or b.data.shape[-2] != m:
@@ -756,7 +756,7 @@ def tridiagonal_solve(diagonals, rhs, diagonals_format="compact", transpose_rhs=
     if vector:
         b = _tf.expand_dims(b, -1)
     elif transpose_rhs:
-        b = _adj(b)
+        b = _tf.linalg.matrix_transpose(b)
     if conjugate_rhs and b.data.dtype.kind == "c":
         b = _tf.math.conj(b)
     if b.data.shape[-2] != main.data.shape[-1]:

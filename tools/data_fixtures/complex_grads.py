@@ -127,6 +127,8 @@ _OPS = {
     "svd_tall": (1, False, lambda tf: lambda z: _svd_phase_free(tf, *tf.linalg.svd(tf.concat([z, z * (0.5 + 1j) + 1.0], 0)))),
     "svd_wide": (1, False, lambda tf: lambda z: _svd_phase_free(tf, *tf.linalg.svd(tf.concat([z, z * (0.5 + 1j) + 1.0], 1)))),
     "svd_wide_v_projection": (1, False, lambda tf: lambda z: (lambda s, u, v: tf.matmul(v * (1 + 1j), v, adjoint_b=True))(*tf.linalg.svd(tf.concat([z, z * (0.5 + 1j) + 1.0], 1)))),
+    "lstsq": (2, False, lambda tf: tf.linalg.lstsq),
+    "lstsq_tall": (2, False, lambda tf: lambda z, w: tf.linalg.lstsq(tf.concat([z, w], 0), tf.concat([w, z * 1j], 0))),
     "qr_r": (1, False, lambda tf: lambda z: tf.linalg.qr(z)[1]),
     "qr_q": (1, False, lambda tf: lambda z: tf.linalg.qr(z)[0]),
     "qr_both": (1, False, lambda tf: lambda z: (lambda q, r: q * 2.0 + r * (1 - 1j))(*tf.linalg.qr(z))),
