@@ -82,6 +82,8 @@ _OPS = {
     "abs": (1, False, lambda tf: tf.abs),
     "angle": (1, False, lambda tf: tf.math.angle),
     "complex": (2, True, lambda tf: tf.complex),
+    "keras_ops_angle": (1, False, lambda tf: lambda z: tf.keras.ops.angle(z) * 2.0),
+    "keras_ops_parts": (1, False, lambda tf: lambda z: tf.complex(tf.keras.ops.real(z), tf.keras.ops.imag(z) * 2.0) * tf.keras.ops.conj(z)),
     "cast_to_complex": (1, True, lambda tf: lambda x: tf.cast(x, tf.complex128 if x.dtype == tf.float64 else tf.complex64)),
     "mixed_real_imag_mul": (2, False, lambda tf: lambda z, w: tf.complex(tf.math.real(z) * tf.math.imag(w), tf.abs(z)) * w),
     "reduce_sum": (1, False, lambda tf: lambda z: tf.reduce_sum(z, axis=0)),

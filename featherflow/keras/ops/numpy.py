@@ -15,6 +15,7 @@ from featherflow.autodiff.tensor import Tensor, as_array
 from featherflow.backend import config
 from featherflow.keras.ops import _primitives as prim
 from featherflow.keras.ops._dtypes import float_type, result_type, standardize
+from featherflow.ops import complex_parts as _complex_parts
 from featherflow.ops import concat as _concat
 from featherflow.ops import creation as _creation
 from featherflow.ops import indexing as _indexing
@@ -480,20 +481,20 @@ def bitwise_invert(x):
 bitwise_not = bitwise_invert
 
 
-# -- complex parts (featherflow computes in real types) ------------------------------------------
+# -- complex parts: TF's primitives and gradients (ops/complex_parts.py) ---------------------------
 def real(x):
     x = convert(x)
-    return x if x.data.dtype.kind != "c" else _nograd(np.real, x)
+    return x if x.data.dtype.kind != "c" else _complex_parts.real(x)
 
 
 def imag(x):
     x = convert(x)
-    return _nograd(np.imag, x) if x.data.dtype.kind == "c" else zeros_like(x)
+    return _complex_parts.imag(x) if x.data.dtype.kind == "c" else zeros_like(x)
 
 
 def conjugate(x):
     x = convert(x)
-    return x if x.data.dtype.kind != "c" else _nograd(np.conjugate, x)
+    return x if x.data.dtype.kind != "c" else _complex_parts.conj(x)
 
 
 conj = conjugate
@@ -501,6 +502,10 @@ conj = conjugate
 
 def angle(x):
     x = convert(x)
+    if x.data.dtype.kind == "c":
+        # Keras casts to result_type(x, float), complex64 for complex128 too, so the angle
+        # is float32; the cast and the angle are recorded (TF's gradients)
+        return _complex_parts.angle(_m.cast(x, np.complex64))
     return _nograd(np.angle, x, dtype=float_type(x))
 
 
