@@ -391,46 +391,39 @@ class LSTM(_Recurrent):
                 dh += per_step[t]
             g = G[t]
             mf = self._masked(t) if masked else None
-            if kernels is not None and mf is None:
-                # unmasked step: the compiled elementwise backward (gate gradients, dc carry)
+            compiled = kernels is not None and mf is None
+            if compiled:
+                # unmasked step: the compiled elementwise backward (the gate gradients
+                # into d, the cell gradient carried to the step before)
                 kernels.lstm_step_backward(g, TC[t], C[t], dh, dc_carry, d)
-                rows = step_rows(t)
-                matmul(KR, d, out=rows)
-                if want_w:
-                    matmul(d, XH[t].T, out=wtmp)
-                    WG += wtmp
-                dh_prev = rows[top:]
-                if hm is not None:
-                    dh_prev *= hm
-                dh = dh_prev
-                continue
-            s, gg, tc = g[:u3], g[u3:], TC[t]
-            if fast:
-                # s(1 - s) for the sigmoid gates, 1 - g^2 for the candidate
-                multiply(g, g, out=F)
-                np.subtract(s, F[:u3], out=F[:u3])
-                np.subtract(1, F[u3:], out=F[u3:])
-                # dc = dc_carry + dh * o * tanh'(c)
-                multiply(tc, tc, out=dtc)
-                np.subtract(1, dtc, out=dtc)
-                dtc *= g[u2:u3]
-                dtc *= dh
             else:
-                zp = self.Zp[t]
-                F[:u3] = ract_d(zp[:u3], s)
-                F[u3:] = act_d(zp[u3:], gg)
-                dtc[...] = act_d(C[t + 1], tc)
-                # dc = dc_carry + dh * o * activation'(c)
-                dtc *= g[u2:u3]
-                dtc *= dh
-            np.add(dtc, dc_carry, out=dc)
-            multiply(dc, gg, out=d[:u])
-            multiply(dc, C[t], out=d[u:u2])
-            multiply(dh, tc, out=d[u2:u3])
-            multiply(dc, g[:u], out=d[u3:])
-            d *= F
-            if mf is not None:
-                d *= mf
+                s, gg, tc = g[:u3], g[u3:], TC[t]
+                if fast:
+                    # s(1 - s) for the sigmoid gates, 1 - g^2 for the candidate
+                    multiply(g, g, out=F)
+                    np.subtract(s, F[:u3], out=F[:u3])
+                    np.subtract(1, F[u3:], out=F[u3:])
+                    # dc = dc_carry + dh * o * tanh'(c)
+                    multiply(tc, tc, out=dtc)
+                    np.subtract(1, dtc, out=dtc)
+                    dtc *= g[u2:u3]
+                    dtc *= dh
+                else:
+                    zp = self.Zp[t]
+                    F[:u3] = ract_d(zp[:u3], s)
+                    F[u3:] = act_d(zp[u3:], gg)
+                    dtc[...] = act_d(C[t + 1], tc)
+                    # dc = dc_carry + dh * o * activation'(c)
+                    dtc *= g[u2:u3]
+                    dtc *= dh
+                np.add(dtc, dc_carry, out=dc)
+                multiply(dc, gg, out=d[:u])
+                multiply(dc, C[t], out=d[u:u2])
+                multiply(dh, tc, out=d[u2:u3])
+                multiply(dc, g[:u], out=d[u3:])
+                d *= F
+                if mf is not None:
+                    d *= mf
             rows = step_rows(t)
             matmul(KR, d, out=rows)
             if want_w:
@@ -439,7 +432,9 @@ class LSTM(_Recurrent):
             dh_prev = rows[top:]
             if hm is not None:
                 dh_prev *= hm
-            if mf is not None:
+            if compiled:
+                pass  # the kernel carried dc already
+            elif mf is not None:
                 # masked columns: c passes unchanged to the previous step
                 multiply(dc, g[u:u2], out=dtc)
                 dtc *= mf
