@@ -35,14 +35,12 @@ from featherflow.layers.core import Activation
 from featherflow.layers.normalization import BatchNormalization
 from featherflow.ops import conv as conv_ops
 from featherflow.ops import depthwise_conv as depthwise_ops
+from featherflow.ops.bias_activation import _RELU_LIMITS
 
 #: module switch (tests and benchmarks compare the folded and unfolded paths in one process)
 ENABLED = True
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-_INF = np.float32(np.inf)
-_LIMITS = {None: (-_INF, _INF), "relu": (np.float32(0), _INF),
-           "relu6": (np.float32(0), np.float32(6))}
 
 
 def _relu_kind(layer):
@@ -113,7 +111,7 @@ class ConvBatchNorm:
             z = y.data
             kernels = fast.kernels() if dt == np.float32 and z.flags.c_contiguous else None
             if kernels is not None:
-                low, high = _LIMITS[act]
+                low, high = _RELU_LIMITS[act]
                 kernels.scale_bias_relu_inplace(z.reshape(-1, z.shape[-1]), a, b, low, high)
                 return y if self.act is None or self.relu is not None else self.act.call(y)
             z *= a

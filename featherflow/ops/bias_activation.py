@@ -9,6 +9,7 @@ from featherflow.ops.softmax import softmax_array
 
 # -- fused bias + activation -----------------------------------------------------------------
 _INF = np.float32(np.inf)
+#: (low, high) clamps of the activations the compiled epilogues apply (also layers/fold_bn.py)
 _RELU_LIMITS = {None: (-_INF, _INF), "linear": (-_INF, _INF), "relu": (np.float32(0), _INF),
                 "relu6": (np.float32(0), np.float32(6))}
 _EMPTY = np.empty(0, np.float32)
