@@ -23,9 +23,7 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import shutil
-import socket
 import stat
 import time
 import zlib
@@ -38,12 +36,14 @@ _BASE_LIMIT = 180
 
 
 def _host_tag():
+    import socket  # here, not at import: with secrets, ~10 ms of `tf.keras`'s first touch
+
     return f"{zlib.crc32(socket.gethostname().encode('utf-8')):08x}"
 
 
 def temp_name(base):
     """The name of a temporary file for ``base`` (recognised by :func:`clean_stale`)."""
-    return f".{base[:_BASE_LIMIT]}.ff-{_host_tag()}-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    return f".{base[:_BASE_LIMIT]}.ff-{_host_tag()}-{os.getpid()}-{os.urandom(4).hex()}.tmp"
 
 
 def _alive(pid):

