@@ -23,6 +23,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from featherflow.autodiff.function import Function
+from featherflow.backend import fast
 from featherflow.ops._convert import data, operand
 from featherflow.ops.conv_geometry import check_out, conv_settings, out_length
 from featherflow.ops.im2col import TAP_MAJOR_CHANNELS, crop_nhwc, pad_nhwc, window_slice
@@ -75,15 +76,18 @@ class ConvMaxPool(Function):
         self.strides, self.pads, self.dilations = strides, pads, dilations
         self.pool, self.activation = pool, activation
 
-    def _unfold(self, xp, ones):
+    def _unfold(self, xp, ones, natural=False):
         """The chunk's im2col matrix, transposed: (kh*kw*c [+ 1], rows), rows in the order
-        (image, row, tap column, window column)."""
+        (image, row, tap column, window column), or (image, row, column) when ``natural``."""
         n, _, _, c = xp.shape
         sn, sh, sw, sc = xp.strides
         (kh, kw), (th, tw), (dh, dw) = self.ksize, self.strides, self.dilations
         oh, pw, pq = self.outs[0], self.pool[1], self.outs[1] // self.pool[1]
         kk, rows = kh * kw * c, n * oh * pw * pq
-        positions = (n, oh, pw, pq), (sn, sh * th, sw * tw, sw * tw * pw)
+        if natural:
+            positions = (n, oh, pw * pq), (sn, sh * th, sw * tw)
+        else:
+            positions = (n, oh, pw, pq), (sn, sh * th, sw * tw, sw * tw * pw)
         taps = (kh, kw, c), (sh * dh, sw * dw, sc)
         if c <= TAP_MAJOR_CHANNELS:
             # few channels: tap-major rows copy whole output rows at a time (see im2col_t)
@@ -119,23 +123,34 @@ class ConvMaxPool(Function):
         if self.has_bias:
             kmat = np.concatenate([kmat, bias.reshape(1, f).astype(kmat.dtype)])
         y = np.empty((n, poh, pq, f), x.dtype)
-        # winners of the width pass (per convolution row) and of the height pass
-        self.won_w = np.empty((n, oh, pq, f), winner_dtype(pw)) if pw > 1 else None
-        self.won_h = np.empty((n, poh, pq, f), winner_dtype(ph)) if ph > 1 else None
         per_image = oh * ow * (kmat.shape[0] + 2 * f) * x.dtype.itemsize
         self.chunk = chunk = max(1, min(n, CHUNK_BYTES // per_image))
-        mid = np.empty((chunk, oh, pq, f), x.dtype)
+        relu = self.activation == "relu"
+        kernels = fast.kernels() if x.dtype.kind == "f" and x.dtype.itemsize >= 4 else None
+        # compiled ([fast]): pooling, winners and relu in one pass over each chunk's output,
+        # one winner byte per window (a * pw + p); else two NumPy passes with their winners
+        self.fused = kernels is not None and ph * pw <= 255
+        if self.fused:
+            self.won = np.empty((n, poh, pq, f), np.uint8)
+        else:
+            # winners of the width pass (per convolution row) and of the height pass
+            self.won_w = np.empty((n, oh, pq, f), winner_dtype(pw)) if pw > 1 else None
+            self.won_h = np.empty((n, poh, pq, f), winner_dtype(ph)) if ph > 1 else None
+            mid = np.empty((chunk, oh, pq, f), x.dtype)
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
             z = (self._unfold(xp[lo:hi], self.has_bias).T @ kmat).reshape(
                 hi - lo, oh, pw, pq, f)
+            if self.fused:
+                kernels.max_pool_taps(z, y[lo:hi], self.won[lo:hi], relu)
+                continue
             m = mid[:hi - lo]
             if pw > 1:
                 _max_of_taps([z[:, :, p] for p in range(pw)], m, self.won_w[lo:hi])
             else:
                 m[...] = z[:, :, 0]
             max_along(m, 1, ph, ph, poh, y[lo:hi], None if ph == 1 else self.won_h[lo:hi])
-        if self.activation == "relu":
+        if relu and not self.fused:
             np.maximum(y, 0, out=y)
         self.y = y
         return y
@@ -150,38 +165,64 @@ class ConvMaxPool(Function):
         n, (oh, ow) = xp.shape[0], self.outs
         (ph, pw), chunk = self.pool, self.chunk
         pq = ow // pw
-        g = grad * (self.y > 0) if self.activation == "relu" else grad
+        fused = self.fused
+        kernels = fast.kernels() if fused else None
+        if fused and kernels is None:  # turned off between the forward and the backward
+            raise RuntimeError("ConvMaxPool: the compiled kernels ran the forward pass but are "
+                               "off for its backward; switch featherflow.backend.fast only "
+                               "between steps.")
+        if fused:
+            g = np.ascontiguousarray(grad, self.y.dtype)
+        else:
+            g = grad * (self.y > 0) if self.activation == "relu" else grad
         gk = dx = None
         if want_x:
             dx = np.zeros(xp.shape, grad.dtype)
             kt = np.ascontiguousarray(kernel.transpose(0, 1, 3, 2))  # (kh, kw, f, c)
             tmp_x = np.empty((chunk * oh * ow, c), grad.dtype)
-            gz_nat = np.empty((chunk, oh, ow, f), grad.dtype)
+        if want_x or fused:
+            gz_nat = np.empty((chunk, oh, ow, f), g.dtype)
         if want_k:
             gk = np.zeros((kk + self.has_bias, f), grad.dtype)
             tmp_k = np.empty_like(gk)
-        gmid = np.empty((chunk, oh, pq, f), grad.dtype)
-        gz = np.empty((chunk, oh, pw, pq, f), grad.dtype)
+        if not fused:
+            gmid = np.empty((chunk, oh, pq, f), grad.dtype)
+            gz = np.empty((chunk, oh, pw, pq, f), grad.dtype)
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
             rows = (hi - lo) * oh * ow
-            gm, gz5 = gmid[:hi - lo], gz[:hi - lo]
-            max_along_grad(g[lo:hi], None if ph == 1 else self.won_h[lo:hi], gm.shape, 1,
-                           ph, ph, gm)
-            if pw > 1:
-                _route_to_taps(gm, self.won_w[lo:hi], [gz5[:, :, p] for p in range(pw)])
-            else:
-                gz5[:, :, 0] = gm
-            gz2 = gz5.reshape(rows, f)
-            if want_k:
-                np.matmul(self._unfold(xp[lo:hi], self.has_bias), gz2, out=tmp_k)
-                gk += tmp_k
-            if want_x:
-                # back to natural column order once, so each kernel tap's input gradient
-                # is added onto the pixels it read in whole rows (col2im)
+            if fused:
+                # the gradient routed to the winners, in natural column order, in one pass;
+                # the weight gradient then reads a natural-order unfold
                 nat = gz_nat[:hi - lo]
-                np.copyto(nat.reshape(hi - lo, oh, pq, pw, f), gz5.transpose(0, 1, 3, 2, 4))
+                kernels.max_pool_taps_grad(g[lo:hi], self.y[lo:hi], self.won[lo:hi],
+                                           self.activation == "relu", nat)
                 nat2 = nat.reshape(rows, f)
+                if want_k:
+                    np.matmul(self._unfold(xp[lo:hi], self.has_bias, natural=True), nat2,
+                              out=tmp_k)
+                    gk += tmp_k
+            else:
+                gm, gz5 = gmid[:hi - lo], gz[:hi - lo]
+                max_along_grad(g[lo:hi], None if ph == 1 else self.won_h[lo:hi], gm.shape,
+                               1, ph, ph, gm)
+                if pw > 1:
+                    _route_to_taps(gm, self.won_w[lo:hi], [gz5[:, :, p] for p in range(pw)])
+                else:
+                    gz5[:, :, 0] = gm
+                gz2 = gz5.reshape(rows, f)
+                if want_k:
+                    np.matmul(self._unfold(xp[lo:hi], self.has_bias), gz2, out=tmp_k)
+                    gk += tmp_k
+                if want_x:
+                    # back to natural column order once, for the input gradient
+                    nat = gz_nat[:hi - lo]
+                    np.copyto(nat.reshape(hi - lo, oh, pq, pw, f),
+                              gz5.transpose(0, 1, 3, 2, 4))
+                    nat2 = nat.reshape(rows, f)
+            if want_x:
+                # each kernel tap's input gradient is added onto the pixels it read, in whole
+                # rows (col2im)
                 tap = tmp_x[:rows]
                 tap4 = tap.reshape(hi - lo, oh, ow, c)
                 d = dx[lo:hi]

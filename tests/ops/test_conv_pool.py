@@ -6,6 +6,7 @@ import pytest
 import featherflow as tf
 from featherflow.autodiff.tape import GradientTape
 from featherflow.autodiff.tensor import Tensor
+from featherflow.backend import fast
 from featherflow.graph import Plan
 from featherflow.layers.fused import ConvMaxPool, fuse
 from featherflow.ops import conv as conv_ops
@@ -14,6 +15,17 @@ from featherflow.ops import pooling as P
 from featherflow.testing import check_gradients
 
 RNG = np.random.default_rng(0)
+
+
+@pytest.fixture(params=["compiled", "numpy"], autouse=True)
+def kernel_path(request):
+    """Every test here runs on both paths of the fused op: the compiled pooling kernels
+    ([fast], one pass) and the NumPy passes (skipped where numba is not installed)."""
+    if request.param == "compiled" and not fast.available():
+        pytest.skip("numba is not installed (the [fast] extra)")
+    fast.set_enabled(request.param == "compiled")
+    yield request.param
+    fast.set_enabled(fast._env_enabled())
 
 
 def both_ways(x, k, b, pool, **conv_args):
@@ -75,6 +87,26 @@ def test_ties_go_where_max_pool_sends_them(monkeypatch):
         # float64 (the arrays' own dtype); the GEMMs' summation order may differ in the
         # last bit, a tie sent elsewhere would differ by whole units
         np.testing.assert_allclose(f, a, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("pool", [2, (3, 2)])
+def test_nan_and_ties_follow_max_pool(monkeypatch, pool):
+    # a NaN makes its window's maximum NaN (np.maximum's rule, as the layers give), and the
+    # windows full of ties send their gradient where max_pool sends it
+    monkeypatch.setattr(CP, "CHUNK_BYTES", 1 << 30)
+    x = RNG.integers(-1, 2, size=(2, 8, 9, 1)).astype(np.float64)
+    k = np.ones((1, 1, 1, 2))
+    k[..., 1] = -1
+    plain, fused = both_ways(x, k, None, pool, activation="relu")
+    for a, f in zip(plain, fused):
+        np.testing.assert_allclose(f, a, rtol=1e-12, atol=1e-12)
+    x[0, 1, 1, 0] = x[1, 4, 6, 0] = np.nan
+    # outputs only: where a window holds a NaN, the layers' relu mask reads the winning
+    # pixel while the fused op's reads the pooled NaN (training on NaN is lost either way)
+    plain, fused = both_ways(x, k, None, pool, activation="relu")
+    assert np.isnan(plain[0]).sum() == 4  # two NaN pixels, two channels
+    np.testing.assert_array_equal(np.isnan(fused[0]), np.isnan(plain[0]))
+    np.testing.assert_allclose(fused[0], plain[0], rtol=1e-12, atol=1e-12)
 
 
 def test_gradients_against_finite_differences():

@@ -526,3 +526,114 @@ def sigmoid_into(xc, out, swish=False):
     exp_into(xc, out, negate=True)
     _sigmoid_finish(xc, out, swish)
     return out
+
+
+@_jit_vec
+def max_pool_taps(z, y, won, relu):
+    """The max pooling of :class:`featherflow.ops.conv_pool.ConvMaxPool` in one pass.
+
+    ``z`` (N, OH, PW, PQ, C) holds a chunk's convolution outputs in ConvMaxPool's order
+    (output column ``q * PW + p`` at ``[p, q]``); ``y`` (N, POH, PQ, C) gets the maximum of
+    each PH x PW window (PH = OH // POH), then ``max(y, 0)`` when ``relu``; ``won`` (uint8, the
+    shape of ``y``) gets the winner ``a * PW + p``. The rules are the two NumPy passes': the
+    width pass first (per window row, the first strictly greater tap wins), then the height
+    pass over the row maxima (the first strictly greater row); a NaN makes the maximum NaN,
+    as ``np.maximum`` does.
+
+    Written to vectorize over the channels (measured, 128 x 26 x 26 x 32 float32): the
+    channel loop innermost (taps innermost: 20x slower), winners as arithmetic on the
+    comparisons (an integer ``k if v > old else w`` compiled to a branch that random data
+    mispredicts: 12 ms against 0.5), and the 2 x 2 window unrolled (1.4 ms general)."""
+    n, oh, pw, pq, f = z.shape
+    poh = y.shape[1]
+    ph = oh // poh
+    zero = np.zeros(1, y.dtype)[0]
+    if ph == 2 and pw == 2:
+        two = np.uint8(2)
+        for i in range(n):
+            for r in range(poh):
+                for q in range(pq):
+                    yo, wo = y[i, r, q], won[i, r, q]
+                    z00, z01 = z[i, 2 * r, 0, q], z[i, 2 * r, 1, q]
+                    z10, z11 = z[i, 2 * r + 1, 0, q], z[i, 2 * r + 1, 1, q]
+                    for c in range(f):
+                        m0, v = z00[c], z01[c]
+                        g0 = v > m0
+                        m0 = v if (g0 or v != v) else m0
+                        m1, v = z10[c], z11[c]
+                        g1 = v > m1
+                        m1 = v if (g1 or v != v) else m1
+                        h = m1 > m0
+                        wo[c] = np.uint8(h) * two + np.uint8(g1 if h else g0)
+                        v = m1 if (h or m1 != m1) else m0
+                        if relu:
+                            v = v if (v > zero or v != v) else zero
+                        yo[c] = v
+        return
+    m = np.empty(f, y.dtype)  # a window row's maximum
+    w = np.empty(f, np.uint8)  # and its winner
+    for i in range(n):
+        for r in range(poh):
+            for q in range(pq):
+                yo = y[i, r, q]
+                wo = won[i, r, q]
+                for a in range(ph):
+                    row = r * ph + a
+                    mt = yo if a == 0 else m
+                    wt = wo if a == 0 else w
+                    z0 = z[i, row, 0, q]
+                    first = np.uint8(a * pw)
+                    for c in range(f):
+                        mt[c] = z0[c]
+                        wt[c] = first
+                    for p in range(1, pw):
+                        zp = z[i, row, p, q]
+                        k = np.uint8(a * pw + p)
+                        for c in range(f):
+                            v = zp[c]
+                            old = mt[c]
+                            gt = v > old
+                            # taps arrive in order: the last strictly greater one is the
+                            # largest number so far
+                            wt[c] = max(wt[c], np.uint8(gt) * k)
+                            mt[c] = v if (gt or v != v) else old  # np.maximum
+                    if a > 0:  # the height pass: this row's maximum against the others'
+                        for c in range(f):
+                            v = m[c]
+                            old = yo[c]
+                            gt = v > old
+                            wo[c] = max(wo[c], np.uint8(gt) * w[c])
+                            yo[c] = v if (gt or v != v) else old
+                if relu:
+                    for c in range(f):
+                        v = yo[c]
+                        yo[c] = v if (v > zero or v != v) else zero
+
+
+@_jit_vec
+def max_pool_taps_grad(g, y, won, relu, gz):
+    """The backward of :func:`max_pool_taps` into natural column order: ``gz`` (N, OH, OW, C)
+    gets ``g`` (N, POH, PQ, C) at each window's winner (zero where ``relu`` and ``y <= 0``) and
+    zeros elsewhere; every element of ``gz`` is written."""
+    n, oh, ow, f = gz.shape
+    poh, pq = g.shape[1], g.shape[2]
+    ph, pw = oh // poh, ow // pq
+    zero = np.zeros(1, gz.dtype)[0]
+    for i in range(n):
+        for r in range(poh):
+            for a in range(ph):
+                row = r * ph + a
+                for q in range(pq):
+                    for p in range(pw):
+                        k = a * pw + p
+                        for c in range(f):
+                            v = g[i, r, q, c]
+                            keep = (won[i, r, q, c] == k) & ((not relu) | (y[i, r, q, c] > 0))
+                            gz[i, row, q * pw + p, c] = v if keep else zero
+                for col in range(pq * pw, ow):
+                    for c in range(f):
+                        gz[i, row, col, c] = 0
+        for row in range(poh * ph, oh):
+            for col in range(ow):
+                for c in range(f):
+                    gz[i, row, col, c] = 0
