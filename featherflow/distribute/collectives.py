@@ -35,6 +35,8 @@ import zlib
 
 import numpy as np
 
+from featherflow.backend import fast
+
 STALL_WARNING_SECONDS = 60.0
 DEFAULT_TIMEOUT_SECONDS = 1800.0  # PyTorch's default for its process groups: 30 minutes
 DEFAULT_BYTES_PER_PACK = 25 * 1024 * 1024  # DDP's default bucket
@@ -54,7 +56,9 @@ class LocalCollective:
     local_size = 1
 
     def allreduce_sum(self, arrays, scale=None, what=None, bytes_per_pack=None,
-                      reuse=False):
+                      reuse=False, mean_rows=None):
+        if mean_rows is not None:  # one replica's count-weighted mean is its own value
+            return [np.asarray(a) for a in arrays]
         if scale is None:
             return [np.asarray(a) for a in arrays]
         return [np.asarray(a) * np.asarray(a).dtype.type(scale)
@@ -345,15 +349,28 @@ class MpiCollective:
 
     # -- collectives --------------------------------------------------------------------
     def allreduce_sum(self, arrays, scale=None, what="all-reduce", bytes_per_pack=None,
-                      reuse=False):
+                      reuse=False, mean_rows=None):
         """Sum every array over the ranks. The arrays are copied into flat buffers (one
         dtype each, at most ``bytes_per_pack`` bytes, a bigger array alone), multiplied by
         ``scale`` on the way when given (float arrays), and each buffer is all-reduced in
         place. Returns views into the buffers. ``reuse=True`` (the gradient all-reduce):
         the buffers are kept for the next call of the same layout, so the views are valid
         only until then; a fresh 1.6 MB buffer per step made the all-reduce 2-20x slower
-        (page faults, Open MPI's per-buffer set-up)."""
+        (page faults, Open MPI's per-buffer set-up).
+
+        ``mean_rows`` (this rank's row count; float arrays only) gives the count-weighted
+        mean instead, ``sum_r rows_r * a_r / sum_r rows_r``: the arrays are scaled by the
+        rows while packed and the sums divided by the total rows. The total travels with the
+        collective's signature exchange; in the two-rank shared-memory path the division is
+        fused into the summing pass."""
         arrays = [np.asarray(a) for a in arrays]
+        if mean_rows is not None:
+            if any(a.dtype.kind != "f" for a in arrays):
+                raise TypeError("all-reduce: a count-weighted mean needs float arrays, "
+                                f"received {sorted({a.dtype.str for a in arrays})}.")
+            if not arrays:
+                return []
+            scale = int(mean_rows)
         limit = int(bytes_per_pack or self.bytes_per_pack)
         packs, current, current_bytes = [], {}, {}
         for i, a in enumerate(arrays):
@@ -374,14 +391,22 @@ class MpiCollective:
             a.nbytes for a in arrays) <= _SHM_MAX_BYTES))
 
         def begin():
-            self._begin(_ALLREDUCE, what, (total, _crc(layout), 2 * len(packs) + shm),
-                        describe=(f"of {total} values, " + ", ".join(
-                            f"{len(i)} {d} arrays" for d, i in packs) + " "))
+            return self._begin(
+                _ALLREDUCE, what, (total, _crc(layout), 2 * len(packs) + shm),
+                info=(0 if mean_rows is None else int(mean_rows), 0),
+                describe=(f"of {total} values, " + ", ".join(
+                    f"{len(i)} {d} arrays" for d, i in packs) + " "))
 
         if shm:
-            return self._allreduce_shared(arrays, packs, layout, scale, begin)
-        begin()
-        return self._allreduce_mpi(arrays, packs, scale, reuse)
+            return self._allreduce_shared(arrays, packs, layout, scale, begin,
+                                          mean_rows is not None)
+        table = begin()
+        out = self._allreduce_mpi(arrays, packs, scale, reuse)
+        if mean_rows is not None:
+            rows = int(table[:, _MATCHED].sum())  # every rank's rows, from the signatures
+            for o in out:
+                o /= o.dtype.type(rows)
+        return out
 
     def _allreduce_mpi(self, arrays, packs, scale, reuse):
         MPI = self._MPI
@@ -411,7 +436,7 @@ class MpiCollective:
             self.calls += 1
         return out
 
-    def _allreduce_shared(self, arrays, packs, layout, scale, begin):
+    def _allreduce_shared(self, arrays, packs, layout, scale, begin, mean=False):
         """The gradient all-reduce when every rank is on this machine: each rank writes its
         packs into its half of a shared-memory window (``MPI_Win_allocate_shared``), the
         signature exchange is the only synchronisation, then each rank sums the ranks'
@@ -423,7 +448,8 @@ class MpiCollective:
         windows = self._windows.get(layout)
         first = windows is None
         if first:
-            begin()  # every rank is here with this layout: allocate the windows together
+            # every rank is here with this layout: allocate the windows together
+            table = begin()
             MPI = self._MPI
             need = 2 * sum(a.nbytes for a in arrays)
             failure = None if self._shm_room(need) else (
@@ -442,7 +468,12 @@ class MpiCollective:
                 if failure is not None:
                     _say(f"rank {self.rank}: no shared-memory window for the gradient "
                          f"all-reduce ({failure}); using MPI_Allreduce from now on.")
-                return self._allreduce_mpi(arrays, packs, scale, True)
+                out = self._allreduce_mpi(arrays, packs, scale, True)
+                if mean:
+                    rows = int(table[:, _MATCHED].sum())
+                    for o in out:
+                        o /= o.dtype.type(rows)
+                return out
             self._windows[layout] = windows
         half = windows["half"]
         for k, (dt, idx) in enumerate(packs):
@@ -456,18 +487,26 @@ class MpiCollective:
                     mine[pos:pos + n] = arrays[i].reshape(-1)
                 pos += n
         if first:
-            table = np.empty((self.size, 1), np.int64)
-            self._wait([self.comm.Iallgather(np.zeros(1, np.int64), table)],
+            ready = np.empty((self.size, 1), np.int64)
+            self._wait([self.comm.Iallgather(np.zeros(1, np.int64), ready)],
                        "the first shared-memory gradient all-reduce")
         else:
-            begin()
+            table = begin()
+        rows = int(table[:, _MATCHED].sum()) if mean else None
+        kernels = fast.kernels() if rows is not None and self.size == 2 else None
         out = [None] * len(arrays)
-        for k, (_, idx) in enumerate(packs):
+        for k, (dt, idx) in enumerate(packs):
             slots = [windows["slots"][k][r][half] for r in range(self.size)]
             flat = windows["out"][k]
-            np.add(slots[0], slots[1], out=flat)
-            for extra in slots[2:]:
-                np.add(flat, extra, out=flat)
+            if kernels is not None and flat.size >= fast.MIN_SIZE:
+                # the sum and the division by the rows in one pass (the same two operations)
+                kernels.add_then_divide(slots[0], slots[1], dt.type(rows), flat)
+            else:
+                np.add(slots[0], slots[1], out=flat)
+                for extra in slots[2:]:
+                    np.add(flat, extra, out=flat)
+                if rows is not None:
+                    flat /= dt.type(rows)
             pos = 0
             for i in idx:
                 n = arrays[i].size

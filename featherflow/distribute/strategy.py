@@ -323,18 +323,11 @@ class Strategy:
         arrays = [np.asarray(g) for g in grads]
         rows = self._step_rows
         if rows is not None:
-            # a Keras fit step: weight each replica's mean gradient by its rows while packing,
-            # sum the rows in the same collective (a 1 scaled by the rows), divide the sums
-            # by the global rows in place
-            counts = np.ones(1, arrays[0].dtype if arrays and
-                             arrays[0].dtype.kind == "f" else np.float32)
-            out = self._collective.allreduce_sum(arrays + [counts], scale=rows,
-                                                 what="the gradient all-reduce", reuse=True)
-            total = out.pop()[0]
-            for o in out:
-                if o.dtype.kind == "f":
-                    o /= o.dtype.type(total)
-            nbytes = sum(a.nbytes for a in arrays) + counts.nbytes
+            # a Keras fit step: each replica's mean gradient weighted by its rows, divided by
+            # the global rows (which travel in the collective's signature exchange)
+            out = self._collective.allreduce_sum(arrays, what="the gradient all-reduce",
+                                                 reuse=True, mean_rows=rows)
+            nbytes = sum(a.nbytes for a in arrays)
         else:
             out = self._collective.allreduce_sum(arrays, what="the gradient all-reduce",
                                                  reuse=True)

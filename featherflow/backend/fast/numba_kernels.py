@@ -637,3 +637,12 @@ def max_pool_taps_grad(g, y, won, relu, gz):
             for col in range(ow):
                 for c in range(f):
                     gz[i, row, col, c] = 0
+
+
+@_jit_vec
+def add_then_divide(a, b, d, out):
+    """``out = (a + b) / d`` elementwise (flat arrays, ``d`` a scalar of their dtype): the
+    two-rank gradient all-reduce's sum and its division by the global rows in one pass, the
+    same two roundings as NumPy's two passes."""
+    for i in range(out.shape[0]):
+        out[i] = (a[i] + b[i]) / d
