@@ -11,6 +11,7 @@ MultiWorkerMirroredStrategy (auto-shard policies, a tf_keras fit): keras_fit.jso
 import json
 import os
 
+import numpy as np
 import tensorflow as tf
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "tf", "distribute",
@@ -242,6 +243,66 @@ def keras_main():
     print("wrote", KERAS_OUT)
 
 
+# -- train_on_batch / test_on_batch / predict_on_batch on 2 MultiWorkerMirroredStrategy workers
+# Run: /work/venv-tf/bin/python tools/distribute_fixtures.py on_batch
+# Writes tests/fixtures/tf/distribute/on_batch.json (tests/distribute/test_on_batch.py): the
+# BatchNormalization case of tests/distribute/on_batch_case.py on evenly split batches, in
+# tf_keras (its *_on_batch distribute the batch: data_adapter.single_batch_iterator).
+
+ON_BATCH_OUT = os.path.join(os.path.dirname(OUT), "on_batch.json")
+
+
+def on_batch_worker(out):
+    import sys
+
+    import tf_keras
+
+    sys.path.insert(0, ROOT)
+    from tests.distribute import on_batch_case
+
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    rec = on_batch_case.run_bn(tf_keras, strategy, on_batch_case.EVEN)
+    # each worker's test/predict_on_batch normalise with its own replica's moving statistics
+    # (ON_READ variables, read locally in a replica); the same model with the statistics
+    # averaged over the workers (what get_weights reads), in one process:
+    x, y, xv, yv = on_batch_case.fit_case.data(35)
+    plain = on_batch_case._bn_model(tf_keras)
+    plain.set_weights([np.asarray(w, np.float32) for w in rec["weights"]])
+    on_batch_case.fit_case.compile_model(plain, tf_keras)
+    rec["averaged_test"] = {k: float(v) for k, v in plain.test_on_batch(
+        xv, yv, return_dict=True).items()}
+    rec["averaged_predict"] = np.asarray(plain.predict_on_batch(x[:6]), np.float64).tolist()
+    with open(out, "w") as f:
+        json.dump(rec, f)
+
+
+def on_batch_main():
+    import subprocess
+    import sys
+    import tempfile
+
+    folder = tempfile.mkdtemp()
+    ports = ["127.0.0.1:23496", "127.0.0.1:23497"]
+    procs, outs = [], []
+    for i in range(2):
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_CONFIG=json.dumps(
+            {"cluster": {"worker": ports}, "task": {"type": "worker", "index": i}}))
+        outs.append(os.path.join(folder, f"worker{i}.json"))
+        procs.append(subprocess.Popen([sys.executable, __file__, "on_batch_worker",
+                                       outs[-1]], env=env))
+    for p in procs:
+        if p.wait(timeout=600) != 0:
+            raise SystemExit(f"a MultiWorkerMirroredStrategy worker exited {p.returncode}")
+    workers = []
+    for path in outs:
+        with open(path) as f:
+            workers.append(json.load(f))
+    with open(ON_BATCH_OUT, "w") as f:
+        json.dump({"workers": workers}, f)
+        f.write("\n")
+    print("wrote", ON_BATCH_OUT)
+
+
 if __name__ == "__main__":
     import sys
 
@@ -249,5 +310,9 @@ if __name__ == "__main__":
         keras_main()
     elif sys.argv[1:2] == ["worker"]:
         worker(int(sys.argv[2]), None, sys.argv[3], sys.argv[4])
+    elif sys.argv[1:2] == ["on_batch"]:
+        on_batch_main()
+    elif sys.argv[1:2] == ["on_batch_worker"]:
+        on_batch_worker(sys.argv[2])
     else:
         main()

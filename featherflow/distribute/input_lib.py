@@ -18,6 +18,8 @@ def _leading(x):
 def _rows(x, start, stop):
     from featherflow.autodiff.tensor import Tensor
 
+    if x is None:  # an absent y or sample_weight of a (x, y, sample_weight) batch
+        return None
     a = x.data if isinstance(x, Tensor) else np.asarray(x)
     return Tensor(a[start:stop])
 
@@ -243,17 +245,17 @@ def shard_plan(x, strategy):
     return Plan(sharded, "pieces", chunk, agree=True)
 
 
-def _split_rows(element, start, stop):
+def split_rows(element, start, stop):
     from featherflow.tree import nest
 
     leaves = nest.flatten(element)
     return nest.pack_sequence_as(element, [_rows(x, start, stop) for x in leaves])
 
 
-def _batch_rows(element):
+def batch_rows(element):
     from featherflow.tree import nest
 
-    sizes = {_leading(x) for x in nest.flatten(element)}
+    sizes = {_leading(x) for x in nest.flatten(element) if x is not None}
     if len(sizes) != 1:
         raise ValueError(f"tf.distribute: the components of a batch have different batch "
                          f"sizes {sorted(sizes)}; they must agree to be split across "
@@ -263,10 +265,10 @@ def _batch_rows(element):
 
 def _pieces(source, chunk, replicas):
     for element in source:
-        b = _batch_rows(element)
+        b = batch_rows(element)
         c = chunk or max(1, -(-b // replicas))
         for i in range(0, b, c):
-            yield _split_rows(element, i, min(i + c, b))
+            yield split_rows(element, i, min(i + c, b))
 
 
 def replica_elements(source, strategy, plan, empty=None):
@@ -277,8 +279,8 @@ def replica_elements(source, strategy, plan, empty=None):
     n, rank = strategy.num_replicas_in_sync, strategy._collective.rank
     if plan.mode == "data":
         for element in source:
-            start, stop = shard_bounds(_batch_rows(element), n, rank)
-            yield _split_rows(element, start, stop)
+            start, stop = shard_bounds(batch_rows(element), n, rank)
+            yield split_rows(element, start, stop)
         return
     stream = _pieces(source, plan.chunk, n)
     if not plan.agree:

@@ -7,10 +7,12 @@ The trainer (featherflow/trainers/trainer.py) calls in here at a few marked poin
 - ``check_compile(model)``: compiling in another strategy's scope raises tf_keras's
   ``RuntimeError``; a built model whose variables were made outside every scope, compiled in
   a scope, raises tf_keras's ``ValueError``;
-- ``@distributed`` on fit/evaluate/predict: they run inside the model's strategy's scope and,
-  with more than one replica, with a ``Run`` on the model that the loop asks for this
-  replica's rows of each batch (``local_batches``), for the step (``step``), for the global
-  metric values (``synced_metrics``) and for the gathered predictions (``gather_outputs``).
+- ``@distributed`` on fit/evaluate/predict and the ``*_on_batch`` methods: they run inside
+  the model's strategy's scope and, with more than one replica, with a ``Run`` on the model
+  that the loop asks for this replica's rows of each batch (``local_batches``; of the one
+  global batch of ``*_on_batch``: ``local_rows``), for the step (``train_step``,
+  ``test_step``), for the global metric values (``synced_metrics``) and for the gathered
+  predictions (``gather_outputs``).
 
 Each training step: the replica's gradients are multiplied by its row count, summed over the
 replicas in one bucketed all-reduce together with the counts, and divided by the global row
@@ -65,8 +67,8 @@ def check_compile(model):
 
 
 def distributed(method):
-    """Run ``fit``/``evaluate``/``predict`` in the model's strategy's scope (a ``Run`` on the
-    model when the strategy has several replicas)."""
+    """Run ``fit``/``evaluate``/``predict`` (and ``*_on_batch``) in the model's strategy's
+    scope (a ``Run`` on the model when the strategy has several replicas)."""
     signature = inspect.signature(method)
 
     @functools.wraps(method)
@@ -151,6 +153,31 @@ class Run:
             return None
         plan = self.plans.get(id(source)) or input_lib.Plan(None, "data")
         return LocalBatches(batches, self, plan)
+
+    def local_rows(self, data, what):
+        """This replica's rows of ``data``, the global batch given to ``what``
+        (``train_on_batch``...) on every replica, split as fit splits its batches. The
+        replicas first agree that they were given the same number of rows (one small
+        all-gather): different batches would otherwise pass the gradient all-reduce, whose
+        layout they share, and silently mix."""
+        from featherflow.distribute import input_lib
+        from featherflow.errors import InvalidArgumentError
+
+        strategy = self.strategy
+        rows = input_lib.batch_rows(data)
+        given = [int(r[0]) for r in strategy._collective.allgather(
+            np.asarray([rows], np.int64), what=f"{what}: agreeing on the batch size")]
+        if len(set(given)) > 1:
+            per_rank = ", ".join(f"rank {r}: {n}" for r, n in enumerate(given))
+            raise InvalidArgumentError(
+                None, None,
+                f"{what} under {type(strategy).__name__}: the replicas were given batches of "
+                f"different sizes ({per_rank} rows). Each replica must be given the same "
+                f"global batch (tf_keras's rule); it is split across the replicas by rows. "
+                f"Pass every rank the same x (and y, sample_weight).")
+        start, stop = input_lib.shard_bounds(rows, strategy.num_replicas_in_sync,
+                                             strategy._collective.rank)
+        return input_lib.split_rows(data, start, stop)
 
     # -- steps --------------------------------------------------------------------------
     def train_step(self, model):

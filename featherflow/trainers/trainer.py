@@ -548,11 +548,14 @@ class Trainer:
         if self.optimizer is not None and not getattr(self.optimizer, "built", True):
             self.optimizer._built_in_compiled_fit = not getattr(self, "run_eagerly", False)
 
+    @_distribute.distributed
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict=False, reset_metrics=True):
         """One gradient step on one batch; returns the loss (and metrics). ``train_step``
         receives ``(x, y, sample_weight)`` (``None`` where not given), as in Keras 3; the
-        metrics are reset first unless ``reset_metrics=False`` (tf.keras 2's argument)."""
+        metrics are reset first unless ``reset_metrics=False`` (tf.keras 2's argument).
+        Under a strategy with several replicas the batch is the global batch, split across
+        the replicas as in ``fit``."""
         self._assert_compiled("train_on_batch")
         x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x", strings=True))
         y = data_adapters.expand_1d(data_adapters.to_numpy(y, "y"))
@@ -565,17 +568,22 @@ class Trainer:
         if reset_metrics:
             self.reset_metrics()
         self._train_vars = None
-        x, y, sw = data_adapters.to_tensors((x, y, sw))
+        data = data_adapters.to_tensors((x, y, sw))
+        step, run = self.train_step, _distribute.run_of(self)
+        if run is not None:  # tf.distribute: this replica's rows, an all-reduced step
+            data, step = run.local_rows(data, "train_on_batch"), run.train_step(self)
         if not self.built:
-            self(x, training=False)
+            self(data_adapters.to_tensors(x), training=False)
         self._mark_optimizer_build()
-        logs = self._logs_from(self.train_step((x, y, sw)))
+        logs = self._logs_from(step(data))
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
+    @_distribute.distributed
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False,
                       reset_metrics=True):
         """Loss (and metrics) on one batch without training; ``test_step`` receives
-        ``(x, y, sample_weight)`` as in Keras 3."""
+        ``(x, y, sample_weight)`` as in Keras 3. Under a strategy with several replicas the
+        batch is the global batch and the loss and metrics are global."""
         self._assert_compiled("test_on_batch")
         x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x", strings=True))
         y = data_adapters.expand_1d(data_adapters.to_numpy(y, "y"))
@@ -584,13 +592,31 @@ class Trainer:
         data_adapters.check_finite(y, "test_on_batch: y")
         if reset_metrics:
             self.reset_metrics()
-        logs = self._logs_from(self.test_step(data_adapters.to_tensors((x, y, sw))))
+        data = data_adapters.to_tensors((x, y, sw))
+        step, run = self.test_step, _distribute.run_of(self)
+        if run is not None:  # tf.distribute: this replica's rows, global metrics
+            data, step = run.local_rows(data, "test_on_batch"), run.test_step(self)
+            if not self.built:  # on every replica, even one without rows
+                self(data_adapters.to_tensors(x), training=False)
+        logs = self._logs_from(step(data))
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
+    @_distribute.distributed
     def predict_on_batch(self, x):
-        """The model's output on one batch, as NumPy; ``predict_step`` receives ``(x,)``."""
+        """The model's output on one batch, as NumPy; ``predict_step`` receives ``(x,)``.
+        Under a strategy with several replicas every replica returns all rows, in order."""
         x = data_adapters.expand_1d(data_adapters.to_numpy(x, "x", strings=True))
-        return _to_numpy_nest(self.predict_step((data_adapters.to_tensors(x),)))
+        data = (data_adapters.to_tensors(x),)
+        run = _distribute.run_of(self)
+        if run is None:
+            return _to_numpy_nest(self.predict_step(data))
+        local = run.local_rows(data, "predict_on_batch")
+        if not self.built:  # on every replica, even one without rows
+            self(data[0], training=False)
+        out = None if run.empty(local) else _to_numpy_nest(self.predict_step(local))
+        gathered = run.gather_outputs([out])
+        # an empty global batch: every replica's (empty) output is the same
+        return gathered[0] if gathered else _to_numpy_nest(self.predict_step(local))
 
 
 def _float32_outputs(y_pred):
