@@ -378,24 +378,32 @@ class LSTM(_Recurrent):
             act_d = ELEMENTWISE[self.activation][1]
         XH = self.XH
         want_w = any(needs[1:4])
-        if want_w:
-            # sum_t d_t @ XH[t].T, accumulated step by step while d_t is in cache: no
-            # (T, 4u, B) array of gate gradients is stored or read back. (This orientation
-            # of the GEMM is the faster one: 11 vs 14 us.)
+        kernels = self.kernels
+        # Every step compiled (no mask): the kernel stores each step's gate gradients into
+        # D3[:, t] and one GEMM over all T * B (step, sample) pairs gives the weights'
+        # gradient at the end: 22 against 30 us per step for T GEMMs d_t @ XH[t].T and
+        # their sum (AMD EPYC, OpenBLAS, 2 threads, LSTM(64) x 100 steps of 64). Otherwise
+        # the sum is accumulated step by step while d_t is in cache.
+        batched = want_w and kernels is not None and not masked
+        D3 = np.empty((4 * u, T, B), G.dtype) if batched else None
+        if want_w and not batched:
             WG = np.zeros((4 * u, XH.shape[1]), G.dtype)
             wtmp = np.empty_like(WG)
         d = np.empty((4 * u, B), G.dtype)
-        kernels = self.kernels
+        d3 = d[:, None, :]  # the kernel's (4u, 1, B) view of d
         for t in range(T - 1, -1, -1):
             if per_step is not None:
                 dh += per_step[t]
             g = G[t]
             mf = self._masked(t) if masked else None
             compiled = kernels is not None and mf is None
-            if compiled:
+            if batched:
+                kernels.lstm_step_backward(g, TC[t], C[t], dh, dc_carry, D3, t)
+                d = D3[:, t]
+            elif compiled:
                 # unmasked step: the compiled elementwise backward (the gate gradients
                 # into d, the cell gradient carried to the step before)
-                kernels.lstm_step_backward(g, TC[t], C[t], dh, dc_carry, d)
+                kernels.lstm_step_backward(g, TC[t], C[t], dh, dc_carry, d3, 0)
             else:
                 s, gg, tc = g[:u3], g[u3:], TC[t]
                 if fast:
@@ -426,7 +434,7 @@ class LSTM(_Recurrent):
                     d *= mf
             rows = step_rows(t)
             matmul(KR, d, out=rows)
-            if want_w:
+            if want_w and not batched:
                 matmul(d, XH[t].T, out=wtmp)
                 WG += wtmp
             dh_prev = rows[top:]
@@ -451,6 +459,8 @@ class LSTM(_Recurrent):
                 gx = gx[::-1]
             gx = np.ascontiguousarray(gx.transpose(2, 0, 1))
         gk = gr = gb = None
+        if batched:
+            WG = D3.reshape(4 * u, T * B) @ _flatten_steps(XH[:T]).T
         if want_w:
             nb = self.nb
             gk, gr = np.empty((n, 4 * u), G.dtype), np.empty((u, 4 * u), G.dtype)
