@@ -1,9 +1,9 @@
 """The ``*_on_batch`` calls of tests/distribute/test_on_batch.py, shared by the one-process
 reference (in the test) and the 2-rank MPI worker (workers/on_batch.py): the MLP of fit_case
 trained by ``train_on_batch`` on global batches of 8, 8 and 7 rows (7: 4 + 3 on 2 replicas),
-then with sample weights, class weights and ``reset_metrics=False``; ``test_on_batch`` and
-``predict_on_batch``, a 1-row batch included (1 + 0); a BatchNormalization model the same
-(``run_bn``, also run by tools/distribute_fixtures.py on_batch in tf_keras)."""
+then with sample weights, class weights and ``reset_metrics=False``, then 1 row (1 + 0);
+``test_on_batch`` and ``predict_on_batch``, a 1-row batch included; a BatchNormalization
+model the same (``run_bn``, also run by tools/distribute_fixtures.py on_batch in tf_keras)."""
 
 import contextlib
 
@@ -53,6 +53,8 @@ def run(keras, strategy=None):
         x[23:30], y[23:30], sample_weight=sw, reset_metrics=False)))
     out["train"].append(_floats(model.train_on_batch(
         x[30:35], y[30:35], class_weight={0: 1.0, 1: 2.0, 2: 0.5}, return_dict=True)))
+    # 1 row: 1 + 0, the second replica takes a zero-gradient step
+    out["train"].append(_floats(model.train_on_batch(x[34:35], y[34:35], return_dict=True)))
     out["test"] = _floats(model.test_on_batch(xv, yv, return_dict=True))
     out["test7"] = _floats(model.test_on_batch(xv[:7], yv[:7], sample_weight=sw))
     out["test1"] = _floats(model.test_on_batch(xv[:1], yv[:1]))
