@@ -334,6 +334,25 @@ def test_vectorized_exp_is_within_one_ulp(compiled):
 
 
 @needs_numba
+@pytest.mark.parametrize("negate", [False, True])
+def test_in_place_exp_and_sigmoid_equal_the_two_array_kernels(compiled, negate):
+    """``exp_into(x, x)`` and ``sigmoid_into(t, t)`` take the one-pointer loops (the
+    two-pointer ones fall back to scalar code when the arrays overlap): the same bits."""
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.normal(0, 20, 10000), [-1e9, -88.0, 0.0, 88.0, 1e9]])
+    x = x.astype(np.float32)
+    two = compiled.exp_into(x, np.empty_like(x), negate=negate)
+    inplace = x.copy()
+    compiled.exp_into(inplace, inplace, negate=negate)
+    np.testing.assert_array_equal(inplace, two)
+    t = x.copy()
+    compiled.sigmoid_into(t, t)
+    np.testing.assert_array_equal(t, compiled.sigmoid_into(x, np.empty_like(x)))
+    with pytest.raises(ValueError, match="swish needs xc and out"):
+        compiled.sigmoid_into(t, t, swish=True)
+
+
+@needs_numba
 @pytest.mark.parametrize("name", ["sigmoid", "swish", "silu"])
 def test_compiled_sigmoid_and_swish_equal_numpy(name):
     """Forward and gradient of the activations whose exponential the kernels compute, on

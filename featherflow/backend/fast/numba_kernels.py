@@ -479,25 +479,38 @@ _P0, _P1, _P2 = _F32(1.9875691500e-4), _F32(1.3981999507e-3), _F32(8.3334519073e
 _P3, _P4, _P5 = _F32(4.1665795894e-2), _F32(1.6666665459e-1), _F32(5.0000001201e-1)
 
 
+@numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
+def _exp_step(a):
+    """One value's exponential polynomial (0 below the smallest normal result) and its
+    scale 2**n as int32 bits."""
+    v = a if a < _EXP_HI else _EXP_HI
+    v = v if v > _EXP_LO else _EXP_LO
+    n = np.floor(v * _LOG2E + _F32(0.5))
+    r = v - n * _EXP_C1
+    r = r - n * _EXP_C2
+    p = _P0 * r + _P1
+    p = p * r + _P2
+    p = p * r + _P3
+    p = p * r + _P4
+    p = p * r + _P5
+    p = p * (r * r) + r + _F32(1)
+    # below the smallest normal result: 0, as a flush-to-zero exp (masked logits of
+    # -1e9 in a softmax must weigh exactly nothing)
+    return (p if a >= _EXP_LO else _F32(0)), (np.int32(n) + np.int32(127)) << 23
+
+
 @_jit_vec
 def _exp_parts(x, out, bits, negate):
     for i in range(x.shape[0]):
-        a = -x[i] if negate else x[i]
-        v = a if a < _EXP_HI else _EXP_HI
-        v = v if v > _EXP_LO else _EXP_LO
-        n = np.floor(v * _LOG2E + _F32(0.5))
-        r = v - n * _EXP_C1
-        r = r - n * _EXP_C2
-        p = _P0 * r + _P1
-        p = p * r + _P2
-        p = p * r + _P3
-        p = p * r + _P4
-        p = p * r + _P5
-        p = p * (r * r) + r + _F32(1)
-        # below the smallest normal result: 0, as a flush-to-zero exp (masked logits of
-        # -1e9 in a softmax must weigh exactly nothing)
-        out[i] = p if a >= _EXP_LO else _F32(0)
-        bits[i] = (np.int32(n) + np.int32(127)) << 23
+        out[i], bits[i] = _exp_step(-x[i] if negate else x[i])
+
+
+@_jit_vec
+def _exp_parts_inplace(x, bits, negate):
+    # one pointer for x: with ``out`` the same buffer, _exp_parts's overlap check picks its
+    # scalar loop (measured 1.80 against 0.21 ms for 524k values, AMD EPYC / AVX-512)
+    for i in range(x.shape[0]):
+        x[i], bits[i] = _exp_step(-x[i] if negate else x[i])
 
 
 @_jit_vec
@@ -506,11 +519,19 @@ def _times_bits(out, scale):
         out[i] = out[i] * scale[i]
 
 
+def _same_buffer(a, b):
+    return a.ctypes.data == b.ctypes.data and a.strides == b.strides
+
+
 def exp_into(x, out, negate=False):
-    """``out = exp(x)`` (or ``exp(-x)``) for flat float32 arrays; results below the smallest
-    normal float32 (x < -87.34) are 0 (NumPy gives subnormals down to x = -103.9)."""
+    """``out = exp(x)`` (or ``exp(-x)``) for flat float32 arrays (``out`` may be ``x``);
+    results below the smallest normal float32 (x < -87.34) are 0 (NumPy gives subnormals
+    down to x = -103.9)."""
     bits = np.empty(x.shape[0], np.int32)
-    _exp_parts(x, out, bits, negate)
+    if _same_buffer(x, out):
+        _exp_parts_inplace(out, bits, negate)
+    else:
+        _exp_parts(x, out, bits, negate)
     _times_bits(out, bits.view(np.float32))
     return out
 
@@ -522,11 +543,23 @@ def _sigmoid_finish(xc, t, swish):
         t[i] = xc[i] * s if swish else s
 
 
+@_jit_vec
+def _sigmoid_finish_inplace(t):
+    for i in range(t.shape[0]):
+        t[i] = _F32(1) / (t[i] + _F32(1))
+
+
 def sigmoid_into(xc, out, swish=False):
     """``out = 1 / (1 + exp(-xc))`` (times ``xc`` with ``swish``) for flat float32 arrays, in
     the operation order of featherflow's NumPy sigmoid."""
+    same = _same_buffer(xc, out)
+    if same and swish:
+        raise ValueError("sigmoid_into: swish needs xc and out to be different arrays.")
     exp_into(xc, out, negate=True)
-    _sigmoid_finish(xc, out, swish)
+    if same:
+        _sigmoid_finish_inplace(out)
+    else:
+        _sigmoid_finish(xc, out, swish)
     return out
 
 
