@@ -405,3 +405,24 @@ def test_conv_with_one_channel_per_group_uses_the_depthwise_kernel(mult, strides
     assert calls
     for a, b in zip(off, on):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5 * np.abs(a).max())
+
+
+@needs_numba
+def test_compiled_gather_gradient_is_np_add_at_bit_for_bit():
+    """The embedding gradient (gather on axis 0 of a 2-D table), with repeated indices: the
+    compiled scatter-add adds in np.add.at's order."""
+    rng = np.random.default_rng(4)
+    table = tf.Variable(rng.normal(size=(50, 96)).astype(np.float32))
+    ids = rng.integers(0, 50, (16, 40))
+    upstream = rng.normal(size=(16, 40, 96)).astype(np.float32)
+
+    def run():
+        with tf.GradientTape() as tape:
+            y = tf.gather(table, ids) * upstream
+        return [np.asarray(tape.gradient(y, table))]
+
+    off, on = _both(run)
+    np.testing.assert_array_equal(on[0], off[0])
+    expected = np.zeros((50, 96), np.float32)
+    np.add.at(expected, ids, upstream)
+    np.testing.assert_array_equal(on[0], expected)

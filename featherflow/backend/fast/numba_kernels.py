@@ -681,3 +681,18 @@ def add_then_divide(a, b, d, out):
     same two roundings as NumPy's two passes."""
     for i in range(out.shape[0]):
         out[i] = (a[i] + b[i]) / d
+
+
+@_jit_vec
+def scatter_add_rows(out, idx, g):
+    """``out[idx[i]] += g[i]`` for i in order (``out`` (V, D), ``idx`` (M,) int64, negative
+    indices counted from the end as NumPy does; ``g`` (M, D)): ``np.add.at(out, idx, g)``'s
+    sums in its order. The indices were checked by the gather that made them."""
+    v = out.shape[0]
+    for i in range(idx.shape[0]):
+        r = idx[i]
+        if r < 0:
+            r += v
+        row, src = out[r], g[i]
+        for j in range(row.shape[0]):
+            row[j] += src[j]
