@@ -41,6 +41,7 @@ from featherflow.ops.bias_activation import _RELU_LIMITS
 ENABLED = True
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_SWISH_LOW = np.float32(-88.0)  # the float32 clamp of featherflow's swish (activation_kernels)
 
 
 def _relu_kind(layer):
@@ -63,11 +64,13 @@ class ConvBatchNorm:
     """A Conv2D / DepthwiseConv2D (linear), its BatchNormalization, and optionally the
     activation layer after it, as one plan step (see the module docstring)."""
 
-    __slots__ = ("conv", "bn", "act", "relu", "depthwise", "_sizes")
+    __slots__ = ("conv", "bn", "act", "relu", "swish", "depthwise", "_sizes")
 
     def __init__(self, conv, bn, act=None):
         self.conv, self.bn, self.act = conv, bn, act
         self.relu = None if act is None else _relu_kind(act)
+        self.swish = act is not None and type(act) is Activation and \
+            activations.builtin_name(act.activation) in ("swish", "silu")
         self.depthwise = type(conv) is DepthwiseConv2D
         self._sizes = {}  # input shape -> output size (the layer's shape rule is slow)
 
@@ -113,7 +116,7 @@ class ConvBatchNorm:
             if kernels is not None:
                 low, high = _RELU_LIMITS[act]
                 kernels.scale_bias_relu_inplace(z.reshape(-1, z.shape[-1]), a, b, low, high)
-                return y if self.act is None or self.relu is not None else self.act.call(y)
+                return y if self.act is None or self.relu is not None else self._activate(y)
             z *= a
             z += b
             if act == "relu":
@@ -122,8 +125,21 @@ class ConvBatchNorm:
                 np.maximum(z, 0, out=z)
                 np.minimum(z, 6, out=z)
         if self.act is not None and self.relu is None:
-            y = self.act.call(y)
+            y = self._activate(y)
         return y
+
+    def _activate(self, y):
+        """The activation layer on the step's own fresh output ``y``; swish in place, in one
+        compiled pass (EfficientNet's blocks), when it is float32 and the layer computes in
+        float32."""
+        z = y.data
+        if (self.swish and z.dtype == np.float32 and z.flags.c_contiguous
+                and z.size >= fast.MIN_SIZE and self.act.compute_dtype == "float32"):
+            kernels = fast.kernels()
+            if kernels is not None:
+                kernels.swish_inplace(z.reshape(-1), _SWISH_LOW)
+                return y
+        return self.act.call(y)
 
     def _out_size(self, x):
         key = x.data.shape

@@ -426,3 +426,24 @@ def test_compiled_gather_gradient_is_np_add_at_bit_for_bit():
     expected = np.zeros((50, 96), np.float32)
     np.add.at(expected, ids, upstream)
     np.testing.assert_array_equal(on[0], expected)
+
+
+@needs_numba
+def test_one_pass_swish_is_the_multi_pass_swish_bit_for_bit(compiled):
+    """swish_into / swish_inplace (blocks through the exponential in local buffers) against
+    the clamp, exp, sigmoid and product passes, across block edges, NaN and the clamps."""
+    from featherflow.backend.fast import numba_kernels
+
+    rng = np.random.default_rng(8)
+    for n in (1, 511, 512, 513, 5000):
+        x = (rng.normal(size=n) * 30).astype(np.float32)
+        x[: min(n, 5)] = [np.nan, -1e30, 1e30, -0.0, -88.5][: min(n, 5)]
+        low = np.float32(-88.0)
+        xc = np.maximum(x, low)
+        expected = compiled.sigmoid_into(xc, np.empty_like(xc), swish=True)
+        out = np.empty_like(x)
+        numba_kernels.swish_into(x, out, low)
+        np.testing.assert_array_equal(out, expected)
+        z = x.copy()
+        numba_kernels.swish_inplace(z, low)
+        np.testing.assert_array_equal(z, expected)

@@ -182,3 +182,21 @@ def test_depthwise_kernel_equals_numpy(monkeypatch, strides, dilation, mult):
     assert len(calls) == 1
     for a, c in zip(*results):
         np.testing.assert_allclose(c, a, rtol=1e-5, atol=1e-5 * np.abs(a).max())
+
+
+@pytest.mark.skipif(not fast.available(), reason="numba (the [fast] extra) is missing")
+def test_swish_after_a_fold_runs_in_place_compiled(restore_flag, monkeypatch):
+    """The folded step's own output gets the swish in place (one compiled pass): the
+    unfolded layers' numbers, and the kernel is the one that ran."""
+    from featherflow.backend.fast import numba_kernels
+
+    monkeypatch.setattr(fast, "MIN_SIZE", 0)
+    calls = []
+    real = numba_kernels.swish_inplace
+    monkeypatch.setattr(numba_kernels, "swish_inplace",
+                        lambda z, low: (calls.append(z.size), real(z, low)))
+    model = _model()
+    x = np.random.default_rng(5).normal(size=(3, 12, 12, 3)).astype("float32")
+    off, on = _both(model, x)
+    assert calls == [3 * 4 * 4 * 4]
+    np.testing.assert_allclose(on, off, rtol=0, atol=2e-6 * np.abs(off).max())

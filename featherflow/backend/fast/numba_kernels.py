@@ -696,3 +696,67 @@ def scatter_add_rows(out, idx, g):
         row, src = out[r], g[i]
         for j in range(row.shape[0]):
             row[j] += src[j]
+
+
+# swish in one pass: blocks of values small enough for L1 go through the two-part exponential
+# in local buffers, so the input is read twice from cache and the output written once
+# (against five passes and three temporaries: the clamp, the polynomial, the scaling, the
+# sigmoid and the product)
+_SWISH_BLOCK = 512
+
+
+@_jit_vec
+def swish_into(x, out, low):
+    """``out = xc * sigmoid(xc)``, ``xc = max(x, low)`` (NaN stays NaN, as np.maximum), for
+    flat float32 arrays that do not overlap: the operations of ``sigmoid_into(xc, out,
+    swish=True)`` on ``np.maximum(x, low)``, so the same bits."""
+    n = x.shape[0]
+    t = np.empty(_SWISH_BLOCK, np.float32)
+    bits = np.empty(_SWISH_BLOCK, np.int32)
+    scale = bits.view(np.float32)
+    for start in range(0, n, _SWISH_BLOCK):
+        m = min(_SWISH_BLOCK, n - start)
+        xs, ts, os = x[start:start + m], t[:m], out[start:start + m]
+        _clamp_into(xs, ts, low)
+        _exp_parts_inplace(ts, bits[:m], True)
+        _times_bits(ts, scale[:m])
+        _swish_finish(xs, ts, os, low)
+
+
+@_jit_vec
+def swish_inplace(z, low):
+    """:func:`swish_into` with the output over the input."""
+    n = z.shape[0]
+    t = np.empty(_SWISH_BLOCK, np.float32)
+    bits = np.empty(_SWISH_BLOCK, np.int32)
+    scale = bits.view(np.float32)
+    for start in range(0, n, _SWISH_BLOCK):
+        m = min(_SWISH_BLOCK, n - start)
+        zs, ts = z[start:start + m], t[:m]
+        _clamp_into(zs, ts, low)
+        _exp_parts_inplace(ts, bits[:m], True)
+        _times_bits(ts, scale[:m])
+        _swish_finish_inplace(zs, ts, low)
+
+
+@_jit_vec
+def _clamp_into(x, t, low):
+    for i in range(x.shape[0]):
+        v = x[i]
+        t[i] = v if (v > low or v != v) else low
+
+
+@_jit_vec
+def _swish_finish(x, t, out, low):
+    for i in range(x.shape[0]):
+        v = x[i]
+        xc = v if (v > low or v != v) else low
+        out[i] = xc * (_F32(1) / (t[i] + _F32(1)))
+
+
+@_jit_vec
+def _swish_finish_inplace(z, t, low):
+    for i in range(z.shape[0]):
+        v = z[i]
+        xc = v if (v > low or v != v) else low
+        z[i] = xc * (_F32(1) / (t[i] + _F32(1)))
