@@ -137,7 +137,8 @@ class ConvBatchNorm:
                 and z.size >= fast.MIN_SIZE and self.act.compute_dtype == "float32"):
             kernels = fast.kernels()
             if kernels is not None:
-                kernels.swish_inplace(z.reshape(-1), _SWISH_LOW)
+                flat = z.reshape(-1)
+                kernels.swish_into(flat, flat, _SWISH_LOW)
                 return y
         return self.act.call(y)
 

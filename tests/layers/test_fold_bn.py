@@ -192,11 +192,12 @@ def test_swish_after_a_fold_runs_in_place_compiled(restore_flag, monkeypatch):
 
     monkeypatch.setattr(fast, "MIN_SIZE", 0)
     calls = []
-    real = numba_kernels.swish_inplace
-    monkeypatch.setattr(numba_kernels, "swish_inplace",
-                        lambda z, low: (calls.append(z.size), real(z, low)))
+    real = numba_kernels.swish_into
+    monkeypatch.setattr(numba_kernels, "swish_into",
+                        lambda x, out, low: (calls.append((x.size, x is out)), real(x, out, low)))
     model = _model()
     x = np.random.default_rng(5).normal(size=(3, 12, 12, 3)).astype("float32")
     off, on = _both(model, x)
-    assert calls == [3 * 4 * 4 * 4]
+    # the unfolded layers' swish writes a new array; the folded step's, its own output
+    assert calls == [(3 * 4 * 4 * 4, False), (3 * 4 * 4 * 4, True)]
     np.testing.assert_allclose(on, off, rtol=0, atol=2e-6 * np.abs(off).max())

@@ -708,35 +708,25 @@ _SWISH_BLOCK = 512
 @_jit_vec
 def swish_into(x, out, low):
     """``out = xc * sigmoid(xc)``, ``xc = max(x, low)`` (NaN stays NaN, as np.maximum), for
-    flat float32 arrays that do not overlap: the operations of ``sigmoid_into(xc, out,
-    swish=True)`` on ``np.maximum(x, low)``, so the same bits."""
+    flat float32 arrays, ``out`` either ``x`` itself (in place) or not overlapping it: the
+    operations of ``sigmoid_into(xc, out, swish=True)`` on ``np.maximum(x, low)``, so the same
+    bits. In place the last pass is a one-pointer loop (a two-pointer loop over one buffer
+    compiles to its scalar fallback)."""
     n = x.shape[0]
+    same = x.ctypes.data == out.ctypes.data
     t = np.empty(_SWISH_BLOCK, np.float32)
     bits = np.empty(_SWISH_BLOCK, np.int32)
     scale = bits.view(np.float32)
     for start in range(0, n, _SWISH_BLOCK):
         m = min(_SWISH_BLOCK, n - start)
-        xs, ts, os = x[start:start + m], t[:m], out[start:start + m]
+        xs, ts = x[start:start + m], t[:m]
         _clamp_into(xs, ts, low)
         _exp_parts_inplace(ts, bits[:m], True)
         _times_bits(ts, scale[:m])
-        _swish_finish(xs, ts, os, low)
-
-
-@_jit_vec
-def swish_inplace(z, low):
-    """:func:`swish_into` with the output over the input."""
-    n = z.shape[0]
-    t = np.empty(_SWISH_BLOCK, np.float32)
-    bits = np.empty(_SWISH_BLOCK, np.int32)
-    scale = bits.view(np.float32)
-    for start in range(0, n, _SWISH_BLOCK):
-        m = min(_SWISH_BLOCK, n - start)
-        zs, ts = z[start:start + m], t[:m]
-        _clamp_into(zs, ts, low)
-        _exp_parts_inplace(ts, bits[:m], True)
-        _times_bits(ts, scale[:m])
-        _swish_finish_inplace(zs, ts, low)
+        if same:
+            _swish_finish_inplace(xs, ts, low)
+        else:
+            _swish_finish(xs, ts, out[start:start + m], low)
 
 
 @_jit_vec
