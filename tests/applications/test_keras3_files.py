@@ -98,10 +98,22 @@ def test_decode_predictions_offline_equals_keras(top, tmp_path, monkeypatch):
     monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", None)
     out = tf.keras.applications.mobilenet_v2.decode_predictions(ref["preds"], top=top)
     want = json.loads(str(ref[f"top{top}"]))
-    assert [[(w, n) for w, n, _ in row] for row in out] == \
-        [[(w, n) for w, n, _ in row] for row in want]
     np.testing.assert_array_equal([[s for _, _, s in row] for row in out],
                                   np.float32([[s for _, _, s in row] for row in want]))
+
+    # Classes with equal scores come in the order of NumPy's argsort (unstable), as in Keras
+    # (`pred.argsort()[-top:][::-1]`), and that order is the machine's: NumPy sorts with
+    # AVX-512 sorting networks where the CPU has them, so among tied scores another class may
+    # be picked. Every class given must carry its score in the predictions, and the classes
+    # of untied scores must be Keras's.
+    index = {tuple(v): int(k) for k, v in imagenet_utils.CLASS_INDEX.items()}
+    preds = np.asarray(ref["preds"], np.float32)
+    for r, (row, want_row) in enumerate(zip(out, want)):
+        for w, n, score in row:
+            assert preds[r, index[(w, n)]] == np.float32(score)
+        tied = {np.float32(x) for x in preds[r] if (preds[r] == x).sum() > 1}
+        assert [(w, n) for w, n, sc in row if np.float32(sc) not in tied] == \
+            [(w, n) for w, n, sc in want_row if np.float32(sc) not in tied]
     assert all(isinstance(row[0], tuple) for row in out)
     assert not (tmp_path / "empty_keras_home").exists()
 
@@ -109,8 +121,11 @@ def test_decode_predictions_offline_equals_keras(top, tmp_path, monkeypatch):
 def test_decode_predictions_takes_tensors():
     ref = _load("decode_predictions")
     out = imagenet_utils.decode_predictions(tf.constant(ref["preds"]), top=1)
-    assert [row[0][:2] for row in out] == [tuple(r[0][:2])
-                                           for r in json.loads(str(ref["top1"]))]
+    # the same as from the NumPy array (Keras's classes, up to the order of tied scores:
+    # see test_decode_predictions_offline_equals_keras)
+    assert out == imagenet_utils.decode_predictions(np.asarray(ref["preds"]), top=1)
+    assert [np.float32(row[0][2]) for row in out] == [
+        np.float32(r[0][2]) for r in json.loads(str(ref["top1"]))]
 
 
 # -- whole ConvNeXt models in .keras files --------------------------------------------------
