@@ -33,6 +33,7 @@ from featherflow.layers.activations import ReLU
 from featherflow.layers.conv import Conv2D, DepthwiseConv2D
 from featherflow.layers.core import Activation
 from featherflow.layers.normalization import BatchNormalization
+from featherflow.layers.reshaping import ZeroPadding2D
 from featherflow.ops import conv as conv_ops
 from featherflow.ops import depthwise_conv as depthwise_ops
 from featherflow.ops.bias_activation import _RELU_LIMITS
@@ -64,10 +65,14 @@ class ConvBatchNorm:
     """A Conv2D / DepthwiseConv2D (linear), its BatchNormalization, and optionally the
     activation layer after it, as one plan step (see the module docstring)."""
 
-    __slots__ = ("conv", "bn", "act", "relu", "swish", "depthwise", "_sizes")
+    __slots__ = ("conv", "bn", "act", "relu", "swish", "depthwise", "_sizes", "pad",
+                 "padding")
 
-    def __init__(self, conv, bn, act=None):
-        self.conv, self.bn, self.act = conv, bn, act
+    def __init__(self, conv, bn, act=None, pad=None):
+        self.conv, self.bn, self.act, self.pad = conv, bn, act, pad
+        # a ZeroPadding2D before a 'valid' convolution: its zeros become the convolution's
+        # explicit padding (no padded copy of the input)
+        self.padding = conv.padding if pad is None else tuple(pad.padding)
         self.relu = None if act is None else _relu_kind(act)
         self.swish = act is not None and type(act) is Activation and \
             activations.builtin_name(act.activation) in ("swish", "silu")
@@ -75,6 +80,8 @@ class ConvBatchNorm:
         self._sizes = {}  # input shape -> output size (the layer's shape rule is slow)
 
     def _unfolded(self, x, training):
+        if self.pad is not None:
+            x = self.pad.call(x)
         y = self.conv.call(x)
         y = self.bn.call(y) if training is None else self.bn.call(y, training=training)
         return y if self.act is None else self.act.call(y)
@@ -148,19 +155,21 @@ class ConvBatchNorm:
         if size is None:
             if len(self._sizes) > 64:
                 self._sizes.clear()
-            size = self._sizes[key] = int(np.prod(self.conv.compute_output_shape(key)))
+            shape = key if self.pad is None else self.pad.compute_output_shape(key)
+            size = self._sizes[key] = int(np.prod(self.conv.compute_output_shape(shape)))
         return size
 
     def _conv(self, x, kernel, bias, act):
         conv = self.conv
         fn = depthwise_ops.depthwise_conv if self.depthwise else conv_ops.conv
-        return fn(x, kernel, bias, strides=conv.strides, padding=conv.padding,
+        return fn(x, kernel, bias, strides=conv.strides, padding=self.padding,
                   dilation_rate=conv.dilation_rate, data_format=conv.data_format,
                   activation=act)
 
     def __repr__(self):
+        head = "" if self.pad is None else f"{self.pad.name} + "
         tail = "" if self.act is None else f" + {self.act.name}"
-        return f"<folded {self.conv.name} + {self.bn.name}{tail}>"
+        return f"<folded {head}{self.conv.name} + {self.bn.name}{tail}>"
 
 
 def _foldable(conv, bn):
@@ -175,10 +184,16 @@ def _foldable(conv, bn):
     return conv.dtype == bn.dtype and conv.compute_dtype == conv.dtype
 
 
+def _pad_foldable(pad, conv):
+    """A ZeroPadding2D whose zeros the convolution after it can take as explicit padding."""
+    return (pad.data_format == "channels_last" and conv.padding == "valid"
+            and pad.dtype == conv.dtype and pad.activity_regularizer is None)
+
+
 def fold_batch_norm(plan):
-    """A plan rewrite pass: Conv2D/DepthwiseConv2D -> BatchNormalization (-> activation
-    layer) chains whose intermediate outputs feed nothing else become one ``ConvBatchNorm``
-    step (training mode), placed where the last of them was."""
+    """A plan rewrite pass: (ZeroPadding2D ->) Conv2D/DepthwiseConv2D -> BatchNormalization
+    (-> activation layer) chains whose intermediate outputs feed nothing else become one
+    ``ConvBatchNorm`` step (training mode), placed where the last of them was."""
     consumers = plan.consumers()
     outputs = set(plan.outputs)
 
@@ -193,6 +208,11 @@ def fold_batch_norm(plan):
             return None
         return user
 
+    producer = {}
+    for step in plan.steps:
+        if (type(step.node.layer if step.node is not None else None) is ZeroPadding2D
+                and step.mode == DIRECT and len(step.ins) == 1 and len(step.outs) == 1):
+            producer[step.outs[0]] = step
     replaced, dropped = {}, set()
     for step in plan.steps:
         if step.mode != DIRECT or step.node is None or len(step.ins) != 1:
@@ -206,10 +226,19 @@ def fold_batch_norm(plan):
         if third is not None and third.mode == DIRECT and type(third.node.layer) in (
                 ReLU, Activation) and third.node.layer.dtype == step.node.layer.dtype:
             act = third.node.layer
-        fused = ConvBatchNorm(step.node.layer, second.node.layer, act)
+        pad = producer.get(step.ins[0])
+        if pad is not None and (only_user(pad) is not step or not _pad_foldable(
+                pad.node.layer, step.node.layer)):
+            pad = None
+        fused = ConvBatchNorm(step.node.layer, second.node.layer, act,
+                              None if pad is None else pad.node.layer)
         last = third if act is not None else second
         dropped.add(id(step))
         if act is not None:
             dropped.add(id(second))
-        replaced[id(last)] = Step(None, fused.call, DIRECT_TRAINING, step.ins, last.outs)
+        ins = step.ins
+        if pad is not None:
+            dropped.add(id(pad))
+            ins = pad.ins
+        replaced[id(last)] = Step(None, fused.call, DIRECT_TRAINING, ins, last.outs)
     return [replaced.get(id(s), s) for s in plan.steps if id(s) not in dropped]

@@ -201,3 +201,50 @@ def test_swish_after_a_fold_runs_in_place_compiled(restore_flag, monkeypatch):
     # the unfolded layers' swish writes a new array; the folded step's, its own output
     assert calls == [(3 * 4 * 4 * 4, False), (3 * 4 * 4 * 4, True)]
     np.testing.assert_allclose(on, off, rtol=0, atol=2e-6 * np.abs(off).max())
+
+
+def _padded_model(seed=3):
+    """Keras's stride-2 blocks (MobileNetV2, EfficientNet, ResNet's stem): a ZeroPadding2D
+    before a 'valid' convolution."""
+    tf.keras.utils.set_random_seed(seed)
+    inp = tf.keras.Input((13, 12, 3))
+    x = L.ZeroPadding2D(((3, 3), (3, 3)))(inp)
+    x = L.Conv2D(8, 7, strides=2, use_bias=False)(x)
+    x = L.BatchNormalization()(x)
+    x = L.Activation("relu")(x)
+    y = L.ZeroPadding2D(((0, 1), (0, 1)))(x)
+    y = L.DepthwiseConv2D(3, strides=2, use_bias=False)(y)
+    y = L.BatchNormalization()(y)
+    y = L.Activation("swish")(y)
+    z = L.ZeroPadding2D(1)(y)  # feeds two layers: stays a layer of its own
+    a = L.DepthwiseConv2D(3)(z)
+    a = L.BatchNormalization()(a)
+    out = L.Concatenate()([L.GlobalAveragePooling2D()(a), L.GlobalAveragePooling2D()(z)])
+    model = tf.keras.Model(inp, out)
+    _randomize_bn(model, seed)
+    return model
+
+
+@pytest.mark.parametrize("kernels", [True, False])
+def test_zero_padding_before_a_valid_convolution_folds_in(restore_flag, monkeypatch, kernels):
+    monkeypatch.setattr(fast, "MIN_SIZE", 0)
+    fast.set_enabled(kernels)
+    try:
+        model = _padded_model()
+        x = np.random.default_rng(6).normal(size=(2, 13, 12, 3)).astype("float32")
+        off, on = _both(model, x)
+        names = sorted(repr(s.callee) for s in _folded_steps(model))
+        assert len(names) == 3, names
+        assert sum("zero_padding2d" in n for n in names) == 2, names
+        np.testing.assert_allclose(on, off, rtol=0, atol=2e-6 * np.abs(off).max())
+        # gradients and training run the layers as written, padding included
+        grads = []
+        for flag in (False, True):
+            fold_bn.ENABLED = flag
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(model(x, training=True) ** 2)
+            grads.append([np.asarray(g) for g in tape.gradient(loss, model.trainable_weights)])
+        for a, b in zip(*grads):
+            np.testing.assert_array_equal(a, b)
+    finally:
+        fast.set_enabled(True)
