@@ -205,9 +205,29 @@ def worker(index, ports, folder, out):
         json.dump(rec, f)
 
 
-def keras_main():
+def _run_two_workers(ports, folder, args):
+    """Two MultiWorkerMirroredStrategy workers of this script (``args(index, out_path)``:
+    their command line), TF_CONFIG naming ``ports``; returns their JSON results."""
     import subprocess
     import sys
+
+    procs, outs = [], []
+    for i in range(2):
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_CONFIG=json.dumps(
+            {"cluster": {"worker": ports}, "task": {"type": "worker", "index": i}}))
+        outs.append(os.path.join(folder, f"worker{i}.json"))
+        procs.append(subprocess.Popen([sys.executable, __file__, *args(i, outs[-1])], env=env))
+    for p in procs:
+        if p.wait(timeout=600) != 0:
+            raise SystemExit(f"a MultiWorkerMirroredStrategy worker exited {p.returncode}")
+    workers = []
+    for path in outs:
+        with open(path) as f:
+            workers.append(json.load(f))
+    return workers
+
+
+def keras_main():
     import tempfile
 
     cpu = tf.config.list_physical_devices("CPU")[0]
@@ -221,22 +241,9 @@ def keras_main():
             tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]), tf.keras, n)
     folder = tempfile.mkdtemp()
     shard_files(folder)
-    ports = ["127.0.0.1:23486", "127.0.0.1:23487"]
-    procs, outs = [], []
-    for i in range(2):
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_CONFIG=json.dumps(
-            {"cluster": {"worker": ports}, "task": {"type": "worker", "index": i}}))
-        outs.append(os.path.join(folder, f"worker{i}.json"))
-        procs.append(subprocess.Popen([sys.executable, __file__, "worker", str(i), folder,
-                                       outs[-1]], env=env))
-    for p in procs:
-        if p.wait(timeout=600) != 0:
-            raise SystemExit(f"a MultiWorkerMirroredStrategy worker exited {p.returncode}")
-    workers = []
-    for path in outs:
-        with open(path) as f:
-            workers.append(json.load(f))
-    rec["workers"] = workers
+    rec["workers"] = _run_two_workers(
+        ["127.0.0.1:23486", "127.0.0.1:23487"], folder,
+        lambda i, out: ["worker", str(i), folder, out])
     with open(KERAS_OUT, "w") as f:
         json.dump(rec, f)
         f.write("\n")
@@ -277,26 +284,11 @@ def on_batch_worker(out):
 
 
 def on_batch_main():
-    import subprocess
-    import sys
     import tempfile
 
     folder = tempfile.mkdtemp()
-    ports = ["127.0.0.1:23496", "127.0.0.1:23497"]
-    procs, outs = [], []
-    for i in range(2):
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_CONFIG=json.dumps(
-            {"cluster": {"worker": ports}, "task": {"type": "worker", "index": i}}))
-        outs.append(os.path.join(folder, f"worker{i}.json"))
-        procs.append(subprocess.Popen([sys.executable, __file__, "on_batch_worker",
-                                       outs[-1]], env=env))
-    for p in procs:
-        if p.wait(timeout=600) != 0:
-            raise SystemExit(f"a MultiWorkerMirroredStrategy worker exited {p.returncode}")
-    workers = []
-    for path in outs:
-        with open(path) as f:
-            workers.append(json.load(f))
+    workers = _run_two_workers(["127.0.0.1:23496", "127.0.0.1:23497"], folder,
+                               lambda i, out: ["on_batch_worker", out])
     with open(ON_BATCH_OUT, "w") as f:
         json.dump({"workers": workers}, f)
         f.write("\n")
