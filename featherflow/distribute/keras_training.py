@@ -15,11 +15,12 @@ The trainer (featherflow/trainers/trainer.py) calls in here at a few marked poin
   predictions (``gather_outputs``).
 
 Each training step: the replica's gradients are multiplied by its row count, summed over the
-replicas in one bucketed all-reduce together with the counts, and divided by the global row
-count. That is the one-process step on the global batch (up to float32 reassociation), also
-for a short final batch split unevenly; a replica with no rows still takes part with zero
-gradients. Float non-trainable variables (BatchNormalization's moving statistics) are then
-set to their row-weighted mean over the replicas, so every replica holds the same values."""
+replicas in one bucketed all-reduce (the row counts travel in its signature exchange), and
+divided by the global row count. That is the one-process step on the global batch (up to
+float32 reassociation), also for a short final batch split unevenly; a replica with no rows
+still takes part with zero gradients. Float non-trainable variables (BatchNormalization's
+moving statistics) are then set to their row-weighted mean over the replicas, so every
+replica holds the same values."""
 
 import contextlib
 import functools

@@ -36,13 +36,13 @@ from featherflow.layers.normalization import BatchNormalization
 from featherflow.layers.reshaping import ZeroPadding2D
 from featherflow.ops import conv as conv_ops
 from featherflow.ops import depthwise_conv as depthwise_ops
+from featherflow.ops.activation_kernels import dtype_consts
 from featherflow.ops.bias_activation import _RELU_LIMITS
 
 #: module switch (tests and benchmarks compare the folded and unfolded paths in one process)
 ENABLED = True
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-_SWISH_LOW = np.float32(-88.0)  # the float32 clamp of featherflow's swish (activation_kernels)
 
 
 def _relu_kind(layer):
@@ -145,7 +145,7 @@ class ConvBatchNorm:
             kernels = fast.kernels()
             if kernels is not None:
                 flat = z.reshape(-1)
-                kernels.swish_into(flat, flat, _SWISH_LOW)
+                kernels.swish_into(flat, flat, np.float32(dtype_consts(z.dtype)[0]))
                 return y
         return self.act.call(y)
 
@@ -210,7 +210,7 @@ def fold_batch_norm(plan):
 
     producer = {}
     for step in plan.steps:
-        if (type(step.node.layer if step.node is not None else None) is ZeroPadding2D
+        if (step.node is not None and type(step.node.layer) is ZeroPadding2D
                 and step.mode == DIRECT and len(step.ins) == 1 and len(step.outs) == 1):
             producer[step.outs[0]] = step
     replaced, dropped = {}, set()

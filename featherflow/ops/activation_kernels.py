@@ -150,19 +150,14 @@ def _clamped_sigmoid(x):
 def _swish(x):
     if x.dtype.kind == "f" and x.ndim:
         low, _ = dtype_consts(x.dtype)
-        kernels = _compiled(x)
+        xs = x if x.flags.c_contiguous else np.ascontiguousarray(x)
+        kernels = _compiled(xs)
         if kernels is not None:
             # the clamp, exponential, sigmoid and product in one pass over cache-sized
-            # blocks (the same bits as the passes below; 2.2 against 5.0 ms for 3.2 M values)
-            out = np.empty_like(x)
-            kernels.swish_into(x.reshape(-1), out.reshape(-1), np.float32(low))
-            return out
-        xc = np.maximum(x, low)
-        kernels = _compiled(xc)
-        if kernels is not None:
-            # sigmoid and the product in one compiled pass after the exponential
-            out = np.empty_like(xc)
-            kernels.sigmoid_into(xc.reshape(-1), out.reshape(-1), swish=True)
+            # blocks (the same bits as the passes below; 2.2 against 5.0 ms for 3.2 M values);
+            # in place on a copy made here
+            out = xs if xs is not x else np.empty_like(xs)
+            kernels.swish_into(xs.reshape(-1), out.reshape(-1), np.float32(low))
             return out
     xc, s = _clamped_sigmoid(x)
     return np.multiply(xc, s, out=s) if s.ndim else xc * s
